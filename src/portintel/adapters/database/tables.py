@@ -1,0 +1,298 @@
+"""Tables of the relational store.
+
+One metadata for every table. Changes go through Alembic migrations in
+``migrations/versions``; a test checks that the migrated schema equals this
+metadata, on SQLite and PostgreSQL.
+
+Times are stored as timezone-aware UTC. Identifiers are text: reports,
+sources and users have readable, stable ids (``R-...``), entities carry
+followthemoney ids, statements a deterministic hash.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+metadata = MetaData(naming_convention=NAMING)
+
+UTC = DateTime(timezone=True)
+
+agencies = Table(
+    "agencies",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("name", String(200), nullable=False, unique=True),
+    Column("created_at", UTC, nullable=False),
+)
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("username", String(100), nullable=False, unique=True),
+    Column("display_name", String(200), nullable=False),
+    Column("agency_id", String(64), ForeignKey("agencies.id"), nullable=False),
+    # comma-separated role names, from the roles vocabulary
+    Column("roles", String(200), nullable=False),
+    Column("password_hash", String(200), nullable=False),
+    Column("active", Boolean, nullable=False, default=True),
+    Column("totp_secret", String(64), nullable=True),
+    Column("failed_logins", Integer, nullable=False, default=0),
+    Column("locked_until", UTC, nullable=True),
+    Column("created_at", UTC, nullable=False),
+    Column("last_login_at", UTC, nullable=True),
+)
+
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("user_id", String(64), ForeignKey("users.id"), nullable=False, index=True),
+    Column("name", String(200), nullable=False),
+    # sha256 of the token; the token itself is shown once and never stored
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("created_at", UTC, nullable=False),
+    Column("last_used_at", UTC, nullable=True),
+    Column("revoked_at", UTC, nullable=True),
+)
+
+web_sessions = Table(
+    "web_sessions",
+    metadata,
+    Column("id_hash", String(64), primary_key=True),
+    Column("user_id", String(64), ForeignKey("users.id"), nullable=False, index=True),
+    Column("csrf_token", String(64), nullable=False),
+    Column("created_at", UTC, nullable=False),
+    Column("expires_at", UTC, nullable=False),
+    Column("revoked_at", UTC, nullable=True),
+    Column("second_factor_done", Boolean, nullable=False, default=False),
+)
+
+sources = Table(
+    "sources",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    # informant, officer, ais_receiver, partner_node, open_source, public_tip
+    Column("kind", String(32), nullable=False),
+    # codename shown to everyone who may see the source at all
+    Column("reference", String(100), nullable=False, unique=True),
+    # the protected identity: only source handlers ever see it; never shared
+    Column("protected_identity", Text, nullable=True),
+    Column("handler_id", String(64), ForeignKey("users.id"), nullable=True),
+    Column("agency_id", String(64), ForeignKey("agencies.id"), nullable=True),
+    Column("grading_scheme", String(32), nullable=False),
+    Column("reliability", String(8), nullable=False),
+    Column("notes", Text, nullable=True),
+    Column("active", Boolean, nullable=False, default=True),
+    Column("created_at", UTC, nullable=False),
+    Column("created_by", String(64), nullable=True),
+)
+
+reports = Table(
+    "reports",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("title", String(300), nullable=False),
+    Column("author_id", String(64), ForeignKey("users.id"), nullable=False, index=True),
+    Column("agency_id", String(64), ForeignKey("agencies.id"), nullable=False, index=True),
+    Column("source_id", String(64), ForeignKey("sources.id"), nullable=True, index=True),
+    Column("occurred_at", UTC, nullable=True),
+    Column("reported_at", UTC, nullable=False),
+    Column("place", String(300), nullable=True),
+    Column("latitude", Float, nullable=True),
+    Column("longitude", Float, nullable=True),
+    Column("text", Text, nullable=False),
+    Column("grading_scheme", String(32), nullable=False),
+    Column("reliability", String(8), nullable=False),
+    Column("credibility", String(8), nullable=False),
+    Column("reliability_overridden", Boolean, nullable=False, default=False),
+    # handling code as "vocabulary:code", e.g. "uk-3x5x2:C", "europol:H2", "tlp:AMBER"
+    Column("handling", String(64), nullable=False),
+    Column("handling_conditions", Text, nullable=True),
+    Column("tlp", String(32), nullable=True),
+    Column("category", String(64), nullable=True),
+    # draft, submitted, evaluated, disseminated, archived
+    Column("status", String(16), nullable=False, index=True),
+    # where the report came from when not typed in here (partner node, import file)
+    Column("origin_node", String(100), nullable=True),
+    Column("created_at", UTC, nullable=False),
+    Column("updated_at", UTC, nullable=False),
+)
+
+report_events = Table(
+    "report_events",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("report_id", String(64), ForeignKey("reports.id"), nullable=False, index=True),
+    Column("action", String(32), nullable=False),
+    Column("from_status", String(16), nullable=True),
+    Column("to_status", String(16), nullable=True),
+    Column("actor_id", String(64), ForeignKey("users.id"), nullable=True),
+    Column("at", UTC, nullable=False),
+    Column("note", Text, nullable=True),
+    Column("detail", JSON, nullable=True),
+)
+
+attachments = Table(
+    "attachments",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("report_id", String(64), ForeignKey("reports.id"), nullable=False, index=True),
+    # content address: the file lives at attachments/<sha256[:2]>/<sha256>
+    Column("sha256", String(64), nullable=False, index=True),
+    Column("filename", String(300), nullable=False),
+    Column("media_type", String(200), nullable=False),
+    Column("size", BigInteger, nullable=False),
+    Column("created_at", UTC, nullable=False),
+    Column("created_by", String(64), ForeignKey("users.id"), nullable=True),
+)
+
+statements = Table(
+    "statements",
+    metadata,
+    # deterministic: hash of dataset, entity, property, value and origin
+    Column("id", String(64), primary_key=True),
+    Column("entity_id", String(128), nullable=False),
+    Column("canonical_id", String(128), nullable=False),
+    Column("schema", String(64), nullable=False),
+    Column("prop", String(64), nullable=False),
+    Column("prop_type", String(32), nullable=False),
+    # cleaned value; for an invalid value the raw text, with invalid_reason set
+    Column("value", Text, nullable=False),
+    Column("original_value", Text, nullable=True),
+    Column("lang", String(8), nullable=True),
+    Column("dataset", String(100), nullable=False),
+    # the report the fact comes from (or "ais:<source>", "import:<batch>")
+    Column("origin", String(128), nullable=False),
+    Column("external", Boolean, nullable=False, default=False),
+    Column("first_seen", UTC, nullable=False),
+    Column("last_seen", UTC, nullable=False),
+    # per-statement overrides; null means inherited from the report
+    Column("grading_scheme", String(32), nullable=True),
+    Column("reliability", String(8), nullable=True),
+    Column("credibility", String(8), nullable=True),
+    Column("handling", String(64), nullable=True),
+    Column("invalid_reason", Text, nullable=True),
+    Index("ix_statements_entity_prop", "entity_id", "prop"),
+    Index("ix_statements_canonical", "canonical_id"),
+    Index("ix_statements_origin", "origin"),
+    Index("ix_statements_prop_value", "prop", "value"),
+)
+
+incidents = Table(
+    "incidents",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("report_id", String(64), ForeignKey("reports.id"), nullable=True, index=True),
+    Column("occurred_at", UTC, nullable=False),
+    Column("place", String(300), nullable=True),
+    Column("latitude", Float, nullable=True),
+    Column("longitude", Float, nullable=True),
+    # detected, intercepted, rescued, capsized
+    Column("kind", String(32), nullable=False),
+    Column("vessel_entity_id", String(128), nullable=True),
+    Column("migrants", Integer, nullable=False),
+    Column("minors", Integer, nullable=False, default=0),
+    Column("deaths", Integer, nullable=False, default=0),
+    Column("missing", Integer, nullable=False, default=0),
+    Column("nationalities", JSON, nullable=False),
+    Column("route", String(300), nullable=True),
+    Column("departure", String(200), nullable=True),
+    Column("destination", String(200), nullable=True),
+    Column("fee_usd", Integer, nullable=True),
+    Column("created_at", UTC, nullable=False),
+)
+
+import_batches = Table(
+    "import_batches",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("kind", String(32), nullable=False),
+    Column("filename", String(500), nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("actor_id", String(64), ForeignKey("users.id"), nullable=True),
+    Column("started_at", UTC, nullable=False),
+    Column("finished_at", UTC, nullable=True),
+    Column("rows_total", Integer, nullable=False, default=0),
+    Column("rows_imported", Integer, nullable=False, default=0),
+    Column("rows_rejected", Integer, nullable=False, default=0),
+)
+
+quarantine = Table(
+    "quarantine",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("batch_id", String(64), ForeignKey("import_batches.id"), nullable=True, index=True),
+    Column("kind", String(32), nullable=False),
+    Column("location", String(500), nullable=False),
+    Column("line", Integer, nullable=True),
+    Column("reason", Text, nullable=False),
+    Column("raw", Text, nullable=False),
+    Column("created_at", UTC, nullable=False),
+)
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("seq", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=False),
+    Column("at", UTC, nullable=False),
+    Column("actor", String(100), nullable=False),
+    Column("action", String(64), nullable=False),
+    Column("object_type", String(64), nullable=True),
+    Column("object_id", String(128), nullable=True),
+    Column("detail", Text, nullable=False),
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False, unique=True),
+    Index("ix_audit_log_object", "object_type", "object_id"),
+    Index("ix_audit_log_actor", "actor"),
+)
+
+node_keys = Table(
+    "node_keys",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("value", LargeBinary, nullable=False),
+    Column("created_at", UTC, nullable=False),
+)
+
+__all__ = [
+    "agencies",
+    "api_tokens",
+    "attachments",
+    "audit_log",
+    "import_batches",
+    "incidents",
+    "metadata",
+    "node_keys",
+    "quarantine",
+    "report_events",
+    "reports",
+    "sources",
+    "statements",
+    "users",
+    "web_sessions",
+]
+

@@ -1,0 +1,54 @@
+"""The ``portintel`` command: a thin face over the services.
+
+Each command group lives in its own module and is mounted here. Errors from
+the services are printed with their hint and give exit status 1; nothing
+else is caught.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from portintel.cli import ais, audit, demo, entities, reports, users
+from portintel.cli.context import CliContext, run_guarded
+
+app = typer.Typer(
+    name="portintel",
+    help="portintel: the intelligence system of a Port Intelligence Unit.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+)
+
+
+@app.callback()
+def _root(
+    ctx: typer.Context,
+    data_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--data-dir",
+            envvar="PORTINTEL_DATA_DIR",
+            help="Data directory of the node (default ./portintel-data).",
+        ),
+    ] = None,
+) -> None:
+    """portintel: the intelligence system of a Port Intelligence Unit."""
+    ctx.obj = CliContext(data_dir=data_dir)
+
+
+app.command("init")(users.init_command)
+app.add_typer(users.app, name="user")
+app.add_typer(reports.app, name="report")
+app.add_typer(entities.app, name="entity")
+app.add_typer(audit.app, name="audit")
+app.add_typer(ais.app, name="ais")
+app.command("demo")(demo.demo_command)
+
+
+def main() -> None:
+    """Entry point of the ``portintel`` script."""
+    run_guarded(app)

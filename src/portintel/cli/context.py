@@ -1,0 +1,56 @@
+"""What every CLI command shares: settings built once, the workspace, error output."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import typer
+from rich.console import Console
+
+from portintel.errors import PortintelError
+from portintel.services.workspace import Workspace, open_workspace
+from portintel.settings import Settings, load_settings
+
+console = Console()
+error_console = Console(stderr=True)
+
+
+@dataclass
+class CliContext:
+    """Built by the root callback; commands reach it through ``ctx.obj``."""
+
+    data_dir: Path | None = None
+    _settings: Settings | None = field(default=None, repr=False)
+    _workspace: Workspace | None = field(default=None, repr=False)
+
+    @property
+    def settings(self) -> Settings:
+        if self._settings is None:
+            self._settings = load_settings(self.data_dir)
+        return self._settings
+
+    def workspace(self) -> Workspace:
+        if self._workspace is None:
+            self._workspace = open_workspace(self.settings)
+        return self._workspace
+
+
+def context_of(ctx: typer.Context) -> CliContext:
+    obj = ctx.find_root().obj
+    if not isinstance(obj, CliContext):
+        obj = CliContext()
+        ctx.find_root().obj = obj
+    return obj
+
+
+def run_guarded(app: typer.Typer) -> None:
+    """Run the Typer app; a PortintelError becomes a clear message and exit 1."""
+    try:
+        app(standalone_mode=True)
+    except PortintelError as exc:
+        error_console.print(f"[bold red]error:[/] {exc.message}")
+        if exc.hint:
+            error_console.print(f"[yellow]what to do:[/] {exc.hint}")
+        sys.exit(1)

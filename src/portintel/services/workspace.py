@@ -1,0 +1,40 @@
+"""The workspace: settings, relational store and files of one node, opened once."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from sqlalchemy import Engine
+
+from portintel.adapters.database import create_database_engine, migrate
+from portintel.settings import Settings
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class Workspace:
+    """Everything a service needs, built once per process and passed in.
+
+    ``clock`` is injectable so tests and the demo generator are deterministic.
+    """
+
+    settings: Settings
+    engine: Engine
+    clock: Callable[[], datetime] = field(default=utc_now)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def open_workspace(settings: Settings, *, migrate_schema: bool = True) -> Workspace:
+    """Open (and by default migrate) the stores named by ``settings``."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    engine = create_database_engine(settings.effective_database_url)
+    if migrate_schema:
+        migrate(engine)
+    return Workspace(settings=settings, engine=engine)

@@ -1,0 +1,120 @@
+"""One typed settings object, built once and passed in.
+
+Sources, strongest first: explicit arguments (the CLI's ``--data-dir``),
+environment variables ``PORTINTEL_*``, ``portintel.toml`` in the data
+directory, then defaults. Nothing here is a mutable global.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from portintel.errors import ConfigurationError
+
+DEFAULT_DATA_DIR = Path("portintel-data")
+SETTINGS_FILE = "portintel.toml"
+
+
+class Settings(BaseSettings):
+    """Configuration of one portintel node."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="PORTINTEL_", frozen=True, extra="forbid", populate_by_name=True
+    )
+
+    data_dir: Path = Field(default=DEFAULT_DATA_DIR, description="Where the node keeps its data.")
+    database_url: str | None = Field(
+        default=None,
+        description="SQLAlchemy URL of the relational store; SQLite in the data directory if unset.",
+    )
+    node_id: str = Field(default="piu-sihanoukville", description="Dataset name of this node.")
+    node_name: str = Field(default="PIU Sihanoukville", description="Display name of this node.")
+    country: str = Field(
+        default="KH", description="ISO 3166-1 alpha-2 country of the node; region hint for phones."
+    )
+    grading_scheme: str = Field(
+        default="admiralty", description="Grading scheme: admiralty, europol or uk-3x5x2."
+    )
+    handling_vocabulary: str = Field(
+        default="uk-3x5x2", description="Handling vocabulary: uk-3x5x2, europol or tlp."
+    )
+    agencies: tuple[str, ...] = Field(
+        default=(
+            "Immigration",
+            "Internal Security",
+            "Maritime Police",
+            "Anti-Human Trafficking and Juvenile Protection",
+        ),
+        description="Agencies that staff the unit.",
+    )
+    attachment_max_bytes: int = Field(
+        default=25 * 1024 * 1024, description="Largest attachment accepted, in bytes."
+    )
+    secret_key: SecretStr = Field(
+        default=SecretStr(""),
+        description="Key for signing sessions; generated into the data directory if empty.",
+    )
+    secure_cookies: bool = Field(
+        default=True, description="Mark cookies Secure (turn off only for plain-HTTP demos)."
+    )
+
+    @field_validator("country")
+    @classmethod
+    def _upper_country(cls, value: str) -> str:
+        if len(value) != 2 or not value.isalpha():
+            raise ValueError("country must be an ISO 3166-1 alpha-2 code such as KH")
+        return value.upper()
+
+    @property
+    def sqlite_path(self) -> Path:
+        return self.data_dir / "portintel.sqlite"
+
+    @property
+    def effective_database_url(self) -> str:
+        """The database URL in use: the configured one or SQLite in the data directory."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.sqlite_path}"
+
+    @property
+    def attachments_dir(self) -> Path:
+        return self.data_dir / "attachments"
+
+    @property
+    def tracks_dir(self) -> Path:
+        return self.data_dir / "tracks"
+
+
+def load_settings(data_dir: Path | str | None = None, **overrides: Any) -> Settings:
+    """Build the settings once: arguments, then environment, then ``portintel.toml``.
+
+    ``data_dir`` wins over ``PORTINTEL_DATA_DIR``; the TOML file is read from
+    whichever data directory results.
+    """
+    if data_dir is None:
+        data_dir = os.environ.get("PORTINTEL_DATA_DIR", str(DEFAULT_DATA_DIR))
+    directory = Path(data_dir)
+    file_values: dict[str, Any] = {}
+    toml_path = directory / SETTINGS_FILE
+    if toml_path.exists():
+        try:
+            file_values = tomllib.loads(toml_path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigurationError(
+                f"{toml_path} is not valid TOML: {exc}", hint="fix or remove the file"
+            ) from exc
+    env_values = {
+        key: value
+        for key, value in file_values.items()
+        if f"PORTINTEL_{key.upper()}" not in os.environ
+    }
+    try:
+        return Settings(**{**env_values, **overrides, "data_dir": directory})
+    except ValueError as exc:
+        raise ConfigurationError(f"invalid settings: {exc}") from exc
