@@ -31,7 +31,7 @@ class Settings(BaseSettings):
     data_dir: Path = Field(default=DEFAULT_DATA_DIR, description="Where the node keeps its data.")
     database_url: str | None = Field(
         default=None,
-        description="SQLAlchemy URL of the relational store; SQLite in the data directory if unset.",
+        description="SQLAlchemy URL of the relational store; SQLite in the data directory if unset.",  # noqa: E501
     )
     node_id: str = Field(default="piu-sihanoukville", description="Dataset name of this node.")
     node_name: str = Field(default="PIU Sihanoukville", description="Display name of this node.")

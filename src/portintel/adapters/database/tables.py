@@ -257,7 +257,12 @@ quarantine = Table(
 audit_log = Table(
     "audit_log",
     metadata,
-    Column("seq", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=False),
+    Column(
+        "seq",
+        BigInteger().with_variant(Integer, "sqlite"),
+        primary_key=True,
+        autoincrement=False,
+    ),
     Column("at", UTC, nullable=False),
     Column("actor", String(100), nullable=False),
     Column("action", String(64), nullable=False),
@@ -295,4 +300,3 @@ __all__ = [
     "users",
     "web_sessions",
 ]
-
