@@ -63,6 +63,12 @@ class Settings(BaseSettings):
     secure_cookies: bool = Field(
         default=True, description="Mark cookies Secure (turn off only for plain-HTTP demos)."
     )
+    login_max_failures: int = Field(
+        default=5, ge=1, description="Consecutive failed logins after which an account locks."
+    )
+    login_lockout_minutes: int = Field(
+        default=15, ge=1, description="How long a locked account stays locked, in minutes."
+    )
 
     @field_validator("country")
     @classmethod
