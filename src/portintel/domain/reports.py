@@ -1,0 +1,234 @@
+"""Reports: what a new report says, and the lifecycle it goes through.
+
+A report moves draft -> submitted -> evaluated -> disseminated -> archived.
+Who may take each step is one table, :data:`TRANSITIONS`, read by
+:func:`check_transition`; services call it and record who and when in
+``report_events``. The rules, and why:
+
+========== ============================== ============== =============================
+action     from                           to             who
+========== ============================== ============== =============================
+submit     draft                          submitted      the author (their own draft)
+evaluate   submitted                      evaluated      a supervisor (approves grading)
+disseminate evaluated                     disseminated   a supervisor (every release)
+archive    submitted, evaluated,          archived       a supervisor
+           disseminated
+withdraw   draft                          archived       the author
+========== ============================== ============== =============================
+
+Editing (text, facts, attachments) is allowed to the author while the report
+is a draft or submitted, and to a supervisor while it is submitted: once
+evaluated, a report is a record and changes only by status.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from portintel.domain.actors import Actor, Role
+from portintel.errors import Conflict, InvalidInput, PermissionDenied
+
+
+class ReportStatus(StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    EVALUATED = "evaluated"
+    DISSEMINATED = "disseminated"
+    ARCHIVED = "archived"
+
+
+class ReportAction(StrEnum):
+    SUBMIT = "submit"
+    EVALUATE = "evaluate"
+    DISSEMINATE = "disseminate"
+    ARCHIVE = "archive"
+    WITHDRAW = "withdraw"
+
+
+class Who(StrEnum):
+    """Who may take a step: the report's author, or any supervisor."""
+
+    AUTHOR = "author"
+    SUPERVISOR = "supervisor"
+
+
+@dataclass(frozen=True, slots=True)
+class Transition:
+    action: ReportAction
+    sources: frozenset[ReportStatus]
+    target: ReportStatus
+    who: Who
+
+
+TRANSITIONS: dict[ReportAction, Transition] = {
+    t.action: t
+    for t in (
+        Transition(
+            ReportAction.SUBMIT,
+            frozenset({ReportStatus.DRAFT}),
+            ReportStatus.SUBMITTED,
+            Who.AUTHOR,
+        ),
+        Transition(
+            ReportAction.EVALUATE,
+            frozenset({ReportStatus.SUBMITTED}),
+            ReportStatus.EVALUATED,
+            Who.SUPERVISOR,
+        ),
+        Transition(
+            ReportAction.DISSEMINATE,
+            frozenset({ReportStatus.EVALUATED}),
+            ReportStatus.DISSEMINATED,
+            Who.SUPERVISOR,
+        ),
+        Transition(
+            ReportAction.ARCHIVE,
+            frozenset({ReportStatus.SUBMITTED, ReportStatus.EVALUATED, ReportStatus.DISSEMINATED}),
+            ReportStatus.ARCHIVED,
+            Who.SUPERVISOR,
+        ),
+        Transition(
+            ReportAction.WITHDRAW,
+            frozenset({ReportStatus.DRAFT}),
+            ReportStatus.ARCHIVED,
+            Who.AUTHOR,
+        ),
+    )
+}
+
+
+def _qualifies(actor: Actor, who: Who, author_id: str) -> bool:
+    if actor.is_system:
+        return True
+    if who is Who.AUTHOR:
+        return actor.user_id == author_id
+    return actor.has(Role.SUPERVISOR)
+
+
+def check_transition(
+    actor: Actor, action: ReportAction, status: ReportStatus, author_id: str
+) -> ReportStatus:
+    """The status after ``action``; raises if the actor or the status forbids it.
+
+    PermissionDenied when the actor is not the one the table names;
+    Conflict when the report is in a status the step does not start from.
+    """
+    transition = TRANSITIONS[action]
+    if not _qualifies(actor, transition.who, author_id):
+        raise PermissionDenied(
+            f"only {'the author' if transition.who is Who.AUTHOR else 'a supervisor'} "
+            f"may {action.value} this report",
+        )
+    if status not in transition.sources:
+        allowed = ", ".join(sorted(s.value for s in transition.sources))
+        raise Conflict(
+            f"cannot {action.value} a report that is {status.value}",
+            hint=f"{action.value} applies to reports that are {allowed}",
+        )
+    return transition.target
+
+
+def may_edit(actor: Actor, status: ReportStatus, author_id: str) -> bool:
+    """Whether the actor may change the report's content or add attachments."""
+    if actor.is_system:
+        return True
+    if actor.user_id == author_id and status in (ReportStatus.DRAFT, ReportStatus.SUBMITTED):
+        return True
+    return actor.has(Role.SUPERVISOR) and status is ReportStatus.SUBMITTED
+
+
+def allowed_actions(actor: Actor, status: ReportStatus, author_id: str) -> tuple[ReportAction, ...]:
+    """The steps the actor could take now (for buttons and API hints)."""
+    return tuple(
+        t.action
+        for t in TRANSITIONS.values()
+        if status in t.sources and _qualifies(actor, t.who, author_id)
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class FactDraft:
+    """One fact a report yields: property ``prop`` of the entity called ``entity_key``.
+
+    ``entity_key`` groups the facts of one entity within a report ("vessel-1",
+    "captain"); it may also name an existing entity id, in which case the
+    fact is added to that entity. A value of an entity-typed property (the
+    ``owner`` of an Ownership) may name another fact's ``entity_key``.
+    Per-fact overrides of grading and handling are optional.
+    """
+
+    entity_key: str
+    schema: str
+    prop: str
+    value: str
+    lang: str | None = None
+    reliability: str | None = None
+    credibility: str | None = None
+    handling: str | None = None
+
+    def __post_init__(self) -> None:
+        for name in ("entity_key", "schema", "prop"):
+            if not getattr(self, name).strip():
+                raise InvalidInput(f"a fact needs a {name}", field=name)
+
+
+@dataclass(frozen=True, slots=True)
+class ReportDraft:
+    """Everything needed to file a report.
+
+    ``reliability`` may be left out when the report names a source: it is
+    then carried over from the source's grading. ``grading_scheme`` defaults
+    to the node's scheme. ``releasable_to`` lists agency ids beyond the
+    author's that may read the report when its handling code is restrictive
+    (the "conditions" of a 3x5x2 C, the permission of an H2 provider).
+    ``report_id`` is chosen by importers that need deterministic ids.
+    """
+
+    title: str
+    text: str
+    credibility: str
+    handling: str
+    reliability: str | None = None
+    grading_scheme: str | None = None
+    handling_conditions: str | None = None
+    releasable_to: tuple[str, ...] = ()
+    occurred_at: datetime | None = None
+    place: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    source_id: str | None = None
+    category: str | None = None
+    origin_node: str | None = None
+    facts: tuple[FactDraft, ...] = ()
+    extract: bool = True
+    report_id: str | None = None
+
+    def __post_init__(self) -> None:
+        if not self.title.strip():
+            raise InvalidInput("a report needs a title", field="title")
+        if len(self.title) > 300:
+            raise InvalidInput("the title is longer than 300 characters", field="title")
+        if not self.text.strip():
+            raise InvalidInput("a report needs its text", field="text")
+        if self.latitude is not None and not -90 <= self.latitude <= 90:
+            raise InvalidInput(f"latitude {self.latitude} is outside -90..90", field="latitude")
+        if self.longitude is not None and not -180 <= self.longitude <= 180:
+            raise InvalidInput(
+                f"longitude {self.longitude} is outside -180..180", field="longitude"
+            )
+        if (self.latitude is None) != (self.longitude is None):
+            raise InvalidInput(
+                "give both latitude and longitude, or neither",
+                field="latitude" if self.latitude is None else "longitude",
+            )
+        if self.occurred_at is not None and self.occurred_at.tzinfo is None:
+            raise InvalidInput(
+                "occurred_at needs a time zone", field="occurred_at", hint="use UTC, e.g. ...Z"
+            )
+        if self.reliability is None and self.source_id is None:
+            raise InvalidInput(
+                "a report needs a reliability grade or a source to take it from",
+                field="reliability",
+            )
