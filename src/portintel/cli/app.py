@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from portintel.cli import ais, audit, demo, entities, reports, users
+from portintel.cli import ais, audit, demo, entities, reports, serve, users
 from portintel.cli.context import CliContext, run_guarded
 
 app = typer.Typer(
@@ -47,6 +47,7 @@ app.add_typer(entities.app, name="entity")
 app.add_typer(audit.app, name="audit")
 app.add_typer(ais.app, name="ais")
 app.command("demo")(demo.demo_command)
+app.command("serve")(serve.serve_command)
 
 
 def main() -> None:

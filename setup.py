@@ -1,0 +1,32 @@
+"""Build hook: compile the web face's message catalogs (.po -> .mo) into the wheel.
+
+Everything else about the package is declared in pyproject.toml. Compiled
+catalogs are not kept in git; an editable install or a fresh clone compiles
+them in memory at start-up instead (portintel.web.catalogs.load_translations).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from setuptools import setup
+from setuptools.command.build_py import build_py
+
+
+class BuildPyWithCatalogs(build_py):
+    """The usual build_py, then every messages.po under web/translations compiled beside it."""
+
+    def run(self) -> None:
+        super().run()
+        from babel.messages.mofile import write_mo
+        from babel.messages.pofile import read_po
+
+        translations = Path(self.build_lib) / "portintel" / "web" / "translations"
+        for po_path in sorted(translations.rglob("messages.po")):
+            with po_path.open("rb") as source:
+                catalog = read_po(source)
+            with po_path.with_suffix(".mo").open("wb") as target:
+                write_mo(target, catalog, use_fuzzy=False)
+
+
+setup(cmdclass={"build_py": BuildPyWithCatalogs})

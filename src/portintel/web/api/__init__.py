@@ -1,0 +1,11 @@
+"""The JSON API under ``/api/v1``, one module per resource."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+
+def routers() -> list[APIRouter]:
+    from portintel.web.api import me
+
+    return [me.router]

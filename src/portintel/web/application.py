@@ -1,0 +1,65 @@
+"""The application factory: one FastAPI app per settings, the workspace opened in its lifespan."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+from starlette.concurrency import run_in_threadpool
+
+from portintel.services.workspace import open_workspace
+from portintel.settings import Settings
+from portintel.web.error_responses import install_error_handlers
+from portintel.web.security_headers import SecurityHeadersMiddleware
+from portintel.web.templating import build_environment
+
+STATIC_DIR = Path(__file__).parent / "static"
+API_PREFIX = "/api/v1"
+
+
+def create_app(settings: Settings) -> FastAPI:
+    """Build the web application for one node.
+
+    The workspace (stores) is opened once when the app starts and closed when
+    it stops; handlers reach it through :func:`portintel.web.authentication.workspace_of`.
+    """
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        workspace = await run_in_threadpool(open_workspace, settings)
+        app.state.workspace = workspace
+        try:
+            yield
+        finally:
+            workspace.close()
+
+    app = FastAPI(
+        title=f"portintel API ({settings.node_name})",
+        version="1",
+        description="JSON API of a portintel node. Authenticate with a bearer token "
+        "(`portintel user token NAME`) or a session cookie plus the `X-CSRF-Token` header.",
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        docs_url=None,
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.templates = build_environment()
+    install_error_handlers(app)
+    app.add_middleware(SecurityHeadersMiddleware)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    _include_routers(app)
+    return app
+
+
+def _include_routers(app: FastAPI) -> None:
+    from portintel.web.api import routers as api_routers
+    from portintel.web.routes import routers as page_routers
+
+    for router in api_routers():
+        app.include_router(router, prefix=API_PREFIX)
+    for router in page_routers():
+        app.include_router(router, include_in_schema=False)

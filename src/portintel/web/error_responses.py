@@ -1,0 +1,173 @@
+"""Errors to HTTP: one table from error class to status, JSON on the API, pages elsewhere.
+
+The most specific class in an error's MRO decides its status, so a new
+subclass inherits its parent's status until it is given its own row.
+Every row is tested (tests/web/test_errors.py).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from portintel.errors import (
+    AuthenticationFailed,
+    ConfigurationError,
+    Conflict,
+    ImportRowError,
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+    PortintelError,
+    UpstreamFailure,
+)
+
+logger = logging.getLogger(__name__)
+
+STATUS_BY_ERROR: dict[type[PortintelError], int] = {
+    InvalidInput: 422,
+    ImportRowError: 422,
+    NotFound: 404,
+    PermissionDenied: 403,
+    AuthenticationFailed: 401,
+    Conflict: 409,
+    UpstreamFailure: 503,
+    ConfigurationError: 500,
+    PortintelError: 500,
+}
+
+CODE_BY_HTTP_STATUS = {
+    400: "bad_request",
+    401: "authentication_failed",
+    403: "permission_denied",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "too_large",
+    422: "invalid_input",
+}
+
+
+class LoginRequired(Exception):
+    """Raised by page dependencies when nobody is logged in: answered by a redirect."""
+
+    def __init__(self, next_path: str) -> None:
+        super().__init__(next_path)
+        self.next_path = next_path
+
+
+def status_for(error: PortintelError) -> int:
+    """The HTTP status of ``error``: the row of the most specific class that has one."""
+    for klass in type(error).__mro__:
+        if klass in STATUS_BY_ERROR:
+            return STATUS_BY_ERROR[klass]
+    return 500
+
+
+def is_api_request(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def error_body(
+    code: str, message: str, *, field: str | None = None, hint: str | None = None
+) -> dict[str, Any]:
+    return {"error": {"code": code, "message": message, "field": field, "hint": hint}}
+
+
+def _field_of(location: Sequence[Any]) -> str | None:
+    """``("body", "grading", "reliability")`` -> ``"grading.reliability"``."""
+    parts = [str(part) for part in location]
+    if parts and parts[0] in {"body", "query", "path", "header", "cookie", "form"}:
+        parts = parts[1:]
+    return ".".join(parts) or None
+
+
+def _render_error(
+    request: Request,
+    status: int,
+    code: str,
+    message: str,
+    *,
+    field: str | None = None,
+    hint: str | None = None,
+) -> Response:
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    if is_api_request(request):
+        body = error_body(code, message, field=field, hint=hint)
+        return JSONResponse(body, status_code=status, headers=headers)
+    from portintel.web.templating import render
+
+    return render(
+        request,
+        "error.html",
+        {"status": status, "code": code, "message": message, "field": field, "hint": hint},
+        status_code=status,
+    )
+
+
+async def _portintel_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, PortintelError)
+    status = status_for(exc)
+    if status == 401 and not is_api_request(request):
+        return _login_redirect(request.url.path)
+    if status >= 500:
+        logger.error("%s on %s %s: %s", exc.code, request.method, request.url.path, exc.message)
+    return _render_error(
+        request,
+        status,
+        exc.code,
+        exc.message,
+        field=getattr(exc, "field", None),
+        hint=exc.hint,
+    )
+
+
+async def _validation_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
+    errors = exc.errors()
+    first = errors[0] if errors else {"loc": (), "msg": "invalid request"}
+    field = _field_of(first.get("loc", ()))
+    message = f"{field}: {first.get('msg')}" if field else str(first.get("msg"))
+    return _render_error(request, 422, InvalidInput.code, message, field=field)
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, StarletteHTTPException)
+    code = CODE_BY_HTTP_STATUS.get(exc.status_code, "error")
+    response = _render_error(request, exc.status_code, code, str(exc.detail))
+    if exc.headers:
+        response.headers.update(exc.headers)
+    return response
+
+
+def _login_redirect(next_path: str) -> Response:
+    from urllib.parse import quote
+
+    return RedirectResponse(f"/login?next={quote(next_path, safe='/')}", status_code=303)
+
+
+async def _login_required(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, LoginRequired)
+    return _login_redirect(exc.next_path)
+
+
+async def _unexpected_error(request: Request, exc: Exception) -> Response:
+    """The request boundary: log the failure, answer without internals."""
+    logger.exception("unexpected error on %s %s", request.method, request.url.path)
+    return _render_error(
+        request, 500, "internal_error", "an unexpected error occurred; it has been logged"
+    )
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(PortintelError, _portintel_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(LoginRequired, _login_required)
+    app.add_exception_handler(Exception, _unexpected_error)

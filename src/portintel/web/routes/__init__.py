@@ -1,0 +1,11 @@
+"""Server-rendered pages, one module per area."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+
+def routers() -> list[APIRouter]:
+    from portintel.web.routes import health, home, login
+
+    return [health.router, login.router, home.router]
