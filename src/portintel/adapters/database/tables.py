@@ -132,6 +132,8 @@ reports = Table(
     # handling code as "vocabulary:code", e.g. "uk-3x5x2:C", "europol:H2", "tlp:AMBER"
     Column("handling", String(64), nullable=False),
     Column("handling_conditions", Text, nullable=True),
+    # comma-separated agency ids beyond the author's that may read a restrictive report
+    Column("releasable_to", Text, nullable=True),
     Column("tlp", String(32), nullable=True),
     Column("category", String(64), nullable=True),
     # draft, submitted, evaluated, disseminated, archived
