@@ -1,0 +1,53 @@
+"""Load the grading and handling vocabularies shipped in the package.
+
+The YAML files are package data (``portintel/vocabularies/``), read with
+importlib.resources so they work from a wheel or a zip as well as from a
+checkout. Parsing and validation happen once per process (``functools.cache``):
+the vocabularies are immutable and every request needs them.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from importlib import resources
+
+import yaml
+
+from portintel.domain.grading import GradingSchemes
+from portintel.domain.handling import HandlingVocabularies
+from portintel.errors import ConfigurationError
+
+PACKAGE = "portintel.vocabularies"
+GRADING_FILE = "grading.yaml"
+HANDLING_FILE = "handling.yaml"
+
+
+def read_vocabulary(name: str, *, package: str = PACKAGE) -> Mapping[str, object]:
+    """The parsed YAML document ``name`` of ``package``; ConfigurationError if unreadable."""
+    try:
+        text = resources.files(package).joinpath(name).read_text(encoding="utf-8")
+    except (OSError, ModuleNotFoundError) as exc:
+        raise ConfigurationError(
+            f"cannot read vocabulary {name} from {package}: {exc}",
+            hint="reinstall portintel; the vocabularies ship as package data",
+        ) from exc
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise ConfigurationError(f"{name}: not valid YAML: {exc}") from exc
+    if not isinstance(data, Mapping):
+        raise ConfigurationError(f"{name}: expected a mapping at the top of the document")
+    return data
+
+
+@functools.cache
+def load_grading_schemes() -> GradingSchemes:
+    """The grading schemes, mappings and STIX table of this installation."""
+    return GradingSchemes.from_mapping(read_vocabulary(GRADING_FILE), source=GRADING_FILE)
+
+
+@functools.cache
+def load_handling() -> HandlingVocabularies:
+    """The handling vocabularies (3x5x2, Europol, TLP 2.0) of this installation."""
+    return HandlingVocabularies.from_mapping(read_vocabulary(HANDLING_FILE), source=HANDLING_FILE)

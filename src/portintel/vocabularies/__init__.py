@@ -1,0 +1,1 @@
+"""Vocabularies shipped as data: grading.yaml and handling.yaml (see adapters.vocabularies)."""
