@@ -1,0 +1,184 @@
+"""The track store schema as data: every column of every dataset, with its Arrow type.
+
+The track store holds three datasets of Parquet files, each partitioned by
+UTC day (``<dataset>/day=YYYY-MM-DD/part-*.parquet``):
+
+- ``positions``: one row per position fix (AIS types 1, 2, 3, 4, 9, 18, 19,
+  21, 27, and every CSV/Parquet archive row with a position);
+- ``statics``: one row per static or voyage report (types 5, 19, 21, 24 A
+  and B, and archive rows carrying identity data);
+- ``quarantine``: every input that was refused, with the reason, the raw
+  text and where it came from; nothing is dropped silently.
+- ``other``: decoded sentences of message types the store does not model,
+  kept raw so they can be re-read later.
+
+Keeping the schema here, as data, lets the writer enforce it, the docs
+(``docs/track-store.md``) describe it and a test keep both in step. Values
+AIS marks "not available" (speed 102.3, course 360, heading 511, draught 0,
+IMO 0, empty text) are stored as null, never as the sentinel.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+import pyarrow as pa  # type: ignore[import-untyped]
+
+UTC_TIMESTAMP = pa.timestamp("us", tz="UTC")
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """One column of a track store dataset; ``description`` goes into the docs."""
+
+    name: str
+    type: pa.DataType
+    description: str
+    nullable: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Dataset:
+    """A dataset of the track store: its directory name and ordered columns."""
+
+    name: str
+    columns: tuple[Column, ...]
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(column.name for column in self.columns)
+
+    @property
+    def arrow_schema(self) -> pa.Schema:
+        return pa.schema(
+            [
+                pa.field(column.name, column.type, nullable=column.nullable)
+                for column in self.columns
+            ]
+        )
+
+    @property
+    def polars_schema(self) -> pl.Schema:
+        frame = pl.from_arrow(self.arrow_schema.empty_table())
+        assert isinstance(frame, pl.DataFrame)
+        return frame.schema
+
+    def empty(self) -> pl.DataFrame:
+        return pl.DataFrame(schema=self.polars_schema)
+
+    def conform(self, frame: pl.DataFrame) -> pl.DataFrame:
+        """Select and cast ``frame`` to exactly this dataset's columns (missing ones null)."""
+        schema = self.polars_schema
+        return frame.select(
+            [
+                (pl.col(name) if name in frame.columns else pl.lit(None))
+                .cast(dtype, strict=False)
+                .alias(name)
+                for name, dtype in schema.items()
+            ]
+        )
+
+
+_KEY = Column(
+    "key",
+    pa.string(),
+    "Deterministic row key: hash of source, MMSI, timestamp and the raw message or CSV row. "
+    "A re-ingest produces the same keys, so nothing is added twice.",
+    nullable=False,
+)
+_SOURCE = Column("source", pa.string(), "Name of the input: receiver, archive or file.", False)
+_LOCATION = Column("location", pa.string(), "File path or stream address the row came from.")
+_LINE = Column("line", pa.int64(), "Line (NMEA) or row (CSV, 1 = header) number in the input.")
+_STATION = Column("station", pa.string(), "Receiving station from the NMEA 4.0 tag block (s:).")
+_RAW = Column("raw", pa.string(), "The sentence(s) or CSV row as received.")
+_MMSI = Column("mmsi", pa.int64(), "Maritime Mobile Service Identity of the transmitter.", False)
+_TS = Column("ts", UTC_TIMESTAMP, "UTC time the message was received (or the archive's time).")
+_TS_ESTIMATED = Column(
+    "ts_estimated",
+    pa.bool_(),
+    "True when the input carried no time and ts is the file's modification time.",
+    False,
+)
+_MSG_TYPE = Column("msg_type", pa.int8(), "AIS message type (null for archive rows).")
+
+POSITIONS = Dataset(
+    "positions",
+    (
+        _KEY,
+        _MMSI,
+        _TS,
+        _TS_ESTIMATED,
+        Column("lat", pa.float64(), "Latitude, WGS84 degrees, -90..90.", False),
+        Column("lon", pa.float64(), "Longitude, WGS84 degrees, -180..180.", False),
+        Column("sog", pa.float64(), "Speed over ground, knots."),
+        Column("cog", pa.float64(), "Course over ground, degrees 0..359.9."),
+        Column("heading", pa.int16(), "True heading, degrees 0..359."),
+        Column("nav_status", pa.int8(), "Navigational status code 0..15 (ITU-R M.1371)."),
+        _MSG_TYPE,
+        _SOURCE,
+        _STATION,
+        _LOCATION,
+        _LINE,
+        _RAW,
+    ),
+)
+
+STATICS = Dataset(
+    "statics",
+    (
+        _KEY,
+        _MMSI,
+        _TS,
+        _TS_ESTIMATED,
+        Column("name", pa.string(), "Vessel name (or aid-to-navigation name)."),
+        Column("callsign", pa.string(), "Radio call sign."),
+        Column("imo", pa.int64(), "IMO number as transmitted (check digit not verified here)."),
+        Column("ship_type", pa.int16(), "AIS ship and cargo type code 0..99."),
+        Column("to_bow", pa.int16(), "GNSS antenna to bow, metres."),
+        Column("to_stern", pa.int16(), "GNSS antenna to stern, metres."),
+        Column("to_port", pa.int16(), "GNSS antenna to port side, metres."),
+        Column("to_starboard", pa.int16(), "GNSS antenna to starboard side, metres."),
+        Column("length", pa.float64(), "Length overall, metres (bow + stern)."),
+        Column("width", pa.float64(), "Beam, metres (port + starboard)."),
+        Column("draught", pa.float64(), "Present static draught, metres."),
+        Column("destination", pa.string(), "Destination as typed by the crew."),
+        Column("eta", UTC_TIMESTAMP, "Estimated time of arrival, UTC (year inferred)."),
+        _MSG_TYPE,
+        _SOURCE,
+        _STATION,
+        _LOCATION,
+        _LINE,
+        _RAW,
+    ),
+)
+
+QUARANTINE = Dataset(
+    "quarantine",
+    (
+        _KEY,
+        Column("reason", pa.string(), "Why the input was refused.", False),
+        Column("mmsi", pa.int64(), "MMSI when it could be read."),
+        _TS,
+        _MSG_TYPE,
+        _SOURCE,
+        _LOCATION,
+        _LINE,
+        _RAW,
+    ),
+)
+
+OTHER = Dataset(
+    "other",
+    (
+        _KEY,
+        _MSG_TYPE,
+        _TS,
+        _SOURCE,
+        _LOCATION,
+        _LINE,
+        _RAW,
+    ),
+)
+
+DATASETS: tuple[Dataset, ...] = (POSITIONS, STATICS, QUARANTINE, OTHER)
