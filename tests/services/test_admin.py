@@ -1,0 +1,309 @@
+"""Users, agencies, passwords, lockout, TOTP and API tokens, on both backends."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import timedelta
+
+import pyotp
+import pytest
+from sqlalchemy import select
+
+from portintel.adapters.database.tables import agencies, api_tokens, audit_log, users
+from portintel.domain.actors import SYSTEM, Actor, Role
+from portintel.errors import (
+    AuthenticationFailed,
+    Conflict,
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+)
+from portintel.services import admin, audit
+from portintel.services.workspace import Workspace
+from tests.conftest import TickingClock
+
+PASSWORD = "correct horse battery"
+
+
+def _user(ws: Workspace, username: str = "mali", *roles: Role | str) -> admin.UserView:
+    admin.ensure_agencies(ws)
+    return admin.create_user(
+        ws,
+        SYSTEM,
+        username=username,
+        display_name=username.title(),
+        agency="Maritime Police",
+        roles=roles or (Role.OFFICER,),
+        password=PASSWORD,
+    )
+
+
+def _audit(ws: Workspace, action: str) -> list[dict[str, object]]:
+    with ws.engine.connect() as connection:
+        rows = connection.execute(
+            select(audit_log).where(audit_log.c.action == action).order_by(audit_log.c.seq)
+        ).all()
+    return [{**row._mapping, "detail": json.loads(row.detail)} for row in rows]
+
+
+def _everything_audited(ws: Workspace) -> str:
+    with ws.engine.connect() as connection:
+        return " ".join(str(row) for row in connection.execute(select(audit_log)).all())
+
+
+def test_ensure_agencies_is_idempotent_with_readable_ids(workspace: Workspace) -> None:
+    admin.ensure_agencies(workspace)
+    admin.ensure_agencies(workspace)
+    with workspace.engine.connect() as connection:
+        ids = sorted(connection.execute(select(agencies.c.id)).scalars())
+    assert ids == [
+        "anti-human-trafficking-and-juvenile-protection",
+        "immigration",
+        "internal-security",
+        "maritime-police",
+    ]
+    assert len(_audit(workspace, "agency.create")) == 4
+
+
+def test_create_user_hashes_with_argon2id_and_audits_without_secrets(
+    workspace: Workspace,
+) -> None:
+    view = _user(workspace, "Mali", "officer", "source handler")
+    assert view.username == "mali"
+    assert view.agency_id == "maritime-police"
+    assert view.roles == {Role.OFFICER, Role.SOURCE_HANDLER}
+    with workspace.engine.connect() as connection:
+        stored = connection.execute(select(users.c.password_hash)).scalar_one()
+    assert stored.startswith("$argon2id$")
+    assert PASSWORD not in stored
+    created = _audit(workspace, "user.create")
+    assert created[0]["detail"] == {
+        "username": "mali",
+        "agency": "maritime-police",
+        "roles": ["officer", "source_handler"],
+    }
+    assert PASSWORD not in _everything_audited(workspace)
+
+
+def test_create_user_rejects_bad_input_with_reasons(workspace: Workspace) -> None:
+    _user(workspace, "mali")
+    with pytest.raises(InvalidInput, match="at least 12 characters") as short:
+        admin.create_user(
+            workspace,
+            SYSTEM,
+            username="nok",
+            display_name="Nok",
+            agency="immigration",
+            roles=["analyst"],
+            password="short",
+        )
+    assert short.value.field == "password"
+    with pytest.raises(Conflict, match="already exists"):
+        _user(workspace, "MALI")
+    with pytest.raises(InvalidInput, match="unknown agency") as agency:
+        admin.create_user(
+            workspace,
+            SYSTEM,
+            username="nok",
+            display_name="Nok",
+            agency="Navy",
+            roles=["analyst"],
+            password=PASSWORD,
+        )
+    assert agency.value.hint is not None and "Immigration" in agency.value.hint
+    with pytest.raises(InvalidInput, match="unknown role 'chief'"):
+        _user(workspace, "nok", "chief")
+    with pytest.raises(InvalidInput, match="username"):
+        _user(workspace, "no spaces please")
+
+
+def test_only_administrators_manage_users(workspace: Workspace) -> None:
+    officer = admin.get_actor(workspace, _user(workspace, "mali").id)
+    with pytest.raises(PermissionDenied, match="administrators"):
+        admin.create_user(
+            workspace,
+            officer,
+            username="nok",
+            display_name="Nok",
+            agency="immigration",
+            roles=["administrator"],
+            password=PASSWORD,
+        )
+    with pytest.raises(PermissionDenied):
+        admin.list_users(workspace, officer)
+    boss = admin.get_actor(workspace, _user(workspace, "boss", Role.ADMINISTRATOR).id)
+    assert [view.username for view in admin.list_users(workspace, boss)] == ["boss", "mali"]
+
+
+def test_password_sign_in_returns_the_actor_and_is_audited(workspace: Workspace) -> None:
+    view = _user(workspace, "mali", Role.ANALYST)
+    actor = admin.authenticate_password(workspace, " Mali ", PASSWORD)
+    assert actor == Actor(view.id, "mali", "maritime-police", frozenset({Role.ANALYST}))
+    assert admin.get_user(workspace, actor, "mali").last_login_at is not None
+    assert _audit(workspace, "login.success")[0]["actor"] == "mali"
+
+
+def test_wrong_password_and_unknown_user_fail_alike(workspace: Workspace) -> None:
+    _user(workspace)
+    with pytest.raises(AuthenticationFailed) as wrong:
+        admin.authenticate_password(workspace, "mali", "not the password")
+    with pytest.raises(AuthenticationFailed) as unknown:
+        admin.authenticate_password(workspace, "nobody", PASSWORD)
+    assert wrong.value.message == unknown.value.message
+    reasons = [entry["detail"]["reason"] for entry in _audit(workspace, "login.failure")]  # type: ignore[index]
+    assert reasons == ["wrong password", "unknown user"]
+    assert "not the password" not in _everything_audited(workspace)
+
+
+def test_five_failures_lock_the_account_for_fifteen_minutes(workspace: Workspace) -> None:
+    _user(workspace)
+    for _ in range(4):
+        with pytest.raises(AuthenticationFailed, match="wrong username or password"):
+            admin.authenticate_password(workspace, "mali", "wrong password!")
+    with pytest.raises(AuthenticationFailed, match="locked"):
+        admin.authenticate_password(workspace, "mali", "wrong password!")
+    with pytest.raises(AuthenticationFailed, match="locked"):
+        admin.authenticate_password(workspace, "mali", PASSWORD)
+    assert len(_audit(workspace, "login.lockout")) == 1
+    assert isinstance(workspace.clock, TickingClock)
+    workspace.clock.now += timedelta(minutes=14)
+    with pytest.raises(AuthenticationFailed, match="locked"):
+        admin.authenticate_password(workspace, "mali", PASSWORD)
+    workspace.clock.now += timedelta(minutes=1)
+    assert admin.authenticate_password(workspace, "mali", PASSWORD).username == "mali"
+
+
+def test_lockout_numbers_come_from_settings(workspace: Workspace) -> None:
+    workspace.settings = workspace.settings.model_copy(
+        update={"login_max_failures": 2, "login_lockout_minutes": 1}
+    )
+    _user(workspace)
+    with pytest.raises(AuthenticationFailed, match="wrong"):
+        admin.authenticate_password(workspace, "mali", "wrong password!")
+    with pytest.raises(AuthenticationFailed, match="locked"):
+        admin.authenticate_password(workspace, "mali", "wrong password!")
+    assert isinstance(workspace.clock, TickingClock)
+    workspace.clock.now += timedelta(minutes=1)
+    assert admin.authenticate_password(workspace, "mali", PASSWORD).username == "mali"
+
+
+def test_success_resets_the_failure_count(workspace: Workspace) -> None:
+    _user(workspace)
+    for _ in range(3):
+        with pytest.raises(AuthenticationFailed):
+            admin.authenticate_password(workspace, "mali", "wrong password!")
+    admin.authenticate_password(workspace, "mali", PASSWORD)
+    for _ in range(4):
+        with pytest.raises(AuthenticationFailed, match="wrong"):
+            admin.authenticate_password(workspace, "mali", "wrong password!")
+
+
+def test_totp_second_factor(workspace: Workspace) -> None:
+    _user(workspace)
+    enrolment = admin.enable_totp(workspace, SYSTEM, "mali")
+    assert enrolment.uri.startswith("otpauth://totp/")
+    assert enrolment.secret.reveal() not in repr(enrolment)
+    totp = pyotp.TOTP(enrolment.secret.reveal())
+    assert isinstance(workspace.clock, TickingClock)
+    clock = workspace.clock
+    with pytest.raises(admin.SecondFactorRequired):
+        admin.authenticate_password(workspace, "mali", PASSWORD)
+    with pytest.raises(AuthenticationFailed, match="wrong"):
+        admin.authenticate_password(
+            workspace, "mali", PASSWORD, totp_code=totp.at(clock.now + timedelta(minutes=5))
+        )
+    previous_step = totp.at(clock.now + timedelta(seconds=1) - timedelta(seconds=30))
+    actor = admin.authenticate_password(workspace, "mali", PASSWORD, totp_code=previous_step)
+    assert actor.username == "mali"
+    assert _audit(workspace, "login.success")[-1]["detail"] == {"method": "password+totp"}
+    assert _audit(workspace, "login.failure")[-1]["detail"]["reason"] == "wrong one-time code"  # type: ignore[index]
+    admin.disable_totp(workspace, SYSTEM, "mali")
+    assert admin.authenticate_password(workspace, "mali", PASSWORD).username == "mali"
+
+
+def test_api_tokens_are_shown_once_stored_hashed_and_revocable(workspace: Workspace) -> None:
+    view = _user(workspace)
+    owner = admin.get_actor(workspace, view.id)
+    issued = admin.issue_token(workspace, owner, "mali", "laptop")
+    token = issued.secret.reveal()
+    assert len(token) >= 43
+    assert token not in repr(issued)
+    with workspace.engine.connect() as connection:
+        stored = connection.execute(select(api_tokens)).one()
+    assert stored.token_hash == hashlib.sha256(token.encode()).hexdigest()
+    assert stored.last_used_at is None
+    assert admin.authenticate_token(workspace, token) == owner
+    assert admin.list_tokens(workspace, owner, "mali")[0].last_used_at is not None
+    assert token not in _everything_audited(workspace)
+
+    other = admin.get_actor(workspace, _user(workspace, "nok").id)
+    with pytest.raises(NotFound):
+        admin.revoke_token(workspace, other, issued.id)
+    admin.revoke_token(workspace, owner, issued.id)
+    with pytest.raises(Conflict, match="already revoked"):
+        admin.revoke_token(workspace, owner, issued.id)
+    with pytest.raises(AuthenticationFailed, match="revoked"):
+        admin.authenticate_token(workspace, token)
+    with pytest.raises(AuthenticationFailed):
+        admin.authenticate_token(workspace, "made-up-token")
+    reasons = [entry["detail"]["reason"] for entry in _audit(workspace, "login.failure")]  # type: ignore[index]
+    assert reasons == ["revoked token", "unknown token"]
+
+
+def test_create_token_returns_text_and_only_admins_issue_for_others(
+    workspace: Workspace,
+) -> None:
+    _user(workspace)
+    nok = admin.get_actor(workspace, _user(workspace, "nok").id)
+    with pytest.raises(PermissionDenied):
+        admin.create_token(workspace, nok, "mali", "script")
+    token = admin.create_token(workspace, SYSTEM, "mali", "script")
+    assert admin.authenticate_token(workspace, token).username == "mali"
+
+
+def test_disabled_users_lose_sessions_tokens_and_passwords(workspace: Workspace) -> None:
+    view = _user(workspace)
+    token = admin.create_token(workspace, SYSTEM, "mali", "script")
+    admin.deactivate_user(workspace, SYSTEM, "mali")
+    with pytest.raises(AuthenticationFailed, match="disabled"):
+        admin.get_actor(workspace, view.id)
+    with pytest.raises(AuthenticationFailed):
+        admin.authenticate_token(workspace, token)
+    with pytest.raises(AuthenticationFailed, match="wrong username or password"):
+        admin.authenticate_password(workspace, "mali", PASSWORD)
+    with pytest.raises(NotFound):
+        admin.get_actor(workspace, "U-missing")
+
+
+def test_the_last_administrator_cannot_be_disabled(workspace: Workspace) -> None:
+    _user(workspace, "boss", Role.ADMINISTRATOR)
+    with pytest.raises(Conflict, match="last active administrator"):
+        admin.deactivate_user(workspace, SYSTEM, "boss")
+    _user(workspace, "deputy", Role.ADMINISTRATOR)
+    assert admin.deactivate_user(workspace, SYSTEM, "boss").active is False
+
+
+def test_set_password_needs_the_current_one_for_oneself(workspace: Workspace) -> None:
+    view = _user(workspace)
+    me = admin.get_actor(workspace, view.id)
+    new = "a much better passphrase"
+    with pytest.raises(AuthenticationFailed, match="current password"):
+        admin.set_password(workspace, me, "mali", new, current_password="guess guess guess")
+    with pytest.raises(InvalidInput, match="12 characters"):
+        admin.set_password(workspace, me, "mali", "tiny", current_password=PASSWORD)
+    admin.set_password(workspace, me, "mali", new, current_password=PASSWORD)
+    assert admin.authenticate_password(workspace, "mali", new).username == "mali"
+    nok = admin.get_actor(workspace, _user(workspace, "nok").id)
+    with pytest.raises(PermissionDenied):
+        admin.set_password(workspace, nok, "mali", PASSWORD)
+
+
+def test_administrator_reset_lifts_a_lockout(workspace: Workspace) -> None:
+    _user(workspace)
+    for _ in range(5):
+        with pytest.raises(AuthenticationFailed):
+            admin.authenticate_password(workspace, "mali", "wrong password!")
+    admin.set_password(workspace, SYSTEM, "mali", "a fresh passphrase")
+    assert admin.authenticate_password(workspace, "mali", "a fresh passphrase").username == "mali"
+    assert audit.verify(workspace).ok
