@@ -23,6 +23,7 @@ from starlette.concurrency import run_in_threadpool
 
 from portintel.domain.actors import Actor
 from portintel.errors import AuthenticationFailed, NotFound, PermissionDenied
+from portintel.services import admin
 from portintel.services.workspace import Workspace
 from portintel.web.error_responses import LoginRequired
 from portintel.web.sessions import SESSION_COOKIE, WebSession, find_session
@@ -60,8 +61,6 @@ def _bearer_token(request: Request) -> str | None:
 
 
 def _actor_of_session(ws: Workspace, session: WebSession) -> Actor:
-    from portintel.services import admin
-
     try:
         return admin.get_actor(ws, session.user_id)
     except NotFound as exc:
@@ -71,8 +70,6 @@ def _actor_of_session(ws: Workspace, session: WebSession) -> Actor:
 def _principal_from_request(ws: Workspace, request: Request) -> Principal | None:
     token = _bearer_token(request)
     if token is not None:
-        from portintel.services import admin
-
         return Principal(actor=admin.authenticate_token(ws, token), method="token")
     raw_id = request.cookies.get(SESSION_COOKIE)
     if not raw_id:

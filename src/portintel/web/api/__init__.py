@@ -6,6 +6,6 @@ from fastapi import APIRouter
 
 
 def routers() -> list[APIRouter]:
-    from portintel.web.api import me
+    from portintel.web.api import audit, me, tokens, users
 
-    return [me.router]
+    return [me.router, tokens.router, users.router, audit.router]

@@ -6,6 +6,6 @@ from fastapi import APIRouter
 
 
 def routers() -> list[APIRouter]:
-    from portintel.web.routes import health, home, login
+    from portintel.web.routes import audit, health, home, login, users
 
-    return [health.router, login.router, home.router]
+    return [health.router, login.router, home.router, users.router, audit.router]

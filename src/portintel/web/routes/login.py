@@ -15,6 +15,7 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from portintel.errors import AuthenticationFailed, PermissionDenied
+from portintel.services import admin
 from portintel.services.workspace import Workspace
 from portintel.web.authentication import Principal, page_principal, tokens_match, workspace_of
 from portintel.web.sessions import SESSION_COOKIE, find_session, revoke_session, start_session
@@ -73,8 +74,6 @@ async def login(
     next: str = Form("/"),
     ws: Workspace = Depends(workspace_of),
 ) -> Response:
-    from portintel.services import admin
-
     target = safe_next(next)
     if not tokens_match(request.cookies.get(LOGIN_COOKIE, ""), login_token):
         raise PermissionDenied(
