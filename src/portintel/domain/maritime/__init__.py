@@ -1,0 +1,1 @@
+"""Maritime domain: pure functions and data over AIS messages, positions and tracks."""

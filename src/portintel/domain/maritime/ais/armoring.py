@@ -1,0 +1,109 @@
+"""AIS 6-bit payload armouring, undone for whole batches with NumPy.
+
+A payload character carries six bits: ASCII 48-87 map to 0-39 and 96-119 to
+40-63 (ITU-R M.1371, IEC 61162-1). Every other byte is invalid. Fields are read
+straight from the armoured characters: a field of ``width`` bits at bit
+``offset`` spans a handful of characters, so one field of a million messages
+costs a few array operations, and no bit matrix is ever materialised.
+
+Reading beyond the end of a payload follows pyais: a field that starts past
+the last bit is missing (null), a field cut by the end keeps only the bits that
+are there (as a narrower number).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+
+U8 = npt.NDArray[np.uint8]
+I64 = npt.NDArray[np.int64]
+Mask = npt.NDArray[np.bool_]
+
+INVALID = 255
+SIXBIT: U8 = np.full(256, INVALID, dtype=np.uint8)
+SIXBIT[48:88] = np.arange(0, 40, dtype=np.uint8)
+SIXBIT[96:120] = np.arange(40, 64, dtype=np.uint8)
+
+TEXT_CHARACTERS: U8 = np.array([v + 64 if v < 32 else v for v in range(64)], dtype=np.uint8)
+"""6-bit value -> ASCII of AIS text: 0-31 are '@', 'A'..'_'; 32-63 are ' '..'?'."""
+
+
+@dataclass
+class Payloads:
+    """The payloads of a batch of messages, addressed inside one byte arena.
+
+    ``start[i]``/``length[i]`` locate message i's armoured characters in
+    ``arena``; ``bits[i]`` is its bit length after removing the fill bits.
+    """
+
+    arena: U8
+    start: I64
+    length: I64
+    bits: I64
+    _sextets: dict[int, I64] = field(default_factory=dict, repr=False)
+    _invalid: Mask | None = field(default=None, repr=False)
+
+    def __len__(self) -> int:
+        return int(self.start.shape[0])
+
+    def subset(self, rows: I64) -> Payloads:
+        return Payloads(self.arena, self.start[rows], self.length[rows], self.bits[rows])
+
+    def sextet(self, index: int) -> I64:
+        """6-bit value of character ``index`` of every payload (0 past the end)."""
+        cached = self._sextets.get(index)
+        if cached is None:
+            inside = self.length > index
+            position = np.where(inside, self.start + index, 0)
+            values = SIXBIT[self.arena[position]]
+            invalid = inside & (values == INVALID)
+            self._invalid = invalid if self._invalid is None else self._invalid | invalid
+            cached = np.where(invalid, 0, values).astype(np.int64)
+            self._sextets[index] = cached
+        return cached
+
+    def invalid_characters(self) -> Mask:
+        """True where a character read so far lies outside the 6-bit alphabet.
+
+        Only characters that fields were read from are checked: the rest of a
+        payload is not decoded (as in pyais), so it cannot make a value wrong.
+        """
+        if self._invalid is None:
+            return np.zeros(len(self), dtype=np.bool_)
+        return self._invalid
+
+    def message_type(self) -> I64:
+        return self.sextet(0)
+
+    def unsigned(self, offset: int, width: int) -> tuple[I64, I64]:
+        """Raw bits of a field and how many of them exist (0 = field missing)."""
+        first, last = offset // 6, (offset + width - 1) // 6
+        accumulated = np.zeros(len(self), dtype=np.int64)
+        for index in range(first, last + 1):
+            accumulated = (accumulated << 6) | self.sextet(index)
+        shift = 6 * (last + 1) - (offset + width)
+        value = (accumulated >> shift) & ((1 << width) - 1)
+        available = np.clip(self.bits - offset, 0, width)
+        short = available < width
+        if short.any():
+            value = np.where(short, value >> (width - available), value)
+        return value, available
+
+    def signed(self, offset: int, width: int) -> tuple[I64, I64]:
+        value, available = self.unsigned(offset, width)
+        top = np.maximum(available - 1, 0)
+        negative = (available > 0) & (((value >> top) & 1) == 1)
+        return np.where(negative, value - (np.int64(1) << available), value), available
+
+    def text(self, offset: int, width: int) -> tuple[U8, I64]:
+        """ASCII codes (rows x characters) of a 6-bit text field."""
+        count = width // 6
+        codes = np.empty((len(self), count), dtype=np.uint8)
+        for index in range(count):
+            value, _ = self.unsigned(offset + 6 * index, 6)
+            codes[:, index] = TEXT_CHARACTERS[value]
+        _, available = self.unsigned(offset, 1)
+        return codes, available
