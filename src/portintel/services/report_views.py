@@ -1,0 +1,207 @@
+"""What readers get back about reports, and the facts need-to-know needs from a row.
+
+Views are frozen dataclasses built from rows the service already filtered
+through :mod:`portintel.domain.access`. A view names a report's source by its
+codename and kind only: the protected identity column is never selected here.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Row
+
+from portintel.adapters.vocabularies import load_grading_schemes, load_handling
+from portintel.domain.access import ReportAccess
+from portintel.domain.grading import Grading
+from portintel.domain.reports import ReportAction, ReportStatus
+from portintel.errors import PortintelError
+
+
+def as_utc(moment: datetime | None) -> datetime | None:
+    """Times come back naive from SQLite; they were stored as UTC."""
+    if moment is None:
+        return None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def must_utc(moment: datetime) -> datetime:
+    result = as_utc(moment)
+    assert result is not None  # non-null column
+    return result
+
+
+@functools.lru_cache(maxsize=256)
+def is_restrictive(handling: str | None) -> bool:
+    """Whether a stored handling code restricts readers; unknown codes count as restrictive.
+
+    A code that the vocabulary no longer knows (a partner's, or a removed one)
+    fails closed: better an analyst asks than a restricted report leaks.
+    """
+    if not handling:
+        return False
+    try:
+        return load_handling().is_restrictive(handling)
+    except PortintelError:  # an unreadable code fails closed
+        return True
+
+
+def split_agencies(text: str | None) -> frozenset[str]:
+    if not text:
+        return frozenset()
+    return frozenset(part for part in (p.strip() for p in text.split(",")) if part)
+
+
+def access_of(row: Row[Any] | Any) -> ReportAccess:
+    """The need-to-know facts of a ``reports`` row (needs author_id, agency_id, status,
+    handling, releasable_to)."""
+    return ReportAccess(
+        author_id=row.author_id,
+        agency_id=row.agency_id,
+        status=ReportStatus(row.status),
+        restrictive=is_restrictive(row.handling),
+        releasable_to=split_agencies(row.releasable_to),
+    )
+
+
+def mapped_grading(grading: Grading, node_scheme: str) -> Grading | None:
+    """The grade read in the node's scheme, when the report used another one."""
+    if grading.scheme == node_scheme:
+        return None
+    try:
+        return load_grading_schemes().map(grading, node_scheme)
+    except (PortintelError, KeyError):  # no mapping: the grade is shown as given
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class ReportEventView:
+    action: str
+    from_status: str | None
+    to_status: str | None
+    actor_id: str | None
+    at: datetime
+    note: str | None
+    detail: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AttachmentView:
+    id: str
+    report_id: str
+    filename: str
+    media_type: str
+    size: int
+    sha256: str
+    created_at: datetime
+    created_by: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ReportSummary:
+    """One line of a report list."""
+
+    id: str
+    title: str
+    status: ReportStatus
+    author_id: str
+    agency_id: str
+    reported_at: datetime
+    occurred_at: datetime | None
+    place: str | None
+    grading: Grading
+    handling: str
+    restrictive: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ReportView:
+    """A report as one reader may see it, with its history and attachments."""
+
+    id: str
+    title: str
+    text: str
+    status: ReportStatus
+    author_id: str
+    agency_id: str
+    reported_at: datetime
+    occurred_at: datetime | None
+    place: str | None
+    latitude: float | None
+    longitude: float | None
+    grading: Grading
+    mapped_grading: Grading | None
+    reliability_overridden: bool
+    handling: str
+    handling_conditions: str | None
+    handling_definition: str
+    restrictive: bool
+    releasable_to: tuple[str, ...]
+    tlp: str | None
+    category: str | None
+    origin_node: str | None
+    source_id: str | None
+    source_reference: str | None
+    source_kind: str | None
+    created_at: datetime
+    updated_at: datetime
+    events: tuple[ReportEventView, ...] = ()
+    attachments: tuple[AttachmentView, ...] = ()
+    entity_ids: tuple[str, ...] = ()
+    allowed_actions: tuple[ReportAction, ...] = field(default_factory=tuple)
+
+
+def summary_of(row: Row[Any]) -> ReportSummary:
+    return ReportSummary(
+        id=row.id,
+        title=row.title,
+        status=ReportStatus(row.status),
+        author_id=row.author_id,
+        agency_id=row.agency_id,
+        reported_at=must_utc(row.reported_at),
+        occurred_at=as_utc(row.occurred_at),
+        place=row.place,
+        grading=Grading(row.grading_scheme, row.reliability, row.credibility),
+        handling=row.handling,
+        restrictive=is_restrictive(row.handling),
+    )
+
+
+def handling_definition(handling: str) -> str:
+    try:
+        return load_handling().definition(handling)
+    except PortintelError:  # a partner's unknown code has no definition here
+        return "unknown handling code"
+
+
+def event_of(row: Row[Any]) -> ReportEventView:
+    return ReportEventView(
+        action=row.action,
+        from_status=row.from_status,
+        to_status=row.to_status,
+        actor_id=row.actor_id,
+        at=must_utc(row.at),
+        note=row.note,
+        detail=row.detail,
+    )
+
+
+def attachment_of(row: Row[Any]) -> AttachmentView:
+    return AttachmentView(
+        id=row.id,
+        report_id=row.report_id,
+        filename=row.filename,
+        media_type=row.media_type,
+        size=row.size,
+        sha256=row.sha256,
+        created_at=must_utc(row.created_at),
+        created_by=row.created_by,
+    )
+
+
+def join_agencies(agencies: Sequence[str]) -> str | None:
+    return ",".join(sorted(set(agencies))) or None
