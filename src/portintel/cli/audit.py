@@ -1,7 +1,107 @@
-"""CLI: `portintel audit` commands."""
+"""CLI: ``portintel audit verify`` and ``portintel audit list``."""
 
 from __future__ import annotations
 
-import typer
+import json
+import re
+from datetime import UTC, datetime
+from typing import Annotated
 
-app = typer.Typer(no_args_is_help=True, help="audit commands.")
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from portintel.cli.context import console, context_of, error_console
+from portintel.cli.users import cli_actor
+from portintel.errors import InvalidInput
+from portintel.services import audit
+
+app = typer.Typer(no_args_is_help=True, help="The hash-chained audit log.")
+
+_OBJECT_TYPE = re.compile(r"^[a-z_]+$")
+
+
+@app.command("verify")
+def verify_command(ctx: typer.Context) -> None:
+    """Check the whole hash chain; exit 1 naming the first bad entry and why."""
+    ws = context_of(ctx).workspace()
+    result = audit.verify(ws)
+    if result.ok:
+        console.print(f"{result.checked} entries, chain intact")
+        return
+    where = f"entry {result.first_bad_seq}" if result.first_bad_seq is not None else "the head"
+    error_console.print(
+        f"[bold red]audit log tampered[/] at {where}: {escape(result.reason or '')}",
+        highlight=False,
+    )
+    error_console.print(f"{result.checked} entries checked before the break.")
+    raise typer.Exit(1)
+
+
+def parse_since(text: str) -> datetime:
+    """An ISO date or date-time; without a zone it is UTC."""
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise InvalidInput(
+            f"--since {text!r} is not a date or time",
+            field="since",
+            hint="use ISO 8601, e.g. 2026-03-01 or 2026-03-01T08:00",
+        ) from exc
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
+
+
+def parse_object(text: str) -> tuple[str | None, str | None]:
+    """``report:R-1`` is a type and an id, ``report:`` a type only, ``R-1`` an id."""
+    kind, separator, identifier = text.partition(":")
+    if separator and _OBJECT_TYPE.fullmatch(kind):
+        return kind, identifier or None
+    return None, text
+
+
+@app.command("list")
+def list_command(
+    ctx: typer.Context,
+    actor: Annotated[str | None, typer.Option("--actor", help="Username who acted.")] = None,
+    action: Annotated[
+        str | None,
+        typer.Option("--action", help="Action, e.g. report.read; 'login.*' for a family."),
+    ] = None,
+    object_: Annotated[
+        str | None,
+        typer.Option("--object", help="Object as TYPE:ID, TYPE: or ID, e.g. report:R-1."),
+    ] = None,
+    since: Annotated[
+        str | None, typer.Option("--since", help="Only entries at or after this (ISO 8601, UTC).")
+    ] = None,
+    limit: Annotated[int, typer.Option("--limit", help="How many of the newest entries.")] = 50,
+) -> None:
+    """Show the newest audit entries as a table (reading the log is itself recorded)."""
+    ws = context_of(ctx).workspace()
+    object_type, object_id = parse_object(object_) if object_ else (None, None)
+    entries = audit.list_entries(
+        ws,
+        cli_actor(),
+        audit.AuditFilters(
+            actor=actor,
+            action=action,
+            object_type=object_type,
+            object_id=object_id,
+            since=parse_since(since) if since else None,
+            limit=limit,
+        ),
+    )
+    table = Table("seq", "time (UTC)", "actor", "action", "object", "detail")
+    for entry in entries:
+        target = ":".join(part for part in (entry.object_type, entry.object_id) if part)
+        detail = json.dumps(entry.detail, ensure_ascii=False, sort_keys=True)
+        table.add_row(
+            str(entry.seq),
+            f"{entry.at:%Y-%m-%d %H:%M:%S}",
+            escape(entry.actor),
+            escape(entry.action),
+            escape(target),
+            escape(detail if len(detail) <= 100 else detail[:99] + "…"),
+        )
+    console.print(table)
+    console.print(f"{len(entries)} entries shown.")
