@@ -1,0 +1,257 @@
+"""Live AIS feeds over UDP and TCP: bytes in, lines with arrival times out, never a crash.
+
+A receiver on the network is hostile by default: it may send garbage, a
+line without end, or drop the connection mid-sentence. Sources here turn
+whatever arrives into :class:`ReceivedLine` items; a line that cannot be
+decoder input carries the reason it is refused (the listener quarantines
+it) and the loop goes on. The TCP client reconnects with exponential
+back-off; a successful connection resets the delay.
+"""
+
+from __future__ import annotations
+
+import socket
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Protocol
+
+from portintel.adapters.ais.nmea_reader import (
+    LINE_TOO_LONG,
+    MAX_LINE_BYTES,
+    RAW_PREFIX_CHARS,
+    classify,
+)
+from portintel.errors import InvalidInput
+
+INCOMPLETE_AT_DISCONNECT = "incomplete line at disconnect"
+RECEIVE_BYTES = 65536
+
+
+@dataclass(frozen=True, slots=True)
+class ReceivedLine:
+    """One line as received; ``reason`` is set when it must go to quarantine, not the decoder."""
+
+    text: str
+    received_at: datetime
+    reason: str | None = None
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class LineSplitter:
+    """Bytes -> lines, with a hard cap on line length so an endless line cannot eat memory."""
+
+    def __init__(self, max_line_bytes: int = MAX_LINE_BYTES) -> None:
+        self.max_line_bytes = max_line_bytes
+        self._buffer = bytearray()
+        self._discarding = False
+
+    def feed(self, data: bytes, at: datetime) -> list[ReceivedLine]:
+        out: list[ReceivedLine] = []
+        self._buffer.extend(data)
+        while True:
+            end = self._buffer.find(b"\n")
+            if end < 0:
+                break
+            raw = bytes(self._buffer[: end + 1])
+            del self._buffer[: end + 1]
+            if self._discarding:
+                self._discarding = False
+                continue
+            if len(raw) > self.max_line_bytes + 1:
+                out.append(self._too_long(raw, at))
+                continue
+            text, reason = classify(raw)
+            if text.strip():
+                out.append(ReceivedLine(text, at, reason))
+        if len(self._buffer) > self.max_line_bytes:
+            if not self._discarding:
+                out.append(self._too_long(bytes(self._buffer), at))
+            self._discarding = True
+            self._buffer.clear()
+        return out
+
+    def _too_long(self, raw: bytes, at: datetime) -> ReceivedLine:
+        text = raw[:RAW_PREFIX_CHARS].decode("utf-8", errors="replace")
+        return ReceivedLine(text, at, LINE_TOO_LONG)
+
+    def end_of_stream(
+        self, at: datetime, reason: str = INCOMPLETE_AT_DISCONNECT
+    ) -> list[ReceivedLine]:
+        """What is left when the peer goes away: an unterminated line is refused, not guessed."""
+        left = bytes(self._buffer)
+        discarding = self._discarding
+        self._buffer.clear()
+        self._discarding = False
+        if not left.strip() or discarding:
+            return []
+        text = left[:RAW_PREFIX_CHARS].decode("utf-8", errors="replace").rstrip("\r\n")
+        return [ReceivedLine(text, at, reason)]
+
+    def end_of_datagram(self, at: datetime) -> list[ReceivedLine]:
+        """A datagram is complete in itself: its last line needs no newline."""
+        return self.feed(b"\n", at) if self._buffer else []
+
+
+class LiveSource(Protocol):
+    """A feed the listener polls; ``poll`` never raises for network trouble."""
+
+    address: str
+
+    def poll(self, timeout: float) -> list[ReceivedLine]: ...
+
+    def close(self) -> list[ReceivedLine]: ...
+
+
+def parse_address(text: str) -> tuple[str, int]:
+    host, sep, port = text.rpartition(":")
+    if not sep or not host or not port.isdigit() or not 0 <= int(port) <= 65535:
+        raise InvalidInput(
+            f"{text!r} is not HOST:PORT",
+            field="address",
+            hint="e.g. 0.0.0.0:10110 or 10.0.0.5:5631",
+        )
+    return host, int(port)
+
+
+class UdpSource:
+    """Datagrams on a bound UDP socket (receivers often broadcast NMEA on port 10110)."""
+
+    def __init__(self, host: str, port: int, *, clock: Callable[[], datetime] = utc_now) -> None:
+        self.clock = clock
+        self._socket = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            self._socket.bind((host, port))
+        except OSError as exc:
+            self._socket.close()
+            raise InvalidInput(
+                f"cannot listen on udp {host}:{port}: {exc}",
+                field="address",
+                hint="pick a free port, or one this user may bind",
+            ) from exc
+        bound_host, bound_port = self._socket.getsockname()[:2]
+        self.address = f"udp://{bound_host}:{bound_port}"
+        self.port = int(bound_port)
+        self._splitter = LineSplitter()
+
+    def poll(self, timeout: float) -> list[ReceivedLine]:
+        self._socket.settimeout(max(timeout, 0.001))
+        lines: list[ReceivedLine] = []
+        try:
+            data, _peer = self._socket.recvfrom(RECEIVE_BYTES)
+        except (TimeoutError, BlockingIOError):
+            return lines
+        except OSError:
+            return lines
+        at = self.clock()
+        lines.extend(self._splitter.feed(data, at))
+        lines.extend(self._splitter.end_of_datagram(at))
+        # drain what else is waiting, without blocking
+        self._socket.setblocking(False)
+        try:
+            while len(lines) < 100_000:
+                data, _peer = self._socket.recvfrom(RECEIVE_BYTES)
+                lines.extend(self._splitter.feed(data, at))
+                lines.extend(self._splitter.end_of_datagram(at))
+        except (BlockingIOError, OSError):
+            pass
+        return lines
+
+    def close(self) -> list[ReceivedLine]:
+        self._socket.close()
+        return []
+
+
+@dataclass(slots=True)
+class Backoff:
+    """Exponential reconnect delays: initial, doubled up to ``maximum``, reset on success."""
+
+    initial: float = 0.5
+    maximum: float = 30.0
+    current: float = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.current = self.initial
+
+    def next_delay(self) -> float:
+        delay = self.current
+        self.current = min(self.current * 2, self.maximum)
+        return delay
+
+    def reset(self) -> None:
+        self.current = self.initial
+
+
+class TcpSource:
+    """A TCP client to a receiver or aggregator, reconnecting with back-off when dropped."""
+
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        *,
+        backoff: Backoff | None = None,
+        clock: Callable[[], datetime] = utc_now,
+        connect_timeout: float = 5.0,
+    ) -> None:
+        self.host, self.port = host, port
+        self.address = f"tcp://{host}:{port}"
+        self.backoff = backoff or Backoff()
+        self.clock = clock
+        self.connect_timeout = connect_timeout
+        self.connections = 0
+        self.disconnections = 0
+        self._socket: socket.socket | None = None
+        self._retry_at = 0.0
+        self._splitter = LineSplitter()
+
+    def _connect(self) -> None:
+        try:
+            conn = socket.create_connection((self.host, self.port), timeout=self.connect_timeout)
+        except OSError:
+            self._retry_at = time.monotonic() + self.backoff.next_delay()
+            return
+        self._socket = conn
+        self.connections += 1
+        self.backoff.reset()
+
+    def _drop(self) -> list[ReceivedLine]:
+        if self._socket is not None:
+            self._socket.close()
+            self._socket = None
+            self.disconnections += 1
+        self._retry_at = time.monotonic() + self.backoff.next_delay()
+        return self._splitter.end_of_stream(self.clock())
+
+    def poll(self, timeout: float) -> list[ReceivedLine]:
+        if self._socket is None:
+            wait = self._retry_at - time.monotonic()
+            if wait > 0:
+                time.sleep(min(wait, timeout))
+                return []
+            self._connect()
+            if self._socket is None:
+                return []
+        assert self._socket is not None
+        self._socket.settimeout(max(timeout, 0.001))
+        try:
+            data = self._socket.recv(RECEIVE_BYTES)
+        except TimeoutError:
+            return []
+        except OSError:
+            return self._drop()
+        if not data:
+            return self._drop()
+        return self._splitter.feed(data, self.clock())
+
+    def close(self) -> list[ReceivedLine]:
+        left = self._splitter.end_of_stream(self.clock())
+        if self._socket is not None:
+            self._socket.close()
+            self._socket = None
+        return left

@@ -1,0 +1,269 @@
+"""CSV and Parquet archives -> typed canonical rows (or refusals with a reason and row number).
+
+Tables are read as text in streaming batches (pyarrow), so a multi-gigabyte
+daily archive never sits in memory whole, and parsed with Polars
+expressions. A row whose MMSI, time or position cannot be read is refused
+with the reason; optional fields that do not parse become null. ``line``
+is the row's line in the file (header = 1); ``raw`` is the row's values
+joined by commas, as evidence in the quarantine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import pyarrow as pa  # type: ignore[import-untyped]
+import pyarrow.csv as pa_csv  # type: ignore[import-untyped]
+import pyarrow.parquet as pq  # type: ignore[import-untyped]
+
+from portintel.adapters.ais.files import is_gzip
+from portintel.adapters.ais.layouts import Layout, choose_layout
+from portintel.domain.maritime.vocabulary import DMA_SHIP_TYPES, STATUS_LABELS
+from portintel.errors import InvalidInput
+
+UNPARSEABLE_MMSI = "unparseable MMSI"
+UNPARSEABLE_TIMESTAMP = "unparseable timestamp"
+UNPARSEABLE_POSITION = "unparseable position"
+BATCH_ROWS = 200_000
+
+DType = pl.DataType | type[pl.DataType]
+
+
+@dataclass(frozen=True, slots=True)
+class ArchiveBatch:
+    """Parsed rows, refused rows, and how far into the input this batch reaches."""
+
+    rows: pl.DataFrame
+    rejects: pl.DataFrame
+    rows_done: int
+    bytes_done: int
+
+
+def _text(column: str, layout: Layout) -> pl.Expr:
+    value = pl.col(column).cast(pl.Utf8).str.strip_chars()
+    blank = (value.str.len_chars() == 0) | value.is_in(list(layout.null_values))
+    return pl.when(blank).then(None).otherwise(value)
+
+
+def _number(column: str, layout: Layout, dtype: DType) -> pl.Expr:
+    return _text(column, layout).cast(dtype, strict=False)
+
+
+def _drop(expr: pl.Expr, sentinel: float) -> pl.Expr:
+    return pl.when(expr == sentinel).then(None).otherwise(expr)
+
+
+def _coded(column: str, layout: Layout, labels: Mapping[str, int], dtype: DType) -> pl.Expr:
+    """An AIS code given as a number or as its label."""
+    text = _text(column, layout)
+    by_label = text.str.to_lowercase().replace_strict(labels, default=None, return_dtype=pl.Int64)
+    return pl.coalesce(text.cast(pl.Int64, strict=False), by_label).cast(dtype, strict=False)
+
+
+def _timestamp(frame: pl.DataFrame, column: str, fmt: str | None, layout: Layout) -> pl.Expr:
+    dtype = frame.schema[column]
+    if isinstance(dtype, pl.Datetime):
+        stamp = pl.col(column)
+        if dtype.time_zone is None:
+            return stamp.dt.replace_time_zone("UTC").dt.cast_time_unit("us")
+        return stamp.dt.convert_time_zone("UTC").dt.cast_time_unit("us")
+    text = _text(column, layout)
+    if fmt and "%z" in fmt:
+        parsed = text.str.to_datetime(fmt, strict=False, time_unit="us", time_zone="UTC")
+        return parsed
+    parsed = text.str.to_datetime(fmt, strict=False, time_unit="us")
+    return parsed.dt.replace_time_zone("UTC")
+
+
+def _optional_fields(layout: Layout, frame: pl.DataFrame) -> list[pl.Expr]:
+    """Expressions for the optional canonical fields; null where the layout lacks the column."""
+    columns = layout.columns
+    builders: dict[str, Callable[[str], pl.Expr]] = {
+        "sog": lambda c: _drop(_number(c, layout, pl.Float64), 102.3),
+        "cog": lambda c: _drop(_number(c, layout, pl.Float64), 360.0),
+        "heading": lambda c: _drop(_number(c, layout, pl.Float64), 511.0).cast(pl.Int16),
+        "nav_status": lambda c: _coded(c, layout, STATUS_LABELS, pl.Int8),
+        "name": lambda c: _text(c, layout),
+        "callsign": lambda c: _text(c, layout),
+        "imo": lambda c: (
+            _text(c, layout).str.replace(r"^(?i)imo\s*", "").cast(pl.Int64, strict=False)
+        ),
+        "ship_type": lambda c: _coded(c, layout, DMA_SHIP_TYPES, pl.Int16),
+        "length": lambda c: _number(c, layout, pl.Float64),
+        "width": lambda c: _number(c, layout, pl.Float64),
+        "draught": lambda c: _number(c, layout, pl.Float64),
+        "destination": lambda c: _text(c, layout),
+        "eta": lambda c: _timestamp(frame, c, layout.eta_format, layout),
+    }
+    return [
+        (builder(columns[name]) if name in columns else pl.lit(None)).alias(name)
+        for name, builder in builders.items()
+    ]
+
+
+def parse_rows(
+    frame: pl.DataFrame, layout: Layout, first_line: int
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Typed canonical rows and refused rows of one batch of an archive."""
+    columns = layout.columns
+    raw = pl.concat_str(
+        [pl.col(c).cast(pl.Utf8).fill_null("") for c in frame.columns], separator=","
+    )
+    numbered = frame.with_columns(
+        pl.int_range(first_line, first_line + frame.height, dtype=pl.Int64).alias("_line"),
+        raw.alias("_raw"),
+    )
+    lat_text, lon_text = _text(columns["lat"], layout), _text(columns["lon"], layout)
+    typed = numbered.select(
+        _number(columns["mmsi"], layout, pl.Int64).alias("mmsi"),
+        _timestamp(numbered, columns["timestamp"], layout.time_format, layout).alias("ts"),
+        lat_text.cast(pl.Float64, strict=False).alias("lat"),
+        lon_text.cast(pl.Float64, strict=False).alias("lon"),
+        (lat_text.is_not_null() | lon_text.is_not_null()).alias("_has_position"),
+        *_optional_fields(layout, numbered),
+        pl.col("_line").alias("line"),
+        pl.col("_raw").alias("raw"),
+    )
+    typed = typed.with_columns(
+        pl.when(pl.col(name) > 0).then(pl.col(name)).otherwise(None).alias(name)
+        for name in ("imo", "length", "width", "draught")
+    )
+    position_bad = pl.col("_has_position") & (pl.col("lat").is_null() | pl.col("lon").is_null())
+    reason = (
+        pl.when(pl.col("mmsi").is_null())
+        .then(pl.lit(UNPARSEABLE_MMSI))
+        .when(pl.col("ts").is_null())
+        .then(pl.lit(UNPARSEABLE_TIMESTAMP))
+        .when(position_bad)
+        .then(pl.lit(UNPARSEABLE_POSITION))
+        .otherwise(pl.lit(None, dtype=pl.Utf8))
+    )
+    tagged = typed.with_columns(reason.alias("reason"))
+    rows = tagged.filter(pl.col("reason").is_null()).drop("reason", "_has_position")
+    rejects = tagged.filter(pl.col("reason").is_not_null()).select(
+        "line", "raw", "reason", "mmsi", "ts"
+    )
+    return rows, rejects
+
+
+def _as_text(frame: pl.DataFrame, keep: str) -> pl.DataFrame:
+    """Every column as text except ``keep`` (a native timestamp column stays a timestamp)."""
+    return frame.with_columns(
+        pl.col(name).cast(pl.Utf8)
+        for name in frame.columns
+        if name != keep or not isinstance(frame.schema[name], pl.Datetime)
+    )
+
+
+def _csv_header(path: Path) -> list[str]:
+    with _open_stream(path) as (stream, _raw):
+        reader = pa_csv.open_csv(stream, read_options=pa_csv.ReadOptions(block_size=1 << 16))
+        return list(reader.schema.names)
+
+
+class _open_stream:
+    """A pyarrow stream over ``path`` (gunzipped when needed) and the raw file, for progress."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def __enter__(self) -> tuple[Any, Any]:
+        self.raw = self.path.open("rb")
+        stream = pa.PythonFile(self.raw, mode="r")
+        if is_gzip(self.path):
+            stream = pa.CompressedInputStream(stream, "gzip")
+        self.stream = stream
+        return stream, self.raw
+
+    def __exit__(self, *exc: object) -> None:
+        self.raw.close()
+
+
+def read_archive(
+    path: Path,
+    fmt: str,
+    *,
+    column_map: Mapping[str, str] | None = None,
+    time_format: str | None = None,
+    start_row: int = 0,
+    batch_rows: int = BATCH_ROWS,
+) -> Iterator[ArchiveBatch]:
+    """Parsed batches of a CSV or Parquet archive, resuming after ``start_row`` data rows."""
+    location = str(path)
+    try:
+        if fmt == "parquet":
+            yield from _read_parquet(path, location, column_map, time_format, start_row, batch_rows)
+        else:
+            yield from _read_csv(path, location, column_map, time_format, start_row, batch_rows)
+    except (pa.ArrowInvalid, OSError) as exc:
+        raise InvalidInput(
+            f"{location}: cannot read as {fmt}: {exc}",
+            field="path",
+            hint="check the file is complete and name its format with --format",
+        ) from exc
+
+
+def _batches_after(batches: Iterator[Any], start_row: int) -> Iterator[tuple[int, pl.DataFrame]]:
+    """(index of the batch's first data row, frame) for rows at or after ``start_row``."""
+    seen = 0
+    for batch in batches:
+        frame = pl.from_arrow(batch)
+        assert isinstance(frame, pl.DataFrame)
+        first = seen
+        seen += frame.height
+        if seen <= start_row:
+            continue
+        skip = max(0, start_row - first)
+        yield first + skip, frame.slice(skip)
+
+
+def _read_csv(
+    path: Path,
+    location: str,
+    column_map: Mapping[str, str] | None,
+    time_format: str | None,
+    start_row: int,
+    batch_rows: int,
+) -> Iterator[ArchiveBatch]:
+    header = _csv_header(path)
+    layout = choose_layout(
+        header, location=location, column_map=column_map, time_format=time_format
+    )
+    options = pa_csv.ConvertOptions(
+        column_types={name: pa.string() for name in header}, strings_can_be_null=False
+    )
+    with _open_stream(path) as (stream, raw):
+        reader = pa_csv.open_csv(
+            stream, read_options=pa_csv.ReadOptions(block_size=8 << 20), convert_options=options
+        )
+        for first, frame in _batches_after(iter(reader), start_row):
+            for offset in range(0, frame.height, batch_rows):
+                part = frame.slice(offset, batch_rows)
+                rows, rejects = parse_rows(part, layout, first_line=first + offset + 2)
+                yield ArchiveBatch(rows, rejects, first + offset + part.height, raw.tell())
+
+
+def _read_parquet(
+    path: Path,
+    location: str,
+    column_map: Mapping[str, str] | None,
+    time_format: str | None,
+    start_row: int,
+    batch_rows: int,
+) -> Iterator[ArchiveBatch]:
+    parquet = pq.ParquetFile(path)
+    header = list(parquet.schema_arrow.names)
+    layout = choose_layout(
+        header, location=location, column_map=column_map, time_format=time_format
+    )
+    total_rows = max(1, parquet.metadata.num_rows)
+    size = path.stat().st_size
+    for first, frame in _batches_after(parquet.iter_batches(batch_size=batch_rows), start_row):
+        text = _as_text(frame, layout.columns["timestamp"])
+        rows, rejects = parse_rows(text, layout, first_line=first + 2)
+        done = first + frame.height
+        yield ArchiveBatch(rows, rejects, done, size * done // total_rows)
