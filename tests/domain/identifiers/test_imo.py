@@ -64,6 +64,7 @@ def test_check_digit_needs_six_digits() -> None:
 
 @given(six_digits)
 def test_generated_numbers_validate(six: str) -> None:
+    assume(six.strip("0"))
     number = with_check_digit(six)
     assert check_imo(number).valid
     assert check_imo(f"IMO {number}").value == f"IMO{number}"
@@ -105,3 +106,28 @@ def test_any_text_gives_a_result_that_keeps_the_raw_value(raw: str) -> None:
     check = check_imo(raw)
     assert check.raw == raw
     assert check.valid is (check.reason is None)
+
+
+@pytest.mark.parametrize("raw", ["0", "IMO 0", "0000000"])
+def test_the_ais_placeholder_zero_is_not_an_imo_number(raw: str) -> None:
+    check = check_imo(raw)
+    assert not check.valid
+    assert check.reason is not None and "not available" in check.reason
+
+
+def test_a_company_number_is_recognised_in_the_reason() -> None:
+    # IMO company numbers: weights 8, 6, 4, 2, 9, 7, then (11 - sum mod 11) mod 10.
+    six = "022865"  # 0 + 12 + 8 + 16 + 54 + 35 = 125; 125 mod 11 = 4; 11 - 4 = 7
+    assert imo_check_digit(six) != 7
+    check = check_imo(six + "7")
+    assert not check.valid
+    assert check.reason is not None and "valid IMO company number" in check.reason
+
+
+@given(st.text(alphabet="0123456789", min_size=7, max_size=7))
+def test_agrees_with_the_independent_rigour_implementation(number: str) -> None:
+    # rigour (followthemoney's identifier library) implements the same ship check.
+    from rigour.ids import IMO
+
+    assume(number.strip("0"))
+    assert check_imo(number).valid is IMO.is_valid_vessel(number)

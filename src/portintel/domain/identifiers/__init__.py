@@ -7,7 +7,7 @@ stored with its reason (see DESIGN "Nothing is lost").
 """
 
 from portintel.domain.identifiers.check import IdentifierCheck
-from portintel.domain.identifiers.imo import check_imo, imo_check_digit
+from portintel.domain.identifiers.imo import check_imo, imo_check_digit, imo_company_check_digit
 from portintel.domain.identifiers.maritime_identification_digits import MID_COUNTRY
 from portintel.domain.identifiers.mmsi import check_mmsi, mmsi_country, mmsi_kind, mmsi_mid
 from portintel.domain.identifiers.mrz import Mrz, MrzCheck, mrz_check_digit, parse_mrz
@@ -24,6 +24,7 @@ __all__ = [
     "check_passport",
     "check_phone",
     "imo_check_digit",
+    "imo_company_check_digit",
     "mmsi_country",
     "mmsi_kind",
     "mmsi_mid",
