@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import delete, select, update
+from sqlalchemy import Connection, delete, select, update
 
 from portintel.adapters.database.tables import audit_log
 from portintel.domain.actors import SYSTEM, Actor, Role
+from portintel.domain.audit import StoredEntry
 from portintel.errors import InvalidInput, PermissionDenied
 from portintel.services import audit
 from portintel.services.workspace import Workspace
@@ -185,3 +187,22 @@ def test_list_entries_filters_and_is_itself_recorded(workspace: Workspace) -> No
 def test_list_entries_is_refused_to_analysts(workspace: Workspace) -> None:
     with pytest.raises(PermissionDenied, match="supervisors and administrators"):
         audit.list_entries(workspace, ANALYST, audit.AuditFilters())
+
+
+def test_verify_reads_one_snapshot_while_others_append(
+    workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _append(workspace, 3)
+    walk = audit._stored_entries
+
+    def walk_while_appending(connection: Connection) -> Iterator[StoredEntry]:
+        for index, entry in enumerate(walk(connection)):
+            if index == 0:
+                _append(workspace, 1)  # another writer commits mid-walk
+            yield entry
+
+    monkeypatch.setattr(audit, "_stored_entries", walk_while_appending)
+    during = audit.verify(workspace)
+    assert (during.ok, during.checked) == (True, 3), during.reason
+    monkeypatch.undo()
+    assert (audit.verify(workspace).ok, audit.verify(workspace).checked) == (True, 4)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -106,6 +107,10 @@ def record(
     ``action`` is a dotted noun (``report.read``, ``login.success``). ``at``
     must be timezone-aware. ``detail`` must be JSON-like and free of secrets
     (keys such as ``password`` or ``token`` are refused).
+
+    Appends hold the chain's lock until the caller commits, so call this as
+    the last statement of the transaction: the lock is then held briefly and
+    cannot deadlock with row locks taken later.
     """
     _check_text(action, "action", 64, required=True)
     _check_text(object_type, "object_type", 64, required=False)
@@ -230,8 +235,12 @@ def _parse_detail(stored: str) -> Mapping[str, object]:
 
 
 def verify(ws: Workspace) -> AuditVerification:
-    """Walk the whole chain and the anchor; name the first bad entry and why."""
-    with ws.engine.connect() as connection:
+    """Walk the whole chain and the anchor; name the first bad entry and why.
+
+    The anchor and the rows are read in one snapshot, so entries appended
+    while the walk runs are neither half-seen nor mistaken for tampering.
+    """
+    with _snapshot(ws) as connection:
         anchor = read_anchor(connection)
         check = find_chain_break(_stored_entries(connection), anchor)
         found = check.first_break
@@ -242,6 +251,26 @@ def verify(ws: Workspace) -> AuditVerification:
     return AuditVerification(
         ok=False, checked=check.checked, first_bad_seq=found.seq, reason=found.reason
     )
+
+
+@contextmanager
+def _snapshot(ws: Workspace) -> Iterator[Connection]:
+    """A read-only connection whose reads all see one consistent snapshot.
+
+    PostgreSQL: a REPEATABLE READ transaction. SQLite: an explicit deferred
+    transaction (pysqlite opens none for reads), which in WAL mode holds one
+    read snapshot while writers carry on.
+    """
+    with ws.engine.connect() as connection:
+        if connection.dialect.name == "postgresql":
+            connection = connection.execution_options(isolation_level="REPEATABLE READ")
+            connection.execute(text("SELECT 1"))
+        else:
+            connection.exec_driver_sql("BEGIN")
+        try:
+            yield connection
+        finally:
+            connection.rollback()
 
 
 def list_entries(ws: Workspace, actor: Actor, filters: AuditFilters) -> list[AuditEntryView]:
