@@ -340,3 +340,11 @@ def test_a_bad_document_names_the_file_the_section_and_the_code(
     message = str(caught.value)
     assert message.startswith(f"grading.yaml: {section}:"), message
     assert named in message
+
+
+def test_mapping_tables_cannot_be_changed_after_load() -> None:
+    table = SCHEMES.mapping("admiralty", "europol")
+    with pytest.raises(TypeError):
+        table.reliability["A"] = "C"  # type: ignore[index]
+    with pytest.raises(InvalidInput):
+        SCHEMES.mapping("admiralty", "admiralty")

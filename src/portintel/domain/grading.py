@@ -174,9 +174,14 @@ class GradingSchemes:
         self.get(grading.scheme).validate(grading.reliability, grading.credibility)
 
     def mapping(self, source: str, target: str) -> GradeMapping:
-        """The explicit table from one scheme to another."""
+        """The explicit table from one scheme to another (distinct) scheme."""
         self.get(source)
         self.get(target)
+        if source == target:
+            raise InvalidInput(
+                f"no table maps {source!r} to itself: a grade reads the same in its own scheme",
+                field="grading_scheme",
+            )
         return self._mappings[(source, target)]
 
     def map(self, grading: Grading, to_scheme: str) -> Grading:

@@ -10,6 +10,7 @@ credibility code of its reference scheme with a confidence in 0-100 or null.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from types import MappingProxyType
 
 from portintel.domain.grading import (
     AXES,
@@ -114,8 +115,8 @@ def _mappings(
         mappings[(source_id, target_id)] = GradeMapping(
             source=source_id,
             target=target_id,
-            reliability=tables["reliability"],
-            credibility=tables["credibility"],
+            reliability=MappingProxyType(tables["reliability"]),
+            credibility=MappingProxyType(tables["credibility"]),
         )
     for source_id in schemes:
         for target_id in schemes:
@@ -194,4 +195,4 @@ def _stix(
     for code in codes:
         if code not in table:
             raise reader.fail(section, f"misses code {code!r} of scheme {scheme_id!r}")
-    return StixConfidence(scheme=scheme_id, credibility=table)
+    return StixConfidence(scheme=scheme_id, credibility=MappingProxyType(table))
