@@ -14,6 +14,7 @@ are there (as a narrower number).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -43,8 +44,9 @@ class Payloads:
     start: I64
     length: I64
     bits: I64
-    _sextets: dict[int, I64] = field(default_factory=dict, repr=False)
     _invalid: Mask | None = field(default=None, repr=False)
+    _sextet_matrix: U8 = field(default_factory=lambda: np.zeros((0, 0), dtype=np.uint8))
+    _width: int = 0
 
     def __len__(self) -> int:
         return int(self.start.shape[0])
@@ -52,18 +54,48 @@ class Payloads:
     def subset(self, rows: I64) -> Payloads:
         return Payloads(self.arena, self.start[rows], self.length[rows], self.bits[rows])
 
-    def sextet(self, index: int) -> I64:
+    def _matrix(self, characters: int) -> None:
+        """Read the first ``characters`` of every payload at once into a sextet matrix.
+
+        A sliding-window view of the arena makes this one row gather (no index
+        matrix); characters past a payload's end read as 0.
+        """
+        if self._width >= characters or len(self) == 0:
+            return
+        limit = self.arena.shape[0] - characters
+        near_end = self.start > limit
+        if near_end.any():  # pad a copy of the arena's tail only
+            base = int(self.start[near_end].min())
+            tail = np.concatenate([self.arena[base:], np.zeros(characters, dtype=np.uint8)])
+            rows = np.empty((len(self), characters), dtype=np.uint8)
+            head = np.flatnonzero(~near_end)
+            rows[head] = _windows(self.arena, characters)[self.start[head]]
+            rows[near_end] = _windows(tail, characters)[self.start[near_end] - base]
+        else:
+            rows = _windows(self.arena, characters)[self.start]
+        values = SIXBIT[rows]
+        inside = np.arange(characters)[None, :] < self.length[:, None]
+        invalid = (values == INVALID) & inside
+        self._invalid = invalid.any(axis=1)
+        # Transposed so that each character position is one contiguous column.
+        self._sextet_matrix = np.ascontiguousarray(np.where(inside & ~invalid, values, 0).T)
+        self._width = characters
+
+    def sextet(self, index: int) -> npt.NDArray[np.integer[Any]]:
         """6-bit value of character ``index`` of every payload (0 past the end)."""
-        cached = self._sextets.get(index)
-        if cached is None:
-            inside = self.length > index
-            position = np.where(inside, self.start + index, 0)
-            values = SIXBIT[self.arena[position]]
+        if index == 0 and self._width == 0:  # the message type alone: one gather
+            inside = self.length > 0
+            values = SIXBIT[self.arena[np.where(inside, self.start, 0)]]
             invalid = inside & (values == INVALID)
-            self._invalid = invalid if self._invalid is None else self._invalid | invalid
-            cached = np.where(invalid, 0, values).astype(np.int64)
-            self._sextets[index] = cached
-        return cached
+            self._invalid = invalid
+            return np.where(inside & ~invalid, values, 0).astype(np.int64)
+        self._matrix(max(index + 1, 28))
+        column: npt.NDArray[np.integer[Any]] = self._sextet_matrix[index]
+        return column
+
+    def prepare(self, bits: int) -> None:
+        """Read enough characters for a layout of ``bits`` bits in one go."""
+        self._matrix((bits + 5) // 6)
 
     def invalid_characters(self) -> Mask:
         """True where a character read so far lies outside the 6-bit alphabet.
@@ -76,20 +108,21 @@ class Payloads:
         return self._invalid
 
     def message_type(self) -> I64:
-        return self.sextet(0)
+        return self.sextet(0).astype(np.int64)
 
     def unsigned(self, offset: int, width: int) -> tuple[I64, I64]:
         """Raw bits of a field and how many of them exist (0 = field missing)."""
         first, last = offset // 6, (offset + width - 1) // 6
-        accumulated = np.zeros(len(self), dtype=np.int64)
-        for index in range(first, last + 1):
+        accumulated = self.sextet(first).astype(np.int64)
+        for index in range(first + 1, last + 1):
             accumulated = (accumulated << 6) | self.sextet(index)
         shift = 6 * (last + 1) - (offset + width)
         value = (accumulated >> shift) & ((1 << width) - 1)
+        if len(self) and int(self.bits.min()) >= offset + width:
+            return value, np.full(len(self), width, dtype=np.int64)
         available = np.clip(self.bits - offset, 0, width)
         short = available < width
-        if short.any():
-            value = np.where(short, value >> (width - available), value)
+        value = np.where(short, value >> (width - available), value)
         return value, available
 
     def signed(self, offset: int, width: int) -> tuple[I64, I64]:
@@ -107,3 +140,7 @@ class Payloads:
             codes[:, index] = TEXT_CHARACTERS[value]
         _, available = self.unsigned(offset, 1)
         return codes, available
+
+
+def _windows(arena: U8, characters: int) -> npt.NDArray[np.uint8]:
+    return np.lib.stride_tricks.sliding_window_view(arena, characters)

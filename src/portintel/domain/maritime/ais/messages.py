@@ -124,6 +124,7 @@ def _type_24_parts(
 def _table(
     payloads: Payloads, layout: tuple[Field, ...]
 ) -> tuple[pl.DataFrame, npt.NDArray[np.bool_]]:
+    payloads.prepare(max(f.offset + f.width for f in layout))
     columns = [decode_field(payloads, f) for f in layout if f.kind is not Kind.SPARE]
     frame = pl.DataFrame(columns)
     if "name_ext" in frame.columns:  # type 21: pyais's full_name property
