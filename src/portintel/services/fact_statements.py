@@ -22,6 +22,7 @@ from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime
 
 from followthemoney import model
+from followthemoney.exc import InvalidData
 from followthemoney.schema import Schema
 
 from portintel.domain.identifiers import (
@@ -132,7 +133,7 @@ def resolve_entity_ids(
         elif previous is not schema:
             try:
                 schemata[fact.entity_key] = model.common_schema(previous, schema)
-            except Exception as exc:  # followthemoney raises InvalidData
+            except InvalidData as exc:
                 raise InvalidInput(
                     f"entity {fact.entity_key!r} is both a {previous.name} and a {schema.name}",
                     field="schema",

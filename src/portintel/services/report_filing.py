@@ -75,7 +75,9 @@ def resolve_grading(
     }
 
 
-def _checked_facts(facts: Sequence[FactDraft], scheme_id: str) -> list[FactDraft]:
+def _checked_facts(
+    facts: Sequence[FactDraft], scheme_id: str, conditions: str | None
+) -> list[FactDraft]:
     """Per-fact overrides validated and normalised (handling as ``vocabulary:code``)."""
     scheme = load_grading_schemes().get(scheme_id)
     handling = load_handling()
@@ -86,7 +88,12 @@ def _checked_facts(facts: Sequence[FactDraft], scheme_id: str) -> list[FactDraft
         if fact.credibility is not None:
             scheme.credibility_grade(fact.credibility)
         if fact.handling is not None:
-            code = handling.parse(fact.handling, None)
+            try:
+                code = handling.parse(fact.handling, None)
+            except InvalidInput:
+                if not conditions:
+                    raise  # e.g. 3x5x2 C on a fact of a report that states no conditions
+                code = handling.parse(fact.handling, conditions)  # the report's conditions
             fact = replace(fact, handling=str(code))
         checked.append(fact)
     return checked
@@ -139,7 +146,7 @@ def file_report(
     facts = list(draft.facts)
     if draft.extract:
         facts.extend(extract_facts(draft.text, region=settings.country))
-    facts = _checked_facts(facts, scheme_id)
+    facts = _checked_facts(facts, scheme_id, code.conditions)
     existing = _existing_entities(connection, {fact.entity_key for fact in facts})
     records = make_fact_statements(
         facts,

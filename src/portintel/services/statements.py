@@ -19,10 +19,11 @@ from sqlalchemy.dialects import postgresql, sqlite
 from portintel.adapters.database import tables
 from portintel.domain.statements import StatementRecord
 from portintel.errors import ConfigurationError
+from portintel.services.fact_statements import make_fact_statements
 
 BATCH_SIZE = 5_000
 
-__all__ = ["BATCH_SIZE", "statement_row", "write_statements"]
+__all__ = ["BATCH_SIZE", "make_fact_statements", "statement_row", "write_statements"]
 
 
 def _utc(moment: datetime) -> datetime:
