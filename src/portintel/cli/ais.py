@@ -1,10 +1,232 @@
-"""CLI: `portintel ais` commands."""
+"""CLI: ``portintel ais`` — ingest files and archives, listen to live feeds, read the results.
+
+A thin face: the services do the work and report progress through
+callbacks; this module draws the progress bar and the tables.
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Annotated
+
+import polars as pl
 import typer
+from rich.live import Live
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    Progress,
+    TextColumn,
+    TimeRemainingColumn,
+    TransferSpeedColumn,
+)
+from rich.table import Table
 
+from portintel.adapters.ais.layouts import parse_column_map
+from portintel.adapters.ais.live import LiveSource, TcpSource, UdpSource, parse_address
+from portintel.adapters.trackstore import TrackStore
 from portintel.cli.ais_decode import decode_command
+from portintel.cli.context import console, context_of
+from portintel.domain.maritime.schema import QUARANTINE
+from portintel.errors import InvalidInput
+from portintel.services.maritime.ingest import IngestProgress, IngestSummary, ingest_paths
+from portintel.services.maritime.listen import ListenSummary, listen
+from portintel.services.maritime.registry import list_vessels
 
-app = typer.Typer(no_args_is_help=True, help="ais commands.")
+app = typer.Typer(no_args_is_help=True, help="AIS: ingest, listen, quarantine, vessels, decode.")
 app.command("decode")(decode_command)
+
+
+def _summary_table(summary: IngestSummary) -> Table:
+    table = Table(title="AIS ingest", show_header=False)
+    table.add_column("what")
+    table.add_column("count", justify="right")
+    rows = [
+        ("files ingested", summary.files),
+        ("files already ingested (skipped)", summary.skipped_files),
+        ("NMEA sentences", summary.sentences),
+        ("archive rows", summary.rows),
+        ("messages", summary.messages),
+        ("positions stored", summary.positions),
+        ("static reports stored", summary.statics),
+        ("other message types kept raw", summary.other),
+        ("vessels (distinct MMSI)", summary.vessels),
+        ("quarantined", summary.quarantined_total),
+    ]
+    for label, value in rows:
+        table.add_row(label, f"{value:,}")
+    for reason, count in summary.quarantined.most_common():
+        table.add_row(f"  {reason}", f"{count:,}")
+    table.add_row("seconds", f"{summary.seconds:,.2f}")
+    table.add_row("throughput (records/s)", f"{summary.throughput:,.0f}")
+    return table
+
+
+@app.command("ingest")
+def ingest_command(
+    ctx: typer.Context,
+    paths: Annotated[list[Path], typer.Argument(help="Files (plain or .gz) or directories.")],
+    format: Annotated[str, typer.Option("--format", help="auto, nmea, csv or parquet.")] = "auto",
+    column_map: Annotated[
+        str | None,
+        typer.Option(
+            "--map", help="Columns of a custom table: mmsi=COL,timestamp=COL,lat=COL,lon=COL,..."
+        ),
+    ] = None,
+    time_format: Annotated[
+        str | None, typer.Option("--time-format", help="strftime format of the timestamps.")
+    ] = None,
+    source: Annotated[
+        str | None,
+        typer.Option("--source", help="Name of the input (provenance); default the file name."),
+    ] = None,
+) -> None:
+    """Ingest AIS files and archives into the track store (re-running adds nothing)."""
+    ws = context_of(ctx).workspace()
+    mapping = parse_column_map(column_map) if column_map else None
+    columns = (
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        DownloadColumn(),
+        TransferSpeedColumn(),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=console, transient=False) as bar:
+        task = bar.add_task("ingest", total=None)
+
+        def on_progress(step: IngestProgress) -> None:
+            name = Path(step.path).name
+            bar.update(
+                task,
+                completed=step.bytes_done,
+                total=step.bytes_total,
+                description=f"{step.file_index}/{step.file_count} {name}",
+            )
+
+        summary = ingest_paths(
+            ws,
+            paths,
+            format=format,
+            column_map=mapping,
+            time_format=time_format,
+            source=source,
+            progress=on_progress,
+        )
+    console.print(_summary_table(summary))
+    for path in summary.unrecognised:
+        console.print(f"[yellow]not read (not NMEA, CSV or Parquet):[/] {path}")
+
+
+def _listen_table(summary: ListenSummary) -> Table:
+    table = Table(title=f"listening on {summary.address} (Ctrl-C stops)", show_header=False)
+    table.add_column("what")
+    table.add_column("count", justify="right")
+    for label, value in (
+        ("lines received", summary.lines),
+        ("flushes", summary.flushes),
+        ("messages", summary.messages),
+        ("positions stored", summary.positions),
+        ("static reports stored", summary.statics),
+        ("vessels", summary.vessels),
+        ("quarantined", summary.quarantined_total),
+    ):
+        table.add_row(label, f"{value:,}")
+    for reason, count in summary.quarantined.most_common():
+        table.add_row(f"  {reason}", f"{count:,}")
+    return table
+
+
+@app.command("listen")
+def listen_command(
+    ctx: typer.Context,
+    udp: Annotated[str | None, typer.Option("--udp", help="Receive UDP on HOST:PORT.")] = None,
+    tcp: Annotated[
+        str | None, typer.Option("--tcp", help="Connect to a TCP feed at HOST:PORT.")
+    ] = None,
+    flush_seconds: Annotated[
+        float, typer.Option("--flush-seconds", min=0.1, help="Write to the store this often.")
+    ] = 2.0,
+    source: Annotated[
+        str | None, typer.Option("--source", help="Name of the feed (provenance).")
+    ] = None,
+) -> None:
+    """Decode a live feed continuously; Ctrl-C flushes and stops."""
+    if (udp is None) == (tcp is None):
+        raise InvalidInput("give exactly one of --udp or --tcp", field="address")
+    ws = context_of(ctx).workspace()
+    feed: LiveSource
+    if udp is not None:
+        feed = UdpSource(*parse_address(udp))
+    else:
+        assert tcp is not None
+        feed = TcpSource(*parse_address(tcp))
+    with Live(_listen_table(ListenSummary(feed.address)), console=console) as live:
+        summary = listen(
+            ws,
+            feed,
+            name=source,
+            flush_seconds=flush_seconds,
+            on_flush=lambda s: live.update(_listen_table(s)),
+        )
+    console.print(f"stopped; {summary.positions:,} positions stored in {summary.flushes} flushes")
+
+
+@app.command("quarantine")
+def quarantine_command(
+    ctx: typer.Context,
+    reason: Annotated[
+        str | None, typer.Option("--reason", help="Only rows whose reason contains this text.")
+    ] = None,
+    limit: Annotated[int, typer.Option("--limit", min=1, help="Rows to show.")] = 50,
+) -> None:
+    """List quarantined AIS input: reason, where it came from (file and line), raw text."""
+    store = TrackStore(context_of(ctx).settings.tracks_dir)
+    rows = store.scan(QUARANTINE)
+    if reason:
+        rows = rows.filter(pl.col("reason").str.contains(reason, literal=True))
+    counts = rows.group_by("reason").agg(pl.len().alias("n")).sort("n", descending=True).collect()
+    totals = Table(title="quarantined by reason")
+    totals.add_column("reason")
+    totals.add_column("rows", justify="right")
+    for why, n in counts.iter_rows():
+        totals.add_row(why, f"{n:,}")
+    console.print(totals)
+    table = Table(title=f"first {limit} rows")
+    for name in ("reason", "location", "line", "raw"):
+        table.add_column(name, overflow="fold")
+    shown = rows.sort("location", "line").head(limit).collect()
+    for row in shown.iter_rows(named=True):
+        table.add_row(
+            row["reason"], row["location"] or "", str(row["line"] or ""), row["raw"] or ""
+        )
+    console.print(table)
+
+
+@app.command("vessels")
+def vessels_command(
+    ctx: typer.Context,
+    mmsi: Annotated[str | None, typer.Option("--mmsi", help="Only this MMSI.")] = None,
+    limit: Annotated[int, typer.Option("--limit", min=1, help="Vessels to show.")] = 50,
+) -> None:
+    """List the vessel registry: identities heard on AIS, with first and last seen."""
+    if mmsi is not None and not mmsi.isdigit():
+        raise InvalidInput(f"MMSI {mmsi!r} is not a number", field="mmsi")
+    ws = context_of(ctx).workspace()
+    table = Table(title="vessels heard on AIS")
+    for name in ("MMSI", "flag", "name", "call sign", "IMO", "type", "first seen", "last seen"):
+        table.add_column(name, overflow="fold")
+    for view in list_vessels(ws, mmsi=mmsi, limit=limit):
+        imo = view.values.get("imoNumber", []) + [
+            f"{value} (invalid)" for value in view.invalid.get("imoNumber", [])
+        ]
+        table.add_row(
+            view.mmsi,
+            ", ".join(view.values.get("flag", [])),
+            ", ".join(view.values.get("name", [])),
+            ", ".join(view.values.get("callSign", [])),
+            ", ".join(imo),
+            ", ".join(view.values.get("type", [])),
+            f"{view.first_seen:%Y-%m-%d %H:%M}",
+            f"{view.last_seen:%Y-%m-%d %H:%M}",
+        )
+    console.print(table)
