@@ -8,6 +8,7 @@ from typing import Any
 import typer.main
 from pydantic.fields import FieldInfo
 
+from portintel.reference.vocabularies import render_vocabularies
 from portintel.settings import Settings
 
 GENERATED = (
@@ -97,6 +98,7 @@ def render_settings() -> str:
 PAGES: dict[str, Callable[[], str]] = {
     "cli.md": render_cli,
     "settings.md": render_settings,
+    "vocabularies.md": render_vocabularies,
 }
 
 
