@@ -248,8 +248,10 @@ def build_cast(rng: random.Random, reports: int) -> Cast:
     ]
     facilitators: list[Person] = []
     for i in range(facilitator_count):
+        # every role in every nationality it recruits from, in turn
         role, nationalities = FACILITATOR_ROLES[i % len(FACILITATOR_ROLES)]
-        facilitators.append(_person(f"person-{i + 1:04d}", rng.choice(nationalities), role, rng))
+        nationality = nationalities[(i // len(FACILITATOR_ROLES)) % len(nationalities)]
+        facilitators.append(_person(f"person-{i + 1:04d}", nationality, role, rng))
     crew = [
         _person(
             f"person-{facilitator_count + i + 1:04d}",

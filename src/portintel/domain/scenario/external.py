@@ -87,7 +87,11 @@ def public_tip(
     trap_phone: bool = False,
 ) -> Draft:
     """An anonymous tip from the leaflet: a phone number and a first name, untested."""
-    subject = case.pick(rng.choice(("recruiter", "broker")), ("KH", "VN", "TH"), rng)
+    # the trap: a Thai or Vietnamese number written the local way, read in Cambodia
+    if trap_phone:
+        subject = case.pick("broker", ("TH",), rng)
+    else:
+        subject = case.pick(rng.choice(("recruiter", "broker")), ("KH", "VN", "TH"), rng)
     key, name = mention_person(sheet, subject, rng, style="spoken", details=False)
     phone = subject.phones[0] if subject.phones else None
     trap = None
