@@ -218,6 +218,14 @@ def test_totp_second_factor(workspace: Workspace) -> None:
     assert actor.username == "mali"
     assert _audit(workspace, "login.success")[-1]["detail"] == {"method": "password+totp"}
     assert _audit(workspace, "login.failure")[-1]["detail"]["reason"] == "wrong one-time code"  # type: ignore[index]
+    with pytest.raises(AuthenticationFailed, match="wrong"):
+        admin.authenticate_password(workspace, "mali", PASSWORD, totp_code=previous_step)
+    assert _audit(workspace, "login.failure")[-1]["detail"]["reason"] == (  # type: ignore[index]
+        "one-time code used before"
+    )
+    current = totp.at(clock.now + timedelta(seconds=1))
+    if current != previous_step:  # the clock has moved into the next step: a fresh code
+        assert admin.authenticate_password(workspace, "mali", PASSWORD, totp_code=current)
     admin.disable_totp(workspace, SYSTEM, "mali")
     assert admin.authenticate_password(workspace, "mali", PASSWORD).username == "mali"
 

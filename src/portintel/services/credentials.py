@@ -12,6 +12,7 @@ API tokens are 32 random bytes shown once; only their sha256 is stored.
 
 from __future__ import annotations
 
+import hmac
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -144,18 +145,26 @@ def _sign_in(
         return _failure(ws, connection, row, "account disabled", now)
     if not verify_password(row.password_hash, password):
         return _failure(ws, connection, row, "wrong password", now)
+    values: dict[str, Any] = {"failed_logins": 0, "locked_until": None, "last_login_at": now}
+    success = update(users).where(users.c.id == row.id)
     if row.totp_secret is not None:
         if not totp_code:
             return SecondFactorRequired(
                 "this account needs the one-time code from its authenticator app",
                 hint="enter the 6-digit code",
             )
-        if not _totp_matches(row.totp_secret, totp_code, now):
+        step = _totp_step(row.totp_secret, totp_code, now)
+        if step is None:
             return _failure(ws, connection, row, "wrong one-time code", now)
-    values: dict[str, Any] = {"failed_logins": 0, "locked_until": None, "last_login_at": now}
+        # conditional update: of two sign-ins racing with one code, only one wins
+        values["totp_last_step"] = step
+        success = success.where(
+            (users.c.totp_last_step.is_(None)) | (users.c.totp_last_step < step)
+        )
     if needs_rehash(row.password_hash):
         values["password_hash"] = hash_password(password)
-    connection.execute(update(users).where(users.c.id == row.id).values(**values))
+    if not connection.execute(success.values(**values)).rowcount:
+        return _failure(ws, connection, row, "one-time code used before", now)
     audit.record(
         connection,
         actor,
@@ -218,12 +227,21 @@ def _locked_error(locked_until: datetime) -> AuthenticationFailed:
 # --- TOTP ------------------------------------------------------------------------------
 
 
-def _totp_matches(secret: str, code: str, now: datetime) -> bool:
-    """The code of this 30-second step, or of one step before or after (clock drift)."""
+def _totp_step(secret: str, code: str, now: datetime) -> int | None:
+    """The 30-second step whose code this is: now, or one step either side (drift).
+
+    The same window as pyotp's ``verify(valid_window=1)``; the step is
+    returned so a code can be refused once used (RFC 6238, section 5.2).
+    """
     digits = code.replace(" ", "").strip()
     if not (digits.isdigit() and len(digits) == 6):
-        return False
-    return bool(pyotp.TOTP(secret).verify(digits, for_time=now, valid_window=1))
+        return None
+    totp = pyotp.TOTP(secret)
+    current = totp.timecode(now)
+    for step in (current - 1, current, current + 1):
+        if hmac.compare_digest(totp.generate_otp(step), digits):
+            return step
+    return None
 
 
 def enable_totp(ws: Workspace, actor: Actor, username: str) -> TotpEnrolment:
@@ -238,7 +256,11 @@ def enable_totp(ws: Workspace, actor: Actor, username: str) -> TotpEnrolment:
     now = ws.clock()
     with ws.engine.begin() as connection:
         row = user_row(connection, username)
-        connection.execute(update(users).where(users.c.id == row.id).values(totp_secret=secret))
+        connection.execute(
+            update(users)
+            .where(users.c.id == row.id)
+            .values(totp_secret=secret, totp_last_step=None)
+        )
         audit.record(
             connection, actor, "user.totp_enable", object_type="user", object_id=row.id, at=now
         )

@@ -60,6 +60,8 @@ users = Table(
     Column("password_hash", String(200), nullable=False),
     Column("active", Boolean, nullable=False, default=True),
     Column("totp_secret", String(64), nullable=True),
+    # the last TOTP time step accepted: a one-time code is refused a second time
+    Column("totp_last_step", BigInteger, nullable=True),
     Column("failed_logins", Integer, nullable=False, default=0),
     Column("locked_until", UTC, nullable=True),
     Column("created_at", UTC, nullable=False),
