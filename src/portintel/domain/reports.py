@@ -148,13 +148,18 @@ def allowed_actions(actor: Actor, status: ReportStatus, author_id: str) -> tuple
     )
 
 
+VERBATIM_ID = "entity:"
+"""Prefix of an ``entity_key`` that is the entity id itself."""
+
+
 @dataclass(frozen=True, slots=True)
 class FactDraft:
     """One fact a report yields: property ``prop`` of the entity called ``entity_key``.
 
     ``entity_key`` groups the facts of one entity within a report ("vessel-1",
     "captain"); it may also name an existing entity id, in which case the
-    fact is added to that entity. A value of an entity-typed property (the
+    fact is added to that entity, or be ``entity:<id>`` to give the entity
+    that id outright (FtM imports keep their ids this way). A value of an entity-typed property (the
     ``owner`` of an Ownership) may name another fact's ``entity_key``.
     Per-fact overrides of grading and handling are optional.
     """

@@ -32,7 +32,7 @@ from portintel.domain.identifiers import (
     check_passport,
     check_phone,
 )
-from portintel.domain.reports import FactDraft
+from portintel.domain.reports import VERBATIM_ID, FactDraft
 from portintel.domain.statements import SEPARATOR, StatementRecord
 from portintel.errors import InvalidInput
 
@@ -149,10 +149,10 @@ def resolve_entity_ids(
         stable = next((identifiers[p] for p in _PRECEDENCE if p in identifiers), None)
         if key in existing_entity_ids:
             entity_id = key
-        elif stable is not None and (
-            schema.is_a("Vessel") or schema.name in ("Passport", "LegalEntity")
-        ):
+        elif stable is not None:
             entity_id = stable
+        elif key.startswith(VERBATIM_ID) and key[len(VERBATIM_ID) :].strip():
+            entity_id = key[len(VERBATIM_ID) :].strip()[:128]
         else:
             entity_id = _keyed_id(origin, schema, key)
         resolved[key] = (entity_id, schema)
@@ -189,7 +189,7 @@ def make_fact_statements(
             continue  # an empty cell states nothing
         if prop.type.name == "entity":
             target = ids.get(raw)
-            value, reason = (target[0] if target else raw), None
+            value, reason = (target[0] if target else raw.removeprefix(VERBATIM_ID)), None
         else:
             value, reason = _clean(schema, fact.prop, raw, region)
         overridden = fact.reliability is not None or fact.credibility is not None

@@ -104,7 +104,7 @@ def create_report(ws: Workspace, actor: Actor, draft: ReportDraft, *, submit: bo
     with ws.engine.begin() as connection:
         file_report(connection, ws.settings, actor, draft, report_id=report_id, now=now)
         if submit:
-            _transition(connection, actor, report_id, ReportAction.SUBMIT, now=now, note=None)
+            apply_transition(connection, actor, report_id, ReportAction.SUBMIT, now=now, note=None)
     return report_id
 
 
@@ -269,7 +269,7 @@ def _describe(filters: ReportFilters) -> dict[str, object]:
     return described
 
 
-def _transition(
+def apply_transition(
     connection: Connection,
     actor: Actor,
     report_id: str,
@@ -320,7 +320,7 @@ def _step(
     ws: Workspace, actor: Actor, report_id: str, action: ReportAction, note: str | None
 ) -> ReportStatus:
     with ws.engine.begin() as connection:
-        return _transition(connection, actor, report_id, action, now=ws.clock(), note=note)
+        return apply_transition(connection, actor, report_id, action, now=ws.clock(), note=note)
 
 
 def submit_report(
@@ -390,7 +390,7 @@ def evaluate_report(
             else:
                 before[name] = getattr(row, name)
         detail = {"before": before, "after": changes} if changes else None
-        return _transition(
+        return apply_transition(
             connection,
             actor,
             report_id,
