@@ -100,7 +100,7 @@ def _optional_fields(layout: Layout, frame: pl.DataFrame) -> list[pl.Expr]:
         "eta": lambda c: _timestamp(frame, c, layout.eta_format, layout),
     }
     return [
-        (builder(columns[name]) if name in columns else pl.lit(None)).alias(name)
+        (builder(columns[name]) if columns.get(name) in frame.columns else pl.lit(None)).alias(name)
         for name, builder in builders.items()
     ]
 
