@@ -102,6 +102,9 @@ def init_command(
     if admin.has_users(ws):
         console.print("Users already exist: no administrator created (use portintel user add).")
         return
+    if (not username or not agency) and sys.stdin.isatty():
+        username = username or typer.prompt("Username of the first administrator", default="admin")
+        agency = agency or typer.prompt(f"Agency ({', '.join(view.name for view in after)})")
     if not username or not agency:
         missing = " and ".join(
             name for name, value in (("--username", username), ("--agency", agency)) if not value
