@@ -1,7 +1,133 @@
-"""CLI: `portintel entities` commands."""
+"""CLI: ``portintel entity show|list|search``.
+
+``entity show`` prints each value with its provenance: the report it comes
+from, its grading and handling, first and last seen, and why it is invalid
+when it is. ``--json`` prints the same as data, for scripts and exports.
+"""
 
 from __future__ import annotations
 
-import typer
+import json
+from dataclasses import asdict
+from typing import Annotated, Any
 
-app = typer.Typer(no_args_is_help=True, help="entities commands.")
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from portintel.cli.context import console, context_of
+from portintel.cli.reports import AsUser, acting_user
+from portintel.services.entities import (
+    EntitySummary,
+    EntityView,
+    get_entity,
+    list_entities,
+    search_entities,
+)
+
+app = typer.Typer(no_args_is_help=True, help="Show, list and search entities with provenance.")
+
+
+def entity_json(entity: EntityView) -> dict[str, Any]:
+    """The JSON form of an entity: every statement with its provenance."""
+    return {
+        "id": entity.id,
+        "schema": entity.schema,
+        "caption": entity.caption,
+        "reports": list(entity.report_ids),
+        "statements": [
+            {
+                **{
+                    key: value
+                    for key, value in asdict(statement).items()
+                    if key not in ("grading", "first_seen", "last_seen")
+                },
+                "grading": (
+                    {**asdict(statement.grading), "label": statement.grading.label}
+                    if statement.grading
+                    else None
+                ),
+                "first_seen": statement.first_seen.isoformat(),
+                "last_seen": statement.last_seen.isoformat(),
+            }
+            for statement in entity.statements
+        ],
+    }
+
+
+@app.command("show")
+def show_command(
+    ctx: typer.Context,
+    entity_id: Annotated[str, typer.Argument(help="Entity id, e.g. vessel-imo-9074729.")],
+    as_user: AsUser,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON with provenance.")] = False,
+) -> None:
+    """Show an entity: each value with its report, grading, handling and first/last seen."""
+    ws = context_of(ctx).workspace()
+    entity = get_entity(ws, acting_user(ws, as_user), entity_id)
+    if as_json:
+        console.print_json(json.dumps(entity_json(entity), ensure_ascii=False))
+        return
+    console.print(f"[bold]{escape(entity.caption)}[/] {entity.schema} {entity.id}")
+    table = Table("property", "value", "report", "grading", "handling", "first seen", "last seen")
+    for statement in entity.statements:
+        value = escape(statement.value)
+        if statement.invalid_reason:
+            value += f" [red](invalid: {escape(statement.invalid_reason)})[/]"
+        grading = statement.grading.label if statement.grading else "-"
+        if statement.grading and not statement.grading_inherited:
+            grading += " (own)"
+        handling = statement.handling or "-"
+        if statement.handling and not statement.handling_inherited:
+            handling += " (own)"
+        table.add_row(
+            statement.prop,
+            value,
+            statement.report_id or escape(statement.origin),
+            grading,
+            handling,
+            f"{statement.first_seen:%Y-%m-%d %H:%M}",
+            f"{statement.last_seen:%Y-%m-%d %H:%M}",
+        )
+    console.print(table)
+
+
+def _print_summaries(summaries: list[EntitySummary]) -> None:
+    table = Table("id", "type", "caption", "statements", "reports")
+    for summary in summaries:
+        table.add_row(
+            summary.id,
+            summary.schema,
+            escape(summary.caption),
+            str(summary.statement_count),
+            str(summary.report_count),
+        )
+    console.print(table)
+    console.print(f"{len(summaries)} entities")
+
+
+@app.command("list")
+def list_command(
+    ctx: typer.Context,
+    as_user: AsUser,
+    schema: Annotated[str | None, typer.Option(help="Only this type, e.g. Vessel.")] = None,
+    limit: Annotated[int, typer.Option(help="At most this many.")] = 50,
+) -> None:
+    """List the entities you may see."""
+    ws = context_of(ctx).workspace()
+    _print_summaries(list_entities(ws, acting_user(ws, as_user), schema=schema, limit=limit))
+
+
+@app.command("search")
+def search_command(
+    ctx: typer.Context,
+    query: Annotated[str, typer.Argument(help="Text in any value: a name, number, phone.")],
+    as_user: AsUser,
+    schema: Annotated[str | None, typer.Option(help="Only this type, e.g. Person.")] = None,
+    limit: Annotated[int, typer.Option(help="At most this many.")] = 50,
+) -> None:
+    """Search entities by any of their values you may see."""
+    ws = context_of(ctx).workspace()
+    _print_summaries(
+        search_entities(ws, acting_user(ws, as_user), query, schema=schema, limit=limit)
+    )
