@@ -10,9 +10,11 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
+from portintel.adapters.vocabularies import load_grading_schemes, load_handling
 from portintel.services.workspace import open_workspace
 from portintel.settings import Settings
 from portintel.web.error_responses import install_error_handlers
+from portintel.web.pickers import build_pickers
 from portintel.web.security_headers import SecurityHeadersMiddleware
 from portintel.web.templating import build_environment
 
@@ -48,6 +50,12 @@ def create_app(settings: Settings) -> FastAPI:
     )
     app.state.settings = settings
     app.state.templates = build_environment()
+    app.state.pickers = build_pickers(
+        load_grading_schemes(),
+        load_handling(),
+        scheme_id=settings.grading_scheme,
+        vocabulary_id=settings.handling_vocabulary,
+    )
     install_error_handlers(app)
     app.add_middleware(SecurityHeadersMiddleware)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

@@ -6,6 +6,6 @@ from fastapi import APIRouter
 
 
 def routers() -> list[APIRouter]:
-    from portintel.web.api import audit, me, tokens, users
+    from portintel.web.api import audit, me, reports, tokens, users
 
-    return [me.router, tokens.router, users.router, audit.router]
+    return [me.router, reports.router, tokens.router, users.router, audit.router]

@@ -6,6 +6,13 @@ from fastapi import APIRouter
 
 
 def routers() -> list[APIRouter]:
-    from portintel.web.routes import audit, health, home, login, users
+    from portintel.web.routes import audit, health, home, login, reports, users
 
-    return [health.router, login.router, home.router, users.router, audit.router]
+    return [
+        health.router,
+        login.router,
+        home.router,
+        reports.router,
+        users.router,
+        audit.router,
+    ]

@@ -2,15 +2,43 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
 
-from portintel.web.authentication import Principal, page_principal
+from portintel.domain.actors import Role
+from portintel.domain.reports import ReportStatus
+from portintel.services import reports
+from portintel.services.workspace import Workspace
+from portintel.web.authentication import Principal, page_principal, workspace_of
 from portintel.web.templating import render
 
 router = APIRouter()
 
 
 @router.get("/")
-def home(request: Request, principal: Principal = Depends(page_principal)) -> Response:
-    return render(request, "home.html", {"drafts": [], "awaiting": []})
+async def home(
+    request: Request,
+    principal: Principal = Depends(page_principal),
+    ws: Workspace = Depends(workspace_of),
+) -> Response:
+    actor = principal.actor
+
+    def work() -> dict[str, Any]:
+        drafts = reports.list_reports(
+            ws,
+            actor,
+            reports.ReportFilters(status=(ReportStatus.DRAFT,), author_id=actor.user_id, limit=20),
+        )
+        awaiting = (
+            reports.list_reports(
+                ws, actor, reports.ReportFilters(status=(ReportStatus.SUBMITTED,), limit=50)
+            )
+            if actor.has(Role.SUPERVISOR)
+            else []
+        )
+        return {"drafts": drafts, "awaiting": awaiting}
+
+    return render(request, "home.html", await run_in_threadpool(work))

@@ -1,0 +1,199 @@
+"""``/api/v1/reports`` and ``/api/v1/attachments``: intake and lifecycle of reports.
+
+Need-to-know and the lifecycle rules are applied by ``services.reports``; a
+report the caller may not read is a 404 like one that does not exist.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from fastapi import APIRouter, Depends, File, Query, UploadFile
+from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
+
+from portintel.domain.actors import Actor
+from portintel.domain.reports import ReportStatus
+from portintel.errors import InvalidInput
+from portintel.services import reports
+from portintel.services.workspace import Workspace
+from portintel.web.api.report_models import (
+    AttachmentOut,
+    EvaluationIn,
+    ReportIn,
+    ReportList,
+    ReportOut,
+    ReportSummaryOut,
+    StepIn,
+)
+from portintel.web.authentication import api_actor, workspace_of
+from portintel.web.downloads import attachment_response
+
+router = APIRouter(tags=["reports"])
+
+
+def report_filters(
+    status: list[ReportStatus] = Query(default=[]),
+    agency: str | None = Query(None, max_length=64),
+    author: str | None = Query(None, max_length=64, description="author's user id"),
+    text: str | None = Query(None, max_length=200),
+    handling: str | None = Query(None, max_length=64),
+    reliability: str | None = Query(None, max_length=8),
+    credibility: str | None = Query(None, max_length=8),
+    since: datetime | None = Query(None),
+    until: datetime | None = Query(None),
+    limit: int = Query(100, ge=1, le=1000),
+    offset: int = Query(0, ge=0),
+) -> reports.ReportFilters:
+    return reports.ReportFilters(
+        status=tuple(status),
+        agency_id=agency or None,
+        author_id=author or None,
+        text=text or None,
+        handling=handling or None,
+        reliability=reliability or None,
+        credibility=credibility or None,
+        since=since,
+        until=until,
+        limit=limit,
+        offset=offset,
+    )
+
+
+@router.get("/reports", response_model=ReportList)
+async def list_reports(
+    filters: reports.ReportFilters = Depends(report_filters),
+    actor: Actor = Depends(api_actor),
+    ws: Workspace = Depends(workspace_of),
+) -> ReportList:
+    """Reports the caller may read, newest first; ``total`` counts only those too."""
+
+    def work() -> ReportList:
+        found = reports.list_reports(ws, actor, filters)
+        total = reports.count_reports(ws, actor, filters)
+        return ReportList(total=total, items=[ReportSummaryOut.of(item) for item in found])
+
+    return await run_in_threadpool(work)
+
+
+@router.post("/reports", response_model=ReportOut, status_code=201)
+async def create_report(
+    body: ReportIn, actor: Actor = Depends(api_actor), ws: Workspace = Depends(workspace_of)
+) -> ReportOut:
+    def work() -> ReportOut:
+        report_id = reports.create_report(ws, actor, body.draft(), submit=body.submit)
+        return ReportOut.of(reports.get_report(ws, actor, report_id))
+
+    return await run_in_threadpool(work)
+
+
+@router.get("/reports/{report_id}", response_model=ReportOut)
+async def get_report(
+    report_id: str, actor: Actor = Depends(api_actor), ws: Workspace = Depends(workspace_of)
+) -> ReportOut:
+    return ReportOut.of(await run_in_threadpool(reports.get_report, ws, actor, report_id))
+
+
+async def _after_step(ws: Workspace, actor: Actor, report_id: str) -> ReportOut:
+    return ReportOut.of(await run_in_threadpool(reports.get_report, ws, actor, report_id))
+
+
+@router.post("/reports/{report_id}/submit", response_model=ReportOut)
+async def submit_report(
+    report_id: str,
+    body: StepIn | None = None,
+    actor: Actor = Depends(api_actor),
+    ws: Workspace = Depends(workspace_of),
+) -> ReportOut:
+    note = body.note if body else None
+    await run_in_threadpool(lambda: reports.submit_report(ws, actor, report_id, note=note))
+    return await _after_step(ws, actor, report_id)
+
+
+@router.post("/reports/{report_id}/evaluate", response_model=ReportOut)
+async def evaluate_report(
+    report_id: str,
+    body: EvaluationIn,
+    actor: Actor = Depends(api_actor),
+    ws: Workspace = Depends(workspace_of),
+) -> ReportOut:
+    await run_in_threadpool(
+        lambda: reports.evaluate_report(
+            ws,
+            actor,
+            report_id,
+            reliability=body.reliability,
+            credibility=body.credibility,
+            grading_scheme=body.grading_scheme,
+            handling=body.handling,
+            handling_conditions=body.handling_conditions,
+            releasable_to=body.releasable_to,
+            note=body.note,
+        )
+    )
+    return await _after_step(ws, actor, report_id)
+
+
+@router.post("/reports/{report_id}/archive", response_model=ReportOut)
+async def archive_report(
+    report_id: str,
+    body: StepIn | None = None,
+    actor: Actor = Depends(api_actor),
+    ws: Workspace = Depends(workspace_of),
+) -> ReportOut:
+    note = body.note if body else None
+    await run_in_threadpool(lambda: reports.archive_report(ws, actor, report_id, note=note))
+    return await _after_step(ws, actor, report_id)
+
+
+@router.post("/reports/{report_id}/disseminate", response_model=ReportOut)
+async def mark_disseminated(
+    report_id: str,
+    body: StepIn | None = None,
+    actor: Actor = Depends(api_actor),
+    ws: Workspace = Depends(workspace_of),
+) -> ReportOut:
+    note = body.note if body else None
+    await run_in_threadpool(lambda: reports.mark_disseminated(ws, actor, report_id, note=note))
+    return await _after_step(ws, actor, report_id)
+
+
+async def read_upload(ws: Workspace, upload: UploadFile) -> bytes:
+    """The uploaded bytes, refused past the node's limit without reading everything."""
+    limit = ws.settings.attachment_max_bytes
+    content = await upload.read(limit + 1)
+    if len(content) > limit:
+        raise InvalidInput(
+            f"{upload.filename or 'the file'} is larger than {limit} bytes",
+            field="file",
+            hint="split or compress it",
+        )
+    return content
+
+
+@router.post("/reports/{report_id}/attachments", response_model=AttachmentOut, status_code=201)
+async def add_attachment(
+    report_id: str,
+    file: UploadFile = File(...),
+    actor: Actor = Depends(api_actor),
+    ws: Workspace = Depends(workspace_of),
+) -> AttachmentOut:
+    content = await read_upload(ws, file)
+    view = await run_in_threadpool(
+        reports.add_attachment,
+        ws,
+        actor,
+        report_id,
+        file.filename or "attachment",
+        file.content_type,
+        content,
+    )
+    return AttachmentOut.of(view)
+
+
+@router.get("/attachments/{attachment_id}", response_class=Response)
+async def download_attachment(
+    attachment_id: str, actor: Actor = Depends(api_actor), ws: Workspace = Depends(workspace_of)
+) -> Response:
+    view, content = await run_in_threadpool(reports.read_attachment, ws, actor, attachment_id)
+    return attachment_response(view, content)

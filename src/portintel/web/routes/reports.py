@@ -1,0 +1,277 @@
+"""Report pages: list with filters, the form, the view with history, evaluation, attachments."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
+from fastapi.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from portintel.domain.reports import ReportAction, ReportStatus, may_edit
+from portintel.errors import InvalidInput, PermissionDenied
+from portintel.services import admin, reports, sources
+from portintel.services.workspace import Workspace
+from portintel.web.api.reports import read_upload
+from portintel.web.authentication import Principal, page_principal, workspace_of
+from portintel.web.downloads import attachment_response
+from portintel.web.routes.audit import parse_day
+from portintel.web.routes.report_forms import ReportForm
+from portintel.web.templating import render
+
+router = APIRouter()
+STEPS = {
+    "submit": reports.submit_report,
+    "archive": reports.archive_report,
+    "disseminate": reports.mark_disseminated,
+}
+
+
+def _visible_sources(ws: Workspace, principal: Principal) -> list[sources.SourceView]:
+    try:
+        return sources.list_sources(ws, principal.actor)
+    except PermissionDenied:
+        return []
+
+
+@router.get("/reports")
+async def report_list(
+    request: Request,
+    status: str = Query("", max_length=16),
+    agency: str = Query("", max_length=64),
+    text: str = Query("", max_length=200),
+    handling: str = Query("", max_length=64),
+    reliability: str = Query("", max_length=8),
+    credibility: str = Query("", max_length=8),
+    since: str = Query("", max_length=10),
+    until: str = Query("", max_length=10),
+    principal: Principal = Depends(page_principal),
+    ws: Workspace = Depends(workspace_of),
+) -> Response:
+    try:
+        statuses = (ReportStatus(status),) if status else ()
+    except ValueError as exc:
+        raise InvalidInput(f"unknown status {status!r}", field="status") from exc
+    filters = reports.ReportFilters(
+        status=statuses,
+        agency_id=agency or None,
+        text=text.strip() or None,
+        handling=handling or None,
+        reliability=reliability or None,
+        credibility=credibility or None,
+        since=parse_day(since, "since"),
+        until=parse_day(until, "until"),
+        limit=200,
+    )
+
+    def work() -> dict[str, Any]:
+        return {
+            "reports": reports.list_reports(ws, principal.actor, filters),
+            "total": reports.count_reports(ws, principal.actor, filters),
+            "agencies": admin.list_agencies(ws),
+        }
+
+    context = await run_in_threadpool(work)
+    form = {
+        "status": status,
+        "agency": agency,
+        "text": text,
+        "handling": handling,
+        "reliability": reliability,
+        "credibility": credibility,
+        "since": since,
+        "until": until,
+    }
+    context.update(
+        form=form, statuses=[s.value for s in ReportStatus], pickers=request.app.state.pickers
+    )
+    return render(request, "report_list.html", context)
+
+
+def _form_page(
+    request: Request,
+    ws: Workspace,
+    principal: Principal,
+    form: ReportForm,
+    *,
+    error: InvalidInput | None = None,
+    status: int = 200,
+) -> Response:
+    context = {
+        "form": form,
+        "error": error,
+        "pickers": request.app.state.pickers,
+        "agencies": admin.list_agencies(ws),
+        "sources": _visible_sources(ws, principal),
+        "max_bytes": ws.settings.attachment_max_bytes,
+    }
+    return render(request, "report_form.html", context, status_code=status)
+
+
+@router.get("/reports/new")
+async def new_report(
+    request: Request,
+    principal: Principal = Depends(page_principal),
+    ws: Workspace = Depends(workspace_of),
+) -> Response:
+    form = ReportForm(handling=request.app.state.pickers.default_handling)
+    return await run_in_threadpool(_form_page, request, ws, principal, form)
+
+
+@router.post("/reports")
+async def create_report(
+    request: Request,
+    title: str = Form("", max_length=300),
+    text: str = Form("", max_length=200_000),
+    occurred_at: str = Form(""),
+    place: str = Form("", max_length=300),
+    latitude: str = Form(""),
+    longitude: str = Form(""),
+    reliability: str = Form(""),
+    credibility: str = Form(""),
+    handling: str = Form(""),
+    handling_conditions: str = Form("", max_length=5_000),
+    releasable_to: list[str] = Form(default=[]),
+    source_id: str = Form(""),
+    vessel_name: str = Form("", max_length=300),
+    vessel_imo: str = Form("", max_length=32),
+    vessel_mmsi: str = Form("", max_length=32),
+    action: str = Form("save"),
+    file: UploadFile | None = File(None),
+    principal: Principal = Depends(page_principal),
+    ws: Workspace = Depends(workspace_of),
+) -> Response:
+    form = ReportForm(
+        title=title,
+        text=text,
+        occurred_at=occurred_at,
+        place=place,
+        latitude=latitude,
+        longitude=longitude,
+        reliability=reliability,
+        credibility=credibility,
+        handling=handling,
+        handling_conditions=handling_conditions,
+        releasable_to=releasable_to,
+        source_id=source_id,
+        vessel_name=vessel_name,
+        vessel_imo=vessel_imo,
+        vessel_mmsi=vessel_mmsi,
+    )
+    scheme_id = request.app.state.pickers.scheme_id
+    try:
+        draft = form.draft(scheme_id=scheme_id)
+        content = await read_upload(ws, file) if file is not None and file.filename else None
+        report_id = await run_in_threadpool(
+            lambda: reports.create_report(ws, principal.actor, draft, submit=action == "submit")
+        )
+    except InvalidInput as exc:
+        refused: InvalidInput = exc
+        return await run_in_threadpool(
+            lambda: _form_page(request, ws, principal, form, error=refused, status=422)
+        )
+    if content is not None and file is not None:
+        await run_in_threadpool(
+            reports.add_attachment,
+            ws,
+            principal.actor,
+            report_id,
+            file.filename or "attachment",
+            file.content_type,
+            content,
+        )
+    return RedirectResponse(f"/reports/{report_id}", status_code=303)
+
+
+@router.get("/reports/{report_id}")
+async def report_view(
+    request: Request,
+    report_id: str,
+    principal: Principal = Depends(page_principal),
+    ws: Workspace = Depends(workspace_of),
+) -> Response:
+    view = await run_in_threadpool(reports.get_report, ws, principal.actor, report_id)
+    context = {
+        "report": view,
+        "pickers": request.app.state.pickers,
+        "can_evaluate": ReportAction.EVALUATE in view.allowed_actions,
+        "steps": [a.value for a in view.allowed_actions if a.value in STEPS],
+        # display only: add_attachment checks the same rule again
+        "can_attach": may_edit(principal.actor, view.status, view.author_id),
+    }
+    return render(request, "report_view.html", context)
+
+
+@router.post("/reports/{report_id}/evaluate")
+async def evaluate_report(
+    report_id: str,
+    reliability: str = Form(""),
+    credibility: str = Form(""),
+    handling: str = Form(""),
+    handling_conditions: str = Form("", max_length=5_000),
+    note: str = Form("", max_length=5_000),
+    principal: Principal = Depends(page_principal),
+    ws: Workspace = Depends(workspace_of),
+) -> Response:
+    await run_in_threadpool(
+        lambda: reports.evaluate_report(
+            ws,
+            principal.actor,
+            report_id,
+            reliability=reliability or None,
+            credibility=credibility or None,
+            handling=handling or None,
+            handling_conditions=handling_conditions.strip() or None,
+            note=note.strip() or None,
+        )
+    )
+    return RedirectResponse(f"/reports/{report_id}", status_code=303)
+
+
+@router.post("/reports/{report_id}/attachments")
+async def add_attachment(
+    report_id: str,
+    file: UploadFile = File(...),
+    principal: Principal = Depends(page_principal),
+    ws: Workspace = Depends(workspace_of),
+) -> Response:
+    content = await read_upload(ws, file)
+    await run_in_threadpool(
+        reports.add_attachment,
+        ws,
+        principal.actor,
+        report_id,
+        file.filename or "attachment",
+        file.content_type,
+        content,
+    )
+    return RedirectResponse(f"/reports/{report_id}", status_code=303)
+
+
+@router.post("/reports/{report_id}/{step}")
+async def report_step(
+    report_id: str,
+    step: str,
+    note: str = Form("", max_length=5_000),
+    principal: Principal = Depends(page_principal),
+    ws: Workspace = Depends(workspace_of),
+) -> Response:
+    if step not in STEPS:
+        raise InvalidInput(f"unknown step {step!r}", field="step", hint=", ".join(STEPS))
+    action = STEPS[step]
+    await run_in_threadpool(
+        lambda: action(ws, principal.actor, report_id, note=note.strip() or None)
+    )
+    return RedirectResponse(f"/reports/{report_id}", status_code=303)
+
+
+@router.get("/attachments/{attachment_id}")
+async def download_attachment(
+    attachment_id: str,
+    principal: Principal = Depends(page_principal),
+    ws: Workspace = Depends(workspace_of),
+) -> Response:
+    view, content = await run_in_threadpool(
+        reports.read_attachment, ws, principal.actor, attachment_id
+    )
+    return attachment_response(view, content)

@@ -1,0 +1,227 @@
+"""Reports on the API and on pages: filing, reading, evaluation, attachments, refusals, XSS."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import pytest
+
+from tests.web.conftest import Person
+
+XSS = "<script>alert(1)</script><img src=x onerror=alert(2)>"
+
+REPORT = {
+    "title": "Trawler seen loading passengers at night",
+    "text": "Around 40 people boarded the trawler SEA FALCON (IMO 9074729) at the old pier.",
+    "reliability": "B",
+    "credibility": "2",
+    "handling": "uk-3x5x2:P",
+    "facts": [
+        {"entity_key": "vessel", "schema": "Vessel", "prop": "name", "value": "SEA FALCON"},
+        {"entity_key": "vessel", "schema": "Vessel", "prop": "imoNumber", "value": "IMO9074729"},
+    ],
+}
+
+
+@pytest.fixture
+def team(person: Callable[..., Person]) -> dict[str, Person]:
+    return {
+        "officer": person("olga", "officer"),
+        "supervisor": person("sam", "supervisor"),
+        "analyst": person("ana", "analyst"),
+        "outsider": person("mick", "analyst", agency="maritime-police"),
+    }
+
+
+def _file(officer: Person, **changes: object) -> dict:
+    response = officer.api("POST", "/api/v1/reports", json={**REPORT, **changes})
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def test_officer_files_and_reads_a_report_by_api(team: dict[str, Person]) -> None:
+    report = _file(team["officer"])
+    assert report["status"] == "draft"
+    assert report["grading"]["label"] == "B2"
+    assert report["entity_ids"]
+    again = team["officer"].api("GET", f"/api/v1/reports/{report['id']}")
+    assert again.status_code == 200
+    assert again.json()["title"] == REPORT["title"]
+
+
+def test_drafts_are_hidden_from_others_as_not_found(team: dict[str, Person]) -> None:
+    report = _file(team["officer"])
+    for who in ("analyst", "outsider"):
+        response = team[who].api("GET", f"/api/v1/reports/{report['id']}")
+        assert response.status_code == 404, who
+        assert response.json()["error"]["code"] == "not_found"
+        listed = team[who].api("GET", "/api/v1/reports").json()
+        assert report["id"] not in [item["id"] for item in listed["items"]]
+        assert listed["total"] == len(listed["items"])
+
+
+def test_lifecycle_by_api_with_refusals(team: dict[str, Person]) -> None:
+    report = _file(team["officer"], submit=True)
+    assert report["status"] == "submitted"
+    path = f"/api/v1/reports/{report['id']}/evaluate"
+    refused = team["officer"].api("POST", path, json={"credibility": "1"})
+    assert refused.status_code == 403
+    evaluated = team["supervisor"].api("POST", path, json={"credibility": "1", "note": "checked"})
+    assert evaluated.status_code == 200, evaluated.text
+    assert evaluated.json()["status"] == "evaluated"
+    assert evaluated.json()["grading"]["label"] == "B1"
+    twice = team["supervisor"].api("POST", path, json={})
+    assert twice.status_code == 409
+    analyst_view = team["analyst"].api("GET", f"/api/v1/reports/{report['id']}")
+    assert analyst_view.status_code == 200
+    actions = [event["action"] for event in analyst_view.json()["events"]]
+    assert "evaluate" in actions
+
+
+def test_invalid_reports_name_the_field(team: dict[str, Person]) -> None:
+    officer = team["officer"]
+    bad_grade = officer.api("POST", "/api/v1/reports", json={**REPORT, "credibility": "9"})
+    assert bad_grade.status_code == 422
+    assert bad_grade.json()["error"]["field"] == "credibility"
+    no_conditions = officer.api(
+        "POST", "/api/v1/reports", json={**REPORT, "handling": "uk-3x5x2:C"}
+    )
+    assert no_conditions.status_code == 422
+    assert no_conditions.json()["error"]["field"] == "handling"
+    missing = officer.api("POST", "/api/v1/reports", json={"title": "x"})
+    assert missing.status_code == 422
+    assert missing.json()["error"]["field"] == "text"
+
+
+def test_restrictive_reports_stay_in_the_agency(team: dict[str, Person]) -> None:
+    report = _file(
+        team["officer"],
+        handling="uk-3x5x2:C",
+        handling_conditions="Immigration only; no onward sharing",
+        submit=True,
+    )
+    team["supervisor"].api("POST", f"/api/v1/reports/{report['id']}/evaluate", json={})
+    assert team["analyst"].api("GET", f"/api/v1/reports/{report['id']}").status_code == 200
+    assert team["outsider"].api("GET", f"/api/v1/reports/{report['id']}").status_code == 404
+
+
+def test_attachments_by_api_are_downloads(team: dict[str, Person]) -> None:
+    report = _file(team["officer"])
+    upload = team["officer"].api(
+        "POST",
+        f"/api/v1/reports/{report['id']}/attachments",
+        files={"file": ("boarding.html", b"<script>alert(3)</script>", "text/html")},
+    )
+    assert upload.status_code == 201, upload.text
+    download = team["officer"].api("GET", upload.json()["url"])
+    assert download.status_code == 200
+    assert download.content == b"<script>alert(3)</script>"
+    assert download.headers["content-disposition"].startswith("attachment;")
+    assert "sandbox" in download.headers["content-security-policy"]
+    assert team["outsider"].api("GET", upload.json()["url"]).status_code == 404
+
+
+def test_report_form_shows_definitions_and_conditions_field(team: dict[str, Person]) -> None:
+    page = team["officer"].client.get("/reports/new")
+    assert page.status_code == 200
+    assert "Completely reliable" in page.text
+    assert "No doubt of authenticity" in page.text  # definition of admiralty A
+    assert 'value="uk-3x5x2:C"' in page.text
+    assert 'name="handling_conditions"' in page.text
+    assert 'name="csrf_token"' in page.text
+
+
+def test_report_form_files_a_report_with_an_attachment(team: dict[str, Person]) -> None:
+    officer = team["officer"]
+    response = officer.form(
+        "/reports",
+        {
+            "title": "Boarding at pier 3",
+            "text": "Crew list attached.",
+            "reliability": "B",
+            "credibility": "2",
+            "handling": "uk-3x5x2:P",
+            "vessel_imo": "IMO9074729",
+            "action": "submit",
+        },
+        files={"file": ("crew.txt", b"captain: X", "text/plain")},
+    )
+    assert response.status_code == 303, response.text
+    location = response.headers["location"]
+    page = officer.client.get(location)
+    assert page.status_code == 200
+    assert "crew.txt" in page.text
+    assert "submitted" in page.text
+    attachment = re.search(r'href="(/attachments/[^"]+)"', page.text)
+    assert attachment is not None
+    assert officer.client.get(attachment[1]).content == b"captain: X"
+
+
+def test_report_form_keeps_input_on_error(team: dict[str, Person]) -> None:
+    response = team["officer"].form(
+        "/reports",
+        {"title": "Keep me", "text": "t", "credibility": "2", "handling": "uk-3x5x2:C"},
+    )
+    assert response.status_code == 422
+    assert 'id="form-error"' in response.text
+    assert 'value="Keep me"' in response.text
+
+
+def test_report_form_without_csrf_is_refused(team: dict[str, Person]) -> None:
+    response = team["officer"].client.post(
+        "/reports", data={"title": "x", "text": "y", "credibility": "2", "handling": "uk-3x5x2:P"}
+    )
+    assert response.status_code == 403
+    listed = team["officer"].api("GET", "/api/v1/reports").json()
+    assert listed["total"] == 0
+
+
+def test_supervisor_evaluates_on_the_page(team: dict[str, Person]) -> None:
+    report = _file(team["officer"], submit=True)
+    officer_page = team["officer"].client.get(f"/reports/{report['id']}")
+    assert 'id="evaluate"' not in officer_page.text
+    assert team["officer"].form(f"/reports/{report['id']}/evaluate", {}).status_code == 403
+    page = team["supervisor"].client.get(f"/reports/{report['id']}")
+    assert 'id="evaluate"' in page.text
+    done = team["supervisor"].form(
+        f"/reports/{report['id']}/evaluate",
+        {"reliability": "A", "credibility": "1", "handling": "uk-3x5x2:P", "note": "ok"},
+    )
+    assert done.status_code == 303
+    assert team["officer"].api("GET", f"/api/v1/reports/{report['id']}").json()["status"] == (
+        "evaluated"
+    )
+
+
+def test_home_lists_my_drafts_and_what_awaits_evaluation(team: dict[str, Person]) -> None:
+    draft = _file(team["officer"], title="My unfinished draft")
+    submitted = _file(team["officer"], title="Ready for a supervisor", submit=True)
+    officer_home = team["officer"].client.get("/").text
+    assert draft["title"] in officer_home
+    assert "alerts arrive with the maritime watch" in officer_home.lower()
+    supervisor_home = team["supervisor"].client.get("/").text
+    assert submitted["title"] in supervisor_home
+    assert draft["title"] not in supervisor_home
+
+
+def test_report_list_filters(team: dict[str, Person]) -> None:
+    _file(team["officer"], title="Alpha boarding")
+    _file(team["officer"], title="Bravo sighting", submit=True)
+    page = team["officer"].client.get("/reports", params={"text": "Bravo"})
+    assert "Bravo sighting" in page.text
+    assert "Alpha boarding" not in page.text
+    drafts = team["officer"].client.get("/reports", params={"status": "draft"})
+    assert "Alpha boarding" in drafts.text
+    assert "Bravo sighting" not in drafts.text
+    assert team["officer"].client.get("/reports", params={"status": "lost"}).status_code == 422
+
+
+def test_report_text_is_escaped_everywhere(team: dict[str, Person]) -> None:
+    report = _file(team["officer"], title=XSS, text=XSS, facts=[])
+    for path in (f"/reports/{report['id']}", "/reports", "/"):
+        page = team["officer"].client.get(path)
+        assert page.status_code == 200
+        assert "<script>alert(1)" not in page.text, path
+        assert "<img src=x" not in page.text, path
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page.text, path
