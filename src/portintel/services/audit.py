@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, func, insert, select, text, update
+from sqlalchemy import Connection, Row, bindparam, func, insert, select, text, update
 
 from portintel.adapters.database.tables import audit_log, node_keys
 from portintel.domain.actors import Actor, Role
@@ -44,6 +44,17 @@ ADVISORY_LOCK_KEY = 0x706F7274_61756474  # "portaudt": one lock for the audit ch
 """PostgreSQL advisory lock key taken by every append."""
 
 _BATCH = 1000
+
+# Built once: record() runs inside many transactions and statement building
+# would otherwise cost more than the database round trips.
+_HEAD = select(audit_log.c.seq, audit_log.c.hash).order_by(audit_log.c.seq.desc()).limit(1)
+_INSERT = insert(audit_log)
+_TOUCH_ANCHOR = (
+    update(node_keys).where(node_keys.c.name == ANCHOR_KEY).values(name=node_keys.c.name)
+)
+_UPDATE_ANCHOR = (
+    update(node_keys).where(node_keys.c.name == ANCHOR_KEY).values(value=bindparam("anchor_value"))
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,9 +135,7 @@ def record(
         raise InvalidInput(f"audit detail refused: {exc}", field="detail") from exc
 
     _take_append_lock(connection)
-    head = connection.execute(
-        select(audit_log.c.seq, audit_log.c.hash).order_by(audit_log.c.seq.desc()).limit(1)
-    ).first()
+    head = connection.execute(_HEAD).first()
     seq, prev_hash = (1, GENESIS_HASH) if head is None else (head.seq + 1, head.hash)
     entry = seal(
         EntryContent(
@@ -141,17 +150,18 @@ def record(
         prev_hash,
     )
     connection.execute(
-        insert(audit_log).values(
-            seq=seq,
-            at=at,
-            actor=actor.username,
-            action=action,
-            object_type=object_type,
-            object_id=object_id,
-            detail=json.dumps(clean_detail, sort_keys=True, ensure_ascii=False),
-            prev_hash=prev_hash,
-            hash=entry.hash,
-        )
+        _INSERT,
+        {
+            "seq": seq,
+            "at": at,
+            "actor": actor.username,
+            "action": action,
+            "object_type": object_type,
+            "object_id": object_id,
+            "detail": json.dumps(clean_detail, sort_keys=True, ensure_ascii=False),
+            "prev_hash": prev_hash,
+            "hash": entry.hash,
+        },
     )
     _write_anchor(connection, ChainHead(seq, entry.hash), at)
 
@@ -164,16 +174,12 @@ def _take_append_lock(connection: Connection) -> None:
     # SQLite: a write statement takes the database write lock (waiting on the
     # busy timeout) even when it matches no row; from then on no one else can
     # append until this transaction ends, and the head read below is current.
-    connection.execute(
-        update(node_keys).where(node_keys.c.name == ANCHOR_KEY).values(name=node_keys.c.name)
-    )
+    connection.execute(_TOUCH_ANCHOR)
 
 
 def _write_anchor(connection: Connection, head: ChainHead, at: datetime) -> None:
     value = json.dumps({"seq": head.seq, "hash": head.hash}).encode("utf-8")
-    changed = connection.execute(
-        update(node_keys).where(node_keys.c.name == ANCHOR_KEY).values(value=value)
-    ).rowcount
+    changed = connection.execute(_UPDATE_ANCHOR, {"anchor_value": value}).rowcount
     if not changed:
         connection.execute(insert(node_keys).values(name=ANCHOR_KEY, value=value, created_at=at))
 
