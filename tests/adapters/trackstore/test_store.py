@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -69,12 +71,19 @@ def test_undated_quarantine_rows_have_their_own_partition(tmp_path: Path) -> Non
     assert store.days(QUARANTINE) == ["undated"]
 
 
-def test_stale_temporary_files_are_removed_on_open(tmp_path: Path) -> None:
-    leftover = tmp_path / "positions" / "day=2026-03-01" / ".part-x.parquet.123.tmp"
-    leftover.parent.mkdir(parents=True)
-    leftover.write_bytes(b"half a file")
-    TrackStore(tmp_path)
-    assert not leftover.exists()
+def test_temporaries_of_dead_writers_are_removed_and_live_ones_kept(tmp_path: Path) -> None:
+    directory = tmp_path / "positions" / "day=2026-03-01"
+    directory.mkdir(parents=True)
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    leftover = directory / f".part-x.parquet.{dead.pid}.tmp"
+    in_flight = directory / f".part-y.parquet.{os.getpid()}.tmp"
+    for path in (leftover, in_flight):
+        path.write_bytes(b"half a file")
+    store = TrackStore(tmp_path)
+    assert store.count(POSITIONS) == 0  # temporaries are never read
+    assert store.remove_stale_temporaries() == 1
+    assert not leftover.exists() and in_flight.exists()
 
 
 def test_empty_store_scans_with_schema(tmp_path: Path) -> None:

@@ -94,6 +94,10 @@ class LineSplitter:
 
     def end_of_datagram(self, at: datetime) -> list[ReceivedLine]:
         """A datagram is complete in itself: its last line needs no newline."""
+        if self._discarding:  # the rest of an overlong line ends with its datagram
+            self._discarding = False
+            self._buffer.clear()
+            return []
         return self.feed(b"\n", at) if self._buffer else []
 
 

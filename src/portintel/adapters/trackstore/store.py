@@ -40,20 +40,40 @@ KEY_FIELDS: dict[str, tuple[str, ...]] = {
 }
 
 
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 class TrackStore:
     """Reads and writes the datasets of :mod:`portintel.domain.maritime.schema` under ``root``."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
         self._keys: dict[tuple[str, str], list[pl.Series]] = {}
-        self._remove_stale_temporaries()
 
-    def _remove_stale_temporaries(self) -> None:
-        """Temporary files are what a killed write leaves behind; they never hold committed rows."""
+    def remove_stale_temporaries(self) -> int:
+        """Delete temporary files left by writers that died; returns how many.
+
+        A temporary file never holds committed rows (the rename commits), but
+        one may belong to a live writer in another process: files are named
+        with the writer's pid and only those of dead processes are removed.
+        """
         if not self.root.exists():
-            return
+            return 0
+        removed = 0
         for stale in self.root.rglob(f"*{TEMP_SUFFIX}"):
+            owner = stale.name.removesuffix(TEMP_SUFFIX).rpartition(".")[2]
+            if owner.isdigit() and _process_alive(int(owner)):
+                continue
             stale.unlink(missing_ok=True)
+            removed += 1
+        return removed
 
     def partition_dir(self, dataset: Dataset, day: str) -> Path:
         return self.root / dataset.name / f"day={day}"

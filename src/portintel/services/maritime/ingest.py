@@ -141,6 +141,7 @@ def ingest_paths(
             continue
         files.append(path)
     tracks = store or TrackStore(ws.settings.tracks_dir)
+    tracks.remove_stale_temporaries()
     manifest = IngestManifest(tracks.root)
     registry = VesselRegistry(ws)
     pipeline = TrackPipeline(tracks, thresholds=thresholds, on_accepted=registry.observe)

@@ -1,0 +1,206 @@
+"""The listener against a real UDP sender and a real TCP server on 127.0.0.1.
+
+The feeds send good lines and hostile input: garbage bytes, an endless line,
+half a multipart message; the TCP server drops the first connection once.
+Waiting loops poll the store with a generous deadline; nothing asserts time.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+
+import polars as pl
+
+from portintel.adapters.ais.live import (
+    INCOMPLETE_AT_DISCONNECT,
+    Backoff,
+    ReceivedLine,
+    TcpSource,
+    UdpSource,
+)
+from portintel.adapters.ais.nmea_reader import LINE_TOO_LONG, UNDECODABLE_BYTES
+from portintel.adapters.trackstore import TrackStore
+from portintel.domain.maritime.schema import POSITIONS, QUARANTINE
+from portintel.services.maritime.listen import ListenSummary, listen
+from portintel.services.workspace import Workspace
+from tests.adapters.ais.nmea_samples import SEA, position, static
+
+DEADLINE_SECONDS = 20.0
+
+
+def wait_for(condition: Callable[[], bool]) -> None:
+    end = time.monotonic() + DEADLINE_SECONDS
+    while not condition():
+        if time.monotonic() > end:
+            raise AssertionError("condition not reached before the deadline")
+        time.sleep(0.05)
+
+
+def stored(ws: Workspace) -> pl.DataFrame:
+    return TrackStore(ws.settings.tracks_dir).scan(POSITIONS).collect()
+
+
+def quarantined(ws: Workspace) -> pl.DataFrame:
+    return TrackStore(ws.settings.tracks_dir).scan(QUARANTINE).collect()
+
+
+@contextmanager
+def running(ws: Workspace, source, **options) -> Iterator[dict[str, ListenSummary]]:  # type: ignore[no-untyped-def]
+    stop = threading.Event()
+    result: dict[str, ListenSummary] = {}
+
+    def run() -> None:
+        result["summary"] = listen(ws, source, stop=stop, **options)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    try:
+        yield result
+    finally:
+        stop.set()
+        thread.join(timeout=DEADLINE_SECONDS)
+        assert not thread.is_alive()
+
+
+def test_udp_listener_stores_good_lines_and_quarantines_hostile_ones(workspace: Workspace) -> None:
+    source = UdpSource("127.0.0.1", 0)
+    sender = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    target = ("127.0.0.1", source.port)
+    half = static(574000009, "HALF", 9074729)[0]
+    with running(workspace, source, flush_seconds=0.2) as result:
+        sender.sendto((position(574000001, *SEA) + "\n").encode(), target)
+        sender.sendto(b"\xff\xfe\x00\x13garbage\n", target)
+        sender.sendto(b"!" + b"A" * 20_000, target)  # an "endless" line: no newline, too long
+        sender.sendto(half.encode(), target)  # half a multipart message, never completed
+        lines = "\n".join(position(574000002 + i, *SEA) for i in range(3))
+        sender.sendto(lines.encode(), target)  # several lines in one datagram
+        wait_for(lambda: stored(workspace).height == 4)
+    sender.close()
+    assert sorted(stored(workspace)["mmsi"].to_list()) == [
+        574000001,
+        574000002,
+        574000003,
+        574000004,
+    ]
+    reasons = quarantined(workspace)["reason"].to_list()
+    assert UNDECODABLE_BYTES in reasons and LINE_TOO_LONG in reasons
+    # the half message waits for its other half until the listener stops, then is quarantined
+    incomplete = quarantined(workspace).filter(pl.col("raw") == half)
+    assert incomplete.height == 1 and incomplete["reason"][0]
+    summary = result["summary"]
+    assert summary.positions == 4 and summary.lines == 7
+    assert summary.address.startswith("udp://127.0.0.1:")
+
+
+class DroppingServer:
+    """A TCP server that serves ``first`` then hangs up, then serves ``second`` and stays."""
+
+    def __init__(self, first: bytes, second: bytes) -> None:
+        self.server = socket.create_server(("127.0.0.1", 0))
+        self.port = self.server.getsockname()[1]
+        self.first, self.second = first, second
+        self.accepted = 0
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self.serve, daemon=True)
+        self.thread.start()
+
+    def serve(self) -> None:
+        conn, _ = self.server.accept()
+        self.accepted += 1
+        conn.sendall(self.first)
+        conn.close()  # drop the connection once
+        conn, _ = self.server.accept()
+        self.accepted += 1
+        conn.sendall(self.second)
+        self.done.wait(DEADLINE_SECONDS)
+        conn.close()
+
+    def close(self) -> None:
+        self.done.set()
+        self.thread.join(timeout=DEADLINE_SECONDS)
+        self.server.close()
+
+
+def test_tcp_listener_reconnects_after_a_drop_and_survives_hostile_bytes(
+    workspace: Workspace,
+) -> None:
+    cut = position(574000005, *SEA)[:30]
+    first = (
+        (position(574000001, *SEA) + "\r\n").encode()
+        + b"\x80\x81\xfe not text\n"
+        + cut.encode()  # a sentence cut by the disconnect
+    )
+    second = (
+        b"!"
+        + b"B" * 9_000
+        + b"\n"  # endless line, then good lines after it
+        + "\n".join(position(574000002 + i, *SEA) for i in range(3)).encode()
+        + b"\n"
+    )
+    server = DroppingServer(first, second)
+    source = TcpSource("127.0.0.1", server.port, backoff=Backoff(initial=0.05, maximum=0.2))
+    try:
+        with running(workspace, source, flush_seconds=0.2):
+            wait_for(lambda: stored(workspace).height == 4)
+    finally:
+        server.close()
+    assert server.accepted == 2 and source.connections == 2 and source.disconnections >= 1
+    assert sorted(stored(workspace)["mmsi"].to_list()) == [
+        574000001,
+        574000002,
+        574000003,
+        574000004,
+    ]
+    refused = quarantined(workspace)
+    reasons = dict(zip(refused["raw"], refused["reason"], strict=True))
+    assert reasons[cut] == INCOMPLETE_AT_DISCONNECT
+    assert LINE_TOO_LONG in reasons.values() and UNDECODABLE_BYTES in reasons.values()
+
+
+class ScriptedSource:
+    """A live source double: hands out prepared lines, then behaves like Ctrl-C."""
+
+    address = "test://scripted"
+
+    def __init__(self, lines: list[str], *, interrupt: bool) -> None:
+        self.lines = lines
+        self.interrupt = interrupt
+        self.polls = 0
+
+    def poll(self, timeout: float) -> list[ReceivedLine]:
+        self.polls += 1
+        if self.polls == 1:
+            now = datetime.now(UTC)
+            return [ReceivedLine(text, now) for text in self.lines]
+        if self.interrupt:
+            raise KeyboardInterrupt
+        time.sleep(timeout)
+        return []
+
+    def close(self) -> list[ReceivedLine]:
+        return []
+
+
+def test_ctrl_c_flushes_what_was_received(workspace: Workspace) -> None:
+    lines = [position(574000001 + i, *SEA) for i in range(5)]
+    source = ScriptedSource(lines, interrupt=True)
+    flushes: list[int] = []
+    summary = listen(
+        workspace, source, flush_seconds=3600, on_flush=lambda s: flushes.append(s.positions)
+    )
+    assert summary.positions == 5 and stored(workspace).height == 5
+    assert flushes == [5]
+
+
+def test_a_clean_stop_flushes_before_the_interval(workspace: Workspace) -> None:
+    lines = [position(574000001 + i, *SEA) for i in range(3)]
+    source = ScriptedSource(lines, interrupt=False)
+    with running(workspace, source, flush_seconds=3600):
+        wait_for(lambda: source.polls >= 2)
+        assert stored(workspace).height == 0  # the hour has not passed: nothing flushed yet
+    assert stored(workspace).height == 3
