@@ -151,3 +151,18 @@ def test_unknown_file_kind(workspace: Workspace, tmp_path: Path) -> None:
     path.write_bytes(b"x")
     with pytest.raises(InvalidInput, match="cannot import"):
         import_reports(workspace, officer, path)
+
+
+def test_the_documented_example_imports(workspace: Workspace, tmp_path: Path) -> None:
+    docs = Path(__file__).parents[2] / "docs" / "import-format.md"
+    example = docs.read_text(encoding="utf-8").split("```csv\n", 1)[1].split("```", 1)[0]
+    path = tmp_path / "example.csv"
+    path.write_text(example, encoding="utf-8")
+    officer = make_user(workspace, "officer", IMMIGRATION, Role.OFFICER)
+    summary = import_reports(workspace, officer, path)
+    assert (summary.imported, summary.rejected) == (1, ())
+    report = get_report(workspace, officer, summary.report_ids[0])
+    schemas = sorted(get_entity(workspace, officer, e).schema for e in report.entity_ids)
+    assert schemas == ["Address", "Person", "Person", "Vessel"]
+    vessel = get_entity(workspace, officer, "vessel-imo-9074729")
+    assert vessel.values("mmsi") == ["514123456"]

@@ -13,7 +13,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.markup import escape
-from rich.table import Table
+from rich.table import Column, Table
 
 from portintel.cli.context import console, context_of
 from portintel.cli.reports import AsUser, acting_user
@@ -69,7 +69,8 @@ def show_command(
         console.print_json(json.dumps(entity_json(entity), ensure_ascii=False))
         return
     console.print(f"[bold]{escape(entity.caption)}[/] {entity.schema} {entity.id}")
-    table = Table("property", "value", "report", "grading", "handling", "first seen", "last seen")
+    headers = ("property", "value", "report", "grading", "handling", "first seen", "last seen")
+    table = Table(*(Column(name, overflow="fold") for name in headers))
     for statement in entity.statements:
         value = escape(statement.value)
         if statement.invalid_reason:
@@ -93,7 +94,8 @@ def show_command(
 
 
 def _print_summaries(summaries: list[EntitySummary]) -> None:
-    table = Table("id", "type", "caption", "statements", "reports")
+    headers = ("id", "type", "caption", "statements", "reports")
+    table = Table(*(Column(name, overflow="fold") for name in headers))
     for summary in summaries:
         table.add_row(
             summary.id,

@@ -16,7 +16,7 @@ from typing import Annotated, Any
 import typer
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
+from rich.table import Column, Table
 
 from portintel.cli.context import console, context_of
 from portintel.domain.actors import SYSTEM, Actor
@@ -269,7 +269,12 @@ def list_command(
     ws = context_of(ctx).workspace()
     filters = ReportFilters(status=tuple(status or ()), text=text, agency_id=agency, limit=limit)
     summaries = list_reports(ws, acting_user(ws, as_user), filters)
-    table = Table("id", "status", "reported", "grading", "handling", "title")
+    table = Table(
+        *(
+            Column(name, overflow="fold")
+            for name in ("id", "status", "reported", "grading", "handling", "title")
+        )
+    )
     for summary in summaries:
         table.add_row(
             summary.id,
