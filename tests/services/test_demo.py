@@ -12,6 +12,7 @@ from portintel.domain.scenario import build_scenario
 from portintel.errors import Conflict, InvalidInput
 from portintel.services import admin, audit
 from portintel.services.demo import build_demo
+from portintel.services.entities import get_entity
 from portintel.services.workspace import Workspace
 
 REPORTS = 24
@@ -68,30 +69,29 @@ def test_a_demo_vessel_has_statements_with_report_grading_and_handling(
     workspace: Workspace,
 ) -> None:
     build_demo(workspace, seed=7, reports=REPORTS)
-    statements, reports = tables.statements.c, tables.reports.c
+    statements = tables.statements.c
     with workspace.engine.connect() as connection:
-        vessel = connection.execute(
-            select(statements.entity_id)
-            .where(statements.schema == "Vessel")
-            .group_by(statements.entity_id)
-            .order_by(func.count(statements.origin.distinct()).desc(), statements.entity_id)
-            .limit(1)
-        ).scalar_one()
-        rows = connection.execute(
-            select(
-                statements.prop,
-                statements.value,
-                reports.id,
-                reports.reliability,
-                reports.credibility,
-                reports.handling,
-            )
-            .join(tables.reports, reports.id == statements.origin)
-            .where(statements.entity_id == vessel)
-        ).all()
-    assert len({row.id for row in rows}) >= 2, "a vessel seen by several reports is one entity"
-    assert {"name", "flag", "type"} <= {row.prop for row in rows}
-    assert all(row.reliability and row.credibility and row.handling for row in rows)
+        vessel_id, analyst_id = (
+            connection.execute(
+                select(statements.entity_id)
+                .where(statements.schema == "Vessel")
+                .group_by(statements.entity_id)
+                .order_by(func.count(statements.origin.distinct()).desc(), statements.entity_id)
+                .limit(1)
+            ).scalar_one(),
+            connection.execute(
+                select(tables.users.c.id).where(tables.users.c.username == "demo-analyst")
+            ).scalar_one(),
+        )
+    analyst = admin.get_actor(workspace, analyst_id)
+    vessel = get_entity(workspace, analyst, vessel_id)
+    assert vessel.schema == "Vessel"
+    assert len(vessel.report_ids) >= 2, "a vessel seen by several reports is one entity"
+    assert {"name", "flag", "type"} <= {s.prop for s in vessel.statements}
+    for statement in vessel.statements:
+        assert statement.report_id and statement.report_id.startswith("R-D7-")
+        assert statement.grading is not None and statement.grading.label
+        assert statement.handling
 
 
 def test_the_bad_imo_trap_is_kept_with_its_reason(workspace: Workspace) -> None:

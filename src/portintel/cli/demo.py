@@ -72,6 +72,13 @@ def demo_command(
 
         summary = build_demo(ws, seed=seed, reports=reports, progress=advance)
     _print_summary(summary)
+    if summary.example_vessel:
+        console.print(
+            f"Try: portintel --data-dir {context.settings.data_dir} entity show "
+            f"{summary.example_vessel} --as demo-analyst",
+            soft_wrap=True,
+            highlight=False,
+        )
     if no_serve:
         console.print(
             f"Serve it later with: portintel --data-dir {context.settings.data_dir} serve"

@@ -73,6 +73,8 @@ class DemoSummary:
     incidents: int
     sources: int
     accounts: tuple[DemoAccount, ...]
+    example_vessel: str | None = None
+    """The vessel entity seen by the most reports: a good first ``entity show``."""
 
 
 class ScenarioClock:
@@ -321,7 +323,16 @@ def _summary(ws: Workspace, seed: int, total: int, added: int) -> DemoSummary:
         incidents = connection.execute(
             select(func.count()).select_from(tables.incidents)
         ).scalar_one()
+        columns = tables.statements.c
+        example_vessel = connection.execute(
+            select(columns.canonical_id)
+            .where(columns.schema == "Vessel")
+            .group_by(columns.canonical_id)
+            .order_by(func.count(columns.origin.distinct()).desc(), columns.canonical_id)
+            .limit(1)
+        ).scalar()
     return DemoSummary(
+        example_vessel=example_vessel,
         seed=seed,
         reports=report_count,
         reports_added=added,
