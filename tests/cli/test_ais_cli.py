@@ -1,0 +1,102 @@
+"""``portintel ais ingest | quarantine | vessels | listen``, run in process on both backends."""
+
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from portintel.adapters.trackstore import TrackStore
+from portintel.cli.app import app
+from portintel.cli.context import console
+from portintel.domain.maritime.schema import POSITIONS
+from portintel.errors import InvalidInput
+from portintel.settings import load_settings
+from tests.adapters.ais.nmea_samples import SEA, corrupt_checksum, position, static
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, database_url: str, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("PORTINTEL_DATABASE_URL", database_url)
+    monkeypatch.setattr(console, "width", 200)  # tables unfolded, so values can be found
+    return tmp_path / "node"
+
+
+def _run(data_dir: Path, *args: str) -> Result:
+    return CliRunner().invoke(app, ["--data-dir", str(data_dir), "ais", *args], terminal_width=200)
+
+
+def _feed(tmp_path: Path) -> Path:
+    lines = [
+        position(574000001, *SEA),
+        *static(574000001, "SEA STAR", 9074729),
+        corrupt_checksum(position(574000002, *SEA)),
+        position(574000003, 12.5, 104.9),  # inland
+    ]
+    path = tmp_path / "feed.nmea.gz"
+    path.write_bytes(gzip.compress(("\n".join(lines) + "\n").encode()))
+    return path
+
+
+def test_ingest_prints_a_summary_and_a_second_run_adds_nothing(
+    data_dir: Path, tmp_path: Path
+) -> None:
+    feed = _feed(tmp_path)
+    first = _run(data_dir, "ingest", str(feed), "--source", "rx1")
+    assert first.exit_code == 0, first.output
+    assert "positions stored" in first.stdout and "position on land" in first.stdout
+    assert "throughput" in first.stdout
+    store = TrackStore(load_settings(data_dir).tracks_dir)
+    assert store.count(POSITIONS) == 1
+    second = _run(data_dir, "ingest", str(feed))
+    assert second.exit_code == 0, second.output
+    assert store.count(POSITIONS) == 1
+    assert "files already ingested (skipped)" in second.stdout
+
+
+def test_quarantine_lists_rows_with_reason_and_line(data_dir: Path, tmp_path: Path) -> None:
+    feed = _feed(tmp_path)
+    assert _run(data_dir, "ingest", str(feed)).exit_code == 0
+    everything = _run(data_dir, "quarantine")
+    assert everything.exit_code == 0, everything.output
+    assert "position on land" in everything.stdout
+    only_land = _run(data_dir, "quarantine", "--reason", "land")
+    assert "position on land" in only_land.stdout
+    assert "checksum" not in only_land.stdout.replace("quarantined by reason", "")
+
+
+def test_vessels_lists_the_registry(data_dir: Path, tmp_path: Path) -> None:
+    assert _run(data_dir, "ingest", str(_feed(tmp_path))).exit_code == 0
+    result = _run(data_dir, "vessels")
+    assert result.exit_code == 0, result.output
+    assert "574000001" in result.stdout and "SEA STAR" in result.stdout
+    assert "IMO9074729" in result.stdout and "vn" in result.stdout
+
+
+def test_custom_csv_needs_a_valid_map(data_dir: Path, tmp_path: Path) -> None:
+    table = tmp_path / "export.csv"
+    table.write_text(
+        "ID,ais_pos_timestamp,latitude,longitude\n574000001,01/03/2026 07:00,10.45,103.3\n"
+    )
+    bad = _run(data_dir, "ingest", str(table), "--map", "mmsi=ID")
+    assert isinstance(bad.exception, InvalidInput) and "lacks" in str(bad.exception)
+    good = _run(
+        data_dir,
+        "ingest",
+        str(table),
+        "--map",
+        "mmsi=ID,timestamp=ais_pos_timestamp,lat=latitude,lon=longitude",
+        "--time-format",
+        "%d/%m/%Y %H:%M",
+    )
+    assert good.exit_code == 0, good.output
+    assert TrackStore(load_settings(data_dir).tracks_dir).count(POSITIONS) == 1
+
+
+def test_listen_needs_exactly_one_feed(data_dir: Path) -> None:
+    result = _run(data_dir, "listen")
+    assert isinstance(result.exception, InvalidInput)
+    result = _run(data_dir, "listen", "--udp", "nonsense")
+    assert isinstance(result.exception, InvalidInput) and "HOST:PORT" in str(result.exception)
