@@ -3,7 +3,6 @@ the traps it plants on purpose, and a size that scales."""
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections import Counter
 from itertools import islice
@@ -12,8 +11,16 @@ import phonenumbers
 import pytest
 from global_land_mask import globe
 
+from portintel.domain.identifiers import (
+    check_imo,
+    check_mmsi,
+    check_passport,
+    check_phone,
+    mmsi_country,
+    mrz_check_digit,
+    parse_mrz,
+)
 from portintel.domain.scenario import build_scenario, iter_report_batches
-from portintel.domain.scenario.checksums import imo_check_digit, mrz_check_digit
 from portintel.domain.scenario.geography import PORTS, SEA_POINTS
 from portintel.domain.scenario.identities import MIDS
 
@@ -61,29 +68,26 @@ def test_one_demo_account_per_role_with_an_agency(scenario) -> None:
     assert all(user.password.startswith("demo-") for user in scenario.users)
 
 
-def _is_valid_imo(value: str) -> bool:
-    digits = value.removeprefix("IMO")
-    return len(digits) == 7 and imo_check_digit(digits[:6]) == int(digits[6])
-
-
 def test_every_imo_and_mmsi_is_valid_except_the_flagged_traps(scenario) -> None:
     traps = {(t.report_key, t.prop, t.value) for t in scenario.traps}
-    all_mids = {mid for mids in MIDS.values() for mid in mids}
+    flags = {vessel.key: vessel.flag for vessel in scenario.cast.vessels}
     checked = 0
     for report in scenario.reports:
         for fact in report.facts:
             if fact.prop == "imoNumber":
                 checked += 1
-                assert _is_valid_imo(fact.value) != ((report.key, fact.prop, fact.value) in traps)
+                trap = (report.key, fact.prop, fact.value) in traps
+                assert check_imo(fact.value).valid != trap, fact.value
             if fact.prop == "mmsi":
-                assert re.fullmatch(r"\d{9}", fact.value)
-                assert fact.value[:3] in all_mids
+                assert check_mmsi(fact.value).valid, fact.value
+                assert mmsi_country(fact.value) == flags[fact.entity_key]
     assert checked > 10
     for vessel in scenario.cast.vessels:
         if vessel.imo:
-            assert _is_valid_imo(vessel.imo)
+            assert check_imo(vessel.imo).valid
         if vessel.mmsi:
             assert vessel.mmsi[:3] in MIDS[vessel.flag]
+            assert mmsi_country(vessel.mmsi) == vessel.flag
 
 
 def test_a_flag_of_convenience_is_present(scenario) -> None:
@@ -91,6 +95,7 @@ def test_a_flag_of_convenience_is_present(scenario) -> None:
 
 
 def _mrz_ok(line: str) -> bool:
+    """An independent reading of the TD3 second line's check digits."""
     number, born, expires = line[0:10], line[13:20], line[21:28]
     composite = line[0:10] + line[13:20] + line[21:43]
     return (
@@ -101,13 +106,17 @@ def _mrz_ok(line: str) -> bool:
 
 
 def test_every_passport_has_a_valid_machine_readable_zone(scenario) -> None:
-    passports = [p.passport for p in scenario.cast.persons if p.passport is not None]
-    assert len(passports) > 20
-    for document in passports:
+    holders = [p for p in scenario.cast.persons if p.passport is not None]
+    assert len(holders) > 20
+    for person in holders:
+        document = person.passport
         first, second = document.mrz
         assert len(first) == 44 and first.startswith("P<")
         assert _mrz_ok(second), second
-        assert second.startswith(document.number)
+        assert check_passport(document.number, mrz="\n".join(document.mrz)).valid
+        zone = parse_mrz("\n".join(document.mrz))
+        assert zone.birth_date == person.birth_date.strftime("%y%m%d")
+        assert zone.document_number == document.number
 
 
 def test_mrz_check_digit_matches_icao_example() -> None:
@@ -122,10 +131,16 @@ def test_every_phone_is_valid_e164_except_the_flagged_traps(scenario) -> None:
     for person in scenario.cast.persons:
         for phone in person.phones:
             assert phonenumbers.is_valid_number(phonenumbers.parse(phone)), phone
+            assert check_phone(phone, "KH").value == phone
     for report in scenario.reports:
         for fact in report.facts:
             if fact.prop == "phone":
                 assert fact.value.startswith("+") != ((report.key, fact.value) in traps)
+    for trap in scenario.traps:
+        if trap.prop == "phone":
+            # read with the node's region (KH), the foreign number is not the right one
+            truth = trap.reason.rsplit(" ", 1)[-1]
+            assert check_phone(trap.value, "KH").value != truth
 
 
 def test_phones_of_every_country_of_the_region(scenario) -> None:

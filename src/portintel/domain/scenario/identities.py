@@ -8,7 +8,7 @@ import re
 import unicodedata
 from datetime import date, timedelta
 
-from portintel.domain.scenario.checksums import imo_check_digit, mrz_check_digit
+from portintel.domain.identifiers import imo_check_digit, mrz_check_digit
 from portintel.domain.scenario.model import Passport
 
 ISO3 = {
