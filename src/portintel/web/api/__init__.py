@@ -6,6 +6,14 @@ from fastapi import APIRouter
 
 
 def routers() -> list[APIRouter]:
-    from portintel.web.api import audit, me, reports, tokens, users
+    from portintel.web.api import audit, entities, me, reports, sources, tokens, users
 
-    return [me.router, reports.router, tokens.router, users.router, audit.router]
+    return [
+        me.router,
+        reports.router,
+        entities.router,
+        sources.router,
+        tokens.router,
+        users.router,
+        audit.router,
+    ]

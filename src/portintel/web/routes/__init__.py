@@ -6,13 +6,15 @@ from fastapi import APIRouter
 
 
 def routers() -> list[APIRouter]:
-    from portintel.web.routes import audit, health, home, login, reports, users
+    from portintel.web.routes import audit, entities, health, home, login, reports, sources, users
 
     return [
         health.router,
         login.router,
         home.router,
         reports.router,
+        entities.router,
+        sources.router,
         users.router,
         audit.router,
     ]

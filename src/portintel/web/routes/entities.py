@@ -1,0 +1,64 @@
+"""Entity pages (each value with its provenance) and search over entities and reports."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
+
+from portintel.services import entities, reports
+from portintel.services.workspace import Workspace
+from portintel.web.authentication import Principal, page_principal, workspace_of
+from portintel.web.templating import render
+
+router = APIRouter()
+
+
+@router.get("/entities")
+async def entity_list(
+    request: Request,
+    schema: str = Query("", max_length=64),
+    principal: Principal = Depends(page_principal),
+    ws: Workspace = Depends(workspace_of),
+) -> Response:
+    found = await run_in_threadpool(
+        lambda: entities.list_entities(ws, principal.actor, schema=schema or None, limit=200)
+    )
+    return render(request, "entity_list.html", {"entities": found, "schema": schema})
+
+
+@router.get("/entities/{entity_id}")
+async def entity_view(
+    request: Request,
+    entity_id: str,
+    principal: Principal = Depends(page_principal),
+    ws: Workspace = Depends(workspace_of),
+) -> Response:
+    view = await run_in_threadpool(entities.get_entity, ws, principal.actor, entity_id)
+    return render(request, "entity_view.html", {"entity": view})
+
+
+@router.get("/search")
+async def search(
+    request: Request,
+    q: str = Query("", max_length=200),
+    principal: Principal = Depends(page_principal),
+    ws: Workspace = Depends(workspace_of),
+) -> Response:
+    query = q.strip()
+
+    def work() -> dict[str, Any]:
+        if not query:
+            return {"entities": [], "reports": []}
+        return {
+            "entities": entities.search_entities(ws, principal.actor, query, limit=50),
+            "reports": reports.list_reports(
+                ws, principal.actor, reports.ReportFilters(text=query, limit=50)
+            ),
+        }
+
+    context = await run_in_threadpool(work)
+    context["q"] = query
+    return render(request, "search.html", context)

@@ -1,0 +1,140 @@
+"""Entities with provenance, search, and the source register, on the API and on pages."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from tests.web.conftest import Person
+from tests.web.test_reports import REPORT, XSS
+
+
+@pytest.fixture
+def evaluated(person: Callable[..., Person]) -> dict[str, object]:
+    """An officer's report naming a vessel, evaluated by a supervisor."""
+    officer = person("olga", "officer")
+    supervisor = person("sam", "supervisor")
+    report = officer.api("POST", "/api/v1/reports", json={**REPORT, "submit": True}).json()
+    supervisor.api("POST", f"/api/v1/reports/{report['id']}/evaluate", json={})
+    return {"report": report, "officer": officer, "supervisor": supervisor}
+
+
+def _vessel_id(reader: Person) -> str:
+    found = reader.api("GET", "/api/v1/search/entities", params={"q": "9074729"})
+    assert found.status_code == 200, found.text
+    vessels = [item for item in found.json() if item["schema_name"] == "Vessel"]
+    assert vessels, found.json()
+    return str(vessels[0]["id"])
+
+
+def test_analyst_sees_the_provenance_of_an_imo_number(
+    evaluated: dict[str, object], person: Callable[..., Person]
+) -> None:
+    analyst = person("ana", "analyst")
+    vessel_id = _vessel_id(analyst)
+    entity = analyst.api("GET", f"/api/v1/entities/{vessel_id}").json()
+    imo = [s for s in entity["statements"] if s["prop"] == "imoNumber"]
+    assert imo
+    report = evaluated["report"]
+    assert imo[0]["report_id"] == report["id"]  # type: ignore[index]
+    assert imo[0]["grading"]["label"] == "B2"
+    assert imo[0]["handling"] == "uk-3x5x2:P"
+    page = analyst.client.get(f"/entities/{vessel_id}")
+    assert page.status_code == 200
+    assert 'data-prop="imoNumber"' in page.text
+    assert f'href="/reports/{report["id"]}"' in page.text  # type: ignore[index]
+
+
+def test_entities_of_unreadable_reports_are_not_found(
+    person: Callable[..., Person],
+) -> None:
+    officer = person("olga", "officer")
+    officer.api("POST", "/api/v1/reports", json=REPORT)  # a draft: only its author reads it
+    vessel_id = _vessel_id(officer)
+    outsider = person("mick", "analyst", agency="maritime-police")
+    assert outsider.api("GET", f"/api/v1/entities/{vessel_id}").status_code == 404
+    assert outsider.client.get(f"/entities/{vessel_id}").status_code == 404
+    assert outsider.api("GET", "/api/v1/search/entities", params={"q": "9074729"}).json() == []
+    search_page = outsider.client.get("/search", params={"q": "SEA FALCON"})
+    assert vessel_id not in search_page.text
+
+
+def test_entity_list_and_search_pages(evaluated: dict[str, object]) -> None:
+    supervisor = evaluated["supervisor"]
+    assert isinstance(supervisor, Person)
+    listed = supervisor.api("GET", "/api/v1/entities", params={"schema": "Vessel"}).json()
+    assert any(item["caption"] == "SEA FALCON" for item in listed)
+    assert "SEA FALCON" in supervisor.client.get("/entities?schema=Vessel").text
+    page = supervisor.client.get("/search", params={"q": "trawler"})
+    assert page.status_code == 200
+    assert REPORT["title"] in page.text
+
+
+def test_search_is_audited(evaluated: dict[str, object]) -> None:
+    supervisor = evaluated["supervisor"]
+    assert isinstance(supervisor, Person)
+    supervisor.client.get("/search", params={"q": "FALCON"})
+    entries = supervisor.api("GET", "/api/v1/audit", params={"action": "search"}).json()
+    assert entries and entries[0]["detail"]["query"] == "FALCON"
+
+
+def test_search_input_is_escaped(person: Callable[..., Person]) -> None:
+    officer = person("olga", "officer")
+    page = officer.client.get("/search", params={"q": XSS})
+    assert page.status_code == 200
+    assert "<script>alert(1)" not in page.text
+    assert "&lt;script&gt;" in page.text
+
+
+def test_source_handlers_register_informants_and_see_identities(
+    person: Callable[..., Person],
+) -> None:
+    handler = person("hana", "source_handler")
+    body = {
+        "kind": "informant",
+        "reference": "KINGFISHER",
+        "reliability": "B",
+        "protected_identity": "Real Name, phone +855 12 345 678",
+    }
+    created = handler.api("POST", "/api/v1/sources", json=body)
+    assert created.status_code == 201, created.text
+    assert created.json()["protected_identity"] == body["protected_identity"]
+    page = handler.client.get("/sources")
+    assert "KINGFISHER" in page.text
+    assert "Real Name" in page.text
+    officer = person("olga", "officer")
+    listed = officer.api("GET", "/api/v1/sources").json()
+    assert [s["reference"] for s in listed] == ["KINGFISHER"]
+    assert listed[0]["protected_identity"] is None
+    officer_page = officer.client.get("/sources")
+    assert "KINGFISHER" in officer_page.text
+    assert "Real Name" not in officer_page.text
+
+
+def test_only_source_handlers_register_informants(person: Callable[..., Person]) -> None:
+    officer = person("olga", "officer")
+    body = {"kind": "informant", "reference": "HERON", "reliability": "C"}
+    assert officer.api("POST", "/api/v1/sources", json=body).status_code == 403
+    page = officer.form("/sources", body)
+    assert page.status_code == 403
+
+
+def test_source_form_errors_name_the_field(person: Callable[..., Person]) -> None:
+    handler = person("hana", "source_handler")
+    response = handler.api(
+        "POST", "/api/v1/sources", json={"kind": "rumour", "reference": "X", "reliability": "B"}
+    )
+    assert response.status_code == 422
+    assert response.json()["error"]["field"] == "kind"
+    page = handler.form("/sources", {"kind": "officer", "reference": " ", "reliability": "B"})
+    assert page.status_code == 422
+    assert 'role="alert"' in page.text
+
+
+def test_administrators_without_intelligence_roles_see_no_sources(
+    person: Callable[..., Person],
+) -> None:
+    alice = person("alice", "administrator")
+    assert alice.api("GET", "/api/v1/sources").status_code == 403
+    assert alice.client.get("/sources").status_code == 403
