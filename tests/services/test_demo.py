@@ -146,3 +146,40 @@ def test_another_size_or_seed_in_the_same_directory_is_refused(workspace: Worksp
 def test_zero_reports_is_refused(workspace: Workspace) -> None:
     with pytest.raises(InvalidInput, match="at least one report"):
         build_demo(workspace, seed=7, reports=0)
+
+
+class Interrupted(Exception):
+    pass
+
+
+def test_an_interrupted_build_resumes_where_it_stopped(workspace: Workspace) -> None:
+    def stop_at_ten(done: int, total: int) -> None:
+        if done == 10:
+            raise Interrupted
+
+    with pytest.raises(Interrupted):
+        build_demo(workspace, seed=7, reports=REPORTS, progress=stop_at_ten)
+    assert _count(workspace, tables.reports) == 10
+    resumed = build_demo(workspace, seed=7, reports=REPORTS)
+    assert resumed.reports == REPORTS and resumed.reports_added == REPORTS - 10
+    scenario = build_scenario(seed=7, reports=REPORTS)
+    assert resumed.incidents == len(scenario.incidents)
+
+
+def test_a_report_left_half_way_through_its_lifecycle_is_walked_on(workspace: Workspace) -> None:
+    build_demo(workspace, seed=7, reports=REPORTS)
+    report = next(
+        r for r in build_scenario(seed=7, reports=REPORTS).reports if r.status == "disseminated"
+    )
+    with workspace.engine.begin() as connection:
+        connection.execute(
+            tables.reports.update()
+            .where(tables.reports.c.id == report.key)
+            .values(status="submitted")
+        )
+    build_demo(workspace, seed=7, reports=REPORTS)
+    with workspace.engine.connect() as connection:
+        status = connection.execute(
+            select(tables.reports.c.status).where(tables.reports.c.id == report.key)
+        ).scalar_one()
+    assert status == "disseminated"

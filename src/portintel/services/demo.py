@@ -243,6 +243,48 @@ def _draft(
     )
 
 
+def _lifecycle(report: Report) -> tuple[tuple[str, str, timedelta], ...]:
+    """The steps (action, status after it, delay after filing) to the report's status."""
+    submit = ("submit", "submitted", timedelta(0))
+    evaluate = ("evaluate", "evaluated", timedelta(days=1))
+    steps = {
+        "draft": (),
+        "submitted": (submit,),
+        "evaluated": (submit, evaluate),
+        "disseminated": (submit, evaluate, ("disseminate", "disseminated", timedelta(days=2))),
+        # a public tip that led nowhere is archived without evaluation
+        "archived": (submit,) + (() if report.kind == "tip" else (evaluate,)),
+    }[report.status]
+    if report.status == "archived":
+        steps += (("archive", "archived", timedelta(days=30)),)
+    return steps
+
+
+def _advance(
+    ws: Workspace,
+    clock: ScenarioClock,
+    report: Report,
+    status: str,
+    author: Actor,
+    supervisor: Actor,
+) -> None:
+    """Walk the report from ``status`` to its scenario status (resumes an interrupted build)."""
+    steps = _lifecycle(report)
+    reached = ["draft", *(after for _, after, _ in steps)]
+    if status not in reached:
+        return
+    for action, _after, delay in steps[reached.index(status) :]:
+        clock.set(report.reported_at + delay)
+        if action == "submit":
+            reports.submit_report(ws, author, report.key)
+        elif action == "evaluate":
+            reports.evaluate_report(ws, supervisor, report.key)
+        elif action == "disseminate":
+            reports.mark_disseminated(ws, supervisor, report.key)
+        else:
+            reports.archive_report(ws, supervisor, report.key)
+
+
 def _file(
     ws: Workspace,
     clock: ScenarioClock,
@@ -251,19 +293,11 @@ def _file(
     author: Actor,
     supervisor: Actor,
 ) -> None:
-    """File the report and walk it to its scenario status, each step on its own day."""
+    """File the report (submitted at once unless it stays a draft) and walk it on."""
     clock.set(report.reported_at)
-    status = report.status
-    reports.create_report(ws, author, draft, submit=status != "draft")
-    if status in {"evaluated", "disseminated"} or (status == "archived" and report.kind != "tip"):
-        clock.set(report.reported_at + timedelta(days=1))
-        reports.evaluate_report(ws, supervisor, report.key)
-    if status == "disseminated":
-        clock.set(report.reported_at + timedelta(days=2))
-        reports.mark_disseminated(ws, supervisor, report.key)
-    if status == "archived":
-        clock.set(report.reported_at + timedelta(days=30))
-        reports.archive_report(ws, supervisor, report.key)
+    submit = report.status != "draft"
+    reports.create_report(ws, author, draft, submit=submit)
+    _advance(ws, clock, report, "submitted" if submit else "draft", author, supervisor)
 
 
 def _incident_row(incident: Incident, known: dict[str, str]) -> dict[str, object]:
@@ -303,10 +337,12 @@ def _insert_incidents(
         connection.execute(insert(tables.incidents), rows)
 
 
-def _existing_reports(ws: Workspace, keys: list[str]) -> set[str]:
-    column = tables.reports.c.id
+def _existing_reports(ws: Workspace, keys: list[str]) -> dict[str, str]:
+    """Report id -> status of the reports of ``keys`` already stored."""
+    columns = tables.reports.c
     with ws.engine.connect() as connection:
-        return set(connection.execute(select(column).where(column.in_(keys))).scalars())
+        rows = connection.execute(select(columns.id, columns.status).where(columns.id.in_(keys)))
+        return {row.id: row.status for row in rows}
 
 
 def _summary(ws: Workspace, seed: int, total: int, added: int) -> DemoSummary:
@@ -384,11 +420,14 @@ def build_demo(
             present = _existing_reports(ws, [report.key for report in batch])
             for report in batch:
                 facts = _fact_drafts(report.facts, known)
+                author = actors[report.author]
                 if report.key not in present:
                     source = by_key[report.source_key]
                     draft = _draft(report, source, source_ids[source.key], facts)
-                    _file(ws, clock, report, draft, actors[report.author], supervisor)
+                    _file(ws, clock, report, draft, author, supervisor)
                     added += 1
+                elif present[report.key] != report.status:
+                    _advance(ws, clock, report, present[report.key], author, supervisor)
                 _remember_entities(report, facts, known, region)
                 done += 1
                 if progress is not None:
