@@ -19,6 +19,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from portintel.domain.maritime.ais.byte_ranges import fixed_rows
+
 U8 = npt.NDArray[np.uint8]
 I64 = npt.NDArray[np.int64]
 Mask = npt.NDArray[np.bool_]
@@ -57,28 +59,24 @@ class Payloads:
     def _matrix(self, characters: int) -> None:
         """Read the first ``characters`` of every payload at once into a sextet matrix.
 
-        A sliding-window view of the arena makes this one row gather (no index
-        matrix); characters past a payload's end read as 0.
+        One row gather (see ``fixed_rows``); characters past a payload's end
+        read as 0.
         """
         if self._width >= characters or len(self) == 0:
             return
-        limit = self.arena.shape[0] - characters
-        near_end = self.start > limit
-        if near_end.any():  # pad a copy of the arena's tail only
-            base = int(self.start[near_end].min())
-            tail = np.concatenate([self.arena[base:], np.zeros(characters, dtype=np.uint8)])
-            rows = np.empty((len(self), characters), dtype=np.uint8)
-            head = np.flatnonzero(~near_end)
-            rows[head] = _windows(self.arena, characters)[self.start[head]]
-            rows[near_end] = _windows(tail, characters)[self.start[near_end] - base]
-        else:
-            rows = _windows(self.arena, characters)[self.start]
-        values = SIXBIT[rows]
-        inside = np.arange(characters)[None, :] < self.length[:, None]
-        invalid = (values == INVALID) & inside
-        self._invalid = invalid.any(axis=1)
+        rows = fixed_rows(self.arena, self.start, characters)
         # Transposed so that each character position is one contiguous column.
-        self._sextet_matrix = np.ascontiguousarray(np.where(inside & ~invalid, values, 0).T)
+        values = SIXBIT[rows.T]
+        invalid = values == INVALID
+        if int(self.length.min()) < characters:
+            inside = np.arange(characters)[:, None] < self.length[None, :]
+            invalid &= inside
+            values = np.where(inside, values, 0).astype(np.uint8)
+        bad = invalid.any(axis=0)
+        self._invalid = bad
+        if bad.any():
+            values = np.where(invalid, 0, values).astype(np.uint8)
+        self._sextet_matrix = values
         self._width = characters
 
     def sextet(self, index: int) -> npt.NDArray[np.integer[Any]]:
@@ -134,13 +132,17 @@ class Payloads:
     def text(self, offset: int, width: int) -> tuple[U8, I64]:
         """ASCII codes (rows x characters) of a 6-bit text field."""
         count = width // 6
+        first, shift = offset // 6, offset % 6
+        if len(self) and int(self.bits.min()) >= offset + width:
+            # Every payload holds the whole field: shift the character block at once.
+            self._matrix(first + count + 1)
+            block = self._sextet_matrix[first : first + count + 1].astype(np.uint16)
+            values = ((block[:count] << 6 | block[1:]) >> (6 - shift)) & 63
+            codes_t = TEXT_CHARACTERS[values]
+            return np.ascontiguousarray(codes_t.T), np.full(len(self), width, dtype=np.int64)
         codes = np.empty((len(self), count), dtype=np.uint8)
         for index in range(count):
             value, _ = self.unsigned(offset + 6 * index, 6)
             codes[:, index] = TEXT_CHARACTERS[value]
         _, available = self.unsigned(offset, 1)
         return codes, available
-
-
-def _windows(arena: U8, characters: int) -> npt.NDArray[np.uint8]:
-    return np.lib.stride_tricks.sliding_window_view(arena, characters)

@@ -36,3 +36,45 @@ def strings(data: U8, offsets: I64, name: str = "") -> pl.Series:
 def range_strings(buffer: U8, start: I64, stop: I64, name: str = "") -> pl.Series:
     data, offsets = gather_ranges(buffer, start, stop)
     return strings(data, offsets, name)
+
+
+def fixed_rows(buffer: U8, start: I64, width: int) -> npt.NDArray[np.uint8]:
+    """``buffer[start[i] : start[i] + width]`` as rows of a matrix (zero past the end).
+
+    A sliding-window view makes this one row gather, with no index matrix.
+    """
+    limit = buffer.shape[0] - width
+    near_end = start > limit
+    windows = np.lib.stride_tricks.sliding_window_view
+    if not near_end.any():
+        rows: npt.NDArray[np.uint8] = windows(buffer, width)[start]
+        return rows
+    base = int(start[near_end].min())
+    tail = np.concatenate([buffer[base:], np.zeros(width, dtype=np.uint8)])
+    rows = np.empty((start.shape[0], width), dtype=np.uint8)
+    head = np.flatnonzero(~near_end)
+    rows[head] = windows(buffer, width)[start[head]]
+    rows[near_end] = windows(tail, width)[start[near_end] - base]
+    return rows
+
+
+def run_heads(buffer: U8, start: I64, stop: I64, width: int = 48) -> npt.NDArray[np.bool_]:
+    """True where range i differs from range i-1 (ranges longer than ``width`` always do).
+
+    Consecutive lines of a feed usually share their tag block, so parsing only
+    the heads of runs of equal text saves most of the work.
+    """
+    size = start.shape[0]
+    heads = np.ones(size, dtype=np.bool_)
+    if size < 2:
+        return heads
+    length = stop - start
+    short = length <= width
+    if not short.any():
+        return heads
+    width = max(int(length[short].max()), 1)
+    rows = fixed_rows(buffer, start, width)
+    beyond = np.arange(width)[None, :] >= length[1:, None]
+    equal = ((rows[1:] == rows[:-1]) | beyond).all(axis=1)
+    heads[1:] = ~(equal & (length[1:] == length[:-1]) & short[1:] & short[:-1])
+    return heads

@@ -131,10 +131,11 @@ def _buffer_of_lines(lines: Sequence[str]) -> U8:
 
 
 def _buffer_of_bytes(data: bytes) -> U8:
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError:
-        data = data.decode("utf-8", errors="replace").encode("utf-8")
+    if not data.isascii():
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            data = data.decode("utf-8", errors="replace").encode("utf-8")
     if data and not data.endswith(b"\n"):
         data += b"\n"
     return np.frombuffer(data, dtype=np.uint8)

@@ -19,7 +19,7 @@ import numpy as np
 import numpy.typing as npt
 import polars as pl
 
-from portintel.domain.maritime.ais.byte_ranges import range_strings
+from portintel.domain.maritime.ais.byte_ranges import range_strings, run_heads
 from portintel.domain.maritime.ais.sentences import BACKSLASH, HEX, STAR, Lines, range_xor
 
 I64 = npt.NDArray[np.int64]
@@ -90,8 +90,10 @@ def parse_prefixes(lines: Lines, bang: I64, *, verify_tag_checksums: bool = True
         if not verify_tag_checksums:
             checksum_ok = star_ok
         reason[rows[tag_rows[~checksum_ok]]] = BAD_TAG_CHECKSUM
-        texts = range_strings(buffer, t_open + 1, np.maximum(t_close - 3, t_open + 1), "tag")
-        parsed = _by_distinct(texts, _parse_tags)
+        body_start, body_stop = t_open + 1, np.maximum(t_close - 3, t_open + 1)
+        heads = run_heads(buffer, body_start, body_stop)
+        texts = range_strings(buffer, body_start[heads], body_stop[heads], "tag")
+        parsed = _parse_tags(pl.DataFrame({"text": texts})).gather(np.cumsum(heads) - 1)
         bad_time = parsed["bad_time"].to_numpy()
         reason[rows[tag_rows[bad_time & checksum_ok]]] = BAD_TAG_TIME
         received = received.scatter(rows[tag_rows], parsed["received_us"])

@@ -133,12 +133,11 @@ def find_bang(lines: Lines) -> I64:
 def parse_sentences(lines: Lines, bang: I64) -> Sentences:
     """Read the comma-separated fields of every sentence and verify checksums."""
     buffer = lines.buffer
-    size = buffer.shape[0]
     end = lines.end
     reason = np.full(len(lines), None, dtype=np.object_)
 
     def at(position: I64) -> I64:
-        return buffer[np.clip(position, 0, size - 1)].astype(np.int64)
+        return buffer.take(position, mode="clip").astype(np.int64)
 
     has_bang = bang >= 0
     long_enough = has_bang & (end - bang >= MIN_SENTENCE)
