@@ -15,11 +15,13 @@ from tests.adapters.ais.nmea_samples import SEA, position, static
 
 
 def _lines(chunks: list) -> list[tuple[int, str]]:
+    """(line number, text) of every non-blank line handed to the decoder."""
     return [
         (run.first_line + i, line)
         for chunk in chunks
         for run in chunk.runs
         for i, line in enumerate(run.lines)
+        if line.strip()
     ]
 
 
@@ -56,6 +58,32 @@ def test_a_chunk_never_ends_inside_a_multipart_message(tmp_path: Path) -> None:
     chunks = list(read_nmea_chunks(path, chunk_lines=2))
     assert [len(run.lines) for chunk in chunks for run in chunk.runs] == [3, 1]
     assert [chunk.end_line for chunk in chunks] == [3, 4]
+
+
+def test_an_endless_line_across_blocks_is_refused_once_and_reading_goes_on(tmp_path: Path) -> None:
+    good = position(574000001, *SEA)
+    path = tmp_path / "endless.nmea"
+    path.write_bytes(b"!" + b"C" * 50_000 + b"\n" + good.encode() + b"\n")
+    chunks = list(read_nmea_chunks(path, block_bytes=1024))
+    assert [(line, reason) for c in chunks for line, _raw, reason in c.rejects] == [
+        (1, LINE_TOO_LONG)
+    ]
+    assert _lines(chunks) == [(2, good)]
+    assert chunks[-1].end_offset == path.stat().st_size
+
+
+def test_small_blocks_give_the_same_lines_and_offsets(tmp_path: Path) -> None:
+    lines = [position(574000001, *SEA, seconds=i) for i in range(50)]
+    path = tmp_path / "feed.nmea"
+    path.write_text("\r\n".join(lines) + "\r\n")
+    big = list(read_nmea_chunks(path, chunk_lines=7))
+    small = list(read_nmea_chunks(path, chunk_lines=7, block_bytes=100))
+    assert _lines(big) == _lines(small) == [(i + 1, line) for i, line in enumerate(lines)]
+    assert [(c.end_line, c.end_offset) for c in big] == [(c.end_line, c.end_offset) for c in small]
+    # every recorded offset is a line boundary: resuming there gives the rest exactly
+    middle = big[2]
+    rest = list(read_nmea_chunks(path, start_line=middle.end_line, start_offset=middle.end_offset))
+    assert _lines(rest) == [(i + 1, line) for i, line in enumerate(lines)][middle.end_line :]
 
 
 def test_resume_from_a_recorded_offset_numbers_lines_on(tmp_path: Path) -> None:

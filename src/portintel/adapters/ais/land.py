@@ -10,13 +10,24 @@ caught. The margin is configurable; 2 km is the default.
 
 from __future__ import annotations
 
+from functools import cache
+from types import ModuleType
+from typing import cast
+
 import numpy as np
 import polars as pl
-from global_land_mask import globe
 
 DEFAULT_MARGIN_METRES = 2000.0
 RING_POINTS = 16
 METRES_PER_DEGREE = 111_320.0
+
+
+@cache
+def _globe() -> ModuleType:
+    """The land mask, loaded on first use: reading its grid takes seconds, not every command."""
+    from global_land_mask import globe
+
+    return cast(ModuleType, globe)
 
 
 def on_land(
@@ -28,6 +39,7 @@ def on_land(
     usable = np.isfinite(lat) & np.isfinite(lon) & (np.abs(lat) <= 90) & (np.abs(lon) <= 180)
     result = np.zeros(lat.shape[0], dtype=bool)
     if usable.any():
+        globe = _globe()
         la, lo = lat[usable], lon[usable]
         land = np.asarray(globe.is_land(la, lo), dtype=bool)
         radius = margin_metres / METRES_PER_DEGREE

@@ -19,6 +19,7 @@ from typing import BinaryIO
 from portintel.adapters.ais.files import open_binary
 
 MAX_LINE_BYTES = 4096
+BLOCK_BYTES = 4 << 20
 """An NMEA sentence is at most 82 characters; tag blocks and logger columns add a few hundred."""
 RAW_PREFIX_CHARS = 300
 LINE_TOO_LONG = "line too long"
@@ -66,27 +67,79 @@ def classify(raw: bytes) -> tuple[str, str | None]:
     return text, None
 
 
-class _Chunker:
-    def __init__(self, first_line: int) -> None:
-        self.chunk = NmeaChunk()
-        self.run: LineRun | None = None
-        self.next_line = first_line
+class _ChunkBuilder:
+    """Numbers lines, groups them into runs and cuts chunks at message boundaries."""
 
-    def add(self, text: str, reason: str | None) -> None:
-        number = self.next_line
+    def __init__(self, start_line: int, start_offset: int, chunk_lines: int) -> None:
+        self.chunk_lines = chunk_lines
+        self.next_line = start_line + 1
+        self.offset = start_offset
+        self.chunk = NmeaChunk()
+        self.count = 0
+        self.run: LineRun | None = None
+
+    def _cut(self, last: str | None) -> NmeaChunk | None:
+        if self.count < self.chunk_lines or (last is not None and unfinished_fragment(last)):
+            return None
+        chunk = self.chunk
+        chunk.end_line, chunk.end_offset = self.next_line - 1, self.offset
+        self.chunk, self.count, self.run = NmeaChunk(), 0, None
+        return chunk
+
+    def add_good(self, texts: list[str], sizes: list[int]) -> Iterator[NmeaChunk]:
+        """Lines known to be clean text, ``sizes`` their bytes including the newline."""
+        index = 0
+        while index < len(texts):
+            take = texts[index : index + max(1, self.chunk_lines - self.count)]
+            if self.run is None:
+                self.run = LineRun(self.next_line, [])
+                self.chunk.runs.append(self.run)
+            self.run.lines.extend(take)
+            self.chunk.sentences += len(take) - take.count("")
+            self.next_line += len(take)
+            self.count += len(take)
+            self.offset += sum(sizes[index : index + len(take)])
+            index += len(take)
+            chunk = self._cut(take[-1])
+            if chunk is not None:
+                yield chunk
+
+    def add_one(self, text: str, reason: str | None, size: int) -> Iterator[NmeaChunk]:
+        if reason is None:
+            yield from self.add_good([text], [size])
+            return
+        self.chunk.rejects.append((self.next_line, text[:RAW_PREFIX_CHARS], reason))
+        self.run = None
         self.next_line += 1
-        if reason is not None:
-            self.chunk.rejects.append((number, text[:RAW_PREFIX_CHARS], reason))
-            self.run = None
-            return
-        if not text.strip():
-            self.run = None
-            return
-        self.chunk.sentences += 1
-        if self.run is None:
-            self.run = LineRun(number, [])
-            self.chunk.runs.append(self.run)
-        self.run.lines.append(text)
+        self.count += 1
+        self.offset += size
+        chunk = self._cut(None)
+        if chunk is not None:
+            yield chunk
+
+    def finish(self) -> NmeaChunk:
+        chunk = self.chunk
+        chunk.end_line, chunk.end_offset = self.next_line - 1, self.offset
+        return chunk
+
+
+def _pieces(
+    builder: _ChunkBuilder, pieces: list[bytes], max_line_bytes: int, *, newline: bool = True
+) -> Iterator[NmeaChunk]:
+    """Complete lines of one block: clean ASCII in bulk, anything else line by line."""
+    extra = 1 if newline else 0
+    joined = b"\n".join(pieces)
+    if joined.isascii() and b"\x00" not in joined and max(map(len, pieces)) <= max_line_bytes:
+        texts = joined.decode("ascii").replace("\r", "").split("\n")
+        yield from builder.add_good(texts, [len(piece) + extra for piece in pieces])
+        return
+    for piece in pieces:
+        if len(piece) > max_line_bytes:
+            prefix = piece[:RAW_PREFIX_CHARS].decode("utf-8", errors="replace")
+            yield from builder.add_one(prefix, LINE_TOO_LONG, len(piece) + extra)
+        else:
+            text, reason = classify(piece)
+            yield from builder.add_one(text, reason, len(piece) + extra)
 
 
 def read_nmea_chunks(
@@ -96,44 +149,47 @@ def read_nmea_chunks(
     start_offset: int = 0,
     chunk_lines: int = 100_000,
     max_line_bytes: int = MAX_LINE_BYTES,
+    block_bytes: int = BLOCK_BYTES,
 ) -> Iterator[NmeaChunk]:
-    """Chunks of ``path`` after ``start_line`` lines and ``start_offset`` bytes (the manifest)."""
+    """Chunks of ``path`` after ``start_line`` lines and ``start_offset`` bytes (the manifest).
+
+    The file is read in blocks and split into lines in bulk; a block of clean
+    ASCII (the usual case) costs no Python work per line. An overlong line is
+    refused as soon as it exceeds the limit and skipped up to its newline
+    without being held in memory.
+    """
+    builder = _ChunkBuilder(start_line, start_offset, chunk_lines)
     with open_binary(path) as handle:
         if start_offset:
             handle.seek(start_offset)
-        offset = start_offset
-        chunker = _Chunker(start_line + 1)
-        pending_fragment = False
-        while True:
-            raw = handle.readline(max_line_bytes + 1)
-            if not raw:
-                break
-            offset += len(raw)
-            if len(raw) > max_line_bytes and not raw.endswith(b"\n"):
-                # an overlong line: keep a prefix as evidence, skip the rest of it
-                while True:
-                    rest = handle.readline(1 << 16)
-                    offset += len(rest)
-                    if not rest or rest.endswith(b"\n"):
-                        break
-                text = raw[:RAW_PREFIX_CHARS].decode("utf-8", errors="replace")
-                chunker.add(text, LINE_TOO_LONG)
-                pending_fragment = False
-            else:
-                text, reason = classify(raw)
-                chunker.add(text, reason)
-                pending_fragment = reason is None and unfinished_fragment(text)
-            count = chunker.next_line - start_line - 1
-            if count >= chunk_lines and not pending_fragment:
-                chunk = chunker.chunk
-                chunk.end_line, chunk.end_offset = chunker.next_line - 1, offset
-                chunk.progress_bytes = _disk_offset(handle, offset)
-                yield chunk
-                start_line = chunker.next_line - 1
-                chunker = _Chunker(chunker.next_line)
-        chunk = chunker.chunk
-        chunk.end_line, chunk.end_offset = chunker.next_line - 1, offset
-        chunk.progress_bytes = _disk_offset(handle, offset)
+        carry = b""
+        discarded: int | None = None  # bytes of an overlong line being skipped
+        while block := handle.read(block_bytes):
+            pieces = (carry + block).split(b"\n")
+            carry = pieces.pop()
+            if discarded is not None and pieces:
+                builder.offset += discarded + len(pieces.pop(0)) + 1
+                discarded = None
+            if pieces:
+                for chunk in _pieces(builder, pieces, max_line_bytes):
+                    chunk.progress_bytes = _disk_offset(handle, chunk.end_offset)
+                    yield chunk
+            if discarded is not None:
+                discarded += len(carry)
+                carry = b""
+            elif len(carry) > max_line_bytes:
+                prefix = carry[:RAW_PREFIX_CHARS].decode("utf-8", errors="replace")
+                builder.chunk.rejects.append((builder.next_line, prefix, LINE_TOO_LONG))
+                builder.run = None
+                builder.next_line += 1
+                builder.count += 1
+                discarded, carry = len(carry), b""
+        if discarded is not None:
+            builder.offset += discarded
+        elif carry:
+            yield from _pieces(builder, [carry], max_line_bytes, newline=False)
+        chunk = builder.finish()
+        chunk.progress_bytes = _disk_offset(handle, chunk.end_offset)
         yield chunk
 
 

@@ -151,16 +151,19 @@ def _implied_speed(
 
 
 def _speed_flags(frame: pl.DataFrame, thresholds: QualityThresholds) -> pl.Series:
-    order = ["ts", "_order"]
+    """Spike flags, vectorised: shifts within each MMSI over the frame sorted by (mmsi, ts)."""
+    ordered = frame.with_row_index("_row").sort("mmsi", "ts", "_order")
+    shifted = ordered.with_columns(
+        pl.col(c).shift(by).over("mmsi").alias(f"_{c}{by}")
+        for c in ("lat", "lon", "ts")
+        for by in (2, 1, -1)
+    )
 
-    def shifted(by: int) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
-        lat, lon, ts = (
-            pl.col(c).shift(by).over("mmsi", order_by=order) for c in ("lat", "lon", "ts")
-        )
-        return lat, lon, ts
+    def at(by: int) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
+        return pl.col(f"_lat{by}"), pl.col(f"_lon{by}"), pl.col(f"_ts{by}")
 
     here = (pl.col("lat"), pl.col("lon"), pl.col("ts"))
-    before, previous, following = shifted(2), shifted(1), shifted(-1)
+    before, previous, following = at(2), at(1), at(-1)
     limit = thresholds.max_implied_speed_knots
     speed_in = _implied_speed(*here, *previous, thresholds)
     speed_out = _implied_speed(*here, *following, thresholds)
@@ -171,9 +174,10 @@ def _speed_flags(frame: pl.DataFrame, thresholds: QualityThresholds) -> pl.Serie
     inside = (speed_out > limit) & (speed_skip <= limit)
     at_end = speed_out.is_null() & (speed_before.is_null() | (speed_before <= limit))
     spike = (speed_in > limit) & (inside.fill_null(False) | at_end)
-    flags = frame.select(
-        (spike.fill_null(False) & ~pl.col("ts_estimated") & ~pl.col("_context")).alias("flag")
-    )
+    flags = shifted.select(
+        "_row",
+        (spike.fill_null(False) & ~pl.col("ts_estimated") & ~pl.col("_context")).alias("flag"),
+    ).sort("_row")
     return flags["flag"]
 
 
