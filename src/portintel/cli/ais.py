@@ -6,6 +6,8 @@ callbacks; this module draws the progress bar and the tables.
 
 from __future__ import annotations
 
+import signal
+import threading
 from pathlib import Path
 from typing import Annotated
 
@@ -150,7 +152,7 @@ def listen_command(
         str | None, typer.Option("--source", help="Name of the feed (provenance).")
     ] = None,
 ) -> None:
-    """Decode a live feed continuously; Ctrl-C flushes and stops."""
+    """Decode a live feed continuously; Ctrl-C (or SIGTERM) flushes and stops."""
     if (udp is None) == (tcp is None):
         raise InvalidInput("give exactly one of --udp or --tcp", field="address")
     ws = context_of(ctx).workspace()
@@ -160,14 +162,21 @@ def listen_command(
     else:
         assert tcp is not None
         feed = TcpSource(*parse_address(tcp))
-    with Live(_listen_table(ListenSummary(feed.address)), console=console) as live:
-        summary = listen(
-            ws,
-            feed,
-            name=source,
-            flush_seconds=flush_seconds,
-            on_flush=lambda s: live.update(_listen_table(s)),
-        )
+    stop = threading.Event()
+    # a service manager stops with SIGTERM: flush and exit as cleanly as on Ctrl-C
+    previous = signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    try:
+        with Live(_listen_table(ListenSummary(feed.address)), console=console) as live:
+            summary = listen(
+                ws,
+                feed,
+                name=source,
+                flush_seconds=flush_seconds,
+                stop=stop,
+                on_flush=lambda s: live.update(_listen_table(s)),
+            )
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     console.print(f"stopped; {summary.positions:,} positions stored in {summary.flushes} flushes")
 
 

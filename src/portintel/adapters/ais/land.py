@@ -30,6 +30,11 @@ def _globe() -> ModuleType:
     return cast(ModuleType, globe)
 
 
+def load_land_mask() -> None:
+    """Load the grid now (a listener does this before its socket fills up, not mid-stream)."""
+    _globe()
+
+
 def on_land(
     latitudes: pl.Series, longitudes: pl.Series, *, margin_metres: float = DEFAULT_MARGIN_METRES
 ) -> pl.Series:

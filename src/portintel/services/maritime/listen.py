@@ -18,6 +18,7 @@ from datetime import datetime
 
 import polars as pl
 
+from portintel.adapters.ais.land import load_land_mask
 from portintel.adapters.ais.live import LiveSource, ReceivedLine
 from portintel.adapters.trackstore import TrackStore
 from portintel.domain.maritime.ais import DecodedBatch, StreamDecoder
@@ -134,6 +135,7 @@ def listen(
         ws, source, name or source.address, store or TrackStore(ws.settings.tracks_dir), thresholds
     )
     stop = stop or threading.Event()
+    load_land_mask()
     last_flush = time.monotonic()
     try:
         while not stop.is_set():
