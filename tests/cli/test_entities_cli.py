@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from typer.testing import CliRunner
 
 from portintel.cli.app import app
+from portintel.cli.context import console
 from portintel.domain.actors import Role
 from portintel.domain.reports import FactDraft, ReportDraft
 from portintel.services.reports import create_report
@@ -15,6 +17,12 @@ from portintel.settings import Settings
 from tests.services.staff import IMMIGRATION, SECURITY, make_user
 
 runner = CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def wide_console(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tables wrap to the terminal; tests read whole lines, so print wide."""
+    monkeypatch.setattr(console, "width", 250)
 
 
 def test_entity_show_list_search(workspace: Workspace, settings: Settings) -> None:

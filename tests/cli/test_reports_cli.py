@@ -8,12 +8,19 @@ import pytest
 from typer.testing import CliRunner
 
 from portintel.cli.app import app
+from portintel.cli.context import console
 from portintel.domain.actors import Role
 from portintel.services.workspace import Workspace
 from portintel.settings import Settings
 from tests.services.staff import IMMIGRATION, SECURITY, make_user
 
 runner = CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def wide_console(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tables wrap to the terminal; tests read whole lines, so print wide."""
+    monkeypatch.setattr(console, "width", 250)
 
 
 @pytest.fixture

@@ -69,33 +69,44 @@ def show_command(
         console.print_json(json.dumps(entity_json(entity), ensure_ascii=False))
         return
     console.print(f"[bold]{escape(entity.caption)}[/] {entity.schema} {entity.id}")
-    headers = ("property", "value", "report", "grading", "handling", "first seen", "last seen")
-    table = Table(*(Column(name, overflow="fold") for name in headers))
+    widest = max((len(s.report_id or s.origin) for s in entity.statements), default=6)
+    table = Table(
+        Column("property", no_wrap=True),
+        Column("value", overflow="fold", min_width=16),
+        Column("report", no_wrap=True, min_width=widest),  # ids are copied: never cut
+        Column("grading", no_wrap=True),
+        Column("handling", overflow="fold"),
+        Column("seen", overflow="fold"),
+    )
     for statement in entity.statements:
         value = escape(statement.value)
         if statement.invalid_reason:
             value += f" [red](invalid: {escape(statement.invalid_reason)})[/]"
         grading = statement.grading.label if statement.grading else "-"
         if statement.grading and not statement.grading_inherited:
-            grading += " (own)"
+            grading += "*"
         handling = statement.handling or "-"
         if statement.handling and not statement.handling_inherited:
-            handling += " (own)"
+            handling += "*"
+        first, last = f"{statement.first_seen:%Y-%m-%d}", f"{statement.last_seen:%Y-%m-%d}"
         table.add_row(
             statement.prop,
             value,
             statement.report_id or escape(statement.origin),
             grading,
             handling,
-            f"{statement.first_seen:%Y-%m-%d %H:%M}",
-            f"{statement.last_seen:%Y-%m-%d %H:%M}",
+            first if first == last else f"{first}..{last}",
         )
     console.print(table)
+    console.print("[dim]* set on the value itself, not inherited from its report[/]")
 
 
 def _print_summaries(summaries: list[EntitySummary]) -> None:
-    headers = ("id", "type", "caption", "statements", "reports")
-    table = Table(*(Column(name, overflow="fold") for name in headers))
+    widest = max((len(summary.id) for summary in summaries), default=2)
+    table = Table(
+        Column("id", no_wrap=True, min_width=widest),  # ids are copied: never cut
+        *(Column(name, overflow="fold") for name in ("type", "caption", "statements", "reports")),
+    )
     for summary in summaries:
         table.add_row(
             summary.id,

@@ -269,11 +269,13 @@ def list_command(
     ws = context_of(ctx).workspace()
     filters = ReportFilters(status=tuple(status or ()), text=text, agency_id=agency, limit=limit)
     summaries = list_reports(ws, acting_user(ws, as_user), filters)
+    widest = max((len(summary.id) for summary in summaries), default=2)
     table = Table(
+        Column("id", no_wrap=True, min_width=widest),  # ids are copied: never cut
         *(
             Column(name, overflow="fold")
-            for name in ("id", "status", "reported", "grading", "handling", "title")
-        )
+            for name in ("status", "reported", "grading", "handling", "title")
+        ),
     )
     for summary in summaries:
         table.add_row(
