@@ -64,7 +64,9 @@ def show_command(
 ) -> None:
     """Show an entity: each value with its report, grading, handling and first/last seen."""
     ws = context_of(ctx).workspace()
-    entity = get_entity(ws, acting_user(ws, as_user), entity_id)
+    entity = get_entity(
+        ws, acting_user(ws, as_user), entity_id, purpose="export" if as_json else "read"
+    )
     if as_json:
         console.print_json(json.dumps(entity_json(entity), ensure_ascii=False))
         return

@@ -213,8 +213,14 @@ def _visible_statements(
     return grouped
 
 
-def get_entity(ws: Workspace, actor: Actor, entity_id: str) -> EntityView:
-    """The entity with every statement the actor may see; NotFound if none. Audited."""
+def get_entity(ws: Workspace, actor: Actor, entity_id: str, *, purpose: str = "read") -> EntityView:
+    """The entity with every statement the actor may see; NotFound if none. Audited.
+
+    ``purpose`` is ``"read"`` (audited as ``entity.read``) or ``"export"``
+    (audited as ``export``: the entity leaves the application as data).
+    """
+    if purpose not in ("read", "export"):
+        raise InvalidInput(f"unknown purpose {purpose!r}", field="purpose", hint="read or export")
     with ws.engine.begin() as connection:
         statements = _visible_statements(connection, actor, [entity_id]).get(entity_id)
         if not statements:
@@ -222,7 +228,7 @@ def get_entity(ws: Workspace, actor: Actor, entity_id: str) -> EntityView:
         audit.record(
             connection,
             actor,
-            "entity.read",
+            "entity.read" if purpose == "read" else "export",
             object_type="entity",
             object_id=entity_id,
             detail={"statements": len(statements)},

@@ -206,7 +206,8 @@ def get_report(ws: Workspace, actor: Actor, report_id: str) -> ReportView:
 
 def _filtered_rows(connection: Connection, actor: Actor, filters: ReportFilters) -> list[Row[Any]]:
     columns = tables.reports.c
-    query = select(tables.reports)
+    # the text can be long and a list never shows it: leave it in the database
+    query = select(*(column for column in tables.reports.columns if column.name != "text"))
     if filters.status:
         query = query.where(columns.status.in_([s.value for s in filters.status]))
     if filters.agency_id:
