@@ -15,7 +15,7 @@ data directory that holds real (non-demo) users is refused.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, func, insert, select
@@ -190,15 +190,15 @@ def _entity_key(key: str, known: dict[str, str]) -> str:
 
 
 def _fact_drafts(facts: Iterable[Fact], known: dict[str, str]) -> tuple[FactDraft, ...]:
-    """Scenario facts as the core's drafts; registry entities seen before keep their id."""
+    """The report's facts, where registry entities seen before keep their entity id."""
     return tuple(
-        FactDraft(
+        replace(
+            fact,
             entity_key=_entity_key(fact.entity_key, known),
-            schema=fact.schema,
-            prop=fact.prop,
             value=_entity_key(fact.value, known),
-            lang=fact.lang,
         )
+        if known
+        else fact
         for fact in facts
     )
 

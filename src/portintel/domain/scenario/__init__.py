@@ -6,6 +6,7 @@ Sea smuggling case, built from a seed, pure (no I/O).
 scale path (a million statements with flat memory).
 """
 
+from portintel.domain.reports import FactDraft
 from portintel.domain.scenario.generator import (
     build_scenario,
     compose_report,
@@ -41,6 +42,7 @@ __all__ = [
     "DataQualityTrap",
     "DemoUser",
     "Fact",
+    "FactDraft",
     "Incident",
     "Mention",
     "Organization",

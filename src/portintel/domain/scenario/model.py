@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from portintel.domain.reports import FactDraft
+
 
 @dataclass(frozen=True, slots=True)
 class Place:
@@ -100,21 +102,14 @@ class Relation:
     role: str
 
 
-@dataclass(frozen=True, slots=True)
-class Fact:
-    """One fact a report yields (mirrors the core's FactDraft, kept pure here).
+Fact = FactDraft
+"""One fact a report yields: the core's own :class:`FactDraft`.
 
-    ``entity_key`` is report-local ("m1", "passport-m1") for what an author
-    wrote about someone, or the stable key of a cast entity ("vessel-03",
-    "org-02") for vessels and organisations identified by registry numbers.
-    A value of an entity-typed property names another fact's entity key.
-    """
-
-    entity_key: str
-    schema: str
-    prop: str
-    value: str
-    lang: str | None = None
+``entity_key`` is report-local ("m1", "passport-m1") for what an author
+wrote about someone, or the stable key of a cast entity ("vessel-03",
+"org-02") for vessels and organisations identified by registry numbers.
+A value of an entity-typed property names another fact's entity key.
+"""
 
 
 @dataclass(frozen=True, slots=True)
