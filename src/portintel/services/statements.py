@@ -161,9 +161,50 @@ def write_statements(
     """
     if connection.dialect.name == "sqlite":
         return _write_sqlite(connection, records, batch_size)
+    if connection.dialect.name == "postgresql":
+        return _write_postgresql(connection, records, batch_size)
     upsert = _upsert(connection)
     written = 0
     for rows in _batches(records, batch_size):
         connection.execute(upsert, rows)
+        written += len(rows)
+    return written
+
+
+_PG_STAGE = "portintel_statements_incoming"
+# Names come from the table metadata and a constant: no input reaches this text.
+_PG_MERGE = (
+    f"INSERT INTO statements ({', '.join(COLUMNS)}) "  # noqa: S608
+    f"SELECT {', '.join(COLUMNS)} FROM {_PG_STAGE} "
+    "ON CONFLICT (id) DO UPDATE SET "
+    "first_seen = LEAST(statements.first_seen, excluded.first_seen), "
+    "last_seen = GREATEST(statements.last_seen, excluded.last_seen)"
+)
+
+
+def _write_postgresql(connection: Connection, records: Iterable[StatementRecord], size: int) -> int:
+    """PostgreSQL fast path: COPY each batch into a temporary table, then one upsert.
+
+    COPY moves rows several times faster than multi-row INSERTs; the merge
+    keeps the same idempotent ON CONFLICT semantics. The staging table lives
+    only in this session and is emptied at commit.
+    """
+    connection.exec_driver_sql(
+        f"CREATE TEMPORARY TABLE IF NOT EXISTS {_PG_STAGE} "
+        "(LIKE statements INCLUDING DEFAULTS) ON COMMIT DELETE ROWS"
+    )
+    raw = connection.connection.dbapi_connection
+    assert raw is not None  # a live connection inside a transaction
+    written = 0
+    for rows in _batches(records, size):
+        cursor = raw.cursor()
+        try:
+            with cursor.copy(f"COPY {_PG_STAGE} ({', '.join(COLUMNS)}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(tuple(row[name] for name in COLUMNS))
+        finally:
+            cursor.close()
+        connection.exec_driver_sql(_PG_MERGE)
+        connection.exec_driver_sql(f"TRUNCATE {_PG_STAGE}")
         written += len(rows)
     return written
