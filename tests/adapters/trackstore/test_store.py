@@ -100,3 +100,22 @@ def test_manifest_round_trip_and_damage(tmp_path: Path) -> None:
     (tmp_path / "manifest" / f"{entry.sha256}.json").write_text("{not json", encoding="utf-8")
     with pytest.raises(UpstreamFailure, match="damaged"):
         manifest.get(entry.sha256)
+
+
+def test_compaction_merges_small_files_and_heals_a_crash_between_rename_and_delete(
+    tmp_path: Path,
+) -> None:
+    store = TrackStore(tmp_path)
+    for start in range(0, 10, 2):
+        store.write(POSITIONS, positions(2, start=start).with_columns(pl.lit(T0).alias("ts")))
+    day = store.days(POSITIONS)[0]
+    directory = store.partition_dir(POSITIONS, day)
+    assert len(list(directory.glob("*.parquet"))) == 5
+    # as if a previous compaction died after its rename: one file's rows are there twice
+    first = sorted(directory.glob("*.parquet"))[0]
+    (directory / "part-copy.parquet").write_bytes(first.read_bytes())
+    assert store.compact_busy_partitions(min_files=3) == 6
+    assert len(list(directory.glob("*.parquet"))) == 1
+    rows = TrackStore(tmp_path).scan(POSITIONS).collect()
+    assert rows.height == 10 and rows["key"].n_unique() == 10
+    assert store.write(POSITIONS, positions(2).with_columns(pl.lit(T0).alias("ts"))) == 0

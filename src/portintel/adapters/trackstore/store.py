@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections import OrderedDict
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -26,12 +27,22 @@ from portintel.domain.maritime.row_key import (
     QUARANTINE_KEY_FIELDS,
     with_keys,
 )
-from portintel.domain.maritime.schema import OTHER, POSITIONS, QUARANTINE, STATICS, Dataset
+from portintel.domain.maritime.schema import (
+    DATASETS,
+    OTHER,
+    POSITIONS,
+    QUARANTINE,
+    STATICS,
+    Dataset,
+)
 from portintel.errors import UpstreamFailure
 
 UNDATED = "undated"
+CACHED_PARTITIONS = 16
+"""Partitions whose keys stay in memory; a long-running listener only writes to today's."""
 TEMP_SUFFIX = ".tmp"
 
+DATASET_BY_NAME = {dataset.name: dataset for dataset in DATASETS}
 KEY_FIELDS: dict[str, tuple[str, ...]] = {
     POSITIONS.name: POSITION_KEY_FIELDS,
     STATICS.name: POSITION_KEY_FIELDS,
@@ -55,7 +66,8 @@ class TrackStore:
 
     def __init__(self, root: Path) -> None:
         self.root = root
-        self._keys: dict[tuple[str, str], list[pl.Series]] = {}
+        self._keys: OrderedDict[tuple[str, str], pl.Series] = OrderedDict()
+        self._touched: set[tuple[str, str]] = set()
 
     def remove_stale_temporaries(self) -> int:
         """Delete temporary files left by writers that died; returns how many.
@@ -84,16 +96,22 @@ class TrackStore:
             return []
         return sorted(base.glob("day=*/*.parquet"))
 
-    def _stored_keys(self, dataset: Dataset, day: str) -> list[pl.Series]:
+    def _stored_keys(self, dataset: Dataset, day: str) -> pl.Series:
+        """Keys already in a partition: read once, then kept beside the writes."""
         cache_key = (dataset.name, day)
-        if cache_key not in self._keys:
-            directory = self.partition_dir(dataset, day)
-            series = [
-                pl.read_parquet(path, columns=["key"])["key"]
-                for path in sorted(directory.glob("*.parquet"))
-            ]
-            self._keys[cache_key] = series
-        return self._keys[cache_key]
+        if cache_key in self._keys:
+            self._keys.move_to_end(cache_key)
+            return self._keys[cache_key]
+        files = sorted(self.partition_dir(dataset, day).glob("*.parquet"))
+        keys = (
+            pl.read_parquet(files, columns=["key"])["key"]
+            if files
+            else pl.Series("key", [], dtype=pl.Utf8)
+        )
+        self._keys[cache_key] = keys
+        while len(self._keys) > CACHED_PARTITIONS:
+            self._keys.popitem(last=False)
+        return keys
 
     def write(self, dataset: Dataset, frame: pl.DataFrame) -> int:
         """Add the rows of ``frame`` not stored yet; returns how many were added."""
@@ -113,11 +131,19 @@ class TrackStore:
         return written
 
     def _write_partition(self, dataset: Dataset, day: str, part: pl.DataFrame) -> int:
-        for stored in self._stored_keys(dataset, day):
+        stored = self._stored_keys(dataset, day)
+        if stored.len():
             part = part.filter(~pl.col("key").is_in(stored.implode()))
-            if part.height == 0:
-                return 0
+        if part.height == 0:
+            return 0
         part = part.sort("ts") if "ts" in part.columns else part
+        self._write_file(dataset, day, part)
+        self._keys[(dataset.name, day)] = pl.concat([stored, part["key"]], rechunk=False)
+        self._touched.add((dataset.name, day))
+        return part.height
+
+    def _write_file(self, dataset: Dataset, day: str, part: pl.DataFrame) -> Path:
+        """Write ``part`` as one file of the partition: temporary name, then an atomic rename."""
         digest = hashlib.blake2b(digest_size=12)
         for key in part["key"].to_list():
             digest.update(key.encode("ascii"))
@@ -134,8 +160,36 @@ class TrackStore:
                 f"could not write {target}: {exc}",
                 hint="check free space and permissions of the data directory",
             ) from exc
-        self._stored_keys(dataset, day).append(part["key"])
-        return part.height
+        return target
+
+    def compact(self, dataset: Dataset, day: str) -> int:
+        """Merge a partition's files into one; returns how many files were merged.
+
+        A listener flushing every few seconds leaves thousands of small files
+        a day, which slow every reader. The merged file is committed by rename
+        before the small ones are deleted; if the process dies in between, the
+        next compaction removes the duplicate rows by key.
+        """
+        files = sorted(self.partition_dir(dataset, day).glob("*.parquet"))
+        if len(files) < 2:
+            return 0
+        merged = pl.read_parquet(files).unique(subset="key", keep="first", maintain_order=True)
+        merged = merged.sort("ts") if "ts" in merged.columns else merged
+        target = self._write_file(dataset, day, merged)
+        for path in files:
+            if path != target:
+                path.unlink(missing_ok=True)
+        self._keys[(dataset.name, day)] = merged["key"]
+        return len(files)
+
+    def compact_busy_partitions(self, *, min_files: int) -> int:
+        """Compact partitions written by this store that hold more than ``min_files`` files."""
+        merged = 0
+        for name, day in sorted(self._touched):
+            dataset = DATASET_BY_NAME[name]
+            if len(list(self.partition_dir(dataset, day).glob("*.parquet"))) > min_files:
+                merged += self.compact(dataset, day)
+        return merged
 
     def scan(self, dataset: Dataset) -> pl.LazyFrame:
         """A lazy scan of a dataset (empty with the right schema when nothing is stored)."""

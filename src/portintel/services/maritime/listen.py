@@ -34,6 +34,8 @@ from portintel.services.maritime.registry import VesselRegistry
 from portintel.services.workspace import Workspace
 
 POLL_SECONDS = 0.2
+COMPACT_AFTER_FILES = 100
+"""A flush every 2 s writes a file per partition; merge them before readers slow down."""
 
 
 @dataclass(slots=True)
@@ -112,6 +114,7 @@ class _Listener:
             decoded or DecodedBatch(), self._context(now), refused=refused_rows
         )
         self.counts.add(counts)
+        self.pipeline.store.compact_busy_partitions(min_files=COMPACT_AFTER_FILES)
         summary = self.summary
         summary.flushes += 1
         summary.messages, summary.positions = self.counts.messages, self.counts.positions
