@@ -158,10 +158,7 @@ def _decode(
     reason[blank] = None
     good = _is_none(reason) & ~blank
 
-    offsets = np.concatenate([np.zeros(1, dtype=np.int64), lines.next_start])
-    raw = pl.Series(
-        "raw", pa.LargeStringArray.from_buffers(size, pa.py_buffer(offsets), pa.py_buffer(buffer))
-    )
+    raw = _line_strings(lines)
 
     results: list[tuple[Decoded, I64]] = []
     singles = np.flatnonzero(good & (sentences.count == 1))
@@ -198,7 +195,7 @@ def _decode(
         payloads = Payloads(arena, start, length, 6 * length - sentences.fill[last])
         group_of = np.repeat(np.arange(first.shape[0]), np.diff(groups.group_start))
         joined = (
-            pl.DataFrame({"group": group_of, "raw": _stripped(raw.gather(members))})
+            pl.DataFrame({"group": group_of, "raw": raw.gather(members)})
             .group_by("group", maintain_order=True)
             .agg(pl.col("raw").str.join("\n"))
         )["raw"]
@@ -216,8 +213,20 @@ def _is_none(values: npt.NDArray[np.object_]) -> npt.NDArray[np.bool_]:
     return ~values.astype(np.bool_)
 
 
-def _stripped(raw: pl.Series) -> pl.Series:
-    return raw.str.strip_chars()
+def _line_strings(lines: Lines) -> pl.Series:
+    """Each line without surrounding whitespace, as strings over the buffer.
+
+    Arrow strings must tile their buffer, so the gaps between lines (newlines,
+    whitespace) and the lines alternate; the lines are the odd entries.
+    """
+    size = len(lines)
+    bounds = np.zeros(2 * size + 1, dtype=np.int64)
+    bounds[1::2] = lines.start
+    bounds[2::2] = lines.end
+    array = pa.LargeStringArray.from_buffers(
+        2 * size, pa.py_buffer(bounds), pa.py_buffer(lines.buffer)
+    )
+    return pl.Series("raw", array).gather(np.arange(1, 2 * size, 2))
 
 
 def _collect(
@@ -253,7 +262,7 @@ def _collect(
     rejects = pl.DataFrame(
         {
             "line": pl.Series(numbers[rows], dtype=pl.Int64),
-            "raw": _stripped(raw.gather(rows)),
+            "raw": raw.gather(rows),
             "reason": pl.Series(np.concatenate(reject_reasons)[order].tolist(), dtype=pl.String),
         }
     )
@@ -263,7 +272,7 @@ def _collect(
     unsupported = pl.DataFrame(
         {
             "line": pl.Series(numbers[rows[order]], dtype=pl.Int64),
-            "raw": _stripped(raw.gather(rows[order])),
+            "raw": raw.gather(rows[order]),
             "msg_type": pl.Series(kinds[order], dtype=pl.Int64),
         }
     )

@@ -51,7 +51,7 @@ class Provenance:
                 "line": pl.Series("line", self.line[at], dtype=pl.Int64),
                 "received_at": received.dt.replace_time_zone("UTC"),
                 "station": self.station.gather(at),
-                "raw": self.raw.gather(at).str.strip_chars(),
+                "raw": self.raw.gather(at),
             }
         )
 
