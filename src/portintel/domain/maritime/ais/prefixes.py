@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 import polars as pl
+import pyarrow as pa  # type: ignore[import-untyped]
 
 from portintel.domain.maritime.ais.byte_ranges import range_strings, run_heads
 from portintel.domain.maritime.ais.sentences import BACKSLASH, HEX, STAR, Lines, range_xor
@@ -56,11 +57,12 @@ class Prefixes:
 def parse_prefixes(lines: Lines, bang: I64, *, verify_tag_checksums: bool = True) -> Prefixes:
     size = len(lines)
     reason = np.full(size, None, dtype=np.object_)
-    received = pl.Series("received_us", [None] * size, dtype=pl.Int64) if size else _empty_int()
-    station = pl.Series("station", [None] * size, dtype=pl.String)
+    micros = np.zeros(size, dtype=np.int64)
+    known = np.zeros(size, dtype=np.bool_)
+    station = pl.Series("station", pa.nulls(size, pa.large_string()))
     rows = np.flatnonzero((bang > lines.start) & (bang >= 0))
     if rows.shape[0] == 0:
-        return Prefixes(received, station, reason)
+        return Prefixes(_received(micros, known), station, reason)
 
     buffer = lines.buffer
     start, close = lines.start[rows], bang[rows] - 1
@@ -93,11 +95,16 @@ def parse_prefixes(lines: Lines, bang: I64, *, verify_tag_checksums: bool = True
         body_start, body_stop = t_open + 1, np.maximum(t_close - 3, t_open + 1)
         heads = run_heads(buffer, body_start, body_stop)
         texts = range_strings(buffer, body_start[heads], body_stop[heads], "tag")
-        parsed = _parse_tags(pl.DataFrame({"text": texts})).gather(np.cumsum(heads) - 1)
-        bad_time = parsed["bad_time"].to_numpy()
-        reason[rows[tag_rows[bad_time & checksum_ok]]] = BAD_TAG_TIME
-        received = received.scatter(rows[tag_rows], parsed["received_us"])
-        station = station.scatter(rows[tag_rows], parsed["station"])
+        parsed = _parse_tags(pl.DataFrame({"text": texts}))  # one row per run of equal tags
+        run = np.cumsum(heads) - 1
+        target = rows[tag_rows]
+        bad_time = parsed["bad_time"].to_numpy()[run]
+        reason[target[bad_time & checksum_ok]] = BAD_TAG_TIME
+        micros[target] = parsed["received_us"].fill_null(0).to_numpy()[run]
+        known[target] = parsed["received_us"].is_not_null().to_numpy()[run]
+        stations = parsed["station"]
+        if stations.null_count() < stations.len():
+            station = station.scatter(target, stations.gather(run))
 
     # Receive-time column: whatever precedes the tag block (or the sentence).
     column_end = np.where(has_tag, open_at, np.where(tagged, start, close + 1))
@@ -106,18 +113,21 @@ def parse_prefixes(lines: Lines, bang: I64, *, verify_tag_checksums: bool = True
     if column_rows.shape[0]:
         texts = range_strings(buffer, start[column_rows], column_end[column_rows], "time")
         parsed = _by_distinct(texts, _parse_time_column)
-        micros = parsed["received_us"]
-        missing = micros.is_null().to_numpy()
+        column = parsed["received_us"]
+        missing = column.is_null().to_numpy()
         target = rows[column_rows]
         reason[target[missing]] = BAD_TIME_COLUMN
-        # A tag block's c: wins over the column only where the tag gave a time.
-        current = received.gather(target)
-        received = received.scatter(target, current.fill_null(micros))
-    return Prefixes(received, station, reason)
+        # A tag block's c: wins over the column where the tag gave a time.
+        fill = target[~missing & ~known[target]]
+        micros[fill] = column.fill_null(0).to_numpy()[~missing & ~known[target]]
+        known[fill] = True
+    return Prefixes(_received(micros, known), station, reason)
 
 
-def _empty_int() -> pl.Series:
-    return pl.Series("received_us", [], dtype=pl.Int64)
+def _received(micros: I64, known: npt.NDArray[np.bool_]) -> pl.Series:
+    if known.all():
+        return pl.Series("received_us", micros)
+    return pl.Series("received_us", pa.array(micros, mask=~known))
 
 
 def _trim_separators(buffer: npt.NDArray[np.uint8], start: I64, end: I64) -> None:
