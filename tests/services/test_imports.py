@@ -166,3 +166,19 @@ def test_the_documented_example_imports(workspace: Workspace, tmp_path: Path) ->
     assert schemas == ["Address", "Person", "Person", "Vessel"]
     vessel = get_entity(workspace, officer, "vessel-imo-9074729")
     assert vessel.values("mmsi") == ["514123456"]
+
+
+def test_another_agency_importing_the_same_file_files_its_own(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    path = tmp_path / "shared.csv"
+    path.write_text(
+        "title,text,reliability,credibility,handling\nBoat,Seen,B,2,tlp:GREEN\n",
+        encoding="utf-8",
+    )
+    ours = make_user(workspace, "officer", IMMIGRATION, Role.OFFICER)
+    theirs = make_user(workspace, "other", "maritime-police", Role.OFFICER)
+    first = import_reports(workspace, ours, path)
+    second = import_reports(workspace, theirs, path)
+    assert first.imported == second.imported == 1
+    assert first.report_ids != second.report_ids

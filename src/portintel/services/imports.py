@@ -3,8 +3,8 @@
 Each good row becomes a report (submitted, authored by the importing user)
 with its facts; each bad row is rejected with its line number and reason into
 the ``quarantine`` table, and the rest still goes in. Report ids are derived
-from the node and the row's content, so importing the same file again adds
-nothing. The columns are documented in ``docs/import-format.md``; the
+from the node, the importer's agency and the row's content, so importing the
+same file again adds nothing. The columns are documented in ``docs/import-format.md``; the
 parsing of one row is :mod:`portintel.services.import_rows`.
 """
 
@@ -115,6 +115,9 @@ def import_reports(
     file = open_import_file(path)
     batch_id = "IB-" + hashlib.sha256(f"{file.sha256}:{actor.user_id}".encode()).hexdigest()[:20]
     started = ws.clock()
+    # ids are scoped to the importer's agency: another agency importing the same
+    # file files its own reports and learns nothing about ours
+    scope = f"{ws.settings.node_id}/{actor.agency_id}"
     b = tables.import_batches.c
     with ws.engine.begin() as connection:
         if connection.execute(select(b.id).where(b.id == batch_id)).first() is None:
@@ -164,7 +167,7 @@ def import_reports(
             entities.append(item)
         else:
             try:
-                report_id = row_report_id(ws.settings.node_id, item)
+                report_id = row_report_id(scope, item)
                 take(row_draft(item, report_id, resolve_source), report_id)
             except InvalidInput as exc:
                 where = f" ({exc.field})" if exc.field else ""
@@ -173,7 +176,7 @@ def import_reports(
             progress(done, total)
     if entities:
         draft, problems = ftm_draft(
-            entities, ftm_defaults or FtmDefaults(), file.sha256, ws.settings.node_id, path.name
+            entities, ftm_defaults or FtmDefaults(), file.sha256, scope, path.name
         )
         for entity, reason in problems:
             reject(entity.line, reason, entity.raw)
