@@ -22,6 +22,7 @@ from portintel.adapters.ais.files import (
     file_sha256,
     modified_at,
 )
+from portintel.adapters.ais.land import LandMask
 from portintel.adapters.ais.nmea_reader import read_nmea_chunks
 from portintel.adapters.ais.tabular import read_archive
 from portintel.adapters.trackstore import IngestManifest, ManifestEntry, TrackStore
@@ -144,7 +145,10 @@ def ingest_paths(
     tracks.remove_stale_temporaries()
     manifest = IngestManifest(tracks.root)
     registry = VesselRegistry(ws)
-    pipeline = TrackPipeline(tracks, thresholds=thresholds, on_accepted=registry.observe)
+    land = LandMask(ws.settings.data_dir / "cache")
+    pipeline = TrackPipeline(
+        tracks, thresholds=thresholds, land_check=land.on_land, on_accepted=registry.observe
+    )
     counts = BatchCounts()
     sizes = [path.stat().st_size for path in files]
     run = _Run(summary, counts, 0, sum(sizes), 0, len(files), progress)

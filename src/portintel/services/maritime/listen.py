@@ -18,7 +18,7 @@ from datetime import datetime
 
 import polars as pl
 
-from portintel.adapters.ais.land import load_land_mask
+from portintel.adapters.ais.land import LandMask
 from portintel.adapters.ais.live import LiveSource, ReceivedLine
 from portintel.adapters.trackstore import TrackStore
 from portintel.domain.maritime.ais import DecodedBatch, StreamDecoder
@@ -67,8 +67,12 @@ class _Listener:
         thresholds: QualityThresholds | None,
     ) -> None:
         self.ws, self.source, self.name = ws, source, name
+        self.land = LandMask(ws.settings.data_dir / "cache")
         self.pipeline = TrackPipeline(
-            store, thresholds=thresholds, on_accepted=VesselRegistry(ws).observe
+            store,
+            thresholds=thresholds,
+            land_check=self.land.on_land,
+            on_accepted=VesselRegistry(ws).observe,
         )
         self.decoder = StreamDecoder()
         self.pending: list[tuple[int, ReceivedLine]] = []
@@ -138,7 +142,7 @@ def listen(
         ws, source, name or source.address, store or TrackStore(ws.settings.tracks_dir), thresholds
     )
     stop = stop or threading.Event()
-    load_land_mask()
+    listener.land.load()
     last_flush = time.monotonic()
     try:
         while not stop.is_set():
