@@ -20,6 +20,8 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from portintel.domain.identifiers import MID_COUNTRY
+
 INVALID_MMSI = "invalid MMSI"
 POSITION_NOT_AVAILABLE = "position not available (91/181)"
 LATITUDE_OUT_OF_RANGE = "latitude out of range"
@@ -39,7 +41,7 @@ REASONS = (
 )
 
 EARTH_RADIUS_NM = 3440.065
-FIRST_MID, LAST_MID = 201, 775
+ALLOCATED_MIDS = sorted(MID_COUNTRY)
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +67,10 @@ class QualityResult:
 
 
 def valid_mmsi(mmsi: pl.Expr) -> pl.Expr:
-    """ITU-R M.585 shapes with a Maritime Identification Digits in 201..775.
+    """ITU-R M.585 shapes with Maritime Identification Digits allocated to a country.
+
+    The same rule as :func:`portintel.domain.identifiers.check_mmsi`, as one
+    column expression instead of a call per row.
 
     Ships MIDxxxxxx, coast stations 00MIDxxxx, groups 0MIDxxxxx, SAR aircraft
     111MIDxxx, handhelds 8MIDxxxxx, craft of a parent ship 98MIDxxxx, aids to
@@ -75,7 +80,7 @@ def valid_mmsi(mmsi: pl.Expr) -> pl.Expr:
     in_range = mmsi.cast(pl.Int64).is_between(1, 999_999_999)
 
     def mid_at(start: int) -> pl.Expr:
-        return text.str.slice(start, 3).cast(pl.Int64, strict=False).is_between(FIRST_MID, LAST_MID)
+        return text.str.slice(start, 3).is_in(ALLOCATED_MIDS)
 
     first = text.str.slice(0, 1)
     shape_ok = (
