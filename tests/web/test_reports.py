@@ -225,3 +225,27 @@ def test_report_text_is_escaped_everywhere(team: dict[str, Person]) -> None:
         assert "<script>alert(1)" not in page.text, path
         assert "<img src=x" not in page.text, path
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page.text, path
+
+
+def test_archive_and_disseminate_steps_on_pages(team: dict[str, Person]) -> None:
+    report = _file(team["officer"], submit=True)
+    path = f"/reports/{report['id']}"
+    assert team["officer"].form(f"{path}/archive").status_code == 403
+    assert team["officer"].form(f"{path}/teleport").status_code == 422
+    team["supervisor"].form(f"{path}/evaluate", {})
+    page = team["supervisor"].client.get(path).text
+    assert 'id="step-disseminate"' in page
+    assert team["supervisor"].form(f"{path}/disseminate").status_code == 303
+    assert team["supervisor"].form(f"{path}/archive").status_code == 303
+    status = team["officer"].api("GET", f"/api/v1/reports/{report['id']}").json()["status"]
+    assert status == "archived"
+
+
+def test_withdrawing_a_draft_by_api(team: dict[str, Person]) -> None:
+    report = _file(team["officer"])
+    withdrawn = team["officer"].api("POST", f"/api/v1/reports/{report['id']}/archive", json={})
+    assert withdrawn.status_code == 200, withdrawn.text
+    assert withdrawn.json()["status"] == "archived"
+    refused = team["supervisor"].api("POST", f"/api/v1/reports/{report['id']}/submit")
+    assert refused.status_code == 403  # only the author submits
+    assert refused.json()["error"]["code"] == "permission_denied"
