@@ -14,6 +14,7 @@ from portintel.adapters.ais.tabular import (
     UNPARSEABLE_MMSI,
     UNPARSEABLE_POSITION,
     UNPARSEABLE_TIMESTAMP,
+    WRONG_COLUMN_COUNT,
     read_archive,
 )
 from portintel.errors import InvalidInput
@@ -116,3 +117,24 @@ def test_unknown_layout_and_missing_mapped_column(tmp_path: Path) -> None:
         _one(path)
     with pytest.raises(InvalidInput, match="not in the header"):
         _one(path, column_map=parse_column_map("mmsi=a,timestamp=b,lat=c,lon=zzz"))
+
+
+def test_rows_with_the_wrong_number_of_columns_are_refused_and_lines_stay_true(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "ragged.csv"
+    path.write_text(
+        "MMSI,BaseDateTime,LAT,LON\n"
+        "574000001,2026-03-01T00:00:00,10,103\n"
+        "574000002,2026-03-01T00:00:00,10\n"
+        "574000003,2026-03-01T00:00:00,10,103,extra\n"
+        "574000004,2026-03-01T00:00:00,10,103\n"
+    )
+    (batch,) = list(read_archive(path, "csv"))
+    assert batch.rows.select("mmsi", "line").rows() == [(574000001, 2), (574000004, 5)]
+    refused = batch.rejects.sort("line")
+    assert refused["line"].to_list() == [3, 4]
+    assert all(reason.startswith(WRONG_COLUMN_COUNT) for reason in refused["reason"])
+    assert refused["raw"].to_list()[1] == "574000003,2026-03-01T00:00:00,10,103,extra"
+    (resumed,) = list(read_archive(path, "csv", start_row=1))
+    assert resumed.rows.select("mmsi", "line").rows() == [(574000004, 5)]

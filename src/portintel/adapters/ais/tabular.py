@@ -10,6 +10,7 @@ joined by commas, as evidence in the quarantine.
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +21,7 @@ import pyarrow as pa  # type: ignore[import-untyped]
 import pyarrow.csv as pa_csv  # type: ignore[import-untyped]
 import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
-from portintel.adapters.ais.files import is_gzip
+from portintel.adapters.ais.files import is_gzip, open_binary
 from portintel.adapters.ais.layouts import Layout, choose_layout
 from portintel.domain.maritime.vocabulary import DMA_SHIP_TYPES, STATUS_LABELS
 from portintel.errors import InvalidInput
@@ -28,6 +29,7 @@ from portintel.errors import InvalidInput
 UNPARSEABLE_MMSI = "unparseable MMSI"
 UNPARSEABLE_TIMESTAMP = "unparseable timestamp"
 UNPARSEABLE_POSITION = "unparseable position"
+WRONG_COLUMN_COUNT = "wrong number of columns"
 BATCH_ROWS = 200_000
 
 DType = pl.DataType | type[pl.DataType]
@@ -106,7 +108,7 @@ def _optional_fields(layout: Layout, frame: pl.DataFrame) -> list[pl.Expr]:
 
 
 def parse_rows(
-    frame: pl.DataFrame, layout: Layout, first_line: int
+    frame: pl.DataFrame, layout: Layout, first_line: int, lines: list[int] | None = None
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Typed canonical rows and refused rows of one batch of an archive."""
     columns = layout.columns
@@ -114,7 +116,11 @@ def parse_rows(
         [pl.col(c).cast(pl.Utf8).fill_null("") for c in frame.columns], separator=","
     )
     numbered = frame.with_columns(
-        pl.int_range(first_line, first_line + frame.height, dtype=pl.Int64).alias("_line"),
+        (
+            pl.Series("_line", lines, dtype=pl.Int64)
+            if lines is not None
+            else pl.int_range(first_line, first_line + frame.height, dtype=pl.Int64).alias("_line")
+        ),
         raw.alias("_raw"),
     )
     lat_text, lon_text = _text(columns["lat"], layout), _text(columns["lon"], layout)
@@ -160,9 +166,10 @@ def _as_text(frame: pl.DataFrame, keep: str) -> pl.DataFrame:
 
 
 def _csv_header(path: Path) -> list[str]:
-    with _open_stream(path) as (stream, _raw):
-        reader = pa_csv.open_csv(stream, read_options=pa_csv.ReadOptions(block_size=1 << 16))
-        return list(reader.schema.names)
+    """Column names from the first line only (later rows may be ragged)."""
+    with open_binary(path) as handle:
+        first = handle.readline(1 << 20).decode("utf-8-sig", errors="replace")
+    return next(csv.reader([first.rstrip("\r\n")]), [])
 
 
 class _open_stream:
@@ -207,17 +214,24 @@ def read_archive(
         ) from exc
 
 
-def _batches_after(batches: Iterator[Any], start_row: int) -> Iterator[tuple[int, pl.DataFrame]]:
-    """(index of the batch's first data row, frame) for rows at or after ``start_row``."""
+def _batches_after(
+    batches: Iterator[Any], start_row: int, on_skip: Callable[[int], object] | None = None
+) -> Iterator[tuple[int, pl.DataFrame]]:
+    """(index of the batch's first data row, frame) for rows at or after ``start_row``.
+
+    ``on_skip`` hears how many rows a resume skips, to keep line numbers right.
+    """
     seen = 0
     for batch in batches:
         frame = pl.from_arrow(batch)
         assert isinstance(frame, pl.DataFrame)
         first = seen
         seen += frame.height
-        if seen <= start_row:
+        skip = min(frame.height, max(0, start_row - first))
+        if skip and on_skip is not None:
+            on_skip(skip)
+        if skip == frame.height:
             continue
-        skip = max(0, start_row - first)
         yield first + skip, frame.slice(skip)
 
 
@@ -236,15 +250,57 @@ def _read_csv(
     options = pa_csv.ConvertOptions(
         column_types={name: pa.string() for name in header}, strings_can_be_null=False
     )
+    ragged = _RaggedRows()
     with _open_stream(path) as (stream, raw):
         reader = pa_csv.open_csv(
-            stream, read_options=pa_csv.ReadOptions(block_size=8 << 20), convert_options=options
+            stream,
+            # one thread: rows are then reported in order, with their line numbers
+            read_options=pa_csv.ReadOptions(block_size=8 << 20, use_threads=False),
+            parse_options=pa_csv.ParseOptions(invalid_row_handler=ragged.handle),
+            convert_options=options,
         )
-        for first, frame in _batches_after(iter(reader), start_row):
+        for first, frame in _batches_after(iter(reader), start_row, ragged.lines_of):
             for offset in range(0, frame.height, batch_rows):
                 part = frame.slice(offset, batch_rows)
-                rows, rejects = parse_rows(part, layout, first_line=first + offset + 2)
+                rows, rejects = parse_rows(part, layout, 0, ragged.lines_of(part.height))
+                rejects = pl.concat([rejects, ragged.drain()], how="diagonal_relaxed")
                 yield ArchiveBatch(rows, rejects, first + offset + part.height, raw.tell())
+
+
+class _RaggedRows:
+    """Rows with the wrong number of columns: refused by line, and the line count kept true.
+
+    pyarrow skips such a row when told to; the rows after it keep their real
+    line numbers because the skipped lines are left out of the numbering.
+    """
+
+    def __init__(self) -> None:
+        self.refused: list[tuple[int, str, str]] = []
+        self.skipped: set[int] = set()
+        self.next_line = 2
+
+    def handle(self, row: Any) -> str:
+        if row.number is not None:
+            self.skipped.add(int(row.number))
+        reason = f"{WRONG_COLUMN_COUNT} (expected {row.expected_columns})"
+        self.refused.append((int(row.number or 0), str(row.text), reason))
+        return "skip"
+
+    def lines_of(self, count: int) -> list[int]:
+        lines: list[int] = []
+        line = self.next_line
+        while len(lines) < count:
+            if line not in self.skipped:
+                lines.append(line)
+            line += 1
+        self.next_line = line
+        return lines
+
+    def drain(self) -> pl.DataFrame:
+        rows, self.refused = self.refused, []
+        return pl.DataFrame(
+            rows, schema={"line": pl.Int64, "raw": pl.Utf8, "reason": pl.Utf8}, orient="row"
+        )
 
 
 def _read_parquet(
