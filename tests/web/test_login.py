@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from portintel.adapters.database.tables import web_sessions
 from portintel.domain.actors import SYSTEM
-from portintel.services import admin
+from portintel.services import admin, audit
 from portintel.services.workspace import Workspace
 from portintel.web.sessions import SESSION_COOKIE, hash_session_id
 from tests.web.conftest import PASSWORD, Person, log_in, login_page_token, make_user
@@ -110,7 +110,7 @@ def test_second_factor_is_asked_for_and_checked(client: TestClient, ws: Workspac
     assert done is True
 
 
-def test_logout_revokes_the_session(person: Callable[..., Person]) -> None:
+def test_logout_revokes_the_session(person: Callable[..., Person], ws: Workspace) -> None:
     olga = person("olga", "officer")
     stolen_cookie = olga.client.cookies[SESSION_COOKIE]
     response = olga.form("/logout")
@@ -118,6 +118,8 @@ def test_logout_revokes_the_session(person: Callable[..., Person]) -> None:
     olga.client.cookies.set(SESSION_COOKIE, stolen_cookie)
     assert olga.client.get("/api/v1/me").status_code == 401
     assert olga.client.get("/").status_code == 303
+    entries = audit.list_entries(ws, SYSTEM, audit.AuditFilters(action="logout"))
+    assert [entry.actor for entry in entries] == ["olga"]
 
 
 def test_logout_without_csrf_token_is_refused(person: Callable[..., Person]) -> None:

@@ -8,6 +8,7 @@ import os
 import uvicorn
 
 from portintel.errors import InvalidInput
+from portintel.services.workspace import open_workspace
 from portintel.settings import Settings
 
 SETTINGS_ENV = "PORTINTEL_WEB_SETTINGS_JSON"
@@ -40,6 +41,8 @@ def serve(
             create_app(settings), host=host, port=port, proxy_headers=False, log_level="info"
         )
         return
+    # migrate once here, so workers never race each other over the schema
+    open_workspace(settings).close()
     os.environ[SETTINGS_ENV] = _settings_json(settings)
     uvicorn.run(
         "portintel.web.server:app_from_environment",
@@ -47,6 +50,8 @@ def serve(
         host=host,
         port=port,
         workers=workers,
+        # a worker imports the whole package before it answers: give it time
+        timeout_worker_healthcheck=60,
         proxy_headers=False,
         log_level="info",
     )

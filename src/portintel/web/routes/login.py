@@ -15,7 +15,7 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from portintel.errors import AuthenticationFailed, PermissionDenied
-from portintel.services import admin
+from portintel.services import admin, audit
 from portintel.services.workspace import Workspace
 from portintel.web.authentication import Principal, page_principal, tokens_match, workspace_of
 from portintel.web.sessions import SESSION_COOKIE, find_session, revoke_session, start_session
@@ -113,6 +113,8 @@ def logout(
 ) -> Response:
     raw_id = request.cookies.get(SESSION_COOKIE, "")
     revoke_session(ws, raw_id)
+    with ws.engine.begin() as connection:
+        audit.record(connection, principal.actor, "logout", at=ws.clock())
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(
         SESSION_COOKIE,
