@@ -7,7 +7,13 @@ from functools import reduce
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from portintel.domain.maritime.ais import StreamDecoder, decode_bytes, decode_lines
+from portintel.domain.maritime.ais import (
+    DECODED_TYPES,
+    StreamDecoder,
+    decode_bytes,
+    decode_lines,
+    message_schema,
+)
 
 GOOD = "!AIVDM,1,1,,A,13RlIW?04F1beOVEFLB9bRvH0L0L,0*6C"
 
@@ -133,3 +139,14 @@ def test_random_bytes_never_raise(chunks: list[bytes]) -> None:
 )
 def test_truncated_and_mixed_lines_are_all_accounted_for(lines: list[str]) -> None:
     _accounted(lines, first_line=7)
+
+
+def test_every_table_has_its_type_schema_whatever_the_batch_holds() -> None:
+    part_a = _sentence("AIVDM,1,1,,A,H3mw=<@4pT0000000000000000,2")
+    batch = decode_lines([part_a, GOOD])
+    for message_type, table in batch.messages.items():
+        assert dict(table.schema) == message_schema(message_type)
+    assert "mothership_mmsi" in batch.messages[24].columns
+    for message_type in DECODED_TYPES:
+        schema = message_schema(message_type)
+        assert list(schema)[-4:] == ["line", "received_at", "station", "raw"]

@@ -14,5 +14,13 @@ from portintel.domain.maritime.ais.decoder import (
     decode_lines,
 )
 from portintel.domain.maritime.ais.fields import DECODED_TYPES
+from portintel.domain.maritime.ais.messages import message_schema
 
-__all__ = ["DECODED_TYPES", "DecodedBatch", "StreamDecoder", "decode_bytes", "decode_lines"]
+__all__ = [
+    "DECODED_TYPES",
+    "DecodedBatch",
+    "StreamDecoder",
+    "decode_bytes",
+    "decode_lines",
+    "message_schema",
+]

@@ -15,13 +15,14 @@ import numpy.typing as npt
 import polars as pl
 
 from portintel.domain.maritime.ais.armoring import Payloads
-from portintel.domain.maritime.ais.conversions import decode_field
+from portintel.domain.maritime.ais.conversions import POLARS_TYPES, decode_field
 from portintel.domain.maritime.ais.fields import (
     AUXILIARY_CRAFT_MMSI,
     LAYOUTS,
     STATIC_B_PART_A,
     STATIC_B_PART_B,
     STATIC_B_PART_B_AUXILIARY,
+    TYPE_24_LAYOUTS,
     Field,
     Kind,
 )
@@ -30,7 +31,12 @@ I64 = npt.NDArray[np.int64]
 
 BAD_PAYLOAD = "invalid character in payload (outside the 6-bit alphabet)"
 BAD_PART_NUMBER = "type 24 part number is 2 or 3 (only 0 = part A and 1 = part B exist)"
-PROVENANCE = ("line", "received_at", "station", "raw")
+PROVENANCE_TYPES: dict[str, pl.DataType] = {
+    "line": pl.Int64(),
+    "received_at": pl.Datetime("us", "UTC"),
+    "station": pl.String(),
+    "raw": pl.String(),
+}
 
 
 @dataclass
@@ -95,7 +101,9 @@ def decode_payloads(payloads: Payloads, provenance: Provenance) -> Decoded:
             frames[-1] = frames[-1].filter(pl.Series(~invalid))
         if frames:
             table = frames[0] if len(frames) == 1 else pl.concat(frames, how="diagonal")
-            tables[int(value)] = _provenance_last(table).sort("line") if len(frames) > 1 else table
+            if len(frames) > 1:
+                table = table.sort("line")
+            tables[int(value)] = conform(table, int(value))
     unsupported_rows = np.concatenate(unsupported) if unsupported else np.zeros(0, np.int64)
     return Decoded(
         tables=tables,
@@ -139,6 +147,32 @@ def _table(
     return frame, payloads.invalid_characters()
 
 
-def _provenance_last(frame: pl.DataFrame) -> pl.DataFrame:
-    fields = [c for c in frame.columns if c not in PROVENANCE]
-    return frame.select(*fields, *PROVENANCE)
+def message_schema(message_type: int) -> dict[str, pl.DataType]:
+    """Columns and types of the table of a decoded message type, always the same.
+
+    Type 24 holds the union of parts A and B (and B of auxiliary craft), null
+    where a part has no such field.
+    """
+    layouts = TYPE_24_LAYOUTS if message_type == 24 else (LAYOUTS[message_type],)
+    schema: dict[str, pl.DataType] = {}
+    for layout in layouts:
+        for f in layout:
+            if f.kind is not Kind.SPARE:
+                schema.setdefault(f.name, POLARS_TYPES[f.kind])
+    if message_type == 21:
+        schema["full_name"] = pl.String()
+    schema.update(PROVENANCE_TYPES)
+    return schema
+
+
+def conform(table: pl.DataFrame, message_type: int) -> pl.DataFrame:
+    """The table with exactly the columns of :func:`message_schema`, in order."""
+    schema = message_schema(message_type)
+    if list(table.columns) == list(schema):
+        return table
+    return table.select(
+        [
+            pl.col(name) if name in table.columns else pl.lit(None, dtype).alias(name)
+            for name, dtype in schema.items()
+        ]
+    )
