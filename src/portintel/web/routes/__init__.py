@@ -6,7 +6,17 @@ from fastapi import APIRouter
 
 
 def routers() -> list[APIRouter]:
-    from portintel.web.routes import audit, entities, health, home, login, reports, sources, users
+    from portintel.web.routes import (
+        account,
+        audit,
+        entities,
+        health,
+        home,
+        login,
+        reports,
+        sources,
+        users,
+    )
 
     return [
         health.router,
@@ -17,4 +27,5 @@ def routers() -> list[APIRouter]:
         sources.router,
         users.router,
         audit.router,
+        account.router,
     ]

@@ -1,0 +1,118 @@
+"""The user's own account: password, second factor (TOTP) and API tokens.
+
+Secrets (a new token, a TOTP secret) are shown once, in the response to the
+form that created them, and never again.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from portintel.errors import AuthenticationFailed, InvalidInput
+from portintel.services import admin
+from portintel.services.workspace import Workspace
+from portintel.web.authentication import Principal, page_principal, workspace_of
+from portintel.web.templating import render
+
+router = APIRouter(prefix="/account")
+
+
+def _page(
+    request: Request,
+    ws: Workspace,
+    principal: Principal,
+    *,
+    status: int = 200,
+    **shown: Any,
+) -> Response:
+    username = principal.actor.username
+    context = {
+        "user": admin.get_user(ws, principal.actor, username),
+        "tokens": admin.list_tokens(ws, principal.actor, username),
+        "new_token": None,
+        "totp": None,
+        "error": None,
+        "done": None,
+        **shown,
+    }
+    return render(request, "account.html", context, status_code=status)
+
+
+@router.get("")
+async def account(
+    request: Request,
+    principal: Principal = Depends(page_principal),
+    ws: Workspace = Depends(workspace_of),
+) -> Response:
+    return await run_in_threadpool(_page, request, ws, principal)
+
+
+@router.post("/password")
+async def change_password(
+    request: Request,
+    current_password: str = Form(..., max_length=1024),
+    new_password: str = Form(..., max_length=1024),
+    principal: Principal = Depends(page_principal),
+    ws: Workspace = Depends(workspace_of),
+) -> Response:
+    actor = principal.actor
+    try:
+        await run_in_threadpool(
+            lambda: admin.set_password(
+                ws, actor, actor.username, new_password, current_password=current_password
+            )
+        )
+    except (InvalidInput, AuthenticationFailed) as exc:
+        message = exc.message
+        return await run_in_threadpool(
+            lambda: _page(request, ws, principal, status=422, error=message)
+        )
+    return await run_in_threadpool(lambda: _page(request, ws, principal, done="password"))
+
+
+@router.post("/totp")
+async def enable_totp(
+    request: Request,
+    principal: Principal = Depends(page_principal),
+    ws: Workspace = Depends(workspace_of),
+) -> Response:
+    enrolment = await run_in_threadpool(
+        admin.enable_totp, ws, principal.actor, principal.actor.username
+    )
+    return await run_in_threadpool(
+        lambda: _page(
+            request,
+            ws,
+            principal,
+            totp={"secret": enrolment.secret.reveal(), "uri": enrolment.uri},
+        )
+    )
+
+
+@router.post("/tokens")
+async def issue_token(
+    request: Request,
+    name: str = Form(..., max_length=200),
+    principal: Principal = Depends(page_principal),
+    ws: Workspace = Depends(workspace_of),
+) -> Response:
+    issued = await run_in_threadpool(
+        admin.issue_token, ws, principal.actor, principal.actor.username, name
+    )
+    return await run_in_threadpool(
+        lambda: _page(request, ws, principal, new_token=issued.secret.reveal())
+    )
+
+
+@router.post("/tokens/{token_id}/revoke")
+async def revoke_token(
+    token_id: str,
+    principal: Principal = Depends(page_principal),
+    ws: Workspace = Depends(workspace_of),
+) -> Response:
+    await run_in_threadpool(admin.revoke_token, ws, principal.actor, token_id)
+    return RedirectResponse("/account", status_code=303)
