@@ -249,3 +249,19 @@ def test_withdrawing_a_draft_by_api(team: dict[str, Person]) -> None:
     refused = team["supervisor"].api("POST", f"/api/v1/reports/{report['id']}/submit")
     assert refused.status_code == 403  # only the author submits
     assert refused.json()["error"]["code"] == "permission_denied"
+
+
+def test_report_list_pages_keep_the_filters(team: dict[str, Person], monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from portintel.web.routes import reports as report_pages
+
+    monkeypatch.setattr(report_pages, "PAGE_SIZE", 2)
+    titles = [f"Sighting {n}" for n in range(3)]
+    for title in titles:
+        _file(team["officer"], title=title, facts=[])
+    first = team["officer"].client.get("/reports", params={"text": "Sighting"})
+    assert 'rel="next"' in first.text
+    assert 'href="/reports?text=Sighting&amp;page=2"' in first.text
+    second = team["officer"].client.get("/reports", params={"text": "Sighting", "page": 2})
+    assert 'rel="next"' not in second.text
+    shown = [t for t in titles if t in first.text] + [t for t in titles if t in second.text]
+    assert sorted(shown) == titles

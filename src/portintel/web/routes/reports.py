@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
@@ -20,6 +21,7 @@ from portintel.web.routes.report_forms import ReportForm
 from portintel.web.templating import render
 
 router = APIRouter()
+PAGE_SIZE = 100
 STEPS = {
     "submit": reports.submit_report,
     "archive": reports.archive_report,
@@ -45,6 +47,7 @@ async def report_list(
     credibility: str = Query("", max_length=8),
     since: str = Query("", max_length=10),
     until: str = Query("", max_length=10),
+    page: int = Query(1, ge=1, le=100_000),
     principal: Principal = Depends(page_principal),
     ws: Workspace = Depends(workspace_of),
 ) -> Response:
@@ -61,7 +64,8 @@ async def report_list(
         credibility=credibility or None,
         since=parse_day(since, "since"),
         until=parse_day(until, "until"),
-        limit=200,
+        limit=PAGE_SIZE,
+        offset=(page - 1) * PAGE_SIZE,
     )
 
     def work() -> dict[str, Any]:
@@ -82,6 +86,12 @@ async def report_list(
         "since": since,
         "until": until,
     }
+    query = urlencode({key: value for key, value in form.items() if value})
+    context.update(
+        page=page,
+        has_next=page * PAGE_SIZE < context["total"],
+        page_query=f"{query}&" if query else "",
+    )
     context.update(
         form=form, statuses=[s.value for s in ReportStatus], pickers=request.app.state.pickers
     )
