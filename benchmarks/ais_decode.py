@@ -126,6 +126,7 @@ def _machine() -> dict[str, object]:
         "python": platform.python_version(),
         "pyais": pyais.__version__,
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "load_average_1m": round(os.getloadavg()[0], 2),
         "commit": commit,
     }
 
@@ -188,6 +189,8 @@ def main() -> None:
             "",
             f"Machine: {machine['nproc']} cores, {machine['cpu']}; Python {machine['python']}, "
             f"pyais {machine['pyais']}. Date {machine['date']}, commit {machine['commit']}.",
+            f"Load average at the end of the run: {machine['load_average_1m']} (other jobs share"
+            " the machine; both decoders ran in the same conditions, one after the other).",
             "",
         ]
     )
