@@ -1,0 +1,264 @@
+"""Need-to-know, end to end through the services: random readers against a seeded world.
+
+Each property draws a reader and a target from :mod:`tests.services.access_world`
+and compares what the service returns with the oracle (raw rows plus
+:mod:`portintel.domain.access`): nothing the reader may not see comes back,
+and nothing they may see is missing, for reads, lists, counts, searches,
+exports and sources. Together with ``tests/web/test_access_properties.py``
+these run well over 10,000 cases per backend; the last test of each module
+checks its share.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from portintel.domain.access import may_work_with_intelligence
+from portintel.domain.actors import Role
+from portintel.domain.reports import ReportStatus
+from portintel.errors import NotFound, PermissionDenied
+from portintel.services import entities, reports, sources
+from portintel.settings import Settings
+from tests.conftest import BACKENDS
+from tests.services.access_world import (
+    CASES,
+    MARKER,
+    MISSING_ENTITY,
+    MISSING_REPORT,
+    World,
+    build_world,
+    world_database,
+)
+
+MODULE_FLOOR = 6_500
+"""Examples this module must run per backend (the web module runs the rest of 10,000+)."""
+
+
+def cases(examples: int) -> settings:
+    """Hypothesis settings for one property: ``examples`` cases, no per-case deadline."""
+    return settings(
+        max_examples=examples,
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow],
+        print_blob=True,
+    )
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def world(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[World]:
+    directory: Path = tmp_path_factory.mktemp("access-world")
+    with world_database(request.param, directory) as url:
+        built = build_world(
+            Settings(data_dir=directory / "data", database_url=url, secure_cookies=False),
+            backend=request.param,
+        )
+        yield built
+        built.ws.close()
+
+
+def _count(world: World, path: str) -> None:
+    CASES[(world.backend, f"services.{path}")] += 1
+
+
+def _text_of(value: Any) -> str:
+    return repr(dataclasses.asdict(value) if dataclasses.is_dataclass(value) else value)
+
+
+@given(data=st.data())
+@cases(2000)
+def test_get_report_returns_only_readable_reports(world: World, data: st.DataObject) -> None:
+    reader = data.draw(st.sampled_from(world.people)).actor
+    report_id = data.draw(st.sampled_from((*world.report_ids, MISSING_REPORT)))
+    _count(world, "get_report")
+    if not world.may_read_report(reader, report_id):
+        with pytest.raises(NotFound):
+            reports.get_report(world.ws, reader, report_id)
+        return
+    view = reports.get_report(world.ws, reader, report_id)
+    row = world.report_rows[report_id]
+    assert (view.id, view.text, view.title) == (row.id, row.text, row.title)
+    expected_entities = {
+        s.canonical_id
+        for s in world.statement_rows
+        if s.origin == report_id and world.may_read_statement(reader, s)
+    }
+    assert set(view.entity_ids) == expected_entities
+    shown = _text_of(view)
+    assert not world.leaked_markers(reader, shown)
+    assert not any(identity in shown for identity in world.identity_markers())
+
+
+def _matches(row: Any, filters: reports.ReportFilters) -> bool:
+    if filters.status and row.status not in {s.value for s in filters.status}:
+        return False
+    for name, column in (
+        ("agency_id", "agency_id"),
+        ("author_id", "author_id"),
+        ("handling", "handling"),
+        ("reliability", "reliability"),
+        ("credibility", "credibility"),
+    ):
+        wanted = getattr(filters, name)
+        if wanted and getattr(row, column) != wanted:
+            return False
+    if filters.text:
+        needle = filters.text.lower()
+        if not (
+            needle in row.title.lower() or needle in row.text.lower() or row.id == filters.text
+        ):
+            return False
+    return True
+
+
+@st.composite
+def report_filters(draw: st.DrawFn, world: World) -> reports.ReportFilters:
+    rows = list(world.report_rows.values())
+    some = draw(st.sampled_from(rows))
+    return reports.ReportFilters(
+        status=tuple(draw(st.sets(st.sampled_from(tuple(ReportStatus)), max_size=2))),
+        agency_id=draw(st.none() | st.just(some.agency_id)),
+        author_id=draw(st.none() | st.just(some.author_id)),
+        handling=draw(st.none() | st.just(some.handling)),
+        reliability=draw(st.none() | st.just(some.reliability)),
+        credibility=draw(st.none() | st.just(some.credibility)),
+        text=draw(
+            st.none()
+            | st.sampled_from(("zq", "SIGHTING", "pier", some.id))
+            | st.sampled_from(MARKER.findall(f"{some.title} {some.text}"))
+        ),
+        limit=draw(st.sampled_from((1_000, 5, 1))),
+        offset=draw(st.sampled_from((0, 0, 3))),
+    )
+
+
+@given(data=st.data())
+@cases(1500)
+def test_list_and_count_reports_match_the_oracle(world: World, data: st.DataObject) -> None:
+    reader = data.draw(st.sampled_from(world.people)).actor
+    filters = data.draw(report_filters(world))
+    _count(world, "list_reports+count_reports")
+    expected = sorted(
+        (
+            row
+            for row in world.report_rows.values()
+            if _matches(row, filters) and world.may_read_report(reader, row.id)
+        ),
+        key=lambda row: (row.reported_at, row.id),
+        reverse=True,
+    )
+    found = reports.list_reports(world.ws, reader, filters)
+    page = expected[filters.offset : filters.offset + filters.limit]
+    assert [s.id for s in found] == [row.id for row in page]
+    assert reports.count_reports(world.ws, reader, filters) == len(expected)
+    assert not world.leaked_markers(reader, _text_of(found))
+
+
+@given(data=st.data())
+@cases(2000)
+def test_get_entity_returns_exactly_the_visible_statements(
+    world: World, data: st.DataObject
+) -> None:
+    reader = data.draw(st.sampled_from(world.people)).actor
+    entity_id = data.draw(st.sampled_from((*world.entity_ids, MISSING_ENTITY)))
+    purpose = data.draw(st.sampled_from(("read", "export")))
+    _count(world, f"get_entity[{purpose}]")
+    visible = world.visible_statement_ids(reader, entity_id)
+    if not visible:
+        with pytest.raises(NotFound):
+            entities.get_entity(world.ws, reader, entity_id, purpose=purpose)
+        return
+    view = entities.get_entity(world.ws, reader, entity_id, purpose=purpose)
+    assert {s.id for s in view.statements} == visible
+    assert len(view.statements) == len(visible)
+    readable = world.readable_reports(reader)
+    assert set(view.report_ids) <= readable
+    assert not world.leaked_markers(reader, _text_of(view))
+
+
+def _summary_matches(world: World, reader: Any, summary: entities.EntitySummary) -> None:
+    visible = world.visible_statement_ids(reader, summary.id)
+    assert summary.statement_count == len(visible)
+    report_ids = {s.origin for s in world.entity_statements(summary.id) if s.id in visible} & set(
+        world.report_rows
+    )
+    assert summary.report_count == len(report_ids)
+    assert not world.leaked_markers(reader, summary.caption)
+
+
+@given(data=st.data())
+@cases(900)
+def test_search_entities_finds_only_visible_values(world: World, data: st.DataObject) -> None:
+    reader = data.draw(st.sampled_from(world.people)).actor
+    statement = data.draw(st.sampled_from(world.statement_rows))
+    query = data.draw(
+        st.sampled_from((statement.value, statement.value.upper(), statement.canonical_id, "zq"))
+    )
+    _count(world, "search_entities")
+    expected = {
+        row.canonical_id
+        for row in world.statement_rows
+        if (query.lower() in row.value.lower() or row.canonical_id == query)
+        and world.may_read_statement(reader, row)
+    }
+    found = entities.search_entities(world.ws, reader, query, limit=1_000)
+    assert {s.id for s in found} == expected
+    for summary in found:
+        _summary_matches(world, reader, summary)
+
+
+@given(data=st.data())
+@cases(400)
+def test_list_entities_lists_only_visible_entities(world: World, data: st.DataObject) -> None:
+    reader = data.draw(st.sampled_from(world.people)).actor
+    schema = data.draw(st.sampled_from((None, "Vessel", "Person", "LegalEntity")))
+    offset = data.draw(st.sampled_from((0, 0, 7)))
+    _count(world, "list_entities")
+    expected = sorted(
+        {
+            row.canonical_id
+            for row in world.statement_rows
+            if (schema is None or row.schema == schema) and world.may_read_statement(reader, row)
+        }
+    )
+    found = entities.list_entities(world.ws, reader, schema=schema, limit=1_000, offset=offset)
+    assert [s.id for s in found] == expected[offset:]
+    for summary in found:
+        _summary_matches(world, reader, summary)
+
+
+@given(data=st.data())
+@cases(300)
+def test_sources_show_identities_to_source_handlers_only(world: World, data: st.DataObject) -> None:
+    person = data.draw(st.sampled_from(world.people))
+    reader = person.actor
+    row = data.draw(st.sampled_from(world.source_rows))
+    _count(world, "sources")
+    if not may_work_with_intelligence(reader):
+        with pytest.raises(PermissionDenied):
+            sources.list_sources(world.ws, reader)
+        with pytest.raises(NotFound):
+            sources.get_source(world.ws, reader, row.id)
+        return
+    one = sources.get_source(world.ws, reader, row.id)
+    listed = {view.id: view for view in sources.list_sources(world.ws, reader)}
+    expected_identity = row.protected_identity if reader.has(Role.SOURCE_HANDLER) else None
+    assert one.protected_identity == expected_identity
+    assert listed[row.id].protected_identity == expected_identity
+    if not reader.has(Role.SOURCE_HANDLER):
+        assert not any(view.protected_identity for view in listed.values())
+
+
+def test_every_read_path_ran_enough_cases(world: World) -> None:
+    ran = {path: n for (backend, path), n in CASES.items() if backend == world.backend}
+    print(f"\naccess property cases on {world.backend}: {sorted(ran.items())}")
+    assert len(ran) >= 7, ran  # every path above ran
+    assert sum(ran.values()) >= MODULE_FLOOR, ran
