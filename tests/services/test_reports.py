@@ -241,3 +241,23 @@ def test_attachments(workspace: Workspace, people: dict[str, Actor]) -> None:
         add_attachment(workspace, people["officer"], report_id, "a.txt", "not a type", b"x")
     assert caught.value.field == "media_type"
     assert len(get_report(workspace, people["officer"], report_id).attachments) == 1
+
+
+def test_report_names_its_entities_by_caption(
+    workspace: Workspace, people: dict[str, Actor]
+) -> None:
+    facts = (
+        FactDraft("boat", "Vessel", "name", "KOH RONG STAR"),
+        FactDraft("boat", "Vessel", "imoNumber", "IMO 9074729"),
+        FactDraft("master", "Person", "name", "Sok Dara"),
+        FactDraft("hull", "Vessel", "imoNumber", "IMO 9074723"),  # bad check digit
+    )
+    report_id = create_report(workspace, people["officer"], _draft(facts=facts, extract=False))
+    view = get_report(workspace, people["officer"], report_id)
+    named = {(entity.schema, entity.caption) for entity in view.entities}
+    assert ("Vessel", "KOH RONG STAR") in named
+    assert ("Person", "Sok Dara") in named
+    assert {entity.id for entity in view.entities} == set(view.entity_ids)
+    hull = [e for e in view.entities if e.caption not in {"KOH RONG STAR", "Sok Dara"}]
+    # an invalid value never names an entity: it falls back to the id
+    assert len(hull) == 1 and hull[0].caption == hull[0].id

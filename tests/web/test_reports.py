@@ -45,6 +45,12 @@ def test_officer_files_and_reads_a_report_by_api(team: dict[str, Person]) -> Non
     assert report["status"] == "draft"
     assert report["grading"]["label"] == "B2"
     assert report["entity_ids"]
+    assert {"id": "vessel-imo-9074729", "schema": "Vessel", "caption": "SEA FALCON"} in report[
+        "entities"
+    ]
+    page = team["officer"].client.get(f"/reports/{report['id']}")
+    assert page.status_code == 200
+    assert '<a href="/entities/vessel-imo-9074729">SEA FALCON</a>' in page.text
     again = team["officer"].api("GET", f"/api/v1/reports/{report['id']}")
     assert again.status_code == 200
     assert again.json()["title"] == REPORT["title"]

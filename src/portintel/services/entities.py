@@ -176,18 +176,37 @@ def _common_schema(names: Iterable[str]) -> Schema | None:
     return schema
 
 
-def _assemble(entity_id: str, statements: list[StatementView]) -> EntityView:
-    schema = _common_schema(s.schema for s in statements)
+def entity_caption(
+    entity_id: str, schemata: Iterable[str], values: Iterable[tuple[str, str]]
+) -> tuple[str, str]:
+    """The schema and caption of an entity from its valid (prop, value) pairs.
+
+    The caption is the first value of the schema's caption properties, in
+    followthemoney's order (a vessel's name before its IMO number); the id
+    when none is known.
+    """
+    schema_names = list(schemata)
+    schema = _common_schema(schema_names)
+    pairs = list(values)
     caption = entity_id
     if schema is not None:
         for prop in schema.caption:
-            values = [s.value for s in statements if s.prop == prop and not s.invalid_reason]
-            if values:
-                caption = values[0]
+            found = [value for name, value in pairs if name == prop]
+            if found:
+                caption = found[0]
                 break
+    return (schema.name if schema else schema_names[0]), caption
+
+
+def _assemble(entity_id: str, statements: list[StatementView]) -> EntityView:
+    schema, caption = entity_caption(
+        entity_id,
+        (s.schema for s in statements),
+        ((s.prop, s.value) for s in statements if not s.invalid_reason),
+    )
     return EntityView(
         id=entity_id,
-        schema=schema.name if schema else statements[0].schema,
+        schema=schema,
         caption=caption,
         statements=tuple(statements),
     )

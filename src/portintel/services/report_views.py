@@ -119,6 +119,15 @@ class ReportSummary:
 
 
 @dataclass(frozen=True, slots=True)
+class ReportEntity:
+    """An entity the report names, as the report itself describes it."""
+
+    id: str
+    schema: str
+    caption: str
+
+
+@dataclass(frozen=True, slots=True)
 class ReportView:
     """A report as one reader may see it, with its history and attachments."""
 
@@ -152,6 +161,7 @@ class ReportView:
     events: tuple[ReportEventView, ...] = ()
     attachments: tuple[AttachmentView, ...] = ()
     entity_ids: tuple[str, ...] = ()
+    entities: tuple[ReportEntity, ...] = ()
     allowed_actions: tuple[ReportAction, ...] = field(default_factory=tuple)
 
 

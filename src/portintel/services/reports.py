@@ -32,10 +32,12 @@ from portintel.domain.reports import (
 )
 from portintel.errors import Conflict, NotFound, PermissionDenied
 from portintel.services import audit
+from portintel.services.entities import entity_caption
 from portintel.services.report_attachments import add_attachment, read_attachment
 from portintel.services.report_filing import check_agencies, file_report, resolve_grading
 from portintel.services.report_views import (
     AttachmentView,
+    ReportEntity,
     ReportEventView,
     ReportSummary,
     ReportView,
@@ -140,9 +142,16 @@ def get_report(ws: Workspace, actor: Actor, report_id: str) -> ReportView:
         ).all()
         statements = tables.statements.c
         entity_rows = connection.execute(
-            select(statements.canonical_id, statements.handling)
+            select(
+                statements.canonical_id,
+                statements.handling,
+                statements.schema,
+                statements.prop,
+                statements.value,
+                statements.invalid_reason,
+            )
             .where(statements.origin == report_id)
-            .distinct()
+            .order_by(statements.canonical_id, statements.prop, statements.value)
         ).all()
         source = None
         if row.source_id:
@@ -161,13 +170,12 @@ def get_report(ws: Workspace, actor: Actor, report_id: str) -> ReportView:
         )
     access = access_of(row)
     # statements with their own restrictive handling are narrowed like their report
-    entity_ids = sorted(
-        {
-            entity.canonical_id
-            for entity in entity_rows
-            if not is_restrictive(entity.handling) or passes_handling(actor, access)
-        }
-    )
+    visible_rows = [
+        entity
+        for entity in entity_rows
+        if not is_restrictive(entity.handling) or passes_handling(actor, access)
+    ]
+    entity_ids = sorted({entity.canonical_id for entity in visible_rows})
     grading = Grading(row.grading_scheme, row.reliability, row.credibility)
     return ReportView(
         id=row.id,
@@ -200,8 +208,23 @@ def get_report(ws: Workspace, actor: Actor, report_id: str) -> ReportView:
         events=tuple(event_of(event) for event in events),
         attachments=tuple(attachment_of(file) for file in files),
         entity_ids=tuple(entity_ids),
+        entities=_report_entities(entity_ids, visible_rows),
         allowed_actions=allowed_actions(actor, ReportStatus(row.status), row.author_id),
     )
+
+
+def _report_entities(entity_ids: list[str], rows: Sequence[Any]) -> tuple[ReportEntity, ...]:
+    """Each named entity with the schema and caption this report's facts give it."""
+    found = []
+    for entity_id in entity_ids:
+        own = [row for row in rows if row.canonical_id == entity_id]
+        schema, caption = entity_caption(
+            entity_id,
+            (row.schema for row in own),
+            ((row.prop, row.value) for row in own if not row.invalid_reason),
+        )
+        found.append(ReportEntity(entity_id, schema, caption))
+    return tuple(sorted(found, key=lambda entity: (entity.schema, entity.caption.casefold())))
 
 
 def _filtered_rows(connection: Connection, actor: Actor, filters: ReportFilters) -> list[Row[Any]]:

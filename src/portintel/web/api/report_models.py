@@ -106,6 +106,16 @@ class StepIn(BaseModel):
     note: str | None = Field(None, max_length=5_000)
 
 
+class ReportEntityOut(BaseModel):
+    """An entity the report names, with the caption the report's facts give it."""
+
+    id: str
+    schema_name: str = Field(alias="schema")
+    caption: str
+
+    model_config = ConfigDict(populate_by_name=True)
+
+
 class AttachmentOut(BaseModel):
     id: str
     report_id: str
@@ -207,6 +217,7 @@ class ReportOut(BaseModel):
     events: list[EventOut]
     attachments: list[AttachmentOut]
     entity_ids: list[str]
+    entities: list[ReportEntityOut]
     allowed_actions: list[str]
 
     @classmethod
@@ -252,5 +263,8 @@ class ReportOut(BaseModel):
             ],
             attachments=[AttachmentOut.of(item) for item in view.attachments],
             entity_ids=list(view.entity_ids),
+            entities=[
+                ReportEntityOut(id=e.id, schema_name=e.schema, caption=e.caption) for e in view.entities
+            ],
             allowed_actions=[action.value for action in view.allowed_actions],
         )
