@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from sqlalchemy import Engine
 
 from portintel.adapters.database import create_database_engine, migrate
+from portintel.errors import ConfigurationError
 from portintel.settings import Settings
 
 
@@ -33,7 +34,13 @@ class Workspace:
 
 def open_workspace(settings: Settings, *, migrate_schema: bool = True) -> Workspace:
     """Open (and by default migrate) the stores named by ``settings``."""
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConfigurationError(
+            f"cannot use {settings.data_dir} as the data directory: {exc.strerror or exc}",
+            hint="give --data-dir (or PORTINTEL_DATA_DIR) a directory you can write to",
+        ) from exc
     engine = create_database_engine(settings.effective_database_url)
     if migrate_schema:
         migrate(engine)
