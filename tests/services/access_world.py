@@ -41,7 +41,7 @@ from portintel.domain.identifiers.imo import imo_check_digit
 from portintel.domain.reports import FactDraft, ReportDraft, ReportStatus
 from portintel.domain.statements import StatementRecord
 from portintel.errors import PortintelError
-from portintel.services import admin, reports, sources
+from portintel.services import admin, credentials, reports, sources
 from portintel.services.statements import write_statements
 from portintel.services.workspace import Workspace, open_workspace
 from portintel.settings import Settings
@@ -103,6 +103,7 @@ class World:
     settings: Settings
     people: tuple[Person, ...]
     backend: str = "sqlite"
+    tokens: dict[str, str] = field(default_factory=dict)
     report_rows: dict[str, Any] = field(default_factory=dict)
     statement_rows: list[Any] = field(default_factory=list)
     source_rows: list[Any] = field(default_factory=list)
@@ -279,8 +280,11 @@ def _make_people(ws: Workspace) -> list[Person]:
     return people
 
 
-def build_world(settings: Settings, backend: str = "sqlite") -> World:
-    """File the seeded reports through the services; deterministic for one seed."""
+def build_world(settings: Settings, backend: str = "sqlite", *, tokens: bool = False) -> World:
+    """File the seeded reports through the services; deterministic for one seed.
+
+    ``tokens`` issues every user an API token (before the disabled user is disabled).
+    """
     ws = open_workspace(settings)
     ws.clock = TickingClock()
     admin.ensure_agencies(ws)
@@ -348,9 +352,14 @@ def build_world(settings: Settings, backend: str = "sqlite") -> World:
         elif status is ReportStatus.ARCHIVED:
             reports.archive_report(ws, supervisor, report_id)
     _write_feed_statements(ws)
+    issued = {
+        p.username: credentials.create_token(ws, p.actor, p.username, "leaktest")
+        for p in people
+        if tokens
+    }
     admin.deactivate_user(ws, SYSTEM, DISABLED)
     people = [Person(p.username, p.actor, p.username != DISABLED) for p in people]
-    world = World(ws=ws, settings=settings, people=tuple(people), backend=backend)
+    world = World(ws=ws, settings=settings, people=tuple(people), backend=backend, tokens=issued)
     world.load()
     return world
 
