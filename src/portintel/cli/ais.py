@@ -29,6 +29,7 @@ from portintel.adapters.ais.live import LiveSource, TcpSource, UdpSource, parse_
 from portintel.adapters.trackstore import TrackStore
 from portintel.cli.ais_decode import decode_command
 from portintel.cli.context import console, context_of
+from portintel.domain.maritime.ais.prefixes import BAD_TAG_CHECKSUM
 from portintel.domain.maritime.schema import QUARANTINE
 from portintel.errors import InvalidInput
 from portintel.services.maritime.ingest import IngestProgress, IngestSummary, ingest_paths
@@ -82,6 +83,13 @@ def ingest_command(
         str | None,
         typer.Option("--source", help="Name of the input (provenance); default the file name."),
     ] = None,
+    ignore_tag_checksums: Annotated[
+        bool,
+        typer.Option(
+            "--ignore-tag-checksums",
+            help="Accept NMEA tag blocks with a wrong checksum (sentence checksums still checked).",
+        ),
+    ] = False,
 ) -> None:
     """Ingest AIS files and archives into the track store (re-running adds nothing)."""
     ws = context_of(ctx).workspace()
@@ -113,8 +121,17 @@ def ingest_command(
             time_format=time_format,
             source=source,
             progress=on_progress,
+            verify_tag_checksums=not ignore_tag_checksums,
         )
     console.print(_summary_table(summary))
+    bad_tags = summary.quarantined.get(BAD_TAG_CHECKSUM, 0)
+    if bad_tags and not ignore_tag_checksums:
+        console.print(
+            f"[yellow]{bad_tags} sentences had a bad tag-block checksum and are in quarantine.[/] "
+            "If your logger writes grouped tag blocks (g:) without updating their checksum, "
+            "run the same command again with --ignore-tag-checksums: sentence checksums are "
+            "still verified and nothing is stored twice."
+        )
     for path in summary.unrecognised:
         console.print(f"[yellow]not read (not NMEA, CSV or Parquet):[/] {path}")
 

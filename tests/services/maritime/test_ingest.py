@@ -14,7 +14,14 @@ from portintel.domain.maritime import quality
 from portintel.domain.maritime.schema import OTHER, POSITIONS, QUARANTINE, STATICS, Dataset
 from portintel.services.maritime.ingest import IngestProgress, ingest_paths
 from portintel.services.workspace import Workspace
-from tests.adapters.ais.nmea_samples import SEA, corrupt_checksum, position, static
+from tests.adapters.ais.nmea_samples import (
+    SEA,
+    checksum,
+    corrupt_checksum,
+    position,
+    sentences,
+    static,
+)
 
 SAMPLES = Path("/work/shared/data/ais")
 REAL = Path(__file__).resolve().parents[3] / "shared" / "data" / "ais"
@@ -180,3 +187,33 @@ def test_archives_gz_and_directories_with_a_custom_map(
     stored = TrackStore(workspace.settings.tracks_dir).scan(POSITIONS).collect()
     assert sorted(stored["mmsi"].to_list()) == [574000001, 574000001, 574000003]
     assert set(stored["source"]) == {"noaa", "custom.csv"}
+
+
+def test_tag_blocks_with_a_stale_checksum_can_be_taken_leniently_without_duplicates(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    # A logger that adds a g: group to a tag block but keeps the checksum of c: alone,
+    # as in the Norwegian coastal sample: strict by default, lenient when asked.
+    (fix,) = sentences({"msg_type": 1, "mmsi": 514123456, "lat": SEA[0], "lon": SEA[1]})
+    ship = sentences(
+        {"msg_type": 5, "mmsi": 514123456, "shipname": "KOH RONG STAR", "imo": 9074729}
+    )
+    assert len(ship) == 2
+    clock = "c:1772344800"
+    stale = f"*{checksum(clock)}\\"
+    lines = [
+        f"\\{clock}{stale}{fix}",
+        f"\\g:1-2-77,{clock}{stale}{ship[0]}",
+        f"\\g:2-2-77,{clock}{stale}{ship[1]}",
+    ]
+    path = write_lines(tmp_path / "grouped.nm4", lines)
+    store = TrackStore(workspace.settings.tracks_dir)
+    strict = ingest_paths(workspace, [path])
+    assert strict.positions == 1 and strict.statics == 0
+    assert strict.quarantined["bad tag block checksum"] == 2
+    lenient = ingest_paths(workspace, [path], verify_tag_checksums=False)
+    assert lenient.statics == 1
+    assert lenient.positions == 0  # stored by the strict pass already: nothing new
+    assert counts(store)["positions"] == 1 and counts(store)["statics"] == 1
+    again = ingest_paths(workspace, [path], verify_tag_checksums=False)
+    assert again.skipped_files == 1

@@ -122,8 +122,16 @@ def ingest_paths(
     store: TrackStore | None = None,
     chunk_lines: int = NMEA_CHUNK_LINES,
     archive_batch_rows: int = 200_000,
+    verify_tag_checksums: bool = True,
 ) -> IngestSummary:
-    """Ingest every file in ``paths``; ``source`` names the input (default: each file's name)."""
+    """Ingest every file in ``paths``; ``source`` names the input (default: each file's name).
+
+    ``verify_tag_checksums=False`` accepts NMEA 4.0 tag blocks whose checksum
+    is wrong (some loggers add a ``g:`` group without updating it); sentence
+    checksums are always verified. It is a separate pass in the manifest, so
+    a file first ingested strictly can be taken again leniently: rows already
+    stored are not duplicated.
+    """
     if format not in FORMATS:
         raise InvalidInput(
             f"unknown format {format!r}", field="format", hint=f"one of {', '.join(FORMATS)}"
@@ -155,6 +163,8 @@ def ingest_paths(
     for index, (path, size, fmt) in enumerate(zip(files, sizes, formats, strict=True), start=1):
         run.file_index, run.bytes_before = index, sum(sizes[: index - 1])
         sha = file_sha256(path)
+        if fmt == "nmea" and not verify_tag_checksums:
+            sha = f"{sha}-lenient-tags"
         entry = manifest.get(sha)
         if entry is not None and entry.complete:
             summary.skipped_files += 1
@@ -169,7 +179,16 @@ def ingest_paths(
             fallback_is_estimate=True,
         )
         if fmt == "nmea":
-            entry = _ingest_nmea(path, entry, context, pipeline, manifest, run, chunk_lines)
+            entry = _ingest_nmea(
+                path,
+                entry,
+                context,
+                pipeline,
+                manifest,
+                run,
+                chunk_lines,
+                StreamDecoder(verify_tag_checksums=verify_tag_checksums),
+            )
         else:
             entry = _ingest_archive(
                 path,
@@ -206,8 +225,8 @@ def _ingest_nmea(
     manifest: IngestManifest,
     run: _Run,
     chunk_lines: int,
+    decoder: StreamDecoder,
 ) -> ManifestEntry:
-    decoder = StreamDecoder()
     chunks = read_nmea_chunks(
         path,
         start_line=entry.completed_units,

@@ -165,17 +165,18 @@ class TrackPipeline:
         quarantined = pl.concat(refused) if refused else QUARANTINE.empty()
         accepted_positions, accepted_statics = position_check.accepted, static_check.accepted
         # order matters for an interrupted run: data first, then quarantine, then the registry
-        self.store.write(POSITIONS, accepted_positions)
-        self.store.write(STATICS, accepted_statics)
-        self.store.write(OTHER, normalised.other)
+        # counts are of rows the store added: a resumed or repeated pass reports only what is new
+        positions_added = self.store.write(POSITIONS, accepted_positions)
+        statics_added = self.store.write(STATICS, accepted_statics)
+        other_added = self.store.write(OTHER, normalised.other)
         self.store.write(QUARANTINE, quarantined)
         if self.on_accepted is not None:
             self.on_accepted(accepted_positions, accepted_statics, context)
         self._remember(accepted_positions)
         counts = BatchCounts(
-            positions=accepted_positions.height,
-            statics=accepted_statics.height,
-            other=normalised.other.height,
+            positions=positions_added,
+            statics=statics_added,
+            other=other_added,
             quarantined=Counter(quarantined["reason"].to_list()),
         )
         counts.mmsis.update(accepted_positions["mmsi"].unique().to_list())
