@@ -18,7 +18,6 @@ caught. The margin is configurable; 2 km is the default.
 from __future__ import annotations
 
 import os
-from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -113,31 +112,6 @@ class LandMask:
                 land &= self.is_land(probe_lat, probe_lon)
             result[usable] = land
         return pl.Series("on_land", result)
-
-
-@cache
-def _packed_grid() -> tuple[npt.NDArray[np.uint8], npt.NDArray[np.float64]]:
-    """Pack the library's grid to bits, once per process (it inflates 933 MB to do so)."""
-    from global_land_mask import globe
-
-    ocean = np.asarray(globe._mask, dtype=bool)
-    lat, lon = np.asarray(globe._lat), np.asarray(globe._lon)
-    bits = np.packbits(ocean, axis=1)
-    axes = np.array(
-        [
-            lat[0],
-            lat[1] - lat[0],
-            lat.min(),
-            lat.max(),
-            lon[0],
-            lon[1] - lon[0],
-            lon.min(),
-            lon.max(),
-            ocean.shape[1],
-        ],
-        dtype=np.float64,
-    )
-    return bits, axes
 
 
 def _save_atomically(path: Path, array: npt.NDArray[np.generic]) -> None:
