@@ -23,6 +23,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 from urllib.parse import quote
 
@@ -107,6 +108,7 @@ class World:
     report_rows: dict[str, Any] = field(default_factory=dict)
     statement_rows: list[Any] = field(default_factory=list)
     source_rows: list[Any] = field(default_factory=list)
+    attachment_rows: list[Any] = field(default_factory=list)
     entity_ids: tuple[str, ...] = ()
     _report_access: dict[str, ReportAccess] = field(default_factory=dict)
     _marker_owners: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
@@ -132,9 +134,15 @@ class World:
 
         self._restrictive = restrictive
         with self.ws.engine.connect() as connection:
-            rows = connection.execute(select(tables.reports)).all()
-            self.statement_rows = list(connection.execute(select(tables.statements)).all())
-            self.source_rows = list(connection.execute(select(tables.sources)).all())
+            # plain namespaces: the oracle reads their attributes millions of times
+            rows = [_plain(row) for row in connection.execute(select(tables.reports))]
+            self.statement_rows = [
+                _plain(row) for row in connection.execute(select(tables.statements))
+            ]
+            self.source_rows = [_plain(row) for row in connection.execute(select(tables.sources))]
+            self.attachment_rows = [
+                _plain(row) for row in connection.execute(select(tables.attachments))
+            ]
         self.report_rows = {row.id: row for row in rows}
         for row in rows:
             self._report_access[row.id] = ReportAccess(
@@ -151,11 +159,20 @@ class World:
         for row in rows:
             for marker in MARKER.findall(f"{row.title} {row.text}"):
                 owners.setdefault(marker, []).append(("report", row.id))
+        for attachment in self.attachment_rows:
+            for marker in MARKER.findall(attachment.filename):
+                owners.setdefault(marker, []).append(("report", attachment.report_id))
         for statement in self.statement_rows:
             for marker in MARKER.findall(f"{statement.value} {statement.original_value or ''}"):
                 owners.setdefault(marker, []).append(("statement", statement.id))
         self._marker_owners = owners
         self._statements_by_id = {row.id: row for row in self.statement_rows}
+        by_entity: dict[str, list[Any]] = {}
+        for statement in self.statement_rows:
+            for key in {statement.canonical_id, statement.entity_id}:
+                by_entity.setdefault(key, []).append(statement)
+        self._by_entity = by_entity
+        self._visible: dict[Actor, frozenset[str]] = {}
 
     # -- the oracle ------------------------------------------------------------
 
@@ -164,11 +181,18 @@ class World:
         return access is not None and may_read_report(actor, access)
 
     def may_read_statement(self, actor: Actor, row: Any) -> bool:
-        return may_read_statement(
-            actor,
-            self._report_access.get(row.origin),
-            statement_restrictive=self._restrictive(row.handling),
-        )
+        visible = self._visible.get(actor)
+        if visible is None:
+            visible = self._visible[actor] = frozenset(
+                statement.id
+                for statement in self.statement_rows
+                if may_read_statement(
+                    actor,
+                    self._report_access.get(statement.origin),
+                    statement_restrictive=self._restrictive(statement.handling),
+                )
+            )
+        return row.id in visible
 
     def readable_reports(self, actor: Actor) -> set[str]:
         return {rid for rid in self.report_rows if self.may_read_report(actor, rid)}
@@ -209,6 +233,10 @@ class World:
     @staticmethod
     def may_see_identity(actor: Actor) -> bool:
         return may_see_protected_identity(actor)
+
+
+def _plain(row: Any) -> SimpleNamespace:
+    return SimpleNamespace(**row._mapping)
 
 
 def _valid_imo(six: str) -> str:
@@ -338,6 +366,11 @@ def build_world(settings: Settings, backend: str = "sqlite", *, tokens: bool = F
         report_id = reports.create_report(
             ws, author, draft, submit=status is not ReportStatus.DRAFT and not withdrawn
         )
+        if number % 5 == 0:  # a file whose name and content carry the report's marker
+            name = f"zqf{number:03d}"
+            reports.add_attachment(
+                ws, author, report_id, f"{name}.txt", "text/plain", f"{name} seen".encode()
+            )
         if withdrawn:
             reports.archive_report(ws, author, report_id)  # the author withdraws the draft
             continue

@@ -257,6 +257,25 @@ def test_sources_show_identities_to_source_handlers_only(world: World, data: st.
         assert not any(view.protected_identity for view in listed.values())
 
 
+def test_the_world_mixes_what_each_reader_may_see(world: World) -> None:
+    """Guards the properties against a vacuous world: every status and handling code
+    occurs, and shared entities mix statements a reader may and may not see."""
+    rows = list(world.report_rows.values())
+    assert {row.status for row in rows} == {s.value for s in ReportStatus}
+    assert len({row.handling for row in rows}) == 11
+    assert any(row.releasable_to for row in rows if row.handling == "uk-3x5x2:C")
+    mixed = 0
+    for person in world.people:
+        for entity_id in world.entity_ids:
+            visible = world.visible_statement_ids(person.actor, entity_id)
+            if visible and len(visible) < len(world.entity_statements(entity_id)):
+                mixed += 1
+    assert mixed >= 50
+    overrides = [s for s in world.statement_rows if s.handling and s.origin in world.report_rows]
+    assert overrides, "some facts carry their own handling"
+    assert any(s.origin not in world.report_rows for s in world.statement_rows)
+
+
 def test_every_read_path_ran_enough_cases(world: World) -> None:
     ran = {path: n for (backend, path), n in CASES.items() if backend == world.backend}
     print(f"\naccess property cases on {world.backend}: {sorted(ran.items())}")
