@@ -22,10 +22,7 @@ from tests.adapters.ais.nmea_samples import (
     sentences,
     static,
 )
-
-SAMPLES = Path("/work/shared/data/ais")
-REAL = Path(__file__).resolve().parents[3] / "shared" / "data" / "ais"
-SAMPLE_DIR = SAMPLES if SAMPLES.exists() else REAL
+from tests.ais_samples import sample_dir
 
 
 def counts(store: TrackStore) -> dict[str, int]:
@@ -37,12 +34,12 @@ def write_lines(path: Path, lines: list[str]) -> Path:
     return path
 
 
-@pytest.mark.skipif(not SAMPLE_DIR.exists(), reason="real AIS samples not present")
 def test_real_samples_ingest_once_and_again_adds_nothing(
     workspace: Workspace, tmp_path: Path
 ) -> None:
+    samples = sample_dir()
     data = tmp_path / "samples"
-    shutil.copytree(SAMPLE_DIR, data)
+    shutil.copytree(samples, data)
     seen: list[IngestProgress] = []
     first = ingest_paths(workspace, [data], progress=seen.append)
     store = TrackStore(workspace.settings.tracks_dir)
@@ -51,7 +48,7 @@ def test_real_samples_ingest_once_and_again_adds_nothing(
     assert after_first["positions"] == first.positions > 1000
     expected_lines = sum(
         1
-        for sample in SAMPLE_DIR.glob("*.n*")
+        for sample in samples.glob("*.n*")
         for line in sample.read_text(encoding="utf-8").splitlines()
         if line.strip()
     )
