@@ -70,7 +70,9 @@ def _count(world: World, path: str) -> None:
 
 
 def _text_of(value: Any) -> str:
-    return repr(dataclasses.asdict(value) if dataclasses.is_dataclass(value) else value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return repr(dataclasses.asdict(value))
+    return repr(value)
 
 
 @given(data=st.data())
