@@ -44,8 +44,14 @@ def fixed_rows(buffer: U8, start: I64, width: int) -> npt.NDArray[np.uint8]:
     A sliding-window view makes this one row gather, with no index matrix.
     """
     limit = buffer.shape[0] - width
-    near_end = start > limit
     windows = np.lib.stride_tricks.sliding_window_view
+    if limit < 0:  # the whole buffer is shorter than one row
+        padded = np.concatenate([buffer, np.zeros(width, dtype=np.uint8)])
+        short_rows: npt.NDArray[np.uint8] = windows(padded, width)[
+            np.minimum(start, buffer.shape[0])
+        ]
+        return short_rows
+    near_end = start > limit
     if not near_end.any():
         rows: npt.NDArray[np.uint8] = windows(buffer, width)[start]
         return rows

@@ -79,7 +79,8 @@ def decode_payloads(payloads: Payloads, provenance: Provenance) -> Decoded:
     rejected: list[I64] = [np.flatnonzero(first_invalid)]
     reasons: list[str] = [BAD_PAYLOAD] * int(first_invalid.sum())
     unsupported: list[I64] = []
-    for value in np.unique(message_type[~first_invalid]).tolist():
+    present = np.bincount(message_type[~first_invalid], minlength=64)  # types are 6 bits
+    for value in np.flatnonzero(present).tolist():
         rows = np.flatnonzero((message_type == value) & ~first_invalid)
         if value in LAYOUTS:
             parts = [(rows, LAYOUTS[value])]
@@ -98,7 +99,8 @@ def decode_payloads(payloads: Payloads, provenance: Provenance) -> Decoded:
             frames.append(pl.concat([frame, provenance.frame(part_rows)], how="horizontal"))
             rejected.append(part_rows[invalid])
             reasons.extend([BAD_PAYLOAD] * int(invalid.sum()))
-            frames[-1] = frames[-1].filter(pl.Series(~invalid))
+            if invalid.any():
+                frames[-1] = frames[-1].filter(pl.Series(~invalid))
         if frames:
             table = frames[0] if len(frames) == 1 else pl.concat(frames, how="diagonal")
             if len(frames) > 1:

@@ -30,6 +30,8 @@ MALFORMED_TAG = "malformed tag block: expected \\key:value,...*hh\\ before the s
 BAD_TIME_COLUMN = "unrecognised text before the sentence (not a receive time or tag block)"
 BAD_TAG_TIME = "malformed tag block time c: (expected unix seconds or milliseconds)"
 
+TAG_BLOCK_SHAPE = r"^[^\\!]*\\[^\\!]*\\!"
+"""Up to the first '!': two backslashes, the second right before the '!'."""
 MILLISECONDS_FROM = 100_000_000_000
 """A c: value this large is milliseconds (seconds would be past the year 5000)."""
 
@@ -54,7 +56,10 @@ class Prefixes:
     reason: npt.NDArray[np.object_]
 
 
-def parse_prefixes(lines: Lines, bang: I64, *, verify_tag_checksums: bool = True) -> Prefixes:
+def parse_prefixes(
+    lines: Lines, bang: I64, text: pl.Series, *, verify_tag_checksums: bool = True
+) -> Prefixes:
+    """Parse what precedes each line's '!' (``text``: the lines as strings over the buffer)."""
     size = len(lines)
     reason = np.full(size, None, dtype=np.object_)
     micros = np.zeros(size, dtype=np.int64)
@@ -69,14 +74,23 @@ def parse_prefixes(lines: Lines, bang: I64, *, verify_tag_checksums: bool = True
     tagged = buffer[np.maximum(close, 0)] == BACKSLASH
     open_at = np.full(rows.shape[0], -1, dtype=np.int64)
     if tagged.any():
-        slashes = np.flatnonzero(buffer == BACKSLASH).astype(np.int64)
-        where = np.searchsorted(slashes, start[tagged])
-        first = slashes[np.minimum(where, slashes.shape[0] - 1)]
-        following = slashes[np.minimum(where + 1, slashes.shape[0] - 1)]
-        good = (first < close[tagged]) & (following == close[tagged])
+        # A well-formed tag block: exactly two backslashes before the first
+        # '!', the second one right before it. Polars scans the lines in one
+        # pass each (byte offsets), not the whole buffer.
+        tagged_rows = rows[tagged]
+        tagged_text = text.gather(tagged_rows)
+        first = tagged_text.str.find("\\", literal=True).fill_null(0).to_numpy()
+        first = start[tagged] + first.astype(np.int64)
+        # Two backslashes on the whole line (the usual case) are the opening
+        # one and the one before '!'; other lines go through the regex.
+        good = tagged_text.str.count_matches("\\", literal=True).to_numpy() == 2
+        unusual = np.flatnonzero(~good)
+        if unusual.shape[0]:
+            shaped = tagged_text.gather(unusual).str.contains(TAG_BLOCK_SHAPE)
+            good[unusual] = shaped.fill_null(False).to_numpy()
+        good &= first < close[tagged]
         open_at[np.flatnonzero(tagged)[good]] = first[good]
-        bad_tag = np.flatnonzero(tagged)[~good]
-        reason[rows[bad_tag]] = MALFORMED_TAG
+        reason[tagged_rows[~good]] = MALFORMED_TAG
     has_tag = open_at >= 0
 
     # Tag blocks: checksum, then c:/s: by distinct text.
@@ -84,16 +98,21 @@ def parse_prefixes(lines: Lines, bang: I64, *, verify_tag_checksums: bool = True
     if tag_rows.shape[0]:
         t_open, t_close = open_at[tag_rows], close[tag_rows]
         star_ok = (t_close - t_open >= 4) & (buffer[np.maximum(t_close - 3, 0)] == STAR)
-        declared = (
-            HEX[buffer[np.maximum(t_close - 2, 0)]] * 16 + HEX[buffer[np.maximum(t_close - 1, 0)]]
-        )
-        computed = range_xor(buffer, t_open + 1, t_close - 3)
-        checksum_ok = star_ok & (declared >= 0) & (declared == computed)
-        if not verify_tag_checksums:
-            checksum_ok = star_ok
-        reason[rows[tag_rows[~checksum_ok]]] = BAD_TAG_CHECKSUM
         body_start, body_stop = t_open + 1, np.maximum(t_close - 3, t_open + 1)
-        heads = run_heads(buffer, body_start, body_stop)
+        # Runs of identical tag blocks, checksum included: the checksum of a
+        # run is verified once, on its first line.
+        heads = run_heads(buffer, body_start, t_close)
+        head_rows = np.flatnonzero(heads)
+        h_close = t_close[head_rows]
+        declared = (
+            HEX[buffer[np.maximum(h_close - 2, 0)]] * 16 + HEX[buffer[np.maximum(h_close - 1, 0)]]
+        )
+        computed = range_xor(buffer, t_open[head_rows] + 1, h_close - 3)
+        head_ok = (declared >= 0) & (declared == computed)
+        checksum_ok = star_ok
+        if verify_tag_checksums:
+            checksum_ok = star_ok & head_ok[np.cumsum(heads) - 1]
+        reason[rows[tag_rows[~checksum_ok]]] = BAD_TAG_CHECKSUM
         texts = range_strings(buffer, body_start[heads], body_stop[heads], "tag")
         parsed = _parse_tags(pl.DataFrame({"text": texts}))  # one row per run of equal tags
         run = np.cumsum(heads) - 1

@@ -18,6 +18,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
+import polars as pl
+
+from portintel.domain.maritime.ais.byte_ranges import fixed_rows
 
 U8 = npt.NDArray[np.uint8]
 I64 = npt.NDArray[np.int64]
@@ -113,20 +116,15 @@ class Sentences:
     reason: npt.NDArray[np.object_]  # None or the reason text
 
 
-def find_bang(lines: Lines) -> I64:
-    """Position of the sentence's '!' on each line, -1 when there is none."""
-    buffer = lines.buffer
-    bang = np.where(buffer[lines.start] == BANG, lines.start, -1)
-    empty = lines.end <= lines.start
-    bang[empty] = -1
-    other = np.flatnonzero((bang < 0) & ~empty)
-    if other.shape[0]:
-        all_bangs = np.flatnonzero(buffer == BANG).astype(np.int64)
-        if all_bangs.shape[0]:
-            at = np.searchsorted(all_bangs, lines.start[other])
-            found = all_bangs[np.minimum(at, all_bangs.shape[0] - 1)]
-            inside = (at < all_bangs.shape[0]) & (found < lines.end[other])
-            bang[other[inside]] = found[inside]
+def find_bang(lines: Lines, text: pl.Series) -> I64:
+    """Position of the sentence's '!' on each line, -1 when there is none.
+
+    ``text`` holds the lines as strings over the same bytes (see
+    ``decoder._line_strings``); Polars finds the first '!' of every line in
+    one pass and reports byte offsets, which index the buffer directly.
+    """
+    found = text.str.find("!", literal=True).fill_null(-1).to_numpy().astype(np.int64)
+    bang: I64 = np.where(found >= 0, lines.start + found, -1)
     return bang
 
 
@@ -136,33 +134,41 @@ def parse_sentences(lines: Lines, bang: I64) -> Sentences:
     end = lines.end
     reason = np.full(len(lines), None, dtype=np.object_)
 
-    def at(position: I64) -> I64:
-        return buffer.take(position, mode="clip").astype(np.int64)
-
+    # The fixed-position characters are read with two row gathers (the first
+    # 15 bytes from '!', the last 5 of the line) instead of one random take
+    # per character. Lines too short to hold them fail ``long_enough`` and
+    # their bytes (read from the next line) decide nothing.
     has_bang = bang >= 0
+    head = fixed_rows(buffer, np.maximum(bang, 0), 15).T
+    tail = fixed_rows(buffer, np.maximum(end - 5, 0), 5).T
+
+    def number(column: npt.NDArray[np.uint8]) -> I64:
+        return column.astype(np.int64)
+
     long_enough = has_bang & (end - bang >= MIN_SENTENCE)
     frame = (
         long_enough
-        & (at(bang + 6) == COMMA)
-        & (at(bang + 8) == COMMA)
-        & (at(bang + 10) == COMMA)
-        & (at(end - 3) == STAR)
-        & (at(end - 5) == COMMA)
+        & (head[6] == COMMA)
+        & (head[8] == COMMA)
+        & (head[10] == COMMA)
+        & (tail[2] == STAR)
+        & (tail[0] == COMMA)
     )
-    formatter = at(bang + 3) * 65536 + at(bang + 4) * 256 + at(bang + 5)
+    formatter = number(head[3]) * 65536 + number(head[4]) * 256 + number(head[5])
     is_ais = (formatter == _code("VDM")) | (formatter == _code("VDO"))
-    count = at(bang + 7) - 48
-    index = at(bang + 9) - 48
+    count = number(head[7]) - 48
+    index = number(head[9]) - 48
     fragments_ok = (count >= 1) & (count <= 9) & (index >= 1) & (index <= count)
 
-    c11 = at(bang + 11)
+    c11 = number(head[11])
     empty_sequence = c11 == COMMA
-    digit_sequence = (c11 >= 48) & (c11 <= 57) & (at(bang + 12) == COMMA)
+    digit_sequence = (c11 >= 48) & (c11 <= 57) & (head[12] == COMMA)
     sequence = np.where(digit_sequence, c11 - 48, -1)
     channel_at = np.where(digit_sequence, bang + 13, bang + 12)
-    c_channel = at(channel_at)
+    c_channel = number(np.where(digit_sequence, head[13], head[12]))
+    after_channel = np.where(digit_sequence, head[14], head[13])
     empty_channel = c_channel == COMMA
-    one_channel = (c_channel != COMMA) & (at(channel_at + 1) == COMMA)
+    one_channel = (c_channel != COMMA) & (after_channel == COMMA)
     channel = np.where(one_channel, c_channel, 0)
     payload_start = np.where(one_channel, channel_at + 2, channel_at + 1)
     payload_end = end - 5
@@ -171,9 +177,9 @@ def parse_sentences(lines: Lines, bang: I64) -> Sentences:
         & (empty_channel | one_channel)
         & (payload_end >= payload_start)
     )
-    fill = at(end - 4) - 48
+    fill = number(tail[1]) - 48
     fill_ok = (fill >= 0) & (fill <= 5)
-    declared = HEX[at(end - 2)] * 16 + HEX[at(end - 1)]
+    declared = HEX[tail[3]] * 16 + HEX[tail[4]]
     computed = range_xor(buffer, np.where(frame, bang + 1, 0), np.where(frame, end - 3, 0))
     checksum_ok = (declared >= 0) & (declared == computed)
 
