@@ -29,6 +29,7 @@ import subprocess
 import time
 from functools import reduce
 from pathlib import Path
+from typing import Any
 
 import pyais
 from pyais.encode import encode_dict
@@ -131,32 +132,50 @@ def _machine() -> dict[str, object]:
     }
 
 
+def _median(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[len(ordered) // 2]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sentences", type=int, default=1_000_000)
     parser.add_argument("--quick", action="store_true", help="100,000 sentences")
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="rounds; each times both decoders back to back"
+    )
     args = parser.parse_args()
     sentences = 100_000 if args.quick else args.sentences
+    load_before = round(os.getloadavg()[0], 2)
     rows = []
     for name, positions_only, goal in (("positions", True, 30), ("mixed", False, 10)):
         data = _dataset(name, sentences, positions_only)
-        ours, seconds, ours_lines, seconds_lines = _time_portintel(data)
-        theirs, seconds_pyais = _time_pyais(data)
-        row = {
+        rounds = []
+        for _ in range(args.repeat):
+            # pyais and portintel back to back, so both meet the same machine load.
+            theirs, seconds_pyais = _time_pyais(data)
+            ours, seconds, ours_lines, seconds_lines = _time_portintel(data)
+            rounds.append(
+                {
+                    "pyais_msg_per_s": theirs / seconds_pyais,
+                    "portintel_bytes_msg_per_s": ours / seconds,
+                    "portintel_lines_msg_per_s": ours_lines / seconds_lines,
+                    "ratio_bytes": (ours / seconds) / (theirs / seconds_pyais),
+                    "ratio_lines": (ours_lines / seconds_lines) / (theirs / seconds_pyais),
+                }
+            )
+        row: dict[str, Any] = {
             "dataset": name,
             "sentences": data.count(b"\n"),
             "messages_pyais": theirs,
             "messages_portintel": ours,
-            "pyais_msg_per_s": theirs / seconds_pyais,
-            "portintel_bytes_msg_per_s": ours / seconds,
-            "portintel_lines_msg_per_s": ours_lines / seconds_lines,
-            "ratio_bytes": (ours / seconds) / (theirs / seconds_pyais),
-            "ratio_lines": (ours_lines / seconds_lines) / (theirs / seconds_pyais),
+            **{key: _median([r[key] for r in rounds]) for key in rounds[0]},
+            "rounds": rounds,
             "goal": goal,
         }
         rows.append(row)
         print(
-            f"{name:9} {row['sentences']:>9} sentences"
+            f"{name:9} {row['sentences']:>9} sentences (median of {args.repeat} rounds)"
             f" | pyais {row['pyais_msg_per_s']:>10,.0f} msg/s"
             f" | portintel {row['portintel_bytes_msg_per_s']:>11,.0f} msg/s (bytes),"
             f" {row['portintel_lines_msg_per_s']:>11,.0f} msg/s (lines)"
@@ -164,33 +183,39 @@ def main() -> None:
             flush=True,
         )
     machine = _machine()
+    machine["load_average_1m_before"] = load_before
+    machine["rounds"] = args.repeat
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "ais_decode.json").write_text(
         json.dumps({"machine": machine, "rows": rows}, indent=2)
     )
     table = [
         "| dataset | sentences | pyais msg/s | portintel msg/s (bytes) | portintel msg/s (lines) "
-        "| ratio (bytes) | ratio (lines) | goal |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| ratio (bytes) | ratio (lines) | ratio per round (bytes) | goal |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: |",
     ]
     for r in rows:
+        per_round = ", ".join(f"{x['ratio_bytes']:.1f}x" for x in r["rounds"])
         table.append(
             f"| {r['dataset']} | {r['sentences']:,} | {r['pyais_msg_per_s']:,.0f} "
             f"| {r['portintel_bytes_msg_per_s']:,.0f} | {r['portintel_lines_msg_per_s']:,.0f} "
-            f"| {r['ratio_bytes']:.1f}x | {r['ratio_lines']:.1f}x | {r['goal']}x |"
+            f"| {r['ratio_bytes']:.1f}x | {r['ratio_lines']:.1f}x | {per_round} | {r['goal']}x |"
         )
     text = "\n".join(
         [
             "# AIS decoding: portintel vs pyais",
             "",
-            "Run: `python3 benchmarks/ais_decode.py` (both decoders in one run, same data).",
+            "Run: `python3 benchmarks/ais_decode.py` (both decoders in one run, same data;"
+            f" {args.repeat} rounds, each timing pyais then portintel back to back;"
+            " medians shown).",
             "",
             *table,
             "",
             f"Machine: {machine['nproc']} cores, {machine['cpu']}; Python {machine['python']}, "
             f"pyais {machine['pyais']}. Date {machine['date']}, commit {machine['commit']}.",
-            f"Load average at the end of the run: {machine['load_average_1m']} (other jobs share"
-            " the machine; both decoders ran in the same conditions, one after the other).",
+            f"Load average (1 min) before the run: {load_before}, after: "
+            f"{machine['load_average_1m']} (other jobs may share the machine; both decoders ran"
+            " in the same conditions, back to back in every round).",
             "",
         ]
     )
