@@ -67,15 +67,15 @@ class Payloads:
         rows = fixed_rows(self.arena, self.start, characters)
         # Transposed so that each character position is one contiguous column.
         values = SIXBIT[rows.T]
-        invalid = values == INVALID
         if int(self.length.min()) < characters:
             inside = np.arange(characters)[:, None] < self.length[None, :]
-            invalid &= inside
             values = np.where(inside, values, 0).astype(np.uint8)
-        bad = invalid.any(axis=0)
+        # INVALID (255) is the largest byte: a column maximum finds bad
+        # payloads without a full comparison matrix in the usual all-valid case.
+        bad = values.max(axis=0) == INVALID
         self._invalid = bad
         if bad.any():
-            values = np.where(invalid, 0, values).astype(np.uint8)
+            values = np.where(values == INVALID, 0, values).astype(np.uint8)
         self._sextet_matrix = values
         self._width = characters
 

@@ -64,6 +64,10 @@ def fixed_rows(buffer: U8, start: I64, width: int) -> npt.NDArray[np.uint8]:
     return rows
 
 
+WORD_MASKS = np.array([(1 << (8 * kept)) - 1 for kept in range(9)], dtype=np.uint64)
+"""WORD_MASKS[k] keeps the first k bytes of a little-endian 64-bit word."""
+
+
 def run_heads(buffer: U8, start: I64, stop: I64, width: int = 48) -> npt.NDArray[np.bool_]:
     """True where range i differs from range i-1 (ranges longer than ``width`` always do).
 
@@ -78,9 +82,14 @@ def run_heads(buffer: U8, start: I64, stop: I64, width: int = 48) -> npt.NDArray
     short = length <= width
     if not short.any():
         return heads
-    width = max(int(length[short].max()), 1)
-    rows = fixed_rows(buffer, start, width)
-    beyond = np.arange(width)[None, :] >= length[1:, None]
-    equal = ((rows[1:] == rows[:-1]) | beyond).all(axis=1)
-    heads[1:] = ~(equal & (length[1:] == length[:-1]) & short[1:] & short[:-1])
+    words = max((int(length[short].max()) + 7) // 8, 1)
+    # Each range as little-endian 64-bit words, the bytes past its end masked
+    # off: equal ranges have equal words, with 8 bytes compared per operation.
+    rows = np.ascontiguousarray(fixed_rows(buffer, start, 8 * words)).view("<u8")
+    equal = (length[1:] == length[:-1]) & short[1:] & short[:-1]
+    for word in range(words):
+        kept = np.clip(length - 8 * word, 0, 8)
+        values = rows[:, word] & WORD_MASKS[kept]
+        equal &= values[1:] == values[:-1]
+    heads[1:] = ~equal
     return heads

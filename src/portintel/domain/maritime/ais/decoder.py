@@ -78,8 +78,9 @@ def decode_bytes(
     data: bytes, *, first_line: int = 1, verify_tag_checksums: bool = True
 ) -> DecodedBatch:
     """Decode the content of an NMEA file (lines separated by newlines); see decode_lines."""
-    buffer = _buffer_of_bytes(data)
-    count = int(np.count_nonzero(buffer == 10))
+    text = _normalised_bytes(data)
+    buffer = np.frombuffer(text, dtype=np.uint8)
+    count = text.count(b"\n")  # memchr speed, no comparison array
     numbers = np.arange(first_line, first_line + count, dtype=np.int64)
     batch, _, _ = _decode(buffer, numbers, keep_open=False, verify_tags=verify_tag_checksums)
     return batch
@@ -131,7 +132,8 @@ def _buffer_of_lines(lines: Sequence[str]) -> U8:
     return np.frombuffer(data, dtype=np.uint8)
 
 
-def _buffer_of_bytes(data: bytes) -> U8:
+def _normalised_bytes(data: bytes) -> bytes:
+    """``data`` as valid UTF-8 (bad sequences replaced) ending with a newline."""
     if not data.isascii():
         try:
             data.decode("utf-8")
@@ -139,7 +141,7 @@ def _buffer_of_bytes(data: bytes) -> U8:
             data = data.decode("utf-8", errors="replace").encode("utf-8")
     if data and not data.endswith(b"\n"):
         data += b"\n"
-    return np.frombuffer(data, dtype=np.uint8)
+    return data
 
 
 def _decode(
