@@ -18,7 +18,7 @@ import random
 import re
 import uuid
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -227,12 +227,35 @@ class World:
             if marker in self._marker_owners and not self.marker_visible(actor, marker)
         }
 
+    def may_see_entity_id(self, actor: Actor, entity_id: str) -> bool:
+        """An id made from an identifier (``vessel-imo-9074729``) states that identifier:
+        only a reader who may see a statement of it may be shown the id."""
+        for prefix, prop, spelled in _IDENTIFIER_IDS:
+            if entity_id.startswith(prefix):
+                wanted = entity_id.removeprefix(prefix)
+                return any(
+                    row.prop == prop
+                    and spelled(row.value) == wanted
+                    and self.may_read_statement(actor, row)
+                    for row in self.entity_statements(entity_id)
+                )
+        return True
+
     def identity_markers(self) -> set[str]:
         return {row.protected_identity for row in self.source_rows if row.protected_identity}
 
     @staticmethod
     def may_see_identity(actor: Actor) -> bool:
         return may_see_protected_identity(actor)
+
+
+_IDENTIFIER_IDS: tuple[tuple[str, str, Callable[[str], str]], ...] = (
+    ("vessel-imo-", "imoNumber", lambda value: value.upper().removeprefix("IMO").strip()),
+    ("vessel-mmsi-", "mmsi", lambda value: value),
+    ("phone-", "phone", lambda value: value.lstrip("+")),
+    ("passport-", "number", lambda value: re.sub(r"[^a-z0-9]+", "", value.lower())),
+)
+"""Entity ids made from identifiers: prefix, property, and the value as the id spells it."""
 
 
 def _plain(row: Any) -> SimpleNamespace:
@@ -264,7 +287,9 @@ def _facts(rng: random.Random, number: int) -> tuple[FactDraft, ...]:
         )
     )
     if rng.random() < 0.6:
-        facts.append(FactDraft("boat", "Vessel", "imoNumber", rng.choice(_IMOS)))
+        facts.append(
+            FactDraft("boat", "Vessel", "imoNumber", rng.choice(_IMOS), handling=own_handling())
+        )
         facts.append(
             FactDraft("boat", "Vessel", "name", f"zqv{number:03d}b", handling=own_handling())
         )

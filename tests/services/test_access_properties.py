@@ -22,9 +22,10 @@ from hypothesis import strategies as st
 
 from portintel.domain.access import may_work_with_intelligence
 from portintel.domain.actors import Role
-from portintel.domain.reports import ReportStatus
+from portintel.domain.reports import FactDraft, ReportDraft, ReportStatus
 from portintel.errors import NotFound, PermissionDenied
 from portintel.services import entities, reports, sources
+from portintel.services.workspace import Workspace
 from portintel.settings import Settings
 from tests.conftest import BACKENDS
 from tests.services.access_world import (
@@ -36,6 +37,7 @@ from tests.services.access_world import (
     build_world,
     world_database,
 )
+from tests.services.staff import IMMIGRATION, MARITIME, SECURITY, make_user
 
 MODULE_FLOOR = 6_500
 """Examples this module must run per backend (the web module runs the rest of 10,000+)."""
@@ -94,6 +96,7 @@ def test_get_report_returns_only_readable_reports(world: World, data: st.DataObj
         if s.origin == report_id and world.may_read_statement(reader, s)
     }
     assert set(view.entity_ids) == expected_entities
+    assert all(world.may_see_entity_id(reader, e) for e in view.entity_ids), view.entity_ids
     shown = _text_of(view)
     assert not world.leaked_markers(reader, shown)
     assert not any(identity in shown for identity in world.identity_markers())
@@ -180,6 +183,7 @@ def test_get_entity_returns_exactly_the_visible_statements(
         return
     view = entities.get_entity(world.ws, reader, entity_id, purpose=purpose)
     assert {s.id for s in view.statements} == visible
+    assert world.may_see_entity_id(reader, entity_id)
     assert len(view.statements) == len(visible)
     readable = world.readable_reports(reader)
     assert set(view.report_ids) <= readable
@@ -194,6 +198,7 @@ def _summary_matches(world: World, reader: Any, summary: entities.EntitySummary)
     )
     assert summary.report_count == len(report_ids)
     assert not world.leaked_markers(reader, summary.caption)
+    assert world.may_see_entity_id(reader, summary.id), summary.id
 
 
 @given(data=st.data())
@@ -257,6 +262,36 @@ def test_sources_show_identities_to_source_handlers_only(world: World, data: st.
     assert listed[row.id].protected_identity == expected_identity
     if not reader.has(Role.SOURCE_HANDLER):
         assert not any(view.protected_identity for view in listed.values())
+
+
+def test_a_restricted_identifier_does_not_name_its_entity(workspace: Workspace) -> None:
+    """Regression: an IMO number under its own tlp:RED gave the vessel the id
+    ``vessel-imo-<number>``, shown on the report and entity to readers who may
+    not see that number (fixed in services/fact_statements.py)."""
+    author = make_user(workspace, "officer", IMMIGRATION, Role.OFFICER)
+    reader = make_user(workspace, "analyst", SECURITY, Role.ANALYST)
+    supervisor = make_user(workspace, "supervisor", MARITIME, Role.SUPERVISOR)
+    report_id = reports.create_report(
+        workspace,
+        author,
+        ReportDraft(
+            title="Boarding",
+            text="Boarded the boat.",
+            reliability="B",
+            credibility="2",
+            handling="tlp:GREEN",
+            facts=(
+                FactDraft("boat", "Vessel", "name", "SEA STAR"),
+                FactDraft("boat", "Vessel", "imoNumber", "IMO 9074729", handling="tlp:RED"),
+            ),
+        ),
+        submit=True,
+    )
+    reports.evaluate_report(workspace, supervisor, report_id)
+    (entity_id,) = reports.get_report(workspace, reader, report_id).entity_ids
+    assert "9074729" not in entity_id
+    assert entities.get_entity(workspace, reader, entity_id).values("imoNumber") == []
+    assert entities.get_entity(workspace, author, entity_id).values("imoNumber") == ["IMO9074729"]
 
 
 def test_the_world_mixes_what_each_reader_may_see(world: World) -> None:

@@ -123,7 +123,10 @@ def test_api_report_read(served: Served, data: st.DataObject) -> None:
     _assert_no_leak(served, username, response.text)
     if served.world.may_read_report(person.actor, report_id):
         assert response.status_code == 200, response.text
-        assert response.json()["text"] == served.world.report_rows[report_id].text
+        body = response.json()
+        assert body["text"] == served.world.report_rows[report_id].text
+        for entity_id in body["entity_ids"]:
+            assert served.world.may_see_entity_id(person.actor, entity_id), entity_id
     else:
         assert response.status_code == 404
         # a hidden report answers exactly like one that does not exist
@@ -212,6 +215,8 @@ def test_api_search_and_entity_list(served: Served, data: st.DataObject) -> None
     _assert_no_leak(served, username, listed.text)
     visible_entities = {r.canonical_id for r in rows if served.world.may_read_statement(reader, r)}
     assert {item["id"] for item in listed.json()} == visible_entities
+    for item in (*response.json(), *listed.json()):
+        assert served.world.may_see_entity_id(reader, item["id"]), item["id"]
 
 
 @given(data=st.data())

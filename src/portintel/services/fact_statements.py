@@ -11,7 +11,9 @@ Entity ids are deterministic. A vessel with a valid IMO or MMSI number, a
 passport with a valid number, or a bare phone-number entity gets an id from
 that identifier, so reports about the same boat meet on one entity; other
 entities get an id from the report and the fact's ``entity_key``, unless
-the key names an existing entity.
+the key names an existing entity. An identifier with its own restrictive
+handling never becomes the id: ids travel wherever the entity does, to
+readers who may not see that value.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from portintel.domain.identifiers import (
 from portintel.domain.reports import VERBATIM_ID, FactDraft
 from portintel.domain.statements import SEPARATOR, StatementRecord
 from portintel.errors import InvalidInput
+from portintel.services.report_views import is_restrictive
 
 __all__ = ["entity_schema", "make_fact_statements", "resolve_entity_ids"]
 
@@ -139,7 +142,9 @@ def resolve_entity_ids(
                     field="schema",
                 ) from exc
         value, reason = _clean(schema, fact.prop, fact.value, region)
-        if reason is None:
+        # an id is shown to everyone who may see any value of the entity: an
+        # identifier under its own restrictive handling must not become the id
+        if reason is None and not is_restrictive(fact.handling):
             stable = _stable_id(schema, fact.prop, value)
             if stable is not None:
                 strong.setdefault(fact.entity_key, {}).setdefault(fact.prop, stable)
