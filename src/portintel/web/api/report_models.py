@@ -264,7 +264,8 @@ class ReportOut(BaseModel):
             attachments=[AttachmentOut.of(item) for item in view.attachments],
             entity_ids=list(view.entity_ids),
             entities=[
-                ReportEntityOut(id=e.id, schema_name=e.schema, caption=e.caption) for e in view.entities
+                ReportEntityOut(id=e.id, schema_name=e.schema, caption=e.caption)
+                for e in view.entities
             ],
             allowed_actions=[action.value for action in view.allowed_actions],
         )
