@@ -287,9 +287,10 @@ def _facts(rng: random.Random, number: int) -> tuple[FactDraft, ...]:
         )
     )
     if rng.random() < 0.6:
-        facts.append(
-            FactDraft("boat", "Vessel", "imoNumber", rng.choice(_IMOS), handling=own_handling())
-        )
+        imo_handling = own_handling()
+        # a restricted IMO of its own: nothing else may name the vessel by that number
+        imo = _valid_imo(f"{800_000 + number}") if imo_handling else rng.choice(_IMOS)
+        facts.append(FactDraft("boat", "Vessel", "imoNumber", imo, handling=imo_handling))
         facts.append(
             FactDraft("boat", "Vessel", "name", f"zqv{number:03d}b", handling=own_handling())
         )
