@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from portintel.domain.access import (
     ReportAccess,
+    may_keep_source_register,
     may_read_report,
     may_read_statement,
     may_see_protected_identity,
@@ -132,3 +133,10 @@ def test_restrictive_statement_in_open_report_is_narrowed() -> None:
     report = ReportAccess("u1", "maritime-police", ReportStatus.EVALUATED, restrictive=False)
     assert may_read_statement(analyst, report, statement_restrictive=False)
     assert not may_read_statement(analyst, report, statement_restrictive=True)
+
+
+@given(roles=st.frozensets(st.sampled_from(list(Role))))
+def test_only_source_handlers_keep_the_source_register(roles: frozenset[Role]) -> None:
+    actor = Actor(user_id="u", username="u", agency_id="immigration", roles=roles)
+    assert may_keep_source_register(actor) is (Role.SOURCE_HANDLER in roles)
+    assert may_keep_source_register(SYSTEM)

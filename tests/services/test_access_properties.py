@@ -20,7 +20,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from portintel.domain.access import may_work_with_intelligence
+from portintel.domain.access import may_keep_source_register, may_work_with_intelligence
 from portintel.domain.actors import Role
 from portintel.domain.reports import FactDraft, ReportDraft, ReportStatus
 from portintel.errors import NotFound, PermissionDenied
@@ -249,7 +249,14 @@ def test_sources_show_identities_to_source_handlers_only(world: World, data: st.
     reader = person.actor
     row = data.draw(st.sampled_from(world.source_rows))
     _count(world, "sources")
-    if not may_work_with_intelligence(reader):
+    if may_work_with_intelligence(reader):
+        cited = {choice.id: choice for choice in sources.sources_to_cite(world.ws, reader)}
+        assert cited[row.id].reference == row.reference
+        assert not any(identity in repr(cited) for identity in world.identity_markers())
+    else:
+        with pytest.raises(PermissionDenied):
+            sources.sources_to_cite(world.ws, reader)
+    if not may_keep_source_register(reader):
         with pytest.raises(PermissionDenied):
             sources.list_sources(world.ws, reader)
         with pytest.raises(NotFound):
@@ -257,11 +264,8 @@ def test_sources_show_identities_to_source_handlers_only(world: World, data: st.
         return
     one = sources.get_source(world.ws, reader, row.id)
     listed = {view.id: view for view in sources.list_sources(world.ws, reader)}
-    expected_identity = row.protected_identity if reader.has(Role.SOURCE_HANDLER) else None
-    assert one.protected_identity == expected_identity
-    assert listed[row.id].protected_identity == expected_identity
-    if not reader.has(Role.SOURCE_HANDLER):
-        assert not any(view.protected_identity for view in listed.values())
+    assert one.protected_identity == row.protected_identity
+    assert listed[row.id].protected_identity == row.protected_identity
 
 
 def test_a_restricted_identifier_does_not_name_its_entity(workspace: Workspace) -> None:

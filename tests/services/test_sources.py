@@ -9,7 +9,7 @@ from portintel.domain.reports import ReportDraft
 from portintel.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from portintel.services.entities import get_entity, list_entities
 from portintel.services.reports import create_report, get_report
-from portintel.services.sources import create_source, get_source, list_sources
+from portintel.services.sources import create_source, get_source, list_sources, sources_to_cite
 from portintel.services.workspace import Workspace
 from tests.services.staff import IMMIGRATION, make_user
 
@@ -28,12 +28,23 @@ def test_identity_only_for_source_handlers(workspace: Workspace) -> None:
         protected_identity="Chan Sopheak, net mender at Stung Hav",
     )
     assert get_source(workspace, handler, source_id).protected_identity.startswith("Chan")
-    for reader in (officer, supervisor):
-        view = get_source(workspace, reader, source_id)
-        assert view.reference == "NIGHT-HERON" and view.protected_identity is None
-        assert all(s.protected_identity is None for s in list_sources(workspace, reader))
-    with pytest.raises(NotFound):
-        get_source(workspace, admin, source_id)
+    assert [s.reference for s in list_sources(workspace, handler)] == ["NIGHT-HERON"]
+    for reader in (officer, supervisor, admin):
+        with pytest.raises(NotFound):
+            get_source(workspace, reader, source_id)
+        with pytest.raises(PermissionDenied, match="source handlers only"):
+            list_sources(workspace, reader)
+    for author in (officer, supervisor, handler):
+        (cited,) = sources_to_cite(workspace, author)
+        assert (cited.id, cited.reference, cited.kind, cited.reliability) == (
+            source_id,
+            "NIGHT-HERON",
+            "informant",
+            "B",
+        )
+        assert "Chan" not in repr(cited)
+    with pytest.raises(PermissionDenied):
+        sources_to_cite(workspace, admin)
     report_id = create_report(
         workspace,
         officer,
@@ -54,18 +65,17 @@ def test_identity_only_for_source_handlers(workspace: Workspace) -> None:
 def test_who_registers_what(workspace: Workspace) -> None:
     officer = make_user(workspace, "officer", IMMIGRATION, Role.OFFICER)
     supervisor = make_user(workspace, "sup", IMMIGRATION, Role.SUPERVISOR)
-    with pytest.raises(PermissionDenied):
-        create_source(workspace, officer, kind="open_source", reference="X", reliability="C")
-    with pytest.raises(PermissionDenied, match="informants"):
-        create_source(workspace, supervisor, kind="informant", reference="Y", reliability="C")
-    create_source(workspace, supervisor, kind="open_source", reference="FB-GROUP", reliability="E")
+    handler = make_user(workspace, "handler", IMMIGRATION, Role.SOURCE_HANDLER)
+    for other in (officer, supervisor):
+        with pytest.raises(PermissionDenied, match="only source handlers"):
+            create_source(workspace, other, kind="open_source", reference="X", reliability="C")
+    create_source(workspace, handler, kind="informant", reference="Y", reliability="C")
+    create_source(workspace, handler, kind="open_source", reference="FB-GROUP", reliability="E")
     with pytest.raises(Conflict):
-        create_source(
-            workspace, supervisor, kind="public_tip", reference="FB-GROUP", reliability="E"
-        )
+        create_source(workspace, handler, kind="public_tip", reference="FB-GROUP", reliability="E")
     with pytest.raises(InvalidInput) as caught:
-        create_source(workspace, supervisor, kind="rumour", reference="Z", reliability="E")
+        create_source(workspace, handler, kind="rumour", reference="Z", reliability="E")
     assert caught.value.field == "kind"
     with pytest.raises(InvalidInput) as caught:
-        create_source(workspace, supervisor, kind="open_source", reference="W", reliability="Q")
+        create_source(workspace, handler, kind="open_source", reference="W", reliability="Q")
     assert caught.value.field == "reliability"

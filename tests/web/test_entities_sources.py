@@ -104,12 +104,16 @@ def test_source_handlers_register_informants_and_see_identities(
     assert "KINGFISHER" in page.text
     assert "Real Name" in page.text
     officer = person("olga", "officer")
-    listed = officer.api("GET", "/api/v1/sources").json()
-    assert [s["reference"] for s in listed] == ["KINGFISHER"]
-    assert listed[0]["protected_identity"] is None
-    officer_page = officer.client.get("/sources")
-    assert "KINGFISHER" in officer_page.text
-    assert "Real Name" not in officer_page.text
+    refused = officer.api("GET", "/api/v1/sources")
+    assert refused.status_code == 403
+    assert refused.json()["error"]["code"] == "permission_denied"
+    assert officer.client.get("/sources").status_code == 403
+    source_id = created.json()["id"]
+    assert officer.api("GET", f"/api/v1/sources/{source_id}").status_code == 404
+    # the officer still cites the source by its codename when filing a report
+    form = officer.client.get("/reports/new")
+    assert "KINGFISHER (informant, B)" in form.text
+    assert "Real Name" not in form.text
 
 
 def test_only_source_handlers_register_informants(person: Callable[..., Person]) -> None:

@@ -34,6 +34,10 @@ The rules, and why:
    handling by supervisors only.
 6. An informant's **protected identity** is read by source handlers only,
    and never travels in report views, entity provenance or exports.
+7. The **source register** (every source with its handler, notes and
+   identity) is kept by source handlers only: they read and register
+   sources. Everyone who files reports may cite a source by its codename,
+   kind and reliability, and nothing more.
 
 The system actor (jobs, migrations, the demo generator) reads everything.
 """
@@ -141,6 +145,11 @@ def may_read_statement(
 def may_see_protected_identity(actor: Actor) -> bool:
     """Rule 6: informant identities are for source handlers only."""
     return actor.has(Role.SOURCE_HANDLER)
+
+
+def may_keep_source_register(actor: Actor) -> bool:
+    """Rule 7: the source register is read and written by source handlers only."""
+    return actor.is_system or actor.has(Role.SOURCE_HANDLER)
 
 
 def may_work_with_intelligence(actor: Actor) -> bool:

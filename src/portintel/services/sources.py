@@ -18,8 +18,12 @@ from sqlalchemy import Connection, Row, insert, select
 
 from portintel.adapters.database import tables
 from portintel.adapters.vocabularies import load_grading_schemes
-from portintel.domain.access import may_see_protected_identity, may_work_with_intelligence
-from portintel.domain.actors import Actor, Role
+from portintel.domain.access import (
+    may_keep_source_register,
+    may_see_protected_identity,
+    may_work_with_intelligence,
+)
+from portintel.domain.actors import Actor
 from portintel.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from portintel.services import audit
 from portintel.services.workspace import Workspace
@@ -95,10 +99,10 @@ def create_source(
     except ValueError as exc:
         choices = ", ".join(k.value for k in SourceKind)
         raise InvalidInput(f"unknown source kind {kind!r}", field="kind", hint=choices) from exc
-    if not (actor.has(Role.SOURCE_HANDLER) or actor.has(Role.SUPERVISOR) or actor.is_system):
-        raise PermissionDenied("only source handlers and supervisors register sources")
-    if source_kind is SourceKind.INFORMANT and not may_see_protected_identity(actor):
-        raise PermissionDenied("only source handlers register informants")
+    if not may_keep_source_register(actor):
+        raise PermissionDenied(
+            "only source handlers register sources", hint="ask your unit's source handler"
+        )
     if protected_identity and source_kind is not SourceKind.INFORMANT:
         raise InvalidInput("only informants have a protected identity", field="protected_identity")
     reference = reference.strip()
@@ -144,8 +148,8 @@ def create_source(
 
 
 def get_source(ws: Workspace, actor: Actor, source_id: str) -> SourceView:
-    """One source; the identity only for source handlers. Audited."""
-    if not may_work_with_intelligence(actor):
+    """One source of the register, with its identity: source handlers only. Audited."""
+    if not may_keep_source_register(actor):
         raise NotFound(f"source {source_id} not found")
     with ws.engine.begin() as connection:
         row = connection.execute(
@@ -166,12 +170,50 @@ def get_source(ws: Workspace, actor: Actor, source_id: str) -> SourceView:
 
 
 def list_sources(ws: Workspace, actor: Actor) -> list[SourceView]:
-    """Every source by reference; identities only for source handlers."""
-    if not may_work_with_intelligence(actor):
-        raise PermissionDenied("only officers, analysts, supervisors and source handlers")
+    """The source register, identities included: source handlers only."""
+    if not may_keep_source_register(actor):
+        raise PermissionDenied(
+            "the source register is for source handlers only",
+            hint="to cite a source in a report, pick its codename in the report form",
+        )
     with ws.engine.connect() as connection:
         rows = connection.execute(select(tables.sources).order_by(tables.sources.c.reference))
         return [_view(row, actor) for row in rows]
+
+
+def sources_to_cite(ws: Workspace, actor: Actor) -> list[SourceGrading]:
+    """Active sources by codename, kind and reliability, for filing a report.
+
+    This is all a report's author needs to cite a source: never the identity,
+    the handler or the handler's notes (rule 7 of ``domain.access``).
+    """
+    if not may_work_with_intelligence(actor):
+        raise PermissionDenied("only officers, analysts, supervisors and source handlers")
+    columns = tables.sources.c
+    with ws.engine.connect() as connection:
+        rows = connection.execute(
+            select(
+                columns.id,
+                columns.kind,
+                columns.reference,
+                columns.grading_scheme,
+                columns.reliability,
+                columns.active,
+            )
+            .where(columns.active.is_(True))
+            .order_by(columns.reference)
+        )
+        return [
+            SourceGrading(
+                id=row.id,
+                kind=row.kind,
+                reference=row.reference,
+                grading_scheme=row.grading_scheme,
+                reliability=row.reliability,
+                active=row.active,
+            )
+            for row in rows
+        ]
 
 
 def source_grading(connection: Connection, source_id: str) -> SourceGrading:

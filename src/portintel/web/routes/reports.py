@@ -29,9 +29,9 @@ STEPS = {
 }
 
 
-def _visible_sources(ws: Workspace, principal: Principal) -> list[sources.SourceView]:
+def _visible_sources(ws: Workspace, principal: Principal) -> list[sources.SourceGrading]:
     try:
-        return sources.list_sources(ws, principal.actor)
+        return sources.sources_to_cite(ws, principal.actor)
     except PermissionDenied:
         return []
 
