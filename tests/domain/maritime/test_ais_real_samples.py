@@ -2,22 +2,17 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from portintel.domain.maritime.ais import decode_lines
+from tests.ais_samples import sample
 from tests.domain.maritime.pyais_reference import assert_same, reference_messages, rows_by_line
 
-SAMPLES = Path("/work/shared/data/ais")
 FILES = ["marinetraffic-sample.nmea", "kystverket-1000.nm4"]
 
 
 def _lines(name: str) -> list[str]:
-    path = SAMPLES / name
-    if not path.exists():
-        pytest.skip(f"shared sample {path} not present")
-    return path.read_text().splitlines()
+    return sample(name).read_text().splitlines()
 
 
 @pytest.mark.parametrize("name", FILES)
