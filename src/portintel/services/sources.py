@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Connection, Row, insert, select
+from sqlalchemy import Connection, Row, Select, insert, select
 
 from portintel.adapters.database import tables
 from portintel.adapters.vocabularies import load_grading_schemes
@@ -192,48 +192,36 @@ def sources_to_cite(ws: Workspace, actor: Actor) -> list[SourceGrading]:
     columns = tables.sources.c
     with ws.engine.connect() as connection:
         rows = connection.execute(
-            select(
-                columns.id,
-                columns.kind,
-                columns.reference,
-                columns.grading_scheme,
-                columns.reliability,
-                columns.active,
-            )
-            .where(columns.active.is_(True))
-            .order_by(columns.reference)
+            _citable_columns().where(columns.active.is_(True)).order_by(columns.reference)
         )
-        return [
-            SourceGrading(
-                id=row.id,
-                kind=row.kind,
-                reference=row.reference,
-                grading_scheme=row.grading_scheme,
-                reliability=row.reliability,
-                active=row.active,
-            )
-            for row in rows
-        ]
+        return [_grading_of(row) for row in rows]
+
+
+def _citable_columns() -> Select[Any]:
+    """What may be known of a source without keeping the register: never the identity."""
+    columns = tables.sources.c
+    return select(
+        columns.id,
+        columns.kind,
+        columns.reference,
+        columns.grading_scheme,
+        columns.reliability,
+        columns.active,
+    )
+
+
+def _grading_of(row: Row[Any]) -> SourceGrading:
+    return SourceGrading(
+        row.id, row.kind, row.reference, row.grading_scheme, row.reliability, row.active
+    )
 
 
 def source_grading(connection: Connection, source_id: str) -> SourceGrading:
     """What a report carries over from its source (never the identity)."""
-    columns = tables.sources.c
-    row = connection.execute(
-        select(
-            columns.id,
-            columns.kind,
-            columns.reference,
-            columns.grading_scheme,
-            columns.reliability,
-            columns.active,
-        ).where(columns.id == source_id)
-    ).first()
+    row = connection.execute(_citable_columns().where(tables.sources.c.id == source_id)).first()
     if row is None:
         raise InvalidInput(f"unknown source {source_id!r}", field="source_id")
-    return SourceGrading(
-        row.id, row.kind, row.reference, row.grading_scheme, row.reliability, row.active
-    )
+    return _grading_of(row)
 
 
 def find_source_id(connection: Connection, reference_or_id: str) -> str:
