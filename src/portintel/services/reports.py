@@ -208,16 +208,18 @@ def get_report(ws: Workspace, actor: Actor, report_id: str) -> ReportView:
         events=tuple(event_of(event) for event in events),
         attachments=tuple(attachment_of(file) for file in files),
         entity_ids=tuple(entity_ids),
-        entities=_report_entities(entity_ids, visible_rows),
+        entities=_report_entities(visible_rows),
         allowed_actions=allowed_actions(actor, ReportStatus(row.status), row.author_id),
     )
 
 
-def _report_entities(entity_ids: list[str], rows: Sequence[Any]) -> tuple[ReportEntity, ...]:
+def _report_entities(rows: Sequence[Any]) -> tuple[ReportEntity, ...]:
     """Each named entity with the schema and caption this report's facts give it."""
+    by_entity: dict[str, list[Any]] = {}
+    for row in rows:
+        by_entity.setdefault(row.canonical_id, []).append(row)
     found = []
-    for entity_id in entity_ids:
-        own = [row for row in rows if row.canonical_id == entity_id]
+    for entity_id, own in by_entity.items():
         schema, caption = entity_caption(
             entity_id,
             (row.schema for row in own),
