@@ -1,15 +1,21 @@
-"""Build hook: compile the web face's message catalogs (.po -> .mo) into the wheel.
+"""Build hooks: the AIS decoder's compiled kernel, and the web face's message catalogs.
 
-Everything else about the package is declared in pyproject.toml. Compiled
-catalogs are not kept in git; an editable install or a fresh clone compiles
-them in memory at start-up instead (portintel.web.catalogs.load_translations).
+Everything else about the package is declared in pyproject.toml.
+
+- ``portintel.domain.maritime.ais._kernel`` is a small C extension (the CPython
+  API and the buffer protocol only, no other headers) that frames NMEA lines
+  and de-armours payloads; the decoder falls back to its pure NumPy path when
+  the extension is missing (``engine="numpy"``).
+- Compiled catalogs (.po -> .mo) are not kept in git; an editable install or a
+  fresh clone compiles them in memory at start-up instead
+  (portintel.web.catalogs.load_translations).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from setuptools import setup
+from setuptools import Extension, setup
 from setuptools.command.build_py import build_py
 
 
@@ -29,4 +35,10 @@ class BuildPyWithCatalogs(build_py):
                 write_mo(target, catalog, use_fuzzy=False)
 
 
-setup(cmdclass={"build_py": BuildPyWithCatalogs})
+KERNEL = Extension(
+    "portintel.domain.maritime.ais._kernel",
+    sources=["src/portintel/domain/maritime/ais/_kernel.c"],
+    extra_compile_args=["-O3", "-std=c11", "-Wall", "-Wextra", "-Wno-unused-parameter"],
+)
+
+setup(cmdclass={"build_py": BuildPyWithCatalogs}, ext_modules=[KERNEL])

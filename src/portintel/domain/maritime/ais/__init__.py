@@ -14,11 +14,14 @@ from portintel.domain.maritime.ais.decoder import (
     decode_lines,
 )
 from portintel.domain.maritime.ais.fields import DECODED_TYPES
+from portintel.domain.maritime.ais.framing import NATIVE_AVAILABLE, Engine
 from portintel.domain.maritime.ais.messages import message_schema
 
 __all__ = [
     "DECODED_TYPES",
+    "NATIVE_AVAILABLE",
     "DecodedBatch",
+    "Engine",
     "StreamDecoder",
     "decode_bytes",
     "decode_lines",

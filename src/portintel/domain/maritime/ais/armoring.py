@@ -9,10 +9,16 @@ costs a few array operations, and no bit matrix is ever materialised.
 Reading beyond the end of a payload follows pyais: a field that starts past
 the last bit is missing (null), a field cut by the end keeps only the bits that
 are there (as a narrower number).
+
+A payload is invalid when a character that a field is read from lies outside
+the 6-bit alphabet; characters no field reaches are not looked at (as in
+pyais). :class:`PackedPayloads` reads the same fields from 64-bit words that
+the compiled kernel packs, with the same results.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,6 +30,8 @@ from portintel.domain.maritime.ais.byte_ranges import fixed_rows
 U8 = npt.NDArray[np.uint8]
 I64 = npt.NDArray[np.int64]
 Mask = npt.NDArray[np.bool_]
+Counts = npt.NDArray[np.integer[Any]]
+"""How many bits of a field each payload holds (0: the field is missing)."""
 
 INVALID = 255
 SIXBIT: U8 = np.full(256, INVALID, dtype=np.uint8)
@@ -46,7 +54,8 @@ class Payloads:
     start: I64
     length: I64
     bits: I64
-    _invalid: Mask | None = field(default=None, repr=False)
+    _first_invalid: I64 | None = field(default=None, repr=False)
+    _checked: int = 0  # characters that fields were read from (0 .. _checked - 1)
     _sextet_matrix: U8 = field(default_factory=lambda: np.zeros((0, 0), dtype=np.uint8))
     _width: int = 0
 
@@ -54,7 +63,7 @@ class Payloads:
         return int(self.start.shape[0])
 
     def subset(self, rows: I64) -> Payloads:
-        return Payloads(self.arena, self.start[rows], self.length[rows], self.bits[rows])
+        return type(self)(self.arena, self.start[rows], self.length[rows], self.bits[rows])
 
     def _matrix(self, characters: int) -> None:
         """Read the first ``characters`` of every payload at once into a sextet matrix.
@@ -73,43 +82,56 @@ class Payloads:
         # INVALID (255) is the largest byte: a column maximum finds bad
         # payloads without a full comparison matrix in the usual all-valid case.
         bad = values.max(axis=0) == INVALID
-        self._invalid = bad
+        first_invalid = np.full(len(self), characters, dtype=np.int64)
         if bad.any():
+            is_invalid = values[:, bad] == INVALID
+            first_invalid[bad] = np.argmax(is_invalid, axis=0)
             values = np.where(values == INVALID, 0, values).astype(np.uint8)
+        self._first_invalid = first_invalid
         self._sextet_matrix = values
         self._width = characters
 
     def sextet(self, index: int) -> npt.NDArray[np.integer[Any]]:
         """6-bit value of character ``index`` of every payload (0 past the end)."""
-        if index == 0 and self._width == 0:  # the message type alone: one gather
-            inside = self.length > 0
-            values = SIXBIT[self.arena[np.where(inside, self.start, 0)]]
-            invalid = inside & (values == INVALID)
-            self._invalid = invalid
-            return np.where(inside & ~invalid, values, 0).astype(np.int64)
+        self._checked = max(self._checked, index + 1)
         self._matrix(max(index + 1, 28))
         column: npt.NDArray[np.integer[Any]] = self._sextet_matrix[index]
         return column
 
     def prepare(self, bits: int) -> None:
         """Read enough characters for a layout of ``bits`` bits in one go."""
-        self._matrix((bits + 5) // 6)
+        characters = (bits + 5) // 6
+        self._checked = max(self._checked, characters)
+        self._matrix(characters)
+
+    def prepare_fields(self, bits: int, fields: Sequence[tuple[int, int, bool]]) -> None:
+        """Get ready to read a layout of ``bits`` bits whose numeric fields are
+        ``(offset, width, signed)``; here the same as ``prepare(bits)``."""
+        self.prepare(bits)
 
     def invalid_characters(self) -> Mask:
-        """True where a character read so far lies outside the 6-bit alphabet.
+        """True where a character that a field was read from lies outside the 6-bit alphabet.
 
         Only characters that fields were read from are checked: the rest of a
         payload is not decoded (as in pyais), so it cannot make a value wrong.
         """
-        if self._invalid is None:
+        if self._first_invalid is None:
             return np.zeros(len(self), dtype=np.bool_)
-        return self._invalid
+        invalid: Mask = self._first_invalid < self._checked
+        return invalid
 
     def message_type(self) -> I64:
-        return self.sextet(0).astype(np.int64)
+        """The first character's value (0 for an empty payload); only it is checked."""
+        inside = self.length > 0
+        values = SIXBIT[self.arena[np.where(inside, self.start, 0)]]
+        invalid = inside & (values == INVALID)
+        if self._first_invalid is None:
+            self._first_invalid = np.where(invalid, 0, len(self) and 1).astype(np.int64)
+            self._checked = max(self._checked, 1)
+        return np.where(inside & ~invalid, values, 0).astype(np.int64)
 
-    def unsigned(self, offset: int, width: int) -> tuple[I64, I64]:
-        """Raw bits of a field and how many of them exist (0 = field missing)."""
+    def _bits(self, offset: int, width: int) -> I64:
+        """Raw bits of a field, zeros past the end of a payload."""
         first, last = offset // 6, (offset + width - 1) // 6
         # Up to five characters fit 32 bits: half the memory traffic of int64.
         wide: type[np.integer[Any]] = np.int64 if 6 * (last + 1 - first) > 32 else np.uint32
@@ -117,7 +139,12 @@ class Payloads:
         for index in range(first + 1, last + 1):
             accumulated = (accumulated << 6) | self.sextet(index)
         shift = 6 * (last + 1) - (offset + width)
-        value = ((accumulated >> shift) & ((1 << width) - 1)).astype(np.int64)
+        value: I64 = ((accumulated >> shift) & ((1 << width) - 1)).astype(np.int64)
+        return value
+
+    def unsigned(self, offset: int, width: int) -> tuple[I64, Counts]:
+        """Raw bits of a field and how many of them exist (0 = field missing)."""
+        value = self._bits(offset, width)
         if len(self) and int(self.bits.min()) >= offset + width:
             return value, np.full(len(self), width, dtype=np.int64)
         available = np.clip(self.bits - offset, 0, width)
@@ -125,26 +152,152 @@ class Payloads:
         value = np.where(short, value >> (width - available), value)
         return value, available
 
-    def signed(self, offset: int, width: int) -> tuple[I64, I64]:
+    def signed(self, offset: int, width: int) -> tuple[I64, Counts]:
         value, available = self.unsigned(offset, width)
+        available = np.asarray(available, dtype=np.int64)
         top = np.maximum(available - 1, 0)
         negative = (available > 0) & (((value >> top) & 1) == 1)
         return np.where(negative, value - (np.int64(1) << available), value), available
 
-    def text(self, offset: int, width: int) -> tuple[U8, I64]:
+    def text(self, offset: int, width: int) -> tuple[U8, Counts]:
         """ASCII codes (rows x characters) of a 6-bit text field."""
         count = width // 6
-        first, shift = offset // 6, offset % 6
         if len(self) and int(self.bits.min()) >= offset + width:
-            # Every payload holds the whole field: shift the character block at once.
-            self._matrix(first + count + 1)
-            block = self._sextet_matrix[first : first + count + 1].astype(np.uint16)
-            values = ((block[:count] << 6 | block[1:]) >> (6 - shift)) & 63
-            codes_t = TEXT_CHARACTERS[values]
-            return np.ascontiguousarray(codes_t.T), np.full(len(self), width, dtype=np.int64)
+            # Every payload holds the whole field.
+            return self._text_codes(offset, count), np.full(len(self), width, dtype=np.int64)
         codes = np.empty((len(self), count), dtype=np.uint8)
         for index in range(count):
             value, _ = self.unsigned(offset + 6 * index, 6)
             codes[:, index] = TEXT_CHARACTERS[value]
         _, available = self.unsigned(offset, 1)
         return codes, available
+
+    def _text_codes(self, offset: int, count: int) -> U8:
+        """ASCII codes of ``count`` characters from ``offset``, the block shifted at once."""
+        first, shift = offset // 6, offset % 6
+        self._checked = max(self._checked, (offset + 6 * count + 5) // 6)
+        self._matrix(first + count + 1)
+        block = self._sextet_matrix[first : first + count + 1].astype(np.uint16)
+        values = ((block[:count] << 6 | block[1:]) >> (6 - shift)) & 63
+        codes: U8 = np.ascontiguousarray(TEXT_CHARACTERS[values].T)
+        return codes
+
+
+@dataclass
+class PackedPayloads(Payloads):
+    """Payloads read from 64-bit words packed by the compiled kernel (``_kernel.pack``).
+
+    The same fields and the same validity as :class:`Payloads`: a layout's
+    characters are de-armoured and packed once, then a field costs a shift and
+    a mask (two words when it straddles a word boundary).
+    """
+
+    _words: npt.NDArray[np.uint64] = field(default_factory=lambda: np.zeros((0, 0), np.uint64))
+    _packed: int = 0  # characters packed into _words
+    _fields: dict[tuple[int, int, bool], tuple[I64, npt.NDArray[np.uint8]]] = field(
+        default_factory=dict
+    )
+
+    def subset(self, rows: I64) -> Payloads:
+        if not self._packed:
+            return super().subset(rows)
+        assert self._first_invalid is not None
+        return PackedPayloads(
+            self.arena,
+            self.start[rows],
+            self.length[rows],
+            self.bits[rows],
+            _first_invalid=self._first_invalid[rows],
+            _words=np.take(self._words, rows, axis=1),
+            _packed=self._packed,
+        )
+
+    def _pack(self, characters: int) -> None:
+        if characters <= self._packed:
+            return
+        from portintel.domain.maritime.ais import _kernel
+
+        size = len(self)
+        words = np.empty(((6 * characters + 63) // 64, size), dtype=np.uint64)
+        first_invalid = np.empty(size, dtype=np.int64)
+        _kernel.pack(
+            self.arena,
+            np.ascontiguousarray(self.start, dtype=np.int64),
+            np.ascontiguousarray(self.length, dtype=np.int64),
+            characters,
+            words,
+            first_invalid,
+        )
+        self._words, self._first_invalid, self._packed = words, first_invalid, characters
+
+    def prepare(self, bits: int) -> None:
+        characters = (bits + 5) // 6
+        self._checked = max(self._checked, characters)
+        self._pack(characters)
+
+    def prepare_fields(self, bits: int, fields: Sequence[tuple[int, int, bool]]) -> None:
+        """Pack the layout's characters, then read all its numeric fields in one kernel call."""
+        from portintel.domain.maritime.ais import _kernel
+
+        self.prepare(bits)
+        wanted = [spec for spec in fields if spec not in self._fields]
+        if not wanted or len(self) == 0:
+            return
+        offsets, widths, signs = (
+            np.array(column, dtype=np.int64) for column in zip(*wanted, strict=True)
+        )
+        values = np.empty((len(wanted), len(self)), dtype=np.int64)
+        available = np.empty((len(wanted), len(self)), dtype=np.uint8)
+        _kernel.extract(
+            self._words,
+            np.ascontiguousarray(self.bits, dtype=np.int64),
+            offsets,
+            widths,
+            signs,
+            values,
+            available,
+        )
+        for row, spec in enumerate(wanted):
+            self._fields[spec] = (values[row], available[row])
+
+    def unsigned(self, offset: int, width: int) -> tuple[I64, Counts]:
+        cached = self._fields.get((offset, width, False))
+        if cached is None:
+            return super().unsigned(offset, width)
+        return cached
+
+    def signed(self, offset: int, width: int) -> tuple[I64, Counts]:
+        cached = self._fields.get((offset, width, True))
+        if cached is None:
+            return super().signed(offset, width)
+        return cached
+
+    def message_type(self) -> I64:
+        if self._packed:
+            return self._bits(0, 6)
+        return super().message_type()
+
+    def sextet(self, index: int) -> npt.NDArray[np.integer[Any]]:
+        return self._bits(6 * index, 6)
+
+    def _bits(self, offset: int, width: int) -> I64:
+        last = (offset + width + 5) // 6
+        self._checked = max(self._checked, last)
+        if last > self._packed:  # a field past the prepared layout (type 24's part number)
+            self._pack(max(last, 28))
+        word, at = divmod(offset, 64)
+        words = self._words
+        if at + width <= 64:
+            value = (words[word] >> np.uint64(64 - at - width)) & np.uint64((1 << width) - 1)
+        else:
+            low = at + width - 64  # bits taken from the next word
+            high = words[word] & np.uint64((1 << (64 - at)) - 1)
+            value = (high << np.uint64(low)) | (words[word + 1] >> np.uint64(64 - low))
+        result: I64 = value.astype(np.int64)
+        return result
+
+    def _text_codes(self, offset: int, count: int) -> U8:
+        codes = np.empty((len(self), count), dtype=np.uint8)
+        for index in range(count):
+            codes[:, index] = TEXT_CHARACTERS[self._bits(offset + 6 * index, 6)]
+        return codes

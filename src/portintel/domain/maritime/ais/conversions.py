@@ -49,6 +49,10 @@ POLARS_TYPES: dict[Kind, pl.DataType] = {
 }
 
 
+SIGNED_KINDS = frozenset({Kind.SINT, Kind.LATLON, Kind.LATLON_600, Kind.TURN})
+"""Kinds whose raw bits are a two's-complement number."""
+
+
 def decode_field(payloads: Payloads, field: Field) -> pl.Series:
     """The column of one field over every payload (null where the payload ends before it)."""
     kind = field.kind
@@ -59,8 +63,7 @@ def decode_field(payloads: Payloads, field: Field) -> pl.Series:
         column = strings(codes.reshape(-1), offsets, field.name)
         column = column.str.strip_chars_end("@").str.strip_chars(" ")
         return _with_nulls(column, available == 0)
-    signed = kind in (Kind.SINT, Kind.LATLON, Kind.LATLON_600, Kind.TURN)
-    if signed:
+    if kind in SIGNED_KINDS:
         raw, available = payloads.signed(field.offset, field.width)
     else:
         raw, available = payloads.unsigned(field.offset, field.width)

@@ -19,20 +19,18 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 import polars as pl
-import pyarrow as pa  # type: ignore[import-untyped]
 
-from portintel.domain.maritime.ais.armoring import Payloads
+from portintel.domain.maritime.ais.armoring import PackedPayloads, Payloads
 from portintel.domain.maritime.ais.assembly import assemble
 from portintel.domain.maritime.ais.byte_ranges import gather_ranges
+from portintel.domain.maritime.ais.framing import REASON_TEXT, Engine, count_lines, frame, resolve
 from portintel.domain.maritime.ais.messages import Decoded, Provenance, decode_payloads
-from portintel.domain.maritime.ais.prefixes import parse_prefixes
-from portintel.domain.maritime.ais.sentences import Lines, find_bang, parse_sentences, split_lines
+from portintel.domain.maritime.ais.sentences import Lines
 
 U8 = npt.NDArray[np.uint8]
 I64 = npt.NDArray[np.int64]
 
 INCOMPLETE = "incomplete multipart group"
-NONE = np.full((), None, dtype=np.object_)
 REJECTS_SCHEMA = {"line": pl.Int64, "raw": pl.String, "reason": pl.String}
 UNSUPPORTED_SCHEMA = {"line": pl.Int64, "raw": pl.String, "msg_type": pl.Int64}
 
@@ -59,7 +57,11 @@ class DecodedBatch:
 
 
 def decode_lines(
-    lines: Sequence[str], *, first_line: int = 1, verify_tag_checksums: bool = True
+    lines: Sequence[str],
+    *,
+    first_line: int = 1,
+    verify_tag_checksums: bool = True,
+    engine: Engine = "auto",
 ) -> DecodedBatch:
     """Decode a batch of lines; ``first_line`` is the number of ``lines[0]``.
 
@@ -67,22 +69,34 @@ def decode_lines(
     accepts tag blocks whose checksum does not match: some feeds (the
     Kystverket sample among them) prepend ``g:`` to a tag block without
     updating its checksum, and their sentences are still protected by their own.
+
+    ``engine`` picks how lines are framed and payloads de-armoured: ``native``
+    (the compiled kernel), ``numpy`` (pure NumPy, the reference) or ``auto``
+    (native when built). Both give the same result.
     """
     buffer = _buffer_of_lines(lines)
     numbers = np.arange(first_line, first_line + len(lines), dtype=np.int64)
-    batch, _, _ = _decode(buffer, numbers, keep_open=False, verify_tags=verify_tag_checksums)
+    batch, _, _ = _decode(
+        buffer, numbers, keep_open=False, verify_tags=verify_tag_checksums, engine=engine
+    )
     return batch
 
 
 def decode_bytes(
-    data: bytes, *, first_line: int = 1, verify_tag_checksums: bool = True
+    data: bytes,
+    *,
+    first_line: int = 1,
+    verify_tag_checksums: bool = True,
+    engine: Engine = "auto",
 ) -> DecodedBatch:
     """Decode the content of an NMEA file (lines separated by newlines); see decode_lines."""
     text = _normalised_bytes(data)
     buffer = np.frombuffer(text, dtype=np.uint8)
-    count = text.count(b"\n")  # memchr speed, no comparison array
+    count = count_lines(text, engine)
     numbers = np.arange(first_line, first_line + count, dtype=np.int64)
-    batch, _, _ = _decode(buffer, numbers, keep_open=False, verify_tags=verify_tag_checksums)
+    batch, _, _ = _decode(
+        buffer, numbers, keep_open=False, verify_tags=verify_tag_checksums, engine=engine
+    )
     return batch
 
 
@@ -93,8 +107,9 @@ class StreamDecoder:
     ``feed``; ``flush`` reports whatever is still waiting as incomplete.
     """
 
-    def __init__(self, *, verify_tag_checksums: bool = True) -> None:
+    def __init__(self, *, verify_tag_checksums: bool = True, engine: Engine = "auto") -> None:
         self._verify_tags = verify_tag_checksums
+        self._engine: Engine = resolve(engine)
         self._pending = np.zeros(0, dtype=np.uint8)
         self._pending_numbers = np.zeros(0, dtype=np.int64)
 
@@ -104,7 +119,7 @@ class StreamDecoder:
         buffer = np.concatenate([self._pending, new])
         all_numbers = np.concatenate([self._pending_numbers, numbers])
         batch, self._pending, self._pending_numbers = _decode(
-            buffer, all_numbers, keep_open=True, verify_tags=self._verify_tags
+            buffer, all_numbers, keep_open=True, verify_tags=self._verify_tags, engine=self._engine
         )
         return batch
 
@@ -114,7 +129,9 @@ class StreamDecoder:
         self._pending_numbers = np.zeros(0, dtype=np.int64)
         if numbers.shape[0] == 0:
             return DecodedBatch()
-        batch, _, _ = _decode(buffer, numbers, keep_open=False, verify_tags=self._verify_tags)
+        batch, _, _ = _decode(
+            buffer, numbers, keep_open=False, verify_tags=self._verify_tags, engine=self._engine
+        )
         return batch
 
     @property
@@ -145,107 +162,89 @@ def _normalised_bytes(data: bytes) -> bytes:
 
 
 def _decode(
-    buffer: U8, numbers: I64, *, keep_open: bool, verify_tags: bool = True
+    buffer: U8, numbers: I64, *, keep_open: bool, verify_tags: bool, engine: Engine
 ) -> tuple[DecodedBatch, U8, I64]:
     if buffer.shape[0] == 0:
         return DecodedBatch(), buffer, numbers
-    lines = split_lines(buffer, numbers)
-    size = len(lines)
-    raw = _line_strings(lines)
-    bang = find_bang(lines, raw)
-    sentences = parse_sentences(lines, bang)
-    prefixes = parse_prefixes(lines, bang, raw, verify_tag_checksums=verify_tags)
-    reason = sentences.reason
-    no_sentence_reason = _is_none(reason)
-    reason[no_sentence_reason] = prefixes.reason[no_sentence_reason]
-    blank = lines.end <= lines.start
-    reason[blank] = None
-    good = _is_none(reason) & ~blank
+    framed = frame(buffer, numbers, verify_tags=verify_tags, engine=engine)
+    reader = PackedPayloads if framed.packed is not None else Payloads
+    size = len(framed)
+    raw = framed.raw
+    good = (framed.reason == 0) & (framed.lines.end > framed.lines.start)
 
     results: list[tuple[Decoded, I64]] = []
-    singles = np.flatnonzero(good & (sentences.count == 1))
-    start = sentences.payload_start[singles]
-    length = sentences.payload_end[singles] - start
-    payloads = Payloads(buffer, start, length, 6 * length - sentences.fill[singles])
-    provenance = Provenance(singles, numbers, prefixes.received_us, prefixes.station, raw)
+    single = good & (framed.count == 1)
+    singles = np.flatnonzero(single)
+    every_line = singles.shape[0] == size  # every line holds a whole message: no gathers
+    start = framed.payload_start if every_line else framed.payload_start[singles]
+    length = (framed.payload_end if every_line else framed.payload_end[singles]) - start
+    bits = 6 * length - (framed.fill if every_line else framed.fill[singles])
+    payloads: Payloads
+    if framed.packed is None:
+        payloads = Payloads(buffer, start, length, bits)
+    else:
+        packed = framed.packed
+        payloads = PackedPayloads(
+            buffer,
+            start,
+            length,
+            bits,
+            _first_invalid=packed.first_invalid if every_line else packed.first_invalid[singles],
+            _words=packed.words if every_line else np.take(packed.words, singles, axis=1),
+            _packed=packed.characters,
+        )
+    provenance = Provenance(singles, numbers, framed.received_us, framed.station, raw)
     results.append((decode_payloads(payloads, provenance), singles))
 
-    multis = np.flatnonzero(good & (sentences.count > 1))
+    multis = np.flatnonzero(good & (framed.count > 1))
     station_code = (
-        prefixes.station.gather(multis).fill_null("").rank("dense").to_numpy().astype(np.int64)
+        framed.station.gather(multis).fill_null("").rank("dense").to_numpy().astype(np.int64)
     )
-    key = (
-        (station_code * 11 + sentences.sequence[multis] + 1) * 256 + sentences.channel[multis]
-    ) * 10
-    key += sentences.count[multis]
+    key = ((station_code * 11 + framed.sequence[multis] + 1) * 256 + framed.channel[multis]) * 10
+    key += framed.count[multis]
     groups = assemble(
         multis,
         key,
-        sentences.count[multis],
-        sentences.index[multis],
+        framed.count[multis],
+        framed.index[multis],
         keep_open=keep_open,
         batch_size=size,
     )
     if groups.group_start.shape[0] > 1:
         members = groups.members
         arena, arena_offsets = gather_ranges(
-            buffer, sentences.payload_start[members], sentences.payload_end[members]
+            buffer, framed.payload_start[members], framed.payload_end[members]
         )
         first, last = members[groups.group_start[:-1]], members[groups.group_start[1:] - 1]
         start = arena_offsets[groups.group_start[:-1]]
         length = arena_offsets[groups.group_start[1:]] - start
-        payloads = Payloads(arena, start, length, 6 * length - sentences.fill[last])
+        payloads = reader(arena, start, length, 6 * length - framed.fill[last])
         group_of = np.repeat(np.arange(first.shape[0]), np.diff(groups.group_start))
         joined = (
             pl.DataFrame({"group": group_of, "raw": raw.gather(members)})
             .group_by("group", maintain_order=True)
             .agg(pl.col("raw").str.join("\n"))
         )["raw"]
-        received = prefixes.received_us.gather(first).fill_null(prefixes.received_us.gather(last))
-        station = prefixes.station.gather(first).fill_null(prefixes.station.gather(last))
+        received = framed.received_us.gather(first).fill_null(framed.received_us.gather(last))
+        station = framed.station.gather(first).fill_null(framed.station.gather(last))
         identity = np.arange(first.shape[0], dtype=np.int64)
         group_provenance = Provenance(identity, numbers[last], received, station, joined)
         results.append((decode_payloads(payloads, group_provenance), last))
 
-    return _collect(results, raw, numbers, reason, groups.incomplete), *_pending(lines, groups.open)
-
-
-def _is_none(values: npt.NDArray[np.object_]) -> npt.NDArray[np.bool_]:
-    """True where an object array (reasons: None or text) holds None.
-
-    An identity comparison per element: three times faster than truth-testing
-    every element with ``astype(bool)``.
-    """
-    result: npt.NDArray[np.bool_] = np.equal(values, NONE)
-    return result
-
-
-def _line_strings(lines: Lines) -> pl.Series:
-    """Each line without surrounding whitespace, as strings over the buffer.
-
-    Arrow strings must tile their buffer, so the gaps between lines (newlines,
-    whitespace) and the lines alternate; the lines are the odd entries.
-    """
-    size = len(lines)
-    bounds = np.zeros(2 * size + 1, dtype=np.int64)
-    bounds[1::2] = lines.start
-    bounds[2::2] = lines.end
-    array = pa.LargeStringArray.from_buffers(
-        2 * size, pa.py_buffer(bounds), pa.py_buffer(lines.buffer)
-    )
-    return pl.Series("raw", array).gather(np.arange(1, 2 * size, 2))
+    batch = _collect(results, raw, numbers, framed.reason, groups.incomplete)
+    return batch, *_pending(framed.lines, groups.open)
 
 
 def _collect(
     results: list[tuple[Decoded, I64]],
     raw: pl.Series,
     numbers: I64,
-    reason: npt.NDArray[np.object_],
+    reason: I64,
     incomplete: I64,
 ) -> DecodedBatch:
     tables: dict[int, list[pl.DataFrame]] = {}
-    reject_rows: list[I64] = [np.flatnonzero(~_is_none(reason))]
-    reject_reasons: list[npt.NDArray[np.object_]] = [reason[reject_rows[0]]]
+    reject_rows: list[I64] = [np.flatnonzero(reason)]
+    reject_reasons: list[npt.NDArray[np.object_]] = [REASON_TEXT[reason[reject_rows[0]]]]
     reject_rows.append(incomplete)
     reject_reasons.append(np.full(incomplete.shape[0], INCOMPLETE, dtype=np.object_))
     unsupported_rows: list[I64] = []

@@ -21,7 +21,7 @@ import polars as pl
 import pyarrow as pa  # type: ignore[import-untyped]
 
 from portintel.domain.maritime.ais.byte_ranges import range_strings, run_heads
-from portintel.domain.maritime.ais.sentences import BACKSLASH, HEX, STAR, Lines, range_xor
+from portintel.domain.maritime.ais.sentences import BACKSLASH, STAR, Lines, hex_pair, range_xor
 
 I64 = npt.NDArray[np.int64]
 
@@ -104,9 +104,7 @@ def parse_prefixes(
         heads = run_heads(buffer, body_start, t_close)
         head_rows = np.flatnonzero(heads)
         h_close = t_close[head_rows]
-        declared = (
-            HEX[buffer[np.maximum(h_close - 2, 0)]] * 16 + HEX[buffer[np.maximum(h_close - 1, 0)]]
-        )
+        declared = hex_pair(buffer[np.maximum(h_close - 2, 0)], buffer[np.maximum(h_close - 1, 0)])
         computed = range_xor(buffer, t_open[head_rows] + 1, h_close - 3)
         head_ok = (declared >= 0) & (declared == computed)
         checksum_ok = star_ok
@@ -131,8 +129,7 @@ def parse_prefixes(
     column_rows = np.flatnonzero(column_end > start)
     if column_rows.shape[0]:
         texts = range_strings(buffer, start[column_rows], column_end[column_rows], "time")
-        parsed = _by_distinct(texts, _parse_time_column)
-        column = parsed["received_us"]
+        column = parse_time_columns(texts)
         missing = column.is_null().to_numpy()
         target = rows[column_rows]
         reason[target[missing]] = BAD_TIME_COLUMN
@@ -141,6 +138,17 @@ def parse_prefixes(
         micros[fill] = column.fill_null(0).to_numpy()[~missing & ~known[target]]
         known[fill] = True
     return Prefixes(_received(micros, known), station, reason)
+
+
+def parse_time_columns(texts: pl.Series) -> pl.Series:
+    """Receive times (microseconds since 1970 UTC, null where unrecognised) of time columns."""
+    column: pl.Series = _by_distinct(texts, _parse_time_column)["received_us"]
+    return column
+
+
+def received_series(micros: I64, known: npt.NDArray[np.bool_]) -> pl.Series:
+    """Receive times as a nullable Int64 Series (null where not ``known``)."""
+    return _received(micros, known)
 
 
 def _received(micros: I64, known: npt.NDArray[np.bool_]) -> pl.Series:

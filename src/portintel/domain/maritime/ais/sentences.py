@@ -84,6 +84,13 @@ def _trim(buffer: U8, start: I64, end: I64) -> None:
         rows = rows[(end[rows] > start[rows]) & WHITESPACE[buffer[start[rows]]]]
 
 
+def hex_pair(high: npt.NDArray[np.uint8], low: npt.NDArray[np.uint8]) -> I64:
+    """The number written by two hex digits, -1 unless both are hex digits."""
+    first, second = HEX[high], HEX[low]
+    value: I64 = np.where((first >= 0) & (second >= 0), first * 16 + second, -1)
+    return value
+
+
 def range_xor(buffer: U8, start: I64, stop: I64) -> I64:
     """XOR of ``buffer[start:stop]`` for each pair (0 for empty ranges)."""
     if start.shape[0] == 0:
@@ -179,7 +186,7 @@ def parse_sentences(lines: Lines, bang: I64) -> Sentences:
     )
     fill = number(tail[1]) - 48
     fill_ok = (fill >= 0) & (fill <= 5)
-    declared = HEX[tail[3]] * 16 + HEX[tail[4]]
+    declared = hex_pair(tail[3], tail[4])
     computed = range_xor(buffer, np.where(frame, bang + 1, 0), np.where(frame, end - 3, 0))
     checksum_ok = (declared >= 0) & (declared == computed)
 

@@ -1,0 +1,38 @@
+"""Typing of the compiled kernel (see _kernel.c)."""
+
+from typing import Any
+
+Buffer = Any  # any C-contiguous object with the buffer protocol (NumPy arrays, bytes)
+
+SCAN_COLUMNS: tuple[str, ...]
+SCAN_CHARACTERS: int
+SCAN_WORDS: int
+
+def count_lines(buffer: Buffer, /) -> int: ...
+def scan(
+    buffer: Buffer,
+    out: Buffer,
+    words: Buffer,
+    first_invalid: Buffer,
+    verify_tag_checksums: bool,
+    /,
+) -> int: ...
+def pack(
+    arena: Buffer,
+    start: Buffer,
+    length: Buffer,
+    characters: int,
+    words: Buffer,
+    first_invalid: Buffer,
+    /,
+) -> None: ...
+def extract(
+    words: Buffer,
+    bits: Buffer,
+    offsets: Buffer,
+    widths: Buffer,
+    signed: Buffer,
+    values: Buffer,
+    available: Buffer,
+    /,
+) -> None: ...
