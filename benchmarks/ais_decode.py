@@ -13,7 +13,9 @@ data in two sentences, class B static data, ...).
 Both decoders start from the same file content in memory. pyais decodes line
 by line (``IterMessages`` assembles multi-sentence messages, then
 ``.decode()``); portintel decodes the whole content at once (``decode_bytes``)
-and, as the ingest path does, from a list of lines (``decode_lines``).
+and, as the ingest path does, from a list of lines (``decode_lines``), with
+its default engine (the compiled kernel), and from bytes once more with its
+pure NumPy engine (the reference the kernel is tested against).
 Results go to benchmarks/results/ais_decode.{md,json}.
 """
 
@@ -35,7 +37,7 @@ import pyais
 from pyais.encode import encode_dict
 from pyais.stream import IterMessages
 
-from portintel.domain.maritime.ais import decode_bytes, decode_lines
+from portintel.domain.maritime.ais import NATIVE_AVAILABLE, decode_bytes, decode_lines
 
 HERE = Path(__file__).resolve().parent
 DATA = HERE / "data"
@@ -98,7 +100,7 @@ def _time_pyais(data: bytes) -> tuple[int, float]:
     return count, time.perf_counter() - started
 
 
-def _time_portintel(data: bytes) -> tuple[int, float, int, float]:
+def _time_portintel(data: bytes) -> tuple[int, float, int, float, int, float]:
     decode_bytes(data[:100_000])  # warm up imports and caches
     started = time.perf_counter()
     count = decode_bytes(data).message_count
@@ -106,7 +108,11 @@ def _time_portintel(data: bytes) -> tuple[int, float, int, float]:
     lines = data.decode().splitlines()
     started = time.perf_counter()
     count_lines = decode_lines(lines).message_count
-    return count, from_bytes, count_lines, time.perf_counter() - started
+    from_lines = time.perf_counter() - started
+    decode_bytes(data[:100_000], engine="numpy")
+    started = time.perf_counter()
+    count_numpy = decode_bytes(data, engine="numpy").message_count
+    return count, from_bytes, count_lines, from_lines, count_numpy, time.perf_counter() - started
 
 
 def _machine() -> dict[str, object]:
@@ -128,6 +134,7 @@ def _machine() -> dict[str, object]:
         "pyais": pyais.__version__,
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "load_average_1m": round(os.getloadavg()[0], 2),
+        "native_kernel": NATIVE_AVAILABLE,
         "commit": commit,
     }
 
@@ -154,14 +161,22 @@ def main() -> None:
         for _ in range(args.repeat):
             # pyais and portintel back to back, so both meet the same machine load.
             theirs, seconds_pyais = _time_pyais(data)
-            ours, seconds, ours_lines, seconds_lines = _time_portintel(data)
+            ours, seconds, ours_lines, seconds_lines, ours_numpy, seconds_numpy = _time_portintel(
+                data
+            )
+            if not ours == ours_lines == ours_numpy:
+                raise SystemExit(
+                    f"{name}: message counts differ: {ours}, {ours_lines}, {ours_numpy}"
+                )
             rounds.append(
                 {
                     "pyais_msg_per_s": theirs / seconds_pyais,
                     "portintel_bytes_msg_per_s": ours / seconds,
                     "portintel_lines_msg_per_s": ours_lines / seconds_lines,
+                    "portintel_numpy_msg_per_s": ours_numpy / seconds_numpy,
                     "ratio_bytes": (ours / seconds) / (theirs / seconds_pyais),
                     "ratio_lines": (ours_lines / seconds_lines) / (theirs / seconds_pyais),
+                    "ratio_numpy": (ours_numpy / seconds_numpy) / (theirs / seconds_pyais),
                 }
             )
         row: dict[str, Any] = {
@@ -178,8 +193,10 @@ def main() -> None:
             f"{name:9} {row['sentences']:>9} sentences (median of {args.repeat} rounds)"
             f" | pyais {row['pyais_msg_per_s']:>10,.0f} msg/s"
             f" | portintel {row['portintel_bytes_msg_per_s']:>11,.0f} msg/s (bytes),"
-            f" {row['portintel_lines_msg_per_s']:>11,.0f} msg/s (lines)"
-            f" | ratio {row['ratio_bytes']:.1f}x / {row['ratio_lines']:.1f}x (goal {goal}x)",
+            f" {row['portintel_lines_msg_per_s']:>11,.0f} msg/s (lines),"
+            f" {row['portintel_numpy_msg_per_s']:>11,.0f} msg/s (numpy engine)"
+            f" | ratio {row['ratio_bytes']:.1f}x / {row['ratio_lines']:.1f}x"
+            f" / {row['ratio_numpy']:.1f}x (goal {goal}x)",
             flush=True,
         )
     machine = _machine()
@@ -191,15 +208,17 @@ def main() -> None:
     )
     table = [
         "| dataset | sentences | pyais msg/s | portintel msg/s (bytes) | portintel msg/s (lines) "
-        "| ratio (bytes) | ratio (lines) | ratio per round (bytes) | goal |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: |",
+        "| ratio (bytes) | ratio (lines) | ratio per round (bytes) | goal "
+        "| numpy engine msg/s (bytes) | numpy engine ratio |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: |",
     ]
     for r in rows:
         per_round = ", ".join(f"{x['ratio_bytes']:.1f}x" for x in r["rounds"])
         table.append(
             f"| {r['dataset']} | {r['sentences']:,} | {r['pyais_msg_per_s']:,.0f} "
             f"| {r['portintel_bytes_msg_per_s']:,.0f} | {r['portintel_lines_msg_per_s']:,.0f} "
-            f"| {r['ratio_bytes']:.1f}x | {r['ratio_lines']:.1f}x | {per_round} | {r['goal']}x |"
+            f"| {r['ratio_bytes']:.1f}x | {r['ratio_lines']:.1f}x | {per_round} | {r['goal']}x "
+            f"| {r['portintel_numpy_msg_per_s']:,.0f} | {r['ratio_numpy']:.1f}x |"
         )
     text = "\n".join(
         [
@@ -210,6 +229,10 @@ def main() -> None:
             " medians shown).",
             "",
             *table,
+            "",
+            "The bytes and lines columns use portintel's default engine, the compiled kernel"
+            f" (built: {machine['native_kernel']}); the last two columns decode the same bytes"
+            " with the pure NumPy engine, the reference the kernel is tested against.",
             "",
             f"Machine: {machine['nproc']} cores, {machine['cpu']}; Python {machine['python']}, "
             f"pyais {machine['pyais']}. Date {machine['date']}, commit {machine['commit']}.",

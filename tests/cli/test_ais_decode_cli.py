@@ -137,3 +137,21 @@ def test_bad_lines_are_summarised_on_stderr_and_good_ones_still_printed(tmp_path
     for number, reason in ((2, "checksum"), (3, ""), (4, "incomplete"), (6, "")):
         line = next(text for text in result.stderr.splitlines() if f"line {number}:" in text)
         assert reason in line
+
+
+def test_both_engines_print_the_same_records(good_file: Path, tmp_path: Path) -> None:
+    lines = [*_good_lines(), corrupt_checksum(position(574000003, *SEA)), "not NMEA"]
+    path = tmp_path / "both.nmea"
+    path.write_text("\n".join(lines) + "\n")
+    native = _decode(str(path), "--engine", "native")
+    reference = _decode(str(path), "--engine", "numpy")
+    assert native.returncode == reference.returncode == 0, native.stderr + reference.stderr
+    assert native.stdout.count("\n") == 3
+    assert native.stdout == reference.stdout
+    assert native.stderr == reference.stderr
+
+
+def test_an_unknown_engine_is_refused_naming_the_choices(good_file: Path) -> None:
+    result = _decode(str(good_file), "--engine", "fast")
+    assert result.returncode == 2
+    assert "native" in result.stderr and "numpy" in result.stderr

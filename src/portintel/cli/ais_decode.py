@@ -21,6 +21,12 @@ class OutputFormat(StrEnum):
     csv = "csv"
 
 
+class DecodingEngine(StrEnum):
+    auto = "auto"
+    native = "native"
+    numpy = "numpy"
+
+
 def _read(file: Path) -> bytes:
     try:
         data = file.read_bytes()
@@ -55,9 +61,22 @@ def decode_command(
             help="Accept tag blocks with a wrong checksum (sentence checksums still count).",
         ),
     ] = False,
+    engine: Annotated[
+        DecodingEngine,
+        typer.Option(
+            "--engine",
+            help="native: the compiled kernel; numpy: the pure NumPy reference; "
+            "auto: native when built. Both give the same records.",
+        ),
+    ] = DecodingEngine.auto,
 ) -> None:
     """Print every decoded message (pyais field names plus its input line); rejects go to stderr."""
-    batch = decode_bytes(_read(file), verify_tag_checksums=not ignore_tag_checksums)
+    try:
+        batch = decode_bytes(
+            _read(file), verify_tag_checksums=not ignore_tag_checksums, engine=engine.value
+        )
+    except RuntimeError as exc:  # the native engine asked for but not built
+        raise InvalidInput(str(exc), field="engine", hint="use --engine numpy") from exc
     frames = [
         frame.drop("raw")
         .select("line", pl.exclude("line"))
