@@ -7,15 +7,19 @@
  *
  *   count_lines(buffer) -> the number of '\n' in buffer.
  *
- *   scan(buffer, out, words, first_invalid, verify_tag_checksums) -> lines
+ *   scan(buffer, columns, words, first_invalid, verify_tag_checksums) -> lines
  *       One pass over an NMEA buffer (lines ending in '\n'): line bounds,
  *       sentence fields and checksums, NMEA 4.0 tag blocks (checksum, c:, s:)
- *       and the extent of a receive-time column. Writes SCAN_COLUMNS rows of
- *       int64, one entry per line. It also packs the first SCAN_CHARACTERS
+ *       and the extent of a receive-time column, into `columns`: one int64
+ *       array per name of SCAN_COLUMNS, one entry per line. (Separate arrays
+ *       rather than one matrix: each is small enough for the allocator to
+ *       reuse, instead of a fresh mapping whose pages fault in every batch.) It also packs the first SCAN_CHARACTERS
  *       characters of every good sentence's payload, as pack() does, into
  *       words (SCAN_WORDS x lines) and first_invalid.
  *
  *   extract(words, bits, offsets, widths, signed, values, available) -> None
+ *       (values: a sequence of one int64 array per field; available: uint8,
+ *       fields x n)
  *       Reads bit fields (width 1-57) of packed payloads as pyais does: a field
  *       cut by the payload's end (bits[i]) keeps the bits that are there, as a
  *       narrower number; available[f * n + i] says how many (0 = missing).
@@ -361,20 +365,53 @@ static void scan_prefix(const uint8_t *buf, Py_ssize_t line, const uint8_t *s, c
     out->column[C_COLUMN_END][line] = column_end - buf;
 }
 
+/* Writable buffers of the items of a sequence, each of `bytes` bytes (-1: any,
+   then all the same size). Returns how many were acquired; on error all are
+   released and -1 is returned with an exception set. */
+static Py_ssize_t get_buffers(PyObject *sequence, Py_ssize_t count, Py_buffer *views,
+                              Py_ssize_t bytes, const char *what) {
+    PyObject *items = PySequence_Fast(sequence, what);
+    if (!items) return -1;
+    if (PySequence_Fast_GET_SIZE(items) != count) {
+        PyErr_Format(PyExc_ValueError, "%s: expected %zd arrays, got %zd", what, count,
+                     PySequence_Fast_GET_SIZE(items));
+        Py_DECREF(items);
+        return -1;
+    }
+    Py_ssize_t got = 0;
+    for (; got < count; got++) {
+        if (PyObject_GetBuffer(PySequence_Fast_GET_ITEM(items, got), &views[got],
+                               PyBUF_WRITABLE) < 0)
+            break;
+        if (bytes < 0) bytes = views[got].len;
+        if (views[got].len != bytes) {
+            PyErr_Format(PyExc_ValueError, "%s: array %zd holds %zd bytes, expected %zd", what, got,
+                         views[got].len, bytes);
+            got++;
+            break;
+        }
+    }
+    Py_DECREF(items);
+    if (got == count && !PyErr_Occurred()) return got;
+    for (Py_ssize_t k = 0; k < got; k++) PyBuffer_Release(&views[k]);
+    return -1;
+}
+
 static PyObject *scan(PyObject *self, PyObject *args) {
-    Py_buffer input, output, words, first_invalid;
+    Py_buffer input, words, first_invalid, views[C_COLUMNS];
+    PyObject *columns;
     int verify_tags = 1;
-    if (!PyArg_ParseTuple(args, "y*w*w*w*p", &input, &output, &words, &first_invalid, &verify_tags))
+    if (!PyArg_ParseTuple(args, "y*Ow*w*p", &input, &columns, &words, &first_invalid,
+                          &verify_tags))
         return NULL;
     PyObject *result = NULL;
     const uint8_t *buf = (const uint8_t *)input.buf;
     Py_ssize_t size = input.len;
-    if (output.len % (Py_ssize_t)(C_COLUMNS * sizeof(int64_t)) != 0) {
-        PyErr_SetString(PyExc_ValueError, "scan: output size is not SCAN_COLUMNS x lines x 8 bytes");
-        goto done;
-    }
-    Py_ssize_t lines = output.len / (Py_ssize_t)(C_COLUMNS * sizeof(int64_t));
-    if (words.len != lines * SCAN_WORDS * (Py_ssize_t)sizeof(uint64_t) ||
+    Py_ssize_t acquired = get_buffers(columns, C_COLUMNS, views, -1, "scan columns");
+    if (acquired < 0) goto done;
+    Py_ssize_t lines = views[0].len / (Py_ssize_t)sizeof(int64_t);
+    if (views[0].len % (Py_ssize_t)sizeof(int64_t) ||
+        words.len != lines * SCAN_WORDS * (Py_ssize_t)sizeof(uint64_t) ||
         first_invalid.len != lines * (Py_ssize_t)sizeof(int64_t)) {
         PyErr_SetString(PyExc_ValueError, "scan: words or first_invalid do not match the lines");
         goto done;
@@ -382,7 +419,7 @@ static PyObject *scan(PyObject *self, PyObject *args) {
     uint64_t *packed = words.buf;
     int64_t *invalid = first_invalid.buf;
     Output out;
-    for (int c = 0; c < C_COLUMNS; c++) out.column[c] = (int64_t *)output.buf + (Py_ssize_t)c * lines;
+    for (int c = 0; c < C_COLUMNS; c++) out.column[c] = (int64_t *)views[c].buf;
     Py_ssize_t line = 0;
     StationRun previous = {NULL, NULL, -1};
     TagMemo memo = {NULL, NULL, 0, 0, 0, -1, -1, -1};
@@ -416,8 +453,8 @@ static PyObject *scan(PyObject *self, PyObject *args) {
     }
     result = PyLong_FromSsize_t(line);
 done:
+    for (Py_ssize_t k = 0; k < acquired; k++) PyBuffer_Release(&views[k]);
     PyBuffer_Release(&input);
-    PyBuffer_Release(&output);
     PyBuffer_Release(&words);
     PyBuffer_Release(&first_invalid);
     return result;
@@ -466,20 +503,30 @@ done:
 }
 
 static PyObject *extract(PyObject *self, PyObject *args) {
-    Py_buffer words, bits, offsets, widths, signs, values, available;
-    if (!PyArg_ParseTuple(args, "y*y*y*y*y*w*w*", &words, &bits, &offsets, &widths, &signs,
-                          &values, &available))
+    Py_buffer words, bits, offsets, widths, signs, available;
+    PyObject *value_arrays;
+    if (!PyArg_ParseTuple(args, "y*y*y*y*y*Ow*", &words, &bits, &offsets, &widths, &signs,
+                          &value_arrays, &available))
         return NULL;
     PyObject *result = NULL;
+    Py_buffer *values = NULL;
+    Py_ssize_t acquired = -1;
     Py_ssize_t n = bits.len / (Py_ssize_t)sizeof(int64_t);
     Py_ssize_t fields = offsets.len / (Py_ssize_t)sizeof(int64_t);
     Py_ssize_t width_words = n ? words.len / (Py_ssize_t)sizeof(uint64_t) / n : 0;
-    if (widths.len != offsets.len || signs.len != offsets.len ||
-        values.len != fields * n * (Py_ssize_t)sizeof(int64_t) || available.len != fields * n ||
+    if (widths.len != offsets.len || signs.len != offsets.len || available.len != fields * n ||
         (n && words.len != width_words * n * (Py_ssize_t)sizeof(uint64_t))) {
         PyErr_SetString(PyExc_ValueError, "extract: array sizes do not match");
         goto done;
     }
+    values = PyMem_Calloc((size_t)(fields ? fields : 1), sizeof(Py_buffer));
+    if (!values) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    acquired = get_buffers(value_arrays, fields, values, n * (Py_ssize_t)sizeof(int64_t),
+                           "extract values");
+    if (acquired < 0) goto done;
     const int64_t *offset = offsets.buf, *width = widths.buf, *sign = signs.buf;
     for (Py_ssize_t f = 0; f < fields; f++) {
         if (offset[f] < 0 || width[f] < 1 || width[f] > 57 ||
@@ -491,7 +538,6 @@ static PyObject *extract(PyObject *self, PyObject *args) {
     }
     const uint64_t *word = words.buf;
     const int64_t *bit_count = bits.buf;
-    int64_t *value_out = values.buf;
     uint8_t *available_out = available.buf;
     Py_BEGIN_ALLOW_THREADS
     int64_t whole_from = INT64_MAX; /* the shortest payload's bit count */
@@ -502,7 +548,7 @@ static PyObject *extract(PyObject *self, PyObject *args) {
         const uint64_t *first = word + (offset[f] / 64) * n;
         const uint64_t *second = first + n;
         const uint64_t mask = (1ull << w) - 1u;
-        int64_t *out = value_out + f * n;
+        int64_t *out = values[f].buf;
         uint8_t *got = available_out + f * n;
         if (whole_from >= offset[f] + w) { /* every payload holds the whole field */
             if (at + w <= 64) {
@@ -545,7 +591,8 @@ done:
     PyBuffer_Release(&offsets);
     PyBuffer_Release(&widths);
     PyBuffer_Release(&signs);
-    PyBuffer_Release(&values);
+    for (Py_ssize_t k = 0; k < acquired; k++) PyBuffer_Release(&values[k]);
+    PyMem_Free(values);
     PyBuffer_Release(&available);
     return result;
 }
@@ -569,9 +616,9 @@ static PyMethodDef METHODS[] = {
     {"count_lines", count_lines, METH_VARARGS, "count_lines(buffer) -> the number of newlines."},
     {"extract", extract, METH_VARARGS,
      "extract(words, bits, offsets, widths, signed, values, available): read bit fields of "
-     "packed payloads."},
+     "packed payloads (values: one int64 array per field)."},
     {"scan", scan, METH_VARARGS,
-     "scan(buffer, out, words, first_invalid, verify_tag_checksums) -> lines: frame every line "
+     "scan(buffer, columns, words, first_invalid, verify_tag_checksums) -> lines: frame every line "
      "of an NMEA buffer."},
     {"pack", pack, METH_VARARGS,
      "pack(arena, start, length, characters, words, first_invalid): de-armour payloads into "

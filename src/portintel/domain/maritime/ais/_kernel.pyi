@@ -1,5 +1,6 @@
 """Typing of the compiled kernel (see _kernel.c)."""
 
+from collections.abc import Sequence
 from typing import Any
 
 Buffer = Any  # any C-contiguous object with the buffer protocol (NumPy arrays, bytes)
@@ -11,7 +12,7 @@ SCAN_WORDS: int
 def count_lines(buffer: Buffer, /) -> int: ...
 def scan(
     buffer: Buffer,
-    out: Buffer,
+    columns: Sequence[Buffer],
     words: Buffer,
     first_invalid: Buffer,
     verify_tag_checksums: bool,
@@ -32,7 +33,7 @@ def extract(
     offsets: Buffer,
     widths: Buffer,
     signed: Buffer,
-    values: Buffer,
+    values: Sequence[Buffer],
     available: Buffer,
     /,
 ) -> None: ...

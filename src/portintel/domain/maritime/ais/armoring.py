@@ -246,7 +246,7 @@ class PackedPayloads(Payloads):
         offsets, widths, signs = (
             np.array(column, dtype=np.int64) for column in zip(*wanted, strict=True)
         )
-        values = np.empty((len(wanted), len(self)), dtype=np.int64)
+        values = [np.empty(len(self), dtype=np.int64) for _ in wanted]
         available = np.empty((len(wanted), len(self)), dtype=np.uint8)
         _kernel.extract(
             self._words,

@@ -188,11 +188,10 @@ def _is_none(values: npt.NDArray[np.object_]) -> npt.NDArray[np.bool_]:
 
 def _frame_native(buffer: U8, numbers: I64, verify_tags: bool) -> Framed:
     size = numbers.shape[0]
-    scanned = np.empty((len(_kernel.SCAN_COLUMNS), size), dtype=np.int64)
+    column = {name: np.empty(size, dtype=np.int64) for name in _kernel.SCAN_COLUMNS}
     words = np.empty((_kernel.SCAN_WORDS, size), dtype=np.uint64)
     first_invalid = np.empty(size, dtype=np.int64)
-    _kernel.scan(buffer, scanned, words, first_invalid, verify_tags)
-    column = dict(zip(_kernel.SCAN_COLUMNS, scanned, strict=True))
+    _kernel.scan(buffer, list(column.values()), words, first_invalid, verify_tags)
     lines = Lines(buffer, column["start"], column["end"], column["next_start"], numbers)
     prefix = column["prefix_reason"]
     micros = column["received_us"]
