@@ -522,3 +522,94 @@ def test_scan_packs_a_known_payload() -> None:
     assert scanned.packed(0) == expected
     assert expected[0] >> 58 == 1  # message type 1
     assert scanned.first_invalid.tolist() == [kernel.SCAN_CHARACTERS, 1]
+
+
+def _reference_field(bits: str, offset: int, width: int, signed: bool) -> tuple[int, int]:
+    """pyais's reading of a field from a bit string: the bits that are there, as a number."""
+    taken = bits[offset : offset + width]
+    if not taken:
+        return 0, 0
+    value = int(taken, 2)
+    if signed and taken[0] == "1":
+        value -= 1 << len(taken)
+    return value, len(taken)
+
+
+@st.composite
+def _extract_cases(
+    draw: st.DrawFn,
+) -> tuple[list[str], list[tuple[int, int, bool]], int]:
+    words = draw(st.integers(min_value=1, max_value=5))
+    rows = draw(st.integers(min_value=0, max_value=12))
+    # Bit counts up to the packed width; zero and short payloads included.
+    payloads = [
+        "".join(draw(st.lists(st.sampled_from("01"), min_size=n, max_size=n)))
+        for n in draw(st.lists(st.integers(0, 64 * words), min_size=rows, max_size=rows))
+    ]
+    fields = draw(
+        st.lists(
+            st.integers(1, 57).flatmap(
+                lambda width: st.tuples(
+                    st.integers(0, 64 * words - width), st.just(width), st.booleans()
+                )
+            ),
+            min_size=1,
+            max_size=8,
+        )
+    )
+    return payloads, fields, words
+
+
+@settings(max_examples=300, deadline=None)
+@given(_extract_cases())
+def test_extract_equals_the_bit_string_reference(
+    case: tuple[list[str], list[tuple[int, int, bool]], int],
+) -> None:
+    kernel = _kernel()
+    payloads, fields, width = case
+    n = len(payloads)
+    words = np.zeros((width, n), dtype=np.uint64)
+    for i, bits in enumerate(payloads):
+        # Bits past the payload's end are garbage in real use: fill them with ones.
+        padded = bits + "1" * (64 * width - len(bits))
+        for w in range(width):
+            words[w, i] = int(padded[64 * w : 64 * (w + 1)], 2)
+    bit_counts = np.array([len(bits) for bits in payloads], dtype=np.int64)
+    offsets, widths, signs = (
+        np.array(column, dtype=np.int64) for column in zip(*fields, strict=True)
+    )
+    values = [np.full(n, -7, dtype=np.int64) for _ in fields]
+    available = np.full((len(fields), n), 99, dtype=np.uint8)
+    kernel.extract(words, bit_counts, offsets, widths, signs, values, available)
+    for f, (offset, field_width, signed) in enumerate(fields):
+        for i, bits in enumerate(payloads):
+            value, have = _reference_field(bits, offset, field_width, signed)
+            assert int(available[f, i]) == have, (f, i)
+            if have:
+                assert int(values[f][i]) == value, (f, i, bits, offset, field_width, signed)
+
+
+def test_extract_refuses_fields_outside_the_words_and_wrong_sizes() -> None:
+    kernel = _kernel()
+    words = np.zeros((2, 3), dtype=np.uint64)
+    bits = np.full(3, 128, dtype=np.int64)
+
+    def run(offset: int, width: int, values: int = 1, rows: int = 3) -> None:
+        kernel.extract(
+            words,
+            bits,
+            np.array([offset], dtype=np.int64),
+            np.array([width], dtype=np.int64),
+            np.array([0], dtype=np.int64),
+            [np.empty(rows, dtype=np.int64) for _ in range(values)],
+            np.empty((1, 3), dtype=np.uint8),
+        )
+
+    run(100, 28)  # inside: no error
+    for offset, width in ((120, 9), (0, 58), (0, 0), (-1, 4)):
+        with pytest.raises(ValueError, match="field 0"):
+            run(offset, width)
+    with pytest.raises(ValueError, match="expected 1 arrays"):
+        run(0, 6, values=2)
+    with pytest.raises(ValueError, match="holds"):
+        run(0, 6, rows=2)

@@ -150,3 +150,13 @@ def test_every_table_has_its_type_schema_whatever_the_batch_holds() -> None:
     for message_type in DECODED_TYPES:
         schema = message_schema(message_type)
         assert list(schema)[-4:] == ["line", "received_at", "station", "raw"]
+
+
+def test_a_type_whose_every_message_is_rejected_has_no_table() -> None:
+    # A type 24 payload with a NUL inside the part-A fields: rejected, not an empty table.
+    line = _sentence("BSVDM,1,1,,B,H3m8Fn\x005E=@EHthhTpLDp000000,2")
+    batch = decode_lines([line, GOOD])
+    assert list(batch.messages) == [1]
+    assert batch.rejects["reason"].to_list() == [
+        "invalid character in payload (outside the 6-bit alphabet)"
+    ]

@@ -423,8 +423,8 @@ static PyObject *scan(PyObject *self, PyObject *args) {
     Py_ssize_t line = 0;
     StationRun previous = {NULL, NULL, -1};
     TagMemo memo = {NULL, NULL, 0, 0, 0, -1, -1, -1};
-    Py_BEGIN_ALLOW_THREADS
     const uint8_t *p = buf, *stop = buf + size;
+    Py_BEGIN_ALLOW_THREADS
     while (p < stop && line < lines) {
         const uint8_t *newline = memchr(p, '\n', (size_t)(stop - p));
         if (!newline) break;
@@ -446,9 +446,10 @@ static PyObject *scan(PyObject *self, PyObject *args) {
         p = newline + 1;
     }
     Py_END_ALLOW_THREADS
-    if (line != lines) {
-        PyErr_Format(PyExc_ValueError, "scan: the buffer holds %zd lines, the output %zd", line,
-                     lines);
+    if (line != lines || (p < stop && memchr(p, '\n', (size_t)(stop - p)))) {
+        PyErr_Format(PyExc_ValueError,
+                     "scan: the output has room for %zd lines, the buffer holds %s", lines,
+                     line != lines ? "fewer" : "more");
         goto done;
     }
     result = PyLong_FromSsize_t(line);
@@ -530,7 +531,7 @@ static PyObject *extract(PyObject *self, PyObject *args) {
     const int64_t *offset = offsets.buf, *width = widths.buf, *sign = signs.buf;
     for (Py_ssize_t f = 0; f < fields; f++) {
         if (offset[f] < 0 || width[f] < 1 || width[f] > 57 ||
-            (offset[f] + width[f] + 63) / 64 > width_words) {
+            (n && (offset[f] + width[f] + 63) / 64 > width_words)) {
             PyErr_Format(PyExc_ValueError, "extract: field %zd (offset %lld, width %lld) is not "
                          "inside the packed words", f, (long long)offset[f], (long long)width[f]);
             goto done;

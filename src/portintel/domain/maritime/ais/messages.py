@@ -105,7 +105,8 @@ def decode_payloads(payloads: Payloads, provenance: Provenance) -> Decoded:
             table = frames[0] if len(frames) == 1 else pl.concat(frames, how="diagonal")
             if len(frames) > 1:
                 table = table.sort("line")
-            tables[int(value)] = conform(table, int(value))
+            if table.height:  # every payload of the type may have been rejected
+                tables[int(value)] = conform(table, int(value))
     unsupported_rows = np.concatenate(unsupported) if unsupported else np.zeros(0, np.int64)
     return Decoded(
         tables=tables,
