@@ -1,6 +1,6 @@
 """AIS decoding: portintel's vectorised decoder against pyais, side by side in one run.
 
-    python3 benchmarks/ais_decode.py [--quick] [--sentences N]
+    python3 benchmarks/ais_decode.py [--quick] [--sentences N] [--default-malloc]
 
 Two generated files of at least a million sentences (cached under
 benchmarks/data/, which git ignores) are built from the real samples in
@@ -17,6 +17,11 @@ and, as the ingest path does, from a list of lines (``decode_lines``), with
 its default engine (the compiled kernel), and from bytes once more with its
 pure NumPy engine (the reference the kernel is tested against).
 Results go to benchmarks/results/ais_decode.{md,json}.
+
+The process first applies the allocator policy portintel's CLI and server
+apply at start (``memory_keep_mb``, see portintel.adapters.memory); with
+``--default-malloc`` it keeps glibc's default policy instead, and the results
+go to ais_decode_default_malloc.{md,json}.
 """
 
 from __future__ import annotations
@@ -37,7 +42,9 @@ import pyais
 from pyais.encode import encode_dict
 from pyais.stream import IterMessages
 
+from portintel.adapters.memory import keep_freed_memory
 from portintel.domain.maritime.ais import NATIVE_AVAILABLE, decode_bytes, decode_lines
+from portintel.settings import Settings
 
 HERE = Path(__file__).resolve().parent
 DATA = HERE / "data"
@@ -151,7 +158,19 @@ def main() -> None:
     parser.add_argument(
         "--repeat", type=int, default=3, help="rounds; each times both decoders back to back"
     )
+    parser.add_argument(
+        "--default-malloc",
+        action="store_true",
+        help="keep glibc's default allocator policy (portintel's processes keep freed memory)",
+    )
     args = parser.parse_args()
+    keep_mb = 0 if args.default_malloc else Settings().memory_keep_mb
+    policy = (
+        f"freed memory kept for reuse (memory_keep_mb={keep_mb}, as portintel's CLI and server)"
+        if keep_freed_memory(keep_mb)
+        else "the C library's default"
+    )
+    stem = "ais_decode_default_malloc" if args.default_malloc else "ais_decode"
     sentences = 100_000 if args.quick else args.sentences
     load_before = round(os.getloadavg()[0], 2)
     rows = []
@@ -202,10 +221,9 @@ def main() -> None:
     machine = _machine()
     machine["load_average_1m_before"] = load_before
     machine["rounds"] = args.repeat
+    machine["allocator_policy"] = policy
     RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "ais_decode.json").write_text(
-        json.dumps({"machine": machine, "rows": rows}, indent=2)
-    )
+    (RESULTS / f"{stem}.json").write_text(json.dumps({"machine": machine, "rows": rows}, indent=2))
     table = [
         "| dataset | sentences | pyais msg/s | portintel msg/s (bytes) | portintel msg/s (lines) "
         "| ratio (bytes) | ratio (lines) | ratio per round (bytes) | goal "
@@ -234,6 +252,8 @@ def main() -> None:
             f" (built: {machine['native_kernel']}); the last two columns decode the same bytes"
             " with the pure NumPy engine, the reference the kernel is tested against.",
             "",
+            f"Allocator policy of the process (both decoders): {policy}.",
+            "",
             f"Machine: {machine['nproc']} cores, {machine['cpu']}; Python {machine['python']}, "
             f"pyais {machine['pyais']}. Date {machine['date']}, commit {machine['commit']}.",
             f"Load average (1 min) before the run: {load_before}, after: "
@@ -242,7 +262,7 @@ def main() -> None:
             "",
         ]
     )
-    (RESULTS / "ais_decode.md").write_text(text)
+    (RESULTS / f"{stem}.md").write_text(text)
     print(text)
 
 

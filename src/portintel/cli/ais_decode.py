@@ -11,7 +11,7 @@ from typing import Annotated
 import polars as pl
 import typer
 
-from portintel.cli.context import error_console
+from portintel.cli.context import context_of, error_console
 from portintel.domain.maritime.ais import decode_bytes
 from portintel.errors import InvalidInput
 
@@ -71,6 +71,7 @@ def decode_command(
     ] = DecodingEngine.auto,
 ) -> None:
     """Print every decoded message (pyais field names plus its input line); rejects go to stderr."""
+    context_of(ctx).settings  # noqa: B018 - applies the process settings (memory policy)
     try:
         batch = decode_bytes(
             _read(file), verify_tag_checksums=not ignore_tag_checksums, engine=engine.value

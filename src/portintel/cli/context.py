@@ -9,6 +9,7 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
+from portintel.adapters.memory import keep_freed_memory
 from portintel.errors import PortintelError
 from portintel.services.workspace import Workspace, open_workspace
 from portintel.settings import Settings, load_settings
@@ -29,6 +30,7 @@ class CliContext:
     def settings(self) -> Settings:
         if self._settings is None:
             self._settings = load_settings(self.data_dir)
+            keep_freed_memory(self._settings.memory_keep_mb)
         return self._settings
 
     def workspace(self) -> Workspace:

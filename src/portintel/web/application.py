@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
+from portintel.adapters.memory import keep_freed_memory
 from portintel.adapters.vocabularies import load_grading_schemes, load_handling
 from portintel.services.workspace import open_workspace
 from portintel.settings import Settings
@@ -31,6 +32,7 @@ def create_app(settings: Settings) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        keep_freed_memory(settings.memory_keep_mb)  # once per server process
         workspace = await run_in_threadpool(open_workspace, settings)
         app.state.workspace = workspace
         try:

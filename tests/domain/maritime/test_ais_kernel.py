@@ -214,7 +214,7 @@ class Scanned:
         kernel = _kernel()
         self.buffer = b"".join(line + b"\n" for line in lines)
         n = len(lines)
-        columns = [np.full(n, -99, dtype=np.int64) for _ in kernel.SCAN_COLUMNS]
+        columns = [np.full(n, -99, dtype=dtype) for dtype in kernel.SCAN_DTYPES]
         self.words = np.full(kernel.SCAN_WORDS * n, 0xDEADBEEF, dtype=np.uint64)
         self.first_invalid = np.full(n, -7, dtype=np.int64)
         scanned = kernel.scan(
@@ -245,7 +245,10 @@ def _scan_args(
     count = len(kernel.SCAN_COLUMNS) if columns is None else columns
     return (
         buffer,
-        [np.zeros(lines, dtype=np.int64) for _ in range(count)],
+        [
+            np.zeros(lines, dtype=kernel.SCAN_DTYPES[k % len(kernel.SCAN_DTYPES)])
+            for k in range(count)
+        ],
         np.zeros(kernel.SCAN_WORDS * lines if words is None else words, dtype=np.uint64),
         np.zeros(lines if invalid is None else invalid, dtype=np.int64),
         True,
@@ -461,10 +464,13 @@ def test_scan_rejects_columns_of_different_sizes() -> None:
     args = _scan_args(GOOD.encode() + b"\n", 1)
     columns = args[1]
     assert isinstance(columns, list)
-    columns[-1] = np.zeros(2, dtype=np.int64)
+    columns[-1] = np.zeros(2, dtype=kernel.SCAN_DTYPES[-1])
     with pytest.raises(ValueError, match="scan"):
         kernel.scan(*args)
-    columns[-1] = np.zeros(1, dtype=np.int64)
+    columns[-1] = np.zeros(1, dtype=np.int64)  # one entry, but 64 bits where 32 are due
+    with pytest.raises(ValueError, match="scan"):
+        kernel.scan(*args)
+    columns[-1] = np.zeros(1, dtype=kernel.SCAN_DTYPES[-1])
     assert kernel.scan(*args) == 1  # the same arrays, now matching, are accepted
     columns[:] = [np.zeros(12, dtype=np.uint8) for _ in columns]  # not whole int64 entries
     with pytest.raises(ValueError, match="scan"):
@@ -613,3 +619,12 @@ def test_extract_refuses_fields_outside_the_words_and_wrong_sizes() -> None:
         run(0, 6, values=2)
     with pytest.raises(ValueError, match="holds"):
         run(0, 6, rows=2)
+
+
+def test_scan_columns_are_32_bit_but_the_receive_time() -> None:
+    kernel = _kernel()
+    dtypes = dict(zip(kernel.SCAN_COLUMNS, kernel.SCAN_DTYPES, strict=True))
+    assert dtypes.pop("received_us") == "int64"
+    assert set(dtypes.values()) == {"int32"}
+    # A receive time past 2**31 survives.
+    assert _scan([b"\\c:1700000000*5F\\" + GOOD.encode()])["received_us"] == [1_700_000_000_000_000]

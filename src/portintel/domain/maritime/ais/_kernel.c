@@ -10,8 +10,9 @@
  *   scan(buffer, columns, words, first_invalid, verify_tag_checksums) -> lines
  *       One pass over an NMEA buffer (lines ending in '\n'): line bounds,
  *       sentence fields and checksums, NMEA 4.0 tag blocks (checksum, c:, s:)
- *       and the extent of a receive-time column, into `columns`: one int64
- *       array per name of SCAN_COLUMNS, one entry per line. (Separate arrays
+ *       and the extent of a receive-time column, into `columns`: one array
+ *       per name of SCAN_COLUMNS, of the dtype SCAN_DTYPES names (int32, the
+ *       receive time int64), one entry per line. (Separate arrays
  *       rather than one matrix: each is small enough for the allocator to
  *       reuse, instead of a fresh mapping whose pages fault in every batch.) It also packs the first SCAN_CHARACTERS
  *       characters of every good sentence's payload, as pack() does, into
@@ -213,8 +214,11 @@ static inline int64_t pack_one(const uint8_t *chars, Py_ssize_t available, Py_ss
     return first_bad;
 }
 
+/* Every column is int32 (a buffer of 2 GiB or more is refused), but the
+   receive time, which needs 64 bits: half the memory a batch would take. */
 typedef struct {
-    int64_t *column[C_COLUMNS];
+    int32_t *column[C_COLUMNS];
+    int64_t *received_us;
 } Output;
 
 static void scan_sentence(const uint8_t *buf, Py_ssize_t line, const uint8_t *s, const uint8_t *e,
@@ -356,7 +360,7 @@ static void scan_prefix(const uint8_t *buf, Py_ssize_t line, const uint8_t *s, c
         while (column_end > s && SEPARATOR[column_end[-1]]) column_end--;
     }
     out->column[C_PREFIX_REASON][line] = reason;
-    out->column[C_RECEIVED_US][line] = received;
+    out->received_us[line] = received;
     out->column[C_RECEIVED_KNOWN][line] = known;
     out->column[C_STATION_START][line] = station_start;
     out->column[C_STATION_END][line] = station_end;
@@ -365,11 +369,14 @@ static void scan_prefix(const uint8_t *buf, Py_ssize_t line, const uint8_t *s, c
     out->column[C_COLUMN_END][line] = column_end - buf;
 }
 
-/* Writable buffers of the items of a sequence, each of `bytes` bytes (-1: any,
-   then all the same size). Returns how many were acquired; on error all are
-   released and -1 is returned with an exception set. */
-static Py_ssize_t get_buffers(PyObject *sequence, Py_ssize_t count, Py_buffer *views,
-                              Py_ssize_t bytes, const char *what) {
+/* Writable buffers of the items of a sequence. With `item_sizes`, buffer k
+   holds `bytes` items of item_sizes[k] bytes (`bytes` -1: as many as the
+   first); without, each holds `bytes` bytes (-1: as many as the first).
+   Returns how many were acquired; on error all are released and -1 is
+   returned with an exception set. */
+static Py_ssize_t get_sized_buffers(PyObject *sequence, Py_ssize_t count, Py_buffer *views,
+                                    Py_ssize_t bytes, const Py_ssize_t *item_sizes,
+                                    const char *what) {
     PyObject *items = PySequence_Fast(sequence, what);
     if (!items) return -1;
     if (PySequence_Fast_GET_SIZE(items) != count) {
@@ -383,10 +390,11 @@ static Py_ssize_t get_buffers(PyObject *sequence, Py_ssize_t count, Py_buffer *v
         if (PyObject_GetBuffer(PySequence_Fast_GET_ITEM(items, got), &views[got],
                                PyBUF_WRITABLE) < 0)
             break;
-        if (bytes < 0) bytes = views[got].len;
-        if (views[got].len != bytes) {
+        Py_ssize_t item = item_sizes ? item_sizes[got] : 1;
+        if (bytes < 0) bytes = views[got].len / item;
+        if (views[got].len != bytes * item) {
             PyErr_Format(PyExc_ValueError, "%s: array %zd holds %zd bytes, expected %zd", what, got,
-                         views[got].len, bytes);
+                         views[got].len, bytes * item);
             got++;
             break;
         }
@@ -395,6 +403,11 @@ static Py_ssize_t get_buffers(PyObject *sequence, Py_ssize_t count, Py_buffer *v
     if (got == count && !PyErr_Occurred()) return got;
     for (Py_ssize_t k = 0; k < got; k++) PyBuffer_Release(&views[k]);
     return -1;
+}
+
+static Py_ssize_t get_buffers(PyObject *sequence, Py_ssize_t count, Py_buffer *views,
+                              Py_ssize_t bytes, const char *what) {
+    return get_sized_buffers(sequence, count, views, bytes, NULL, what);
 }
 
 static PyObject *scan(PyObject *self, PyObject *args) {
@@ -407,10 +420,19 @@ static PyObject *scan(PyObject *self, PyObject *args) {
     PyObject *result = NULL;
     const uint8_t *buf = (const uint8_t *)input.buf;
     Py_ssize_t size = input.len;
-    Py_ssize_t acquired = get_buffers(columns, C_COLUMNS, views, -1, "scan columns");
+    Py_ssize_t item_sizes[C_COLUMNS];
+    for (int c = 0; c < C_COLUMNS; c++) item_sizes[c] = c == C_RECEIVED_US ? 8 : 4;
+    Py_ssize_t acquired = -1;
+    if (size > INT32_MAX) {
+        PyErr_SetString(PyExc_ValueError,
+                        "scan: a buffer of 2 GiB or more: decode it in parts or with the NumPy "
+                        "engine");
+        goto done;
+    }
+    acquired = get_sized_buffers(columns, C_COLUMNS, views, -1, item_sizes, "scan columns");
     if (acquired < 0) goto done;
-    Py_ssize_t lines = views[0].len / (Py_ssize_t)sizeof(int64_t);
-    if (views[0].len % (Py_ssize_t)sizeof(int64_t) ||
+    Py_ssize_t lines = views[0].len / 4;
+    if (views[0].len % 4 ||
         words.len != lines * SCAN_WORDS * (Py_ssize_t)sizeof(uint64_t) ||
         first_invalid.len != lines * (Py_ssize_t)sizeof(int64_t)) {
         PyErr_SetString(PyExc_ValueError, "scan: words or first_invalid do not match the lines");
@@ -419,7 +441,8 @@ static PyObject *scan(PyObject *self, PyObject *args) {
     uint64_t *packed = words.buf;
     int64_t *invalid = first_invalid.buf;
     Output out;
-    for (int c = 0; c < C_COLUMNS; c++) out.column[c] = (int64_t *)views[c].buf;
+    for (int c = 0; c < C_COLUMNS; c++) out.column[c] = (int32_t *)views[c].buf;
+    out.received_us = (int64_t *)views[C_RECEIVED_US].buf;
     Py_ssize_t line = 0;
     StationRun previous = {NULL, NULL, -1};
     TagMemo memo = {NULL, NULL, 0, 0, 0, -1, -1, -1};
@@ -648,6 +671,20 @@ PyMODINIT_FUNC PyInit__kernel(void) {
     }
     if (PyModule_AddObject(module, "SCAN_COLUMNS", names) < 0) {
         Py_DECREF(names);
+        goto error;
+    }
+    PyObject *dtypes = PyTuple_New(C_COLUMNS);
+    if (!dtypes) goto error;
+    for (int c = 0; c < C_COLUMNS; c++) {
+        PyObject *name = PyUnicode_FromString(c == C_RECEIVED_US ? "int64" : "int32");
+        if (!name) {
+            Py_DECREF(dtypes);
+            goto error;
+        }
+        PyTuple_SET_ITEM(dtypes, c, name);
+    }
+    if (PyModule_AddObject(module, "SCAN_DTYPES", dtypes) < 0) {
+        Py_DECREF(dtypes);
         goto error;
     }
     if (PyModule_AddIntConstant(module, "SCAN_CHARACTERS", SCAN_CHARACTERS) < 0) goto error;

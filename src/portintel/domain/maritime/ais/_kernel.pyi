@@ -6,6 +6,7 @@ from typing import Any
 Buffer = Any  # any C-contiguous object with the buffer protocol (NumPy arrays, bytes)
 
 SCAN_COLUMNS: tuple[str, ...]
+SCAN_DTYPES: tuple[str, ...]
 SCAN_CHARACTERS: int
 SCAN_WORDS: int
 

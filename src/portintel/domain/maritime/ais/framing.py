@@ -16,7 +16,7 @@ A rejected line carries a reason code: ``REASONS[code - 1]`` is its text.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -119,9 +119,13 @@ def resolve(engine: Engine) -> Literal["native", "numpy"]:
     return "numpy"
 
 
+NATIVE_LIMIT = 2**31 - 1
+"""The kernel addresses a batch with 32-bit offsets: larger batches are framed with NumPy."""
+
+
 def frame(buffer: U8, numbers: I64, *, verify_tags: bool, engine: Engine) -> Framed:
     """Frame every line of ``buffer`` (which ends with a newline)."""
-    if resolve(engine) == "native":
+    if resolve(engine) == "native" and buffer.shape[0] <= NATIVE_LIMIT:
         return _frame_native(buffer, numbers, verify_tags)
     return _frame_numpy(buffer, numbers, verify_tags)
 
@@ -188,7 +192,11 @@ def _is_none(values: npt.NDArray[np.object_]) -> npt.NDArray[np.bool_]:
 
 def _frame_native(buffer: U8, numbers: I64, verify_tags: bool) -> Framed:
     size = numbers.shape[0]
-    column = {name: np.empty(size, dtype=np.int64) for name in _kernel.SCAN_COLUMNS}
+    # int32 columns (the receive time int64): see _kernel.c.
+    column: dict[str, npt.NDArray[np.signedinteger[Any]]] = {
+        name: np.empty(size, dtype=dtype)
+        for name, dtype in zip(_kernel.SCAN_COLUMNS, _kernel.SCAN_DTYPES, strict=True)
+    }
     words = np.empty((_kernel.SCAN_WORDS, size), dtype=np.uint64)
     first_invalid = np.empty(size, dtype=np.int64)
     _kernel.scan(buffer, list(column.values()), words, first_invalid, verify_tags)
