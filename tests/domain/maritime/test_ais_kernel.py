@@ -15,6 +15,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from portintel.domain.maritime.ais.armoring import Conversion
+
 I64 = npt.NDArray[np.int64]
 BUILD_HINT = "the compiled AIS kernel is missing: run `pip install -e .` to build it"
 
@@ -586,7 +588,8 @@ def test_extract_equals_the_bit_string_reference(
     )
     values = [np.full(n, -7, dtype=np.int64) for _ in fields]
     available = np.full((len(fields), n), 99, dtype=np.uint8)
-    kernel.extract(words, bit_counts, offsets, widths, signs, values, available)
+    kinds = np.zeros(len(fields), dtype=np.int64)  # plain numbers
+    kernel.extract(words, bit_counts, offsets, widths, signs, kinds, values, available)
     for f, (offset, field_width, signed) in enumerate(fields):
         for i, bits in enumerate(payloads):
             value, have = _reference_field(bits, offset, field_width, signed)
@@ -606,6 +609,7 @@ def test_extract_refuses_fields_outside_the_words_and_wrong_sizes() -> None:
             bits,
             np.array([offset], dtype=np.int64),
             np.array([width], dtype=np.int64),
+            np.array([0], dtype=np.int64),
             np.array([0], dtype=np.int64),
             [np.empty(rows, dtype=np.int64) for _ in range(values)],
             np.empty((1, 3), dtype=np.uint8),
@@ -628,3 +632,61 @@ def test_scan_columns_are_32_bit_but_the_receive_time() -> None:
     assert set(dtypes.values()) == {"int32"}
     # A receive time past 2**31 survives.
     assert _scan([b"\\c:1700000000*5F\\" + GOOD.encode()])["received_us"] == [1_700_000_000_000_000]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.integers(-(2**27), 2**27 - 1), min_size=1, max_size=40),
+    st.sampled_from(
+        [
+            Conversion.FLOAT,
+            Conversion.TENTH,
+            Conversion.LATLON,
+            Conversion.LATLON_600,
+            Conversion.BOOL,
+        ]
+    ),
+)
+def test_extract_converts_exactly_as_the_numpy_engine(
+    numbers: list[int], conversion: Conversion
+) -> None:
+    """Each conversion equals the NumPy engine's formula bit for bit (pyais's scalings)."""
+    kernel = _kernel()
+    n = len(numbers)
+    raw = np.array(numbers, dtype=np.int64)
+    # A signed 28-bit field at bit 0 of one word per payload.
+    words = ((raw.astype(np.uint64) & np.uint64(2**28 - 1)) << np.uint64(36)).reshape(1, n)
+    dtype = np.bool_ if conversion is Conversion.BOOL else np.float64
+    out: npt.NDArray[np.generic] = np.empty(n, dtype=dtype)
+    kernel.extract(
+        np.ascontiguousarray(words),
+        np.full(n, 64, dtype=np.int64),
+        np.array([0], dtype=np.int64),
+        np.array([28], dtype=np.int64),
+        np.array([1], dtype=np.int64),
+        np.array([int(conversion)], dtype=np.int64),
+        [out.view(np.uint8) if dtype is np.bool_ else out],
+        np.empty((1, n), dtype=np.uint8),
+    )
+    expected = {
+        Conversion.FLOAT: raw.astype(np.float64),
+        Conversion.TENTH: raw.astype(np.float64) / 10.0,
+        Conversion.LATLON: ((10 * raw + 3) // 6) / 1e6,
+        Conversion.LATLON_600: ((10000 * raw + 3) // 6) / 1e6,
+        Conversion.BOOL: raw != 0,
+    }[conversion]
+    assert out.tobytes() == expected.astype(dtype).tobytes()  # bit for bit
+
+
+def test_extract_refuses_an_unknown_conversion() -> None:
+    with pytest.raises(ValueError, match="no kind 9"):
+        _kernel().extract(
+            np.zeros((1, 1), dtype=np.uint64),
+            np.full(1, 64, dtype=np.int64),
+            np.array([0], dtype=np.int64),
+            np.array([6], dtype=np.int64),
+            np.array([0], dtype=np.int64),
+            np.array([9], dtype=np.int64),
+            [np.empty(1, dtype=np.int64)],
+            np.empty((1, 1), dtype=np.uint8),
+        )

@@ -18,9 +18,10 @@
  *       characters of every good sentence's payload, as pack() does, into
  *       words (SCAN_WORDS x lines) and first_invalid.
  *
- *   extract(words, bits, offsets, widths, signed, values, available) -> None
- *       (values: a sequence of one int64 array per field; available: uint8,
- *       fields x n)
+ *   extract(words, bits, offsets, widths, signed, kinds, values, available) -> None
+ *       (values: one array per field, of the dtype its kind stores: int64;
+ *       float64 of the number, of tenths, of 1/10000 or 1/10 minutes rounded
+ *       to six decimals as pyais does; or bool; available: uint8, fields x n)
  *       Reads bit fields (width 1-57) of packed payloads as pyais does: a field
  *       cut by the payload's end (bits[i]) keeps the bits that are there, as a
  *       narrower number; available[f * n + i] says how many (0 = missing).
@@ -174,27 +175,55 @@ static int find_tag(const uint8_t *body, const uint8_t *end, uint8_t key, const 
    first character outside the alphabet, or `characters`. Eight characters at a
    time: their 6-bit values merged into 48 bits (pairs, then quads, then the
    eight), and four such chunks (32 characters) make three whole words. */
+#define ONES 0x0101010101010101ull
+#define HIGHS 0x8080808080808080ull
+
+/* Eight characters (byte k of `x`, little-endian, is character k) to their
+   6-bit values, one per byte in the same order, characters outside the
+   alphabet read as 0 and flagged in *bad (the high bit of their byte). Whole
+   words at a time: setting each byte's high bit first means no subtraction
+   borrows from its neighbour. */
+static inline uint64_t sixbits8(uint64_t x, uint64_t *bad) {
+    uint64_t y = x | HIGHS;
+    uint64_t ge48 = (y - 48 * ONES) & HIGHS, ge88 = (y - 88 * ONES) & HIGHS;
+    uint64_t ge96 = (y - 96 * ONES) & HIGHS, ge120 = (y - 120 * ONES) & HIGHS;
+    uint64_t valid = ((ge48 & ~ge88) | (ge96 & ~ge120)) & ~(x & HIGHS);
+    *bad = ~valid & HIGHS;
+    uint64_t keep = (valid >> 7) * 0xFF; /* 0xFF in each valid byte */
+    uint64_t v = ((x & keep) | (48 * ONES & ~keep)) - 48 * ONES;
+    return v - ((ge96 & valid) >> 7) * 8; /* 96-119 are 40-63 */
+}
+
+/* The eight bytes at p, or the `here` (< 8) that are there followed by '0's
+   (value 0); `limit` is the end of the readable memory. */
+static inline uint64_t load8(const uint8_t *p, Py_ssize_t here, const uint8_t *limit) {
+    uint64_t x;
+    if (here >= 8) {
+        memcpy(&x, p, 8);
+        return x;
+    }
+    if (here <= 0) return 48 * ONES;
+    uint64_t keep = (1ull << (8 * here)) - 1u;
+    if (limit - p >= 8) {
+        memcpy(&x, p, 8);
+    } else {
+        x = 0;
+        memcpy(&x, p, (size_t)here);
+    }
+    return (x & keep) | (48 * ONES & ~keep);
+}
+
 static inline int64_t pack_one(const uint8_t *chars, Py_ssize_t available, Py_ssize_t characters,
-                               Py_ssize_t width, uint64_t *out, Py_ssize_t stride) {
+                               Py_ssize_t width, uint64_t *out, Py_ssize_t stride,
+                               const uint8_t *limit) {
     int64_t first_bad = characters;
     uint64_t chunk[4];
     Py_ssize_t word = 0;
     for (Py_ssize_t base = 0; base < characters; base += 8) {
         Py_ssize_t here = available - base; /* characters of this chunk inside the payload */
-        uint8_t eight[8];
-        if (here >= 8) {
-            memcpy(eight, chars + base, 8);
-        } else {
-            memset(eight, '0', 8); /* '0' is the value 0 */
-            if (here > 0) memcpy(eight, chars + base, (size_t)here);
-        }
-        uint64_t merged = 0, bad = 0;
-        for (int k = 0; k < 8; k++) {
-            uint64_t v = SIXBIT[eight[k]];
-            bad |= (v >> 7) << k;
-            merged = (merged << 8) | (v & 63);
-        }
-        if (bad && first_bad == characters) first_bad = base + __builtin_ctzll(bad);
+        uint64_t bad;
+        uint64_t merged = __builtin_bswap64(sixbits8(load8(chars + base, here, limit), &bad));
+        if (bad && first_bad == characters) first_bad = base + (__builtin_ctzll(bad) >> 3);
         merged = ((merged >> 2) & 0x0FC00FC00FC00FC0ull) | (merged & 0x003F003F003F003Full);
         merged = ((merged >> 4) & 0x00FFF00000FFF000ull) | (merged & 0x00000FFF00000FFFull);
         merged = ((merged >> 8) & 0x0000FFFFFF000000ull) | (merged & 0x0000000000FFFFFFull);
@@ -463,7 +492,7 @@ static PyObject *scan(PyObject *self, PyObject *args) {
         if (out.column[C_SENTENCE_REASON][line] || payload <= 0) payload = 0;
         if (payload > SCAN_CHARACTERS) payload = SCAN_CHARACTERS;
         invalid[line] = pack_one(buf + (payload ? out.column[C_PAYLOAD_START][line] : 0), payload,
-                                 SCAN_CHARACTERS, SCAN_WORDS, packed + line, lines);
+                                 SCAN_CHARACTERS, SCAN_WORDS, packed + line, lines, stop);
         scan_prefix(buf, line, s, bang, verify_tags, &previous, &memo, &out);
         line++;
         p = newline + 1;
@@ -512,7 +541,8 @@ static PyObject *pack(PyObject *self, PyObject *args) {
     Py_BEGIN_ALLOW_THREADS
     for (Py_ssize_t i = 0; i < n; i++) {
         Py_ssize_t available = lengths[i] < characters ? lengths[i] : characters;
-        invalid[i] = pack_one(bytes + starts[i], available, characters, width, out + i, n);
+        invalid[i] =
+            pack_one(bytes + starts[i], available, characters, width, out + i, n, bytes + arena.len);
     }
     Py_END_ALLOW_THREADS
     Py_INCREF(Py_None);
@@ -526,11 +556,30 @@ done:
     return result;
 }
 
+/* How extract stores a field's value: pyais's conversions, bit for bit. */
+enum { K_INT, K_FLOAT, K_TENTH, K_LATLON, K_LATLON_600, K_BOOL, K_KINDS };
+
+static inline int64_t floor_div6(int64_t a) {
+    int64_t q = a / 6;
+    return (a % 6 < 0) ? q - 1 : q; /* Python's // rounds down */
+}
+
+static inline void store(void *out, Py_ssize_t i, int64_t kind, int64_t v) {
+    switch (kind) {
+    case K_FLOAT: ((double *)out)[i] = (double)v; break;
+    case K_TENTH: ((double *)out)[i] = (double)v / 10.0; break;
+    case K_LATLON: ((double *)out)[i] = (double)floor_div6(10 * v + 3) / 1e6; break;
+    case K_LATLON_600: ((double *)out)[i] = (double)floor_div6(10000 * v + 3) / 1e6; break;
+    case K_BOOL: ((uint8_t *)out)[i] = v != 0; break;
+    default: ((int64_t *)out)[i] = v;
+    }
+}
+
 static PyObject *extract(PyObject *self, PyObject *args) {
-    Py_buffer words, bits, offsets, widths, signs, available;
+    Py_buffer words, bits, offsets, widths, signs, kinds, available;
     PyObject *value_arrays;
-    if (!PyArg_ParseTuple(args, "y*y*y*y*y*Ow*", &words, &bits, &offsets, &widths, &signs,
-                          &value_arrays, &available))
+    if (!PyArg_ParseTuple(args, "y*y*y*y*y*y*Ow*", &words, &bits, &offsets, &widths, &signs,
+                          &kinds, &value_arrays, &available))
         return NULL;
     PyObject *result = NULL;
     Py_buffer *values = NULL;
@@ -538,7 +587,8 @@ static PyObject *extract(PyObject *self, PyObject *args) {
     Py_ssize_t n = bits.len / (Py_ssize_t)sizeof(int64_t);
     Py_ssize_t fields = offsets.len / (Py_ssize_t)sizeof(int64_t);
     Py_ssize_t width_words = n ? words.len / (Py_ssize_t)sizeof(uint64_t) / n : 0;
-    if (widths.len != offsets.len || signs.len != offsets.len || available.len != fields * n ||
+    if (widths.len != offsets.len || signs.len != offsets.len || kinds.len != offsets.len ||
+        available.len != fields * n ||
         (n && words.len != width_words * n * (Py_ssize_t)sizeof(uint64_t))) {
         PyErr_SetString(PyExc_ValueError, "extract: array sizes do not match");
         goto done;
@@ -548,10 +598,24 @@ static PyObject *extract(PyObject *self, PyObject *args) {
         PyErr_NoMemory();
         goto done;
     }
-    acquired = get_buffers(value_arrays, fields, values, n * (Py_ssize_t)sizeof(int64_t),
-                           "extract values");
+    const int64_t *offset = offsets.buf, *width = widths.buf, *sign = signs.buf, *kind = kinds.buf;
+    Py_ssize_t *item_sizes = PyMem_Calloc((size_t)(fields ? fields : 1), sizeof(Py_ssize_t));
+    if (!item_sizes) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t f = 0; f < fields; f++) {
+        if (kind[f] < 0 || kind[f] >= K_KINDS) {
+            PyErr_Format(PyExc_ValueError, "extract: field %zd has no kind %lld", f,
+                         (long long)kind[f]);
+            PyMem_Free(item_sizes);
+            goto done;
+        }
+        item_sizes[f] = kind[f] == K_BOOL ? 1 : 8;
+    }
+    acquired = get_sized_buffers(value_arrays, fields, values, n, item_sizes, "extract values");
+    PyMem_Free(item_sizes);
     if (acquired < 0) goto done;
-    const int64_t *offset = offsets.buf, *width = widths.buf, *sign = signs.buf;
     for (Py_ssize_t f = 0; f < fields; f++) {
         if (offset[f] < 0 || width[f] < 1 || width[f] > 57 ||
             (n && (offset[f] + width[f] + 63) / 64 > width_words)) {
@@ -572,19 +636,22 @@ static PyObject *extract(PyObject *self, PyObject *args) {
         const uint64_t *first = word + (offset[f] / 64) * n;
         const uint64_t *second = first + n;
         const uint64_t mask = (1ull << w) - 1u;
-        int64_t *out = values[f].buf;
+        void *out = values[f].buf;
+        const int64_t k = kind[f];
         uint8_t *got = available_out + f * n;
         if (whole_from >= offset[f] + w) { /* every payload holds the whole field */
+            const int64_t top = sign[f] ? (int64_t)1 << (w - 1) : 0; /* sign extension */
             if (at + w <= 64) {
-                for (Py_ssize_t i = 0; i < n; i++) out[i] = (int64_t)((first[i] >> (64 - at - w)) & mask);
+                for (Py_ssize_t i = 0; i < n; i++) {
+                    int64_t v = (int64_t)((first[i] >> (64 - at - w)) & mask);
+                    store(out, i, k, (v ^ top) - top);
+                }
             } else {
                 const int64_t low = at + w - 64;
-                for (Py_ssize_t i = 0; i < n; i++)
-                    out[i] = (int64_t)(((first[i] << low) | (second[i] >> (64 - low))) & mask);
-            }
-            if (sign[f]) {
-                const int64_t top = (int64_t)1 << (w - 1);
-                for (Py_ssize_t i = 0; i < n; i++) out[i] = (out[i] ^ top) - top;
+                for (Py_ssize_t i = 0; i < n; i++) {
+                    int64_t v = (int64_t)(((first[i] << low) | (second[i] >> (64 - low))) & mask);
+                    store(out, i, k, (v ^ top) - top);
+                }
             }
             memset(got, (int)w, (size_t)n);
             continue;
@@ -602,7 +669,7 @@ static PyObject *extract(PyObject *self, PyObject *args) {
             if (have < w) raw >>= (w - have); /* pyais keeps the bits that are there */
             int64_t v = (int64_t)raw;
             if (sign[f] && have > 0 && ((raw >> (have - 1)) & 1u)) v -= (int64_t)(1ull << have);
-            out[i] = v;
+            store(out, i, k, v);
             got[i] = (uint8_t)have;
         }
     }
@@ -615,6 +682,7 @@ done:
     PyBuffer_Release(&offsets);
     PyBuffer_Release(&widths);
     PyBuffer_Release(&signs);
+    PyBuffer_Release(&kinds);
     for (Py_ssize_t k = 0; k < acquired; k++) PyBuffer_Release(&values[k]);
     PyMem_Free(values);
     PyBuffer_Release(&available);
@@ -639,8 +707,8 @@ static PyObject *count_lines(PyObject *self, PyObject *args) {
 static PyMethodDef METHODS[] = {
     {"count_lines", count_lines, METH_VARARGS, "count_lines(buffer) -> the number of newlines."},
     {"extract", extract, METH_VARARGS,
-     "extract(words, bits, offsets, widths, signed, values, available): read bit fields of "
-     "packed payloads (values: one int64 array per field)."},
+     "extract(words, bits, offsets, widths, signed, kinds, values, available): read bit fields "
+     "of packed payloads into one array per field."},
     {"scan", scan, METH_VARARGS,
      "scan(buffer, columns, words, first_invalid, verify_tag_checksums) -> lines: frame every line "
      "of an NMEA buffer."},

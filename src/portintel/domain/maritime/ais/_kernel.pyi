@@ -34,6 +34,7 @@ def extract(
     offsets: Buffer,
     widths: Buffer,
     signed: Buffer,
+    kinds: Buffer,
     values: Sequence[Buffer],
     available: Buffer,
     /,

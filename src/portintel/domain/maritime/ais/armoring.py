@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from enum import IntEnum
 from typing import Any
 
 import numpy as np
@@ -32,6 +33,23 @@ I64 = npt.NDArray[np.int64]
 Mask = npt.NDArray[np.bool_]
 Counts = npt.NDArray[np.integer[Any]]
 """How many bits of a field each payload holds (0: the field is missing)."""
+
+
+class Conversion(IntEnum):
+    """How the kernel stores a field (``_kernel.extract``): pyais's conversions, bit for bit."""
+
+    INT = 0  # the number, int64
+    FLOAT = 1  # float64 of the number
+    TENTH = 2  # float64 of number / 10
+    LATLON = 3  # 1/10000 minutes to degrees, rounded to six decimals
+    LATLON_600 = 4  # 1/10 minutes to degrees, rounded to six decimals
+    BOOL = 5  # number != 0
+
+
+FieldSpec = tuple[int, int, bool, Conversion]
+"""A numeric field to read: offset, width, signed, conversion."""
+DTYPES: dict[Conversion, type[np.generic]] = {Conversion.BOOL: np.bool_, Conversion.INT: np.int64}
+"""The dtype the kernel stores a conversion in (float64 for the others)."""
 
 INVALID = 255
 SIXBIT: U8 = np.full(256, INVALID, dtype=np.uint8)
@@ -104,10 +122,14 @@ class Payloads:
         self._checked = max(self._checked, characters)
         self._matrix(characters)
 
-    def prepare_fields(self, bits: int, fields: Sequence[tuple[int, int, bool]]) -> None:
+    def prepare_fields(self, bits: int, fields: Sequence[FieldSpec]) -> None:
         """Get ready to read a layout of ``bits`` bits whose numeric fields are
-        ``(offset, width, signed)``; here the same as ``prepare(bits)``."""
+        ``(offset, width, signed, conversion)``; here the same as ``prepare(bits)``."""
         self.prepare(bits)
+
+    def converted(self, spec: FieldSpec) -> tuple[npt.NDArray[np.generic], Counts] | None:
+        """A field's values already converted (see ``Conversion``), or None: convert them."""
+        return None
 
     def invalid_characters(self) -> Mask:
         """True where a character that a field was read from lies outside the 6-bit alphabet.
@@ -194,7 +216,7 @@ class PackedPayloads(Payloads):
 
     _words: npt.NDArray[np.uint64] = field(default_factory=lambda: np.zeros((0, 0), np.uint64))
     _packed: int = 0  # characters packed into _words
-    _fields: dict[tuple[int, int, bool], tuple[I64, npt.NDArray[np.uint8]]] = field(
+    _fields: dict[FieldSpec, tuple[npt.NDArray[np.generic], npt.NDArray[np.uint8]]] = field(
         default_factory=dict
     )
 
@@ -235,18 +257,20 @@ class PackedPayloads(Payloads):
         self._checked = max(self._checked, characters)
         self._pack(characters)
 
-    def prepare_fields(self, bits: int, fields: Sequence[tuple[int, int, bool]]) -> None:
-        """Pack the layout's characters, then read all its numeric fields in one kernel call."""
+    def prepare_fields(self, bits: int, fields: Sequence[FieldSpec]) -> None:
+        """Pack the layout's characters, then read and convert its numeric fields in one call."""
         from portintel.domain.maritime.ais import _kernel
 
         self.prepare(bits)
         wanted = [spec for spec in fields if spec not in self._fields]
         if not wanted or len(self) == 0:
             return
-        offsets, widths, signs = (
+        offsets, widths, signs, kinds = (
             np.array(column, dtype=np.int64) for column in zip(*wanted, strict=True)
         )
-        values = [np.empty(len(self), dtype=np.int64) for _ in wanted]
+        values: list[npt.NDArray[np.generic]] = [
+            np.empty(len(self), dtype=DTYPES.get(spec[3], np.float64)) for spec in wanted
+        ]
         available = np.empty((len(wanted), len(self)), dtype=np.uint8)
         _kernel.extract(
             self._words,
@@ -254,23 +278,27 @@ class PackedPayloads(Payloads):
             offsets,
             widths,
             signs,
-            values,
+            kinds,
+            [value.view(np.uint8) if value.dtype == np.bool_ else value for value in values],
             available,
         )
         for row, spec in enumerate(wanted):
             self._fields[spec] = (values[row], available[row])
 
+    def converted(self, spec: FieldSpec) -> tuple[npt.NDArray[np.generic], Counts] | None:
+        return self._fields.get(spec)
+
     def unsigned(self, offset: int, width: int) -> tuple[I64, Counts]:
-        cached = self._fields.get((offset, width, False))
+        cached = self._fields.get((offset, width, False, Conversion.INT))
         if cached is None:
             return super().unsigned(offset, width)
-        return cached
+        return cached[0].astype(np.int64, copy=False), cached[1]
 
     def signed(self, offset: int, width: int) -> tuple[I64, Counts]:
-        cached = self._fields.get((offset, width, True))
+        cached = self._fields.get((offset, width, True, Conversion.INT))
         if cached is None:
             return super().signed(offset, width)
-        return cached
+        return cached[0].astype(np.int64, copy=False), cached[1]
 
     def message_type(self) -> I64:
         if self._packed:

@@ -16,7 +16,7 @@ import numpy.typing as npt
 import polars as pl
 import pyarrow as pa  # type: ignore[import-untyped]
 
-from portintel.domain.maritime.ais.armoring import Payloads
+from portintel.domain.maritime.ais.armoring import Conversion, Counts, FieldSpec, Payloads
 from portintel.domain.maritime.ais.byte_ranges import strings
 from portintel.domain.maritime.ais.enumerations import CODE_TABLES
 from portintel.domain.maritime.ais.fields import Field, Kind
@@ -52,6 +52,21 @@ POLARS_TYPES: dict[Kind, pl.DataType] = {
 SIGNED_KINDS = frozenset({Kind.SINT, Kind.LATLON, Kind.LATLON_600, Kind.TURN})
 """Kinds whose raw bits are a two's-complement number."""
 
+CONVERSIONS: dict[Kind, Conversion] = {
+    Kind.FLOAT: Conversion.FLOAT,
+    Kind.TENTH: Conversion.TENTH,
+    Kind.LATLON: Conversion.LATLON,
+    Kind.LATLON_600: Conversion.LATLON_600,
+    Kind.BOOL: Conversion.BOOL,
+}
+"""Kinds the compiled kernel converts itself; the others it reads as numbers."""
+
+
+def field_spec(field: Field) -> FieldSpec:
+    """What a numeric field asks of ``Payloads.prepare_fields``."""
+    kind = field.kind
+    return field.offset, field.width, kind in SIGNED_KINDS, CONVERSIONS.get(kind, Conversion.INT)
+
 
 def decode_field(payloads: Payloads, field: Field) -> pl.Series:
     """The column of one field over every payload (null where the payload ends before it)."""
@@ -63,11 +78,15 @@ def decode_field(payloads: Payloads, field: Field) -> pl.Series:
         column = strings(codes.reshape(-1), offsets, field.name)
         column = column.str.strip_chars_end("@").str.strip_chars(" ")
         return _with_nulls(column, available == 0)
+    values: npt.NDArray[np.generic]
+    ready = payloads.converted(field_spec(field))
+    if ready is not None and kind in CONVERSIONS:
+        values, available = ready
+        return _column(field.name, values, available)
     if kind in SIGNED_KINDS:
         raw, available = payloads.signed(field.offset, field.width)
     else:
         raw, available = payloads.unsigned(field.offset, field.width)
-    values: npt.NDArray[np.generic]
     if kind in (Kind.UINT, Kind.SINT):
         values = raw
     elif kind is Kind.BOOL:
@@ -86,10 +105,15 @@ def decode_field(payloads: Payloads, field: Field) -> pl.Series:
         values = TURN_TABLE[np.clip(raw, -128, 127) + 128]
     else:  # pragma: no cover - spare fields are never output
         raise ValueError(f"no column for {kind}")
+    return _column(field.name, values, available)
+
+
+def _column(name: str, values: npt.NDArray[np.generic], available: Counts) -> pl.Series:
+    """A Series of the values, null where the payload holds none of the field's bits."""
     missing = available == 0
     if missing.any():
-        return pl.Series(field.name, pa.array(values, mask=missing))
-    return pl.Series(field.name, values)
+        return pl.Series(name, pa.array(values, mask=missing))
+    return pl.Series(name, values)
 
 
 def _with_nulls(column: pl.Series, missing: npt.NDArray[np.bool_]) -> pl.Series:

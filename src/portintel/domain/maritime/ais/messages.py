@@ -15,7 +15,7 @@ import numpy.typing as npt
 import polars as pl
 
 from portintel.domain.maritime.ais.armoring import Payloads
-from portintel.domain.maritime.ais.conversions import POLARS_TYPES, SIGNED_KINDS, decode_field
+from portintel.domain.maritime.ais.conversions import POLARS_TYPES, decode_field, field_spec
 from portintel.domain.maritime.ais.fields import (
     AUXILIARY_CRAFT_MMSI,
     LAYOUTS,
@@ -135,11 +135,7 @@ def _type_24_parts(
 def _table(
     payloads: Payloads, layout: tuple[Field, ...]
 ) -> tuple[pl.DataFrame, npt.NDArray[np.bool_]]:
-    numeric = [
-        (f.offset, f.width, f.kind in SIGNED_KINDS)
-        for f in layout
-        if f.kind not in (Kind.SPARE, Kind.TEXT)
-    ]
+    numeric = [field_spec(f) for f in layout if f.kind not in (Kind.SPARE, Kind.TEXT)]
     payloads.prepare_fields(max(f.offset + f.width for f in layout), numeric)
     columns = [decode_field(payloads, f) for f in layout if f.kind is not Kind.SPARE]
     frame = pl.DataFrame(columns)
