@@ -11,7 +11,7 @@ skipping them.
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import cache, reduce
+from functools import cache
 from typing import Literal
 
 import polars as pl
@@ -28,6 +28,9 @@ from portintel.domain.maritime.ais import (
     decode_lines,
 )
 from tests.ais_samples import sample
+from tests.domain.maritime.nmea_text import checksum as _checksum
+from tests.domain.maritime.nmea_text import sentence as _sentence
+from tests.domain.maritime.nmea_text import tag_block as _tag
 
 Engine = Literal["native", "numpy"]
 BUILD_HINT = "the native AIS engine is not built: run `pip install -e .` (CI always builds it)"
@@ -78,18 +81,6 @@ COLUMNS = [
     " ;, ",
     "2024-13-45 99:99:99,",
 ]
-
-
-def _checksum(body: bytes) -> str:
-    return f"{reduce(lambda a, b: a ^ b, body, 0):02X}"
-
-
-def _sentence(body: str) -> str:
-    return f"!{body}*{_checksum(body.encode())}"
-
-
-def _tag(body: str) -> str:
-    return f"\\{body}*{_checksum(body.encode())}\\"
 
 
 # ---------------------------------------------------------------------------

@@ -16,6 +16,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from portintel.domain.maritime.ais.armoring import Conversion
+from tests.domain.maritime.nmea_text import sentence as _sentence
+from tests.domain.maritime.nmea_text import tag_block as _tag
 
 I64 = npt.NDArray[np.int64]
 BUILD_HINT = "the compiled AIS kernel is missing: run `pip install -e .` to build it"
@@ -29,18 +31,6 @@ def _kernel() -> ModuleType:
     except ImportError as error:  # pragma: no cover - only without a build
         pytest.fail(f"{BUILD_HINT} ({error})")
     return _kernel
-
-
-def _checksum(body: str) -> str:
-    return f"{reduce(lambda a, b: a ^ b, body.encode(), 0):02X}"
-
-
-def _sentence(body: str) -> str:
-    return f"!{body}*{_checksum(body)}"
-
-
-def _tag(body: str) -> str:
-    return f"\\{body}*{_checksum(body)}\\"
 
 
 # ---------------------------------------------------------------------------

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from functools import reduce
-
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -14,20 +12,10 @@ from portintel.domain.maritime.ais import (
     decode_lines,
     message_schema,
 )
+from tests.domain.maritime.nmea_text import sentence as _sentence
+from tests.domain.maritime.nmea_text import tag_block as _tag
 
 GOOD = "!AIVDM,1,1,,A,13RlIW?04F1beOVEFLB9bRvH0L0L,0*6C"
-
-
-def _checksum(body: str) -> str:
-    return f"{reduce(lambda a, b: a ^ b, body.encode(), 0):02X}"
-
-
-def _sentence(body: str) -> str:
-    return f"!{body}*{_checksum(body)}"
-
-
-def _tag(body: str) -> str:
-    return f"\\{body}*{_checksum(body)}\\"
 
 
 def _accounted(lines: list[str], first_line: int = 1) -> None:

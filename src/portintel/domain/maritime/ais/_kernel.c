@@ -723,42 +723,38 @@ static struct PyModuleDef MODULE = {
     NULL, NULL, NULL, NULL,
 };
 
+/* module.<attribute> = a tuple of the C strings `texts`; 0 on success. */
+static int add_strings(PyObject *module, const char *attribute, const char *const *texts,
+                       Py_ssize_t count) {
+    PyObject *tuple = PyTuple_New(count);
+    if (!tuple) return -1;
+    for (Py_ssize_t k = 0; k < count; k++) {
+        PyObject *text = PyUnicode_FromString(texts[k]);
+        if (!text) {
+            Py_DECREF(tuple);
+            return -1;
+        }
+        PyTuple_SET_ITEM(tuple, k, text);
+    }
+    if (PyModule_AddObject(module, attribute, tuple) < 0) {
+        Py_DECREF(tuple);
+        return -1;
+    }
+    return 0;
+}
+
 PyMODINIT_FUNC PyInit__kernel(void) {
     init_tables();
     PyObject *module = PyModule_Create(&MODULE);
     if (!module) return NULL;
-    PyObject *names = PyTuple_New(C_COLUMNS);
-    if (!names) goto error;
-    for (int c = 0; c < C_COLUMNS; c++) {
-        PyObject *name = PyUnicode_FromString(COLUMN_NAMES[c]);
-        if (!name) {
-            Py_DECREF(names);
-            goto error;
-        }
-        PyTuple_SET_ITEM(names, c, name);
+    const char *dtypes[C_COLUMNS];
+    for (int c = 0; c < C_COLUMNS; c++) dtypes[c] = c == C_RECEIVED_US ? "int64" : "int32";
+    if (add_strings(module, "SCAN_COLUMNS", COLUMN_NAMES, C_COLUMNS) < 0 ||
+        add_strings(module, "SCAN_DTYPES", dtypes, C_COLUMNS) < 0 ||
+        PyModule_AddIntConstant(module, "SCAN_CHARACTERS", SCAN_CHARACTERS) < 0 ||
+        PyModule_AddIntConstant(module, "SCAN_WORDS", SCAN_WORDS) < 0) {
+        Py_DECREF(module);
+        return NULL;
     }
-    if (PyModule_AddObject(module, "SCAN_COLUMNS", names) < 0) {
-        Py_DECREF(names);
-        goto error;
-    }
-    PyObject *dtypes = PyTuple_New(C_COLUMNS);
-    if (!dtypes) goto error;
-    for (int c = 0; c < C_COLUMNS; c++) {
-        PyObject *name = PyUnicode_FromString(c == C_RECEIVED_US ? "int64" : "int32");
-        if (!name) {
-            Py_DECREF(dtypes);
-            goto error;
-        }
-        PyTuple_SET_ITEM(dtypes, c, name);
-    }
-    if (PyModule_AddObject(module, "SCAN_DTYPES", dtypes) < 0) {
-        Py_DECREF(dtypes);
-        goto error;
-    }
-    if (PyModule_AddIntConstant(module, "SCAN_CHARACTERS", SCAN_CHARACTERS) < 0) goto error;
-    if (PyModule_AddIntConstant(module, "SCAN_WORDS", SCAN_WORDS) < 0) goto error;
     return module;
-error:
-    Py_DECREF(module);
-    return NULL;
 }

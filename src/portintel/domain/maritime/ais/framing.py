@@ -36,6 +36,7 @@ from portintel.domain.maritime.ais.prefixes import (
 )
 from portintel.domain.maritime.ais.sentences import (
     Lines,
+    SentenceFields,
     find_bang,
     parse_sentences,
     split_lines,
@@ -81,18 +82,11 @@ class Packed:
 
 
 @dataclass
-class Framed:
+class Framed(SentenceFields):
     """Per line: bounds, raw text, sentence fields, receive time, station and reason code."""
 
     lines: Lines
     raw: pl.Series
-    count: I64
-    index: I64
-    sequence: I64  # -1 when empty
-    channel: I64  # ASCII code, 0 when empty
-    payload_start: I64
-    payload_end: I64
-    fill: I64
     received_us: pl.Series  # Int64, nullable
     station: pl.Series  # String, nullable
     reason: I64  # 0, or the code of the reason (see REASONS); 0 for blank lines

@@ -109,10 +109,9 @@ def range_xor(buffer: U8, start: I64, stop: I64) -> I64:
 
 
 @dataclass
-class Sentences:
-    """Fields of the sentence on each line (meaningful where ``reason`` is None)."""
+class SentenceFields:
+    """The fields of the sentence on each line (meaningful where it has no reject reason)."""
 
-    bang: I64  # position of '!'
     count: I64
     index: I64
     sequence: I64  # -1 when empty
@@ -120,6 +119,13 @@ class Sentences:
     payload_start: I64
     payload_end: I64
     fill: I64
+
+
+@dataclass
+class Sentences(SentenceFields):
+    """The sentence on each line, where its '!' is, and why it is rejected (None: it is not)."""
+
+    bang: I64  # position of '!'
     reason: npt.NDArray[np.object_]  # None or the reason text
 
 
