@@ -14,6 +14,7 @@ from collections.abc import Callable
 from functools import cache
 from typing import Literal
 
+import numpy as np
 import polars as pl
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -26,6 +27,7 @@ from portintel.domain.maritime.ais import (
     StreamDecoder,
     decode_bytes,
     decode_lines,
+    framing,
 )
 from tests.ais_samples import sample
 from tests.domain.maritime.nmea_text import checksum as _checksum
@@ -200,6 +202,36 @@ def test_auto_engine_is_the_native_one_and_equals_numpy_on_the_samples() -> None
 def test_an_unknown_engine_is_refused() -> None:
     with pytest.raises(ValueError, match="engine"):
         decode_bytes(GOOD.encode(), engine="fortran")  # type: ignore[arg-type]
+
+
+def test_a_batch_too_large_for_the_kernel_is_framed_with_numpy(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    data = _sample_bytes(FILES[1])
+    expected = decode_bytes(data, engine="numpy")
+    # The kernel's 32-bit offsets stop at 2 GiB; a small limit takes the same path.
+    monkeypatch.setattr(framing, "NATIVE_LIMIT", 1000)
+    assert (
+        framing.frame(
+            np.frombuffer(data, dtype=np.uint8),
+            np.arange(1, data.count(b"\n") + 1),
+            verify_tags=True,
+            engine="native",
+        ).packed
+        is None
+    )  # not scanned by the kernel
+    _assert_same(decode_bytes(data, engine="native"), expected, "over the limit")
+
+
+def test_without_the_kernel_auto_falls_back_and_native_says_how_to_build_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(framing, "NATIVE_AVAILABLE", False)
+    assert framing.resolve("auto") == "numpy"
+    with pytest.raises(RuntimeError, match="pip install"):
+        framing.resolve("native")
+    data = _sample_bytes(FILES[1])
+    _assert_same(decode_bytes(data, engine="auto"), decode_bytes(data, engine="numpy"), "auto")
 
 
 # ---------------------------------------------------------------------------
