@@ -38,6 +38,7 @@ class BuildPyWithCatalogs(build_py):
 KERNEL = Extension(
     "portintel.domain.maritime.ais._kernel",
     sources=["src/portintel/domain/maritime/ais/_kernel.c"],
+    depends=["src/portintel/domain/maritime/ais/_kernel_core.h"],
     extra_compile_args=["-O3", "-std=c11", "-Wall", "-Wextra", "-Wno-unused-parameter"],
 )
 

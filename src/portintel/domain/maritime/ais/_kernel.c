@@ -44,29 +44,7 @@
 #include <stdint.h>
 #include <string.h>
 
-enum {
-    C_START,          /* line start, surrounding whitespace excluded */
-    C_END,            /* line end (exclusive) */
-    C_NEXT,           /* start of the next line */
-    C_BANG,           /* position of the first '!', -1 if none */
-    C_COUNT,          /* fragment count */
-    C_INDEX,          /* fragment number */
-    C_SEQUENCE,       /* sequence id, -1 when empty */
-    C_CHANNEL,        /* channel character, 0 when empty */
-    C_PAYLOAD_START,
-    C_PAYLOAD_END,
-    C_FILL,
-    C_SENTENCE_REASON, /* 0 = none, else SENTENCE_REASONS[code - 1] */
-    C_PREFIX_REASON,   /* 0 = none, else PREFIX_REASONS[code - 1] */
-    C_RECEIVED_US,     /* tag block c: time in microseconds */
-    C_RECEIVED_KNOWN,  /* 1 when C_RECEIVED_US holds a time */
-    C_STATION_START,   /* s: value, -1 if none */
-    C_STATION_END,
-    C_STATION_RUN,     /* first line of the run of lines with this same s: text, -1 if none */
-    C_COLUMN_START,    /* receive-time column (empty when end <= start) */
-    C_COLUMN_END,
-    C_COLUMNS
-};
+#include "_kernel_core.h"
 
 static const char *COLUMN_NAMES[C_COLUMNS] = {
     "start", "end", "next_start", "bang", "count", "index", "sequence", "channel",
@@ -74,329 +52,6 @@ static const char *COLUMN_NAMES[C_COLUMNS] = {
     "received_us", "received_known", "station_start", "station_end", "station_run",
     "column_start", "column_end",
 };
-
-enum { R_NO_SENTENCE = 1, R_MALFORMED, R_NOT_AIS, R_BAD_FRAGMENT, R_BAD_FILL, R_BAD_CHECKSUM,
-       R_EMPTY_PAYLOAD };
-enum { P_MALFORMED_TAG = 1, P_BAD_TAG_CHECKSUM, P_BAD_TAG_TIME };
-
-#define MIN_SENTENCE 18 /* len("!AIVDM,1,1,,,,0*00") */
-#define SCAN_CHARACTERS 28 /* packed by scan: 168 bits, a whole position report */
-#define SCAN_WORDS 3
-#define MILLISECONDS_FROM 100000000000LL
-
-static uint8_t WHITESPACE[256];
-static uint8_t SEPARATOR[256];
-static int8_t HEX[256];
-static uint8_t SIXBIT[256]; /* 0x80 = outside the alphabet (its low six bits are 0) */
-
-static void init_tables(void) {
-    memset(HEX, -1, sizeof HEX);
-    for (int d = 0; d < 10; d++) HEX['0' + d] = (int8_t)d;
-    for (int d = 0; d < 6; d++) {
-        HEX['A' + d] = (int8_t)(10 + d);
-        HEX['a' + d] = (int8_t)(10 + d);
-    }
-    const char *ws = "\t\n\v\f\r ";
-    for (const char *c = ws; *c; c++) WHITESPACE[(uint8_t)*c] = 1;
-    const char *sep = ",; \t";
-    for (const char *c = sep; *c; c++) SEPARATOR[(uint8_t)*c] = 1;
-    memset(SIXBIT, 0x80, sizeof SIXBIT);
-    for (int v = 48; v < 88; v++) SIXBIT[v] = (uint8_t)(v - 48);
-    for (int v = 96; v < 120; v++) SIXBIT[v] = (uint8_t)(v - 56);
-}
-
-static inline int checksum_of(const uint8_t *from, const uint8_t *to) {
-    uint64_t wide = 0; /* eight bytes at a time, folded at the end */
-    const uint8_t *p = from;
-    for (; to - p >= 8; p += 8) {
-        uint64_t word;
-        memcpy(&word, p, 8);
-        wide ^= word;
-    }
-    wide ^= wide >> 32;
-    wide ^= wide >> 16;
-    wide ^= wide >> 8;
-    uint8_t x = (uint8_t)wide;
-    for (; p < to; p++) x ^= *p;
-    return x;
-}
-
-/* Two hex digits, or -1 unless both are hex. */
-static inline int hex_pair(uint8_t high, uint8_t low) {
-    int h = HEX[high], l = HEX[low];
-    return (h < 0 || l < 0) ? -1 : h * 16 + l;
-}
-
-/* Polars' str.to_integer(strict=False): optional sign, ASCII digits, int64 range. */
-static int parse_int64(const uint8_t *p, const uint8_t *end, int64_t *value) {
-    int negative = 0;
-    if (p < end && (*p == '+' || *p == '-')) {
-        negative = *p == '-';
-        p++;
-    }
-    if (p >= end) return 0;
-    uint64_t limit = negative ? (uint64_t)INT64_MAX + 1u : (uint64_t)INT64_MAX;
-    uint64_t magnitude = 0;
-    const uint8_t *unchecked = end - p > 18 ? p + 18 : end; /* 18 digits cannot overflow */
-    for (; p < unchecked; p++) {
-        if (*p < '0' || *p > '9') return 0;
-        magnitude = magnitude * 10u + (uint64_t)(*p - '0');
-    }
-    for (; p < end; p++) {
-        if (*p < '0' || *p > '9') return 0;
-        uint64_t digit = (uint64_t)(*p - '0');
-        if (magnitude > (limit - digit) / 10u) return 0;
-        magnitude = magnitude * 10u + digit;
-    }
-    *value = negative ? (int64_t)(0u - magnitude) : (int64_t)magnitude;
-    return 1;
-}
-
-/* The first field of a comma-separated tag body that starts with `key:`. */
-static int find_tag(const uint8_t *body, const uint8_t *end, uint8_t key, const uint8_t **from,
-                    const uint8_t **to) {
-    const uint8_t *field = body;
-    while (field <= end) {
-        const uint8_t *comma = memchr(field, ',', (size_t)(end - field));
-        const uint8_t *stop = comma ? comma : end;
-        if (stop - field >= 2 && field[0] == key && field[1] == ':') {
-            *from = field + 2;
-            *to = stop;
-            return 1;
-        }
-        if (!comma) break;
-        field = comma + 1;
-    }
-    return 0;
-}
-
-/* Packs the first `characters` characters of one payload (`available` of them
-   inside it) into `width` words at out[w * stride]; returns the index of the
-   first character outside the alphabet, or `characters`. Eight characters at a
-   time: their 6-bit values merged into 48 bits (pairs, then quads, then the
-   eight), and four such chunks (32 characters) make three whole words. */
-#define ONES 0x0101010101010101ull
-#define HIGHS 0x8080808080808080ull
-
-/* Eight characters (byte k of `x`, little-endian, is character k) to their
-   6-bit values, one per byte in the same order, characters outside the
-   alphabet read as 0 and flagged in *bad (the high bit of their byte). Whole
-   words at a time: setting each byte's high bit first means no subtraction
-   borrows from its neighbour. */
-static inline uint64_t sixbits8(uint64_t x, uint64_t *bad) {
-    uint64_t y = x | HIGHS;
-    uint64_t ge48 = (y - 48 * ONES) & HIGHS, ge88 = (y - 88 * ONES) & HIGHS;
-    uint64_t ge96 = (y - 96 * ONES) & HIGHS, ge120 = (y - 120 * ONES) & HIGHS;
-    uint64_t valid = ((ge48 & ~ge88) | (ge96 & ~ge120)) & ~(x & HIGHS);
-    *bad = ~valid & HIGHS;
-    uint64_t keep = (valid >> 7) * 0xFF; /* 0xFF in each valid byte */
-    uint64_t v = ((x & keep) | (48 * ONES & ~keep)) - 48 * ONES;
-    return v - ((ge96 & valid) >> 7) * 8; /* 96-119 are 40-63 */
-}
-
-/* The eight bytes at p, or the `here` (< 8) that are there followed by '0's
-   (value 0); `limit` is the end of the readable memory. */
-static inline uint64_t load8(const uint8_t *p, Py_ssize_t here, const uint8_t *limit) {
-    uint64_t x;
-    if (here >= 8) {
-        memcpy(&x, p, 8);
-        return x;
-    }
-    if (here <= 0) return 48 * ONES;
-    uint64_t keep = (1ull << (8 * here)) - 1u;
-    if (limit - p >= 8) {
-        memcpy(&x, p, 8);
-    } else {
-        x = 0;
-        memcpy(&x, p, (size_t)here);
-    }
-    return (x & keep) | (48 * ONES & ~keep);
-}
-
-static inline int64_t pack_one(const uint8_t *chars, Py_ssize_t available, Py_ssize_t characters,
-                               Py_ssize_t width, uint64_t *out, Py_ssize_t stride,
-                               const uint8_t *limit) {
-    int64_t first_bad = characters;
-    uint64_t chunk[4];
-    Py_ssize_t word = 0;
-    for (Py_ssize_t base = 0; base < characters; base += 8) {
-        Py_ssize_t here = available - base; /* characters of this chunk inside the payload */
-        uint64_t bad;
-        uint64_t merged = __builtin_bswap64(sixbits8(load8(chars + base, here, limit), &bad));
-        if (bad && first_bad == characters) first_bad = base + (__builtin_ctzll(bad) >> 3);
-        merged = ((merged >> 2) & 0x0FC00FC00FC00FC0ull) | (merged & 0x003F003F003F003Full);
-        merged = ((merged >> 4) & 0x00FFF00000FFF000ull) | (merged & 0x00000FFF00000FFFull);
-        merged = ((merged >> 8) & 0x0000FFFFFF000000ull) | (merged & 0x0000000000FFFFFFull);
-        int slot = (int)((base >> 3) & 3);
-        chunk[slot] = merged;
-        if (slot == 3 || base + 8 >= characters) {
-            for (int k = slot + 1; k < 4; k++) chunk[k] = 0;
-            uint64_t w[3] = {
-                chunk[0] << 16 | chunk[1] >> 32,
-                chunk[1] << 32 | chunk[2] >> 16,
-                chunk[2] << 48 | chunk[3],
-            };
-            for (int k = 0; k < 3 && word < width; k++) out[word++ * stride] = w[k];
-        }
-    }
-    while (word < width) out[word++ * stride] = 0;
-    return first_bad;
-}
-
-/* Every column is int32 (a buffer of 2 GiB or more is refused), but the
-   receive time, which needs 64 bits: half the memory a batch would take. */
-typedef struct {
-    int32_t *column[C_COLUMNS];
-    int64_t *received_us;
-} Output;
-
-static void scan_sentence(const uint8_t *buf, Py_ssize_t line, const uint8_t *s, const uint8_t *e,
-                          const uint8_t *bang, Output *out) {
-    int64_t reason = 0;
-    int64_t count = 0, index = 0, sequence = -1, channel = 0, fill = 0;
-    int64_t payload_start = 0, payload_end = 0;
-    if (!bang) {
-        reason = R_NO_SENTENCE;
-    } else if (e - bang < MIN_SENTENCE) {
-        reason = R_MALFORMED;
-    } else {
-        const uint8_t *b = bang;
-        int frame = b[6] == ',' && b[8] == ',' && b[10] == ',' && e[-3] == '*' && e[-5] == ',';
-        int digit_sequence = b[11] >= '0' && b[11] <= '9' && b[12] == ',';
-        int empty_sequence = b[11] == ',';
-        sequence = digit_sequence ? b[11] - '0' : -1;
-        int64_t channel_at = (bang - buf) + (digit_sequence ? 13 : 12);
-        uint8_t c_channel = digit_sequence ? b[13] : b[12];
-        uint8_t after_channel = digit_sequence ? b[14] : b[13];
-        int empty_channel = c_channel == ',';
-        int one_channel = c_channel != ',' && after_channel == ',';
-        channel = one_channel ? c_channel : 0;
-        payload_start = one_channel ? channel_at + 2 : channel_at + 1;
-        payload_end = (e - buf) - 5;
-        int fields_ok = (empty_sequence || digit_sequence) && (empty_channel || one_channel) &&
-                        payload_end >= payload_start;
-        int is_ais = b[3] == 'V' && b[4] == 'D' && (b[5] == 'M' || b[5] == 'O');
-        count = (int64_t)b[7] - '0';
-        index = (int64_t)b[9] - '0';
-        int fragments_ok = count >= 1 && count <= 9 && index >= 1 && index <= count;
-        fill = (int64_t)e[-4] - '0';
-        int fill_ok = fill >= 0 && fill <= 5;
-        if (!(frame && fields_ok)) {
-            reason = R_MALFORMED;
-        } else if (!is_ais) {
-            reason = R_NOT_AIS;
-        } else if (!fragments_ok) {
-            reason = R_BAD_FRAGMENT;
-        } else if (!fill_ok) {
-            reason = R_BAD_FILL;
-        } else if (hex_pair(e[-2], e[-1]) != checksum_of(bang + 1, e - 3)) {
-            reason = R_BAD_CHECKSUM;
-        } else if (payload_end <= payload_start) {
-            reason = R_EMPTY_PAYLOAD;
-        }
-    }
-    out->column[C_BANG][line] = bang ? bang - buf : -1;
-    out->column[C_COUNT][line] = count;
-    out->column[C_INDEX][line] = index;
-    out->column[C_SEQUENCE][line] = sequence;
-    out->column[C_CHANNEL][line] = channel;
-    out->column[C_PAYLOAD_START][line] = payload_start;
-    out->column[C_PAYLOAD_END][line] = payload_end;
-    out->column[C_FILL][line] = fill;
-    out->column[C_SENTENCE_REASON][line] = reason;
-}
-
-typedef struct {
-    const uint8_t *from, *to; /* s: text of the previous line that had one */
-    int64_t run;
-} StationRun;
-
-/* The previous well-formed tag block and what it gave: consecutive lines of a
-   feed usually share theirs, which is then read once. */
-typedef struct {
-    const uint8_t *open, *close; /* NULL when there is none */
-    int64_t reason, received, known, station_start, station_end, station_run;
-} TagMemo;
-
-static void scan_prefix(const uint8_t *buf, Py_ssize_t line, const uint8_t *s, const uint8_t *bang,
-                        int verify_tags, StationRun *previous, TagMemo *memo, Output *out) {
-    int64_t reason = 0, received = 0, known = 0;
-    int64_t station_start = -1, station_end = -1, station_run = -1;
-    const uint8_t *column_end = s;
-    if (bang && bang > s) {
-        const uint8_t *close = bang - 1;
-        column_end = bang;
-        if (*close == '\\') {
-            const uint8_t *open = NULL;
-            int backslashes = 0;
-            for (const uint8_t *p = s; p < bang; p++) {
-                if (*p == '\\') {
-                    if (!open) open = p;
-                    backslashes++;
-                }
-            }
-            if (backslashes != 2) {
-                reason = P_MALFORMED_TAG;
-                column_end = s;
-            } else if (memo->open && close - open == memo->close - memo->open &&
-                       memcmp(open, memo->open, (size_t)(close - open)) == 0) {
-                column_end = open;
-                reason = memo->reason;
-                received = memo->received;
-                known = memo->known;
-                /* the same text, shifted to this line */
-                station_start = memo->station_start < 0 ? -1 : memo->station_start + (open - memo->open);
-                station_end = memo->station_end < 0 ? -1 : memo->station_end + (open - memo->open);
-                station_run = memo->station_run;
-            } else {
-                column_end = open;
-                int star_ok = close - open >= 4 && close[-3] == '*';
-                int checksum_ok = star_ok;
-                if (star_ok && verify_tags) {
-                    checksum_ok = hex_pair(close[-2], close[-1]) == checksum_of(open + 1, close - 3);
-                }
-                if (!checksum_ok) reason = P_BAD_TAG_CHECKSUM;
-                const uint8_t *body = open + 1;
-                const uint8_t *body_end = close - 3 > body ? close - 3 : body;
-                const uint8_t *from, *to;
-                if (find_tag(body, body_end, 'c', &from, &to)) {
-                    int64_t seconds;
-                    if (parse_int64(from, to, &seconds)) {
-                        uint64_t scale = seconds >= MILLISECONDS_FROM ? 1000u : 1000000u;
-                        received = (int64_t)((uint64_t)seconds * scale); /* wraps like Polars */
-                        known = 1;
-                    } else if (checksum_ok) {
-                        reason = P_BAD_TAG_TIME;
-                    }
-                }
-                if (find_tag(body, body_end, 's', &from, &to)) {
-                    station_start = from - buf;
-                    station_end = to - buf;
-                    if (previous->run >= 0 && previous->to - previous->from == to - from &&
-                        memcmp(previous->from, from, (size_t)(to - from)) == 0) {
-                        station_run = previous->run;
-                    } else {
-                        station_run = line;
-                    }
-                    previous->from = from;
-                    previous->to = to;
-                    previous->run = station_run;
-                }
-                *memo = (TagMemo){open, close, reason, received, known, station_start, station_end,
-                                  station_run};
-            }
-        }
-        while (column_end > s && SEPARATOR[column_end[-1]]) column_end--;
-    }
-    out->column[C_PREFIX_REASON][line] = reason;
-    out->received_us[line] = received;
-    out->column[C_RECEIVED_KNOWN][line] = known;
-    out->column[C_STATION_START][line] = station_start;
-    out->column[C_STATION_END][line] = station_end;
-    out->column[C_STATION_RUN][line] = station_run;
-    out->column[C_COLUMN_START][line] = s - buf;
-    out->column[C_COLUMN_END][line] = column_end - buf;
-}
 
 /* Writable buffers of the items of a sequence. With `item_sizes`, buffer k
    holds `bytes` items of item_sizes[k] bytes (`bytes` -1: as many as the
@@ -467,41 +122,17 @@ static PyObject *scan(PyObject *self, PyObject *args) {
         PyErr_SetString(PyExc_ValueError, "scan: words or first_invalid do not match the lines");
         goto done;
     }
-    uint64_t *packed = words.buf;
-    int64_t *invalid = first_invalid.buf;
     Output out;
     for (int c = 0; c < C_COLUMNS; c++) out.column[c] = (int32_t *)views[c].buf;
     out.received_us = (int64_t *)views[C_RECEIVED_US].buf;
-    Py_ssize_t line = 0;
-    StationRun previous = {NULL, NULL, -1};
-    TagMemo memo = {NULL, NULL, 0, 0, 0, -1, -1, -1};
-    const uint8_t *p = buf, *stop = buf + size;
+    Py_ssize_t line;
     Py_BEGIN_ALLOW_THREADS
-    while (p < stop && line < lines) {
-        const uint8_t *newline = memchr(p, '\n', (size_t)(stop - p));
-        if (!newline) break;
-        const uint8_t *s = p, *e = newline;
-        while (e > s && WHITESPACE[e[-1]]) e--;
-        while (s < e && WHITESPACE[*s]) s++;
-        out.column[C_START][line] = s - buf;
-        out.column[C_END][line] = e - buf;
-        out.column[C_NEXT][line] = newline + 1 - buf;
-        const uint8_t *bang = s < e ? memchr(s, '!', (size_t)(e - s)) : NULL;
-        scan_sentence(buf, line, s, e, bang, &out);
-        Py_ssize_t payload = out.column[C_PAYLOAD_END][line] - out.column[C_PAYLOAD_START][line];
-        if (out.column[C_SENTENCE_REASON][line] || payload <= 0) payload = 0;
-        if (payload > SCAN_CHARACTERS) payload = SCAN_CHARACTERS;
-        invalid[line] = pack_one(buf + (payload ? out.column[C_PAYLOAD_START][line] : 0), payload,
-                                 SCAN_CHARACTERS, SCAN_WORDS, packed + line, lines, stop);
-        scan_prefix(buf, line, s, bang, verify_tags, &previous, &memo, &out);
-        line++;
-        p = newline + 1;
-    }
+    line = scan_lines(buf, size, &out, words.buf, first_invalid.buf, lines, verify_tags);
     Py_END_ALLOW_THREADS
-    if (line != lines || (p < stop && memchr(p, '\n', (size_t)(stop - p)))) {
+    if (line != lines) {
         PyErr_Format(PyExc_ValueError,
                      "scan: the output has room for %zd lines, the buffer holds %s", lines,
-                     line != lines ? "fewer" : "more");
+                     line < lines ? "fewer" : "more");
         goto done;
     }
     result = PyLong_FromSsize_t(line);
@@ -536,14 +167,9 @@ static PyObject *pack(PyObject *self, PyObject *args) {
             goto done;
         }
     }
-    uint64_t *out = words.buf;
-    int64_t *invalid = first_invalid.buf;
     Py_BEGIN_ALLOW_THREADS
-    for (Py_ssize_t i = 0; i < n; i++) {
-        Py_ssize_t available = lengths[i] < characters ? lengths[i] : characters;
-        invalid[i] =
-            pack_one(bytes + starts[i], available, characters, width, out + i, n, bytes + arena.len);
-    }
+    pack_payloads(bytes, arena.len, starts, lengths, n, characters, width, words.buf,
+                  first_invalid.buf);
     Py_END_ALLOW_THREADS
     Py_INCREF(Py_None);
     result = Py_None;
@@ -554,25 +180,6 @@ done:
     PyBuffer_Release(&words);
     PyBuffer_Release(&first_invalid);
     return result;
-}
-
-/* How extract stores a field's value: pyais's conversions, bit for bit. */
-enum { K_INT, K_FLOAT, K_TENTH, K_LATLON, K_LATLON_600, K_BOOL, K_KINDS };
-
-static inline int64_t floor_div6(int64_t a) {
-    int64_t q = a / 6;
-    return (a % 6 < 0) ? q - 1 : q; /* Python's // rounds down */
-}
-
-static inline void store(void *out, Py_ssize_t i, int64_t kind, int64_t v) {
-    switch (kind) {
-    case K_FLOAT: ((double *)out)[i] = (double)v; break;
-    case K_TENTH: ((double *)out)[i] = (double)v / 10.0; break;
-    case K_LATLON: ((double *)out)[i] = (double)floor_div6(10 * v + 3) / 1e6; break;
-    case K_LATLON_600: ((double *)out)[i] = (double)floor_div6(10000 * v + 3) / 1e6; break;
-    case K_BOOL: ((uint8_t *)out)[i] = v != 0; break;
-    default: ((int64_t *)out)[i] = v;
-    }
 }
 
 static PyObject *extract(PyObject *self, PyObject *args) {
@@ -628,51 +235,10 @@ static PyObject *extract(PyObject *self, PyObject *args) {
     const int64_t *bit_count = bits.buf;
     uint8_t *available_out = available.buf;
     Py_BEGIN_ALLOW_THREADS
-    int64_t whole_from = INT64_MAX; /* the shortest payload's bit count */
-    for (Py_ssize_t i = 0; i < n; i++)
-        if (bit_count[i] < whole_from) whole_from = bit_count[i];
-    for (Py_ssize_t f = 0; f < fields; f++) {
-        const int64_t at = offset[f] % 64, w = width[f];
-        const uint64_t *first = word + (offset[f] / 64) * n;
-        const uint64_t *second = first + n;
-        const uint64_t mask = (1ull << w) - 1u;
-        void *out = values[f].buf;
-        const int64_t k = kind[f];
-        uint8_t *got = available_out + f * n;
-        if (whole_from >= offset[f] + w) { /* every payload holds the whole field */
-            const int64_t top = sign[f] ? (int64_t)1 << (w - 1) : 0; /* sign extension */
-            if (at + w <= 64) {
-                for (Py_ssize_t i = 0; i < n; i++) {
-                    int64_t v = (int64_t)((first[i] >> (64 - at - w)) & mask);
-                    store(out, i, k, (v ^ top) - top);
-                }
-            } else {
-                const int64_t low = at + w - 64;
-                for (Py_ssize_t i = 0; i < n; i++) {
-                    int64_t v = (int64_t)(((first[i] << low) | (second[i] >> (64 - low))) & mask);
-                    store(out, i, k, (v ^ top) - top);
-                }
-            }
-            memset(got, (int)w, (size_t)n);
-            continue;
-        }
-        for (Py_ssize_t i = 0; i < n; i++) {
-            uint64_t raw;
-            if (at + w <= 64) {
-                raw = (first[i] >> (64 - at - w)) & mask;
-            } else {
-                int64_t low = at + w - 64;
-                raw = ((first[i] << low) | (second[i] >> (64 - low))) & mask;
-            }
-            int64_t have = bit_count[i] - offset[f];
-            have = have < 0 ? 0 : (have > w ? w : have);
-            if (have < w) raw >>= (w - have); /* pyais keeps the bits that are there */
-            int64_t v = (int64_t)raw;
-            if (sign[f] && have > 0 && ((raw >> (have - 1)) & 1u)) v -= (int64_t)(1ull << have);
-            store(out, i, k, v);
-            got[i] = (uint8_t)have;
-        }
-    }
+    int64_t whole_from = shortest(bit_count, n);
+    for (Py_ssize_t f = 0; f < fields; f++)
+        extract_field(word, bit_count, n, whole_from, offset[f], width[f], sign[f], kind[f],
+                      values[f].buf, available_out + f * n);
     Py_END_ALLOW_THREADS
     Py_INCREF(Py_None);
     result = Py_None;
