@@ -53,14 +53,13 @@ static const char *COLUMN_NAMES[C_COLUMNS] = {
     "column_start", "column_end",
 };
 
-/* Writable buffers of the items of a sequence. With `item_sizes`, buffer k
-   holds `bytes` items of item_sizes[k] bytes (`bytes` -1: as many as the
-   first); without, each holds `bytes` bytes (-1: as many as the first).
+/* Writable buffers of the items of a sequence: buffer k holds `entries`
+   entries of item_sizes[k] bytes (`entries` -1: as many as the first holds).
    Returns how many were acquired; on error all are released and -1 is
    returned with an exception set. */
-static Py_ssize_t get_sized_buffers(PyObject *sequence, Py_ssize_t count, Py_buffer *views,
-                                    Py_ssize_t bytes, const Py_ssize_t *item_sizes,
-                                    const char *what) {
+static Py_ssize_t get_buffers(PyObject *sequence, Py_ssize_t count, Py_buffer *views,
+                              Py_ssize_t entries, const Py_ssize_t *item_sizes,
+                              const char *what) {
     PyObject *items = PySequence_Fast(sequence, what);
     if (!items) return -1;
     if (PySequence_Fast_GET_SIZE(items) != count) {
@@ -74,11 +73,11 @@ static Py_ssize_t get_sized_buffers(PyObject *sequence, Py_ssize_t count, Py_buf
         if (PyObject_GetBuffer(PySequence_Fast_GET_ITEM(items, got), &views[got],
                                PyBUF_WRITABLE) < 0)
             break;
-        Py_ssize_t item = item_sizes ? item_sizes[got] : 1;
-        if (bytes < 0) bytes = views[got].len / item;
-        if (views[got].len != bytes * item) {
+        Py_ssize_t item = item_sizes[got];
+        if (entries < 0) entries = views[got].len / item;
+        if (views[got].len != entries * item) {
             PyErr_Format(PyExc_ValueError, "%s: array %zd holds %zd bytes, expected %zd", what, got,
-                         views[got].len, bytes * item);
+                         views[got].len, entries * item);
             got++;
             break;
         }
@@ -87,11 +86,6 @@ static Py_ssize_t get_sized_buffers(PyObject *sequence, Py_ssize_t count, Py_buf
     if (got == count && !PyErr_Occurred()) return got;
     for (Py_ssize_t k = 0; k < got; k++) PyBuffer_Release(&views[k]);
     return -1;
-}
-
-static Py_ssize_t get_buffers(PyObject *sequence, Py_ssize_t count, Py_buffer *views,
-                              Py_ssize_t bytes, const char *what) {
-    return get_sized_buffers(sequence, count, views, bytes, NULL, what);
 }
 
 static PyObject *scan(PyObject *self, PyObject *args) {
@@ -113,7 +107,7 @@ static PyObject *scan(PyObject *self, PyObject *args) {
                         "engine");
         goto done;
     }
-    acquired = get_sized_buffers(columns, C_COLUMNS, views, -1, item_sizes, "scan columns");
+    acquired = get_buffers(columns, C_COLUMNS, views, -1, item_sizes, "scan columns");
     if (acquired < 0) goto done;
     Py_ssize_t lines = views[0].len / 4;
     if (views[0].len % 4 ||
@@ -220,7 +214,7 @@ static PyObject *extract(PyObject *self, PyObject *args) {
         }
         item_sizes[f] = kind[f] == K_BOOL ? 1 : 8;
     }
-    acquired = get_sized_buffers(value_arrays, fields, values, n, item_sizes, "extract values");
+    acquired = get_buffers(value_arrays, fields, values, n, item_sizes, "extract values");
     PyMem_Free(item_sizes);
     if (acquired < 0) goto done;
     for (Py_ssize_t f = 0; f < fields; f++) {

@@ -83,7 +83,7 @@ class Payloads:
     def subset(self, rows: I64) -> Payloads:
         return type(self)(self.arena, self.start[rows], self.length[rows], self.bits[rows])
 
-    def _matrix(self, characters: int) -> None:
+    def _read(self, characters: int) -> None:
         """Read the first ``characters`` of every payload at once into a sextet matrix.
 
         One row gather (see ``fixed_rows``); characters past a payload's end
@@ -112,7 +112,7 @@ class Payloads:
     def sextet(self, index: int) -> npt.NDArray[np.integer[Any]]:
         """6-bit value of character ``index`` of every payload (0 past the end)."""
         self._checked = max(self._checked, index + 1)
-        self._matrix(max(index + 1, 28))
+        self._read(max(index + 1, 28))
         column: npt.NDArray[np.integer[Any]] = self._sextet_matrix[index]
         return column
 
@@ -120,7 +120,7 @@ class Payloads:
         """Read enough characters for a layout of ``bits`` bits in one go."""
         characters = (bits + 5) // 6
         self._checked = max(self._checked, characters)
-        self._matrix(characters)
+        self._read(characters)
 
     def prepare_fields(self, bits: int, fields: Sequence[FieldSpec]) -> None:
         """Get ready to read a layout of ``bits`` bits whose numeric fields are
@@ -148,7 +148,7 @@ class Payloads:
         values = SIXBIT[self.arena[np.where(inside, self.start, 0)]]
         invalid = inside & (values == INVALID)
         if self._first_invalid is None:
-            self._first_invalid = np.where(invalid, 0, len(self) and 1).astype(np.int64)
+            self._first_invalid = np.where(invalid, 0, 1).astype(np.int64)
             self._checked = max(self._checked, 1)
         return np.where(inside & ~invalid, values, 0).astype(np.int64)
 
@@ -198,7 +198,7 @@ class Payloads:
         """ASCII codes of ``count`` characters from ``offset``, the block shifted at once."""
         first, shift = offset // 6, offset % 6
         self._checked = max(self._checked, (offset + 6 * count + 5) // 6)
-        self._matrix(first + count + 1)
+        self._read(first + count + 1)
         block = self._sextet_matrix[first : first + count + 1].astype(np.uint16)
         values = ((block[:count] << 6 | block[1:]) >> (6 - shift)) & 63
         codes: U8 = np.ascontiguousarray(TEXT_CHARACTERS[values].T)
@@ -234,7 +234,8 @@ class PackedPayloads(Payloads):
             _packed=self._packed,
         )
 
-    def _pack(self, characters: int) -> None:
+    def _read(self, characters: int) -> None:
+        """Pack the first ``characters`` of every payload into 64-bit words (the kernel)."""
         if characters <= self._packed:
             return
         from portintel.domain.maritime.ais import _kernel
@@ -251,11 +252,6 @@ class PackedPayloads(Payloads):
             first_invalid,
         )
         self._words, self._first_invalid, self._packed = words, first_invalid, characters
-
-    def prepare(self, bits: int) -> None:
-        characters = (bits + 5) // 6
-        self._checked = max(self._checked, characters)
-        self._pack(characters)
 
     def prepare_fields(self, bits: int, fields: Sequence[FieldSpec]) -> None:
         """Pack the layout's characters, then read and convert its numeric fields in one call."""
@@ -288,17 +284,16 @@ class PackedPayloads(Payloads):
     def converted(self, spec: FieldSpec) -> tuple[npt.NDArray[np.generic], Counts] | None:
         return self._fields.get(spec)
 
+    def _extracted(self, offset: int, width: int, signed: bool) -> tuple[I64, Counts] | None:
+        """A numeric field ``prepare_fields`` already read, or None."""
+        cached = self._fields.get((offset, width, signed, Conversion.INT))
+        return None if cached is None else (cached[0].astype(np.int64, copy=False), cached[1])
+
     def unsigned(self, offset: int, width: int) -> tuple[I64, Counts]:
-        cached = self._fields.get((offset, width, False, Conversion.INT))
-        if cached is None:
-            return super().unsigned(offset, width)
-        return cached[0].astype(np.int64, copy=False), cached[1]
+        return self._extracted(offset, width, False) or super().unsigned(offset, width)
 
     def signed(self, offset: int, width: int) -> tuple[I64, Counts]:
-        cached = self._fields.get((offset, width, True, Conversion.INT))
-        if cached is None:
-            return super().signed(offset, width)
-        return cached[0].astype(np.int64, copy=False), cached[1]
+        return self._extracted(offset, width, True) or super().signed(offset, width)
 
     def message_type(self) -> I64:
         if self._packed:
@@ -312,7 +307,7 @@ class PackedPayloads(Payloads):
         last = (offset + width + 5) // 6
         self._checked = max(self._checked, last)
         if last > self._packed:  # a field past the prepared layout (type 24's part number)
-            self._pack(max(last, 28))
+            self._read(max(last, 28))
         word, at = divmod(offset, 64)
         words = self._words
         if at + width <= 64:

@@ -67,7 +67,7 @@ def parse_prefixes(
     station = pl.Series("station", pa.nulls(size, pa.large_string()))
     rows = np.flatnonzero((bang > lines.start) & (bang >= 0))
     if rows.shape[0] == 0:
-        return Prefixes(_received(micros, known), station, reason)
+        return Prefixes(received_series(micros, known), station, reason)
 
     buffer = lines.buffer
     start, close = lines.start[rows], bang[rows] - 1
@@ -137,7 +137,7 @@ def parse_prefixes(
         fill = target[~missing & ~known[target]]
         micros[fill] = column.fill_null(0).to_numpy()[~missing & ~known[target]]
         known[fill] = True
-    return Prefixes(_received(micros, known), station, reason)
+    return Prefixes(received_series(micros, known), station, reason)
 
 
 def parse_time_columns(texts: pl.Series) -> pl.Series:
@@ -148,10 +148,6 @@ def parse_time_columns(texts: pl.Series) -> pl.Series:
 
 def received_series(micros: I64, known: npt.NDArray[np.bool_]) -> pl.Series:
     """Receive times as a nullable Int64 Series (null where not ``known``)."""
-    return _received(micros, known)
-
-
-def _received(micros: I64, known: npt.NDArray[np.bool_]) -> pl.Series:
     if known.all():
         return pl.Series("received_us", micros)
     return pl.Series("received_us", pa.array(micros, mask=~known))
