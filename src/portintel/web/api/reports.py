@@ -87,15 +87,16 @@ async def create_report(
     return await run_in_threadpool(work)
 
 
+async def _report_out(ws: Workspace, actor: Actor, report_id: str) -> ReportOut:
+    """The report as the actor may see it now (after a step, too)."""
+    return ReportOut.of(await run_in_threadpool(reports.get_report, ws, actor, report_id))
+
+
 @router.get("/reports/{report_id}", response_model=ReportOut)
 async def get_report(
     report_id: str, actor: Actor = Depends(api_actor), ws: Workspace = Depends(workspace_of)
 ) -> ReportOut:
-    return ReportOut.of(await run_in_threadpool(reports.get_report, ws, actor, report_id))
-
-
-async def _after_step(ws: Workspace, actor: Actor, report_id: str) -> ReportOut:
-    return ReportOut.of(await run_in_threadpool(reports.get_report, ws, actor, report_id))
+    return await _report_out(ws, actor, report_id)
 
 
 @router.post("/reports/{report_id}/submit", response_model=ReportOut)
@@ -107,7 +108,7 @@ async def submit_report(
 ) -> ReportOut:
     note = body.note if body else None
     await run_in_threadpool(lambda: reports.submit_report(ws, actor, report_id, note=note))
-    return await _after_step(ws, actor, report_id)
+    return await _report_out(ws, actor, report_id)
 
 
 @router.post("/reports/{report_id}/evaluate", response_model=ReportOut)
@@ -131,7 +132,7 @@ async def evaluate_report(
             note=body.note,
         )
     )
-    return await _after_step(ws, actor, report_id)
+    return await _report_out(ws, actor, report_id)
 
 
 @router.post("/reports/{report_id}/archive", response_model=ReportOut)
@@ -143,7 +144,7 @@ async def archive_report(
 ) -> ReportOut:
     note = body.note if body else None
     await run_in_threadpool(lambda: reports.archive_report(ws, actor, report_id, note=note))
-    return await _after_step(ws, actor, report_id)
+    return await _report_out(ws, actor, report_id)
 
 
 @router.post("/reports/{report_id}/disseminate", response_model=ReportOut)
@@ -155,7 +156,7 @@ async def mark_disseminated(
 ) -> ReportOut:
     note = body.note if body else None
     await run_in_threadpool(lambda: reports.mark_disseminated(ws, actor, report_id, note=note))
-    return await _after_step(ws, actor, report_id)
+    return await _report_out(ws, actor, report_id)
 
 
 async def read_upload(ws: Workspace, upload: UploadFile) -> bytes:

@@ -181,15 +181,7 @@ async def create_report(
             lambda: _form_page(request, ws, principal, form, error=refused, status=422)
         )
     if content is not None and file is not None:
-        await run_in_threadpool(
-            reports.add_attachment,
-            ws,
-            principal.actor,
-            report_id,
-            file.filename or "attachment",
-            file.content_type,
-            content,
-        )
+        await _attach(ws, principal, report_id, file, content)
     return RedirectResponse(f"/reports/{report_id}", status_code=303)
 
 
@@ -245,7 +237,13 @@ async def add_attachment(
     principal: Principal = Depends(page_principal),
     ws: Workspace = Depends(workspace_of),
 ) -> Response:
-    content = await read_upload(ws, file)
+    await _attach(ws, principal, report_id, file, await read_upload(ws, file))
+    return RedirectResponse(f"/reports/{report_id}", status_code=303)
+
+
+async def _attach(
+    ws: Workspace, principal: Principal, report_id: str, file: UploadFile, content: bytes
+) -> None:
     await run_in_threadpool(
         reports.add_attachment,
         ws,
@@ -255,7 +253,6 @@ async def add_attachment(
         file.content_type,
         content,
     )
-    return RedirectResponse(f"/reports/{report_id}", status_code=303)
 
 
 @router.post("/reports/{report_id}/{step}")
