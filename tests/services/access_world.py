@@ -27,6 +27,7 @@ from types import SimpleNamespace
 from typing import Any
 from urllib.parse import quote
 
+import hypothesis
 from sqlalchemy import select, text
 
 from portintel.adapters.database import create_database_engine, tables
@@ -477,3 +478,13 @@ def world_database(backend: str, directory: Path) -> Iterator[str]:
         with engine.begin() as connection:
             connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         engine.dispose()
+
+
+def cases(examples: int) -> hypothesis.settings:
+    """Hypothesis settings for one property: ``examples`` cases, no per-case deadline."""
+    return hypothesis.settings(
+        max_examples=examples,
+        deadline=None,
+        suppress_health_check=[hypothesis.HealthCheck.too_slow],
+        print_blob=True,
+    )

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from portintel.domain.access import may_keep_source_register, may_work_with_intelligence
@@ -35,22 +35,13 @@ from tests.services.access_world import (
     MISSING_REPORT,
     World,
     build_world,
+    cases,
     world_database,
 )
 from tests.services.staff import IMMIGRATION, MARITIME, SECURITY, make_user
 
 MODULE_FLOOR = 6_500
 """Examples this module must run per backend (the web module runs the rest of 10,000+)."""
-
-
-def cases(examples: int) -> settings:
-    """Hypothesis settings for one property: ``examples`` cases, no per-case deadline."""
-    return settings(
-        max_examples=examples,
-        deadline=None,
-        suppress_health_check=[HealthCheck.too_slow],
-        print_blob=True,
-    )
 
 
 @pytest.fixture(scope="module", params=BACKENDS)

@@ -20,7 +20,7 @@ from urllib.parse import quote
 
 import pytest
 from fastapi.testclient import TestClient
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
@@ -39,21 +39,13 @@ from tests.services.access_world import (
     PASSWORD,
     World,
     build_world,
+    cases,
     world_database,
 )
 from tests.web.conftest import log_in, login_page_token
 
 MODULE_FLOOR = 4_000
 """Examples this module must run per backend; with the services module, over 10,000."""
-
-
-def cases(examples: int) -> settings:
-    return settings(
-        max_examples=examples,
-        deadline=None,
-        suppress_health_check=[HealthCheck.too_slow],
-        print_blob=True,
-    )
 
 
 @dataclass
