@@ -2,7 +2,7 @@
 
 Everything else about the package is declared in pyproject.toml.
 
-- ``portintel.domain.maritime.ais._kernel`` is a small C extension (the CPython
+- ``portintel.ais._kernel`` is a small C extension (the CPython
   API and the buffer protocol only, no other headers) that frames NMEA lines
   and de-armours payloads; the decoder falls back to its pure NumPy path when
   the extension is missing (``engine="numpy"``).
@@ -36,9 +36,9 @@ class BuildPyWithCatalogs(build_py):
 
 
 KERNEL = Extension(
-    "portintel.domain.maritime.ais._kernel",
-    sources=["src/portintel/domain/maritime/ais/_kernel.c"],
-    depends=["src/portintel/domain/maritime/ais/_kernel_core.h"],
+    "portintel.ais._kernel",
+    sources=["src/portintel/ais/_kernel.c"],
+    depends=["src/portintel/ais/_kernel_core.h"],
     extra_compile_args=["-O3", "-std=c11", "-Wall", "-Wextra", "-Wno-unused-parameter"],
 )
 

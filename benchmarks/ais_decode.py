@@ -43,7 +43,7 @@ from pyais.encode import encode_dict
 from pyais.stream import IterMessages
 
 from portintel.adapters.memory import keep_freed_memory
-from portintel.domain.maritime.ais import NATIVE_AVAILABLE, decode_bytes, decode_lines
+from portintel.ais import NATIVE_AVAILABLE, decode_bytes, decode_lines
 from portintel.settings import Settings
 
 HERE = Path(__file__).resolve().parent

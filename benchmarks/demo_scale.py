@@ -27,9 +27,9 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from portintel.domain.scenario import iter_report_batches
 from portintel.domain.statements import StatementRecord
-from portintel.services.statements import make_fact_statements, write_statements
+from portintel.scenario import iter_report_batches
+from portintel.services.intake.statements import make_fact_statements, write_statements
 from portintel.services.workspace import open_workspace
 from portintel.settings import Settings
 

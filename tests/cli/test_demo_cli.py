@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from portintel.adapters.database import tables
 from portintel.cli.app import app
 from portintel.errors import Conflict
-from portintel.services.demo import demo_accounts
+from portintel.services.training.demo import demo_accounts
 from portintel.services.workspace import open_workspace
 from portintel.settings import load_settings
 

@@ -11,7 +11,7 @@ from portintel.cli.app import app
 from portintel.cli.context import console
 from portintel.domain.actors import Role
 from portintel.domain.reports import FactDraft, ReportDraft
-from portintel.services.reports import create_report
+from portintel.services.intake.reports import create_report
 from portintel.services.workspace import Workspace
 from portintel.settings import Settings
 from tests.services.staff import IMMIGRATION, SECURITY, make_user

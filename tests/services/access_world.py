@@ -43,8 +43,10 @@ from portintel.domain.identifiers.imo import imo_check_digit
 from portintel.domain.reports import FactDraft, ReportDraft, ReportStatus
 from portintel.domain.statements import StatementRecord
 from portintel.errors import PortintelError
-from portintel.services import admin, credentials, reports, sources
-from portintel.services.statements import write_statements
+from portintel.services import admin
+from portintel.services.admin import credentials
+from portintel.services.intake import reports, sources
+from portintel.services.intake.statements import write_statements
 from portintel.services.workspace import Workspace, open_workspace
 from portintel.settings import Settings
 from tests.conftest import POSTGRES_URL, TickingClock

@@ -10,7 +10,7 @@ from sqlalchemy import insert
 
 from portintel.adapters.database import tables
 from portintel.domain.actors import Actor, Role
-from portintel.services.admin import ensure_agencies
+from portintel.services.admin.users import ensure_agencies
 from portintel.services.workspace import Workspace
 
 IMMIGRATION = "immigration"

@@ -24,7 +24,8 @@ from portintel.domain.access import may_keep_source_register, may_work_with_inte
 from portintel.domain.actors import Role
 from portintel.domain.reports import FactDraft, ReportDraft, ReportStatus
 from portintel.errors import NotFound, PermissionDenied
-from portintel.services import entities, reports, sources
+from portintel.services.collation import entities
+from portintel.services.intake import reports, sources
 from portintel.services.workspace import Workspace
 from portintel.settings import Settings
 from tests.conftest import BACKENDS

@@ -15,6 +15,7 @@ from portintel.domain.actors import SYSTEM, Actor, Role
 from portintel.domain.audit import StoredEntry
 from portintel.errors import InvalidInput, PermissionDenied
 from portintel.services import audit
+from portintel.services.audit import log as audit_log_module
 from portintel.services.workspace import Workspace
 
 T0 = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
@@ -193,7 +194,7 @@ def test_verify_reads_one_snapshot_while_others_append(
     workspace: Workspace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _append(workspace, 3)
-    walk = audit._stored_entries
+    walk = audit_log_module._stored_entries
 
     def walk_while_appending(connection: Connection) -> Iterator[StoredEntry]:
         for index, entry in enumerate(walk(connection)):
@@ -201,7 +202,7 @@ def test_verify_reads_one_snapshot_while_others_append(
                 _append(workspace, 1)  # another writer commits mid-walk
             yield entry
 
-    monkeypatch.setattr(audit, "_stored_entries", walk_while_appending)
+    monkeypatch.setattr(audit_log_module, "_stored_entries", walk_while_appending)
     during = audit.verify(workspace)
     assert (during.ok, during.checked) == (True, 3), during.reason
     monkeypatch.undo()

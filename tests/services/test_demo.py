@@ -8,11 +8,11 @@ from sqlalchemy import func, select
 
 from portintel.adapters.database import tables
 from portintel.domain.actors import SYSTEM, Role
-from portintel.domain.scenario import build_scenario
 from portintel.errors import Conflict, InvalidInput
+from portintel.scenario import build_scenario
 from portintel.services import admin, audit
-from portintel.services.demo import build_demo
-from portintel.services.entities import get_entity
+from portintel.services.collation.entities import get_entity
+from portintel.services.training.demo import build_demo
 from portintel.services.workspace import Workspace
 
 REPORTS = 24

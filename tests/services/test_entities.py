@@ -13,9 +13,9 @@ from portintel.domain.access import may_read_statement
 from portintel.domain.actors import Actor, Role
 from portintel.domain.reports import FactDraft, ReportDraft, ReportStatus
 from portintel.errors import InvalidInput, NotFound
-from portintel.services.entities import get_entity, list_entities, search_entities
-from portintel.services.report_views import access_of, is_restrictive
-from portintel.services.reports import create_report, evaluate_report, list_reports
+from portintel.services.collation.entities import get_entity, list_entities, search_entities
+from portintel.services.intake.reports import create_report, evaluate_report, list_reports
+from portintel.services.intake.views import access_of, is_restrictive
 from portintel.services.workspace import Workspace
 from tests.services.staff import IMMIGRATION, MARITIME, SECURITY, make_user
 

@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 from portintel.domain.identifiers import imo_check_digit
 from portintel.domain.reports import FactDraft
 from portintel.errors import InvalidInput
-from portintel.services.extraction import extract_facts
-from portintel.services.statements import make_fact_statements
+from portintel.services.intake.extraction import extract_facts
+from portintel.services.intake.statements import make_fact_statements
 
 T0 = datetime(2026, 3, 1, tzinfo=UTC)
 

@@ -12,10 +12,10 @@ from sqlalchemy import func, select
 from portintel.adapters.database import tables
 from portintel.domain.actors import Role
 from portintel.errors import InvalidInput
-from portintel.services.entities import get_entity
-from portintel.services.imports import FtmDefaults, import_reports
-from portintel.services.reports import get_report
-from portintel.services.sources import create_source
+from portintel.services.collation.entities import get_entity
+from portintel.services.intake.imports import FtmDefaults, import_reports
+from portintel.services.intake.reports import get_report
+from portintel.services.intake.sources import create_source
 from portintel.services.workspace import Workspace
 from tests.services.staff import IMMIGRATION, make_user
 

@@ -12,7 +12,7 @@ from portintel.domain.actors import Actor, Role
 from portintel.domain.reports import FactDraft, ReportDraft, ReportStatus
 from portintel.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from portintel.services import audit
-from portintel.services.reports import (
+from portintel.services.intake.reports import (
     ReportFilters,
     add_attachment,
     archive_report,
@@ -25,7 +25,7 @@ from portintel.services.reports import (
     read_attachment,
     submit_report,
 )
-from portintel.services.sources import create_source
+from portintel.services.intake.sources import create_source
 from portintel.services.workspace import Workspace
 from tests.services.staff import IMMIGRATION, MARITIME, SECURITY, make_user
 

@@ -7,9 +7,14 @@ import pytest
 from portintel.domain.actors import Role
 from portintel.domain.reports import ReportDraft
 from portintel.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from portintel.services.entities import get_entity, list_entities
-from portintel.services.reports import create_report, get_report
-from portintel.services.sources import create_source, get_source, list_sources, sources_to_cite
+from portintel.services.collation.entities import get_entity, list_entities
+from portintel.services.intake.reports import create_report, get_report
+from portintel.services.intake.sources import (
+    create_source,
+    get_source,
+    list_sources,
+    sources_to_cite,
+)
 from portintel.services.workspace import Workspace
 from tests.services.staff import IMMIGRATION, make_user
 

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from portintel.adapters.database import tables
 from portintel.domain.statements import StatementRecord
-from portintel.services.statements import write_statements
+from portintel.services.intake.statements import write_statements
 from portintel.services.workspace import Workspace
 
 T0 = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)

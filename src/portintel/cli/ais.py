@@ -27,9 +27,9 @@ from rich.table import Table
 from portintel.adapters.ais.layouts import parse_column_map
 from portintel.adapters.ais.live import LiveSource, TcpSource, UdpSource, parse_address
 from portintel.adapters.trackstore import TrackStore
+from portintel.ais.prefixes import BAD_TAG_CHECKSUM
 from portintel.cli.ais_decode import decode_command
 from portintel.cli.context import console, context_of
-from portintel.domain.maritime.ais.prefixes import BAD_TAG_CHECKSUM
 from portintel.domain.maritime.schema import QUARANTINE
 from portintel.errors import InvalidInput
 from portintel.services.maritime.ingest import IngestProgress, IngestSummary, ingest_paths

@@ -11,8 +11,8 @@ from typing import Annotated
 import polars as pl
 import typer
 
+from portintel.ais import decode_bytes
 from portintel.cli.context import context_of, error_console
-from portintel.domain.maritime.ais import decode_bytes
 from portintel.errors import InvalidInput
 
 

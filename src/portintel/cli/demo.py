@@ -8,7 +8,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from portintel.cli.context import console, context_of
-from portintel.services.demo import DemoSummary, build_demo
+from portintel.services.training.demo import DemoSummary, build_demo
 
 
 def _print_summary(summary: DemoSummary) -> None:

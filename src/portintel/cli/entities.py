@@ -17,7 +17,7 @@ from rich.table import Column, Table
 
 from portintel.cli.context import console, context_of
 from portintel.cli.reports import AsUser, acting_user
-from portintel.services.entities import (
+from portintel.services.collation.entities import (
     EntitySummary,
     EntityView,
     get_entity,

@@ -23,9 +23,9 @@ from portintel.domain.actors import SYSTEM, Actor
 from portintel.domain.reports import FactDraft, ReportDraft, ReportStatus
 from portintel.errors import InvalidInput
 from portintel.services import admin
-from portintel.services.import_rows import fact_column, parse_time
-from portintel.services.imports import FtmDefaults, import_reports
-from portintel.services.reports import (
+from portintel.services.intake.import_rows import fact_column, parse_time
+from portintel.services.intake.imports import FtmDefaults, import_reports
+from portintel.services.intake.reports import (
     ReportFilters,
     ReportView,
     create_report,

@@ -11,7 +11,7 @@ from urllib.parse import quote
 
 from fastapi.responses import Response
 
-from portintel.services.reports import AttachmentView
+from portintel.services.intake.reports import AttachmentView
 
 
 def attachment_response(view: AttachmentView, content: bytes) -> Response:

@@ -14,7 +14,7 @@ from portintel.domain.maritime.normalise import (
     normalise_messages,
 )
 from portintel.domain.maritime.schema import POSITIONS, STATICS
-from tests.domain.maritime.pyais_frames import encode, frames_from_sentences
+from tests.ais.pyais_frames import encode, frames_from_sentences
 
 FILE_TIME = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 CONTEXT = InputContext("test", "test.nmea", FILE_TIME, fallback_is_estimate=True)

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from portintel.adapters.ais.nmea_reader import read_nmea_chunks
 from portintel.adapters.trackstore import TrackStore
-from portintel.domain.maritime.ais import StreamDecoder
+from portintel.ais import StreamDecoder
 from portintel.domain.maritime.normalise import InputContext
 from portintel.domain.maritime.schema import POSITIONS, QUARANTINE
 from portintel.services.maritime.pipeline import TrackPipeline, merge_decoded

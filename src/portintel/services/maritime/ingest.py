@@ -26,7 +26,7 @@ from portintel.adapters.ais.land import LandMask
 from portintel.adapters.ais.nmea_reader import read_nmea_chunks
 from portintel.adapters.ais.tabular import read_archive
 from portintel.adapters.trackstore import IngestManifest, ManifestEntry, TrackStore
-from portintel.domain.maritime.ais import DecodedBatch, StreamDecoder
+from portintel.ais import DecodedBatch, StreamDecoder
 from portintel.domain.maritime.normalise import InputContext
 from portintel.domain.maritime.quality import QualityThresholds
 from portintel.errors import InvalidInput

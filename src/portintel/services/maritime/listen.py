@@ -21,7 +21,7 @@ import polars as pl
 from portintel.adapters.ais.land import LandMask
 from portintel.adapters.ais.live import LiveSource, ReceivedLine
 from portintel.adapters.trackstore import TrackStore
-from portintel.domain.maritime.ais import DecodedBatch, StreamDecoder
+from portintel.ais import DecodedBatch, StreamDecoder
 from portintel.domain.maritime.normalise import InputContext
 from portintel.domain.maritime.quality import QualityThresholds
 from portintel.services.maritime.pipeline import (

@@ -16,7 +16,7 @@ import polars as pl
 from portintel.adapters.ais.land import on_land
 from portintel.adapters.ais.tabular import ArchiveBatch
 from portintel.adapters.trackstore import TrackStore
-from portintel.domain.maritime.ais import DecodedBatch
+from portintel.ais import DecodedBatch
 from portintel.domain.maritime.normalise import (
     InputContext,
     NormalisedBatch,

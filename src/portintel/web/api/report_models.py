@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from portintel.domain.grading import Grading
 from portintel.domain.reports import FactDraft, ReportDraft
-from portintel.services.reports import AttachmentView, ReportSummary, ReportView
+from portintel.services.intake.reports import AttachmentView, ReportSummary, ReportView
 
 
 class GradingOut(BaseModel):

@@ -15,7 +15,7 @@ from starlette.concurrency import run_in_threadpool
 from portintel.domain.actors import Actor
 from portintel.domain.reports import ReportStatus
 from portintel.errors import InvalidInput
-from portintel.services import reports
+from portintel.services.intake import reports
 from portintel.services.workspace import Workspace
 from portintel.web.api.report_models import (
     AttachmentOut,

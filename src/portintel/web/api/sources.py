@@ -7,7 +7,7 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from portintel.domain.actors import Actor
-from portintel.services import sources
+from portintel.services.intake import sources
 from portintel.services.workspace import Workspace
 from portintel.web.authentication import api_actor, workspace_of
 

@@ -8,7 +8,8 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
-from portintel.services import entities, reports
+from portintel.services.collation import entities
+from portintel.services.intake import reports
 from portintel.services.workspace import Workspace
 from portintel.web.authentication import Principal, page_principal, workspace_of
 from portintel.web.templating import render

@@ -10,7 +10,7 @@ from starlette.concurrency import run_in_threadpool
 
 from portintel.domain.actors import Role
 from portintel.domain.reports import ReportStatus
-from portintel.services import reports
+from portintel.services.intake import reports
 from portintel.services.workspace import Workspace
 from portintel.web.authentication import Principal, page_principal, workspace_of
 from portintel.web.templating import render

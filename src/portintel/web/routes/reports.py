@@ -11,7 +11,8 @@ from starlette.concurrency import run_in_threadpool
 
 from portintel.domain.reports import ReportAction, ReportStatus, may_edit
 from portintel.errors import InvalidInput, PermissionDenied
-from portintel.services import admin, reports, sources
+from portintel.services import admin
+from portintel.services.intake import reports, sources
 from portintel.services.workspace import Workspace
 from portintel.web.api.reports import read_upload
 from portintel.web.authentication import Principal, page_principal, workspace_of

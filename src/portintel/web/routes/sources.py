@@ -7,7 +7,7 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from portintel.errors import InvalidInput
-from portintel.services import sources
+from portintel.services.intake import sources
 from portintel.services.workspace import Workspace
 from portintel.web.authentication import Principal, page_principal, workspace_of
 from portintel.web.templating import render

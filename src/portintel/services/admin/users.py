@@ -1,0 +1,330 @@
+"""Administration: agencies, users, roles and passwords.
+
+Every change is written to the audit log in the same transaction. Only
+administrators (and the system, which the CLI acts as) manage users; a user
+may change their own password. Sign-in (passwords with lockout, TOTP) and API
+tokens live in :mod:`portintel.services.admin.credentials` and are re-exported here,
+so callers use one package: ``portintel.services.admin``; the user record's
+checks and views shared by both are in :mod:`portintel.services.admin.accounts`.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, func, insert, select, update
+
+from portintel.adapters.database.tables import agencies, users
+from portintel.adapters.passwords import Secret, hash_password, verify_password
+from portintel.domain.actors import SYSTEM, Actor, Role
+from portintel.errors import (
+    AuthenticationFailed,
+    Conflict,
+    InvalidInput,
+    NotFound,
+)
+from portintel.services import audit
+from portintel.services.admin.accounts import (
+    MIN_PASSWORD_LENGTH,
+    UserView,
+    actor_of,
+    as_secret,
+    check_password_policy,
+    normalise_username,
+    parse_roles,
+    require_administrator,
+    roles_from_column,
+    roles_to_column,
+    user_row,
+    view_of,
+)
+from portintel.services.admin.credentials import (
+    IssuedToken,
+    SecondFactorRequired,
+    TokenView,
+    TotpEnrolment,
+    authenticate_password,
+    authenticate_token,
+    create_token,
+    disable_totp,
+    enable_totp,
+    issue_token,
+    list_tokens,
+    revoke_token,
+)
+from portintel.services.workspace import Workspace
+
+
+@dataclass(frozen=True, slots=True)
+class AgencyView:
+    id: str
+    name: str
+
+
+# --- agencies ------------------------------------------------------------------------
+
+
+def agency_id_for(name: str) -> str:
+    """A stable, readable id from an agency name: "Maritime Police" -> "maritime-police"."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
+    if not slug:
+        raise InvalidInput(f"agency name {name!r} has no letters or digits", field="agencies")
+    return slug[:64]
+
+
+def ensure_agencies(ws: Workspace) -> None:
+    """Create the agencies named in ``settings.agencies`` that do not exist yet."""
+    now = ws.clock()
+    with ws.engine.begin() as connection:
+        existing = set(connection.execute(select(agencies.c.id)).scalars())
+        for name in ws.settings.agencies:
+            agency_id = agency_id_for(name)
+            if agency_id in existing:
+                continue
+            connection.execute(insert(agencies).values(id=agency_id, name=name, created_at=now))
+            existing.add(agency_id)
+            audit.record(
+                connection,
+                SYSTEM,
+                "agency.create",
+                object_type="agency",
+                object_id=agency_id,
+                detail={"name": name},
+                at=now,
+            )
+
+
+def list_agencies(ws: Workspace) -> list[AgencyView]:
+    with ws.engine.connect() as connection:
+        rows = connection.execute(select(agencies).order_by(agencies.c.name)).all()
+    return [AgencyView(id=row.id, name=row.name) for row in rows]
+
+
+def _resolve_agency(connection: Connection, agency: str) -> str:
+    wanted = agency.strip().lower()
+    for row in connection.execute(select(agencies.c.id, agencies.c.name)).all():
+        if wanted in (row.id, row.name.lower()):
+            return str(row.id)
+    known = ", ".join(
+        connection.execute(select(agencies.c.name).order_by(agencies.c.name)).scalars()
+    )
+    raise InvalidInput(
+        f"unknown agency {agency!r}",
+        field="agency",
+        hint=f"agencies are: {known}" if known else "run portintel init first",
+    )
+
+
+# --- users ---------------------------------------------------------------------------
+
+
+def create_user(
+    ws: Workspace,
+    actor: Actor,
+    *,
+    username: str,
+    display_name: str,
+    agency: str,
+    roles: Iterable[Role | str],
+    password: str | Secret,
+) -> UserView:
+    """Create an active user; administrators only. ``agency`` is an id or a name."""
+    require_administrator(actor, "create users")
+    name = normalise_username(username)
+    display = display_name.strip()
+    if not display or len(display) > 200:
+        raise InvalidInput("the display name must have 1 to 200 characters", field="display_name")
+    role_set = parse_roles(roles)
+    secret = as_secret(password)
+    check_password_policy(secret)
+    password_hash = hash_password(secret)
+    now = ws.clock()
+    with ws.engine.begin() as connection:
+        agency_id = _resolve_agency(connection, agency)
+        if connection.execute(select(users.c.id).where(users.c.username == name)).first():
+            raise Conflict(f"a user named {name!r} already exists", hint="choose another username")
+        user_id = f"U-{secrets.token_hex(6)}"
+        connection.execute(
+            insert(users).values(
+                id=user_id,
+                username=name,
+                display_name=display,
+                agency_id=agency_id,
+                roles=roles_to_column(role_set),
+                password_hash=password_hash,
+                active=True,
+                totp_secret=None,
+                failed_logins=0,
+                locked_until=None,
+                created_at=now,
+            )
+        )
+        audit.record(
+            connection,
+            actor,
+            "user.create",
+            object_type="user",
+            object_id=user_id,
+            detail={
+                "username": name,
+                "agency": agency_id,
+                "roles": sorted(role.value for role in role_set),
+            },
+            at=now,
+        )
+        return view_of(connection.execute(select(users).where(users.c.id == user_id)).one())
+
+
+def list_users(ws: Workspace, actor: Actor) -> list[UserView]:
+    """Every user, active or not, by username; administrators only."""
+    require_administrator(actor, "list users")
+    with ws.engine.connect() as connection:
+        rows = connection.execute(select(users).order_by(users.c.username)).all()
+    return [view_of(row) for row in rows]
+
+
+def get_user(ws: Workspace, actor: Actor, username: str) -> UserView:
+    """One user; administrators, or the user themself."""
+    if actor.username != username.strip().lower():
+        require_administrator(actor, "see other users")
+    with ws.engine.connect() as connection:
+        return view_of(user_row(connection, username))
+
+
+def get_actor(ws: Workspace, user_id: str) -> Actor:
+    """The actor of an active user (for sessions); NotFound if there is no such user."""
+    with ws.engine.connect() as connection:
+        row = connection.execute(select(users).where(users.c.id == user_id)).first()
+    if row is None:
+        raise NotFound(f"no user with id {user_id!r}")
+    if not row.active:
+        raise AuthenticationFailed(
+            "this account is disabled", hint="ask an administrator of the node"
+        )
+    return actor_of(row)
+
+
+def count_active_administrators(connection: Connection) -> int:
+    rows = connection.execute(select(users.c.roles).where(users.c.active.is_(True))).scalars()
+    return sum(1 for roles in rows if Role.ADMINISTRATOR in roles_from_column(roles))
+
+
+def has_users(ws: Workspace) -> bool:
+    with ws.engine.connect() as connection:
+        return bool(connection.execute(select(func.count()).select_from(users)).scalar_one())
+
+
+def deactivate_user(ws: Workspace, actor: Actor, username: str) -> UserView:
+    """Disable an account: its sessions and tokens stop working at once."""
+    require_administrator(actor, "disable users")
+    now = ws.clock()
+    with ws.engine.begin() as connection:
+        row = user_row(connection, username)
+        if not row.active:
+            raise Conflict(f"user {row.username!r} is already disabled")
+        last_admin = (
+            Role.ADMINISTRATOR in roles_from_column(row.roles)
+            and count_active_administrators(connection) <= 1
+        )
+        if last_admin:
+            raise Conflict(
+                f"{row.username!r} is the last active administrator",
+                hint="create another administrator first",
+            )
+        connection.execute(update(users).where(users.c.id == row.id).values(active=False))
+        audit.record(
+            connection, actor, "user.disable", object_type="user", object_id=row.id, at=now
+        )
+        return view_of(user_row(connection, username))
+
+
+def set_password(
+    ws: Workspace,
+    actor: Actor,
+    username: str,
+    password: str | Secret,
+    *,
+    current_password: str | Secret | None = None,
+) -> None:
+    """Set a new password; also lifts a lockout.
+
+    A user changing their own password must give the current one;
+    administrators may set anyone's.
+    """
+    new = as_secret(password)
+    check_password_policy(new)
+    now = ws.clock()
+    with ws.engine.begin() as connection:
+        row = user_row(connection, username)
+        own = actor.user_id == row.id
+        if own and not actor.is_system:
+            if current_password is None or not verify_password(
+                row.password_hash, as_secret(current_password)
+            ):
+                raise AuthenticationFailed(
+                    "the current password is wrong", hint="type your current password again"
+                )
+        elif not own:
+            require_administrator(actor, "set other users' passwords")
+        connection.execute(
+            update(users)
+            .where(users.c.id == row.id)
+            .values(password_hash=hash_password(new), failed_logins=0, locked_until=None)
+        )
+        audit.record(
+            connection,
+            actor,
+            "user.password",
+            object_type="user",
+            object_id=row.id,
+            detail={"by": "self" if own else "administrator"},
+            at=now,
+        )
+
+
+def unlock_user(ws: Workspace, actor: Actor, username: str) -> None:
+    """Lift a lockout before it expires; administrators only."""
+    require_administrator(actor, "unlock accounts")
+    now = ws.clock()
+    with ws.engine.begin() as connection:
+        row = user_row(connection, username)
+        connection.execute(
+            update(users).where(users.c.id == row.id).values(failed_logins=0, locked_until=None)
+        )
+        audit.record(connection, actor, "user.unlock", object_type="user", object_id=row.id, at=now)
+
+
+__all__ = [
+    "MIN_PASSWORD_LENGTH",
+    "AgencyView",
+    "IssuedToken",
+    "SecondFactorRequired",
+    "TokenView",
+    "TotpEnrolment",
+    "UserView",
+    "agency_id_for",
+    "authenticate_password",
+    "authenticate_token",
+    "check_password_policy",
+    "create_token",
+    "create_user",
+    "deactivate_user",
+    "disable_totp",
+    "enable_totp",
+    "ensure_agencies",
+    "get_actor",
+    "get_user",
+    "has_users",
+    "issue_token",
+    "list_agencies",
+    "list_tokens",
+    "list_users",
+    "revoke_token",
+    "set_password",
+    "unlock_user",
+]

@@ -1,0 +1,1 @@
+"""Collation: entities assembled from statements; room for cross-referencing and judgements."""

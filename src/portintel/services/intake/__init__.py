@@ -1,0 +1,1 @@
+"""Intake: reports, their filing, attachments, sources, imports, extraction and statements."""

@@ -1,0 +1,195 @@
+"""One import row -> one report draft: the column rules of ``docs/import-format.md``.
+
+Report columns are fixed names; every other column names a fact as
+``<schema>[:<label>].<property>`` (``vessel.imoNumber``, ``person:captain.phone``),
+so one row can describe several entities: all columns with the same schema
+and label are facts of one entity. A cell may hold several values separated
+by ``|``. A column that is neither is refused rather than ignored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from followthemoney import model
+
+from portintel.adapters.files.import_readers import FtmEntity, TableRow
+from portintel.domain.reports import VERBATIM_ID, FactDraft, ReportDraft
+from portintel.errors import InvalidInput, PortintelError
+from portintel.services.intake.fact_statements import entity_schema
+
+REPORT_COLUMNS = (
+    "title",
+    "text",
+    "occurred_at",
+    "place",
+    "latitude",
+    "longitude",
+    "source",
+    "reliability",
+    "credibility",
+    "grading_scheme",
+    "handling",
+    "handling_conditions",
+    "releasable_to",
+    "category",
+)
+MULTI_VALUE = "|"
+SCHEMATA = {name.lower(): name for name in model.schemata}
+
+
+@dataclass(frozen=True, slots=True)
+class FtmDefaults:
+    """Grading and handling for a followthemoney file, which carries none of its own."""
+
+    reliability: str = "F"
+    credibility: str = "6"
+    handling: str = "uk-3x5x2:P"
+    handling_conditions: str | None = None
+    grading_scheme: str | None = None
+
+
+def row_report_id(node_id: str, row: TableRow) -> str:
+    """Deterministic: the same row imported twice is the same report."""
+    content = json.dumps(row.cells, sort_keys=True, ensure_ascii=False)
+    return (
+        "R-"
+        + hashlib.sha1(f"{node_id}\x1f{content}".encode(), usedforsecurity=False).hexdigest()[:16]
+    )
+
+
+def parse_time(text: str, field: str) -> datetime:
+    """ISO 8601 date or date-time; a time without zone is read as UTC."""
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError as exc:
+        raise InvalidInput(
+            f"{text!r} is not a date",
+            field=field,
+            hint="write it as 2026-02-27 or 2026-02-27T22:00Z",
+        ) from exc
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+
+
+def _number(text: str | None, field: str) -> float | None:
+    if text is None:
+        return None
+    try:
+        return float(text.replace(",", "."))
+    except ValueError as exc:
+        raise InvalidInput(f"{text!r} is not a number", field=field) from exc
+
+
+def fact_column(column: str) -> tuple[str, str, str]:
+    """``person:captain.phone`` -> (entity key, FtM schema, property); InvalidInput if unknown."""
+    entity, dot, prop = column.rpartition(".")
+    schema_part, _, label = entity.partition(":")
+    schema_name = SCHEMATA.get(schema_part.strip().lower())
+    if not dot or schema_name is None:
+        raise InvalidInput(
+            f"unknown column {column!r}",
+            field=column,
+            hint="report columns are "
+            + ", ".join(REPORT_COLUMNS)
+            + "; fact columns are <schema>[:<label>].<property>, e.g. vessel.imoNumber",
+        )
+    schema = entity_schema(schema_name)
+    if schema.get(prop.strip()) is None:
+        raise InvalidInput(
+            f"{schema.name} has no property {prop!r} (column {column!r})", field=column
+        )
+    key = f"{schema.name.lower()}:{label.strip().lower() or '1'}"
+    return key, schema.name, prop.strip()
+
+
+def row_draft(row: TableRow, report_id: str, resolve_source: Callable[[str], str]) -> ReportDraft:
+    """The report a row describes; InvalidInput naming the column for the first problem."""
+    cells = row.cells
+    facts: list[FactDraft] = []
+    for column, cell in cells.items():
+        if column in REPORT_COLUMNS:
+            continue
+        key, schema, prop = fact_column(column)
+        for value in cell.split(MULTI_VALUE):
+            if value.strip():
+                facts.append(FactDraft(key, schema, prop, value.strip()))
+    for required in ("title", "text", "credibility", "handling"):
+        if not cells.get(required):
+            raise InvalidInput(f"the {required} column is empty", field=required)
+    source = cells.get("source")
+    occurred = cells.get("occurred_at")
+    releasable = cells.get("releasable_to", "")
+    return ReportDraft(
+        title=cells["title"],
+        text=cells["text"],
+        credibility=cells["credibility"],
+        handling=cells["handling"],
+        reliability=cells.get("reliability"),
+        grading_scheme=cells.get("grading_scheme"),
+        handling_conditions=cells.get("handling_conditions"),
+        releasable_to=tuple(
+            a.strip() for a in releasable.replace(MULTI_VALUE, ",").split(",") if a.strip()
+        ),
+        occurred_at=parse_time(occurred, "occurred_at") if occurred else None,
+        place=cells.get("place"),
+        latitude=_number(cells.get("latitude"), "latitude"),
+        longitude=_number(cells.get("longitude"), "longitude"),
+        source_id=resolve_source(source) if source else None,
+        category=cells.get("category"),
+        facts=tuple(facts),
+        report_id=report_id,
+    )
+
+
+def ftm_draft(
+    entities: Sequence[FtmEntity],
+    defaults: FtmDefaults,
+    file_sha256: str,
+    node_id: str,
+    filename: str,
+) -> tuple[ReportDraft | None, list[tuple[FtmEntity, str]]]:
+    """One report for a whole followthemoney file; entities that do not fit are returned."""
+    facts: list[FactDraft] = []
+    problems: list[tuple[FtmEntity, str]] = []
+    for entity in entities:
+        try:
+            schema = entity_schema(entity.schema)
+            unknown = [prop for prop in entity.properties if schema.get(prop) is None]
+            if unknown:
+                raise InvalidInput(
+                    f"{schema.name} has no property {unknown[0]!r}", field="properties"
+                )
+        except PortintelError as exc:
+            problems.append((entity, exc.message))
+            continue
+        key = VERBATIM_ID + entity.entity_id
+        for prop, values in entity.properties.items():
+            is_reference = schema.properties[prop].type.name == "entity"
+            for value in values:
+                if value:
+                    facts.append(
+                        FactDraft(
+                            key, schema.name, prop, VERBATIM_ID + value if is_reference else value
+                        )
+                    )
+    if not facts:
+        return None, problems
+    digest = hashlib.sha1(f"{node_id}\x1f{file_sha256}".encode(), usedforsecurity=False).hexdigest()
+    draft = ReportDraft(
+        title=f"Import of {filename}"[:300],
+        text=f"{len(entities) - len(problems)} followthemoney entities imported from {filename} "
+        f"(sha256 {file_sha256}).",
+        credibility=defaults.credibility,
+        reliability=defaults.reliability,
+        handling=defaults.handling,
+        handling_conditions=defaults.handling_conditions,
+        grading_scheme=defaults.grading_scheme,
+        facts=tuple(facts),
+        extract=False,
+        report_id="R-" + digest[:16],
+    )
+    return draft, problems

@@ -1,0 +1,428 @@
+"""Reports: file, read, list and move them through their lifecycle.
+
+Every function takes the acting user and checks need-to-know
+(:mod:`portintel.domain.access`) and the lifecycle table
+(:mod:`portintel.domain.reports`) itself: a face cannot forget a check. A
+report the actor may not read raises NotFound, exactly as one that does not
+exist, so its existence does not leak. Every create, change, transition and
+read is written to the audit log in the same transaction as the work.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, Row, insert, select, update
+
+from portintel.adapters.database import tables
+from portintel.adapters.vocabularies import load_handling
+from portintel.domain.access import may_read_report, may_work_with_intelligence, passes_handling
+from portintel.domain.actors import Actor
+from portintel.domain.grading import Grading
+from portintel.domain.reports import (
+    ReportAction,
+    ReportDraft,
+    ReportStatus,
+    allowed_actions,
+    check_transition,
+)
+from portintel.errors import Conflict, NotFound, PermissionDenied
+from portintel.services import audit
+from portintel.services.collation.entities import entity_caption
+from portintel.services.intake.attachments import add_attachment, read_attachment
+from portintel.services.intake.filing import check_agencies, file_report, resolve_grading
+from portintel.services.intake.views import (
+    AttachmentView,
+    ReportEntity,
+    ReportEventView,
+    ReportSummary,
+    ReportView,
+    access_of,
+    as_utc,
+    attachment_of,
+    event_of,
+    handling_definition,
+    is_restrictive,
+    join_agencies,
+    mapped_grading,
+    must_utc,
+    summary_of,
+)
+from portintel.services.workspace import Workspace
+
+__all__ = [
+    "AttachmentView",
+    "ReportEventView",
+    "ReportFilters",
+    "ReportSummary",
+    "ReportView",
+    "add_attachment",
+    "archive_report",
+    "count_reports",
+    "create_report",
+    "evaluate_report",
+    "get_report",
+    "list_reports",
+    "mark_disseminated",
+    "read_attachment",
+    "report_exists",
+    "submit_report",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class ReportFilters:
+    """What to list; every field narrows. ``text`` matches title and text."""
+
+    status: tuple[ReportStatus, ...] = ()
+    agency_id: str | None = None
+    author_id: str | None = None
+    text: str | None = None
+    handling: str | None = None
+    reliability: str | None = None
+    credibility: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    limit: int = 100
+    offset: int = 0
+
+
+def new_report_id(moment: datetime) -> str:
+    return f"R-{moment:%Y%m%d}-{secrets.token_hex(4)}"
+
+
+def create_report(ws: Workspace, actor: Actor, draft: ReportDraft, *, submit: bool = False) -> str:
+    """File a new report (a draft, or submitted at once) and its statements; returns its id."""
+    if not may_work_with_intelligence(actor):
+        raise PermissionDenied(
+            "only officers, analysts, supervisors and source handlers file reports"
+        )
+    now = ws.clock()
+    report_id = draft.report_id or new_report_id(now)
+    with ws.engine.begin() as connection:
+        file_report(connection, ws.settings, actor, draft, report_id=report_id, now=now)
+        if submit:
+            apply_transition(connection, actor, report_id, ReportAction.SUBMIT, now=now, note=None)
+    return report_id
+
+
+def report_exists(ws: Workspace, report_id: str) -> bool:
+    """Whether a report with this id is stored (importers use it to stay idempotent)."""
+    with ws.engine.connect() as connection:
+        found = connection.execute(
+            select(tables.reports.c.id).where(tables.reports.c.id == report_id)
+        ).first()
+    return found is not None
+
+
+def _readable_row(connection: Connection, actor: Actor, report_id: str) -> Row[Any]:
+    row = connection.execute(select(tables.reports).where(tables.reports.c.id == report_id)).first()
+    if row is None or not may_read_report(actor, access_of(row)):
+        raise NotFound(f"report {report_id} not found", hint="check the id, or ask its author")
+    return row
+
+
+def get_report(ws: Workspace, actor: Actor, report_id: str) -> ReportView:
+    """One report with its history and attachments; NotFound unless the actor may read it."""
+    with ws.engine.begin() as connection:
+        row = _readable_row(connection, actor, report_id)
+        events = connection.execute(
+            select(tables.report_events)
+            .where(tables.report_events.c.report_id == report_id)
+            .order_by(tables.report_events.c.id)
+        ).all()
+        files = connection.execute(
+            select(tables.attachments)
+            .where(tables.attachments.c.report_id == report_id)
+            .order_by(tables.attachments.c.created_at, tables.attachments.c.id)
+        ).all()
+        statements = tables.statements.c
+        entity_rows = connection.execute(
+            select(
+                statements.canonical_id,
+                statements.handling,
+                statements.schema,
+                statements.prop,
+                statements.value,
+                statements.invalid_reason,
+            )
+            .where(statements.origin == report_id)
+            .order_by(statements.canonical_id, statements.prop, statements.value)
+        ).all()
+        source = None
+        if row.source_id:
+            source = connection.execute(
+                select(tables.sources.c.reference, tables.sources.c.kind).where(
+                    tables.sources.c.id == row.source_id
+                )
+            ).first()
+        audit.record(
+            connection,
+            actor,
+            "report.read",
+            object_type="report",
+            object_id=report_id,
+            at=ws.clock(),
+        )
+    access = access_of(row)
+    # statements with their own restrictive handling are narrowed like their report
+    visible_rows = [
+        entity
+        for entity in entity_rows
+        if not is_restrictive(entity.handling) or passes_handling(actor, access)
+    ]
+    entity_ids = sorted({entity.canonical_id for entity in visible_rows})
+    grading = Grading(row.grading_scheme, row.reliability, row.credibility)
+    return ReportView(
+        id=row.id,
+        title=row.title,
+        text=row.text,
+        status=ReportStatus(row.status),
+        author_id=row.author_id,
+        agency_id=row.agency_id,
+        reported_at=must_utc(row.reported_at),
+        occurred_at=as_utc(row.occurred_at),
+        place=row.place,
+        latitude=row.latitude,
+        longitude=row.longitude,
+        grading=grading,
+        mapped_grading=mapped_grading(grading, ws.settings.grading_scheme),
+        reliability_overridden=bool(row.reliability_overridden),
+        handling=row.handling,
+        handling_conditions=row.handling_conditions,
+        handling_definition=handling_definition(row.handling),
+        restrictive=access.restrictive,
+        releasable_to=tuple(sorted(access.releasable_to)),
+        tlp=row.tlp,
+        category=row.category,
+        origin_node=row.origin_node,
+        source_id=row.source_id,
+        source_reference=source.reference if source else None,
+        source_kind=source.kind if source else None,
+        created_at=must_utc(row.created_at),
+        updated_at=must_utc(row.updated_at),
+        events=tuple(event_of(event) for event in events),
+        attachments=tuple(attachment_of(file) for file in files),
+        entity_ids=tuple(entity_ids),
+        entities=_report_entities(visible_rows),
+        allowed_actions=allowed_actions(actor, ReportStatus(row.status), row.author_id),
+    )
+
+
+def _report_entities(rows: Sequence[Any]) -> tuple[ReportEntity, ...]:
+    """Each named entity with the schema and caption this report's facts give it."""
+    by_entity: dict[str, list[Any]] = {}
+    for row in rows:
+        by_entity.setdefault(row.canonical_id, []).append(row)
+    found = []
+    for entity_id, own in by_entity.items():
+        schema, caption = entity_caption(
+            entity_id,
+            (row.schema for row in own),
+            ((row.prop, row.value) for row in own if not row.invalid_reason),
+        )
+        found.append(ReportEntity(entity_id, schema, caption))
+    return tuple(sorted(found, key=lambda entity: (entity.schema, entity.caption.casefold())))
+
+
+def _filtered_rows(connection: Connection, actor: Actor, filters: ReportFilters) -> list[Row[Any]]:
+    columns = tables.reports.c
+    # the text can be long and a list never shows it: leave it in the database
+    query = select(*(column for column in tables.reports.columns if column.name != "text"))
+    if filters.status:
+        query = query.where(columns.status.in_([s.value for s in filters.status]))
+    if filters.agency_id:
+        query = query.where(columns.agency_id == filters.agency_id)
+    if filters.author_id:
+        query = query.where(columns.author_id == filters.author_id)
+    if filters.handling:
+        query = query.where(columns.handling == filters.handling)
+    if filters.reliability:
+        query = query.where(columns.reliability == filters.reliability)
+    if filters.credibility:
+        query = query.where(columns.credibility == filters.credibility)
+    if filters.since:
+        query = query.where(columns.reported_at >= filters.since)
+    if filters.until:
+        query = query.where(columns.reported_at < filters.until)
+    if filters.text:
+        pattern = f"%{filters.text.lower()}%"
+        query = query.where(
+            columns.title.ilike(pattern)
+            | columns.text.ilike(pattern)
+            | (columns.id == filters.text)
+        )
+    query = query.order_by(columns.reported_at.desc(), columns.id.desc())
+    return [row for row in connection.execute(query) if may_read_report(actor, access_of(row))]
+
+
+def list_reports(
+    ws: Workspace, actor: Actor, filters: ReportFilters | None = None
+) -> list[ReportSummary]:
+    """The reports the actor may read that match ``filters``, newest first. Audited."""
+    filters = filters or ReportFilters()
+    with ws.engine.begin() as connection:
+        rows = _filtered_rows(connection, actor, filters)
+        audit.record(
+            connection,
+            actor,
+            "report.list",
+            object_type="report",
+            detail={"filters": _describe(filters), "visible": len(rows)},
+            at=ws.clock(),
+        )
+    page = rows[filters.offset : filters.offset + filters.limit]
+    return [summary_of(row) for row in page]
+
+
+def count_reports(ws: Workspace, actor: Actor, filters: ReportFilters | None = None) -> int:
+    """How many reports the actor may read match ``filters`` (counts leak nothing either)."""
+    with ws.engine.connect() as connection:
+        return len(_filtered_rows(connection, actor, filters or ReportFilters()))
+
+
+def _describe(filters: ReportFilters) -> dict[str, object]:
+    described: dict[str, object] = {}
+    for name in filters.__slots__:
+        value = getattr(filters, name)
+        if value in (None, (), 0) or name in ("limit", "offset"):
+            continue
+        described[name] = [str(v) for v in value] if isinstance(value, tuple) else str(value)
+    return described
+
+
+def apply_transition(
+    connection: Connection,
+    actor: Actor,
+    report_id: str,
+    action: ReportAction,
+    *,
+    now: datetime,
+    note: str | None,
+    changes: dict[str, Any] | None = None,
+    detail: dict[str, Any] | None = None,
+) -> ReportStatus:
+    row = _readable_row(connection, actor, report_id)
+    status = ReportStatus(row.status)
+    if action is ReportAction.ARCHIVE and status is ReportStatus.DRAFT:
+        action = ReportAction.WITHDRAW
+    target = check_transition(actor, action, status, row.author_id)
+    result = connection.execute(
+        update(tables.reports)
+        .where(tables.reports.c.id == report_id, tables.reports.c.status == status.value)
+        .values(status=target.value, updated_at=now, **(changes or {}))
+    )
+    if result.rowcount != 1:
+        raise Conflict(f"report {report_id} changed meanwhile", hint="reload it and try again")
+    connection.execute(
+        insert(tables.report_events).values(
+            report_id=report_id,
+            action=action.value,
+            from_status=status.value,
+            to_status=target.value,
+            actor_id=None if actor.is_system else actor.user_id,
+            at=now,
+            note=note,
+            detail=detail,
+        )
+    )
+    audit.record(
+        connection,
+        actor,
+        f"report.{action.value}",
+        object_type="report",
+        object_id=report_id,
+        detail={"from": status.value, "to": target.value, **(detail or {})},
+        at=now,
+    )
+    return target
+
+
+def _step(
+    ws: Workspace, actor: Actor, report_id: str, action: ReportAction, note: str | None
+) -> ReportStatus:
+    with ws.engine.begin() as connection:
+        return apply_transition(connection, actor, report_id, action, now=ws.clock(), note=note)
+
+
+def submit_report(
+    ws: Workspace, actor: Actor, report_id: str, *, note: str | None = None
+) -> ReportStatus:
+    """The author hands in a draft for evaluation."""
+    return _step(ws, actor, report_id, ReportAction.SUBMIT, note)
+
+
+def mark_disseminated(
+    ws: Workspace, actor: Actor, report_id: str, *, note: str | None = None
+) -> ReportStatus:
+    """A supervisor records that an evaluated report was disseminated."""
+    return _step(ws, actor, report_id, ReportAction.DISSEMINATE, note)
+
+
+def archive_report(
+    ws: Workspace, actor: Actor, report_id: str, *, note: str | None = None
+) -> ReportStatus:
+    """A supervisor archives a report; an author archiving their own draft withdraws it."""
+    return _step(ws, actor, report_id, ReportAction.ARCHIVE, note)
+
+
+def evaluate_report(
+    ws: Workspace,
+    actor: Actor,
+    report_id: str,
+    *,
+    reliability: str | None = None,
+    credibility: str | None = None,
+    grading_scheme: str | None = None,
+    handling: str | None = None,
+    handling_conditions: str | None = None,
+    releasable_to: Sequence[str] | None = None,
+    note: str | None = None,
+) -> ReportStatus:
+    """A supervisor evaluates a submitted report, optionally setting its final grading
+    and handling; the previous values are kept in the report's history."""
+    now = ws.clock()
+    with ws.engine.begin() as connection:
+        row = _readable_row(connection, actor, report_id)
+        changes: dict[str, Any] = {}
+        before: dict[str, Any] = {}
+        scheme = grading_scheme or row.grading_scheme
+        if reliability or credibility or grading_scheme:
+            grading = resolve_grading(
+                connection,
+                scheme,
+                reliability or row.reliability,
+                credibility or row.credibility,
+                row.source_id,
+            )
+            changes.update(grading)
+        if handling or handling_conditions is not None:
+            vocabularies = load_handling()
+            code = vocabularies.parse(handling or row.handling, handling_conditions)
+            changes.update(
+                handling=f"{code.vocabulary}:{code.code}",
+                handling_conditions=code.conditions,
+                tlp=vocabularies.default_tlp(code),
+            )
+        if releasable_to is not None:
+            changes["releasable_to"] = join_agencies(check_agencies(connection, releasable_to))
+        for name, value in list(changes.items()):
+            if getattr(row, name) == value:
+                del changes[name]
+            else:
+                before[name] = getattr(row, name)
+        detail = {"before": before, "after": changes} if changes else None
+        return apply_transition(
+            connection,
+            actor,
+            report_id,
+            ReportAction.EVALUATE,
+            now=now,
+            note=note,
+            changes=changes,
+            detail=detail,
+        )

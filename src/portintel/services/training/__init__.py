@@ -1,0 +1,1 @@
+"""Training: the demo workspace built from the synthetic scenario."""

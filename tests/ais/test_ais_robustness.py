@@ -1,0 +1,150 @@
+"""Hostile input never raises; every bad line is rejected with its reason and line number."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from portintel.ais import (
+    DECODED_TYPES,
+    StreamDecoder,
+    decode_bytes,
+    decode_lines,
+    message_schema,
+)
+from tests.ais.nmea_text import sentence as _sentence
+from tests.ais.nmea_text import tag_block as _tag
+
+GOOD = "!AIVDM,1,1,,A,13RlIW?04F1beOVEFLB9bRvH0L0L,0*6C"
+
+
+def _accounted(lines: list[str], first_line: int = 1) -> None:
+    batch = decode_lines(lines, first_line=first_line)
+    seen = list(batch.rejects["line"]) + list(batch.unsupported["line"])
+    for frame in batch.messages.values():
+        seen += list(frame["line"])
+    non_blank = [n for n, line in enumerate(lines, start=first_line) if line.strip(" \t\r\x0b\x0c")]
+    # Every non-blank line is in exactly one place (a multipart message counts its last line).
+    assert len(seen) == len(set(seen))
+    assert set(seen) <= set(non_blank)
+
+
+PART_1 = _sentence("AIVDM,2,1,3,A,53nPnh800000ha@J2218UH60U@4hT6000000000t2PD33t?P008000000000,0")
+PART_2 = _sentence("AIVDM,2,2,3,A,00000000000,2")
+
+
+def test_good_sentences_around_bad_ones_still_decode() -> None:
+    bad_checksum = GOOD[:-2] + "00"
+    truncated = GOOD[:30]
+    lines = [GOOD, bad_checksum, "garbage \x00\xff", truncated, "", GOOD]
+    batch = decode_lines(lines, first_line=10)
+    assert batch.messages[1]["line"].to_list() == [10, 15]
+    reasons = dict(zip(batch.rejects["line"], batch.rejects["reason"], strict=True))
+    assert reasons[11] == "bad checksum"
+    assert reasons[12].startswith("no NMEA sentence")
+    assert reasons[13].startswith("malformed sentence")
+    assert 14 not in reasons  # a blank line is not data
+    assert batch.rejects.filter(batch.rejects["line"] == 11)["raw"].item() == bad_checksum
+
+
+def test_multipart_assembled_and_half_groups_rejected() -> None:
+    batch = decode_lines([PART_1, GOOD, PART_2, PART_1, GOOD])
+    assert batch.messages[5]["line"].to_list() == [3]
+    assert "\n" in batch.messages[5]["raw"].item()
+    reasons = dict(zip(batch.rejects["line"], batch.rejects["reason"], strict=True))
+    assert reasons == {4: "incomplete multipart group"}
+
+
+def test_stream_decoder_holds_groups_across_feeds_and_flushes_the_rest() -> None:
+    stream = StreamDecoder()
+    first = stream.feed([GOOD, PART_1], first_line=1)
+    assert first.message_count == 1 and first.rejects.height == 0
+    second = stream.feed([PART_2, PART_1], first_line=3)
+    assert second.messages[5]["line"].to_list() == [3]
+    flushed = stream.flush()
+    assert flushed.rejects["line"].to_list() == [4]
+    assert flushed.rejects["reason"].to_list() == ["incomplete multipart group"]
+
+
+def test_tag_blocks_times_stations_and_bad_tag_checksums() -> None:
+    good_tag = _tag("s:rx1,c:1700000000") + GOOD
+    bad_tag = "\\s:rx1,c:1700000000*00\\" + GOOD
+    millis = _tag("c:1700000000123") + GOOD
+    column = "2024-01-01 12:00:00.500," + GOOD
+    unix_column = "1704110400.25 " + GOOD
+    batch = decode_lines([good_tag, bad_tag, millis, column, unix_column, "nonsense," + GOOD])
+    table = batch.messages[1]
+    assert table["line"].to_list() == [1, 3, 4, 5]
+    assert table["station"].to_list() == ["rx1", None, None, None]
+    stamps = [t.isoformat() for t in table["received_at"]]
+    assert stamps == [
+        "2023-11-14T22:13:20+00:00",
+        "2023-11-14T22:13:20.123000+00:00",
+        "2024-01-01T12:00:00.500000+00:00",
+        "2024-01-01T12:00:00.250000+00:00",
+    ]
+    reasons = dict(zip(batch.rejects["line"], batch.rejects["reason"], strict=True))
+    assert reasons[2] == "bad tag block checksum"
+    assert reasons[6].startswith("unrecognised text before the sentence")
+
+
+def test_grouped_tag_blocks_and_other_talkers() -> None:
+    lines = [
+        _tag("g:1-2-42,c:1700000000") + PART_1.replace("!AIVDM", "!BSVDM")[:-2],
+        _tag("g:2-2-42") + PART_2,
+    ]
+    lines[0] = _tag("g:1-2-42,c:1700000000") + _sentence(PART_1[1:-3].replace("AIVDM", "BSVDM"))
+    batch = decode_lines(lines)
+    assert batch.messages[5]["received_at"].item().timestamp() == 1700000000
+
+
+def test_unsupported_types_are_kept_raw() -> None:
+    line = _sentence("AIVDM,1,1,,A,?3c2VT1D0u00D00,2")
+    batch = decode_lines([line])
+    assert batch.unsupported.to_dicts() == [{"line": 1, "raw": line, "msg_type": 15}]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.binary(max_size=120), max_size=30))
+def test_random_bytes_never_raise(chunks: list[bytes]) -> None:
+    data = b"\n".join(chunks)
+    batch = decode_bytes(data)
+    assert batch.message_count + batch.rejects.height + batch.unsupported.height >= 0
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.sampled_from([GOOD, PART_1, PART_2, "\\c:1*31\\" + GOOD, ""]),
+            st.sampled_from([GOOD, PART_1, PART_2]).flatmap(
+                lambda line: st.integers(0, len(line)).map(lambda cut: line[:cut])
+            ),
+            st.text(max_size=90),
+        ),
+        max_size=40,
+    )
+)
+def test_truncated_and_mixed_lines_are_all_accounted_for(lines: list[str]) -> None:
+    _accounted(lines, first_line=7)
+
+
+def test_every_table_has_its_type_schema_whatever_the_batch_holds() -> None:
+    part_a = _sentence("AIVDM,1,1,,A,H3mw=<@4pT0000000000000000,2")
+    batch = decode_lines([part_a, GOOD])
+    for message_type, table in batch.messages.items():
+        assert dict(table.schema) == message_schema(message_type)
+    assert "mothership_mmsi" in batch.messages[24].columns
+    for message_type in DECODED_TYPES:
+        schema = message_schema(message_type)
+        assert list(schema)[-4:] == ["line", "received_at", "station", "raw"]
+
+
+def test_a_type_whose_every_message_is_rejected_has_no_table() -> None:
+    # A type 24 payload with a NUL inside the part-A fields: rejected, not an empty table.
+    line = _sentence("BSVDM,1,1,,B,H3m8Fn\x005E=@EHthhTpLDp000000,2")
+    batch = decode_lines([line, GOOD])
+    assert list(batch.messages) == [1]
+    assert batch.rejects["reason"].to_list() == [
+        "invalid character in payload (outside the 6-bit alphabet)"
+    ]
