@@ -12,7 +12,7 @@ from portintel.adapters.database.tables import web_sessions
 from portintel.domain.actors import SYSTEM
 from portintel.services import admin, audit
 from portintel.services.workspace import Workspace
-from portintel.web.sessions import SESSION_COOKIE, hash_session_id
+from portintel.web.authentication import SESSION_COOKIE
 from tests.web.conftest import PASSWORD, Person, log_in, login_page_token, make_user
 
 
@@ -39,7 +39,7 @@ def test_login_sets_a_strict_httponly_cookie_and_stores_only_its_hash(
     raw_id = client.cookies[SESSION_COOKIE]
     with ws.engine.connect() as connection:
         stored = connection.execute(select(web_sessions.c.id_hash)).scalars().all()
-    assert stored == [hash_session_id(raw_id)]
+    assert stored == [admin.hash_session_id(raw_id)]
     assert raw_id not in stored
 
 
@@ -104,7 +104,7 @@ def test_second_factor_is_asked_for_and_checked(client: TestClient, ws: Workspac
     with ws.engine.connect() as connection:
         done = connection.execute(
             select(web_sessions.c.second_factor_done).where(
-                web_sessions.c.id_hash == hash_session_id(raw_id)
+                web_sessions.c.id_hash == admin.hash_session_id(raw_id)
             )
         ).scalar_one()
     assert done is True

@@ -1,54 +1,42 @@
-"""Password hashing (argon2id), token digests and a secret that prints as asterisks.
+"""Password hashing (argon2id) and token digests.
 
 argon2 is CPU work, not I/O, but it is a third-party library whose errors are
-translated here so the services only see portintel's own vocabulary.
+translated here so the services only see portintel's own vocabulary. The
+services reach the hasher through :class:`portintel.ports.PasswordHasher`
+(:class:`Argon2PasswordHasher` implements it); :class:`Secret` lives in the
+domain and is re-exported here for the adapters' callers.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-MASK = "********"
+from portintel.domain.secret import MASK, Secret
+
+__all__ = [
+    "MASK",
+    "Argon2PasswordHasher",
+    "Secret",
+    "burn_verification_time",
+    "hash_password",
+    "needs_rehash",
+    "new_token",
+    "token_digest",
+    "verify_password",
+]
 
 _HASHER = PasswordHasher()  # argon2id, RFC 9106 low-memory profile
-_DUMMY_HASH = _HASHER.hash("portintel-timing-equaliser")
 
 
-class Secret:
-    """A password, token or TOTP secret: its repr and str never show the value.
-
-    Call :meth:`reveal` where the value must really be used (hashing, showing
-    a new token to its owner once).
-    """
-
-    __slots__ = ("_value",)
-
-    def __init__(self, value: str) -> None:
-        self._value = value
-
-    def reveal(self) -> str:
-        return self._value
-
-    def __repr__(self) -> str:
-        return f"Secret('{MASK}')"
-
-    def __str__(self) -> str:
-        return MASK
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Secret):
-            return NotImplemented
-        return secrets.compare_digest(self._value.encode("utf-8"), other._value.encode("utf-8"))
-
-    def __hash__(self) -> int:
-        return hash(self._value)
-
-    def __len__(self) -> int:
-        return len(self._value)
+@functools.cache
+def _dummy_hash() -> str:
+    """Hashed on first use, not at import: importing the module stays cheap."""
+    return _HASHER.hash("portintel-timing-equaliser")
 
 
 def hash_password(password: Secret) -> str:
@@ -66,7 +54,7 @@ def verify_password(password_hash: str, password: Secret) -> bool:
 
 def burn_verification_time(password: Secret) -> None:
     """Spend the time of one verification, so unknown usernames are not faster."""
-    verify_password(_DUMMY_HASH, password)
+    verify_password(_dummy_hash(), password)
 
 
 def needs_rehash(password_hash: str) -> bool:
@@ -75,6 +63,22 @@ def needs_rehash(password_hash: str) -> bool:
         return _HASHER.check_needs_rehash(password_hash)
     except InvalidHashError:
         return True
+
+
+class Argon2PasswordHasher:
+    """The node's password hasher (:class:`portintel.ports.PasswordHasher`): argon2id."""
+
+    def hash(self, password: Secret) -> str:
+        return hash_password(password)
+
+    def verify(self, password_hash: str, password: Secret) -> bool:
+        return verify_password(password_hash, password)
+
+    def needs_rehash(self, password_hash: str) -> bool:
+        return needs_rehash(password_hash)
+
+    def burn_verification_time(self, password: Secret) -> None:
+        burn_verification_time(password)
 
 
 def new_token() -> Secret:

@@ -11,7 +11,6 @@ import threading
 from pathlib import Path
 from typing import Annotated
 
-import polars as pl
 import typer
 from rich.live import Live
 from rich.progress import (
@@ -24,13 +23,9 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from portintel.adapters.ais.layouts import parse_column_map
-from portintel.adapters.ais.live import LiveSource, TcpSource, UdpSource, parse_address
-from portintel.adapters.trackstore import TrackStore
 from portintel.ais.prefixes import BAD_TAG_CHECKSUM
 from portintel.cli.ais_decode import decode_command
 from portintel.cli.context import console, context_of
-from portintel.domain.maritime.schema import QUARANTINE
 from portintel.errors import InvalidInput
 from portintel.services.maritime.ingest import IngestProgress, IngestSummary, ingest_paths
 from portintel.services.maritime.listen import ListenSummary, listen
@@ -93,7 +88,6 @@ def ingest_command(
 ) -> None:
     """Ingest AIS files and archives into the track store (re-running adds nothing)."""
     ws = context_of(ctx).workspace()
-    mapping = parse_column_map(column_map) if column_map else None
     columns = (
         TextColumn("[bold]{task.description}"),
         BarColumn(),
@@ -117,7 +111,7 @@ def ingest_command(
             ws,
             paths,
             format=format,
-            column_map=mapping,
+            column_map=column_map or None,
             time_format=time_format,
             source=source,
             progress=on_progress,
@@ -170,15 +164,10 @@ def listen_command(
     ] = None,
 ) -> None:
     """Decode a live feed continuously; Ctrl-C (or SIGTERM) flushes and stops."""
-    if (udp is None) == (tcp is None):
-        raise InvalidInput("give exactly one of --udp or --tcp", field="address")
+    from portintel.services.maritime import open_feed
+
+    feed = open_feed(udp=udp, tcp=tcp)
     ws = context_of(ctx).workspace()
-    feed: LiveSource
-    if udp is not None:
-        feed = UdpSource(*parse_address(udp))
-    else:
-        assert tcp is not None
-        feed = TcpSource(*parse_address(tcp))
     stop = threading.Event()
     # a service manager stops with SIGTERM: flush and exit as cleanly as on Ctrl-C
     previous = signal.signal(signal.SIGTERM, lambda *_: stop.set())
@@ -206,25 +195,20 @@ def quarantine_command(
     limit: Annotated[int, typer.Option("--limit", min=1, help="Rows to show.")] = 50,
 ) -> None:
     """List quarantined AIS input: reason, where it came from (file and line), raw text."""
-    store = TrackStore(context_of(ctx).settings.tracks_dir)
-    rows = store.scan(QUARANTINE)
-    if reason:
-        rows = rows.filter(pl.col("reason").str.contains(reason, literal=True))
-    counts = rows.group_by("reason").agg(pl.len().alias("n")).sort("n", descending=True).collect()
+    from portintel.services.maritime import summarise_quarantine
+
+    summary = summarise_quarantine(context_of(ctx).workspace(), reason=reason, limit=limit)
     totals = Table(title="quarantined by reason")
     totals.add_column("reason")
     totals.add_column("rows", justify="right")
-    for why, n in counts.iter_rows():
+    for why, n in summary.by_reason:
         totals.add_row(why, f"{n:,}")
     console.print(totals)
     table = Table(title=f"first {limit} rows")
     for name in ("reason", "location", "line", "raw"):
         table.add_column(name, overflow="fold")
-    shown = rows.sort("location", "line").head(limit).collect()
-    for row in shown.iter_rows(named=True):
-        table.add_row(
-            row["reason"], row["location"] or "", str(row["line"] or ""), row["raw"] or ""
-        )
+    for row in summary.rows:
+        table.add_row(row.reason, row.location, str(row.line or ""), row.raw)
     console.print(table)
 
 

@@ -16,8 +16,6 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from portintel.adapters.database.engine import engine_label
-from portintel.adapters.passwords import Secret
 from portintel.cli.context import console, context_of, error_console
 from portintel.domain.actors import SYSTEM, Actor, Role
 from portintel.errors import InvalidInput
@@ -45,7 +43,7 @@ def cli_actor() -> Actor:
     )
 
 
-def read_password(from_stdin: bool, *, purpose: str = "Password") -> Secret:
+def read_password(from_stdin: bool, *, purpose: str = "Password") -> admin.Secret:
     """A password from stdin or a hidden, confirmed prompt; never from an argument."""
     if from_stdin:
         line = sys.stdin.readline().rstrip("\r\n")
@@ -55,7 +53,7 @@ def read_password(from_stdin: bool, *, purpose: str = "Password") -> Secret:
                 field="password",
                 hint="pipe the password in, e.g. printf '%s\\n' \"$PASSWORD\" | portintel ...",
             )
-        return Secret(line)
+        return admin.Secret(line)
     if not sys.stdin.isatty():
         raise InvalidInput(
             "no password given and no terminal to ask for one",
@@ -63,7 +61,7 @@ def read_password(from_stdin: bool, *, purpose: str = "Password") -> Secret:
             hint="pass --password-stdin and pipe the password in, or run in a terminal",
         )
     typed: str = typer.prompt(purpose, hide_input=True, confirmation_prompt=True)
-    return Secret(typed)
+    return admin.Secret(typed)
 
 
 def init_command(
@@ -88,9 +86,7 @@ def init_command(
     context = context_of(ctx)
     ws = context.workspace()
     console.print(f"Data directory: {ws.settings.data_dir.resolve()}")
-    console.print(
-        f"Database: {engine_label(ws.settings.effective_database_url)} (schema up to date)"
-    )
+    console.print(f"Database: {admin.database_label(ws)} (schema up to date)")
     before = {agency_view.id for agency_view in admin.list_agencies(ws)}
     admin.ensure_agencies(ws)
     after = admin.list_agencies(ws)

@@ -1,4 +1,9 @@
-"""The workspace: settings, relational store and files of one node, opened once."""
+"""The workspace: settings, relational store and files of one node, opened once.
+
+It is also where the ports (:mod:`portintel.ports`) meet their adapters:
+:func:`open_workspace` plugs the node's adapters in; a test may build a
+``Workspace`` with fakes instead.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,12 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Engine
 
+from portintel import ports
 from portintel.adapters.database import create_database_engine, migrate
+from portintel.adapters.database.probe import SqlStoreProbe
+from portintel.adapters.database.sessions import SqlSessionStore
+from portintel.adapters.files import AttachmentStore
+from portintel.adapters.passwords import Argon2PasswordHasher
 from portintel.errors import ConfigurationError
 from portintel.settings import Settings
 
@@ -26,6 +36,11 @@ class Workspace:
 
     settings: Settings
     engine: Engine
+    sessions: ports.SessionStore
+    store_probe: ports.StoreProbe
+    passwords: ports.PasswordHasher
+    attachments: ports.AttachmentStore
+    tracks: ports.TrackReader
     clock: Callable[[], datetime] = field(default=utc_now)
 
     def close(self) -> None:
@@ -41,7 +56,17 @@ def open_workspace(settings: Settings, *, migrate_schema: bool = True) -> Worksp
             f"cannot use {settings.data_dir} as the data directory: {exc.strerror or exc}",
             hint="give --data-dir (or PORTINTEL_DATA_DIR) a directory you can write to",
         ) from exc
+    from portintel.adapters.trackstore import TrackStore  # Polars: only once a node opens
+
     engine = create_database_engine(settings.effective_database_url)
     if migrate_schema:
         migrate(engine)
-    return Workspace(settings=settings, engine=engine)
+    return Workspace(
+        settings=settings,
+        engine=engine,
+        sessions=SqlSessionStore(engine),
+        store_probe=SqlStoreProbe(engine, settings.effective_database_url),
+        passwords=Argon2PasswordHasher(),
+        attachments=AttachmentStore(settings.attachments_dir, settings.attachment_max_bytes),
+        tracks=TrackStore(settings.tracks_dir),
+    )

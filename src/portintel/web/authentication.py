@@ -26,8 +26,9 @@ from portintel.errors import AuthenticationFailed, NotFound, PermissionDenied
 from portintel.services import admin
 from portintel.services.workspace import Workspace
 from portintel.web.error_responses import LoginRequired
-from portintel.web.sessions import SESSION_COOKIE, WebSession, find_session
 
+SESSION_COOKIE = "portintel_session"
+"""Holds the raw session id; the store keeps only its hash (``services.admin.sessions``)."""
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 CSRF_HEADER = "X-CSRF-Token"
 CSRF_FIELD = "csrf_token"
@@ -39,7 +40,7 @@ class Principal:
 
     actor: Actor
     method: Literal["session", "token"]
-    session: WebSession | None = None
+    session: admin.SessionRecord | None = None
 
     @property
     def csrf_token(self) -> str:
@@ -60,7 +61,7 @@ def _bearer_token(request: Request) -> str | None:
     return None
 
 
-def _actor_of_session(ws: Workspace, session: WebSession) -> Actor:
+def _actor_of_session(ws: Workspace, session: admin.SessionRecord) -> Actor:
     try:
         return admin.get_actor(ws, session.user_id)
     except NotFound as exc:
@@ -74,7 +75,7 @@ def _principal_from_request(ws: Workspace, request: Request) -> Principal | None
     raw_id = request.cookies.get(SESSION_COOKIE)
     if not raw_id:
         return None
-    session = find_session(ws, raw_id)
+    session = admin.find_session(ws, raw_id)
     if session is None:
         return None
     return Principal(actor=_actor_of_session(ws, session), method="session", session=session)

@@ -1,8 +1,21 @@
-"""Administration: agencies, users, passwords, second factors and API tokens.
+"""Administration: agencies, users, passwords, second factors, API tokens, sessions, health.
 
 The public face of the capability; other packages and the faces import from here.
 """
 
+from portintel.domain.secret import Secret
+from portintel.ports import SessionRecord
+from portintel.services.admin.health import Health, check_health, database_label
+from portintel.services.admin.sessions import (
+    SESSION_LIFETIME,
+    SignedIn,
+    find_session,
+    hash_session_id,
+    revoke_user_sessions,
+    sign_in,
+    sign_out,
+    start_session,
+)
 from portintel.services.admin.users import (
     MIN_PASSWORD_LENGTH,
     AgencyView,
@@ -35,30 +48,43 @@ from portintel.services.admin.users import (
 
 __all__ = [
     "MIN_PASSWORD_LENGTH",
+    "SESSION_LIFETIME",
     "AgencyView",
+    "Health",
     "IssuedToken",
     "SecondFactorRequired",
+    "Secret",
+    "SessionRecord",
+    "SignedIn",
     "TokenView",
     "TotpEnrolment",
     "UserView",
     "agency_id_for",
     "authenticate_password",
     "authenticate_token",
+    "check_health",
     "check_password_policy",
     "create_token",
     "create_user",
+    "database_label",
     "deactivate_user",
     "disable_totp",
     "enable_totp",
     "ensure_agencies",
+    "find_session",
     "get_actor",
     "get_user",
     "has_users",
+    "hash_session_id",
     "issue_token",
     "list_agencies",
     "list_tokens",
     "list_users",
     "revoke_token",
+    "revoke_user_sessions",
     "set_password",
+    "sign_in",
+    "sign_out",
+    "start_session",
     "unlock_user",
 ]

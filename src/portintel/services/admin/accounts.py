@@ -15,8 +15,8 @@ from typing import Any
 from sqlalchemy import Connection, Row, select
 
 from portintel.adapters.database.tables import users
-from portintel.adapters.passwords import Secret
 from portintel.domain.actors import Actor, Role
+from portintel.domain.secret import Secret
 from portintel.errors import InvalidInput, NotFound, PermissionDenied
 
 MIN_PASSWORD_LENGTH = 12

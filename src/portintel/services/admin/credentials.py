@@ -21,16 +21,9 @@ import pyotp
 from sqlalchemy import Connection, Row, insert, select, update
 
 from portintel.adapters.database.tables import api_tokens, users
-from portintel.adapters.passwords import (
-    Secret,
-    burn_verification_time,
-    hash_password,
-    needs_rehash,
-    new_token,
-    token_digest,
-    verify_password,
-)
+from portintel.adapters.passwords import new_token, token_digest
 from portintel.domain.actors import Actor, Role
+from portintel.domain.secret import Secret
 from portintel.errors import AuthenticationFailed, Conflict, InvalidInput, NotFound
 from portintel.services import audit
 from portintel.services.admin.accounts import (
@@ -117,7 +110,7 @@ def _sign_in(
     name = username.strip().lower()
     row = connection.execute(select(users).where(users.c.username == name)).first()
     if row is None:
-        burn_verification_time(password)
+        ws.passwords.burn_verification_time(password)
         shown = name if USERNAME_PATTERN.fullmatch(name) else "(not a valid username)"
         audit.record(
             connection,
@@ -141,9 +134,9 @@ def _sign_in(
         )
         return _locked_error(locked_until)
     if not row.active:
-        burn_verification_time(password)
+        ws.passwords.burn_verification_time(password)
         return _failure(ws, connection, row, "account disabled", now)
-    if not verify_password(row.password_hash, password):
+    if not ws.passwords.verify(row.password_hash, password):
         return _failure(ws, connection, row, "wrong password", now)
     values: dict[str, Any] = {"failed_logins": 0, "locked_until": None, "last_login_at": now}
     success = update(users).where(users.c.id == row.id)
@@ -161,8 +154,8 @@ def _sign_in(
         success = success.where(
             (users.c.totp_last_step.is_(None)) | (users.c.totp_last_step < step)
         )
-    if needs_rehash(row.password_hash):
-        values["password_hash"] = hash_password(password)
+    if ws.passwords.needs_rehash(row.password_hash):
+        values["password_hash"] = ws.passwords.hash(password)
     if not connection.execute(success.values(**values)).rowcount:
         return _failure(ws, connection, row, "one-time code used before", now)
     audit.record(

@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, func, insert, select, update
 
 from portintel.adapters.database.tables import agencies, users
-from portintel.adapters.passwords import Secret, hash_password, verify_password
 from portintel.domain.actors import SYSTEM, Actor, Role
+from portintel.domain.secret import Secret
 from portintel.errors import (
     AuthenticationFailed,
     Conflict,
@@ -142,7 +142,7 @@ def create_user(
     role_set = parse_roles(roles)
     secret = as_secret(password)
     check_password_policy(secret)
-    password_hash = hash_password(secret)
+    password_hash = ws.passwords.hash(secret)
     now = ws.clock()
     with ws.engine.begin() as connection:
         agency_id = _resolve_agency(connection, agency)
@@ -263,7 +263,7 @@ def set_password(
         row = user_row(connection, username)
         own = actor.user_id == row.id
         if own and not actor.is_system:
-            if current_password is None or not verify_password(
+            if current_password is None or not ws.passwords.verify(
                 row.password_hash, as_secret(current_password)
             ):
                 raise AuthenticationFailed(
@@ -274,7 +274,7 @@ def set_password(
         connection.execute(
             update(users)
             .where(users.c.id == row.id)
-            .values(password_hash=hash_password(new), failed_logins=0, locked_until=None)
+            .values(password_hash=ws.passwords.hash(new), failed_logins=0, locked_until=None)
         )
         audit.record(
             connection,

@@ -11,23 +11,21 @@ Every read and search is audited.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from followthemoney import model
-from followthemoney.exc import InvalidData
-from followthemoney.schema import Schema
 from sqlalchemy import Connection, Row, Select, or_, select
 
 from portintel.adapters.database import tables
 from portintel.domain.access import may_read_statement
 from portintel.domain.actors import Actor
+from portintel.domain.entities import entity_caption
 from portintel.domain.grading import Grading
 from portintel.errors import InvalidInput, NotFound
 from portintel.services import audit
-from portintel.services.intake.views import access_of, is_restrictive, must_utc
+from portintel.services.intake import access_of, is_restrictive, must_utc
 from portintel.services.workspace import Workspace
 
 _S = tables.statements.c
@@ -158,44 +156,6 @@ def _statement_view(row: Row[Any]) -> StatementView:
         last_seen=must_utc(row.last_seen),
         invalid_reason=row.invalid_reason,
     )
-
-
-def _common_schema(names: Iterable[str]) -> Schema | None:
-    schema: Schema | None = None
-    for name in names:
-        found = model.get(name)
-        if found is None:
-            continue
-        if schema is None:
-            schema = found
-        elif schema is not found:
-            try:
-                schema = model.common_schema(schema, found)
-            except InvalidData:  # unrelated types: keep the first one
-                continue
-    return schema
-
-
-def entity_caption(
-    entity_id: str, schemata: Iterable[str], values: Iterable[tuple[str, str]]
-) -> tuple[str, str]:
-    """The schema and caption of an entity from its valid (prop, value) pairs.
-
-    The caption is the first value of the schema's caption properties, in
-    followthemoney's order (a vessel's name before its IMO number); the id
-    when none is known.
-    """
-    schema_names = list(schemata)
-    schema = _common_schema(schema_names)
-    pairs = list(values)
-    caption = entity_id
-    if schema is not None:
-        for prop in schema.caption:
-            found = [value for name, value in pairs if name == prop]
-            if found:
-                caption = found[0]
-                break
-    return (schema.name if schema else schema_names[0]), caption
 
 
 def _assemble(entity_id: str, statements: list[StatementView]) -> EntityView:

@@ -1,1 +1,74 @@
-"""Intake: reports, their filing, attachments, sources, imports, extraction and statements."""
+"""Intake: reports, their filing, attachments, sources, imports, extraction and statements.
+
+The public face of the capability: other capabilities import from here, never
+from its modules (an import-linter contract in ``pyproject.toml`` checks it).
+"""
+
+from portintel.services.intake.attachments import add_attachment, read_attachment
+from portintel.services.intake.fact_statements import resolve_entity_ids
+from portintel.services.intake.imports import ImportSummary, Rejection, import_reports
+from portintel.services.intake.reports import (
+    ReportFilters,
+    archive_report,
+    count_reports,
+    create_report,
+    evaluate_report,
+    get_report,
+    list_reports,
+    mark_disseminated,
+    report_exists,
+    submit_report,
+)
+from portintel.services.intake.sources import (
+    SourceKind,
+    SourceView,
+    create_source,
+    get_source,
+    list_sources,
+)
+from portintel.services.intake.statements import write_statements
+from portintel.services.intake.views import (
+    AttachmentView,
+    ReportEntity,
+    ReportEventView,
+    ReportSummary,
+    ReportView,
+    access_of,
+    as_utc,
+    is_restrictive,
+    must_utc,
+)
+
+__all__ = [
+    "AttachmentView",
+    "ImportSummary",
+    "Rejection",
+    "ReportEntity",
+    "ReportEventView",
+    "ReportFilters",
+    "ReportSummary",
+    "ReportView",
+    "SourceKind",
+    "SourceView",
+    "access_of",
+    "add_attachment",
+    "archive_report",
+    "as_utc",
+    "count_reports",
+    "create_report",
+    "create_source",
+    "evaluate_report",
+    "get_report",
+    "get_source",
+    "import_reports",
+    "is_restrictive",
+    "list_reports",
+    "list_sources",
+    "mark_disseminated",
+    "must_utc",
+    "read_attachment",
+    "report_exists",
+    "resolve_entity_ids",
+    "submit_report",
+    "write_statements",
+]

@@ -14,7 +14,7 @@ import secrets
 from sqlalchemy import insert, select, update
 
 from portintel.adapters.database import tables
-from portintel.adapters.files import AttachmentStore, sanitise_filename
+from portintel.adapters.files import sanitise_filename
 from portintel.domain.access import may_read_report
 from portintel.domain.actors import Actor
 from portintel.domain.reports import ReportStatus, may_edit
@@ -24,10 +24,6 @@ from portintel.services.intake.views import AttachmentView, access_of, attachmen
 from portintel.services.workspace import Workspace
 
 _MEDIA_TYPE = re.compile(r"^[a-z0-9][a-z0-9!#$&^_.+-]*/[a-z0-9][a-z0-9!#$&^_.+-]*$")
-
-
-def attachment_store(ws: Workspace) -> AttachmentStore:
-    return AttachmentStore(ws.settings.attachments_dir, ws.settings.attachment_max_bytes)
 
 
 def _media_type(media_type: str | None, filename: str) -> str:
@@ -66,7 +62,7 @@ def add_attachment(
             raise PermissionDenied(
                 f"you may not add attachments to report {report_id} while it is {row.status}"
             )
-        stored = attachment_store(ws).put(content)
+        stored = ws.attachments.put(content)
         attachment_id = "A-" + secrets.token_hex(6)
         values = {
             "id": attachment_id,
@@ -125,4 +121,4 @@ def read_attachment(
             detail={"report": found.report_id},
             at=ws.clock(),
         )
-    return attachment_of(found), attachment_store(ws).read(found.sha256)
+    return attachment_of(found), ws.attachments.read(found.sha256)

@@ -22,6 +22,7 @@ from portintel.adapters.database import tables
 from portintel.adapters.vocabularies import load_handling
 from portintel.domain.access import may_read_report, may_work_with_intelligence, passes_handling
 from portintel.domain.actors import Actor
+from portintel.domain.entities import entity_caption
 from portintel.domain.grading import Grading
 from portintel.domain.reports import (
     ReportAction,
@@ -32,7 +33,6 @@ from portintel.domain.reports import (
 )
 from portintel.errors import Conflict, NotFound, PermissionDenied
 from portintel.services import audit
-from portintel.services.collation.entities import entity_caption
 from portintel.services.intake.attachments import add_attachment, read_attachment
 from portintel.services.intake.filing import check_agencies, file_report, resolve_grading
 from portintel.services.intake.views import (

@@ -23,6 +23,7 @@ from portintel.adapters.ais.files import (
     modified_at,
 )
 from portintel.adapters.ais.land import LandMask
+from portintel.adapters.ais.layouts import parse_column_map
 from portintel.adapters.ais.nmea_reader import read_nmea_chunks
 from portintel.adapters.ais.tabular import read_archive
 from portintel.adapters.trackstore import IngestManifest, ManifestEntry, TrackStore
@@ -114,7 +115,7 @@ def ingest_paths(
     paths: Sequence[Path | str],
     *,
     format: str = "auto",
-    column_map: Mapping[str, str] | None = None,
+    column_map: Mapping[str, str] | str | None = None,
     time_format: str | None = None,
     source: str | None = None,
     progress: ProgressCallback | None = None,
@@ -131,11 +132,16 @@ def ingest_paths(
     checksums are always verified. It is a separate pass in the manifest, so
     a file first ingested strictly can be taken again leniently: rows already
     stored are not duplicated.
+
+    ``column_map`` names the columns of a custom table, as a mapping or as
+    the text ``"mmsi=COL,timestamp=COL,..."`` (checked here).
     """
     if format not in FORMATS:
         raise InvalidInput(
             f"unknown format {format!r}", field="format", hint=f"one of {', '.join(FORMATS)}"
         )
+    if isinstance(column_map, str):
+        column_map = parse_column_map(column_map)
     started = time.perf_counter()
     summary = IngestSummary()
     files: list[Path] = []

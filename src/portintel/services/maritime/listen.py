@@ -19,11 +19,18 @@ from datetime import datetime
 import polars as pl
 
 from portintel.adapters.ais.land import LandMask
-from portintel.adapters.ais.live import LiveSource, ReceivedLine
+from portintel.adapters.ais.live import (
+    LiveSource,
+    ReceivedLine,
+    TcpSource,
+    UdpSource,
+    parse_address,
+)
 from portintel.adapters.trackstore import TrackStore
 from portintel.ais import DecodedBatch, StreamDecoder
 from portintel.domain.maritime.normalise import InputContext
 from portintel.domain.maritime.quality import QualityThresholds
+from portintel.errors import InvalidInput
 from portintel.services.maritime.pipeline import (
     BatchCounts,
     TrackPipeline,
@@ -124,6 +131,16 @@ class _Listener:
         summary.messages, summary.positions = self.counts.messages, self.counts.positions
         summary.statics, summary.vessels = self.counts.statics, len(self.counts.mmsis)
         summary.quarantined = Counter(self.counts.quarantined)
+
+
+def open_feed(*, udp: str | None = None, tcp: str | None = None) -> LiveSource:
+    """The live feed named by exactly one of ``udp`` (bind HOST:PORT) or ``tcp`` (connect)."""
+    if (udp is None) == (tcp is None):
+        raise InvalidInput("give exactly one of --udp or --tcp", field="address")
+    if udp is not None:
+        return UdpSource(*parse_address(udp))
+    assert tcp is not None
+    return TcpSource(*parse_address(tcp))
 
 
 def listen(

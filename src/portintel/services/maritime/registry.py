@@ -25,7 +25,7 @@ from portintel.domain.identifiers import check_imo, mmsi_country
 from portintel.domain.maritime.normalise import InputContext
 from portintel.domain.maritime.vocabulary import ship_type_label
 from portintel.domain.statements import StatementRecord
-from portintel.services.intake.statements import write_statements
+from portintel.services.intake import write_statements
 from portintel.services.workspace import Workspace
 
 SCHEMA = "Vessel"

@@ -1,8 +1,8 @@
 """Build the training scenario into a workspace through the ordinary services.
 
 The demo is not a side door: accounts go through ``admin.create_user``,
-sources through ``sources.create_source``, reports through
-``reports.create_report`` and the lifecycle steps, so what the demo shows is
+sources through ``intake.create_source``, reports through
+``intake.create_report`` and the lifecycle steps, so what the demo shows is
 exactly what officers would produce. Only incidents, which have no service
 of their own yet, are inserted here in bulk.
 
@@ -39,10 +39,7 @@ from portintel.scenario import (
     scenario_cast,
 )
 from portintel.scenario.generator import PERIOD_START
-from portintel.services import admin
-from portintel.services.intake import reports, sources
-from portintel.services.intake.fact_statements import resolve_entity_ids
-from portintel.services.intake.views import as_utc
+from portintel.services import admin, intake
 from portintel.services.workspace import Workspace
 
 Progress = Callable[[int, int], None]
@@ -126,7 +123,7 @@ def _refuse_another_scenario(ws: Workspace, seed: int, first: Report) -> None:
             hint="build the demo into a fresh directory: portintel --data-dir DIR demo",
         )
     if stored is not None and (
-        stored.title != first.title or as_utc(stored.occurred_at) != first.occurred_at
+        stored.title != first.title or intake.as_utc(stored.occurred_at) != first.occurred_at
     ):
         raise Conflict(
             f"{ws.settings.data_dir} holds the demo of seed {seed} built with another "
@@ -172,7 +169,7 @@ def _ensure_sources(ws: Workspace, handler: Actor) -> dict[str, str]:
             existing = connection.execute(
                 select(tables.sources.c.id).where(tables.sources.c.reference == source.reference)
             ).scalar()
-        ids[source.key] = existing or sources.create_source(
+        ids[source.key] = existing or intake.create_source(
             ws,
             handler,
             kind=source.kind,
@@ -208,7 +205,7 @@ def _remember_entities(
     report: Report, facts: tuple[FactDraft, ...], known: dict[str, str], region: str
 ) -> None:
     """Learn the entity ids the report's vessels and organisations got (pure, deterministic)."""
-    resolved = resolve_entity_ids(
+    resolved = intake.resolve_entity_ids(
         facts, origin=report.key, region=region, existing_entity_ids=set(known.values())
     )
     for fact in report.facts:
@@ -277,13 +274,13 @@ def _advance(
     for action, _after, delay in steps[reached.index(status) :]:
         clock.set(report.reported_at + delay)
         if action == "submit":
-            reports.submit_report(ws, author, report.key)
+            intake.submit_report(ws, author, report.key)
         elif action == "evaluate":
-            reports.evaluate_report(ws, supervisor, report.key)
+            intake.evaluate_report(ws, supervisor, report.key)
         elif action == "disseminate":
-            reports.mark_disseminated(ws, supervisor, report.key)
+            intake.mark_disseminated(ws, supervisor, report.key)
         else:
-            reports.archive_report(ws, supervisor, report.key)
+            intake.archive_report(ws, supervisor, report.key)
 
 
 def _file(
@@ -297,7 +294,7 @@ def _file(
     """File the report (submitted at once unless it stays a draft) and walk it on."""
     clock.set(report.reported_at)
     submit = report.status != "draft"
-    reports.create_report(ws, author, draft, submit=submit)
+    intake.create_report(ws, author, draft, submit=submit)
     _advance(ws, clock, report, "submitted" if submit else "draft", author, supervisor)
 
 

@@ -1,8 +1,8 @@
 """Login and logout pages.
 
-The password (argon2) and the optional TOTP code are checked by
-``services.admin.authenticate_password``, which also applies lockout after
-repeated failures. Before a session exists the login form is protected
+The password (argon2) and the optional TOTP code are checked, and the
+session opened, by ``services.admin.sign_in``, which also applies lockout
+after repeated failures. Before a session exists the login form is protected
 against cross-site submission by a double-submit token (cookie + field).
 """
 
@@ -15,10 +15,15 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from portintel.errors import AuthenticationFailed, PermissionDenied
-from portintel.services import admin, audit
+from portintel.services import admin
 from portintel.services.workspace import Workspace
-from portintel.web.authentication import Principal, page_principal, tokens_match, workspace_of
-from portintel.web.sessions import SESSION_COOKIE, find_session, revoke_session, start_session
+from portintel.web.authentication import (
+    SESSION_COOKIE,
+    Principal,
+    page_principal,
+    tokens_match,
+    workspace_of,
+)
 from portintel.web.templating import render
 
 router = APIRouter()
@@ -59,7 +64,7 @@ def login_form(
     request: Request, next: str = "/", ws: Workspace = Depends(workspace_of)
 ) -> Response:
     raw_id = request.cookies.get(SESSION_COOKIE)
-    if raw_id and find_session(ws, raw_id) is not None:
+    if raw_id and admin.find_session(ws, raw_id) is not None:
         return RedirectResponse(safe_next(next), status_code=303)
     return _login_page(request, next_path=safe_next(next), status=200)
 
@@ -82,20 +87,17 @@ async def login(
         )
     code = totp_code.strip() or None
     try:
-        actor = await run_in_threadpool(
-            admin.authenticate_password, ws, username.strip(), password, totp_code=code
+        signed_in = await run_in_threadpool(
+            admin.sign_in, ws, username.strip(), password, totp_code=code
         )
     except AuthenticationFailed as exc:
         return _login_page(
             request, next_path=target, username=username, error=exc.message, status=401
         )
-    raw_id, _session = await run_in_threadpool(
-        start_session, ws, actor.user_id, second_factor_done=code is not None
-    )
     response = RedirectResponse(target, status_code=303)
     response.set_cookie(
         SESSION_COOKIE,
-        raw_id,
+        signed_in.session_id.reveal(),
         httponly=True,
         samesite="strict",
         secure=request.app.state.settings.secure_cookies,
@@ -111,10 +113,7 @@ def logout(
     principal: Principal = Depends(page_principal),
     ws: Workspace = Depends(workspace_of),
 ) -> Response:
-    raw_id = request.cookies.get(SESSION_COOKIE, "")
-    revoke_session(ws, raw_id)
-    with ws.engine.begin() as connection:
-        audit.record(connection, principal.actor, "logout", at=ws.clock())
+    admin.sign_out(ws, principal.actor, request.cookies.get(SESSION_COOKIE, ""))
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(
         SESSION_COOKIE,

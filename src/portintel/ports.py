@@ -1,0 +1,156 @@
+"""Ports: what the services need from a store, as small typed protocols.
+
+A service names the port; an adapter implements it; the workspace
+(:mod:`portintel.services.workspace`) plugs one adapter into each port when
+a node opens. Tests plug in an in-memory fake instead, so a service is tested
+without a database, and the same contract test runs against the fake and the
+real adapter on every backend.
+
+::
+
+    port (here)          adapter (portintel.adapters)                  used by
+    -------------------  --------------------------------------------  -----------------------
+    SessionStore         database.sessions.SqlSessionStore             services.admin.sessions
+    StoreProbe           database.probe.SqlStoreProbe                  services.admin.health
+    PasswordHasher       passwords.Argon2PasswordHasher                services.admin
+    AttachmentStore      files.AttachmentStore (content-addressed)     services.intake
+    TrackReader          trackstore.TrackStore (Parquet)               services.maritime
+
+The module sits between the adapters and the domain: both the services and
+the adapters may import it, and it imports only the domain (checked by the
+import-linter contracts in ``pyproject.toml``). Records that cross a port are
+frozen dataclasses declared here, so an adapter never needs a service type.
+
+Reports, statements and entities are not behind a port of this module: they
+are read through the scoped view the store renders as SQL (DESIGN, "Reading
+through a scoped view"), and written by the services in one transaction with
+their audit entry.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Protocol
+
+from portintel.domain.secret import Secret
+
+if TYPE_CHECKING:  # only for annotations: importing the ports stays cheap
+    import polars as pl
+
+    from portintel.domain.maritime.schema import Dataset
+
+__all__ = [
+    "AttachmentStore",
+    "PasswordHasher",
+    "SessionRecord",
+    "SessionStore",
+    "StoreProbe",
+    "StoredBlob",
+    "TrackReader",
+]
+
+
+# --- web sessions ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SessionRecord:
+    """One browser session as stored: only the sha256 of its id, never the id itself."""
+
+    id_hash: str
+    user_id: str
+    csrf_token: str
+    created_at: datetime
+    expires_at: datetime
+    second_factor_done: bool
+    revoked_at: datetime | None = None
+
+
+class SessionStore(Protocol):
+    """Where sessions live. Times are timezone-aware UTC both ways."""
+
+    def add(self, session: SessionRecord) -> None:
+        """Store a new session (its ``id_hash`` is new)."""
+
+    def get(self, id_hash: str) -> SessionRecord | None:
+        """The session of ``id_hash`` as stored (revoked or expired included), or None."""
+
+    def revoke(self, id_hash: str, at: datetime) -> bool:
+        """Mark one live session revoked at ``at``; False when unknown or already revoked."""
+
+    def revoke_user(self, user_id: str, at: datetime) -> int:
+        """Revoke every live session of ``user_id``; how many were live."""
+
+
+# --- the relational store, seen from operations -------------------------------------------
+
+
+class StoreProbe(Protocol):
+    """Whether the relational store answers, and where it is (for operators)."""
+
+    def reachable(self) -> bool:
+        """True when a trivial query succeeds now; never raises for an unreachable store."""
+
+    def label(self) -> str:
+        """Where the store is, safe to print and log (no password)."""
+
+
+# --- passwords -----------------------------------------------------------------------------
+
+
+class PasswordHasher(Protocol):
+    """Hashes and checks passwords; the stored hash carries its own salt and parameters."""
+
+    def hash(self, password: Secret) -> str: ...
+
+    def verify(self, password_hash: str, password: Secret) -> bool:
+        """True when ``password`` matches; a corrupt stored hash never matches."""
+
+    def needs_rehash(self, password_hash: str) -> bool:
+        """True when the hash was made with weaker parameters than today's."""
+
+    def burn_verification_time(self, password: Secret) -> None:
+        """Spend the time of one verification, so unknown usernames are not faster."""
+
+
+# --- attachments ---------------------------------------------------------------------------
+
+
+class StoredBlob(Protocol):
+    """What the attachment store says about content it holds."""
+
+    @property
+    def sha256(self) -> str: ...
+
+    @property
+    def size(self) -> int: ...
+
+
+class AttachmentStore(Protocol):
+    """Attachment content addressed by its SHA-256; the same bytes are stored once."""
+
+    def put(self, content: bytes) -> StoredBlob:
+        """Store ``content`` (idempotent); InvalidInput when it exceeds the size limit."""
+
+    def read(self, sha256: str) -> bytes:
+        """The content of ``sha256``; NotFound when missing, UpstreamFailure when corrupt."""
+
+
+# --- AIS tracks ----------------------------------------------------------------------------
+
+
+class TrackReader(Protocol):
+    """Reads the AIS datasets of :mod:`portintel.domain.maritime.schema`.
+
+    Ingestion writes through the track store adapter itself (it owns the
+    Parquet layout, the row keys and the manifest); everything else reads.
+    """
+
+    def scan(self, dataset: Dataset) -> pl.LazyFrame:
+        """A lazy scan of ``dataset`` (empty, with the dataset's schema, when nothing is stored)."""
+
+    def count(self, dataset: Dataset) -> int: ...
+
+    def days(self, dataset: Dataset) -> list[str]:
+        """The days that hold rows, ``YYYY-MM-DD`` (and ``undated``), sorted."""
