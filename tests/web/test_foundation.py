@@ -7,6 +7,9 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
+from portintel.adapters.database import create_database_engine
+from portintel.adapters.database.probe import SqlStoreProbe
+from portintel.services.workspace import Workspace
 from portintel.web.security_headers import CONTENT_SECURITY_POLICY
 
 STATIC = Path(__file__).parents[2] / "src" / "portintel" / "web" / "static"
@@ -91,3 +94,16 @@ def test_unknown_api_path_is_a_json_404(client: TestClient) -> None:
     response = client.get("/api/v1/nothing")
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "not_found"
+
+
+def test_healthz_is_503_when_the_store_does_not_answer(client: TestClient, ws: Workspace) -> None:
+    unreachable = "postgresql://piu@127.0.0.1:1/piu?connect_timeout=2"
+    engine = create_database_engine(unreachable)
+    probe, ws.store_probe = ws.store_probe, SqlStoreProbe(engine, unreachable)
+    try:
+        response = client.get("/healthz")
+    finally:
+        ws.store_probe = probe
+        engine.dispose()
+    assert response.status_code == 503
+    assert response.json() == {"status": "unavailable", "database": "unreachable"}
