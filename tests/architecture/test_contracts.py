@@ -24,7 +24,8 @@ import portintel
 ROOT = Path(__file__).parents[2]
 PYPROJECT = ROOT / "pyproject.toml"
 PACKAGE = Path(portintel.__file__).parent
-LINT_IMPORTS = shutil.which("lint-imports") or str(Path(sys.executable).parent / "lint-imports")
+_BESIDE_PYTHON = Path(sys.executable).parent / "lint-imports"  # the test environment's own
+LINT_IMPORTS = str(_BESIDE_PYTHON) if _BESIDE_PYTHON.exists() else shutil.which("lint-imports")
 
 
 def _contract_ids() -> list[str]:
@@ -36,6 +37,7 @@ def _lint(package_parent: Path, *contract_ids: str) -> subprocess.CompletedProce
     """``lint-imports`` with our contracts over the ``portintel`` found in ``package_parent``."""
     environment = {**os.environ, "PYTHONPATH": str(package_parent)}
     only = [option for contract_id in contract_ids for option in ("--contract", contract_id)]
+    assert LINT_IMPORTS, "lint-imports is missing: pip install -e '.[test]'"
     return subprocess.run(
         [LINT_IMPORTS, "--no-cache", "--no-logo", *only, str(PYPROJECT)],
         capture_output=True,
