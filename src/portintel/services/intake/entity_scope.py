@@ -11,48 +11,127 @@ identifier it states starts a new entity instead of joining it. Both cases
 run the same queries, in the writer's transaction, so neither the answer nor
 the work done tells them apart.
 
-:func:`readable_entity_ids` is the one place the scope is applied; it reads
-the statements the condition selects with their reports and applies the rule
-functions to them, until the scoped view renders the same rules as SQL.
+:func:`readable_entity_ids` is the one place the scope is applied: the
+rules of :mod:`portintel.domain.access` rendered as SQL by
+:func:`readable_clause` (a local rendering until the shared scoped view
+replaces it), so the database returns only what the writer may read.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Column, ColumnElement, Connection, select
+from sqlalchemy import (
+    Column,
+    ColumnElement,
+    Connection,
+    and_,
+    false,
+    func,
+    literal,
+    not_,
+    or_,
+    select,
+    true,
+)
 
 from portintel.adapters.database import tables
-from portintel.domain.access import may_read_statement
-from portintel.domain.actors import Actor
-from portintel.domain.reports import FactDraft
+from portintel.adapters.vocabularies import load_handling
+from portintel.domain.access import INTELLIGENCE_ROLES, READ_RULES, Scope
+from portintel.domain.actors import Actor, Role
+from portintel.domain.reports import FactDraft, ReportStatus
 from portintel.services.intake.fact_statements import (
     Identifier,
     entity_references,
     strong_identifiers,
 )
-from portintel.services.intake.views import access_of, is_restrictive, must_utc
+from portintel.services.intake.views import must_utc
 
-__all__ = ["WriterScope", "readable_entity_ids", "readable_references", "writer_scope"]
+__all__ = [
+    "WriterScope",
+    "readable_clause",
+    "readable_entity_ids",
+    "readable_references",
+    "writer_scope",
+]
 
 _S = tables.statements.c
 _R = tables.reports.c
 
 
-class _ReportFacts:
-    """Adapts a joined row to what :func:`access_of` reads."""
+@functools.cache
+def _open_codes() -> tuple[str, ...]:
+    """Every handling code that restricts no reader, as stored (``tlp:GREEN``)."""
+    handling = load_handling()
+    return tuple(
+        str(definition)
+        for vocabulary in handling.ids
+        for definition in handling.codes(vocabulary)
+        if not definition.restrictive
+    )
 
-    __slots__ = ("agency_id", "author_id", "handling", "releasable_to", "status")
 
-    def __init__(self, row: Any) -> None:
-        self.author_id = row.author_id
-        self.agency_id = row.agency_id
-        self.status = row.status
-        self.handling = row.report_handling
-        self.releasable_to = row.releasable_to
+def _restrictive(column: Any) -> ColumnElement[bool]:
+    """SQL of :func:`~portintel.services.intake.views.is_restrictive`: an unknown code
+    restricts (fails closed), no code does not."""
+    return and_(column.is_not(None), column != "", column.not_in(_open_codes()))
+
+
+def _listed(agency_id: str) -> ColumnElement[bool]:
+    """Whether the report's ``releasable_to`` (``a,b,c``) names ``agency_id``."""
+    escaped = agency_id.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    padded = literal(",") + func.coalesce(_R.releasable_to, "") + literal(",")
+    return padded.like(f"%,{escaped},%", escape="\\")
+
+
+def readable_clause(actor: Actor) -> ColumnElement[bool]:
+    """Need-to-know rule 5 (:func:`~portintel.domain.access.may_read_statement`) as SQL
+    over ``statements`` outer-joined to ``reports`` on the origin.
+
+    Built from the same table, :data:`~portintel.domain.access.READ_RULES`;
+    a test holds it equal to the rule functions on the access world.
+    """
+    if actor.is_system:
+        return true()
+    supervisor = actor.has(Role.SUPERVISOR)
+    statement_restrictive = _restrictive(_S.handling)
+    orphan: ColumnElement[bool]
+    if supervisor:
+        orphan = true()
+    elif actor.roles & INTELLIGENCE_ROLES:
+        orphan = not_(statement_restrictive)
+    else:
+        orphan = false()
+    passes: ColumnElement[bool] = (
+        true() if supervisor else or_(_R.agency_id == actor.agency_id, _listed(actor.agency_id))
+    )
+    anywhere: set[str] = set()
+    in_agency: set[str] = set()
+    for role in actor.roles:
+        for status, scope in READ_RULES.get(role, {}).items():
+            (anywhere if scope is Scope.ANY else in_agency).add(status.value)
+    base = or_(
+        _R.status.in_(sorted(anywhere)) if anywhere else false(),
+        and_(_R.status.in_(sorted(in_agency)), _R.agency_id == actor.agency_id)
+        if in_agency
+        else false(),
+    )
+    report = or_(
+        _R.author_id == actor.user_id,
+        and_(
+            _R.status != ReportStatus.DRAFT.value,
+            base,
+            or_(not_(_restrictive(_R.handling)), passes),
+        ),
+    )
+    return or_(
+        and_(_R.id.is_(None), orphan),
+        and_(_R.id.is_not(None), report, or_(not_(statement_restrictive), passes)),
+    )
 
 
 def readable_entity_ids(
@@ -66,35 +145,19 @@ def readable_entity_ids(
     that ``actor`` may read; entities with no such statement are absent.
 
     Statements are grouped by ``by``: their ``entity_id`` (the id a new fact
-    attaches to) unless asked for ``canonical_id``.
+    attaches to) unless asked for ``canonical_id``. The scope is applied in
+    the database: an entity the actor may not read returns no row, exactly as
+    one that does not exist.
     """
+    grouped = by.label("grouped_id")
     query = (
-        select(
-            by.label("grouped_id"),
-            _S.first_seen,
-            _S.handling,
-            _R.id.label("report_id"),
-            _R.author_id,
-            _R.agency_id,
-            _R.status,
-            _R.handling.label("report_handling"),
-            _R.releasable_to,
-        )
+        select(grouped, func.min(_S.first_seen).label("first_seen"))
+        .select_from(tables.statements)
         .join(tables.reports, _R.id == _S.origin, isouter=True)
-        .where(condition)
+        .where(condition, readable_clause(actor))
+        .group_by(by)
     )
-    found: dict[str, datetime] = {}
-    for row in connection.execute(query):
-        access = access_of(_ReportFacts(row)) if row.report_id else None
-        if not may_read_statement(
-            actor, access, statement_restrictive=is_restrictive(row.handling)
-        ):
-            continue
-        seen = must_utc(row.first_seen)
-        earlier = found.get(row.grouped_id)
-        if earlier is None or seen < earlier:
-            found[row.grouped_id] = seen
-    return found
+    return {row.grouped_id: must_utc(row.first_seen) for row in connection.execute(query)}
 
 
 @dataclass(frozen=True, slots=True)
