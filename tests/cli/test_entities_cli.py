@@ -11,7 +11,7 @@ from portintel.cli.app import app
 from portintel.cli.context import console
 from portintel.domain.actors import Role
 from portintel.domain.reports import FactDraft, ReportDraft
-from portintel.services.intake.reports import create_report
+from portintel.services.intake.reports import create_report, get_report
 from portintel.services.workspace import Workspace
 from portintel.settings import Settings
 from tests.services.staff import IMMIGRATION, SECURITY, make_user
@@ -44,17 +44,18 @@ def test_entity_show_list_search(workspace: Workspace, settings: Settings) -> No
             ),
         ),
     )
+    (vessel_id,) = get_report(workspace, officer, report_id).entity_ids
     env = {"PORTINTEL_DATABASE_URL": settings.effective_database_url, "COLUMNS": "250"}
 
     def invoke(*args: str):  # type: ignore[no-untyped-def]
         return runner.invoke(app, ["--data-dir", str(settings.data_dir), *args], env=env)
 
-    shown = invoke("entity", "show", "vessel-imo-9074729", "--as", "officer")
+    shown = invoke("entity", "show", vessel_id, "--as", "officer")
     assert shown.exit_code == 0, shown.output
     assert "SEA STAR" in shown.output and report_id in shown.output
     assert "invalid" in shown.output and "tlp:AMBER" in shown.output
 
-    as_json = invoke("entity", "show", "vessel-imo-9074729", "--as", "officer", "--json")
+    as_json = invoke("entity", "show", vessel_id, "--as", "officer", "--json")
     data = json.loads(as_json.output)
     assert data["schema"] == "Vessel" and data["reports"] == [report_id]
     imo = next(s for s in data["statements"] if s["prop"] == "imoNumber")
@@ -64,9 +65,9 @@ def test_entity_show_list_search(workspace: Workspace, settings: Settings) -> No
     mmsi = next(s for s in data["statements"] if s["prop"] == "mmsi")
     assert mmsi["value"] == "12345" and mmsi["invalid_reason"]
 
-    assert "vessel-imo-9074729" in invoke("entity", "list", "--as", "officer").output
+    assert vessel_id in invoke("entity", "list", "--as", "officer").output
     found = invoke("entity", "search", "sea star", "--as", "officer")
-    assert "vessel-imo-9074729" in found.output
-    hidden = invoke("entity", "show", "vessel-imo-9074729", "--as", "analyst")
+    assert vessel_id in found.output
+    hidden = invoke("entity", "show", vessel_id, "--as", "analyst")
     assert hidden.exit_code == 1 and "not found" in str(hidden.exception)
     assert "0 entities" in invoke("entity", "search", "sea", "--as", "analyst").output

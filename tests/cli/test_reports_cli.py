@@ -45,7 +45,8 @@ def test_add_show_list(cli) -> None:  # type: ignore[no-untyped-def]
         "--fact", "vessel.name=SEA STAR", "--occurred-at", "2026-02-27T22:00Z",
     )  # fmt: skip
     assert result.exit_code == 0, result.output
-    assert "filed R-" in result.output and "vessel-imo-9074729" in result.output
+    assert "filed R-" in result.output and "entities: ent-" in result.output
+    assert "9074729" not in result.output.split("entities:")[1]
     report_id = result.output.split("filed ")[1].split(" ")[0]
     shown = cli("report", "show", report_id, "--as", "officer")
     assert shown.exit_code == 0, shown.output

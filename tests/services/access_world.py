@@ -372,6 +372,7 @@ def build_world(settings: Settings, backend: str = "sqlite", *, tokens: bool = F
                 reliability="C",
             )
         )
+    _write_shared_entities(ws)
     for number in range(REPORT_COUNT):
         author = rng.choice(writers).actor
         handling = HANDLING[number % len(HANDLING)]
@@ -424,6 +425,29 @@ def build_world(settings: Settings, backend: str = "sqlite", *, tokens: bool = F
     world = World(ws=ws, settings=settings, people=tuple(people), backend=backend, tokens=issued)
     world.load()
     return world
+
+
+def _write_shared_entities(ws: Workspace) -> None:
+    """The entities reports name by id (``entity:vessel-shared-3``), from a feed every
+    writer may read: a report may only name an entity its author may read."""
+    seen = datetime(2025, 12, 1, tzinfo=UTC)
+    records = [
+        StatementRecord(
+            entity_id=f"{kind}-shared-{n}",
+            schema=schema,
+            prop="name",
+            prop_type="name",
+            value=f"zqseed{kind[0]}{n}",
+            dataset="registry",
+            origin="registry:seed",
+            first_seen=seen,
+            last_seen=seen,
+        )
+        for kind, schema, count in (("vessel", "Vessel", 6), ("person", "Person", 5))
+        for n in range(count)
+    ]
+    with ws.engine.begin() as connection:
+        write_statements(connection, records)
 
 
 def _write_feed_statements(ws: Workspace) -> None:

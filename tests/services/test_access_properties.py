@@ -13,19 +13,23 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from sqlalchemy import true
 
 from portintel.domain.access import may_keep_source_register, may_work_with_intelligence
-from portintel.domain.actors import Role
+from portintel.domain.actors import SYSTEM, Role
 from portintel.domain.reports import FactDraft, ReportDraft, ReportStatus
 from portintel.errors import NotFound, PermissionDenied
 from portintel.services.collation import entities
 from portintel.services.intake import reports, sources
+from portintel.services.intake.entity_scope import readable_entity_ids
+from portintel.services.intake.views import must_utc
 from portintel.services.workspace import Workspace
 from portintel.settings import Settings
 from tests.conftest import BACKENDS
@@ -288,6 +292,22 @@ def test_a_restricted_identifier_does_not_name_its_entity(workspace: Workspace) 
     assert "9074729" not in entity_id
     assert entities.get_entity(workspace, reader, entity_id).values("imoNumber") == []
     assert entities.get_entity(workspace, author, entity_id).values("imoNumber") == ["IMO9074729"]
+
+
+def test_the_writers_scope_in_sql_equals_the_rules(world: World) -> None:
+    """``readable_entity_ids`` (rule 5 rendered as SQL) finds, for every person and
+    the system, exactly the entities the rule functions let them read, with the
+    earliest first seen of what they may read."""
+    for actor in (*(person.actor for person in world.people), SYSTEM):
+        expected: dict[str, datetime] = {}
+        for row in world.statement_rows:
+            if world.may_read_statement(actor, row):
+                seen = must_utc(row.first_seen)
+                expected[row.entity_id] = min(expected.get(row.entity_id, seen), seen)
+        with world.ws.engine.connect() as connection:
+            found = readable_entity_ids(connection, actor, true())
+        assert found == expected, actor.username
+        assert found or not may_work_with_intelligence(actor)
 
 
 def test_the_world_mixes_what_each_reader_may_see(world: World) -> None:

@@ -14,7 +14,12 @@ from portintel.domain.actors import Actor, Role
 from portintel.domain.reports import FactDraft, ReportDraft, ReportStatus
 from portintel.errors import InvalidInput, NotFound
 from portintel.services.collation.entities import get_entity, list_entities, search_entities
-from portintel.services.intake.reports import create_report, evaluate_report, list_reports
+from portintel.services.intake.reports import (
+    create_report,
+    evaluate_report,
+    get_report,
+    list_reports,
+)
 from portintel.services.intake.views import access_of, is_restrictive
 from portintel.services.workspace import Workspace
 from tests.services.staff import IMMIGRATION, MARITIME, SECURITY, make_user
@@ -60,7 +65,9 @@ def test_two_reports_meet_on_one_vessel_with_provenance(workspace: Workspace) ->
     )
     for report_id in (first, second):
         evaluate_report(workspace, supervisor, report_id)
-    entity = get_entity(workspace, analyst, "vessel-imo-9074729")
+    (vessel_id,) = set(get_report(workspace, analyst, first).entity_ids)
+    assert get_report(workspace, analyst, second).entity_ids == (vessel_id,)
+    entity = get_entity(workspace, analyst, vessel_id)
     assert entity.schema == "Vessel"
     assert entity.caption == "SEA DRAGON 7"
     assert entity.report_ids == tuple(sorted((first, second)))

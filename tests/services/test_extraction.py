@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -10,8 +11,9 @@ from hypothesis import strategies as st
 
 from portintel.domain.identifiers import imo_check_digit
 from portintel.domain.reports import FactDraft
-from portintel.errors import InvalidInput
+from portintel.errors import InvalidInput, NotFound
 from portintel.services.intake.extraction import extract_facts
+from portintel.services.intake.fact_statements import Identifier, strong_identifiers
 from portintel.services.intake.statements import make_fact_statements
 
 T0 = datetime(2026, 3, 1, tzinfo=UTC)
@@ -64,7 +66,7 @@ def test_any_imo_in_text_is_kept_valid_or_not(six: int) -> None:
     records = make_fact_statements(facts, origin="R-1", dataset="piu", seen_at=T0, region="KH")
     by_value = {r.value: r for r in records}
     assert by_value[f"IMO{digits}"].invalid_reason is None
-    assert by_value[f"IMO{digits}"].entity_id == f"vessel-imo-{digits}"
+    assert digits not in by_value[f"IMO{digits}"].entity_id
     kept = next(r for r in records if r.value != f"IMO{digits}")
     assert kept.invalid_reason and wrong in kept.value
 
@@ -88,7 +90,7 @@ def test_no_value_is_silently_dropped() -> None:
     assert invalid == {"imoNumber", "mmsi", "buildDate", "phone", "passportNumber", "nationality"}
 
 
-def test_entity_ids_are_deterministic_and_meet_on_identifiers() -> None:
+def test_entity_ids_are_opaque_and_references_resolve_within_the_report() -> None:
     facts = [
         FactDraft("boat", "Vessel", "name", "SEA STAR"),
         FactDraft("boat", "Vessel", "mmsi", "514123456"),
@@ -97,24 +99,55 @@ def test_entity_ids_are_deterministic_and_meet_on_identifiers() -> None:
         FactDraft("link", "Ownership", "asset", "boat"),
     ]
     once = make_fact_statements(facts, origin="R-1", dataset="piu", seen_at=T0, region="KH")
-    twice = make_fact_statements(facts, origin="R-1", dataset="piu", seen_at=T0, region="KH")
-    other = make_fact_statements(facts, origin="R-2", dataset="piu", seen_at=T0, region="KH")
-    assert [r.id for r in once] == [r.id for r in twice]
-    assert once[0].entity_id == other[0].entity_id == "vessel-mmsi-514123456"
-    assert once[2].entity_id != other[2].entity_id  # a person keyed per report
+    again = make_fact_statements(facts, origin="R-1", dataset="piu", seen_at=T0, region="KH")
+    ids = {r.entity_id for r in once}
+    assert len(ids) == 3 and all(re.fullmatch(r"ent-[0-9a-f]{32}", i) for i in ids)
+    assert not ids & {r.entity_id for r in again}, "a new filing mints new ids"
     person = once[2].entity_id
     owner = next(r for r in once if r.prop == "owner")
     asset = next(r for r in once if r.prop == "asset")
-    assert owner.value == person and asset.value == "vessel-mmsi-514123456"
-    existing = make_fact_statements(
-        [FactDraft(person, "Person", "alias", "Dara")],
-        origin="R-9",
+    assert owner.value == person and asset.value == once[0].entity_id
+
+
+def test_a_named_entity_must_be_readable() -> None:
+    fact = FactDraft("entity:ent-known", "Person", "alias", "Dara")
+    (record,) = make_fact_statements(
+        [fact], origin="R-9", dataset="piu", seen_at=T0, region="KH", readable={"ent-known"}
+    )
+    assert record.entity_id == "ent-known"
+    link = FactDraft("link", "Ownership", "owner", "ent-hidden")
+    for refused, name in ((fact, "ent-known"), (link, "ent-hidden")):
+        with pytest.raises(NotFound) as caught:
+            make_fact_statements([refused], origin="R-9", dataset="piu", seen_at=T0, region="KH")
+        assert caught.value.message == f"entity {name} not found"
+
+
+def test_strong_identifiers_meet_within_the_report_and_on_namesakes() -> None:
+    facts = [
+        FactDraft("a", "Vessel", "imoNumber", "IMO 9074729"),
+        FactDraft("b", "Vessel", "imoNumber", "9074729"),
+        FactDraft("c", "Passport", "number", "N1234567"),
+        FactDraft("d", "Vessel", "imoNumber", "IMO 9074729", handling="tlp:RED"),
+    ]
+    records = make_fact_statements(facts, origin="R-1", dataset="piu", seen_at=T0, region="KH")
+    by_key = dict(zip((f.entity_key for f in facts), records, strict=True))
+    assert by_key["a"].entity_id == by_key["b"].entity_id
+    assert by_key["d"].entity_id != by_key["a"].entity_id, "a restricted number joins nothing"
+    namesake = Identifier("Passport", "number", "N1234567")
+    records = make_fact_statements(
+        facts,
+        origin="R-2",
         dataset="piu",
         seen_at=T0,
         region="KH",
-        existing_entity_ids={person},
+        namesakes={namesake: "ent-passport"},
     )
-    assert existing[0].entity_id == person
+    assert records[2].entity_id == "ent-passport"
+    assert strong_identifiers(facts, region="KH") == {
+        "a": [Identifier("Vessel", "imoNumber", "IMO9074729")],
+        "b": [Identifier("Vessel", "imoNumber", "IMO9074729")],
+        "c": [namesake],
+    }
 
 
 def test_phone_cleaned_with_the_region_hint() -> None:

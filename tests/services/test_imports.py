@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from pathlib import Path
 
 import openpyxl
@@ -10,9 +11,9 @@ import pytest
 from sqlalchemy import func, select
 
 from portintel.adapters.database import tables
-from portintel.domain.actors import Role
+from portintel.domain.actors import Actor, Role
 from portintel.errors import InvalidInput
-from portintel.services.collation.entities import get_entity
+from portintel.services.collation.entities import EntityView, get_entity
 from portintel.services.intake.imports import FtmDefaults, import_reports
 from portintel.services.intake.reports import get_report
 from portintel.services.intake.sources import create_source
@@ -40,6 +41,13 @@ NO_TITLE = ",Text without title,,B,2,uk-3x5x2:P,,,,,,,\n"
 def _count(ws: Workspace, table: object) -> int:
     with ws.engine.connect() as connection:
         return int(connection.execute(select(func.count()).select_from(table)).scalar_one())  # type: ignore[arg-type]
+
+
+def _entities(
+    ws: Workspace, actor: Actor, entity_ids: Iterable[str], schema: str
+) -> list[EntityView]:
+    found = [get_entity(ws, actor, entity_id) for entity_id in entity_ids]
+    return [entity for entity in found if entity.schema == schema]
 
 
 def test_csv_import_quarantines_bad_rows_and_is_idempotent(
@@ -75,8 +83,8 @@ def test_csv_import_quarantines_bad_rows_and_is_idempotent(
 
     first = get_report(workspace, officer, summary.report_ids[0])
     assert first.status.value == "submitted"
-    vessel = get_entity(workspace, officer, "vessel-imo-9074729")
-    assert vessel.values("name") == ["SEA DRAGON 7"]
+    (vessel,) = _entities(workspace, officer, first.entity_ids, "Vessel")
+    assert vessel.values("name") == ["SEA DRAGON 7"] and vessel.id.startswith("ent-")
     second = get_report(workspace, officer, summary.report_ids[1])
     assert second.grading.label == "C3" and second.source_reference == "HARBOUR-7"
     assert second.handling_conditions == "share with CAU only"
@@ -119,7 +127,9 @@ def test_xlsx_import(workspace: Workspace, tmp_path: Path) -> None:
     summary = import_reports(workspace, officer, path)
     assert summary.imported == 1
     assert [r.line for r in summary.rejected] == [3]
-    assert get_entity(workspace, officer, "vessel-mmsi-514123456").values("mmsi") == ["514123456"]
+    report = get_report(workspace, officer, summary.report_ids[0])
+    (vessel,) = _entities(workspace, officer, report.entity_ids, "Vessel")
+    assert vessel.values("mmsi") == ["514123456"] and "514123456" not in vessel.id
 
 
 def test_ftm_json_lines(workspace: Workspace, tmp_path: Path) -> None:
@@ -138,9 +148,13 @@ def test_ftm_json_lines(workspace: Workspace, tmp_path: Path) -> None:
     )
     assert summary.imported == 1
     assert [r.line for r in summary.rejected] == [5, 4]
-    ownership = get_entity(workspace, officer, "o-1")
-    assert ownership.values("owner") == ["p-1"]
-    assert get_entity(workspace, officer, "p-1").caption == "Sok Dara"
+    report = get_report(workspace, officer, summary.report_ids[0])
+    (ownership,) = _entities(workspace, officer, report.entity_ids, "Ownership")
+    (person,) = _entities(workspace, officer, report.entity_ids, "Person")
+    (company,) = _entities(workspace, officer, report.entity_ids, "Company")
+    # the file's ids stay in the file: its entities get opaque ids, links follow them
+    assert ownership.values("owner") == [person.id] and ownership.values("asset") == [company.id]
+    assert person.caption == "Sok Dara" and not {"p-1", "c-1", "o-1"} & set(report.entity_ids)
     again = import_reports(workspace, officer, path)
     assert again.imported == 0 and again.already_present == 1
 
@@ -164,7 +178,7 @@ def test_the_documented_example_imports(workspace: Workspace, tmp_path: Path) ->
     report = get_report(workspace, officer, summary.report_ids[0])
     schemas = sorted(get_entity(workspace, officer, e).schema for e in report.entity_ids)
     assert schemas == ["Address", "Person", "Person", "Vessel"]
-    vessel = get_entity(workspace, officer, "vessel-imo-9074729")
+    (vessel,) = _entities(workspace, officer, report.entity_ids, "Vessel")
     assert vessel.values("mmsi") == ["514123456"]
 
 

@@ -45,12 +45,12 @@ def test_officer_files_and_reads_a_report_by_api(team: dict[str, Person]) -> Non
     assert report["status"] == "draft"
     assert report["grading"]["label"] == "B2"
     assert report["entity_ids"]
-    assert {"id": "vessel-imo-9074729", "schema": "Vessel", "caption": "SEA FALCON"} in report[
-        "entities"
-    ]
+    (vessel,) = report["entities"]  # the facts and the IMO in the text meet on one vessel
+    assert vessel["schema"] == "Vessel" and vessel["caption"] == "SEA FALCON"
+    assert vessel["id"].startswith("ent-") and "9074729" not in vessel["id"]
     page = team["officer"].client.get(f"/reports/{report['id']}")
     assert page.status_code == 200
-    assert '<a href="/entities/vessel-imo-9074729">SEA FALCON</a>' in page.text
+    assert f'<a href="/entities/{vessel["id"]}">SEA FALCON</a>' in page.text
     again = team["officer"].api("GET", f"/api/v1/reports/{report['id']}")
     assert again.status_code == 200
     assert again.json()["title"] == REPORT["title"]
@@ -271,3 +271,28 @@ def test_report_list_pages_keep_the_filters(team: dict[str, Person], monkeypatch
     assert 'rel="next"' not in second.text
     shown = [t for t in titles if t in first.text] + [t for t in titles if t in second.text]
     assert sorted(shown) == titles
+
+
+def test_naming_a_hidden_entity_answers_as_naming_none(team: dict[str, Person]) -> None:
+    """Writes cannot probe (#8): the API answers a fact naming an entity the caller
+    may not read exactly as one naming no entity, and files nothing."""
+    hidden = _file(team["officer"])["entity_ids"][0]  # a draft: the outsider may not read it
+    missing = "ent-" + "0" * 32
+    outsider = team["outsider"]
+
+    def name(entity_id: str):  # type: ignore[no-untyped-def]
+        fact = {"entity_key": f"entity:{entity_id}", "schema": "Vessel", "prop": "flag"}
+        return outsider.api(
+            "POST", "/api/v1/reports", json={**REPORT, "facts": [{**fact, "value": "kh"}]}
+        )
+
+    before = outsider.api("GET", "/api/v1/reports").json()["total"]
+    on_hidden, on_missing = name(hidden), name(missing)
+    assert on_hidden.status_code == on_missing.status_code == 404
+    assert on_hidden.text.replace(hidden, "ID") == on_missing.text.replace(missing, "ID")
+    assert outsider.api("GET", "/api/v1/reports").json()["total"] == before
+    assert team["officer"].api("GET", f"/api/v1/entities/{hidden}").json()["statements"]
+    assert not any(
+        s["prop"] == "flag"
+        for s in team["officer"].api("GET", f"/api/v1/entities/{hidden}").json()["statements"]
+    )

@@ -58,7 +58,9 @@ def entity_json(entity: EntityView) -> dict[str, Any]:
 @app.command("show")
 def show_command(
     ctx: typer.Context,
-    entity_id: Annotated[str, typer.Argument(help="Entity id, e.g. vessel-imo-9074729.")],
+    entity_id: Annotated[
+        str, typer.Argument(help="Entity id, e.g. ent-3f9c0b2e... (from a report or a search).")
+    ],
     as_user: AsUser,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON with provenance.")] = False,
 ) -> None:

@@ -149,7 +149,7 @@ def allowed_actions(actor: Actor, status: ReportStatus, author_id: str) -> tuple
 
 
 VERBATIM_ID = "entity:"
-"""Prefix of an ``entity_key`` that is the entity id itself."""
+"""Prefix of an ``entity_key`` that names an existing entity by its id."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,10 +157,11 @@ class FactDraft:
     """One fact a report yields: property ``prop`` of the entity called ``entity_key``.
 
     ``entity_key`` groups the facts of one entity within a report ("vessel-1",
-    "captain"); it may also name an existing entity id, in which case the
-    fact is added to that entity, or be ``entity:<id>`` to give the entity
-    that id outright (FtM imports keep their ids this way). A value of an entity-typed property (the
-    ``owner`` of an Ownership) may name another fact's ``entity_key``.
+    "captain"): it is local to the report and never an id. ``entity:<id>``
+    instead adds the facts to the existing entity ``<id>``, which the writer
+    must be able to read. A value of an entity-typed property (the ``owner``
+    of an Ownership) names another fact's ``entity_key``, or an existing
+    entity by its id.
     Per-fact overrides of grading and handling are optional.
     """
 

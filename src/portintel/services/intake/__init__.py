@@ -5,7 +5,8 @@ from its modules (an import-linter contract in ``pyproject.toml`` checks it).
 """
 
 from portintel.services.intake.attachments import add_attachment, read_attachment
-from portintel.services.intake.fact_statements import resolve_entity_ids
+from portintel.services.intake.entity_scope import readable_references
+from portintel.services.intake.fact_statements import new_entity_id, resolve_entity_ids
 from portintel.services.intake.imports import ImportSummary, Rejection, import_reports
 from portintel.services.intake.reports import (
     ReportFilters,
@@ -66,7 +67,9 @@ __all__ = [
     "list_sources",
     "mark_disseminated",
     "must_utc",
+    "new_entity_id",
     "read_attachment",
+    "readable_references",
     "report_exists",
     "resolve_entity_ids",
     "submit_report",

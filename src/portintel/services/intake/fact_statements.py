@@ -7,20 +7,26 @@ too lenient or too strict (IMO and MMSI check digits, phones in the node's
 region, passport numbers). A value that does not clean is kept raw with
 ``invalid_reason``: followthemoney would silently drop it, portintel may not.
 
-Entity ids are deterministic. A vessel with a valid IMO or MMSI number, a
-passport with a valid number, or a bare phone-number entity gets an id from
-that identifier, so reports about the same boat meet on one entity; other
-entities get an id from the report and the fact's ``entity_key``, unless
-the key names an existing entity. An identifier with its own restrictive
-handling never becomes the id: ids travel wherever the entity does, to
-readers who may not see that value.
+Entity ids are opaque: :func:`new_entity_id` is random and never carries
+a value (an id travels wherever its entity does, to readers who may not see
+the values). A fact's ``entity_key`` is local to its report ("boat",
+"captain"), except ``entity:<id>``, which names an existing entity; a value of
+an entity-typed property names another key of the report or an existing
+entity. Naming an existing entity is allowed only for one the writer may read:
+any other is refused exactly as if it did not exist
+(:func:`entity_not_found`), so writing cannot probe what exists.
+
+Until collation judges sameness, a key that states a strong identifier (IMO,
+MMSI, passport number, phone of a bare phone entity) joins an entity the
+writer may read that states it already (``namesakes``, looked up by the
+service inside the writer's scope); otherwise it gets a new id.
 """
 
 from __future__ import annotations
 
-import hashlib
-import re
-from collections.abc import Collection, Iterable, Sequence
+import secrets
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from followthemoney import model
@@ -35,11 +41,25 @@ from portintel.domain.identifiers import (
     check_phone,
 )
 from portintel.domain.reports import VERBATIM_ID, FactDraft
-from portintel.domain.statements import SEPARATOR, StatementRecord
-from portintel.errors import InvalidInput
+from portintel.domain.statements import StatementRecord
+from portintel.errors import InvalidInput, NotFound
 from portintel.services.intake.views import is_restrictive
 
-__all__ = ["entity_schema", "make_fact_statements", "resolve_entity_ids"]
+__all__ = [
+    "ENTITY_ID_PREFIX",
+    "STRONG_IDENTIFIERS",
+    "Identifier",
+    "entity_not_found",
+    "entity_references",
+    "entity_schema",
+    "make_fact_statements",
+    "new_entity_id",
+    "resolve_entity_ids",
+    "strong_identifiers",
+]
+
+ENTITY_ID_PREFIX = "ent-"
+"""Prefix of every entity id portintel makes: says "an entity", and nothing about it."""
 
 
 def entity_schema(name: str) -> Schema:
@@ -86,42 +106,35 @@ def _clean(schema: Schema, prop: str, raw: str, region: str) -> tuple[str, str |
     return str(cleaned), None
 
 
-_SLUG = re.compile(r"[^a-z0-9]+")
+STRONG_IDENTIFIERS: tuple[tuple[str, str], ...] = (
+    ("Vessel", "imoNumber"),
+    ("Vessel", "mmsi"),
+    ("Passport", "number"),
+    ("LegalEntity", "phone"),
+)
+"""(schema, property) pairs that name one thing wherever they occur, in precedence order.
+
+Facts that share one of these (cleaned, valid, not under restrictive handling)
+may meet on one entity at intake, until collation judges sameness."""
 
 
-def _stable_id(schema: Schema, prop: str, value: str) -> str | None:
-    """An id from a strong identifier, so every report about it meets on one entity."""
-    if schema.is_a("Vessel") and prop == "imoNumber":
-        return "vessel-imo-" + value.upper().removeprefix("IMO").strip()
-    if schema.is_a("Vessel") and prop == "mmsi":
-        return "vessel-mmsi-" + value
-    if schema.name == "Passport" and prop == "number":
-        return "passport-" + _SLUG.sub("", value.lower())
-    if schema.name == "LegalEntity" and prop == "phone":
-        return "phone-" + value.lstrip("+")
-    return None
+@dataclass(frozen=True, slots=True)
+class Identifier:
+    """A strong identifier one entity of a report states: where to look for its namesakes."""
+
+    schema: str
+    prop: str
+    value: str
 
 
-_PRECEDENCE = ("imoNumber", "mmsi", "number", "phone")
+def new_entity_id() -> str:
+    """A fresh opaque entity id: random, so it says nothing about the entity's values."""
+    return ENTITY_ID_PREFIX + secrets.token_hex(16)
 
 
-def _keyed_id(origin: str, schema: Schema, entity_key: str) -> str:
-    digest = hashlib.sha1(
-        SEPARATOR.join((origin, entity_key)).encode("utf-8"), usedforsecurity=False
-    ).hexdigest()
-    return f"{schema.name.lower()}-{digest[:20]}"
-
-
-def resolve_entity_ids(
-    facts: Sequence[FactDraft],
-    *,
-    origin: str,
-    region: str,
-    existing_entity_ids: Collection[str] = (),
-) -> dict[str, tuple[str, Schema]]:
-    """entity_key -> (entity id, common schema) for every key in ``facts``."""
+def _schemata(facts: Sequence[FactDraft]) -> dict[str, Schema]:
+    """entity_key -> the common schema of its facts; InvalidInput for what cannot be."""
     schemata: dict[str, Schema] = {}
-    strong: dict[str, dict[str, str]] = {}
     for fact in facts:
         schema = entity_schema(fact.schema)
         if schema.get(fact.prop) is None:
@@ -141,27 +154,122 @@ def resolve_entity_ids(
                     f"entity {fact.entity_key!r} is both a {previous.name} and a {schema.name}",
                     field="schema",
                 ) from exc
+    return schemata
+
+
+def _strong_pair(schema: Schema, prop: str) -> tuple[str, str] | None:
+    """The entry of :data:`STRONG_IDENTIFIERS` that ``prop`` of ``schema`` is, if any.
+
+    A phone number makes a bare phone entity (LegalEntity) one thing, not a
+    person who also has it; a vessel's numbers name the vessel.
+    """
+    for name, wanted in STRONG_IDENTIFIERS:
+        if prop == wanted and schema.name == name:
+            return name, prop
+    return None
+
+
+def referenced_entity_id(key: str) -> str | None:
+    """The existing entity an ``entity:<id>`` key names, or None for a report-local key."""
+    if key.startswith(VERBATIM_ID):
+        return key[len(VERBATIM_ID) :].strip()[:128] or None
+    return None
+
+
+def entity_references(facts: Sequence[FactDraft]) -> set[str]:
+    """Ids of existing entities ``facts`` name: they must exist and be readable by the writer.
+
+    An ``entity:<id>`` key, and a value of an entity-typed property (the
+    ``owner`` of an Ownership) that names no key of the report.
+    """
+    keys = {fact.entity_key for fact in facts}
+    named: set[str] = set()
+    for fact in facts:
+        found = referenced_entity_id(fact.entity_key)
+        if found is not None:
+            named.add(found)
+        schema = model.get(fact.schema)
+        prop = schema.get(fact.prop) if schema is not None else None
+        value = fact.value.strip()
+        if prop is not None and prop.type.name == "entity" and value and value not in keys:
+            target = referenced_entity_id(value) if value.startswith(VERBATIM_ID) else value[:128]
+            if target:
+                named.add(target)
+    return named
+
+
+def strong_identifiers(facts: Sequence[FactDraft], *, region: str) -> dict[str, list[Identifier]]:
+    """entity_key -> the strong identifiers its facts state, in precedence order.
+
+    Only report-local keys take part (an ``entity:<id>`` key names its entity
+    already), only valid values, and never a value under its own restrictive
+    handling: meeting on it would tell readers of the entity what they may not
+    read.
+    """
+    schemata = _schemata(facts)
+    found: dict[str, set[Identifier]] = {}
+    for fact in facts:
+        if referenced_entity_id(fact.entity_key) is not None or is_restrictive(fact.handling):
+            continue
+        schema = schemata[fact.entity_key]
+        pair = _strong_pair(schema, fact.prop)
+        if pair is None:
+            continue
         value, reason = _clean(schema, fact.prop, fact.value, region)
-        # an id is shown to everyone who may see any value of the entity: an
-        # identifier under its own restrictive handling must not become the id
-        if reason is None and not is_restrictive(fact.handling):
-            stable = _stable_id(schema, fact.prop, value)
-            if stable is not None:
-                strong.setdefault(fact.entity_key, {}).setdefault(fact.prop, stable)
+        if reason is None:
+            found.setdefault(fact.entity_key, set()).add(Identifier(schema.name, fact.prop, value))
+    order = {pair: rank for rank, pair in enumerate(STRONG_IDENTIFIERS)}
+    return {
+        key: sorted(ids, key=lambda i: (order[(i.schema, i.prop)], i.value))
+        for key, ids in found.items()
+    }
+
+
+def resolve_entity_ids(
+    facts: Sequence[FactDraft],
+    *,
+    region: str,
+    readable: Collection[str] = (),
+    namesakes: Mapping[Identifier, str] | None = None,
+    new_id: Callable[[], str] = new_entity_id,
+) -> dict[str, tuple[str, Schema]]:
+    """entity_key -> (entity id, common schema) for every key in ``facts``.
+
+    ``readable`` holds the existing entities the writer may read among those
+    the facts name (:func:`entity_references`); naming any other is refused
+    with NotFound, exactly as if it did not exist. ``namesakes`` maps a strong
+    identifier to the entity the writer may read that states it already: a key
+    with one joins that entity. Every other key gets a fresh opaque id
+    (``new_id``); keys of one report that share a strong identifier share it.
+    """
+    schemata = _schemata(facts)
+    for entity_id in sorted(entity_references(facts)):
+        if entity_id not in readable:
+            raise entity_not_found(entity_id)
+    found = namesakes or {}
+    identifiers = strong_identifiers(facts, region=region)
+    by_identifier: dict[Identifier, str] = {}
     resolved: dict[str, tuple[str, Schema]] = {}
     for key, schema in schemata.items():
-        identifiers = strong.get(key, {})
-        stable = next((identifiers[p] for p in _PRECEDENCE if p in identifiers), None)
-        if key in existing_entity_ids:
-            entity_id = key
-        elif stable is not None:
-            entity_id = stable
-        elif key.startswith(VERBATIM_ID) and key[len(VERBATIM_ID) :].strip():
-            entity_id = key[len(VERBATIM_ID) :].strip()[:128]
-        else:
-            entity_id = _keyed_id(origin, schema, key)
+        named = referenced_entity_id(key)
+        if named is not None:
+            resolved[key] = (named, schema)
+            continue
+        own = identifiers.get(key, [])
+        entity_id = (
+            next((found[i] for i in own if i in found), None)
+            or next((by_identifier[i] for i in own if i in by_identifier), None)
+            or new_id()
+        )
+        for identifier in own:
+            by_identifier.setdefault(identifier, entity_id)
         resolved[key] = (entity_id, schema)
     return resolved
+
+
+def entity_not_found(entity_id: str) -> NotFound:
+    """The one refusal for an entity that is missing or that the writer may not read."""
+    return NotFound(f"entity {entity_id} not found", hint="check the id, or search")
 
 
 def make_fact_statements(
@@ -172,18 +280,21 @@ def make_fact_statements(
     seen_at: datetime,
     region: str,
     grading_scheme: str | None = None,
-    existing_entity_ids: Collection[str] = (),
+    readable: Collection[str] = (),
+    namesakes: Mapping[Identifier, str] | None = None,
+    new_id: Callable[[], str] = new_entity_id,
 ) -> list[StatementRecord]:
     """The statements ``facts`` yield for report ``origin``; invalid values kept with a reason.
 
     ``grading_scheme`` is recorded on statements that override their report's
     reliability or credibility (an override is meaningless without it).
     Raises InvalidInput (naming the field) for an unknown schema or property:
-    such a fact has nowhere to go, so the report must be corrected.
+    such a fact has nowhere to go, so the report must be corrected; NotFound
+    for a named entity not in ``readable`` (see :func:`resolve_entity_ids`).
     """
     fact_list = list(facts)
     ids = resolve_entity_ids(
-        fact_list, origin=origin, region=region, existing_entity_ids=existing_entity_ids
+        fact_list, region=region, readable=readable, namesakes=namesakes, new_id=new_id
     )
     records: list[StatementRecord] = []
     for fact in fact_list:
@@ -194,7 +305,8 @@ def make_fact_statements(
             continue  # an empty cell states nothing
         if prop.type.name == "entity":
             target = ids.get(raw)
-            value, reason = (target[0] if target else raw.removeprefix(VERBATIM_ID)), None
+            value = target[0] if target else (referenced_entity_id(raw) or raw[:128])
+            reason = None
         else:
             value, reason = _clean(schema, fact.prop, raw, region)
         overridden = fact.reliability is not None or fact.credibility is not None

@@ -19,6 +19,7 @@ from portintel.domain.actors import Actor
 from portintel.domain.reports import FactDraft, ReportDraft, ReportStatus
 from portintel.errors import Conflict, InvalidInput
 from portintel.services import audit
+from portintel.services.intake.entity_scope import writer_scope
 from portintel.services.intake.extraction import extract_facts
 from portintel.services.intake.fact_statements import make_fact_statements
 from portintel.services.intake.sources import source_grading
@@ -99,14 +100,6 @@ def _checked_facts(
     return checked
 
 
-def _existing_entities(connection: Connection, keys: set[str]) -> set[str]:
-    if not keys:
-        return set()
-    column = tables.statements.c.entity_id
-    found = connection.execute(select(column).where(column.in_(sorted(keys))).distinct())
-    return set(found.scalars())
-
-
 def file_report(
     connection: Connection,
     settings: Settings,
@@ -119,7 +112,10 @@ def file_report(
     """Insert the report, its creation event and its statements; returns the statement count.
 
     Raises InvalidInput naming the field for a bad grade, handling code,
-    source, agency, entity type or property; Conflict if the id is taken.
+    source, agency, entity type or property; Conflict if the id is taken;
+    NotFound for a named entity that is missing or that the author may not
+    read (the same refusal for both: see :mod:`~portintel.services.intake.entity_scope`).
+    Nothing is written before every check has passed.
     """
     if actor.is_system:
         raise InvalidInput("a report needs a user as its author", field="author")
@@ -147,7 +143,8 @@ def file_report(
     if draft.extract:
         facts.extend(extract_facts(draft.text, region=settings.country))
     facts = _checked_facts(facts, scheme_id, code.conditions)
-    existing = _existing_entities(connection, {fact.entity_key for fact in facts})
+    # in this transaction: the entities the facts reach are those the author may read
+    scope = writer_scope(connection, actor, facts, region=settings.country)
     records = make_fact_statements(
         facts,
         origin=report_id,
@@ -155,7 +152,8 @@ def file_report(
         seen_at=draft.occurred_at or now,
         region=settings.country,
         grading_scheme=scheme_id,
-        existing_entity_ids=existing,
+        readable=scope.readable,
+        namesakes=scope.namesakes,
     )
     connection.execute(
         insert(tables.reports).values(

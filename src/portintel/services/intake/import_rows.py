@@ -39,6 +39,8 @@ REPORT_COLUMNS = (
     "category",
 )
 MULTI_VALUE = "|"
+FTM_KEY = "ftm:"
+"""Prefix of the report-local key of an entity of a followthemoney file."""
 SCHEMATA = {name.lower(): name for name in model.schemata}
 
 
@@ -155,6 +157,7 @@ def ftm_draft(
     """One report for a whole followthemoney file; entities that do not fit are returned."""
     facts: list[FactDraft] = []
     problems: list[tuple[FtmEntity, str]] = []
+    in_file = {entity.entity_id for entity in entities}
     for entity in entities:
         try:
             schema = entity_schema(entity.schema)
@@ -166,16 +169,17 @@ def ftm_draft(
         except PortintelError as exc:
             problems.append((entity, exc.message))
             continue
-        key = VERBATIM_ID + entity.entity_id
+        # the file's ids are local to the import: its entities get opaque ids of
+        # their own; a reference to an id outside the file names an existing entity
+        key = FTM_KEY + entity.entity_id
         for prop, values in entity.properties.items():
             is_reference = schema.properties[prop].type.name == "entity"
             for value in values:
-                if value:
-                    facts.append(
-                        FactDraft(
-                            key, schema.name, prop, VERBATIM_ID + value if is_reference else value
-                        )
-                    )
+                if value and is_reference:
+                    target = FTM_KEY + value if value in in_file else VERBATIM_ID + value
+                    facts.append(FactDraft(key, schema.name, prop, target))
+                elif value:
+                    facts.append(FactDraft(key, schema.name, prop, value))
     if not facts:
         return None, problems
     digest = hashlib.sha1(f"{node_id}\x1f{file_sha256}".encode(), usedforsecurity=False).hexdigest()

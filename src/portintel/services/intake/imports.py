@@ -30,7 +30,7 @@ from portintel.adapters.files.import_readers import (
 from portintel.domain.access import may_work_with_intelligence
 from portintel.domain.actors import Actor
 from portintel.domain.reports import ReportAction, ReportDraft
-from portintel.errors import InvalidInput, PermissionDenied
+from portintel.errors import InvalidInput, NotFound, PermissionDenied
 from portintel.services import audit
 from portintel.services.intake.filing import file_report
 from portintel.services.intake.import_rows import FtmDefaults, ftm_draft, row_draft, row_report_id
@@ -169,8 +169,8 @@ def import_reports(
             try:
                 report_id = row_report_id(scope, item)
                 take(row_draft(item, report_id, resolve_source), report_id)
-            except InvalidInput as exc:
-                where = f" ({exc.field})" if exc.field else ""
+            except (InvalidInput, NotFound) as exc:
+                where = f" ({exc.field})" if isinstance(exc, InvalidInput) and exc.field else ""
                 reject(item.line, f"{exc.message}{where}", item.raw)
         if progress is not None and file.kind != "ftm":
             progress(done, total)
@@ -184,7 +184,7 @@ def import_reports(
             try:
                 assert draft.report_id is not None  # set by ftm_draft
                 take(draft, draft.report_id)
-            except InvalidInput as exc:
+            except (InvalidInput, NotFound) as exc:
                 for entity in entities:
                     reject(entity.line, f"the import report was refused: {exc}", entity.raw)
         if progress is not None:

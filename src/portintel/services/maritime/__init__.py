@@ -11,7 +11,7 @@ from portintel.services.maritime.quarantine import (
     QuarantineSummary,
     summarise_quarantine,
 )
-from portintel.services.maritime.registry import VesselView, list_vessels, vessel_entity_id
+from portintel.services.maritime.registry import VesselView, list_vessels
 
 __all__ = [
     "IngestProgress",
@@ -25,5 +25,4 @@ __all__ = [
     "listen",
     "open_feed",
     "summarise_quarantine",
-    "vessel_entity_id",
 ]

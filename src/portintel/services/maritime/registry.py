@@ -2,8 +2,9 @@
 
 AIS says who a transmitter claims to be: a name, a call sign, an IMO
 number, a ship type; the MMSI's MID says which flag administration issued
-it. Each distinct value becomes a statement on the entity
-``vessel-mmsi-<mmsi>`` with origin ``ais:<source>`` and the first and last
+it. Each distinct value becomes a statement on the MMSI's registry entity
+(an opaque id, minted when the MMSI is first heard and found again by its
+``mmsi`` statement from AIS) with origin ``ais:<source>`` and the first and last
 time it was heard, so an AIS identity has provenance like any reported
 fact, and a change of name or IMO is visible as two statements. An IMO
 number with a bad check digit is kept with its ``invalid_reason``.
@@ -14,22 +15,22 @@ aids to navigation and aircraft do not.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
 import polars as pl
-from sqlalchemy import select
+from sqlalchemy import Connection, func, select
 
 from portintel.adapters.database import tables
 from portintel.domain.identifiers import check_imo, mmsi_country
 from portintel.domain.maritime.normalise import InputContext
 from portintel.domain.maritime.vocabulary import ship_type_label
 from portintel.domain.statements import StatementRecord
-from portintel.services.intake import write_statements
+from portintel.services.intake import new_entity_id, write_statements
 from portintel.services.workspace import Workspace
 
 SCHEMA = "Vessel"
-ENTITY_PREFIX = "vessel-mmsi-"
 ORIGIN_PREFIX = "ais:"
 NOT_VESSEL_TYPES = (4, 9, 21)
 FIRST_SHIP_MMSI, LAST_SHIP_MMSI = 201_000_000, 775_999_999
@@ -43,8 +44,27 @@ IDENTITY_PROPERTIES = {
 }
 
 
-def vessel_entity_id(mmsi: int) -> str:
-    return f"{ENTITY_PREFIX}{mmsi}"
+def registry_entity_ids(connection: Connection, mmsis: Iterable[int]) -> dict[int, str]:
+    """MMSI -> the registry entity that AIS already knows it by (the oldest, if several)."""
+    wanted = sorted({str(mmsi) for mmsi in mmsis})
+    if not wanted:
+        return {}
+    s = tables.statements.c
+    rows = connection.execute(
+        select(s.value, s.entity_id, func.min(s.first_seen).label("first"))
+        .where(
+            s.schema == SCHEMA,
+            s.prop == "mmsi",
+            s.origin.like(f"{ORIGIN_PREFIX}%"),
+            s.value.in_(wanted),
+        )
+        .group_by(s.value, s.entity_id)
+        .order_by(s.value, "first", s.entity_id)
+    ).all()
+    found: dict[int, str] = {}
+    for row in rows:
+        found.setdefault(int(row.value), row.entity_id)
+    return found
 
 
 def _ships(frame: pl.DataFrame) -> pl.DataFrame:
@@ -67,10 +87,27 @@ def _spans(frame: pl.DataFrame, column: str) -> list[tuple[int, object, datetime
     return list(grouped.iter_rows())
 
 
+def heard_ships(positions: pl.DataFrame, statics: pl.DataFrame) -> list[int]:
+    """The ship MMSIs of one batch, those the registry keeps."""
+    ships = pl.concat(
+        [_ships(positions).select("mmsi"), _ships(statics).select("mmsi")],
+        how="vertical_relaxed",
+    )
+    return sorted(int(mmsi) for mmsi in ships.get_column("mmsi").unique().to_list())
+
+
 def vessel_statements(
-    positions: pl.DataFrame, statics: pl.DataFrame, *, dataset: str, source: str
+    positions: pl.DataFrame,
+    statics: pl.DataFrame,
+    *,
+    dataset: str,
+    source: str,
+    entity_ids: Mapping[int, str],
 ) -> list[StatementRecord]:
-    """Statements for the ships heard in one batch (pure: no store touched)."""
+    """Statements for the ships heard in one batch (pure: no store touched).
+
+    ``entity_ids`` gives each ship's registry entity (see :func:`heard_ships`).
+    """
     origin = f"{ORIGIN_PREFIX}{source}"
     positions, statics = _ships(positions), _ships(statics)
     heard = pl.concat(
@@ -90,7 +127,7 @@ def vessel_statements(
     ) -> None:
         records.append(
             StatementRecord(
-                entity_id=vessel_entity_id(mmsi),
+                entity_id=entity_ids[mmsi],
                 schema=SCHEMA,
                 prop=prop,
                 prop_type=prop_type,
@@ -141,12 +178,19 @@ class VesselRegistry:
     def observe(
         self, positions: pl.DataFrame, statics: pl.DataFrame, context: InputContext
     ) -> None:
-        records = vessel_statements(
-            positions, statics, dataset=self.ws.settings.node_id, source=context.source
-        )
-        if not records:
+        ships = heard_ships(positions, statics)
+        if not ships:
             return
         with self.ws.engine.begin() as connection:
+            known = registry_entity_ids(connection, ships)
+            entity_ids = {mmsi: known.get(mmsi) or new_entity_id() for mmsi in ships}
+            records = vessel_statements(
+                positions,
+                statics,
+                dataset=self.ws.settings.node_id,
+                source=context.source,
+                entity_ids=entity_ids,
+            )
             self.written += write_statements(connection, records)
 
 
@@ -175,20 +219,26 @@ def list_vessels(ws: Workspace, *, mmsi: str | None = None, limit: int = 100) ->
         table.c.last_seen,
         table.c.invalid_reason,
     ).where(table.c.schema == SCHEMA, table.c.origin.like(f"{ORIGIN_PREFIX}%"))
+    registry = (
+        select(table.c.entity_id, table.c.value)
+        .where(
+            table.c.schema == SCHEMA,
+            table.c.prop == "mmsi",
+            table.c.origin.like(f"{ORIGIN_PREFIX}%"),
+        )
+        .distinct()
+    )
     if mmsi is not None:
-        query = query.where(table.c.entity_id == vessel_entity_id(int(mmsi)))
-    else:
-        query = query.where(table.c.entity_id.like(f"{ENTITY_PREFIX}%"))
+        registry = registry.where(table.c.value == str(int(mmsi)))
     views: dict[str, VesselView] = {}
     with ws.engine.connect() as connection:
+        mmsi_of = {row.entity_id: row.value for row in connection.execute(registry)}
+        query = query.where(table.c.entity_id.in_(select(registry.subquery().c.entity_id)))
         for row in connection.execute(query):
             view = views.get(row.entity_id)
             if view is None:
                 view = VesselView(
-                    row.entity_id,
-                    row.entity_id.removeprefix(ENTITY_PREFIX),
-                    row.first_seen,
-                    row.last_seen,
+                    row.entity_id, mmsi_of[row.entity_id], row.first_seen, row.last_seen
                 )
                 views[row.entity_id] = view
             view.first_seen = min(view.first_seen, row.first_seen)

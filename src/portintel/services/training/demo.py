@@ -14,16 +14,17 @@ data directory that holds real (non-demo) users is refused.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
+from followthemoney import model
 from sqlalchemy import Connection, func, insert, select
 
 from portintel.adapters.database import tables
 from portintel.adapters.vocabularies import load_handling
 from portintel.domain.actors import SYSTEM, Actor
-from portintel.domain.reports import FactDraft, ReportDraft
+from portintel.domain.reports import VERBATIM_ID, FactDraft, ReportDraft
 from portintel.errors import ConfigurationError, Conflict, InvalidInput
 from portintel.scenario import (
     AGENCIES,
@@ -45,7 +46,8 @@ from portintel.services.workspace import Workspace
 Progress = Callable[[int, int], None]
 
 STABLE_PREFIXES = ("vessel-", "org-")
-"""Scenario keys of entities identified by registries: one entity across reports."""
+"""Scenario keys of entities identified by registries: one entity across the reports
+whose authors may read it (others start their own, for collation to judge)."""
 
 ANALYST_AGENCY = "immigration"
 """Restrictive reports are releasable to the analysts' agency so the demo can be analysed."""
@@ -183,34 +185,72 @@ def _ensure_sources(ws: Workspace, handler: Actor) -> dict[str, str]:
     return ids
 
 
-def _entity_key(key: str, known: dict[str, str]) -> str:
-    return known.get(key, key) if key.startswith(STABLE_PREFIXES) else key
-
-
-def _fact_drafts(facts: Iterable[Fact], known: dict[str, str]) -> tuple[FactDraft, ...]:
-    """The report's facts, where registry entities seen before keep their entity id."""
+def _fact_drafts(
+    facts: Iterable[Fact], known: dict[str, str], readable: Collection[str]
+) -> tuple[FactDraft, ...]:
+    """The report's facts, where registry entities seen before, and readable by the
+    author, are named by their entity id; others stay local to the report."""
+    named = {key: VERBATIM_ID + entity for key, entity in known.items() if entity in readable}
+    if not named:
+        return tuple(facts)
     return tuple(
         replace(
             fact,
-            entity_key=_entity_key(fact.entity_key, known),
-            value=_entity_key(fact.value, known),
+            entity_key=named.get(fact.entity_key, fact.entity_key),
+            value=named.get(fact.value, fact.value),
         )
-        if known
-        else fact
         for fact in facts
     )
 
 
-def _remember_entities(
-    report: Report, facts: tuple[FactDraft, ...], known: dict[str, str], region: str
-) -> None:
-    """Learn the entity ids the report's vessels and organisations got (pure, deterministic)."""
-    resolved = intake.resolve_entity_ids(
-        facts, origin=report.key, region=region, existing_entity_ids=set(known.values())
+def _readable_known(
+    ws: Workspace, author: Actor, report: Report, known: dict[str, str]
+) -> frozenset[str]:
+    """The known entities of the report's registry keys that its author may read."""
+    ids = {known[f.entity_key] for f in report.facts if f.entity_key in known}
+    if not ids:
+        return frozenset()
+    with ws.engine.connect() as connection:
+        return intake.readable_references(connection, author, ids)
+
+
+def _remember_entities(ws: Workspace, report: Report, known: dict[str, str]) -> None:
+    """Learn the entity ids the report's new registry entities got, from its statements.
+
+    Ids are opaque, so they are read back: the entity of the report whose
+    statements carry every value the scenario gave the key.
+    """
+    keys = sorted(
+        {f.entity_key for f in report.facts if f.entity_key.startswith(STABLE_PREFIXES)}
+        - known.keys()
     )
-    for fact in report.facts:
-        if fact.entity_key.startswith(STABLE_PREFIXES) and fact.entity_key not in known:
-            known[fact.entity_key] = resolved[fact.entity_key][0]
+    if not keys:
+        return
+    s = tables.statements.c
+    with ws.engine.connect() as connection:
+        rows = connection.execute(
+            select(s.entity_id, s.prop, s.value, s.original_value).where(s.origin == report.key)
+        ).all()
+    for key in keys:
+        candidates: set[str] | None = None
+        for fact in report.facts:
+            raw = fact.value.strip()
+            if fact.entity_key != key or not raw or _is_reference(fact):
+                continue
+            holders = {
+                row.entity_id
+                for row in rows
+                if row.prop == fact.prop and raw in (row.value, row.original_value)
+            }
+            candidates = holders if candidates is None else candidates & holders
+        if candidates:
+            known[key] = min(candidates)
+
+
+def _is_reference(fact: Fact) -> bool:
+    schema = model.get(fact.schema)
+    prop = schema.get(fact.prop) if schema is not None else None
+    return prop is not None and prop.type.name == "entity"
 
 
 def _draft(
@@ -411,22 +451,22 @@ def build_demo(
         source_ids = _ensure_sources(ws, actors["demo-handler"])
         by_key = {source.key: source for source in SOURCES}
         supervisor = actors["demo-supervisor"]
-        region = ws.settings.country
         known: dict[str, str] = {}
         done = added = 0
         for batch in iter_report_batches(seed, reports, batch_size=100, cast=cast):
             present = _existing_reports(ws, [report.key for report in batch])
             for report in batch:
-                facts = _fact_drafts(report.facts, known)
                 author = actors[report.author]
                 if report.key not in present:
+                    readable = _readable_known(ws, author, report, known)
+                    facts = _fact_drafts(report.facts, known, readable)
                     source = by_key[report.source_key]
                     draft = _draft(report, source, source_ids[source.key], facts)
                     _file(ws, clock, report, draft, author, supervisor)
                     added += 1
                 elif present[report.key] != report.status:
                     _advance(ws, clock, report, present[report.key], author, supervisor)
-                _remember_entities(report, facts, known, region)
+                _remember_entities(ws, report, known)
                 done += 1
                 if progress is not None:
                     progress(done, reports)

@@ -30,7 +30,13 @@ class GradingOut(BaseModel):
 class FactIn(BaseModel):
     model_config = ConfigDict(populate_by_name=True)
 
-    entity_key: str = Field(max_length=128, description="groups facts of one entity, e.g. vessel-1")
+    entity_key: str = Field(
+        max_length=128,
+        description=(
+            "groups facts of one entity within the report, e.g. vessel-1; "
+            "entity:<id> adds them to an existing entity you may read"
+        ),
+    )
     schema_name: str = Field(alias="schema", max_length=64, description="FtM schema, e.g. Vessel")
     prop: str = Field(max_length=64, description="FtM property, e.g. imoNumber")
     value: str = Field(max_length=10_000)

@@ -1,0 +1,214 @@
+"""Which existing entities a writer may touch: writes cannot probe what exists.
+
+A report's facts may name an existing entity (``entity:<id>``, or the value
+of an entity-typed property) and may meet an existing entity on a strong
+identifier (IMO, MMSI, passport number, phone). Both only ever reach an
+entity the writer may *read* (at least one of its statements passes
+need-to-know rule 5, :func:`portintel.domain.access.may_read_statement`). An
+entity the writer may not read is, for the write, an entity that does not
+exist: naming it is refused with the same NotFound as a missing id, and an
+identifier it states starts a new entity instead of joining it. Both cases
+run the same queries, in the writer's transaction, so neither the answer nor
+the work done tells them apart.
+
+:func:`readable_entity_ids` is the one place the scope is applied: the
+rules of :mod:`portintel.domain.access` rendered as SQL by
+:func:`readable_clause` (a local rendering until the shared scoped view
+replaces it), so the database returns only what the writer may read.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    Column,
+    ColumnElement,
+    Connection,
+    and_,
+    false,
+    func,
+    literal,
+    not_,
+    or_,
+    select,
+    true,
+)
+
+from portintel.adapters.database import tables
+from portintel.adapters.vocabularies import load_handling
+from portintel.domain.access import INTELLIGENCE_ROLES, READ_RULES, Scope
+from portintel.domain.actors import Actor, Role
+from portintel.domain.reports import FactDraft, ReportStatus
+from portintel.services.intake.fact_statements import (
+    Identifier,
+    entity_references,
+    strong_identifiers,
+)
+from portintel.services.intake.views import must_utc
+
+__all__ = [
+    "WriterScope",
+    "readable_clause",
+    "readable_entity_ids",
+    "readable_references",
+    "writer_scope",
+]
+
+_S = tables.statements.c
+_R = tables.reports.c
+
+
+@functools.cache
+def _open_codes() -> tuple[str, ...]:
+    """Every handling code that restricts no reader, as stored (``tlp:GREEN``)."""
+    handling = load_handling()
+    return tuple(
+        str(definition)
+        for vocabulary in handling.ids
+        for definition in handling.codes(vocabulary)
+        if not definition.restrictive
+    )
+
+
+def _restrictive(column: Any) -> ColumnElement[bool]:
+    """SQL of :func:`~portintel.services.intake.views.is_restrictive`: an unknown code
+    restricts (fails closed), no code does not."""
+    return and_(column.is_not(None), column != "", column.not_in(_open_codes()))
+
+
+def _listed(agency_id: str) -> ColumnElement[bool]:
+    """Whether the report's ``releasable_to`` (``a,b,c``) names ``agency_id``."""
+    escaped = agency_id.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    padded = literal(",") + func.coalesce(_R.releasable_to, "") + literal(",")
+    return padded.like(f"%,{escaped},%", escape="\\")
+
+
+def readable_clause(actor: Actor) -> ColumnElement[bool]:
+    """Need-to-know rule 5 (:func:`~portintel.domain.access.may_read_statement`) as SQL
+    over ``statements`` outer-joined to ``reports`` on the origin.
+
+    Built from the same table, :data:`~portintel.domain.access.READ_RULES`;
+    a test holds it equal to the rule functions on the access world.
+    """
+    if actor.is_system:
+        return true()
+    supervisor = actor.has(Role.SUPERVISOR)
+    statement_restrictive = _restrictive(_S.handling)
+    orphan: ColumnElement[bool]
+    if supervisor:
+        orphan = true()
+    elif actor.roles & INTELLIGENCE_ROLES:
+        orphan = not_(statement_restrictive)
+    else:
+        orphan = false()
+    passes: ColumnElement[bool] = (
+        true() if supervisor else or_(_R.agency_id == actor.agency_id, _listed(actor.agency_id))
+    )
+    anywhere: set[str] = set()
+    in_agency: set[str] = set()
+    for role in actor.roles:
+        for status, scope in READ_RULES.get(role, {}).items():
+            (anywhere if scope is Scope.ANY else in_agency).add(status.value)
+    base = or_(
+        _R.status.in_(sorted(anywhere)) if anywhere else false(),
+        and_(_R.status.in_(sorted(in_agency)), _R.agency_id == actor.agency_id)
+        if in_agency
+        else false(),
+    )
+    report = or_(
+        _R.author_id == actor.user_id,
+        and_(
+            _R.status != ReportStatus.DRAFT.value,
+            base,
+            or_(not_(_restrictive(_R.handling)), passes),
+        ),
+    )
+    return or_(
+        and_(_R.id.is_(None), orphan),
+        and_(_R.id.is_not(None), report, or_(not_(statement_restrictive), passes)),
+    )
+
+
+def readable_entity_ids(
+    connection: Connection,
+    actor: Actor,
+    condition: ColumnElement[bool],
+    *,
+    by: Column[str] = _S.entity_id,
+) -> dict[str, datetime]:
+    """Entity id -> earliest first seen, over the statements matching ``condition``
+    that ``actor`` may read; entities with no such statement are absent.
+
+    Statements are grouped by ``by``: their ``entity_id`` (the id a new fact
+    attaches to) unless asked for ``canonical_id``. The scope is applied in
+    the database: an entity the actor may not read returns no row, exactly as
+    one that does not exist.
+    """
+    grouped = by.label("grouped_id")
+    query = (
+        select(grouped, func.min(_S.first_seen).label("first_seen"))
+        .select_from(tables.statements)
+        .join(tables.reports, _R.id == _S.origin, isouter=True)
+        .where(condition, readable_clause(actor))
+        .group_by(by)
+    )
+    return {row.grouped_id: must_utc(row.first_seen) for row in connection.execute(query)}
+
+
+@dataclass(frozen=True, slots=True)
+class WriterScope:
+    """What a report's facts may reach: the readable named entities, and namesakes."""
+
+    readable: frozenset[str]
+    namesakes: dict[Identifier, str]
+
+
+def readable_references(
+    connection: Connection, actor: Actor, named: Collection[str]
+) -> frozenset[str]:
+    """The ids among ``named`` of entities ``actor`` may read (the rest: missing or not)."""
+    if not named:
+        return frozenset()
+    wanted = sorted(named)
+    # an entity is named by its own id or, once merged, by its canonical id
+    own = readable_entity_ids(connection, actor, _S.entity_id.in_(wanted))
+    merged = readable_entity_ids(connection, actor, _S.canonical_id.in_(wanted), by=_S.canonical_id)
+    return frozenset(entity for entity in wanted if entity in own or entity in merged)
+
+
+def _namesake(connection: Connection, actor: Actor, identifier: Identifier) -> str | None:
+    """The oldest entity the actor may read that states ``identifier`` validly."""
+    found = readable_entity_ids(
+        connection,
+        actor,
+        (_S.prop == identifier.prop)
+        & (_S.value == identifier.value)
+        & (_S.schema == identifier.schema)
+        & _S.invalid_reason.is_(None),
+    )
+    if not found:
+        return None
+    return min(found, key=lambda entity: (found[entity], entity))
+
+
+def writer_scope(
+    connection: Connection, actor: Actor, facts: Sequence[FactDraft], *, region: str
+) -> WriterScope:
+    """The existing entities ``facts`` may reach for ``actor``, in the caller's transaction."""
+    readable = readable_references(connection, actor, entity_references(facts))
+    identifiers = {
+        identifier
+        for found in strong_identifiers(facts, region=region).values()
+        for identifier in found
+    }
+    namesakes: dict[Identifier, str] = {}
+    for identifier in sorted(identifiers, key=lambda i: (i.schema, i.prop, i.value)):
+        entity = _namesake(connection, actor, identifier)
+        if entity is not None:
+            namesakes[identifier] = entity
+    return WriterScope(readable=readable, namesakes=namesakes)
