@@ -48,8 +48,9 @@ def verify_command(
     finally:
         ws.close()
     if result.ok:
-        agreed = f"; {result.checkpoints} signed checkpoints agree" if result.checkpoints else ""
-        console.print(f"{result.checked} entries, chain intact{agreed}")
+        count = result.checkpoints
+        agreed = f"; {count} signed checkpoint{'s agree' if count != 1 else ' agrees'}"
+        console.print(f"{result.checked} entries, chain intact{agreed if count else ''}")
         return
     where = f" at entry {result.first_bad_seq}" if result.first_bad_seq is not None else ""
     error_console.print(

@@ -81,7 +81,7 @@ def verify(ws: Workspace, witness: Path | None = None) -> AuditVerification:
         except log.CorruptEntry as exc:
             return AuditVerification(
                 ok=False,
-                checked=max(walk.seen - 1, 0),
+                checked=walk.seen,
                 first_bad_seq=exc.seq,
                 reason=ChainBreak(exc.seq, BreakKind.CORRUPT, exc.explanation).reason,
                 checkpoints=len(checkpoints),
