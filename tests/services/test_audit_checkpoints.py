@@ -223,3 +223,14 @@ def test_verify_names_an_unreadable_anchor(workspace: Workspace) -> None:
     result = audit.verify(workspace)
     assert (result.ok, result.first_bad_seq) == (False, None)
     assert result.reason is not None and result.reason.startswith("corrupt: the head anchor")
+
+
+def test_a_number_stored_where_a_hash_belongs_is_named_altered(workspace: Workspace) -> None:
+    if workspace.engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL keeps text columns text")
+    _append(workspace, 4)
+    with workspace.engine.begin() as connection:
+        connection.execute(text("UPDATE audit_log SET prev_hash = 12345 WHERE seq = 2"))
+    result = audit.verify(workspace)
+    assert (result.ok, result.first_bad_seq) == (False, 2)
+    assert result.reason is not None and result.reason.startswith(("altered", "broken link"))

@@ -252,19 +252,28 @@ def _stored_time(seq: int, value: object) -> datetime:
 
 
 def _to_stored(row: Row[Any]) -> StoredEntry:
+    """The row as an entry; text columns are taken as text.
+
+    SQLite will store a number where text belongs; such a row must fail as
+    *altered* (its hash no longer matches), not end the walk with a TypeError.
+    """
     return StoredEntry(
         content=EntryContent(
             seq=row.seq,
             at=_stored_time(row.seq, row.at),
-            actor=row.actor,
-            action=row.action,
-            object_type=row.object_type,
-            object_id=row.object_id,
+            actor=str(row.actor),
+            action=str(row.action),
+            object_type=_text_or_none(row.object_type),
+            object_id=_text_or_none(row.object_id),
             detail=parse_detail(row.detail),
         ),
-        prev_hash=row.prev_hash,
-        hash=row.hash,
+        prev_hash=str(row.prev_hash),
+        hash=str(row.hash),
     )
+
+
+def _text_or_none(value: object) -> str | None:
+    return None if value is None else str(value)
 
 
 def parse_detail(stored: str) -> Mapping[str, object]:
