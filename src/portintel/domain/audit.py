@@ -8,6 +8,10 @@ at a place :func:`find_chain_break` names. Removing the *last* rows leaves a
 valid but shorter chain; that is caught by comparing with the head *anchor*
 (the last ``seq`` and hash, stored apart from the log on every append).
 
+The anchor lives in the same database, so someone who can write the database
+can rewrite the log, its hashes and the anchor together; signed checkpoints
+(:mod:`portintel.domain.audit_checkpoints`) are what show that.
+
 Everything here is pure: rows come in as :class:`StoredEntry`, the stores
 that hold them live in the services and adapters.
 """

@@ -8,7 +8,11 @@ Appends are serialised so the chain never forks: on PostgreSQL by a
 transaction-scoped advisory lock, on SQLite by taking the database write lock
 (an update of the head anchor) before reading the current head. The anchor
 (newest ``seq`` and hash) is kept in ``node_keys`` under
-:data:`ANCHOR_KEY`; it is what reveals removal of the newest entries.
+:data:`ANCHOR_KEY`; it is what reveals removal of the newest entries by
+hand. A rewrite of rows and anchor together is shown by signed checkpoints
+(:mod:`portintel.services.audit.checkpoints`); verification lives in
+:mod:`portintel.services.audit.verification`, reading the log through
+:func:`_stored_entries` here.
 """
 
 from __future__ import annotations
