@@ -69,6 +69,14 @@ class Settings(BaseSettings):
     login_lockout_minutes: int = Field(
         default=15, ge=1, description="How long a locked account stays locked, in minutes."
     )
+    audit_witness: Path | None = Field(
+        default=None,
+        description=(
+            "Witness file (JSON lines) that every audit checkpoint is appended to; put it "
+            "off the node (another machine's mount, write-once media). Unset: checkpoints "
+            "are stored in the database only."
+        ),
+    )
     memory_keep_mb: int = Field(
         default=1024,
         ge=0,

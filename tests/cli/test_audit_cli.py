@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+import shutil
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Connection, delete, select, update
+from sqlalchemy import Connection, delete, select, text, update
 from typer.testing import CliRunner, Result
 
-from portintel.adapters.database.tables import audit_log
+from portintel.adapters.database import create_database_engine, migrate
+from portintel.adapters.database.tables import audit_checkpoints, audit_log, node_keys
 from portintel.cli.app import app
 from portintel.domain.actors import SYSTEM
 from portintel.services import audit
@@ -112,3 +116,100 @@ def test_list_rejects_a_bad_date(node: Workspace) -> None:
     result = _run(node, "audit", "list", "--since", "yesterday")
     assert result.exit_code == 1
     assert "not a date" in str(result.exception)
+
+
+def _files(directory: Path) -> dict[str, str]:
+    """Every file under ``directory`` with the sha256 of its bytes."""
+    return {
+        str(path.relative_to(directory)): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(directory.rglob("*"))
+        if path.is_file()
+    }
+
+
+def test_checkpoint_appends_signed_lines_to_the_witness(node: Workspace, tmp_path: Path) -> None:
+    witness = tmp_path / "elsewhere" / "witness.jsonl"
+    witness.parent.mkdir()
+    result = _run(node, "audit", "checkpoint", "--witness", str(witness))
+    assert result.exit_code == 0, result.output
+    assert "checkpoint of entry 6 (6 entries)" in result.stdout
+    printed = _run(node, "audit", "checkpoint", "--witness", "-")
+    assert printed.exit_code == 0, printed.output
+    line = json.loads(printed.stdout)
+    assert (line["seq"], line["entries"], line["node"]) == (6, 6, "piu-sihanoukville")
+    (written,) = witness.read_text().splitlines()
+    assert json.loads(written)["signature"] != line["signature"]  # another time, signed anew
+    verified = _run(node, "audit", "verify", "--witness", str(witness))
+    assert verified.exit_code == 0, verified.output
+    # one in the witness file, two stored in the database
+    assert verified.stdout.strip() == "6 entries, chain intact; 3 signed checkpoints agree"
+
+
+def test_verify_with_a_witness_shows_a_truncated_tail_with_a_rewritten_anchor(
+    node: Workspace, tmp_path: Path
+) -> None:
+    witness = tmp_path / "witness.jsonl"
+    assert _run(node, "audit", "checkpoint", "--witness", str(witness)).exit_code == 0
+    with node.engine.begin() as connection:
+        connection.execute(delete(audit_log).where(audit_log.c.seq > 4))
+        connection.execute(delete(audit_checkpoints))
+        head = connection.execute(select(audit_log.c.hash).where(audit_log.c.seq == 4)).one()
+        anchor = json.dumps({"seq": 4, "hash": head.hash}).encode()
+        connection.execute(update(node_keys).values(value=anchor))
+    assert _run(node, "audit", "verify").exit_code == 0  # the chain alone cannot tell
+    result = _run(node, "audit", "verify", "--witness", str(witness))
+    assert result.exit_code == 1
+    message = " ".join(result.stderr.split())
+    assert "at entry 5: removed: the checkpoint of" in message
+    assert "names entry 6 of 6 entries but the log ends at entry 4" in message
+
+
+def test_verify_names_a_corrupt_entry_without_a_traceback(node: Workspace) -> None:
+    if node.engine.dialect.name != "sqlite":
+        pytest.skip("a PostgreSQL timestamptz column cannot hold an unreadable time")
+    with node.engine.begin() as connection:
+        connection.execute(text("UPDATE audit_log SET at = '2026-13-45' WHERE seq = 4"))
+    result = _run(node, "audit", "verify")
+    assert result.exit_code == 1
+    assert isinstance(result.exception, SystemExit)
+    assert "at entry 4: corrupt: entry 4 has an unreadable time '2026-13-45'" in " ".join(
+        result.stderr.split()
+    )
+
+
+def test_verify_reads_a_read_only_copy_of_the_data_directory_and_writes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("PORTINTEL_DATABASE_URL", raising=False)
+    original = tmp_path / "node"
+    ws = open_workspace(load_settings(original))
+    with ws.engine.begin() as connection:
+        audit.record(connection, SYSTEM, "report.read", object_id="R-1", at=T0)
+    audit.checkpoint_audit(ws)
+    ws.close()
+    copy = tmp_path / "copy"
+    shutil.copytree(original, copy)
+    for path in [copy, *copy.rglob("*")]:
+        path.chmod(path.stat().st_mode & ~0o222)
+    before = _files(copy)
+    result = CliRunner().invoke(app, ["--data-dir", str(copy), "audit", "verify"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == "1 entries, chain intact; 1 signed checkpoint agrees"
+    assert _files(copy) == before  # tests run as root: the check is that nothing changed
+
+
+def test_verify_does_not_migrate_an_older_schema(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("PORTINTEL_DATABASE_URL", raising=False)
+    settings = load_settings(tmp_path / "node")
+    engine = create_database_engine(settings.effective_database_url)
+    migrate(engine, "0003")  # before the checkpoints table existed
+    with engine.begin() as connection:
+        audit.record(connection, SYSTEM, "report.read", object_id="R-1", at=T0)
+    engine.dispose()
+    before = _files(settings.data_dir)
+    result = CliRunner().invoke(app, ["--data-dir", str(settings.data_dir), "audit", "verify"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == "1 entries, chain intact"
+    assert _files(settings.data_dir) == before

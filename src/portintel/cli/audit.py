@@ -1,10 +1,11 @@
-"""CLI: ``portintel audit verify`` and ``portintel audit list``."""
+"""CLI: ``portintel audit verify``, ``checkpoint`` and ``list``."""
 
 from __future__ import annotations
 
 import json
 import re
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -15,6 +16,7 @@ from portintel.cli.context import console, context_of, error_console
 from portintel.cli.users import cli_actor
 from portintel.errors import InvalidInput
 from portintel.services import audit
+from portintel.services.workspace import open_workspace
 
 app = typer.Typer(no_args_is_help=True, help="The hash-chained audit log.")
 
@@ -22,20 +24,72 @@ _OBJECT_TYPE = re.compile(r"^[a-z_]+$")
 
 
 @app.command("verify")
-def verify_command(ctx: typer.Context) -> None:
-    """Check the whole hash chain; exit 1 naming the first bad entry and why."""
-    ws = context_of(ctx).workspace()
-    result = audit.verify(ws)
+def verify_command(
+    ctx: typer.Context,
+    witness: Annotated[
+        Path | None,
+        typer.Option(
+            "--witness",
+            help="Witness file of signed checkpoints to hold the log against "
+            "(default: the audit_witness setting).",
+            dir_okay=False,
+        ),
+    ] = None,
+) -> None:
+    """Check the hash chain and every signed checkpoint; exit 1 naming the first problem.
+
+    Only reads: the database is opened read-only and never migrated, so a copy
+    of the data directory on read-only media can be checked.
+    """
+    settings = context_of(ctx).settings
+    ws = open_workspace(settings, read_only=True)
+    try:
+        result = audit.verify(ws, witness or settings.audit_witness)
+    finally:
+        ws.close()
     if result.ok:
-        console.print(f"{result.checked} entries, chain intact")
+        count = result.checkpoints
+        agreed = f"; {count} signed checkpoint{'s agree' if count != 1 else ' agrees'}"
+        console.print(f"{result.checked} entries, chain intact{agreed if count else ''}")
         return
-    where = f"entry {result.first_bad_seq}" if result.first_bad_seq is not None else "the head"
+    where = f" at entry {result.first_bad_seq}" if result.first_bad_seq is not None else ""
     error_console.print(
-        f"[bold red]audit log tampered[/] at {where}: {escape(result.reason or '')}",
+        f"[bold red]audit log tampered[/]{where}: {escape(result.reason or '')}",
         highlight=False,
     )
     error_console.print(f"{result.checked} entries checked before the break.")
     raise typer.Exit(1)
+
+
+@app.command("checkpoint")
+def checkpoint_command(
+    ctx: typer.Context,
+    witness: Annotated[
+        str | None,
+        typer.Option(
+            "--witness",
+            help="Append the signed checkpoint to this witness file (JSON lines); "
+            "'-' prints it instead (to pipe it off the node).",
+        ),
+    ] = None,
+) -> None:
+    """Sign the head of the audit chain with the node key and store the checkpoint.
+
+    Keep the witness file away from the node: a checkpoint there shows any later
+    rewrite of the entries before it.
+    """
+    ws = context_of(ctx).workspace()
+    to_stdout = witness == "-"
+    checkpoint = audit.checkpoint_audit(ws, None if to_stdout or witness is None else Path(witness))
+    if to_stdout:
+        typer.echo(checkpoint.to_json())
+        return
+    written = f", appended to {witness}" if witness else ""
+    console.print(
+        f"checkpoint of entry {checkpoint.seq} ({checkpoint.entries} entries) "
+        f"signed with key {checkpoint.key_id}{written}",
+        highlight=False,
+    )
 
 
 def parse_since(text: str) -> datetime:
@@ -93,8 +147,13 @@ def list_command(
     )
     table = Table("seq", "time (UTC)", "actor", "action", "object", "detail")
     for entry in entries:
-        target = ":".join(part for part in (entry.object_type, entry.object_id) if part)
-        detail = json.dumps(entry.detail, ensure_ascii=False, sort_keys=True)
+        object_id = "(withheld)" if entry.object_id_withheld else entry.object_id
+        target = ":".join(part for part in (entry.object_type, object_id) if part)
+        detail = (
+            "(withheld)"
+            if entry.detail is None
+            else json.dumps(entry.detail, ensure_ascii=False, sort_keys=True)
+        )
         table.add_row(
             str(entry.seq),
             f"{entry.at:%Y-%m-%d %H:%M:%S}",

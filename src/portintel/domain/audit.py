@@ -8,6 +8,10 @@ at a place :func:`find_chain_break` names. Removing the *last* rows leaves a
 valid but shorter chain; that is caught by comparing with the head *anchor*
 (the last ``seq`` and hash, stored apart from the log on every append).
 
+The anchor lives in the same database, so someone who can write the database
+can rewrite the log, its hashes and the anchor together; signed checkpoints
+(:mod:`portintel.domain.audit_checkpoints`) are what show that.
+
 Everything here is pure: rows come in as :class:`StoredEntry`, the stores
 that hold them live in the services and adapters.
 """
@@ -20,6 +24,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from enum import Enum, StrEnum
+
+from portintel.domain.actors import Role
 
 GENESIS_HASH = "0" * 64
 """The ``prev_hash`` of the first entry."""
@@ -41,6 +47,33 @@ FORBIDDEN_DETAIL_KEYS = frozenset(
 """Detail keys that would carry a secret into the permanent log; refused."""
 
 
+OPAQUE_OBJECT_TYPES = frozenset(
+    {"report", "attachment", "source", "user", "agency", "token", "import_batch", "audit"}
+)
+"""Object types whose ids are opaque (random), so they say nothing by themselves.
+
+Entity ids and any type not listed may embed what they name (a passport or
+phone number), so they are withheld with the detail; a new object type is
+withheld until it is added here.
+"""
+
+
+def may_read_audit_detail(roles: Iterable[Role]) -> bool:
+    """Whether a reader of the log sees what was done, not only who and when.
+
+    Administrators read the log to see who did what and when; the detail
+    (search terms, filters) and entity ids are intelligence, shown to
+    supervisors only.
+    """
+    return Role.SUPERVISOR in set(roles)
+
+
+def may_read_audit_log(roles: Iterable[Role]) -> bool:
+    """Supervisors and administrators read the log."""
+    held = set(roles)
+    return Role.SUPERVISOR in held or Role.ADMINISTRATOR in held
+
+
 class BreakKind(StrEnum):
     """Why the chain is broken at an entry."""
 
@@ -48,6 +81,14 @@ class BreakKind(StrEnum):
     REMOVED = "removed"
     REORDERED = "reordered"
     BROKEN_LINK = "broken link"
+    CORRUPT = "corrupt"
+    """A stored row cannot even be read (a time that is not a time)."""
+    REWRITTEN = "rewritten"
+    """The chain holds but disagrees with a signed checkpoint: hashes were recomputed."""
+    FORGED = "forged checkpoint"
+    """A checkpoint is not signed by this node's key."""
+    UNVERIFIABLE = "unverifiable"
+    """A checkpoint cannot be checked (the node key is missing)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -47,8 +47,17 @@ class Workspace:
         self.engine.dispose()
 
 
-def open_workspace(settings: Settings, *, migrate_schema: bool = True) -> Workspace:
-    """Open (and by default migrate) the stores named by ``settings``."""
+def open_workspace(
+    settings: Settings, *, migrate_schema: bool = True, read_only: bool = False
+) -> Workspace:
+    """Open (and by default migrate) the stores named by ``settings``.
+
+    ``read_only`` opens an existing store for reading only and never migrates
+    it (``portintel audit verify`` on a copy of the data directory).
+    """
+    if read_only:
+        engine = create_database_engine(settings.effective_database_url, read_only=True)
+        return Workspace(settings=settings, engine=engine)
     try:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from alembic import command
 from alembic.config import Config
@@ -26,21 +27,35 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def create_database_engine(url: str) -> Engine:
+def _sqlite_read_only_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
+
+
+def create_database_engine(url: str, *, read_only: bool = False) -> Engine:
     """An engine for ``url``; SQLite gets WAL mode and foreign keys.
 
-    The parent directory of a SQLite file is created when missing.
+    The parent directory of a SQLite file is created when missing. With
+    ``read_only`` nothing is created or changed: a SQLite file is opened with
+    ``mode=ro`` (and as immutable when it has no write-ahead log beside it, so
+    a copy on read-only media opens too); PostgreSQL sessions default to
+    read-only transactions.
     """
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     kwargs: dict[str, Any] = {"future": True}
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
-        if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
         kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
+        if read_only:
+            url = _read_only_sqlite_url(path)
+        elif path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
     else:
         kwargs["pool_pre_ping"] = True
+        if read_only:
+            kwargs["execution_options"] = {"postgresql_readonly": True}
     try:
         engine = create_engine(url, **kwargs)
     except (SQLAlchemyError, ImportError, ValueError) as exc:
@@ -49,8 +64,24 @@ def create_database_engine(url: str) -> Engine:
             hint="check PORTINTEL_DATABASE_URL",
         ) from exc
     if engine.dialect.name == "sqlite":
-        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "connect", _sqlite_read_only_pragmas if read_only else _sqlite_pragmas)
     return engine
+
+
+def _read_only_sqlite_url(path: str) -> str:
+    """A ``file:`` URI that opens ``path`` without writing to it or beside it."""
+    if not path or path == ":memory:" or path.startswith("file:"):
+        raise UpstreamFailure(f"cannot open {path or 'an in-memory database'} read-only")
+    file = Path(path).resolve()
+    if not file.exists():
+        raise UpstreamFailure(
+            f"no database at {file}", hint="check --data-dir (or PORTINTEL_DATABASE_URL)"
+        )
+    # Without a WAL file every committed page is in the main file; "immutable"
+    # then lets SQLite skip the locks and shared-memory file it would create.
+    wal = file.with_name(file.name + "-wal")
+    flags = "mode=ro" if wal.exists() else "mode=ro&immutable=1"
+    return f"sqlite:///file:{quote(str(file))}?{flags}&uri=true"
 
 
 def engine_label(url: str) -> str:

@@ -287,10 +287,41 @@ node_keys = Table(
     Column("created_at", UTC, nullable=False),
 )
 
+# Signed checkpoints of the audit chain's head (domain.audit_checkpoints); the
+# signature is made with the node key, which is never stored in the database.
+audit_checkpoints = Table(
+    "audit_checkpoints",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("node", String(100), nullable=False),
+    Column("seq", BigInteger, nullable=False),
+    Column("hash", String(64), nullable=False),
+    Column("entries", BigInteger, nullable=False),
+    Column("at", UTC, nullable=False),
+    Column("key_id", String(32), nullable=False),
+    Column("signature", String(64), nullable=False),
+)
+
+# Refused reads not yet summarised in the audit log: one row per actor, object
+# type and minute (services.audit.denials), so a flood of probes costs the log
+# two entries per minute instead of one per probe.
+audit_denials = Table(
+    "audit_denials",
+    metadata,
+    Column("actor", String(100), primary_key=True),
+    Column("object_type", String(64), primary_key=True),
+    Column("window_start", UTC, primary_key=True),
+    Column("refused", Integer, nullable=False),
+    Column("last_at", UTC, nullable=False),
+    Column("sample", Text, nullable=False),
+)
+
 __all__ = [
     "agencies",
     "api_tokens",
     "attachments",
+    "audit_checkpoints",
+    "audit_denials",
     "audit_log",
     "import_batches",
     "incidents",

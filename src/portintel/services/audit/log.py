@@ -1,4 +1,4 @@
-"""The audit log: append a hash-chained entry, verify the chain, list entries.
+"""The audit log: append a hash-chained entry, read the stored chain back.
 
 Every service that creates, changes, evaluates, reads, searches, exports or
 logs in calls :func:`record` inside its own transaction, so the entry is
@@ -8,33 +8,45 @@ Appends are serialised so the chain never forks: on PostgreSQL by a
 transaction-scoped advisory lock, on SQLite by taking the database write lock
 (an update of the head anchor) before reading the current head. The anchor
 (newest ``seq`` and hash) is kept in ``node_keys`` under
-:data:`ANCHOR_KEY`; it is what reveals removal of the newest entries.
+:data:`ANCHOR_KEY`; it is what reveals removal of the newest entries by
+hand. A rewrite of rows and anchor together is shown by signed checkpoints
+(:mod:`portintel.services.audit.checkpoints`); verification lives in
+:mod:`portintel.services.audit.verification`, reading the log through
+:func:`_stored_entries` here.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, bindparam, func, insert, select, text, update
+from sqlalchemy import (
+    Connection,
+    Row,
+    Select,
+    String,
+    bindparam,
+    func,
+    insert,
+    select,
+    text,
+    type_coerce,
+    update,
+)
 
 from portintel.adapters.database.tables import audit_log, node_keys
-from portintel.domain.actors import Actor, Role
+from portintel.domain.actors import Actor
 from portintel.domain.audit import (
     GENESIS_HASH,
     ChainHead,
     EntryContent,
     StoredEntry,
-    classify_break,
-    find_chain_break,
     normalise_detail,
     seal,
 )
-from portintel.errors import InvalidInput, PermissionDenied
+from portintel.errors import InvalidInput
 from portintel.services.workspace import Workspace
 
 ANCHOR_KEY = "audit_head"
@@ -55,43 +67,6 @@ _TOUCH_ANCHOR = (
 _UPDATE_ANCHOR = (
     update(node_keys).where(node_keys.c.name == ANCHOR_KEY).values(value=bindparam("anchor_value"))
 )
-
-
-@dataclass(frozen=True, slots=True)
-class AuditVerification:
-    """Outcome of :func:`verify`; ``reason`` starts with the kind of break."""
-
-    ok: bool
-    checked: int
-    first_bad_seq: int | None
-    reason: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class AuditFilters:
-    """What to list: every field narrows; ``limit`` caps the newest entries."""
-
-    actor: str | None = None
-    action: str | None = None
-    object_type: str | None = None
-    object_id: str | None = None
-    since: datetime | None = None
-    until: datetime | None = None
-    limit: int = 100
-
-
-@dataclass(frozen=True, slots=True)
-class AuditEntryView:
-    """One entry as shown to supervisors and administrators."""
-
-    seq: int
-    at: datetime
-    actor: str
-    action: str
-    object_type: str | None
-    object_id: str | None
-    detail: Mapping[str, object]
-    hash: str
 
 
 def _check_text(value: str | None, field: str, limit: int, *, required: bool) -> None:
@@ -123,6 +98,29 @@ def record(
     the last statement of the transaction: the lock is then held briefly and
     cannot deadlock with row locks taken later.
     """
+    append_entry(
+        connection,
+        actor.username,
+        action,
+        object_type=object_type,
+        object_id=object_id,
+        detail=detail,
+        at=at,
+    )
+
+
+def append_entry(
+    connection: Connection,
+    username: str,
+    action: str,
+    *,
+    object_type: str | None = None,
+    object_id: str | None = None,
+    detail: Mapping[str, object] | None = None,
+    at: datetime,
+) -> None:
+    """:func:`record` for an actor known only by username (summaries written later)."""
+    _check_text(username, "actor", 100, required=True)
     _check_text(action, "action", 64, required=True)
     _check_text(object_type, "object_type", 64, required=False)
     _check_text(object_id, "object_id", 128, required=False)
@@ -134,14 +132,14 @@ def record(
     except (TypeError, ValueError) as exc:
         raise InvalidInput(f"audit detail refused: {exc}", field="detail") from exc
 
-    _take_append_lock(connection)
+    take_append_lock(connection)
     head = connection.execute(_HEAD).first()
     seq, prev_hash = (1, GENESIS_HASH) if head is None else (head.seq + 1, head.hash)
     entry = seal(
         EntryContent(
             seq=seq,
             at=at,
-            actor=actor.username,
+            actor=username,
             action=action,
             object_type=object_type,
             object_id=object_id,
@@ -154,7 +152,7 @@ def record(
         {
             "seq": seq,
             "at": at,
-            "actor": actor.username,
+            "actor": username,
             "action": action,
             "object_type": object_type,
             "object_id": object_id,
@@ -166,8 +164,12 @@ def record(
     _write_anchor(connection, ChainHead(seq, entry.hash), at)
 
 
-def _take_append_lock(connection: Connection) -> None:
-    """Serialise appenders before the head is read (see the module docstring)."""
+def take_append_lock(connection: Connection) -> None:
+    """Serialise appenders before the head is read (see the module docstring).
+
+    Also taken by whoever must see the head stand still until it commits
+    (a checkpoint, the summary of refused reads).
+    """
     if connection.dialect.name == "postgresql":
         connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": ADVISORY_LOCK_KEY})
         return
@@ -185,22 +187,57 @@ def _write_anchor(connection: Connection, head: ChainHead, at: datetime) -> None
 
 
 def read_anchor(connection: Connection) -> ChainHead | None:
-    """The stored head anchor, or ``None`` before the first entry."""
+    """The stored head anchor, or ``None`` before the first entry.
+
+    An anchor that is not what :func:`record` writes raises :class:`CorruptEntry`.
+    """
     value = connection.execute(
         select(node_keys.c.value).where(node_keys.c.name == ANCHOR_KEY)
     ).scalar_one_or_none()
     if value is None:
         return None
-    data = json.loads(bytes(value).decode("utf-8"))
-    return ChainHead(seq=int(data["seq"]), hash=str(data["hash"]))
+    try:
+        data = json.loads(bytes(value).decode("utf-8"))
+        return ChainHead(seq=int(data["seq"]), hash=str(data["hash"]))
+    except (TypeError, ValueError, KeyError, UnicodeDecodeError) as exc:
+        raise CorruptEntry(None, f"the head anchor cannot be read ({exc})") from exc
+
+
+class CorruptEntry(Exception):
+    """A stored row (or the anchor, ``seq`` None) cannot even be read back."""
+
+    def __init__(self, seq: int | None, explanation: str) -> None:
+        super().__init__(explanation)
+        self.seq = seq
+        self.explanation = explanation
+
+
+def _entry_query(connection: Connection) -> Select[Any]:
+    """Every column; on SQLite the time comes back as the stored text.
+
+    SQLite keeps times as text of any shape; letting the column type parse
+    them would end a walk with a traceback on the first unreadable one, where
+    verification must name the entry instead (:func:`_stored_time`).
+    """
+    if connection.dialect.name != "sqlite":
+        return select(audit_log)
+    columns = [
+        type_coerce(column, String).label("at") if column.name == "at" else column
+        for column in audit_log.c
+    ]
+    return select(*columns)
 
 
 def _stored_entries(connection: Connection) -> Iterator[StoredEntry]:
-    """Every row in ``seq`` order, fetched in batches by keyset."""
+    """Every row in ``seq`` order, fetched in batches by keyset.
+
+    A row that cannot be read raises :class:`CorruptEntry` naming it.
+    """
+    query = _entry_query(connection)
     after = 0
     while True:
         rows = connection.execute(
-            select(audit_log).where(audit_log.c.seq > after).order_by(audit_log.c.seq).limit(_BATCH)
+            query.where(audit_log.c.seq > after).order_by(audit_log.c.seq).limit(_BATCH)
         ).all()
         if not rows:
             return
@@ -209,23 +246,41 @@ def _stored_entries(connection: Connection) -> Iterator[StoredEntry]:
         after = rows[-1].seq
 
 
+def _stored_time(seq: int, value: object) -> datetime:
+    if isinstance(value, datetime):
+        return value
+    try:
+        return datetime.fromisoformat(str(value))
+    except ValueError as exc:
+        raise CorruptEntry(seq, f"entry {seq} has an unreadable time {value!r}") from exc
+
+
 def _to_stored(row: Row[Any]) -> StoredEntry:
+    """The row as an entry; text columns are taken as text.
+
+    SQLite will store a number where text belongs; such a row must fail as
+    *altered* (its hash no longer matches), not end the walk with a TypeError.
+    """
     return StoredEntry(
         content=EntryContent(
             seq=row.seq,
-            at=row.at,
-            actor=row.actor,
-            action=row.action,
-            object_type=row.object_type,
-            object_id=row.object_id,
-            detail=_parse_detail(row.detail),
+            at=_stored_time(row.seq, row.at),
+            actor=str(row.actor),
+            action=str(row.action),
+            object_type=_text_or_none(row.object_type),
+            object_id=_text_or_none(row.object_id),
+            detail=parse_detail(row.detail),
         ),
-        prev_hash=row.prev_hash,
-        hash=row.hash,
+        prev_hash=str(row.prev_hash),
+        hash=str(row.hash),
     )
 
 
-def _parse_detail(stored: str) -> Mapping[str, object]:
+def _text_or_none(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+def parse_detail(stored: str) -> Mapping[str, object]:
     """Stored detail text back to a mapping; unparsable text still gets hashed.
 
     A row whose detail was replaced by non-JSON text must fail verification
@@ -240,114 +295,11 @@ def _parse_detail(stored: str) -> Mapping[str, object]:
     return parsed
 
 
-def verify(ws: Workspace) -> AuditVerification:
-    """Walk the whole chain and the anchor; name the first bad entry and why.
-
-    The anchor and the rows are read in one snapshot, so entries appended
-    while the walk runs are neither half-seen nor mistaken for tampering.
-    """
-    with _snapshot(ws) as connection:
-        anchor = read_anchor(connection)
-        check = find_chain_break(_stored_entries(connection), anchor)
-        found = check.first_break
-        if found is not None:
-            found = classify_break(found, _stored_entries(connection))
-    if found is None:
-        return AuditVerification(ok=True, checked=check.checked, first_bad_seq=None, reason=None)
-    return AuditVerification(
-        ok=False, checked=check.checked, first_bad_seq=found.seq, reason=found.reason
-    )
-
-
-@contextmanager
-def _snapshot(ws: Workspace) -> Iterator[Connection]:
-    """A read-only connection whose reads all see one consistent snapshot.
-
-    PostgreSQL: a REPEATABLE READ transaction. SQLite: an explicit deferred
-    transaction (pysqlite opens none for reads), which in WAL mode holds one
-    read snapshot while writers carry on.
-    """
-    with ws.engine.connect() as connection:
-        if connection.dialect.name == "postgresql":
-            connection = connection.execution_options(isolation_level="REPEATABLE READ")
-            connection.execute(text("SELECT 1"))
-        else:
-            connection.exec_driver_sql("BEGIN")
-        try:
-            yield connection
-        finally:
-            connection.rollback()
-
-
-def list_entries(ws: Workspace, actor: Actor, filters: AuditFilters) -> list[AuditEntryView]:
-    """Newest entries first, narrowed by ``filters``; supervisors and administrators only.
-
-    Reading the log is itself recorded (``audit.list``).
-    """
-    if not (actor.has(Role.SUPERVISOR) or actor.has(Role.ADMINISTRATOR)):
-        raise PermissionDenied(
-            "only supervisors and administrators may read the audit log",
-            hint="ask a supervisor",
-        )
-    if filters.limit < 1 or filters.limit > 10_000:
-        raise InvalidInput("limit must be between 1 and 10000", field="limit")
-    query = select(audit_log).order_by(audit_log.c.seq.desc()).limit(filters.limit)
-    if filters.actor:
-        query = query.where(audit_log.c.actor == filters.actor)
-    if filters.action:
-        if filters.action.endswith(".*"):
-            query = query.where(audit_log.c.action.startswith(filters.action[:-1], autoescape=True))
-        else:
-            query = query.where(audit_log.c.action == filters.action)
-    if filters.object_type:
-        query = query.where(audit_log.c.object_type == filters.object_type)
-    if filters.object_id:
-        query = query.where(audit_log.c.object_id == filters.object_id)
-    if filters.since:
-        query = query.where(audit_log.c.at >= _as_utc(filters.since))
-    if filters.until:
-        query = query.where(audit_log.c.at < _as_utc(filters.until))
-    with ws.engine.begin() as connection:
-        rows = connection.execute(query).all()
-        record(
-            connection,
-            actor,
-            "audit.list",
-            detail={
-                key: value
-                for key, value in {
-                    "actor": filters.actor,
-                    "action": filters.action,
-                    "object_type": filters.object_type,
-                    "object_id": filters.object_id,
-                    "since": filters.since,
-                    "until": filters.until,
-                    "limit": filters.limit,
-                }.items()
-                if value is not None
-            },
-            at=ws.clock(),
-        )
-    return [
-        AuditEntryView(
-            seq=row.seq,
-            at=_as_utc(row.at),
-            actor=row.actor,
-            action=row.action,
-            object_type=row.object_type,
-            object_id=row.object_id,
-            detail=_parse_detail(row.detail),
-            hash=row.hash,
-        )
-        for row in rows
-    ]
-
-
 def count_entries(ws: Workspace) -> int:
     """How many entries the log holds."""
     with ws.engine.connect() as connection:
         return int(connection.execute(select(func.count()).select_from(audit_log)).scalar_one())
 
 
-def _as_utc(at: datetime) -> datetime:
+def as_utc(at: datetime) -> datetime:
     return at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)

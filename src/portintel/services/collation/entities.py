@@ -192,6 +192,7 @@ def _visible_statements(
     return grouped
 
 
+@audit.audits_denial("entity", id_parameter="entity_id")
 def get_entity(ws: Workspace, actor: Actor, entity_id: str, *, purpose: str = "read") -> EntityView:
     """The entity with every statement the actor may see; NotFound if none. Audited.
 

@@ -93,6 +93,7 @@ def add_attachment(
     return attachment_of(created)
 
 
+@audit.audits_denial("attachment", id_parameter="attachment_id")
 def read_attachment(
     ws: Workspace, actor: Actor, attachment_id: str
 ) -> tuple[AttachmentView, bytes]:

@@ -126,6 +126,7 @@ def _readable_row(connection: Connection, actor: Actor, report_id: str) -> Row[A
     return row
 
 
+@audit.audits_denial("report", id_parameter="report_id")
 def get_report(ws: Workspace, actor: Actor, report_id: str) -> ReportView:
     """One report with its history and attachments; NotFound unless the actor may read it."""
     with ws.engine.begin() as connection:

@@ -147,6 +147,7 @@ def create_source(
     return source_id
 
 
+@audit.audits_denial("source", id_parameter="source_id")
 def get_source(ws: Workspace, actor: Actor, source_id: str) -> SourceView:
     """One source of the register, with its identity: source handlers only. Audited."""
     if not may_keep_source_register(actor):
@@ -169,16 +170,29 @@ def get_source(ws: Workspace, actor: Actor, source_id: str) -> SourceView:
     return _view(row, actor)
 
 
+@audit.audits_denial("source")
 def list_sources(ws: Workspace, actor: Actor) -> list[SourceView]:
-    """The source register, identities included: source handlers only."""
+    """The source register, identities included: source handlers only. Audited.
+
+    Listing the register shows every informant's identity at once, so it is
+    recorded like a read of each (``source.list``); a refusal is recorded too.
+    """
     if not may_keep_source_register(actor):
         raise PermissionDenied(
             "the source register is for source handlers only",
             hint="to cite a source in a report, pick its codename in the report form",
         )
-    with ws.engine.connect() as connection:
-        rows = connection.execute(select(tables.sources).order_by(tables.sources.c.reference))
-        return [_view(row, actor) for row in rows]
+    with ws.engine.begin() as connection:
+        rows = connection.execute(select(tables.sources).order_by(tables.sources.c.reference)).all()
+        audit.record(
+            connection,
+            actor,
+            "source.list",
+            object_type="source",
+            detail={"shown": len(rows), "identities_shown": may_see_protected_identity(actor)},
+            at=ws.clock(),
+        )
+    return [_view(row, actor) for row in rows]
 
 
 def sources_to_cite(ws: Workspace, actor: Actor) -> list[SourceGrading]:

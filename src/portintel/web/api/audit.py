@@ -1,4 +1,9 @@
-"""``/api/v1/audit``: the audit log, for supervisors and administrators (decided by the service)."""
+"""``/api/v1/audit``: the audit log, for supervisors and administrators (decided by the service).
+
+What an administrator may not see (detail, entity ids, hashes) comes back as
+``null`` with ``detail_withheld`` / ``object_id_withheld`` set, decided by the
+service.
+"""
 
 from __future__ import annotations
 
@@ -24,8 +29,10 @@ class AuditEntry(BaseModel):
     action: str
     object_type: str | None
     object_id: str | None
-    detail: dict[str, Any]
-    hash: str
+    detail: dict[str, Any] | None
+    hash: str | None
+    detail_withheld: bool
+    object_id_withheld: bool
 
 
 def audit_filters(
@@ -64,8 +71,10 @@ async def list_audit_entries(
             action=entry.action,
             object_type=entry.object_type,
             object_id=entry.object_id,
-            detail=dict(entry.detail),
+            detail=None if entry.detail is None else dict(entry.detail),
             hash=entry.hash,
+            detail_withheld=entry.detail_withheld,
+            object_id_withheld=entry.object_id_withheld,
         )
         for entry in entries
     ]
