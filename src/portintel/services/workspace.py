@@ -56,8 +56,9 @@ def open_workspace(
     it (``portintel audit verify`` on a copy of the data directory).
     """
     if read_only:
-        engine = create_database_engine(settings.effective_database_url, read_only=True)
-        return Workspace(settings=settings, engine=engine)
+        return _plugged(
+            settings, create_database_engine(settings.effective_database_url, read_only=True)
+        )
     try:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -65,11 +66,16 @@ def open_workspace(
             f"cannot use {settings.data_dir} as the data directory: {exc.strerror or exc}",
             hint="give --data-dir (or PORTINTEL_DATA_DIR) a directory you can write to",
         ) from exc
-    from portintel.adapters.trackstore import TrackStore  # Polars: only once a node opens
-
     engine = create_database_engine(settings.effective_database_url)
     if migrate_schema:
         migrate(engine)
+    return _plugged(settings, engine)
+
+
+def _plugged(settings: Settings, engine: Engine) -> Workspace:
+    """The workspace with the node's adapters plugged into its ports."""
+    from portintel.adapters.trackstore import TrackStore  # Polars: only once a node opens
+
     return Workspace(
         settings=settings,
         engine=engine,
