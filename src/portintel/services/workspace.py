@@ -5,12 +5,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cached_property
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 
 from portintel.adapters.database import create_database_engine, migrate
 from portintel.errors import ConfigurationError
+from portintel.services.events import HookRegistry
 from portintel.settings import Settings
+
+if TYPE_CHECKING:
+    from portintel.services.jobs.queue import JobQueue
 
 
 def utc_now() -> datetime:
@@ -22,13 +28,24 @@ class Workspace:
     """Everything a service needs, built once per process and passed in.
 
     ``clock`` is injectable so tests and the demo generator are deterministic.
+    ``hooks`` are the subscribers told of committed changes; ``jobs`` the
+    durable queue, built on first use (a read-only process never opens it).
     """
 
     settings: Settings
     engine: Engine
     clock: Callable[[], datetime] = field(default=utc_now)
+    hooks: HookRegistry = field(default_factory=HookRegistry)
+
+    @cached_property
+    def jobs(self) -> JobQueue:
+        from portintel.services.jobs.queue import JobQueue
+
+        return JobQueue(self)
 
     def close(self) -> None:
+        if "jobs" in self.__dict__:
+            self.jobs.close()
         self.engine.dispose()
 
 
@@ -44,4 +61,4 @@ def open_workspace(settings: Settings, *, migrate_schema: bool = True) -> Worksp
     engine = create_database_engine(settings.effective_database_url)
     if migrate_schema:
         migrate(engine)
-    return Workspace(settings=settings, engine=engine)
+    return Workspace(settings=settings, engine=engine, hooks=HookRegistry(settings.plugins))

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 import polars as pl
 from sqlalchemy import select
@@ -25,6 +26,7 @@ from portintel.domain.identifiers import check_imo, mmsi_country
 from portintel.domain.maritime.normalise import InputContext
 from portintel.domain.maritime.vocabulary import ship_type_label
 from portintel.domain.statements import StatementRecord
+from portintel.services.events import announce, transaction
 from portintel.services.intake.statements import write_statements
 from portintel.services.workspace import Workspace
 
@@ -141,13 +143,29 @@ class VesselRegistry:
     def observe(
         self, positions: pl.DataFrame, statics: pl.DataFrame, context: InputContext
     ) -> None:
+        """Write the batch's registry statements; announce the accepted positions after commit."""
         records = vessel_statements(
             positions, statics, dataset=self.ws.settings.node_id, source=context.source
         )
-        if not records:
+        if not records and positions.height == 0:
             return
-        with self.ws.engine.begin() as connection:
-            self.written += write_statements(connection, records)
+        with transaction(self.ws) as connection:
+            if records:
+                self.written += write_statements(connection, records)
+            if positions.height:
+                announce(connection, "positions_accepted", **accepted_summary(positions, context))
+
+
+def accepted_summary(positions: pl.DataFrame, context: InputContext) -> dict[str, Any]:
+    """The ``positions_accepted`` arguments of one accepted batch."""
+    times = positions["ts"].drop_nulls()
+    return {
+        "source": context.source,
+        "positions": positions.height,
+        "mmsis": tuple(sorted(int(m) for m in positions["mmsi"].unique().to_list())),
+        "first_at": times.min() if times.len() else None,
+        "last_at": times.max() if times.len() else None,
+    }
 
 
 @dataclass(slots=True)

@@ -1,0 +1,51 @@
+"""Jobs: background work on a durable queue (huey), recorded for administrators.
+
+Public API: :class:`JobDefinition` (a plugin returns these from
+``register_jobs``), :func:`enqueue` (a hook subscriber or service queues a
+job), :class:`Worker` (``portintel worker``, the demo), :func:`list_jobs`
+(administrators). ``docs/hooks-and-jobs.md`` is the developer's guide.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from portintel.services.jobs.definitions import (
+    STATE_LABELS,
+    JobDefinition,
+    JobListener,
+    JobNotice,
+    JobState,
+    JobView,
+)
+from portintel.services.jobs.listing import list_jobs
+from portintel.services.jobs.worker import Worker
+from portintel.services.workspace import Workspace
+
+__all__ = [
+    "STATE_LABELS",
+    "JobDefinition",
+    "JobListener",
+    "JobNotice",
+    "JobState",
+    "JobView",
+    "Worker",
+    "enqueue",
+    "list_jobs",
+]
+
+
+def enqueue(
+    ws: Workspace,
+    name: str,
+    arguments: Mapping[str, Any] | None = None,
+    *,
+    delay_seconds: float | None = None,
+) -> str:
+    """Queue job ``name`` with JSON ``arguments`` on ``ws``'s queue; returns the job id.
+
+    Call it after a commit (a hook subscriber is), never inside a write
+    transaction: the job may start before that transaction ends.
+    """
+    return ws.jobs.enqueue(name, arguments, delay_seconds=delay_seconds)
