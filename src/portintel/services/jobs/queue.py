@@ -191,9 +191,10 @@ class JobQueue:
             remaining = row.max_attempts - row.attempts
             lost = f"the worker {row.worker} stopped during attempt {row.attempts}"
             if wrapper is None or remaining <= 0:
-                reason = lost if wrapper else f"{lost}; no attempts left"
                 if wrapper is None:
                     reason = f"{lost}; this worker has no job named {row.name}"
+                else:
+                    reason = f"{lost}; no attempts left"
                 if records.claim_lost(self.ws, row, JobState.FAILED, error=reason, now=now):
                     self._notify(
                         JobNotice(
