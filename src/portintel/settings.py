@@ -82,15 +82,15 @@ class Settings(BaseSettings):
     plugins: tuple[str, ...] = Field(
         default=(),
         description=(
-            "Python modules to load as plugins (hook subscribers and jobs) besides the "
-            "installed packages' ``portintel`` entry points."
+            "Python modules to load as plugins (hook subscribers and jobs), besides the "
+            "installed packages' `portintel` entry points; see docs/hooks-and-jobs.md."
         ),
     )
     job_queue_url: str | None = Field(
         default=None,
         description=(
-            "Where the job queue lives: unset for SQLite in the data directory (jobs.sqlite), "
-            "or redis://HOST:PORT/DB for a unit's Redis."
+            "Where the job queue lives: unset for SQLite in the data directory (jobs.sqlite); "
+            "redis://HOST:PORT/DB or postgresql://USER@HOST/DB for a unit's server."
         ),
     )
     job_queue_name: str = Field(

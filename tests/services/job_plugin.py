@@ -52,9 +52,11 @@ def hold(ws: Workspace, key: str) -> None:
 @hookimpl
 def register_jobs() -> Sequence[JobDefinition]:
     return [
-        JobDefinition(NOTE, note_submission, retries=1, retry_delay_seconds=0.2),
-        JobDefinition(FLAKY, flaky, retries=2, retry_delay_seconds=0.2),
-        JobDefinition(HOLD, hold, retries=2, retry_delay_seconds=0.2),
+        JobDefinition(
+            NOTE, note_submission, retries=1, retry_delay_seconds=0.2, title="Note a submission"
+        ),
+        JobDefinition(FLAKY, flaky, retries=2, retry_delay_seconds=0.2, title="Fail once"),
+        JobDefinition(HOLD, hold, retries=2, retry_delay_seconds=0.2, title="Hold on"),
     ]
 
 

@@ -30,7 +30,8 @@ class JobDefinition:
     function: JobFunction
     retries: int = 3
     retry_delay_seconds: float = 30.0
-    description: str = ""
+    title: str = ""
+    """What people see in the job list, e.g. "Cross-reference a report" (else the name)."""
 
     @property
     def max_attempts(self) -> int:
@@ -71,10 +72,16 @@ class JobView:
     finished_at: datetime | None
     worker: str | None
     error: str | None
+    title: str = ""
+    """The job's title from its definition; its name when no plugin here defines it."""
 
     @property
     def state_label(self) -> str:
         return STATE_LABELS[self.state]
+
+    @property
+    def label(self) -> str:
+        return self.title or self.name
 
 
 @dataclass(frozen=True, slots=True)

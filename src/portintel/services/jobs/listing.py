@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 
 from portintel.domain.actors import Actor
@@ -23,4 +24,6 @@ def list_jobs(
 ) -> list[JobView]:
     """The most recently enqueued jobs, newest first; administrators only."""
     require_administrator(actor, "see the job queue")
-    return records.recent(ws, limit=max(1, min(limit, MAX_LISTED)), states=states, name=name)
+    views = records.recent(ws, limit=max(1, min(limit, MAX_LISTED)), states=states, name=name)
+    titles = {definition.name: definition.title for definition in ws.hooks.collect("register_jobs")}
+    return [dataclasses.replace(view, title=titles.get(view.name, "")) for view in views]
