@@ -13,11 +13,16 @@ from sqlalchemy import func, select
 
 from portintel.adapters.database import tables
 from portintel.domain.actors import Actor, Role
-from portintel.domain.reports import FactDraft, ReportDraft
+from portintel.domain.reports import FactDraft, ReportAction, ReportDraft
 from portintel.domain.statements import StatementRecord
-from portintel.errors import Conflict
+from portintel.errors import Conflict, PermissionDenied
 from portintel.services.events import HOOK_NAMES, announce, hookimpl, transaction
-from portintel.services.intake.reports import create_report, evaluate_report, submit_report
+from portintel.services.intake.reports import (
+    apply_transition,
+    create_report,
+    evaluate_report,
+    submit_report,
+)
 from portintel.services.intake.statements import write_statements
 from portintel.services.maritime.ingest import ingest_paths
 from portintel.services.workspace import Workspace
@@ -176,7 +181,28 @@ def test_a_refused_change_fires_nothing(
     recorder.calls.clear()
     with pytest.raises(Conflict):
         submit_report(workspace, people["officer"], report_id)  # submitted already
+    with pytest.raises(PermissionDenied):
+        evaluate_report(workspace, people["officer"], report_id)  # officers do not evaluate
     assert recorder.calls == []
+
+
+@pytest.mark.parametrize("action", [ReportAction.SUBMIT, ReportAction.EVALUATE])
+def test_a_transition_rolled_back_after_it_was_announced_fires_nothing(
+    workspace: Workspace, people: dict[str, Actor], recorder: Recorder, action: ReportAction
+) -> None:
+    submitting = action is ReportAction.SUBMIT
+    report_id = create_report(workspace, people["officer"], _draft(), submit=not submitting)
+    recorder.calls.clear()
+    actor = people["officer"] if submitting else people["supervisor"]
+    with pytest.raises(RuntimeError, match="after the transition"), transaction(workspace) as c:
+        apply_transition(c, actor, report_id, action, now=workspace.clock(), note=None)
+        raise RuntimeError("something after the transition failed")
+    assert recorder.calls == []
+    with workspace.engine.connect() as connection:
+        status = connection.execute(
+            select(tables.reports.c.status).where(tables.reports.c.id == report_id)
+        ).scalar_one()
+    assert status == ("draft" if submitting else "submitted")
 
 
 def test_a_rolled_back_transaction_fires_nothing_and_a_committed_one_fires_once(

@@ -8,7 +8,6 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from portintel.cli.context import console, context_of
-from portintel.services.jobs import Worker
 from portintel.services.training.demo import DemoSummary, build_demo
 from portintel.services.workspace import Workspace
 from portintel.settings import Settings
@@ -59,6 +58,8 @@ def demo_command(
     worker runs inside this process (the queue is SQLite in the data
     directory), so the jobs the build and the pages enqueue are run.
     """
+    from portintel.services.jobs import Worker
+
     context = context_of(ctx)
     ws = context.workspace()
     worker = Worker(ws)

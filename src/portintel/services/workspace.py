@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
+from threading import Lock
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
@@ -37,11 +38,17 @@ class Workspace:
     clock: Callable[[], datetime] = field(default=utc_now)
     hooks: HookRegistry = field(default_factory=HookRegistry)
 
+    _jobs_lock: Lock = field(default_factory=Lock, repr=False, compare=False)
+
     @cached_property
     def jobs(self) -> JobQueue:
         from portintel.services.jobs.queue import JobQueue
 
-        return JobQueue(self)
+        with self._jobs_lock:  # request threads may enqueue at once: build one queue
+            if "jobs" not in self.__dict__:
+                self.__dict__["jobs"] = JobQueue(self)
+            queue: JobQueue = self.__dict__["jobs"]
+            return queue
 
     def close(self) -> None:
         if "jobs" in self.__dict__:

@@ -9,7 +9,7 @@ job), :class:`Worker` (``portintel worker``, the demo), :func:`list_jobs`
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from portintel.services.jobs.definitions import (
     STATE_LABELS,
@@ -20,8 +20,10 @@ from portintel.services.jobs.definitions import (
     JobView,
 )
 from portintel.services.jobs.listing import list_jobs
-from portintel.services.jobs.worker import Worker
 from portintel.services.workspace import Workspace
+
+if TYPE_CHECKING:
+    from portintel.services.jobs.worker import Worker
 
 __all__ = [
     "STATE_LABELS",
@@ -34,6 +36,15 @@ __all__ = [
     "enqueue",
     "list_jobs",
 ]
+
+
+def __getattr__(name: str) -> object:
+    # huey is imported only by a process that runs or enqueues jobs: the CLI starts faster
+    if name == "Worker":
+        from portintel.services.jobs.worker import Worker
+
+        return Worker
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def enqueue(
