@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from portintel.adapters.database import tables
 from portintel.domain.actors import SYSTEM, Actor, Role
@@ -149,3 +149,46 @@ def test_a_running_job_whose_lease_ran_out_is_queued_again_once(node: Workspace)
     assert node.jobs.recover_lost() == []
     view = next(v for v in jobs.list_jobs(node, admin_actor(node)) if v.id == job_id)
     assert view.state is jobs.JobState.FAILED and "no attempts left" in (view.error or "")
+
+
+def test_a_long_job_keeps_its_lease_and_is_never_taken_from_a_live_worker(
+    settings: Settings,
+) -> None:
+    ws = open_workspace(
+        settings.model_copy(
+            update={
+                "plugins": (PLUGIN,),
+                "job_queue_name": f"t-{uuid.uuid4().hex[:12]}",
+                "job_lease_seconds": 1,
+            }
+        )
+    )
+    marks = job_plugin.marks(ws)
+    (marks / "long.hold").touch()
+    notices: list[jobs.JobNotice] = []
+    worker = jobs.Worker(ws, listener=notices.append)
+    worker.start()
+    try:
+        job_id = jobs.enqueue(ws, job_plugin.HOLD, {"key": "long"})
+        wait_for(lambda: (marks / "long.started-1").exists(), "the job to start")
+        leases: set[datetime] = set()
+
+        def renewed_three_times() -> bool:
+            with ws.engine.connect() as connection:
+                lease = connection.execute(
+                    select(tables.jobs.c.lease_until).where(tables.jobs.c.id == job_id)
+                ).scalar_one()
+            leases.add(lease)
+            return len(leases) >= 4
+
+        # the worker's recovery loop ran meanwhile (every half lease) and left the job alone
+        wait_for(renewed_three_times, "three renewals of the lease")
+        assert job_state(ws, job_id) is jobs.JobState.RUNNING
+        assert not (marks / "long.started-2").exists()
+        (marks / "long.hold").unlink()
+        wait_for(lambda: job_state(ws, job_id) is jobs.JobState.DONE, "the job to finish")
+        assert [n.event for n in notices] == ["started", "done"]
+    finally:
+        (marks / "long.hold").unlink(missing_ok=True)  # a failed check must not hang the stop
+        worker.stop()
+        ws.close()
