@@ -1,4 +1,4 @@
-"""``portintel worker`` as a real process, on the embedded queue (SQLite) and on Redis.
+"""``portintel worker`` as a real process, on the embedded queue (SQLite), Redis and PostgreSQL.
 
 A job enqueued by a hook subscriber runs through the worker and shows in
 ``portintel jobs list``; a worker killed mid-job (``kill -9``) loses nothing:
@@ -29,6 +29,7 @@ from portintel.services import jobs
 from portintel.services.intake.reports import create_report
 from portintel.services.workspace import Workspace, open_workspace
 from portintel.settings import load_settings
+from tests.conftest import POSTGRES_URL
 from tests.services import job_plugin
 from tests.services.staff import IMMIGRATION, make_user
 
@@ -45,14 +46,20 @@ def _redis_reachable() -> bool:
         return False
 
 
-@pytest.fixture(params=["sqlite-queue", "redis-queue"])
+QUEUES = ["sqlite-queue", "redis-queue"] + (["postgresql-queue"] if POSTGRES_URL else [])
+
+
+@pytest.fixture(params=QUEUES)
 def queue_env(request: pytest.FixtureRequest) -> dict[str, str]:
-    """The queue settings of one test: its own queue name, on SQLite or on Redis."""
+    """The queue settings of one test: its own queue name, on SQLite, Redis or PostgreSQL."""
     env = {"PORTINTEL_JOB_QUEUE_NAME": f"test-{uuid.uuid4().hex[:12]}"}
     if request.param == "redis-queue":
         if not _redis_reachable():
             pytest.skip(f"no Redis at {REDIS_URL} (set PORTINTEL_TEST_REDIS_URL)")
         env["PORTINTEL_JOB_QUEUE_URL"] = REDIS_URL
+    elif request.param == "postgresql-queue":
+        assert POSTGRES_URL is not None
+        env["PORTINTEL_JOB_QUEUE_URL"] = POSTGRES_URL
     return env
 
 
