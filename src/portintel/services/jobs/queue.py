@@ -23,11 +23,7 @@ from collections.abc import Mapping
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from huey import Huey
-from huey.api import Task, TaskWrapper
-from huey.utils import normalize_time
-
-from portintel.adapters.job_queue import build_huey
+from portintel.adapters.job_queue import Huey, Task, TaskWrapper, build_huey, normalize_time
 from portintel.errors import ConfigurationError, InvalidInput, NotFound, UpstreamFailure
 from portintel.services.jobs import records
 from portintel.services.jobs.definitions import (

@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import logging
 import threading
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from huey.consumer import Consumer
-
+from portintel.adapters.job_queue import QueueConsumer
 from portintel.services.jobs.definitions import JobListener
 
 if TYPE_CHECKING:
@@ -24,18 +23,6 @@ logger = logging.getLogger("portintel.jobs")
 
 IDLE_POLL_SECONDS = 1.0
 """Longest wait of an idle worker thread before it looks at the queue again."""
-
-
-class _Consumer(Consumer):  # type: ignore[misc]
-    """Huey's consumer, which installs signal handlers only when it owns the process."""
-
-    def __init__(self, *args: Any, own_signals: bool, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._own_signals = own_signals
-
-    def _set_signal_handlers(self) -> None:
-        if self._own_signals:
-            super()._set_signal_handlers()
 
 
 class Worker:
@@ -53,7 +40,7 @@ class Worker:
         if listener is not None:
             self.queue.listeners.append(listener)
         self._listener = listener
-        self.consumer = _Consumer(
+        self.consumer = QueueConsumer(
             self.queue.huey,
             workers=threads,
             periodic=False,
