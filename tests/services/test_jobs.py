@@ -192,3 +192,14 @@ def test_a_long_job_keeps_its_lease_and_is_never_taken_from_a_live_worker(
         (marks / "long.hold").unlink(missing_ok=True)  # a failed check must not hang the stop
         worker.stop()
         ws.close()
+
+
+def test_a_delayed_job_never_starts_before_its_delay(
+    node: Workspace, worker: list[jobs.JobNotice]
+) -> None:
+    job_id = jobs.enqueue(node, job_plugin.NOTE, {"report_id": "R-later"}, delay_seconds=1.5)
+    wait_for(lambda: job_state(node, job_id) is jobs.JobState.DONE, "the delayed job")
+    view = next(v for v in jobs.list_jobs(node, admin_actor(node)) if v.id == job_id)
+    assert view.started_at is not None
+    # a lower bound only: a busy machine may start it later, never sooner
+    assert view.started_at - view.enqueued_at >= timedelta(seconds=1.5)
