@@ -29,6 +29,7 @@ from pathlib import Path
 
 from portintel.domain.statements import StatementRecord
 from portintel.scenario import iter_report_batches
+from portintel.services.events import transaction
 from portintel.services.intake.statements import make_fact_statements, write_statements
 from portintel.services.workspace import open_workspace
 from portintel.settings import Settings
@@ -79,7 +80,7 @@ def run(target: int, database_url: str | None, seed: int) -> dict[str, object]:
             t1 = time.perf_counter()
             records = _statements_of(batch, settings.node_id)
             t2 = time.perf_counter()
-            with ws.engine.begin() as connection:
+            with transaction(ws) as connection:
                 statements += write_statements(connection, records)
             t3 = time.perf_counter()
             generate, build, write = generate + t1 - t0, build + t2 - t1, write + t3 - t2

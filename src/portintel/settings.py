@@ -87,6 +87,34 @@ class Settings(BaseSettings):
             "0 keeps the C library's default)."
         ),
     )
+    plugins: tuple[str, ...] = Field(
+        default=(),
+        description=(
+            "Python modules to load as plugins (hook subscribers and jobs), besides the "
+            "installed packages' `portintel` entry points; see docs/hooks-and-jobs.md."
+        ),
+    )
+    job_queue_url: str | None = Field(
+        default=None,
+        description=(
+            "Where the job queue lives: unset for SQLite in the data directory (jobs.sqlite); "
+            "redis://HOST:PORT/DB or postgresql://USER@HOST/DB for a unit's server."
+        ),
+    )
+    job_queue_name: str = Field(
+        default="portintel",
+        min_length=1,
+        max_length=64,
+        description="Name of the queue in its store (one node, one name; tests use their own).",
+    )
+    job_lease_seconds: int = Field(
+        default=60,
+        ge=1,
+        description=(
+            "How long a running job's lease lasts without a heartbeat; a job whose worker "
+            "died is queued again once its lease has run out."
+        ),
+    )
 
     @field_validator("country")
     @classmethod
@@ -113,6 +141,11 @@ class Settings(BaseSettings):
     @property
     def tracks_dir(self) -> Path:
         return self.data_dir / "tracks"
+
+    @property
+    def job_queue_path(self) -> Path:
+        """The SQLite file of the job queue on the embedded default."""
+        return self.data_dir / "jobs.sqlite"
 
 
 def load_settings(data_dir: Path | str | None = None, **overrides: Any) -> Settings:

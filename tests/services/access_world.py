@@ -45,6 +45,7 @@ from portintel.domain.statements import StatementRecord
 from portintel.errors import PortintelError
 from portintel.services import admin
 from portintel.services.admin import credentials
+from portintel.services.events import transaction
 from portintel.services.intake import reports, sources
 from portintel.services.intake.statements import write_statements
 from portintel.services.workspace import Workspace, open_workspace
@@ -482,7 +483,7 @@ def _write_feed_statements(ws: Workspace) -> None:
             handling="tlp:AMBER+STRICT",
         )
     )
-    with ws.engine.begin() as connection:
+    with transaction(ws) as connection:
         write_statements(connection, records)
 
 

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from portintel.adapters.database import tables
 from portintel.domain.statements import StatementRecord
+from portintel.services.events import transaction
 from portintel.services.intake.statements import write_statements
 from portintel.services.workspace import Workspace
 
@@ -41,9 +42,9 @@ def _as_utc(moment: object) -> datetime:
 
 def test_writes_each_statement_once(workspace: Workspace) -> None:
     records = [_record(f"SEA STAR {i}") for i in range(12)]
-    with workspace.engine.begin() as connection:
+    with transaction(workspace) as connection:
         assert write_statements(connection, records, batch_size=5) == 12
-    with workspace.engine.begin() as connection:
+    with transaction(workspace) as connection:
         write_statements(connection, records, batch_size=5)
     rows = _rows(workspace)
     assert len(rows) == 12
@@ -54,7 +55,7 @@ def test_writes_each_statement_once(workspace: Workspace) -> None:
 def test_rewriting_widens_first_and_last_seen(workspace: Workspace) -> None:
     later = T0 + timedelta(days=3)
     earlier = T0 - timedelta(days=2)
-    with workspace.engine.begin() as connection:
+    with transaction(workspace) as connection:
         write_statements(connection, [_record("SEA STAR")])
         write_statements(connection, [_record("SEA STAR", seen=later)])
         write_statements(connection, [_record("SEA STAR", seen=earlier)])
@@ -65,7 +66,7 @@ def test_rewriting_widens_first_and_last_seen(workspace: Workspace) -> None:
 
 def test_duplicates_inside_one_batch_are_merged(workspace: Workspace) -> None:
     later = T0 + timedelta(hours=5)
-    with workspace.engine.begin() as connection:
+    with transaction(workspace) as connection:
         written = write_statements(connection, [_record("A"), _record("A", seen=later)])
     assert written == 1
     (row,) = _rows(workspace)
@@ -74,14 +75,14 @@ def test_duplicates_inside_one_batch_are_merged(workspace: Workspace) -> None:
 
 
 def test_same_fact_from_two_reports_is_two_statements(workspace: Workspace) -> None:
-    with workspace.engine.begin() as connection:
+    with transaction(workspace) as connection:
         write_statements(connection, [_record("A", origin="R-1"), _record("A", origin="R-2")])
     assert len(_rows(workspace)) == 2
 
 
 def test_many_statements_in_several_batches(workspace: Workspace) -> None:
     records = (_record(f"name {i}") for i in range(12_345))
-    with workspace.engine.begin() as connection:
+    with transaction(workspace) as connection:
         write_statements(connection, records)
     with workspace.engine.connect() as connection:
         count = connection.execute(select(func.count()).select_from(tables.statements)).scalar()
@@ -109,7 +110,7 @@ def test_every_field_round_trips(workspace: Workspace) -> None:
         invalid_reason="bad check digit",
         external=True,
     )
-    with workspace.engine.begin() as connection:
+    with transaction(workspace) as connection:
         write_statements(connection, [record])
     (row,) = _rows(workspace)
     assert row["id"] == record.id

@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from portintel.cli import ais, audit, demo, entities, reports, serve, users
+from portintel.cli import ais, audit, demo, entities, jobs, reports, serve, users
 from portintel.cli.context import CliContext, run_guarded
 
 app = typer.Typer(
@@ -48,6 +48,8 @@ app.add_typer(audit.app, name="audit")
 app.add_typer(ais.app, name="ais")
 app.command("demo")(demo.demo_command)
 app.command("serve")(serve.serve_command)
+app.command("worker")(jobs.worker_command)
+app.add_typer(jobs.app, name="jobs")
 
 
 def main() -> None:

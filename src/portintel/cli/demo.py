@@ -9,6 +9,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from portintel.cli.context import console, context_of
 from portintel.services.training.demo import DemoSummary, build_demo
+from portintel.services.workspace import Workspace
+from portintel.settings import Settings
 
 
 def _print_summary(summary: DemoSummary) -> None:
@@ -52,11 +54,33 @@ def demo_command(
     """Build the demo workspace into the data directory and serve it.
 
     Building is idempotent: run it again and nothing is duplicated. A data
-    directory with real users is refused; use a fresh --data-dir.
+    directory with real users is refused; use a fresh --data-dir. The job
+    worker runs inside this process (the queue is SQLite in the data
+    directory), so the jobs the build and the pages enqueue are run.
     """
+    from portintel.services.jobs import Worker
+
     context = context_of(ctx)
     ws = context.workspace()
-    console.print(f"Building the demo into {context.settings.data_dir} ...")
+    worker = Worker(ws)
+    worker.start()
+    try:
+        _build_and_serve(context.settings, ws, seed, reports, no_serve, host, port)
+    finally:
+        worker.stop()
+        ws.close()
+
+
+def _build_and_serve(
+    settings: Settings,
+    ws: Workspace,
+    seed: int,
+    reports: int,
+    no_serve: bool,
+    host: str,
+    port: int,
+) -> None:
+    console.print(f"Building the demo into {settings.data_dir} ...")
     with Progress(
         TextColumn("[progress.description]{task.description}"),
         BarColumn(),
@@ -74,20 +98,17 @@ def demo_command(
     _print_summary(summary)
     if summary.example_vessel:
         console.print(
-            f"Try: portintel --data-dir {context.settings.data_dir} entity show "
+            f"Try: portintel --data-dir {settings.data_dir} entity show "
             f"{summary.example_vessel} --as demo-analyst",
             soft_wrap=True,
             highlight=False,
         )
     if no_serve:
-        console.print(
-            f"Serve it later with: portintel --data-dir {context.settings.data_dir} serve"
-        )
+        console.print(f"Serve it later with: portintel --data-dir {settings.data_dir} serve")
         return
     # a plain-HTTP demo on this machine: cookies cannot be Secure there
-    settings = context.settings.model_copy(update={"secure_cookies": False})
+    served = settings.model_copy(update={"secure_cookies": False})
     from portintel.web.server import serve
 
-    ws.close()
     console.print(f"Serving the demo on http://{host}:{port}/ (Ctrl-C stops)")
-    serve(settings, host=host, port=port)
+    serve(served, host=host, port=port)

@@ -20,6 +20,7 @@ from portintel.adapters.database.sessions import SqlSessionStore
 from portintel.adapters.files import AttachmentStore
 from portintel.adapters.passwords import Argon2PasswordHasher
 from portintel.errors import ConfigurationError
+from portintel.services.events import HookRegistry
 from portintel.settings import Settings
 
 
@@ -32,6 +33,9 @@ class Workspace:
     """Everything a service needs, built once per process and passed in.
 
     ``clock`` is injectable so tests and the demo generator are deterministic.
+    ``hooks`` are the subscribers told of committed changes; the durable job
+    queue is built on first use (:func:`portintel.services.jobs.queue_of`), so a
+    read-only process never opens it.
     """
 
     settings: Settings
@@ -42,8 +46,15 @@ class Workspace:
     attachments: ports.AttachmentStore
     tracks: ports.TrackReader
     clock: Callable[[], datetime] = field(default=utc_now)
+    hooks: HookRegistry = field(default_factory=HookRegistry)
+
+    closers: list[Callable[[], None]] = field(default_factory=list, repr=False)
+    """Run by :meth:`close`: resources a capability opened lazily (the job queue)."""
 
     def close(self) -> None:
+        for closer in reversed(self.closers):
+            closer()
+        self.closers.clear()
         self.engine.dispose()
 
 
@@ -84,4 +95,5 @@ def _plugged(settings: Settings, engine: Engine) -> Workspace:
         passwords=Argon2PasswordHasher(),
         attachments=AttachmentStore(settings.attachments_dir, settings.attachment_max_bytes),
         tracks=TrackStore(settings.tracks_dir),
+        hooks=HookRegistry(settings.plugins),
     )

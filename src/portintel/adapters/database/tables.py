@@ -316,6 +316,27 @@ audit_denials = Table(
     Column("sample", Text, nullable=False),
 )
 
+jobs = Table(
+    "jobs",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("name", String(100), nullable=False),
+    Column("state", String(16), nullable=False),
+    Column("arguments", JSON, nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("max_attempts", Integer, nullable=False),
+    Column("enqueued_at", UTC, nullable=False),
+    Column("started_at", UTC, nullable=True),
+    Column("finished_at", UTC, nullable=True),
+    Column("lease_until", UTC, nullable=True),
+    Column("worker", String(200), nullable=True),
+    Column("error", Text, nullable=True),
+    Index("ix_jobs_enqueued_at", "enqueued_at"),
+    Index("ix_jobs_state_lease", "state", "lease_until"),
+)
+"""Every job enqueued, written by the job wrapper: what administrators see, and the lease
+that lets a restarted worker queue again a job whose worker died mid-run."""
+
 __all__ = [
     "agencies",
     "api_tokens",
@@ -325,6 +346,7 @@ __all__ = [
     "audit_log",
     "import_batches",
     "incidents",
+    "jobs",
     "metadata",
     "node_keys",
     "quarantine",

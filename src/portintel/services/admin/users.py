@@ -324,6 +324,7 @@ __all__ = [
     "list_agencies",
     "list_tokens",
     "list_users",
+    "require_administrator",
     "revoke_token",
     "set_password",
     "unlock_user",

@@ -32,6 +32,7 @@ from portintel.domain.actors import Actor
 from portintel.domain.reports import ReportAction, ReportDraft
 from portintel.errors import InvalidInput, NotFound, PermissionDenied
 from portintel.services import audit
+from portintel.services.events import transaction
 from portintel.services.intake.filing import file_report
 from portintel.services.intake.import_rows import FtmDefaults, ftm_draft, row_draft, row_report_id
 from portintel.services.intake.reports import apply_transition
@@ -88,7 +89,7 @@ def _quarantine(
 def _file(ws: Workspace, actor: Actor, draft: ReportDraft, report_id: str) -> bool:
     """File one report as submitted; False when it is there already (re-import)."""
     now = ws.clock()
-    with ws.engine.begin() as connection:
+    with transaction(ws) as connection:
         exists = connection.execute(
             select(tables.reports.c.id).where(tables.reports.c.id == report_id)
         ).first()

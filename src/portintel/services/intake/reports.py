@@ -33,6 +33,7 @@ from portintel.domain.reports import (
 )
 from portintel.errors import Conflict, NotFound, PermissionDenied
 from portintel.services import audit
+from portintel.services.events import announce, transaction
 from portintel.services.intake.attachments import add_attachment, read_attachment
 from portintel.services.intake.filing import check_agencies, file_report, resolve_grading
 from portintel.services.intake.views import (
@@ -103,7 +104,7 @@ def create_report(ws: Workspace, actor: Actor, draft: ReportDraft, *, submit: bo
         )
     now = ws.clock()
     report_id = draft.report_id or new_report_id(now)
-    with ws.engine.begin() as connection:
+    with transaction(ws) as connection:
         file_report(connection, ws.settings, actor, draft, report_id=report_id, now=now)
         if submit:
             apply_transition(connection, actor, report_id, ReportAction.SUBMIT, now=now, note=None)
@@ -340,13 +341,38 @@ def apply_transition(
         detail={"from": status.value, "to": target.value, **(detail or {})},
         at=now,
     )
+    _announce_transition(connection, actor, report_id, action, now, changes or {})
     return target
+
+
+def _announce_transition(
+    connection: Connection,
+    actor: Actor,
+    report_id: str,
+    action: ReportAction,
+    now: datetime,
+    changes: dict[str, Any],
+) -> None:
+    """Tell subscribers of a submission or evaluation, once the transaction commits."""
+    if action is ReportAction.SUBMIT:
+        announce(
+            connection, "report_submitted", report_id=report_id, actor_id=actor.user_id, at=now
+        )
+    elif action is ReportAction.EVALUATE:
+        announce(
+            connection,
+            "report_evaluated",
+            report_id=report_id,
+            actor_id=actor.user_id,
+            at=now,
+            changes=dict(changes),
+        )
 
 
 def _step(
     ws: Workspace, actor: Actor, report_id: str, action: ReportAction, note: str | None
 ) -> ReportStatus:
-    with ws.engine.begin() as connection:
+    with transaction(ws) as connection:
         return apply_transition(connection, actor, report_id, action, now=ws.clock(), note=note)
 
 
@@ -387,7 +413,7 @@ def evaluate_report(
     """A supervisor evaluates a submitted report, optionally setting its final grading
     and handling; the previous values are kept in the report's history."""
     now = ws.clock()
-    with ws.engine.begin() as connection:
+    with transaction(ws) as connection:
         row = _readable_row(connection, actor, report_id)
         changes: dict[str, Any] = {}
         before: dict[str, Any] = {}

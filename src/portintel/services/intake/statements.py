@@ -3,7 +3,10 @@
 ``write_statements`` is the one way statements reach the relational store: a
 dialect upsert (``INSERT ... ON CONFLICT (id) DO UPDATE``) executed in
 batches, so a million statements go in without one round trip per row, and
-writing the same statement twice only widens its first/last seen.
+writing the same statement twice only widens its first/last seen. It
+announces ``statements_written`` and ``entity_changed`` (fired after the
+caller's transaction commits), so it needs a connection opened with
+:func:`portintel.services.events.transaction`.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from portintel.adapters.database import tables
 from portintel.domain.statements import StatementRecord
 from portintel.errors import ConfigurationError
+from portintel.services.events import announce, announcing
 from portintel.services.intake.fact_statements import make_fact_statements
 
 BATCH_SIZE = 5_000
@@ -157,18 +161,68 @@ def write_statements(
     """Write ``records`` in the caller's transaction; returns how many distinct ids were written.
 
     Idempotent: a statement whose id exists already keeps its row and only
-    widens ``first_seen``/``last_seen`` to cover both sightings.
+    widens ``first_seen``/``last_seen`` to cover both sightings. After the
+    commit, subscribers hear ``statements_written`` and ``entity_changed``
+    once for the whole transaction.
     """
+    if not announcing(connection):
+        raise RuntimeError(
+            "write_statements needs a connection from portintel.services.events.transaction(ws),"
+            " so that subscribers hear of the statements once they are committed"
+        )
+    origins: set[str] = set()
+    entity_ids: set[str] = set()
+
+    def noted(records: Iterable[StatementRecord]) -> Iterator[StatementRecord]:
+        for record in records:
+            origins.add(record.origin)
+            entity_ids.add(record.canonical_id or record.entity_id)
+            yield record
+
     if connection.dialect.name == "sqlite":
-        return _write_sqlite(connection, records, batch_size)
-    if connection.dialect.name == "postgresql":
-        return _write_postgresql(connection, records, batch_size)
-    upsert = _upsert(connection)
-    written = 0
-    for rows in _batches(records, batch_size):
-        connection.execute(upsert, rows)
-        written += len(rows)
+        written = _write_sqlite(connection, noted(records), batch_size)
+    elif connection.dialect.name == "postgresql":
+        written = _write_postgresql(connection, noted(records), batch_size)
+    else:
+        upsert = _upsert(connection)
+        written = 0
+        for rows in _batches(noted(records), batch_size):
+            connection.execute(upsert, rows)
+            written += len(rows)
+    if written:
+        _announce(connection, origins, entity_ids, written)
     return written
+
+
+def _announce(connection: Connection, origins: set[str], entity_ids: set[str], count: int) -> None:
+    announce(
+        connection,
+        "statements_written",
+        combine=_combined,
+        origins=tuple(sorted(origins)),
+        entity_ids=tuple(sorted(entity_ids)),
+        count=count,
+    )
+    announce(
+        connection,
+        "entity_changed",
+        combine=_combined,
+        entity_ids=tuple(sorted(entity_ids)),
+        change="statements",
+    )
+
+
+def _combined(earlier: dict[str, Any], later: dict[str, Any]) -> dict[str, Any]:
+    """Two announcements of one transaction as one: ids united, counts added."""
+    merged = dict(earlier)
+    for name, value in later.items():
+        if isinstance(value, tuple):
+            merged[name] = tuple(sorted(set(earlier[name]) | set(value)))
+        elif isinstance(value, int):
+            merged[name] = earlier[name] + value
+        else:
+            merged[name] = value
+    return merged
 
 
 _PG_STAGE = "portintel_statements_incoming"

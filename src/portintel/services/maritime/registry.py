@@ -18,6 +18,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 import polars as pl
 from sqlalchemy import Connection, func, select
@@ -27,6 +28,7 @@ from portintel.domain.identifiers import check_imo, mmsi_country
 from portintel.domain.maritime.normalise import InputContext
 from portintel.domain.maritime.vocabulary import ship_type_label
 from portintel.domain.statements import StatementRecord
+from portintel.services.events import announce, transaction
 from portintel.services.intake import new_entity_id, write_statements
 from portintel.services.workspace import Workspace
 
@@ -178,20 +180,36 @@ class VesselRegistry:
     def observe(
         self, positions: pl.DataFrame, statics: pl.DataFrame, context: InputContext
     ) -> None:
+        """Write the batch's registry statements; announce the accepted positions after commit."""
         ships = heard_ships(positions, statics)
-        if not ships:
+        if not ships and positions.height == 0:
             return
-        with self.ws.engine.begin() as connection:
-            known = registry_entity_ids(connection, ships)
-            entity_ids = {mmsi: known.get(mmsi) or new_entity_id() for mmsi in ships}
-            records = vessel_statements(
-                positions,
-                statics,
-                dataset=self.ws.settings.node_id,
-                source=context.source,
-                entity_ids=entity_ids,
-            )
-            self.written += write_statements(connection, records)
+        with transaction(self.ws) as connection:
+            if ships:
+                known = registry_entity_ids(connection, ships)
+                entity_ids = {mmsi: known.get(mmsi) or new_entity_id() for mmsi in ships}
+                records = vessel_statements(
+                    positions,
+                    statics,
+                    dataset=self.ws.settings.node_id,
+                    source=context.source,
+                    entity_ids=entity_ids,
+                )
+                self.written += write_statements(connection, records)
+            if positions.height:
+                announce(connection, "positions_accepted", **accepted_summary(positions, context))
+
+
+def accepted_summary(positions: pl.DataFrame, context: InputContext) -> dict[str, Any]:
+    """The ``positions_accepted`` arguments of one accepted batch."""
+    times = positions["ts"].drop_nulls()
+    return {
+        "source": context.source,
+        "positions": positions.height,
+        "mmsis": tuple(sorted(int(m) for m in positions["mmsi"].unique().to_list())),
+        "first_at": times.min() if times.len() else None,
+        "last_at": times.max() if times.len() else None,
+    }
 
 
 @dataclass(slots=True)

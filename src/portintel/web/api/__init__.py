@@ -6,7 +6,7 @@ from fastapi import APIRouter
 
 
 def routers() -> list[APIRouter]:
-    from portintel.web.api import audit, entities, me, reports, sources, tokens, users
+    from portintel.web.api import audit, entities, jobs, me, reports, sources, tokens, users
 
     return [
         me.router,
@@ -15,5 +15,6 @@ def routers() -> list[APIRouter]:
         sources.router,
         tokens.router,
         users.router,
+        jobs.router,
         audit.router,
     ]

@@ -12,6 +12,7 @@ def routers() -> list[APIRouter]:
         entities,
         health,
         home,
+        jobs,
         login,
         reports,
         sources,
@@ -26,6 +27,7 @@ def routers() -> list[APIRouter]:
         entities.router,
         sources.router,
         users.router,
+        jobs.router,
         audit.router,
         account.router,
     ]
