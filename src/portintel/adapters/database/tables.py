@@ -157,6 +157,8 @@ reports = Table(
     Index("ix_reports_reported", "reported_at", "id"),
     # readers of one agency (need-to-know rule 3)
     Index("ix_reports_agency_status", "agency_id", "status"),
+    # a reader's scope decided from the index alone: joins from statements and counts
+    Index("ix_reports_scope", "id", "status", "agency_id", "author_id", "restrictive"),
 )
 
 report_releasable_to = Table(
@@ -224,7 +226,8 @@ statements = Table(
     # whether the statement's own handling restricts readers (rule 5); false when inherited
     Column("restrictive", Boolean, nullable=False, server_default=true()),
     Index("ix_statements_entity_prop", "entity_id", "prop"),
-    Index("ix_statements_canonical", "canonical_id"),
+    # entity lists walk canonical ids in order and decide visibility from the index alone
+    Index("ix_statements_canonical_scope", "canonical_id", "schema", "origin", "restrictive"),
     Index("ix_statements_origin", "origin"),
     Index("ix_statements_prop_value", "prop", "value"),
 )

@@ -380,8 +380,17 @@ def search_entities(
     )
     if schema:
         statement = statement.where(_S.schema == schema)
+    # the matching values are few: find them in one pass over the table first, rather
+    # than walk every canonical id in order and test its values one by one
+    hits = statement.cte("hits").prefix_with("MATERIALIZED")
+    found = (
+        select(hits.c.canonical_id)
+        .group_by(hits.c.canonical_id)
+        .order_by(hits.c.canonical_id)
+        .limit(max(limit, 0))
+    )
     with ws.engine.begin() as connection:
-        ids = _page_of_ids(connection, statement, limit=limit)
+        ids = list(connection.execute(found).scalars())
         summaries = _summaries(connection, scope, ids)
         audit.record(
             connection,

@@ -4,7 +4,9 @@ Roles and releasable-to agencies move from comma-separated text into the
 tables ``user_roles`` and ``report_releasable_to``; reports and statements
 get a ``restrictive`` flag computed from the handling vocabulary (unknown
 codes count as restrictive, as they do at read); indexes for the report
-list and the readers of one agency.
+list, the readers of one agency, and covering indexes from which a reader's
+scope is decided without reading rows (statements by canonical id, reports
+by id).
 
 Revision ID: 0002_reader_scope
 Revises: 0003
@@ -105,10 +107,26 @@ def upgrade() -> None:
         _flag_restrictive(connection, table)
     op.create_index("ix_reports_reported", "reports", ["reported_at", "id"], unique=False)
     op.create_index("ix_reports_agency_status", "reports", ["agency_id", "status"], unique=False)
+    op.create_index(
+        "ix_reports_scope",
+        "reports",
+        ["id", "status", "agency_id", "author_id", "restrictive"],
+        unique=False,
+    )
+    op.drop_index("ix_statements_canonical", table_name="statements")
+    op.create_index(
+        "ix_statements_canonical_scope",
+        "statements",
+        ["canonical_id", "schema", "origin", "restrictive"],
+        unique=False,
+    )
 
 
 def downgrade() -> None:
     connection = op.get_bind()
+    op.drop_index("ix_statements_canonical_scope", table_name="statements")
+    op.create_index("ix_statements_canonical", "statements", ["canonical_id"], unique=False)
+    op.drop_index("ix_reports_scope", table_name="reports")
     op.drop_index("ix_reports_agency_status", table_name="reports")
     op.drop_index("ix_reports_reported", table_name="reports")
     op.drop_column("statements", "restrictive")
