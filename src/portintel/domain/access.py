@@ -1,9 +1,11 @@
 """Need-to-know: who may read which report, statement and source identity.
 
 One table, :data:`READ_RULES`, says who may read a report by role and
-status; services filter every read (get, list, search, counts, exports)
-through :func:`may_read_report` and :func:`may_read_statement`, and the
-faces only show what the services return.
+status; :func:`may_read_report` and :func:`may_read_statement` state the
+rules for one report or statement, and :func:`reader_scope` compiles them for
+one reader into the predicate every read (get, list, search, counts, exports)
+is filtered by in the database (see the end of this docstring). The faces
+only show what the services return.
 
 The rules, and why:
 

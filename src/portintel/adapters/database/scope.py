@@ -90,6 +90,12 @@ def statement_condition(
                 readable,
                 or_(restrictive == False, report_condition(predicate.handling, reports)),  # noqa: E712
             )
+        if all(clause.author_id is not None for clause in predicate.report.clauses):
+            # a reader of their own reports only: let the store start from those few
+            # reports (by author) rather than walk every statement
+            mine = reports.alias("own_reports")
+            own = select(mine.c.id).where(report_condition(predicate.report, mine))
+            readable = and_(statements.c.origin.in_(own.scalar_subquery()), readable)
         branches.append(and_(reports.c.id.is_not(None), readable))
     if predicate.without_report and predicate.without_report_restrictive:
         branches.append(reports.c.id.is_(None))
