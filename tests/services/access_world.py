@@ -113,6 +113,7 @@ class World:
     statement_rows: list[Any] = field(default_factory=list)
     source_rows: list[Any] = field(default_factory=list)
     attachment_rows: list[Any] = field(default_factory=list)
+    releasable_to: dict[str, frozenset[str]] = field(default_factory=dict)
     entity_ids: tuple[str, ...] = ()
     _report_access: dict[str, ReportAccess] = field(default_factory=dict)
     _marker_owners: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
@@ -147,16 +148,22 @@ class World:
             self.attachment_rows = [
                 _plain(row) for row in connection.execute(select(tables.attachments))
             ]
+            released: dict[str, set[str]] = {}
+            for report_id, agency_id in connection.execute(
+                select(
+                    tables.report_releasable_to.c.report_id, tables.report_releasable_to.c.agency_id
+                )
+            ):
+                released.setdefault(report_id, set()).add(agency_id)
         self.report_rows = {row.id: row for row in rows}
+        self.releasable_to = {key: frozenset(value) for key, value in released.items()}
         for row in rows:
             self._report_access[row.id] = ReportAccess(
                 author_id=row.author_id,
                 agency_id=row.agency_id,
                 status=ReportStatus(row.status),
                 restrictive=restrictive(row.handling),
-                releasable_to=frozenset(
-                    part.strip() for part in (row.releasable_to or "").split(",") if part.strip()
-                ),
+                releasable_to=frozenset(released.get(row.id, ())),
             )
         self.entity_ids = tuple(sorted({row.canonical_id for row in self.statement_rows}))
         owners: dict[str, list[tuple[str, str]]] = {}

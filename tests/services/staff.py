@@ -28,11 +28,15 @@ def make_user(ws: Workspace, username: str, agency: str, *roles: Role) -> Actor:
                 username=username,
                 display_name=username.title(),
                 agency_id=agency,
-                roles=",".join(sorted(role.value for role in roles)),
                 password_hash="not-a-hash",
                 active=True,
                 failed_logins=0,
                 created_at=ws.clock(),
             )
         )
+        if roles:
+            connection.execute(
+                insert(tables.user_roles),
+                [{"user_id": user_id, "role": role.value} for role in sorted(set(roles))],
+            )
     return Actor(user_id, username, agency, frozenset(roles))

@@ -26,6 +26,7 @@ from rich.table import Table
 from portintel.ais.prefixes import BAD_TAG_CHECKSUM
 from portintel.cli.ais_decode import decode_command
 from portintel.cli.context import console, context_of
+from portintel.cli.users import cli_actor
 from portintel.errors import InvalidInput
 from portintel.services.maritime.ingest import IngestProgress, IngestSummary, ingest_paths
 from portintel.services.maritime.listen import ListenSummary, listen
@@ -225,7 +226,7 @@ def vessels_command(
     table = Table(title="vessels heard on AIS")
     for name in ("MMSI", "flag", "name", "call sign", "IMO", "type", "first seen", "last seen"):
         table.add_column(name, overflow="fold")
-    for view in list_vessels(ws, mmsi=mmsi, limit=limit):
+    for view in list_vessels(ws, cli_actor(), mmsi=mmsi, limit=limit):
         imo = view.values.get("imoNumber", []) + [
             f"{value} (invalid)" for value in view.invalid.get("imoNumber", [])
         ]

@@ -1,9 +1,11 @@
 """Need-to-know: who may read which report, statement and source identity.
 
 One table, :data:`READ_RULES`, says who may read a report by role and
-status; services filter every read (get, list, search, counts, exports)
-through :func:`may_read_report` and :func:`may_read_statement`, and the
-faces only show what the services return.
+status; :func:`may_read_report` and :func:`may_read_statement` state the
+rules for one report or statement, and :func:`reader_scope` compiles them for
+one reader into the predicate every read (get, list, search, counts, exports)
+is filtered by in the database (see the end of this docstring). The faces
+only show what the services return.
 
 The rules, and why:
 
@@ -40,6 +42,41 @@ The rules, and why:
    kind and reliability, and nothing more.
 
 The system actor (jobs, migrations, the demo generator) reads everything.
+
+**Reading through a scoped view.** Services never fetch rows and filter them
+here: :func:`reader_scope` compiles the rules above, for one reader, into a
+pure predicate that the store renders as a ``WHERE`` clause
+(``portintel.adapters.database.scope``), so lists, counts, pages and search
+are filtered and paginated in the database. The predicate is data:
+
+* a :class:`ReportPredicate` is an OR of :class:`ReportClause`; a clause is
+  an AND of optional conditions on a report: its status is one of
+  ``statuses``, its ``agency_id``, its ``author_id``, whether it is
+  ``restrictive`` (stored with the report, computed from the handling
+  vocabulary when the handling is written), and whether its releasable-to
+  list names ``releasable_to``. No clause: no report; an empty clause:
+  every report. For a reader who is not the system it reads::
+
+      author = me
+      OR status in S_agency AND agency = my agency      (rule 3, own agency;
+                                                          rule 4 passes)
+      OR status in S_any    [AND (NOT restrictive        (rule 3, every agency,
+                                  OR releasable to my agency)]   rule 4 unless
+                                                                   supervisor)
+
+  where ``S_any`` are the statuses some role of the reader reads in every
+  agency and ``S_agency`` those it reads at least in its own (both from
+  :data:`READ_RULES`; never drafts, rule 2).
+* a :class:`StatementPredicate` says, for a statement whose origin is a
+  report, ``report`` holds AND (the statement is not restrictive OR
+  ``handling`` holds for the report: rule 4 as a report predicate); for a
+  statement from no report, whether open and restrictive ones are readable
+  (rule 5).
+
+:func:`may_read_report` and :func:`may_read_statement` stay the oracle: the
+predicates' own :meth:`ReportPredicate.holds` and
+:meth:`StatementPredicate.holds` are checked against them in the domain
+tests, and the SQL rendering against them on both stores.
 """
 
 from __future__ import annotations
@@ -155,3 +192,143 @@ def may_keep_source_register(actor: Actor) -> bool:
 def may_work_with_intelligence(actor: Actor) -> bool:
     """Whether the actor holds any role that reads or writes intelligence."""
     return actor.is_system or bool(actor.roles & INTELLIGENCE_ROLES)
+
+
+# -- the rules compiled for one reader: a predicate the store renders as SQL --------
+
+
+@dataclass(frozen=True, slots=True)
+class ReportClause:
+    """An AND of conditions on a report; a condition left ``None`` does not narrow."""
+
+    statuses: frozenset[ReportStatus] | None = None
+    agency_id: str | None = None
+    author_id: str | None = None
+    restrictive: bool | None = None
+    releasable_to: str | None = None
+    """The report's releasable-to list names this agency."""
+
+    @property
+    def unconstrained(self) -> bool:
+        return (
+            self.statuses is None
+            and self.agency_id is None
+            and self.author_id is None
+            and self.restrictive is None
+            and self.releasable_to is None
+        )
+
+    def holds(self, report: ReportAccess) -> bool:
+        return (
+            (self.statuses is None or report.status in self.statuses)
+            and (self.agency_id is None or report.agency_id == self.agency_id)
+            and (self.author_id is None or report.author_id == self.author_id)
+            and (self.restrictive is None or report.restrictive is self.restrictive)
+            and (self.releasable_to is None or self.releasable_to in report.releasable_to)
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ReportPredicate:
+    """An OR of clauses: no clause is no report, an unconstrained clause every report."""
+
+    clauses: tuple[ReportClause, ...]
+
+    @property
+    def everything(self) -> bool:
+        return any(clause.unconstrained for clause in self.clauses)
+
+    @property
+    def nothing(self) -> bool:
+        return not self.clauses
+
+    def holds(self, report: ReportAccess) -> bool:
+        return any(clause.holds(report) for clause in self.clauses)
+
+
+EVERY_REPORT = ReportPredicate((ReportClause(),))
+NO_REPORT = ReportPredicate(())
+
+
+@dataclass(frozen=True, slots=True)
+class StatementPredicate:
+    """Rule 5 for one reader.
+
+    A statement whose origin is a report is readable iff ``report`` holds for
+    that report and, when the statement carries its own restrictive handling,
+    ``handling`` holds too. A statement from no report is readable iff
+    ``without_report`` (open handling) or ``without_report_restrictive``
+    (restrictive handling of its own) is true.
+    """
+
+    report: ReportPredicate
+    handling: ReportPredicate
+    without_report: bool
+    without_report_restrictive: bool
+
+    def holds(self, report: ReportAccess | None, *, statement_restrictive: bool) -> bool:
+        if report is None:
+            return self.without_report_restrictive if statement_restrictive else self.without_report
+        if not self.report.holds(report):
+            return False
+        return not statement_restrictive or self.handling.holds(report)
+
+
+@dataclass(frozen=True, slots=True)
+class ReaderScope:
+    """What one reader may read, as predicates a store renders; see the module docstring."""
+
+    reader: Actor
+    reports: ReportPredicate
+    statements: StatementPredicate
+
+
+def _statuses_reached(actor: Actor, scopes: frozenset[Scope]) -> frozenset[ReportStatus]:
+    return frozenset(
+        status
+        for role in actor.roles
+        for status, scope in READ_RULES.get(role, {}).items()
+        if scope in scopes and status is not ReportStatus.DRAFT
+    )
+
+
+def _handling_predicate(actor: Actor) -> ReportPredicate:
+    """Rule 4 (:func:`passes_handling`) as a predicate on the report."""
+    if actor.is_system or actor.has(Role.SUPERVISOR):
+        return EVERY_REPORT
+    return ReportPredicate(
+        (ReportClause(agency_id=actor.agency_id), ReportClause(releasable_to=actor.agency_id))
+    )
+
+
+def _report_predicate(actor: Actor) -> ReportPredicate:
+    """Rules 1 to 4 (:func:`may_read_report`) as an OR of clauses."""
+    if actor.is_system:
+        return EVERY_REPORT
+    clauses = [ReportClause(author_id=actor.user_id)]  # rule 1
+    own_agency = _statuses_reached(actor, frozenset({Scope.AGENCY, Scope.ANY}))
+    if own_agency:  # rule 4 holds in the reader's own agency
+        clauses.append(ReportClause(statuses=own_agency, agency_id=actor.agency_id))
+    every_agency = _statuses_reached(actor, frozenset({Scope.ANY}))
+    if every_agency:
+        handling = _handling_predicate(actor)
+        if handling.everything:
+            clauses.append(ReportClause(statuses=every_agency))
+        else:  # not restrictive, or releasable to the reader's agency
+            clauses.append(ReportClause(statuses=every_agency, restrictive=False))
+            clauses.append(ReportClause(statuses=every_agency, releasable_to=actor.agency_id))
+    return ReportPredicate(tuple(clauses))
+
+
+def reader_scope(actor: Actor) -> ReaderScope:
+    """Compile :data:`READ_RULES` and rules 1 to 5 into predicates for ``actor``."""
+    if actor.is_system:
+        statements = StatementPredicate(EVERY_REPORT, EVERY_REPORT, True, True)
+    else:
+        statements = StatementPredicate(
+            report=_report_predicate(actor),
+            handling=_handling_predicate(actor),
+            without_report=bool(actor.roles & INTELLIGENCE_ROLES),
+            without_report_restrictive=actor.has(Role.SUPERVISOR),
+        )
+    return ReaderScope(reader=actor, reports=_report_predicate(actor), statements=statements)

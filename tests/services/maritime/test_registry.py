@@ -7,6 +7,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from portintel.adapters.database import tables
+from portintel.domain.actors import SYSTEM
 from portintel.services.maritime.ingest import ingest_paths
 from portintel.services.maritime.registry import list_vessels
 from portintel.services.workspace import Workspace
@@ -52,7 +53,7 @@ def test_identities_become_statements_with_origin_and_first_last_seen(
     assert ("type", "Cargo", True) in values
     assert len(rows) == len(values), "a re-ingest adds no statement"
 
-    (view,) = list_vessels(workspace)
+    (view,) = list_vessels(workspace, SYSTEM)
     assert view.mmsi == "574000001"
     assert view.values["name"] == ["OCEAN STAR", "SEA STAR"] or set(view.values["name"]) == {
         "SEA STAR",

@@ -26,6 +26,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    true,
 )
 
 NAMING = {
@@ -55,8 +56,6 @@ users = Table(
     Column("username", String(100), nullable=False, unique=True),
     Column("display_name", String(200), nullable=False),
     Column("agency_id", String(64), ForeignKey("agencies.id"), nullable=False),
-    # comma-separated role names, from the roles vocabulary
-    Column("roles", String(200), nullable=False),
     Column("password_hash", String(200), nullable=False),
     Column("active", Boolean, nullable=False, default=True),
     Column("totp_secret", String(64), nullable=True),
@@ -66,6 +65,14 @@ users = Table(
     Column("locked_until", UTC, nullable=True),
     Column("created_at", UTC, nullable=False),
     Column("last_login_at", UTC, nullable=True),
+)
+
+user_roles = Table(
+    "user_roles",
+    metadata,
+    Column("user_id", String(64), ForeignKey("users.id"), primary_key=True),
+    # a role name from the roles vocabulary (portintel.domain.actors.Role)
+    Column("role", String(32), primary_key=True),
 )
 
 api_tokens = Table(
@@ -134,8 +141,10 @@ reports = Table(
     # handling code as "vocabulary:code", e.g. "uk-3x5x2:C", "europol:H2", "tlp:AMBER"
     Column("handling", String(64), nullable=False),
     Column("handling_conditions", Text, nullable=True),
-    # comma-separated agency ids beyond the author's that may read a restrictive report
-    Column("releasable_to", Text, nullable=True),
+    # whether the handling code restricts readers (need-to-know rule 4): computed from
+    # the handling vocabulary whenever the handling is written, so reads filter in SQL;
+    # a row written without saying is restrictive (fails closed)
+    Column("restrictive", Boolean, nullable=False, server_default=true()),
     Column("tlp", String(32), nullable=True),
     Column("category", String(64), nullable=True),
     # draft, submitted, evaluated, disseminated, archived
@@ -144,6 +153,20 @@ reports = Table(
     Column("origin_node", String(100), nullable=True),
     Column("created_at", UTC, nullable=False),
     Column("updated_at", UTC, nullable=False),
+    # the report list: newest first, by page
+    Index("ix_reports_reported", "reported_at", "id"),
+    # readers of one agency (need-to-know rule 3)
+    Index("ix_reports_agency_status", "agency_id", "status"),
+    # a reader's scope decided from the index alone: joins from statements and counts
+    Index("ix_reports_scope", "id", "status", "agency_id", "author_id", "restrictive"),
+)
+
+report_releasable_to = Table(
+    "report_releasable_to",
+    metadata,
+    # agencies beyond the author's that may read a restrictive report (rule 4)
+    Column("report_id", String(64), ForeignKey("reports.id"), primary_key=True),
+    Column("agency_id", String(64), ForeignKey("agencies.id"), primary_key=True),
 )
 
 report_events = Table(
@@ -200,8 +223,11 @@ statements = Table(
     Column("credibility", String(8), nullable=True),
     Column("handling", String(64), nullable=True),
     Column("invalid_reason", Text, nullable=True),
+    # whether the statement's own handling restricts readers (rule 5); false when inherited
+    Column("restrictive", Boolean, nullable=False, server_default=true()),
     Index("ix_statements_entity_prop", "entity_id", "prop"),
-    Index("ix_statements_canonical", "canonical_id"),
+    # entity lists walk canonical ids in order and decide visibility from the index alone
+    Index("ix_statements_canonical_scope", "canonical_id", "schema", "origin", "restrictive"),
     Index("ix_statements_origin", "origin"),
     Index("ix_statements_prop_value", "prop", "value"),
 )
@@ -351,9 +377,11 @@ __all__ = [
     "node_keys",
     "quarantine",
     "report_events",
+    "report_releasable_to",
     "reports",
     "sources",
     "statements",
+    "user_roles",
     "users",
     "web_sessions",
 ]

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, select
+from sqlalchemy import Connection, Row, delete, insert, select
 
-from portintel.adapters.database.tables import users
+from portintel.adapters.database.tables import user_roles, users
 from portintel.domain.actors import Actor, Role
 from portintel.domain.secret import Secret
 from portintel.errors import InvalidInput, NotFound, PermissionDenied
@@ -104,12 +104,27 @@ def parse_roles(roles: Iterable[Role | str]) -> frozenset[Role]:
     return frozenset(parsed)
 
 
-def roles_from_column(text: str) -> frozenset[Role]:
-    return frozenset(Role(name) for name in text.split(",") if name)
+def roles_of(connection: Connection, user_id: str) -> frozenset[Role]:
+    """The roles a user holds (rows of ``user_roles``)."""
+    column = user_roles.c
+    found = connection.execute(select(column.role).where(column.user_id == user_id)).scalars()
+    return frozenset(Role(name) for name in found)
 
 
-def roles_to_column(roles: frozenset[Role]) -> str:
-    return ",".join(sorted(role.value for role in roles))
+def roles_by_user(connection: Connection) -> dict[str, frozenset[Role]]:
+    """Every user's roles, by user id, in one query."""
+    grouped: dict[str, set[Role]] = {}
+    for user_id, role in connection.execute(select(user_roles.c.user_id, user_roles.c.role)):
+        grouped.setdefault(user_id, set()).add(Role(role))
+    return {user_id: frozenset(roles) for user_id, roles in grouped.items()}
+
+
+def write_roles(connection: Connection, user_id: str, roles: Iterable[Role]) -> None:
+    """Replace the roles of a user."""
+    connection.execute(delete(user_roles).where(user_roles.c.user_id == user_id))
+    rows = [{"user_id": user_id, "role": role.value} for role in sorted(set(roles))]
+    if rows:
+        connection.execute(insert(user_roles), rows)
 
 
 def require_administrator(actor: Actor, what: str) -> None:
@@ -119,12 +134,13 @@ def require_administrator(actor: Actor, what: str) -> None:
         )
 
 
-def actor_of(row: Row[Any]) -> Actor:
+def actor_of(connection: Connection, row: Row[Any]) -> Actor:
+    """The actor of a ``users`` row, with its roles."""
     return Actor(
         user_id=row.id,
         username=row.username,
         agency_id=row.agency_id,
-        roles=roles_from_column(row.roles),
+        roles=roles_of(connection, row.id),
     )
 
 
@@ -137,7 +153,10 @@ def user_row(connection: Connection, username: str) -> Row[Any]:
     return row
 
 
-def view_of(row: Row[Any]) -> UserView:
+def view_of(
+    connection: Connection, row: Row[Any], roles: frozenset[Role] | None = None
+) -> UserView:
+    """The administrators' view of a ``users`` row (``roles`` when already read)."""
     created = as_utc(row.created_at)
     assert created is not None
     return UserView(
@@ -145,7 +164,7 @@ def view_of(row: Row[Any]) -> UserView:
         username=row.username,
         display_name=row.display_name,
         agency_id=row.agency_id,
-        roles=roles_from_column(row.roles),
+        roles=roles_of(connection, row.id) if roles is None else roles,
         active=bool(row.active),
         totp_enabled=row.totp_secret is not None,
         locked_until=as_utc(row.locked_until),

@@ -32,7 +32,7 @@ from portintel.services.admin.accounts import (
     as_secret,
     as_utc,
     require_administrator,
-    roles_from_column,
+    roles_of,
     user_row,
 )
 from portintel.services.workspace import Workspace
@@ -120,7 +120,7 @@ def _sign_in(
             at=now,
         )
         return AuthenticationFailed(WRONG_CREDENTIALS)
-    actor = actor_of(row)
+    actor = actor_of(connection, row)
     locked_until = as_utc(row.locked_until)
     if locked_until is not None and locked_until > now:
         audit.record(
@@ -174,7 +174,7 @@ def _failure(
     ws: Workspace, connection: Connection, row: Row[Any], reason: str, now: datetime
 ) -> AuthenticationFailed:
     """Count one failure; lock the account when the count reaches the threshold."""
-    actor = actor_of(row)
+    actor = actor_of(connection, row)
     # an atomic increment: concurrent failures on several workers all count
     connection.execute(
         update(users).where(users.c.id == row.id).values(failed_logins=users.c.failed_logins + 1)
@@ -373,7 +373,6 @@ def authenticate_token(ws: Workspace, token: str | Secret) -> Actor:
                 users.c.id.label("user_id"),
                 users.c.username,
                 users.c.agency_id,
-                users.c.roles,
                 users.c.active,
             )
             .join(users, users.c.id == api_tokens.c.user_id)
@@ -392,7 +391,7 @@ def authenticate_token(ws: Workspace, token: str | Secret) -> Actor:
                 user_id=row.user_id,
                 username=row.username,
                 agency_id=row.agency_id,
-                roles=roles_from_column(row.roles),
+                roles=roles_of(connection, row.user_id),
             )
             if row.revoked_at is None and row.active:
                 connection.execute(

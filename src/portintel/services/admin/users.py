@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, func, insert, select, update
 
-from portintel.adapters.database.tables import agencies, users
+from portintel.adapters.database.tables import agencies, user_roles, users
 from portintel.domain.actors import SYSTEM, Actor, Role
 from portintel.domain.secret import Secret
 from portintel.errors import (
@@ -37,10 +37,11 @@ from portintel.services.admin.accounts import (
     normalise_username,
     parse_roles,
     require_administrator,
-    roles_from_column,
-    roles_to_column,
+    roles_by_user,
+    roles_of,
     user_row,
     view_of,
+    write_roles,
 )
 from portintel.services.admin.credentials import (
     IssuedToken,
@@ -155,7 +156,6 @@ def create_user(
                 username=name,
                 display_name=display,
                 agency_id=agency_id,
-                roles=roles_to_column(role_set),
                 password_hash=password_hash,
                 active=True,
                 totp_secret=None,
@@ -164,6 +164,7 @@ def create_user(
                 created_at=now,
             )
         )
+        write_roles(connection, user_id, role_set)
         audit.record(
             connection,
             actor,
@@ -177,7 +178,9 @@ def create_user(
             },
             at=now,
         )
-        return view_of(connection.execute(select(users).where(users.c.id == user_id)).one())
+        return view_of(
+            connection, connection.execute(select(users).where(users.c.id == user_id)).one()
+        )
 
 
 def list_users(ws: Workspace, actor: Actor) -> list[UserView]:
@@ -185,7 +188,8 @@ def list_users(ws: Workspace, actor: Actor) -> list[UserView]:
     require_administrator(actor, "list users")
     with ws.engine.connect() as connection:
         rows = connection.execute(select(users).order_by(users.c.username)).all()
-    return [view_of(row) for row in rows]
+        roles = roles_by_user(connection)
+    return [view_of(connection, row, roles.get(row.id, frozenset())) for row in rows]
 
 
 def get_user(ws: Workspace, actor: Actor, username: str) -> UserView:
@@ -193,25 +197,32 @@ def get_user(ws: Workspace, actor: Actor, username: str) -> UserView:
     if actor.username != username.strip().lower():
         require_administrator(actor, "see other users")
     with ws.engine.connect() as connection:
-        return view_of(user_row(connection, username))
+        return view_of(connection, user_row(connection, username))
 
 
 def get_actor(ws: Workspace, user_id: str) -> Actor:
     """The actor of an active user (for sessions); NotFound if there is no such user."""
     with ws.engine.connect() as connection:
         row = connection.execute(select(users).where(users.c.id == user_id)).first()
-    if row is None:
+        actor = None if row is None else actor_of(connection, row)
+    if row is None or actor is None:
         raise NotFound(f"no user with id {user_id!r}")
     if not row.active:
         raise AuthenticationFailed(
             "this account is disabled", hint="ask an administrator of the node"
         )
-    return actor_of(row)
+    return actor
 
 
 def count_active_administrators(connection: Connection) -> int:
-    rows = connection.execute(select(users.c.roles).where(users.c.active.is_(True))).scalars()
-    return sum(1 for roles in rows if Role.ADMINISTRATOR in roles_from_column(roles))
+    held = user_roles.c
+    return int(
+        connection.execute(
+            select(func.count())
+            .select_from(users.join(user_roles, held.user_id == users.c.id))
+            .where(users.c.active.is_(True), held.role == Role.ADMINISTRATOR.value)
+        ).scalar_one()
+    )
 
 
 def has_users(ws: Workspace) -> bool:
@@ -228,7 +239,7 @@ def deactivate_user(ws: Workspace, actor: Actor, username: str) -> UserView:
         if not row.active:
             raise Conflict(f"user {row.username!r} is already disabled")
         last_admin = (
-            Role.ADMINISTRATOR in roles_from_column(row.roles)
+            Role.ADMINISTRATOR in roles_of(connection, row.id)
             and count_active_administrators(connection) <= 1
         )
         if last_admin:
@@ -240,7 +251,7 @@ def deactivate_user(ws: Workspace, actor: Actor, username: str) -> UserView:
         audit.record(
             connection, actor, "user.disable", object_type="user", object_id=row.id, at=now
         )
-        return view_of(user_row(connection, username))
+        return view_of(connection, user_row(connection, username))
 
 
 def set_password(

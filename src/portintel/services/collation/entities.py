@@ -1,12 +1,14 @@
 """Entities: assembled from the statements a reader may see, with their provenance.
 
 An entity is the sum of its statements (followthemoney's model). Every read
-goes statement by statement through need-to-know rule 5
-(:func:`portintel.domain.access.may_read_statement`): a value from a report
-the reader may not read is simply not part of the entity *for that reader*;
-an entity of which they may read nothing does not exist for them (NotFound).
-Search and lists apply the same filter before anything is counted or shown.
-Every read and search is audited.
+goes statement by statement through need-to-know rule 5, compiled for the
+reader (:func:`portintel.domain.access.reader_scope`) and rendered into the
+query (:mod:`portintel.adapters.database.scope`): a value from a report the
+reader may not read is simply not part of the entity *for that reader*; an
+entity of which they may read nothing does not exist for them (NotFound).
+Lists and search pick, count and caption entities in the database from the
+readable statements only, one page at a time. Every read and search is
+audited.
 """
 
 from __future__ import annotations
@@ -16,16 +18,17 @@ from datetime import datetime
 from typing import Any
 
 from followthemoney import model
-from sqlalchemy import Connection, Row, Select, or_, select
+from sqlalchemy import Connection, Row, Select, Subquery, func, or_, select, union_all
 
 from portintel.adapters.database import tables
-from portintel.domain.access import may_read_statement
+from portintel.adapters.database.scope import statement_condition, statements_with_reports
+from portintel.domain.access import ReaderScope, reader_scope
 from portintel.domain.actors import Actor
 from portintel.domain.entities import entity_caption
 from portintel.domain.grading import Grading
 from portintel.errors import InvalidInput, NotFound
 from portintel.services import audit
-from portintel.services.intake import access_of, is_restrictive, must_utc
+from portintel.services.intake import must_utc
 from portintel.services.workspace import Workspace
 
 _S = tables.statements.c
@@ -33,11 +36,7 @@ _R = tables.reports.c
 _COLUMNS = (
     tables.statements,
     _R.id.label("report_id"),
-    _R.author_id,
-    _R.agency_id,
-    _R.status,
     _R.handling.label("report_handling"),
-    _R.releasable_to,
     _R.grading_scheme.label("report_grading_scheme"),
     _R.reliability.label("report_reliability"),
     _R.credibility.label("report_credibility"),
@@ -103,26 +102,13 @@ class EntitySummary:
     report_count: int
 
 
-def _joined() -> Select[Any]:
-    return select(*_COLUMNS).join(tables.reports, _R.id == _S.origin, isouter=True)
-
-
-def _visible(actor: Actor, row: Row[Any]) -> bool:
-    access = access_of(_ReportFacts(row)) if row.report_id else None
-    return may_read_statement(actor, access, statement_restrictive=is_restrictive(row.handling))
-
-
-class _ReportFacts:
-    """Adapts a joined row to what :func:`access_of` reads."""
-
-    __slots__ = ("agency_id", "author_id", "handling", "releasable_to", "status")
-
-    def __init__(self, row: Row[Any]) -> None:
-        self.author_id = row.author_id
-        self.agency_id = row.agency_id
-        self.status = row.status
-        self.handling = row.report_handling
-        self.releasable_to = row.releasable_to
+def _visible(scope: ReaderScope, *columns: Any) -> Select[Any]:
+    """``SELECT columns`` of the statements the reader may read, with their reports."""
+    return (
+        select(*columns)
+        .select_from(statements_with_reports())
+        .where(statement_condition(scope.statements))
+    )
 
 
 def _statement_view(row: Row[Any]) -> StatementView:
@@ -173,23 +159,16 @@ def _assemble(entity_id: str, statements: list[StatementView]) -> EntityView:
 
 
 def _visible_statements(
-    connection: Connection, actor: Actor, entity_ids: list[str]
-) -> dict[str, list[StatementView]]:
-    if not entity_ids:
-        return {}
+    connection: Connection, scope: ReaderScope, entity_id: str
+) -> list[StatementView]:
+    """The statements of one entity (its canonical id, or an entity id it merged) that
+    the reader may read, by property, first sight and id."""
     query = (
-        _joined()
-        .where(or_(_S.canonical_id.in_(entity_ids), _S.entity_id.in_(entity_ids)))
+        _visible(scope, *_COLUMNS)
+        .where(or_(_S.canonical_id == entity_id, _S.entity_id == entity_id))
         .order_by(_S.prop, _S.first_seen, _S.id)
     )
-    grouped: dict[str, list[StatementView]] = {}
-    wanted = set(entity_ids)
-    for row in connection.execute(query):
-        if not _visible(actor, row):
-            continue
-        key = row.canonical_id if row.canonical_id in wanted else row.entity_id
-        grouped.setdefault(key, []).append(_statement_view(row))
-    return grouped
+    return [_statement_view(row) for row in connection.execute(query)]
 
 
 @audit.audits_denial("entity", id_parameter="entity_id")
@@ -202,7 +181,7 @@ def get_entity(ws: Workspace, actor: Actor, entity_id: str, *, purpose: str = "r
     if purpose not in ("read", "export"):
         raise InvalidInput(f"unknown purpose {purpose!r}", field="purpose", hint="read or export")
     with ws.engine.begin() as connection:
-        statements = _visible_statements(connection, actor, [entity_id]).get(entity_id)
+        statements = _visible_statements(connection, reader_scope(actor), entity_id)
         if not statements:
             raise NotFound(f"entity {entity_id} not found", hint="check the id, or search")
         audit.record(
@@ -217,44 +196,107 @@ def get_entity(ws: Workspace, actor: Actor, entity_id: str, *, purpose: str = "r
     return _assemble(entity_id, statements)
 
 
-def _summaries(connection: Connection, actor: Actor, entity_ids: list[str]) -> list[EntitySummary]:
-    grouped = _visible_statements(connection, actor, entity_ids)
+_CAPTION_PROPS = tuple(
+    sorted({prop for schema in model.schemata.values() for prop in schema.caption})
+)
+"""Every property some schema takes its caption from."""
+
+
+def _members(scope: ReaderScope, entity_ids: list[str]) -> Subquery:
+    """The readable statements of each entity as (key, statement, report) rows: an entity
+    is its canonical id's statements and those of entity ids merged into it."""
+    by_canonical = _visible(scope, _S.canonical_id.label("key"), *_MEMBER_COLUMNS).where(
+        _S.canonical_id.in_(entity_ids)
+    )
+    by_entity = _visible(scope, _S.entity_id.label("key"), *_MEMBER_COLUMNS).where(
+        _S.entity_id.in_(entity_ids), _S.canonical_id != _S.entity_id
+    )
+    return union_all(by_canonical, by_entity).subquery("members")
+
+
+_MEMBER_COLUMNS = (
+    _S.id,
+    _S.schema,
+    _S.prop,
+    _S.value,
+    _S.first_seen,
+    _S.invalid_reason,
+    _R.id.label("report_id"),
+)
+
+
+def _summaries(
+    connection: Connection, scope: ReaderScope, entity_ids: list[str]
+) -> list[EntitySummary]:
+    """One summary per id, counted and captioned in SQL from what the reader may read."""
+    if not entity_ids:
+        return []
+    members = _members(scope, entity_ids).c
+    counts = {
+        row.key: (row.statements, row.reports)
+        for row in connection.execute(
+            select(
+                members.key,
+                func.count().label("statements"),
+                func.count(members.report_id.distinct()).label("reports"),
+            ).group_by(members.key)
+        )
+    }
+    schemata: dict[str, list[str]] = {}
+    for key, schema in connection.execute(
+        select(members.key, members.schema).distinct().order_by(members.key, members.schema)
+    ):
+        schemata.setdefault(key, []).append(schema)
+    ranked = (
+        select(
+            members.key,
+            members.prop,
+            members.value,
+            func.row_number()
+            .over(
+                partition_by=(members.key, members.prop),
+                order_by=(members.first_seen, members.id),
+            )
+            .label("rank"),
+        )
+        .where(members.invalid_reason.is_(None), members.prop.in_(_CAPTION_PROPS))
+        .subquery("ranked")
+    )
+    firsts: dict[str, list[tuple[str, str]]] = {}
+    for key, prop, value in connection.execute(
+        select(ranked.c.key, ranked.c.prop, ranked.c.value)
+        .where(ranked.c.rank == 1)
+        .order_by(ranked.c.key, ranked.c.prop)
+    ):
+        firsts.setdefault(key, []).append((prop, value))
     summaries = []
     for entity_id in entity_ids:
-        statements = grouped.get(entity_id)
-        if not statements:
+        if entity_id not in counts:
             continue
-        entity = _assemble(entity_id, statements)
+        schema, caption = entity_caption(entity_id, schemata[entity_id], firsts.get(entity_id, []))
+        statement_count, report_count = counts[entity_id]
         summaries.append(
-            EntitySummary(
-                entity.id,
-                entity.schema,
-                entity.caption,
-                len(statements),
-                len(entity.report_ids),
-            )
+            EntitySummary(entity_id, schema, caption, int(statement_count), int(report_count))
         )
     return summaries
 
 
-def _matching_ids(
-    connection: Connection, actor: Actor, query: Select[Any], wanted: int
+def _page_of_ids(
+    connection: Connection, query: Select[Any], *, limit: int, offset: int = 0
 ) -> list[str]:
-    """Distinct canonical ids of rows the actor may see, in query order, up to ``wanted``."""
-    found: list[str] = []
-    seen: set[str] = set()
-    result = connection.execute(query.execution_options(yield_per=2000))
-    try:
-        for row in result:
-            if row.canonical_id in seen or not _visible(actor, row):
-                continue
-            seen.add(row.canonical_id)
-            found.append(row.canonical_id)
-            if len(found) >= wanted:
-                break
-    finally:
-        result.close()
-    return found
+    """Distinct canonical ids of ``query``'s readable statements, in order, one page."""
+    page = (
+        query.group_by(_S.canonical_id)
+        .order_by(_S.canonical_id)
+        .limit(max(limit, 0))
+        .offset(max(offset, 0))
+    )
+    return list(connection.execute(page).scalars())
+
+
+def _escaped(text: str) -> str:
+    """``text`` matched literally by LIKE: its wildcards escaped."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _check_schema(schema: str | None) -> None:
@@ -267,12 +309,13 @@ def list_entities(
 ) -> list[EntitySummary]:
     """Entities the actor may see, by id; ``schema`` narrows to one type. Audited."""
     _check_schema(schema)
-    query = _joined().order_by(_S.canonical_id)
+    scope = reader_scope(actor)
+    query = _visible(scope, _S.canonical_id)
     if schema:
         query = query.where(_S.schema == schema)
     with ws.engine.begin() as connection:
-        ids = _matching_ids(connection, actor, query, offset + limit)[offset:]
-        summaries = _summaries(connection, actor, ids)
+        ids = _page_of_ids(connection, query, limit=limit, offset=offset)
+        summaries = _summaries(connection, scope, ids)
         audit.record(
             connection,
             actor,
@@ -292,16 +335,24 @@ def search_entities(
     if not text:
         raise InvalidInput("search for at least one character", field="query")
     _check_schema(schema)
-    statement = (
-        _joined()
-        .where(_S.value.ilike(f"%{text}%") | (_S.canonical_id == text))
-        .order_by(_S.canonical_id)
+    scope = reader_scope(actor)
+    statement = _visible(scope, _S.canonical_id).where(
+        _S.value.ilike(f"%{_escaped(text)}%", escape="\\") | (_S.canonical_id == text)
     )
     if schema:
         statement = statement.where(_S.schema == schema)
+    # the matching values are few: find them in one pass over the table first, rather
+    # than walk every canonical id in order and test its values one by one
+    hits = statement.cte("hits").prefix_with("MATERIALIZED")
+    found = (
+        select(hits.c.canonical_id)
+        .group_by(hits.c.canonical_id)
+        .order_by(hits.c.canonical_id)
+        .limit(max(limit, 0))
+    )
     with ws.engine.begin() as connection:
-        ids = _matching_ids(connection, actor, statement, limit)
-        summaries = _summaries(connection, actor, ids)
+        ids = list(connection.execute(found).scalars())
+        summaries = _summaries(connection, scope, ids)
         audit.record(
             connection,
             actor,

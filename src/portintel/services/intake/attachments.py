@@ -14,13 +14,14 @@ import secrets
 from sqlalchemy import insert, select, update
 
 from portintel.adapters.database import tables
+from portintel.adapters.database.scope import readable_reports, report_condition
 from portintel.adapters.files import sanitise_filename
-from portintel.domain.access import may_read_report
+from portintel.domain.access import reader_scope
 from portintel.domain.actors import Actor
 from portintel.domain.reports import ReportStatus, may_edit
 from portintel.errors import InvalidInput, NotFound, PermissionDenied
 from portintel.services import audit
-from portintel.services.intake.views import AttachmentView, access_of, attachment_of
+from portintel.services.intake.views import AttachmentView, attachment_of
 from portintel.services.workspace import Workspace
 
 _MEDIA_TYPE = re.compile(r"^[a-z0-9][a-z0-9!#$&^_.+-]*/[a-z0-9][a-z0-9!#$&^_.+-]*$")
@@ -54,9 +55,9 @@ def add_attachment(
     now = ws.clock()
     with ws.engine.begin() as connection:
         row = connection.execute(
-            select(tables.reports).where(tables.reports.c.id == report_id)
+            readable_reports(reader_scope(actor).reports).where(tables.reports.c.id == report_id)
         ).first()
-        if row is None or not may_read_report(actor, access_of(row)):
+        if row is None:
             raise NotFound(f"report {report_id} not found")
         if not may_edit(actor, ReportStatus(row.status), row.author_id):
             raise PermissionDenied(
@@ -100,18 +101,14 @@ def read_attachment(
     """An attachment's metadata and bytes, if the actor may read its report. Audited."""
     with ws.engine.begin() as connection:
         found = connection.execute(
-            select(
-                tables.attachments,
-                tables.reports.c.author_id,
-                tables.reports.c.agency_id,
-                tables.reports.c.status,
-                tables.reports.c.handling,
-                tables.reports.c.releasable_to,
-            )
+            select(tables.attachments)
             .join(tables.reports, tables.reports.c.id == tables.attachments.c.report_id)
-            .where(tables.attachments.c.id == attachment_id)
+            .where(
+                tables.attachments.c.id == attachment_id,
+                report_condition(reader_scope(actor).reports),
+            )
         ).first()
-        if found is None or not may_read_report(actor, access_of(found)):
+        if found is None:
             raise NotFound(f"attachment {attachment_id} not found")
         audit.record(
             connection,

@@ -12,38 +12,30 @@ run the same queries, in the writer's transaction, so neither the answer nor
 the work done tells them apart.
 
 :func:`readable_entity_ids` is the one place the scope is applied: the
-rules of :mod:`portintel.domain.access` rendered as SQL by
-:func:`readable_clause` (a local rendering until the shared scoped view
-replaces it), so the database returns only what the writer may read.
+reader's scope (:func:`portintel.domain.access.reader_scope`) rendered as SQL
+by the store (:mod:`portintel.adapters.database.scope`), so the database
+returns only what the writer may read.
 """
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import (
     Column,
     ColumnElement,
     Connection,
-    and_,
-    false,
     func,
-    literal,
-    not_,
-    or_,
     select,
-    true,
 )
 
 from portintel.adapters.database import tables
-from portintel.adapters.vocabularies import load_handling
-from portintel.domain.access import INTELLIGENCE_ROLES, READ_RULES, Scope
-from portintel.domain.actors import Actor, Role
-from portintel.domain.reports import FactDraft, ReportStatus
+from portintel.adapters.database.scope import statement_condition, statements_with_reports
+from portintel.domain.access import reader_scope
+from portintel.domain.actors import Actor
+from portintel.domain.reports import FactDraft
 from portintel.services.intake.fact_statements import (
     Identifier,
     entity_references,
@@ -53,7 +45,6 @@ from portintel.services.intake.views import must_utc
 
 __all__ = [
     "WriterScope",
-    "readable_clause",
     "readable_entity_ids",
     "readable_references",
     "writer_scope",
@@ -61,77 +52,6 @@ __all__ = [
 
 _S = tables.statements.c
 _R = tables.reports.c
-
-
-@functools.cache
-def _open_codes() -> tuple[str, ...]:
-    """Every handling code that restricts no reader, as stored (``tlp:GREEN``)."""
-    handling = load_handling()
-    return tuple(
-        str(definition)
-        for vocabulary in handling.ids
-        for definition in handling.codes(vocabulary)
-        if not definition.restrictive
-    )
-
-
-def _restrictive(column: Any) -> ColumnElement[bool]:
-    """SQL of :func:`~portintel.services.intake.views.is_restrictive`: an unknown code
-    restricts (fails closed), no code does not."""
-    return and_(column.is_not(None), column != "", column.not_in(_open_codes()))
-
-
-def _listed(agency_id: str) -> ColumnElement[bool]:
-    """Whether the report's ``releasable_to`` (``a,b,c``) names ``agency_id``."""
-    escaped = agency_id.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    padded = literal(",") + func.coalesce(_R.releasable_to, "") + literal(",")
-    return padded.like(f"%,{escaped},%", escape="\\")
-
-
-def readable_clause(actor: Actor) -> ColumnElement[bool]:
-    """Need-to-know rule 5 (:func:`~portintel.domain.access.may_read_statement`) as SQL
-    over ``statements`` outer-joined to ``reports`` on the origin.
-
-    Built from the same table, :data:`~portintel.domain.access.READ_RULES`;
-    a test holds it equal to the rule functions on the access world.
-    """
-    if actor.is_system:
-        return true()
-    supervisor = actor.has(Role.SUPERVISOR)
-    statement_restrictive = _restrictive(_S.handling)
-    orphan: ColumnElement[bool]
-    if supervisor:
-        orphan = true()
-    elif actor.roles & INTELLIGENCE_ROLES:
-        orphan = not_(statement_restrictive)
-    else:
-        orphan = false()
-    passes: ColumnElement[bool] = (
-        true() if supervisor else or_(_R.agency_id == actor.agency_id, _listed(actor.agency_id))
-    )
-    anywhere: set[str] = set()
-    in_agency: set[str] = set()
-    for role in actor.roles:
-        for status, scope in READ_RULES.get(role, {}).items():
-            (anywhere if scope is Scope.ANY else in_agency).add(status.value)
-    base = or_(
-        _R.status.in_(sorted(anywhere)) if anywhere else false(),
-        and_(_R.status.in_(sorted(in_agency)), _R.agency_id == actor.agency_id)
-        if in_agency
-        else false(),
-    )
-    report = or_(
-        _R.author_id == actor.user_id,
-        and_(
-            _R.status != ReportStatus.DRAFT.value,
-            base,
-            or_(not_(_restrictive(_R.handling)), passes),
-        ),
-    )
-    return or_(
-        and_(_R.id.is_(None), orphan),
-        and_(_R.id.is_not(None), report, or_(not_(statement_restrictive), passes)),
-    )
 
 
 def readable_entity_ids(
@@ -152,9 +72,8 @@ def readable_entity_ids(
     grouped = by.label("grouped_id")
     query = (
         select(grouped, func.min(_S.first_seen).label("first_seen"))
-        .select_from(tables.statements)
-        .join(tables.reports, _R.id == _S.origin, isouter=True)
-        .where(condition, readable_clause(actor))
+        .select_from(statements_with_reports())
+        .where(condition, statement_condition(reader_scope(actor).statements))
         .group_by(by)
     )
     return {row.grouped_id: must_utc(row.first_seen) for row in connection.execute(query)}

@@ -11,7 +11,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, delete, insert, select
 
 from portintel.adapters.database import tables
 from portintel.adapters.vocabularies import load_grading_schemes, load_handling
@@ -24,7 +24,6 @@ from portintel.services.intake.extraction import extract_facts
 from portintel.services.intake.fact_statements import make_fact_statements
 from portintel.services.intake.sources import source_grading
 from portintel.services.intake.statements import write_statements
-from portintel.services.intake.views import join_agencies
 from portintel.settings import Settings
 
 
@@ -42,6 +41,27 @@ def check_agencies(connection: Connection, agency_ids: Iterable[str]) -> list[st
                 hint=f"agencies are: {', '.join(sorted(known))}",
             )
     return sorted(set(wanted))
+
+
+def write_releasable_to(connection: Connection, report_id: str, agency_ids: Iterable[str]) -> None:
+    """Replace the agencies a restrictive report is releasable to (rule 4)."""
+    released = tables.report_releasable_to
+    connection.execute(delete(released).where(released.c.report_id == report_id))
+    rows = [{"report_id": report_id, "agency_id": agency} for agency in sorted(set(agency_ids))]
+    if rows:
+        connection.execute(insert(released), rows)
+
+
+def releasable_to_of(connection: Connection, report_id: str) -> tuple[str, ...]:
+    """The agencies a report is releasable to, sorted."""
+    released = tables.report_releasable_to.c
+    return tuple(
+        connection.execute(
+            select(released.agency_id)
+            .where(released.report_id == report_id)
+            .order_by(released.agency_id)
+        ).scalars()
+    )
 
 
 def resolve_grading(
@@ -170,7 +190,7 @@ def file_report(
             text=draft.text,
             handling=str(code),
             handling_conditions=code.conditions,
-            releasable_to=join_agencies(releasable),
+            restrictive=vocabularies.is_restrictive(code),
             tlp=vocabularies.default_tlp(code),
             category=draft.category,
             status=ReportStatus.DRAFT.value,
@@ -180,6 +200,7 @@ def file_report(
             **grading,
         )
     )
+    write_releasable_to(connection, report_id, releasable)
     connection.execute(
         insert(tables.report_events).values(
             report_id=report_id,

@@ -16,11 +16,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, insert, select, update
+from sqlalchemy import Connection, Row, Select, func, insert, select, update
 
 from portintel.adapters.database import tables
+from portintel.adapters.database.scope import (
+    readable_reports,
+    statement_condition,
+    statements_with_reports,
+)
 from portintel.adapters.vocabularies import load_handling
-from portintel.domain.access import may_read_report, may_work_with_intelligence, passes_handling
+from portintel.domain.access import ReaderScope, may_work_with_intelligence, reader_scope
 from portintel.domain.actors import Actor
 from portintel.domain.entities import entity_caption
 from portintel.domain.grading import Grading
@@ -35,20 +40,23 @@ from portintel.errors import Conflict, NotFound, PermissionDenied
 from portintel.services import audit
 from portintel.services.events import announce, transaction
 from portintel.services.intake.attachments import add_attachment, read_attachment
-from portintel.services.intake.filing import check_agencies, file_report, resolve_grading
+from portintel.services.intake.filing import (
+    check_agencies,
+    file_report,
+    releasable_to_of,
+    resolve_grading,
+    write_releasable_to,
+)
 from portintel.services.intake.views import (
     AttachmentView,
     ReportEntity,
     ReportEventView,
     ReportSummary,
     ReportView,
-    access_of,
     as_utc,
     attachment_of,
     event_of,
     handling_definition,
-    is_restrictive,
-    join_agencies,
     mapped_grading,
     must_utc,
     summary_of,
@@ -120,9 +128,12 @@ def report_exists(ws: Workspace, report_id: str) -> bool:
     return found is not None
 
 
-def _readable_row(connection: Connection, actor: Actor, report_id: str) -> Row[Any]:
-    row = connection.execute(select(tables.reports).where(tables.reports.c.id == report_id)).first()
-    if row is None or not may_read_report(actor, access_of(row)):
+def _readable_row(connection: Connection, scope: ReaderScope, report_id: str) -> Row[Any]:
+    """The report's row if the reader may read it; NotFound exactly as for an absent one."""
+    row = connection.execute(
+        readable_reports(scope.reports).where(tables.reports.c.id == report_id)
+    ).first()
+    if row is None:
         raise NotFound(f"report {report_id} not found", hint="check the id, or ask its author")
     return row
 
@@ -130,8 +141,9 @@ def _readable_row(connection: Connection, actor: Actor, report_id: str) -> Row[A
 @audit.audits_denial("report", id_parameter="report_id")
 def get_report(ws: Workspace, actor: Actor, report_id: str) -> ReportView:
     """One report with its history and attachments; NotFound unless the actor may read it."""
+    scope = reader_scope(actor)
     with ws.engine.begin() as connection:
-        row = _readable_row(connection, actor, report_id)
+        row = _readable_row(connection, scope, report_id)
         events = connection.execute(
             select(tables.report_events)
             .where(tables.report_events.c.report_id == report_id)
@@ -143,18 +155,20 @@ def get_report(ws: Workspace, actor: Actor, report_id: str) -> ReportView:
             .order_by(tables.attachments.c.created_at, tables.attachments.c.id)
         ).all()
         statements = tables.statements.c
+        # statements with their own restrictive handling are narrowed like their report
         entity_rows = connection.execute(
             select(
                 statements.canonical_id,
-                statements.handling,
                 statements.schema,
                 statements.prop,
                 statements.value,
                 statements.invalid_reason,
             )
-            .where(statements.origin == report_id)
+            .select_from(statements_with_reports())
+            .where(statements.origin == report_id, statement_condition(scope.statements))
             .order_by(statements.canonical_id, statements.prop, statements.value)
         ).all()
+        releasable = releasable_to_of(connection, report_id)
         source = None
         if row.source_id:
             source = connection.execute(
@@ -170,14 +184,7 @@ def get_report(ws: Workspace, actor: Actor, report_id: str) -> ReportView:
             object_id=report_id,
             at=ws.clock(),
         )
-    access = access_of(row)
-    # statements with their own restrictive handling are narrowed like their report
-    visible_rows = [
-        entity
-        for entity in entity_rows
-        if not is_restrictive(entity.handling) or passes_handling(actor, access)
-    ]
-    entity_ids = sorted({entity.canonical_id for entity in visible_rows})
+    entity_ids = sorted({entity.canonical_id for entity in entity_rows})
     grading = Grading(row.grading_scheme, row.reliability, row.credibility)
     return ReportView(
         id=row.id,
@@ -197,8 +204,8 @@ def get_report(ws: Workspace, actor: Actor, report_id: str) -> ReportView:
         handling=row.handling,
         handling_conditions=row.handling_conditions,
         handling_definition=handling_definition(row.handling),
-        restrictive=access.restrictive,
-        releasable_to=tuple(sorted(access.releasable_to)),
+        restrictive=bool(row.restrictive),
+        releasable_to=releasable,
         tlp=row.tlp,
         category=row.category,
         origin_node=row.origin_node,
@@ -210,7 +217,7 @@ def get_report(ws: Workspace, actor: Actor, report_id: str) -> ReportView:
         events=tuple(event_of(event) for event in events),
         attachments=tuple(attachment_of(file) for file in files),
         entity_ids=tuple(entity_ids),
-        entities=_report_entities(visible_rows),
+        entities=_report_entities(entity_rows),
         allowed_actions=allowed_actions(actor, ReportStatus(row.status), row.author_id),
     )
 
@@ -231,10 +238,9 @@ def _report_entities(rows: Sequence[Any]) -> tuple[ReportEntity, ...]:
     return tuple(sorted(found, key=lambda entity: (entity.schema, entity.caption.casefold())))
 
 
-def _filtered_rows(connection: Connection, actor: Actor, filters: ReportFilters) -> list[Row[Any]]:
+def _filtered(query: Select[Any], filters: ReportFilters) -> Select[Any]:
+    """``query`` narrowed by ``filters`` (page and order apart)."""
     columns = tables.reports.c
-    # the text can be long and a list never shows it: leave it in the database
-    query = select(*(column for column in tables.reports.columns if column.name != "text"))
     if filters.status:
         query = query.where(columns.status.in_([s.value for s in filters.status]))
     if filters.agency_id:
@@ -258,8 +264,11 @@ def _filtered_rows(connection: Connection, actor: Actor, filters: ReportFilters)
             | columns.text.ilike(pattern)
             | (columns.id == filters.text)
         )
-    query = query.order_by(columns.reported_at.desc(), columns.id.desc())
-    return [row for row in connection.execute(query) if may_read_report(actor, access_of(row))]
+    return query
+
+
+_LISTED = tuple(column for column in tables.reports.columns if column.name != "text")
+"""A list never shows a report's text, which can be long: it stays in the database."""
 
 
 def list_reports(
@@ -267,24 +276,33 @@ def list_reports(
 ) -> list[ReportSummary]:
     """The reports the actor may read that match ``filters``, newest first. Audited."""
     filters = filters or ReportFilters()
+    columns = tables.reports.c
+    query = (
+        _filtered(readable_reports(reader_scope(actor).reports, *_LISTED), filters)
+        .order_by(columns.reported_at.desc(), columns.id.desc())
+        .limit(max(filters.limit, 0))
+        .offset(max(filters.offset, 0))
+    )
     with ws.engine.begin() as connection:
-        rows = _filtered_rows(connection, actor, filters)
+        page = connection.execute(query).all()
         audit.record(
             connection,
             actor,
             "report.list",
             object_type="report",
-            detail={"filters": _describe(filters), "visible": len(rows)},
+            detail={"filters": _describe(filters), "offset": filters.offset, "shown": len(page)},
             at=ws.clock(),
         )
-    page = rows[filters.offset : filters.offset + filters.limit]
     return [summary_of(row) for row in page]
 
 
 def count_reports(ws: Workspace, actor: Actor, filters: ReportFilters | None = None) -> int:
     """How many reports the actor may read match ``filters`` (counts leak nothing either)."""
+    query = _filtered(
+        readable_reports(reader_scope(actor).reports, func.count()), filters or ReportFilters()
+    )
     with ws.engine.connect() as connection:
-        return len(_filtered_rows(connection, actor, filters or ReportFilters()))
+        return int(connection.execute(query).scalar_one())
 
 
 def _describe(filters: ReportFilters) -> dict[str, object]:
@@ -308,7 +326,7 @@ def apply_transition(
     changes: dict[str, Any] | None = None,
     detail: dict[str, Any] | None = None,
 ) -> ReportStatus:
-    row = _readable_row(connection, actor, report_id)
+    row = _readable_row(connection, reader_scope(actor), report_id)
     status = ReportStatus(row.status)
     if action is ReportAction.ARCHIVE and status is ReportStatus.DRAFT:
         action = ReportAction.WITHDRAW
@@ -414,7 +432,7 @@ def evaluate_report(
     and handling; the previous values are kept in the report's history."""
     now = ws.clock()
     with transaction(ws) as connection:
-        row = _readable_row(connection, actor, report_id)
+        row = _readable_row(connection, reader_scope(actor), report_id)
         changes: dict[str, Any] = {}
         before: dict[str, Any] = {}
         scheme = grading_scheme or row.grading_scheme
@@ -434,15 +452,23 @@ def evaluate_report(
                 handling=f"{code.vocabulary}:{code.code}",
                 handling_conditions=code.conditions,
                 tlp=vocabularies.default_tlp(code),
+                restrictive=vocabularies.is_restrictive(code),
             )
-        if releasable_to is not None:
-            changes["releasable_to"] = join_agencies(check_agencies(connection, releasable_to))
         for name, value in list(changes.items()):
             if getattr(row, name) == value:
                 del changes[name]
             else:
                 before[name] = getattr(row, name)
-        detail = {"before": before, "after": changes} if changes else None
+        after = {name: value for name, value in changes.items() if name != "restrictive"}
+        before.pop("restrictive", None)  # follows from the handling: not a change of its own
+        if releasable_to is not None:
+            released = tuple(check_agencies(connection, releasable_to))
+            previous = releasable_to_of(connection, report_id)
+            if released != previous:
+                write_releasable_to(connection, report_id, released)
+                before["releasable_to"] = ",".join(previous) or None
+                after["releasable_to"] = ",".join(released) or None
+        detail = {"before": before, "after": after} if after else None
         return apply_transition(
             connection,
             actor,

@@ -24,6 +24,7 @@ from portintel.domain.statements import StatementRecord
 from portintel.errors import ConfigurationError
 from portintel.services.events import announce, announcing
 from portintel.services.intake.fact_statements import make_fact_statements
+from portintel.services.intake.views import is_restrictive
 
 BATCH_SIZE = 5_000
 
@@ -58,6 +59,7 @@ def statement_row(record: StatementRecord) -> dict[str, Any]:
         "credibility": record.credibility,
         "handling": record.handling,
         "invalid_reason": record.invalid_reason,
+        "restrictive": is_restrictive(record.handling),
     }
 
 
@@ -148,7 +150,7 @@ def _write_sqlite(connection: Connection, records: Iterable[StatementRecord], si
                 r.id, r.entity_id, r.canonical_id or r.entity_id, r.schema, r.prop, r.prop_type,
                 r.value, r.original_value, r.lang, r.dataset, r.origin, 1 if r.external else 0,
                 first, last, r.grading_scheme, r.reliability, r.credibility, r.handling,
-                r.invalid_reason,
+                r.invalid_reason, 1 if is_restrictive(r.handling) else 0,
             )  # fmt: skip
         connection.exec_driver_sql(_SQLITE_UPSERT, list(rows.values()))
         written += len(rows)

@@ -1,14 +1,14 @@
-"""What readers get back about reports, and the facts need-to-know needs from a row.
+"""What readers get back about reports.
 
-Views are frozen dataclasses built from rows the service already filtered
-through :mod:`portintel.domain.access`. A view names a report's source by its
-codename and kind only: the protected identity column is never selected here.
+Views are frozen dataclasses built from rows the store already filtered
+through the reader's scope (:mod:`portintel.adapters.database.scope`). A view
+names a report's source by its codename and kind only: the protected identity
+column is never selected here.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -16,7 +16,6 @@ from typing import Any
 from sqlalchemy import Row
 
 from portintel.adapters.vocabularies import load_grading_schemes, load_handling
-from portintel.domain.access import ReportAccess
 from portintel.domain.grading import Grading
 from portintel.domain.reports import ReportAction, ReportStatus
 from portintel.errors import PortintelError
@@ -48,24 +47,6 @@ def is_restrictive(handling: str | None) -> bool:
         return load_handling().is_restrictive(handling)
     except PortintelError:  # an unreadable code fails closed
         return True
-
-
-def split_agencies(text: str | None) -> frozenset[str]:
-    if not text:
-        return frozenset()
-    return frozenset(part for part in (p.strip() for p in text.split(",")) if part)
-
-
-def access_of(row: Row[Any] | Any) -> ReportAccess:
-    """The need-to-know facts of a ``reports`` row (needs author_id, agency_id, status,
-    handling, releasable_to)."""
-    return ReportAccess(
-        author_id=row.author_id,
-        agency_id=row.agency_id,
-        status=ReportStatus(row.status),
-        restrictive=is_restrictive(row.handling),
-        releasable_to=split_agencies(row.releasable_to),
-    )
 
 
 def mapped_grading(grading: Grading, node_scheme: str) -> Grading | None:
@@ -177,7 +158,7 @@ def summary_of(row: Row[Any]) -> ReportSummary:
         place=row.place,
         grading=Grading(row.grading_scheme, row.reliability, row.credibility),
         handling=row.handling,
-        restrictive=is_restrictive(row.handling),
+        restrictive=bool(row.restrictive),
     )
 
 
@@ -211,7 +192,3 @@ def attachment_of(row: Row[Any]) -> AttachmentView:
         created_at=must_utc(row.created_at),
         created_by=row.created_by,
     )
-
-
-def join_agencies(agencies: Sequence[str]) -> str | None:
-    return ",".join(sorted(set(agencies))) or None

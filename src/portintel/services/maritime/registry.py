@@ -24,6 +24,9 @@ import polars as pl
 from sqlalchemy import Connection, func, select
 
 from portintel.adapters.database import tables
+from portintel.adapters.database.scope import statement_condition, statements_with_reports
+from portintel.domain.access import reader_scope
+from portintel.domain.actors import Actor
 from portintel.domain.identifiers import check_imo, mmsi_country
 from portintel.domain.maritime.normalise import InputContext
 from portintel.domain.maritime.vocabulary import ship_type_label
@@ -225,18 +228,28 @@ class VesselView:
     sources: set[str] = field(default_factory=set)
 
 
-def list_vessels(ws: Workspace, *, mmsi: str | None = None, limit: int = 100) -> list[VesselView]:
-    """Vessels known from AIS, most recently heard first."""
+def list_vessels(
+    ws: Workspace, actor: Actor, *, mmsi: str | None = None, limit: int = 100
+) -> list[VesselView]:
+    """Vessels known from AIS that ``actor`` may read, most recently heard first."""
     table = tables.statements
-    query = select(
-        table.c.entity_id,
-        table.c.prop,
-        table.c.value,
-        table.c.origin,
-        table.c.first_seen,
-        table.c.last_seen,
-        table.c.invalid_reason,
-    ).where(table.c.schema == SCHEMA, table.c.origin.like(f"{ORIGIN_PREFIX}%"))
+    query = (
+        select(
+            table.c.entity_id,
+            table.c.prop,
+            table.c.value,
+            table.c.origin,
+            table.c.first_seen,
+            table.c.last_seen,
+            table.c.invalid_reason,
+        )
+        .select_from(statements_with_reports())
+        .where(
+            table.c.schema == SCHEMA,
+            table.c.origin.like(f"{ORIGIN_PREFIX}%"),
+            statement_condition(reader_scope(actor).statements),
+        )
+    )
     registry = (
         select(table.c.entity_id, table.c.value)
         .where(

@@ -16,8 +16,8 @@ migration does not change when the code does).
 
 The audit log keeps the ids it recorded: it is append-only and hash-chained.
 
-Revision ID: 0004
-Revises: 0003
+Revision ID: 0005
+Revises: 0004
 Create Date: 2026-11-29 02:30:00
 """
 
@@ -31,8 +31,8 @@ from collections.abc import Iterator
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0004"
-down_revision = "0003"
+revision = "0005"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,125 @@
+"""A reader's scope rendered as SQL: the WHERE clause of every read of intelligence.
+
+:func:`portintel.domain.access.reader_scope` compiles need-to-know for one
+reader into predicates (pure data); this module renders them for
+SQLAlchemy, so that lists, counts, pages and search are filtered, sorted and
+paginated in the database (nomenklatura's ``View(store, scope)``, with the
+scope compiled once per read). Services compose these clauses with their own
+filters and never filter rows in Python after a fetch.
+
+A statement's report is the report whose id is the statement's ``origin``:
+render statements over :func:`statements_with_reports` (a LEFT OUTER JOIN),
+where a statement from no report has NULL report columns.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    FromClause,
+    Select,
+    and_,
+    exists,
+    false,
+    or_,
+    select,
+    true,
+)
+
+from portintel.adapters.database import tables
+from portintel.domain.access import (
+    ReportClause,
+    ReportPredicate,
+    StatementPredicate,
+)
+
+
+def _clause(clause: ReportClause, reports: FromClause) -> ColumnElement[bool]:
+    columns = reports.c
+    conditions: list[ColumnElement[bool]] = []
+    if clause.statuses is not None:
+        if not clause.statuses:
+            return false()
+        conditions.append(columns.status.in_(sorted(status.value for status in clause.statuses)))
+    if clause.agency_id is not None:
+        conditions.append(columns.agency_id == clause.agency_id)
+    if clause.author_id is not None:
+        conditions.append(columns.author_id == clause.author_id)
+    if clause.restrictive is not None:
+        conditions.append(columns.restrictive == clause.restrictive)
+    if clause.releasable_to is not None:
+        released = tables.report_releasable_to.c
+        conditions.append(
+            exists().where(
+                released.report_id == columns.id, released.agency_id == clause.releasable_to
+            )
+        )
+    return and_(*conditions) if conditions else true()
+
+
+def report_condition(
+    predicate: ReportPredicate, reports: FromClause = tables.reports
+) -> ColumnElement[bool]:
+    """The WHERE clause of the reports ``predicate`` admits (``reports`` may be an alias)."""
+    if predicate.everything:
+        return true()
+    if predicate.nothing:
+        return false()
+    return or_(*(_clause(clause, reports) for clause in predicate.clauses))
+
+
+def statements_with_reports(statements: FromClause = tables.statements) -> FromClause:
+    """Statements LEFT OUTER JOIN the report each comes from (NULL columns when none)."""
+    return statements.outerjoin(tables.reports, tables.reports.c.id == statements.c.origin)
+
+
+def statement_condition(
+    predicate: StatementPredicate, statements: FromClause = tables.statements
+) -> ColumnElement[bool]:
+    """The WHERE clause of the statements ``predicate`` admits, over
+    :func:`statements_with_reports` (the report columns are ``tables.reports``)."""
+    reports = tables.reports
+    restrictive = statements.c.restrictive
+    branches: list[ColumnElement[bool]] = []
+    if not predicate.report.nothing:
+        readable = report_condition(predicate.report, reports)
+        if not predicate.handling.everything:
+            readable = and_(
+                readable,
+                or_(restrictive == False, report_condition(predicate.handling, reports)),  # noqa: E712
+            )
+        if all(clause.author_id is not None for clause in predicate.report.clauses):
+            # a reader of their own reports only: let the store start from those few
+            # reports (by author) rather than walk every statement
+            mine = reports.alias("own_reports")
+            own = select(mine.c.id).where(report_condition(predicate.report, mine))
+            readable = and_(statements.c.origin.in_(own.scalar_subquery()), readable)
+        branches.append(and_(reports.c.id.is_not(None), readable))
+    if predicate.without_report and predicate.without_report_restrictive:
+        branches.append(reports.c.id.is_(None))
+    elif predicate.without_report:
+        branches.append(and_(reports.c.id.is_(None), restrictive == False))  # noqa: E712
+    elif predicate.without_report_restrictive:
+        branches.append(and_(reports.c.id.is_(None), restrictive == True))  # noqa: E712
+    if not branches:
+        return false()
+    return or_(*branches) if len(branches) > 1 else branches[0]
+
+
+def readable_reports(predicate: ReportPredicate, *columns: Any) -> Select[Any]:
+    """``SELECT columns FROM reports WHERE <readable>``: the start of every report read."""
+    return (
+        select(*(columns or (tables.reports,)))
+        .select_from(tables.reports)
+        .where(report_condition(predicate))
+    )
+
+
+__all__ = [
+    "readable_reports",
+    "report_condition",
+    "statement_condition",
+    "statements_with_reports",
+]
