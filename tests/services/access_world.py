@@ -454,7 +454,7 @@ def _write_shared_entities(ws: Workspace) -> None:
         for kind, schema, count in (("vessel", "Vessel", 6), ("person", "Person", 5))
         for n in range(count)
     ]
-    with ws.engine.begin() as connection:
+    with transaction(ws) as connection:
         write_statements(connection, records)
 
 
