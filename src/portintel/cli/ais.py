@@ -9,34 +9,21 @@ from __future__ import annotations
 import signal
 import threading
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import polars as pl
 import typer
-from rich.live import Live
-from rich.progress import (
-    BarColumn,
-    DownloadColumn,
-    Progress,
-    TextColumn,
-    TimeRemainingColumn,
-    TransferSpeedColumn,
-)
 from rich.table import Table
 
-from portintel.adapters.ais.layouts import parse_column_map
-from portintel.adapters.ais.live import LiveSource, TcpSource, UdpSource, parse_address
-from portintel.adapters.trackstore import TrackStore
-from portintel.ais.prefixes import BAD_TAG_CHECKSUM
 from portintel.cli.ais_decode import decode_command
 from portintel.cli.context import console, context_of
-from portintel.domain.maritime.schema import QUARANTINE
+from portintel.cli.help_format import command_group
 from portintel.errors import InvalidInput
-from portintel.services.maritime.ingest import IngestProgress, IngestSummary, ingest_paths
-from portintel.services.maritime.listen import ListenSummary, listen
-from portintel.services.maritime.registry import list_vessels
 
-app = typer.Typer(no_args_is_help=True, help="AIS: ingest, listen, quarantine, vessels, decode.")
+if TYPE_CHECKING:
+    from portintel.services.maritime.ingest import IngestSummary
+    from portintel.services.maritime.listen import ListenSummary
+
+app = command_group("AIS: ingest, listen, quarantine, vessels, decode.")
 app.command("decode")(decode_command)
 
 
@@ -92,6 +79,19 @@ def ingest_command(
     ] = False,
 ) -> None:
     """Ingest AIS files and archives into the track store (re-running adds nothing)."""
+    from rich.progress import (
+        BarColumn,
+        DownloadColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+        TransferSpeedColumn,
+    )
+
+    from portintel.adapters.ais.layouts import parse_column_map
+    from portintel.ais.prefixes import BAD_TAG_CHECKSUM
+    from portintel.services.maritime.ingest import IngestProgress, ingest_paths
+
     ws = context_of(ctx).workspace()
     mapping = parse_column_map(column_map) if column_map else None
     columns = (
@@ -170,6 +170,11 @@ def listen_command(
     ] = None,
 ) -> None:
     """Decode a live feed continuously; Ctrl-C (or SIGTERM) flushes and stops."""
+    from rich.live import Live
+
+    from portintel.adapters.ais.live import LiveSource, TcpSource, UdpSource, parse_address
+    from portintel.services.maritime.listen import ListenSummary, listen
+
     if (udp is None) == (tcp is None):
         raise InvalidInput("give exactly one of --udp or --tcp", field="address")
     ws = context_of(ctx).workspace()
@@ -206,6 +211,11 @@ def quarantine_command(
     limit: Annotated[int, typer.Option("--limit", min=1, help="Rows to show.")] = 50,
 ) -> None:
     """List quarantined AIS input: reason, where it came from (file and line), raw text."""
+    import polars as pl
+
+    from portintel.adapters.trackstore import TrackStore
+    from portintel.domain.maritime.schema import QUARANTINE
+
     store = TrackStore(context_of(ctx).settings.tracks_dir)
     rows = store.scan(QUARANTINE)
     if reason:
@@ -235,6 +245,8 @@ def vessels_command(
     limit: Annotated[int, typer.Option("--limit", min=1, help="Vessels to show.")] = 50,
 ) -> None:
     """List the vessel registry: identities heard on AIS, with first and last seen."""
+    from portintel.services.maritime.registry import list_vessels
+
     if mmsi is not None and not mmsi.isdigit():
         raise InvalidInput(f"MMSI {mmsi!r} is not a number", field="mmsi")
     ws = context_of(ctx).workspace()

@@ -12,11 +12,11 @@ from rich.markup import escape
 from rich.table import Table
 
 from portintel.cli.context import console, context_of, error_console
+from portintel.cli.help_format import command_group
 from portintel.cli.users import cli_actor
 from portintel.errors import InvalidInput
-from portintel.services import audit
 
-app = typer.Typer(no_args_is_help=True, help="The hash-chained audit log.")
+app = command_group("The hash-chained audit log.")
 
 _OBJECT_TYPE = re.compile(r"^[a-z_]+$")
 
@@ -24,6 +24,8 @@ _OBJECT_TYPE = re.compile(r"^[a-z_]+$")
 @app.command("verify")
 def verify_command(ctx: typer.Context) -> None:
     """Check the whole hash chain; exit 1 naming the first bad entry and why."""
+    from portintel.services import audit
+
     ws = context_of(ctx).workspace()
     result = audit.verify(ws)
     if result.ok:
@@ -77,6 +79,8 @@ def list_command(
     limit: Annotated[int, typer.Option("--limit", help="How many of the newest entries.")] = 50,
 ) -> None:
     """Show the newest audit entries as a table (reading the log is itself recorded)."""
+    from portintel.services import audit
+
     ws = context_of(ctx).workspace()
     object_type, object_id = parse_object(object_) if object_ else (None, None)
     entries = audit.list_entries(

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from portintel.cli.context import console, context_of
-from portintel.services.training.demo import DemoSummary, build_demo
+
+if TYPE_CHECKING:
+    from portintel.services.training.demo import DemoSummary
 
 
 def _print_summary(summary: DemoSummary) -> None:
@@ -54,6 +55,16 @@ def demo_command(
     Building is idempotent: run it again and nothing is duplicated. A data
     directory with real users is refused; use a fresh --data-dir.
     """
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    from portintel.services.training.demo import build_demo
+
     context = context_of(ctx)
     ws = context.workspace()
     console.print(f"Building the demo into {context.settings.data_dir} ...")
