@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 
@@ -35,11 +35,6 @@ class WebSession:
 
 def hash_session_id(raw_id: str) -> str:
     return hashlib.sha256(raw_id.encode("utf-8")).hexdigest()
-
-
-def _aware(value: datetime) -> datetime:
-    """SQLite hands back naive datetimes; every stored time is UTC."""
-    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
 def start_session(
@@ -80,14 +75,14 @@ def find_session(ws: Workspace, raw_id: str) -> WebSession | None:
         ).first()
     if row is None or row.revoked_at is not None:
         return None
-    expires_at = _aware(row.expires_at)
+    expires_at = row.expires_at
     if expires_at <= ws.clock():
         return None
     return WebSession(
         id_hash=row.id_hash,
         user_id=row.user_id,
         csrf_token=row.csrf_token,
-        created_at=_aware(row.created_at),
+        created_at=row.created_at,
         expires_at=expires_at,
         second_factor_done=bool(row.second_factor_done),
     )

@@ -304,9 +304,9 @@ def list_entries(ws: Workspace, actor: Actor, filters: AuditFilters) -> list[Aud
     if filters.object_id:
         query = query.where(audit_log.c.object_id == filters.object_id)
     if filters.since:
-        query = query.where(audit_log.c.at >= _as_utc(filters.since))
+        query = query.where(audit_log.c.at >= filters.since)
     if filters.until:
-        query = query.where(audit_log.c.at < _as_utc(filters.until))
+        query = query.where(audit_log.c.at < filters.until)
     with ws.engine.begin() as connection:
         rows = connection.execute(query).all()
         record(
@@ -331,7 +331,7 @@ def list_entries(ws: Workspace, actor: Actor, filters: AuditFilters) -> list[Aud
     return [
         AuditEntryView(
             seq=row.seq,
-            at=_as_utc(row.at),
+            at=row.at,
             actor=row.actor,
             action=row.action,
             object_type=row.object_type,
@@ -347,7 +347,3 @@ def count_entries(ws: Workspace) -> int:
     """How many entries the log holds."""
     with ws.engine.connect() as connection:
         return int(connection.execute(select(func.count()).select_from(audit_log)).scalar_one())
-
-
-def _as_utc(at: datetime) -> datetime:
-    return at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)

@@ -27,7 +27,7 @@ from portintel.domain.actors import Actor
 from portintel.domain.grading import Grading
 from portintel.errors import InvalidInput, NotFound
 from portintel.services import audit
-from portintel.services.intake.views import access_of, is_restrictive, must_utc
+from portintel.services.intake.views import access_of, is_restrictive
 from portintel.services.workspace import Workspace
 
 _S = tables.statements.c
@@ -154,8 +154,8 @@ def _statement_view(row: Row[Any]) -> StatementView:
         grading_inherited=not own_grading,
         handling=row.handling or row.report_handling,
         handling_inherited=row.handling is None,
-        first_seen=must_utc(row.first_seen),
-        last_seen=must_utc(row.last_seen),
+        first_seen=row.first_seen,
+        last_seen=row.last_seen,
         invalid_reason=row.invalid_reason,
     )
 

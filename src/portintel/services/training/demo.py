@@ -42,7 +42,6 @@ from portintel.scenario.generator import PERIOD_START
 from portintel.services import admin
 from portintel.services.intake import reports, sources
 from portintel.services.intake.fact_statements import resolve_entity_ids
-from portintel.services.intake.views import as_utc
 from portintel.services.workspace import Workspace
 
 Progress = Callable[[int, int], None]
@@ -126,7 +125,7 @@ def _refuse_another_scenario(ws: Workspace, seed: int, first: Report) -> None:
             hint="build the demo into a fresh directory: portintel --data-dir DIR demo",
         )
     if stored is not None and (
-        stored.title != first.title or as_utc(stored.occurred_at) != first.occurred_at
+        stored.title != first.title or stored.occurred_at != first.occurred_at
     ):
         raise Conflict(
             f"{ws.settings.data_dir} holds the demo of seed {seed} built with another "
