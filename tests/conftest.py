@@ -11,6 +11,12 @@ Test policy (read before adding tests):
 - A test asserts something that can fail. No timings in pass/fail tests:
   those go to ``benchmarks/``.
 - No network beyond loopback; nothing downloaded.
+- Hypothesis runs under a profile chosen here: ``ci`` when the ``CI``
+  variable is set (derandomized, so a run is repeatable; more examples), else
+  ``dev``; ``HYPOTHESIS_PROFILE`` names one explicitly. Neither has a per-case
+  deadline: on a loaded two-core machine a case's time says nothing about the
+  code, and timings never decide a test.
+- Whether PostgreSQL ran is said at the top and bottom of every run.
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import quote
 
+import hypothesis
 import pytest
 from sqlalchemy import text
 
@@ -31,6 +38,40 @@ from portintel.settings import Settings
 
 POSTGRES_URL = os.environ.get("PORTINTEL_TEST_POSTGRES_URL")
 BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
+POSTGRES_NOT_RUN = "PostgreSQL: not run (set PORTINTEL_TEST_POSTGRES_URL)"
+
+hypothesis.settings.register_profile("dev", deadline=None)
+hypothesis.settings.register_profile(
+    "ci", deadline=None, derandomize=True, max_examples=200, database=None, print_blob=True
+)
+hypothesis.settings.load_profile(
+    os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev")
+)
+
+
+def postgres_line(ran: int | None = None) -> str:
+    """Whether the store tests ran on PostgreSQL too, for the header and the summary."""
+    if not POSTGRES_URL:
+        return POSTGRES_NOT_RUN
+    where = POSTGRES_URL.rsplit("@", 1)[-1]  # no user or password in the output
+    return f"PostgreSQL: run on {where}" + (f" ({ran} tests)" if ran is not None else "")
+
+
+def pytest_report_header() -> list[str]:
+    return [
+        postgres_line(),
+        f"Hypothesis profile: {hypothesis.settings.get_current_profile_name()}",
+    ]
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    ran = sum(
+        1
+        for outcome in ("passed", "failed", "error")
+        for report in terminalreporter.stats.get(outcome, [])
+        if getattr(report, "when", "call") == "call" and "postgresql" in report.nodeid
+    )
+    terminalreporter.write_line(postgres_line(ran))
 
 
 class TickingClock:

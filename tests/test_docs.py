@@ -38,3 +38,19 @@ def test_relative_links_resolve(document: Path) -> None:
 def test_user_guide_covers_every_role(role: Role) -> None:
     guide = (ROOT / "docs" / "user-guide.md").read_text(encoding="utf-8").lower()
     assert role.value.replace("_", " ") in guide
+
+
+GLOBAL_OPTION = re.compile(r"\bportintel((?: [^\s`]+)*?) --data-dir\b")
+
+
+@pytest.mark.parametrize("document", DOCUMENTS, ids=lambda p: str(p.relative_to(ROOT)))
+def test_data_dir_is_given_before_the_command(document: Path) -> None:
+    """``--data-dir`` is an option of ``portintel`` itself: after a command it is refused."""
+    text = document.read_text(encoding="utf-8")
+    misplaced = [match.group(0) for match in GLOBAL_OPTION.finditer(text) if match.group(1)]
+    assert misplaced == [], f"{document.name}: write `portintel --data-dir DIR COMMAND`"
+
+
+def test_the_data_dir_check_catches_a_misplaced_option() -> None:
+    assert GLOBAL_OPTION.search("run `portintel demo --data-dir /tmp/x`").group(1) == " demo"
+    assert GLOBAL_OPTION.search("run `portintel --data-dir /tmp/x demo`").group(1) == ""

@@ -4,8 +4,8 @@ The NumPy engine is the reference (it is itself proven equal to pyais on the
 real samples); the native engine (``_kernel``, built by ``pip install -e .``)
 must give identical messages, rejects and unsupported rows for real lines,
 mutated real lines, near-valid and random input, and streams fed in chunks.
-CI always builds the kernel, so its absence fails these tests instead of
-skipping them.
+Where the kernel is expected its absence fails these tests; where it is
+deliberately absent they skip, saying so (see :mod:`tests.ais.native`).
 """
 
 from __future__ import annotations
@@ -29,13 +29,13 @@ from portintel.ais import (
     decode_lines,
     framing,
 )
+from tests.ais.native import ENGINE_UNDER_TEST, require_native
 from tests.ais.nmea_text import checksum as _checksum
 from tests.ais.nmea_text import sentence as _sentence
 from tests.ais.nmea_text import tag_block as _tag
 from tests.ais_samples import sample
 
 Engine = Literal["native", "numpy"]
-BUILD_HINT = "the native AIS engine is not built: run `pip install -e .` (CI always builds it)"
 FILES = ["marinetraffic-sample.nmea", "kystverket-1000.nm4"]
 SETTINGS = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -90,7 +90,7 @@ COLUMNS = [
 
 
 def _require_native() -> None:
-    assert NATIVE_AVAILABLE, BUILD_HINT
+    require_native()
 
 
 def _assert_frames(ours: pl.DataFrame, reference: pl.DataFrame, what: str) -> None:
@@ -204,9 +204,20 @@ def test_an_unknown_engine_is_refused() -> None:
         decode_bytes(GOOD.encode(), engine="fortran")  # type: ignore[arg-type]
 
 
+def test_the_engine_under_test_is_the_installed_one() -> None:
+    """A run that says it tests the NumPy engine alone really has no kernel, and vice versa."""
+    if ENGINE_UNDER_TEST == "numpy":
+        assert not NATIVE_AVAILABLE
+        assert framing.resolve("auto") == "numpy"
+    else:
+        assert NATIVE_AVAILABLE, "the compiled AIS kernel is not built: run `pip install -e .`"
+        assert framing.resolve("auto") == "native"
+
+
 def test_a_batch_too_large_for_the_kernel_is_framed_with_numpy(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    _require_native()
     data = _sample_bytes(FILES[1])
     expected = decode_bytes(data, engine="numpy")
     # The kernel's 32-bit offsets stop at 2 GiB; a small limit takes the same path.

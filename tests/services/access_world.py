@@ -14,6 +14,7 @@ may see; :meth:`World.leaked_markers` finds the others.
 
 from __future__ import annotations
 
+import functools
 import random
 import re
 import uuid
@@ -24,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, TypeVar, cast
 from urllib.parse import quote
 
 import hypothesis
@@ -514,11 +515,41 @@ def world_database(backend: str, directory: Path) -> Iterator[str]:
         engine.dispose()
 
 
-def cases(examples: int) -> hypothesis.settings:
-    """Hypothesis settings for one property: ``examples`` cases, no per-case deadline."""
-    return hypothesis.settings(
-        max_examples=examples,
-        deadline=None,
-        suppress_health_check=[hypothesis.HealthCheck.too_slow],
-        print_blob=True,
-    )
+PLANNED: Counter[str] = Counter()
+"""Cases the properties of each test module are sure to run (module name -> sum)."""
+
+TestFunction = TypeVar("TestFunction", bound=Callable[..., None])
+
+
+def cases(examples: int, *, at_least: int | None = None) -> Callable[[TestFunction], TestFunction]:
+    """One property's Hypothesis settings, above its ``@given``: ``examples`` cases, no deadline.
+
+    The test then checks that it ran ``at_least`` of them (all, unless said),
+    counted by the property's calls to ``CASES``: a property whose strategies
+    run dry tests less than it claims. A property over a small space (a few
+    readers and a few sources) gives a lower ``at_least``, what Hypothesis runs
+    before it has seen the whole space. Each test checks its own share, so a
+    module's properties run alone, in any order or one by one; ``PLANNED``
+    sums the shares for the module's floor.
+    """
+    floor = examples if at_least is None else at_least
+
+    def decorate(test: TestFunction) -> TestFunction:
+        configured = hypothesis.settings(
+            max_examples=examples,
+            deadline=None,
+            suppress_health_check=[hypothesis.HealthCheck.too_slow],
+            print_blob=True,
+        )(test)
+        PLANNED[test.__module__] += floor
+
+        @functools.wraps(configured)
+        def run(*args: Any, **kwargs: Any) -> None:
+            before = CASES.total()
+            configured(*args, **kwargs)
+            ran = CASES.total() - before
+            assert ran >= floor, f"{test.__name__} ran {ran} cases, fewer than {floor}"
+
+        return cast(TestFunction, run)
+
+    return decorate

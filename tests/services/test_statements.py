@@ -36,8 +36,10 @@ def _rows(ws: Workspace) -> list[dict[str, object]]:
 
 
 def _as_utc(moment: object) -> datetime:
+    """The store reads every time back aware, in UTC, on both backends (UtcDateTime)."""
     assert isinstance(moment, datetime)
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    assert moment.tzinfo is UTC
+    return moment
 
 
 def test_writes_each_statement_once(workspace: Workspace) -> None:

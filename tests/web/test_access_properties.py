@@ -37,6 +37,7 @@ from tests.services.access_world import (
     MISSING_ENTITY,
     MISSING_REPORT,
     PASSWORD,
+    PLANNED,
     World,
     build_world,
     cases,
@@ -101,8 +102,8 @@ def _people(served: Served, *, active_only: bool = False) -> st.SearchStrategy[s
 # -- JSON API with bearer tokens ------------------------------------------------
 
 
-@given(data=st.data())
 @cases(1_200)
+@given(data=st.data())
 def test_api_report_read(served: Served, data: st.DataObject) -> None:
     username = data.draw(_people(served))
     report_id = data.draw(st.sampled_from((*served.world.report_ids, MISSING_REPORT)))
@@ -126,8 +127,8 @@ def test_api_report_read(served: Served, data: st.DataObject) -> None:
         assert response.json() == json.loads(missing.text.replace(MISSING_REPORT, report_id))
 
 
-@given(data=st.data())
 @cases(500)
+@given(data=st.data())
 def test_api_report_list_and_total(served: Served, data: st.DataObject) -> None:
     username = data.draw(_people(served, active_only=True))
     reader = served.world.person(username).actor
@@ -161,8 +162,8 @@ def test_api_report_list_and_total(served: Served, data: st.DataObject) -> None:
     assert body["total"] == len(expected)
 
 
-@given(data=st.data())
 @cases(1_200)
+@given(data=st.data())
 def test_api_entity_read(served: Served, data: st.DataObject) -> None:
     username = data.draw(_people(served))
     entity_id = data.draw(st.sampled_from((*served.world.entity_ids, MISSING_ENTITY)))
@@ -183,8 +184,8 @@ def test_api_entity_read(served: Served, data: st.DataObject) -> None:
     assert {s["id"] for s in response.json()["statements"]} == visible
 
 
-@given(data=st.data())
 @cases(300)
+@given(data=st.data())
 def test_api_search_and_entity_list(served: Served, data: st.DataObject) -> None:
     username = data.draw(_people(served, active_only=True))
     reader = served.world.person(username).actor
@@ -211,8 +212,8 @@ def test_api_search_and_entity_list(served: Served, data: st.DataObject) -> None
         assert served.world.may_see_entity_id(reader, item["id"]), item["id"]
 
 
-@given(data=st.data())
 @cases(300)
+@given(data=st.data())
 def test_attachment_downloads(served: Served, data: st.DataObject) -> None:
     username = data.draw(_people(served, active_only=True))
     attachment = data.draw(st.sampled_from(served.world.attachment_rows))
@@ -252,8 +253,8 @@ def test_api_sources_identities(served: Served) -> None:
 # -- HTML pages with session cookies -----------------------------------------------
 
 
-@given(data=st.data())
 @cases(600)
+@given(data=st.data())
 def test_report_page(served: Served, data: st.DataObject) -> None:
     username = data.draw(_people(served, active_only=True))
     report_id = data.draw(st.sampled_from((*served.world.report_ids, MISSING_REPORT)))
@@ -267,8 +268,8 @@ def test_report_page(served: Served, data: st.DataObject) -> None:
         assert page.status_code == 404
 
 
-@given(data=st.data())
 @cases(600)
+@given(data=st.data())
 def test_entity_page(served: Served, data: st.DataObject) -> None:
     username = data.draw(_people(served, active_only=True))
     entity_id = data.draw(st.sampled_from((*served.world.entity_ids, MISSING_ENTITY)))
@@ -283,8 +284,8 @@ def test_entity_page(served: Served, data: st.DataObject) -> None:
             assert row.value in page.text
 
 
+@cases(300, at_least=150)
 @given(data=st.data())
-@cases(300)
 def test_search_list_and_home_pages(served: Served, data: st.DataObject) -> None:
     username = data.draw(_people(served, active_only=True))
     path = data.draw(
@@ -364,11 +365,10 @@ def test_cli_report_and_entity_reads(served: Served, monkeypatch: pytest.MonkeyP
                 assert shown.exit_code != 0
 
 
-def test_every_web_path_ran_enough_cases(served: Served) -> None:
-    ran = {path: n for (backend, path), n in CASES.items() if backend == served.world.backend}
-    web = {path: n for path, n in ran.items() if path.startswith("web.")}
-    print(f"\naccess property cases on {served.world.backend}: {sorted(ran.items())}")
-    print(f"total: {sum(ran.values())} (web {sum(web.values())})")
-    assert sum(web.values()) >= MODULE_FLOOR, web
-    if any(path.startswith("services.") for path in ran):  # both modules ran on this backend
-        assert sum(ran.values()) >= 10_000, ran
+def test_the_properties_plan_enough_cases() -> None:
+    """This module's share, and with the services module over 10,000 cases per backend;
+    each property checks that it ran its own."""
+    import tests.services.test_access_properties as services_module
+
+    assert PLANNED[__name__] >= MODULE_FLOOR, PLANNED
+    assert PLANNED[__name__] + PLANNED[services_module.__name__] >= 10_000, PLANNED

@@ -304,6 +304,15 @@ static int add_strings(PyObject *module, const char *attribute, const char *cons
 }
 
 PyMODINIT_FUNC PyInit__kernel(void) {
+    /* A compiler that does not say its byte order passed the guard in the core:
+     * check at run time, and refuse to load rather than decode wrong. */
+    const uint16_t probe = 1;
+    if (*(const uint8_t *)&probe != 1) {
+        PyErr_SetString(PyExc_ImportError,
+                        "portintel.ais._kernel needs a little-endian host: "
+                        "decode with the NumPy engine (engine='numpy')");
+        return NULL;
+    }
     init_tables();
     PyObject *module = PyModule_Create(&MODULE);
     if (!module) return NULL;

@@ -8,6 +8,14 @@
 #ifndef PORTINTEL_AIS_KERNEL_CORE_H
 #define PORTINTEL_AIS_KERNEL_CORE_H
 
+/* The core reads eight bytes at a time as little-endian 64-bit words. On a
+ * big-endian host the build stops here; the extension is optional (setup.py),
+ * so the package installs without it and decodes with the NumPy engine. */
+#if defined(__BYTE_ORDER__) && defined(__ORDER_LITTLE_ENDIAN__) && \
+    __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "portintel's AIS kernel needs a little-endian host; the NumPy engine decodes instead"
+#endif
+
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>

@@ -44,7 +44,7 @@ from portintel.ais.sentences import (
 
 try:
     from portintel.ais import _kernel
-except ImportError:  # pragma: no cover - the extension is built by every install
+except ImportError:  # optional: not built without a C compiler, refused on big-endian hosts
     _kernel = None  # type: ignore[assignment]
 
 U8 = npt.NDArray[np.uint8]
@@ -52,7 +52,8 @@ I64 = npt.NDArray[np.int64]
 
 Engine = Literal["auto", "native", "numpy"]
 NATIVE_AVAILABLE = _kernel is not None
-"""True when the compiled kernel is built (``pip install`` builds it)."""
+"""True when the compiled kernel is built and loads (``pip install`` builds it where a C
+compiler is found; without one the package installs anyway and decodes with NumPy)."""
 
 SENTENCE_REASONS = (
     sentence_module.NO_SENTENCE,

@@ -9,30 +9,22 @@ from __future__ import annotations
 import signal
 import threading
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.live import Live
-from rich.progress import (
-    BarColumn,
-    DownloadColumn,
-    Progress,
-    TextColumn,
-    TimeRemainingColumn,
-    TransferSpeedColumn,
-)
 from rich.table import Table
 
-from portintel.ais.prefixes import BAD_TAG_CHECKSUM
 from portintel.cli.ais_decode import decode_command
 from portintel.cli.context import console, context_of
+from portintel.cli.help_format import command_group
 from portintel.cli.users import cli_actor
 from portintel.errors import InvalidInput
-from portintel.services.maritime.ingest import IngestProgress, IngestSummary, ingest_paths
-from portintel.services.maritime.listen import ListenSummary, listen
-from portintel.services.maritime.registry import list_vessels
 
-app = typer.Typer(no_args_is_help=True, help="AIS: ingest, listen, quarantine, vessels, decode.")
+if TYPE_CHECKING:
+    from portintel.services.maritime.ingest import IngestSummary
+    from portintel.services.maritime.listen import ListenSummary
+
+app = command_group("AIS: ingest, listen, quarantine, vessels, decode.")
 app.command("decode")(decode_command)
 
 
@@ -88,6 +80,18 @@ def ingest_command(
     ] = False,
 ) -> None:
     """Ingest AIS files and archives into the track store (re-running adds nothing)."""
+    from rich.progress import (
+        BarColumn,
+        DownloadColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+        TransferSpeedColumn,
+    )
+
+    from portintel.ais.prefixes import BAD_TAG_CHECKSUM
+    from portintel.services.maritime.ingest import IngestProgress, ingest_paths
+
     ws = context_of(ctx).workspace()
     columns = (
         TextColumn("[bold]{task.description}"),
@@ -165,7 +169,9 @@ def listen_command(
     ] = None,
 ) -> None:
     """Decode a live feed continuously; Ctrl-C (or SIGTERM) flushes and stops."""
-    from portintel.services.maritime import open_feed
+    from rich.live import Live
+
+    from portintel.services.maritime import ListenSummary, listen, open_feed
 
     feed = open_feed(udp=udp, tcp=tcp)
     ws = context_of(ctx).workspace()
@@ -220,6 +226,8 @@ def vessels_command(
     limit: Annotated[int, typer.Option("--limit", min=1, help="Vessels to show.")] = 50,
 ) -> None:
     """List the vessel registry: identities heard on AIS, with first and last seen."""
+    from portintel.services.maritime.registry import list_vessels
+
     if mmsi is not None and not mmsi.isdigit():
         raise InvalidInput(f"MMSI {mmsi!r} is not a number", field="mmsi")
     ws = context_of(ctx).workspace()

@@ -8,10 +8,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
-import polars as pl
 import typer
 
-from portintel.ais import decode_bytes
 from portintel.cli.context import context_of, error_console
 from portintel.errors import InvalidInput
 
@@ -71,6 +69,10 @@ def decode_command(
     ] = DecodingEngine.auto,
 ) -> None:
     """Print every decoded message (pyais field names plus its input line); rejects go to stderr."""
+    import polars as pl
+
+    from portintel.ais import decode_bytes
+
     context_of(ctx).settings  # noqa: B018 - applies the process settings (memory policy)
     try:
         batch = decode_bytes(

@@ -3,6 +3,12 @@
 Each command group lives in its own module and is mounted here. Errors from
 the services are printed with their hint and give exit status 1; nothing
 else is caught.
+
+``portintel --help`` must answer at once, so a command module imports only
+Typer, the standard library and light domain modules at its top; the
+services, the stores and their libraries (SQLAlchemy, Polars, NumPy, ...) are
+imported inside the command that runs. ``tests/cli/test_startup.py`` holds
+that line.
 """
 
 from __future__ import annotations
@@ -14,11 +20,11 @@ import typer
 
 from portintel.cli import ais, audit, demo, entities, jobs, reports, serve, users
 from portintel.cli.context import CliContext, run_guarded
+from portintel.cli.help_format import command_group
 
-app = typer.Typer(
+app = command_group(
+    "portintel: the intelligence system of a Port Intelligence Unit.",
     name="portintel",
-    help="portintel: the intelligence system of a Port Intelligence Unit.",
-    no_args_is_help=True,
     pretty_exceptions_enable=False,
     rich_markup_mode="rich",
 )

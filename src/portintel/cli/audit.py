@@ -13,12 +13,11 @@ from rich.markup import escape
 from rich.table import Table
 
 from portintel.cli.context import console, context_of, error_console
+from portintel.cli.help_format import command_group
 from portintel.cli.users import cli_actor
 from portintel.errors import InvalidInput
-from portintel.services import audit
-from portintel.services.workspace import open_workspace
 
-app = typer.Typer(no_args_is_help=True, help="The hash-chained audit log.")
+app = command_group("The hash-chained audit log.")
 
 _OBJECT_TYPE = re.compile(r"^[a-z_]+$")
 
@@ -41,6 +40,9 @@ def verify_command(
     Only reads: the database is opened read-only and never migrated, so a copy
     of the data directory on read-only media can be checked.
     """
+    from portintel.services import audit
+    from portintel.services.workspace import open_workspace
+
     settings = context_of(ctx).settings
     ws = open_workspace(settings, read_only=True)
     try:
@@ -78,6 +80,8 @@ def checkpoint_command(
     Keep the witness file away from the node: a checkpoint there shows any later
     rewrite of the entries before it.
     """
+    from portintel.services import audit
+
     ws = context_of(ctx).workspace()
     to_stdout = witness == "-"
     checkpoint = audit.checkpoint_audit(ws, None if to_stdout or witness is None else Path(witness))
@@ -131,6 +135,8 @@ def list_command(
     limit: Annotated[int, typer.Option("--limit", help="How many of the newest entries.")] = 50,
 ) -> None:
     """Show the newest audit entries as a table (reading the log is itself recorded)."""
+    from portintel.services import audit
+
     ws = context_of(ctx).workspace()
     object_type, object_id = parse_object(object_) if object_ else (None, None)
     entries = audit.list_entries(

@@ -5,14 +5,16 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
 
-from portintel.adapters.memory import keep_freed_memory
 from portintel.errors import PortintelError
-from portintel.services.workspace import Workspace, open_workspace
-from portintel.settings import Settings, load_settings
+
+if TYPE_CHECKING:
+    from portintel.services.workspace import Workspace
+    from portintel.settings import Settings
 
 console = Console()
 error_console = Console(stderr=True)
@@ -29,12 +31,17 @@ class CliContext:
     @property
     def settings(self) -> Settings:
         if self._settings is None:
+            from portintel.adapters.memory import keep_freed_memory
+            from portintel.settings import load_settings
+
             self._settings = load_settings(self.data_dir)
             keep_freed_memory(self._settings.memory_keep_mb)
         return self._settings
 
     def workspace(self) -> Workspace:
         if self._workspace is None:
+            from portintel.services.workspace import open_workspace
+
             self._workspace = open_workspace(self.settings)
         return self._workspace
 

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from portintel.cli.context import console, context_of
-from portintel.services.training.demo import DemoSummary, build_demo
-from portintel.services.workspace import Workspace
-from portintel.settings import Settings
+
+if TYPE_CHECKING:
+    from portintel.services.training.demo import DemoSummary
+    from portintel.services.workspace import Workspace
+    from portintel.settings import Settings
 
 
 def _print_summary(summary: DemoSummary) -> None:
@@ -80,6 +81,16 @@ def _build_and_serve(
     host: str,
     port: int,
 ) -> None:
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    from portintel.services.training.demo import build_demo
+
     console.print(f"Building the demo into {settings.data_dir} ...")
     with Progress(
         TextColumn("[progress.description]{task.description}"),

@@ -9,23 +9,20 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.markup import escape
 from rich.table import Column, Table
 
 from portintel.cli.context import console, context_of
+from portintel.cli.help_format import command_group
 from portintel.cli.reports import AsUser, acting_user
-from portintel.services.collation.entities import (
-    EntitySummary,
-    EntityView,
-    get_entity,
-    list_entities,
-    search_entities,
-)
 
-app = typer.Typer(no_args_is_help=True, help="Show, list and search entities with provenance.")
+if TYPE_CHECKING:
+    from portintel.services.collation.entities import EntitySummary, EntityView
+
+app = command_group("Show, list and search entities with provenance.")
 
 
 def entity_json(entity: EntityView) -> dict[str, Any]:
@@ -65,6 +62,8 @@ def show_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON with provenance.")] = False,
 ) -> None:
     """Show an entity: each value with its report, grading, handling and first/last seen."""
+    from portintel.services.collation.entities import get_entity
+
     ws = context_of(ctx).workspace()
     entity = get_entity(
         ws, acting_user(ws, as_user), entity_id, purpose="export" if as_json else "read"
@@ -131,6 +130,8 @@ def list_command(
     limit: Annotated[int, typer.Option(help="At most this many.")] = 50,
 ) -> None:
     """List the entities you may see."""
+    from portintel.services.collation.entities import list_entities
+
     ws = context_of(ctx).workspace()
     _print_summaries(list_entities(ws, acting_user(ws, as_user), schema=schema, limit=limit))
 
@@ -144,6 +145,8 @@ def search_command(
     limit: Annotated[int, typer.Option(help="At most this many.")] = 50,
 ) -> None:
     """Search entities by any of their values you may see."""
+    from portintel.services.collation.entities import search_entities
+
     ws = context_of(ctx).workspace()
     _print_summaries(
         search_entities(ws, acting_user(ws, as_user), query, schema=schema, limit=limit)

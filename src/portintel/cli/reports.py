@@ -11,30 +11,23 @@ import json
 from dataclasses import asdict
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Column, Table
 
 from portintel.cli.context import console, context_of
+from portintel.cli.help_format import command_group
 from portintel.domain.actors import SYSTEM, Actor
 from portintel.domain.reports import FactDraft, ReportDraft, ReportStatus
 from portintel.errors import InvalidInput
-from portintel.services import admin
-from portintel.services.intake.import_rows import fact_column, parse_time
-from portintel.services.intake.imports import FtmDefaults, import_reports
-from portintel.services.intake.reports import (
-    ReportFilters,
-    ReportView,
-    create_report,
-    get_report,
-    list_reports,
-)
-from portintel.services.workspace import Workspace
 
-app = typer.Typer(no_args_is_help=True, help="File, import, show and list intelligence reports.")
+if TYPE_CHECKING:
+    from portintel.services.intake.reports import ReportView
+    from portintel.services.workspace import Workspace
+
+app = command_group("File, import, show and list intelligence reports.")
 
 AsUser = Annotated[
     str,
@@ -44,12 +37,16 @@ AsUser = Annotated[
 
 def acting_user(ws: Workspace, username: str) -> Actor:
     """The actor for ``--as USERNAME``; a clear error when there is no such active user."""
+    from portintel.services import admin
+
     user = admin.get_user(ws, SYSTEM, username)
     return admin.get_actor(ws, user.id)
 
 
 def parse_fact(text: str) -> FactDraft:
     """``vessel.imoNumber=IMO 9074729`` (the import file's column syntax) -> a fact."""
+    from portintel.services.intake.import_rows import fact_column
+
     column, equals, value = text.partition("=")
     if not equals or not value.strip():
         raise InvalidInput(
@@ -114,6 +111,9 @@ def add_command(
     submit: Annotated[bool, typer.Option(help="Submit for evaluation at once.")] = False,
 ) -> None:
     """File a report; asks for what is missing when run in a terminal."""
+    from portintel.services.intake.import_rows import parse_time
+    from portintel.services.intake.reports import create_report, get_report
+
     ws = context_of(ctx).workspace()
     actor = acting_user(ws, as_user)
 
@@ -166,6 +166,16 @@ def import_command(
     ] = None,
 ) -> None:
     """Import reports; bad rows are listed with their line and quarantined, good rows go in."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    from portintel.services.intake.imports import FtmDefaults, import_reports
+
     ws = context_of(ctx).workspace()
     actor = acting_user(ws, as_user)
     defaults = FtmDefaults(reliability, credibility, handling, conditions)
@@ -246,6 +256,8 @@ def show_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Show one report with its history (if you may read it)."""
+    from portintel.services.intake.reports import get_report
+
     ws = context_of(ctx).workspace()
     view = get_report(ws, acting_user(ws, as_user), report_id)
     if as_json:
@@ -266,6 +278,8 @@ def list_command(
     limit: Annotated[int, typer.Option(help="At most this many.")] = 50,
 ) -> None:
     """List the reports you may read, newest first."""
+    from portintel.services.intake.reports import ReportFilters, list_reports
+
     ws = context_of(ctx).workspace()
     filters = ReportFilters(status=tuple(status or ()), text=text, agency_id=agency, limit=limit)
     summaries = list_reports(ws, acting_user(ws, as_user), filters)

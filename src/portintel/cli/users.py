@@ -17,11 +17,12 @@ import typer
 from rich.table import Table
 
 from portintel.cli.context import console, context_of, error_console
+from portintel.cli.help_format import command_group
 from portintel.domain.actors import SYSTEM, Actor, Role
+from portintel.domain.secret import Secret
 from portintel.errors import InvalidInput
-from portintel.services import admin
 
-app = typer.Typer(no_args_is_help=True, help="Users of the node: accounts, roles, tokens.")
+app = command_group("Users of the node: accounts, roles, tokens.")
 
 PasswordStdin = Annotated[
     bool,
@@ -43,7 +44,7 @@ def cli_actor() -> Actor:
     )
 
 
-def read_password(from_stdin: bool, *, purpose: str = "Password") -> admin.Secret:
+def read_password(from_stdin: bool, *, purpose: str = "Password") -> Secret:
     """A password from stdin or a hidden, confirmed prompt; never from an argument."""
     if from_stdin:
         line = sys.stdin.readline().rstrip("\r\n")
@@ -53,7 +54,7 @@ def read_password(from_stdin: bool, *, purpose: str = "Password") -> admin.Secre
                 field="password",
                 hint="pipe the password in, e.g. printf '%s\\n' \"$PASSWORD\" | portintel ...",
             )
-        return admin.Secret(line)
+        return Secret(line)
     if not sys.stdin.isatty():
         raise InvalidInput(
             "no password given and no terminal to ask for one",
@@ -61,7 +62,7 @@ def read_password(from_stdin: bool, *, purpose: str = "Password") -> admin.Secre
             hint="pass --password-stdin and pipe the password in, or run in a terminal",
         )
     typed: str = typer.prompt(purpose, hide_input=True, confirmation_prompt=True)
-    return admin.Secret(typed)
+    return Secret(typed)
 
 
 def init_command(
@@ -83,6 +84,8 @@ def init_command(
     agencies and reports what it did; it creates an administrator only on a
     node that has no users yet.
     """
+    from portintel.services import admin
+
     context = context_of(ctx)
     ws = context.workspace()
     console.print(f"Data directory: {ws.settings.data_dir.resolve()}")
@@ -138,6 +141,8 @@ def add_command(
     password_stdin: PasswordStdin = False,
 ) -> None:
     """Add a user with an agency and one or more roles."""
+    from portintel.services import admin
+
     ws = context_of(ctx).workspace()
     view = admin.create_user(
         ws,
@@ -154,6 +159,8 @@ def add_command(
 @app.command("list")
 def list_command(ctx: typer.Context) -> None:
     """List every user with agency, roles and sign-in state."""
+    from portintel.services import admin
+
     ws = context_of(ctx).workspace()
     table = Table(
         "username", "name", "agency", "roles", "active", "2FA", "locked until", "last login"
@@ -179,6 +186,8 @@ def token_command(
     name: Annotated[str, typer.Option("--name", help="What the token is for.")] = "cli",
 ) -> None:
     """Create an API token and print it once (alone on stdout, for scripts)."""
+    from portintel.services import admin
+
     ws = context_of(ctx).workspace()
     issued = admin.issue_token(ws, cli_actor(), username, name)
     error_console.print(
@@ -193,6 +202,8 @@ def tokens_command(
     username: Annotated[str | None, typer.Argument(help="Whose tokens (default: all).")] = None,
 ) -> None:
     """List API tokens (never their text)."""
+    from portintel.services import admin
+
     ws = context_of(ctx).workspace()
     table = Table("id", "user", "name", "created", "last used", "revoked")
     for view in admin.list_tokens(ws, cli_actor(), username):
@@ -212,6 +223,8 @@ def revoke_token_command(
     ctx: typer.Context, token_id: Annotated[str, typer.Argument(help="Token id (T-...).")]
 ) -> None:
     """Revoke an API token at once."""
+    from portintel.services import admin
+
     ws = context_of(ctx).workspace()
     admin.revoke_token(ws, cli_actor(), token_id)
     console.print(f"Token {token_id} revoked.")
@@ -224,6 +237,8 @@ def passwd_command(
     password_stdin: PasswordStdin = False,
 ) -> None:
     """Set a user's password (also lifts a lockout)."""
+    from portintel.services import admin
+
     ws = context_of(ctx).workspace()
     admin.set_password(ws, cli_actor(), username, read_password(password_stdin))
     console.print(f"Password of {username} changed.")
@@ -234,6 +249,8 @@ def disable_command(
     ctx: typer.Context, username: Annotated[str, typer.Argument(help="Who to disable.")]
 ) -> None:
     """Disable an account: its sessions and tokens stop working at once."""
+    from portintel.services import admin
+
     ws = context_of(ctx).workspace()
     admin.deactivate_user(ws, cli_actor(), username)
     console.print(f"User {username} disabled.")
@@ -244,6 +261,8 @@ def unlock_command(
     ctx: typer.Context, username: Annotated[str, typer.Argument(help="Who to unlock.")]
 ) -> None:
     """Lift a lockout after failed sign-ins before it expires."""
+    from portintel.services import admin
+
     ws = context_of(ctx).workspace()
     admin.unlock_user(ws, cli_actor(), username)
     console.print(f"User {username} unlocked.")
@@ -256,6 +275,8 @@ def totp_command(
     off: Annotated[bool, typer.Option("--off", help="Remove the second factor.")] = False,
 ) -> None:
     """Turn on the TOTP second factor (prints the setup URI once) or, with --off, remove it."""
+    from portintel.services import admin
+
     ws = context_of(ctx).workspace()
     if off:
         admin.disable_totp(ws, cli_actor(), username)

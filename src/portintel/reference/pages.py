@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import typer.main
@@ -105,3 +106,19 @@ PAGES: dict[str, Callable[[], str]] = {
 def render_pages() -> dict[str, str]:
     """File name -> Markdown text of every generated reference page."""
     return {name: render() for name, render in PAGES.items()}
+
+
+def stale_pages(directory: Path, pages: dict[str, str] | None = None) -> list[str]:
+    """Names of the pages in ``directory`` that are missing, differ from the code, or are extra.
+
+    ``pages`` is what the code renders now (rendered here when not given).
+    """
+    expected = render_pages() if pages is None else pages
+    stale = [
+        name
+        for name, text in sorted(expected.items())
+        if not (directory / name).is_file()
+        or (directory / name).read_text(encoding="utf-8") != text
+    ]
+    extra = {path.name for path in directory.glob("*.md")} - {"README.md"} - set(expected)
+    return stale + sorted(extra)

@@ -16,7 +16,6 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Column,
-    DateTime,
     Float,
     ForeignKey,
     Index,
@@ -29,6 +28,8 @@ from sqlalchemy import (
     true,
 )
 
+from portintel.adapters.database.types import UtcDateTime
+
 NAMING = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -39,7 +40,7 @@ NAMING = {
 
 metadata = MetaData(naming_convention=NAMING)
 
-UTC = DateTime(timezone=True)
+UTC = UtcDateTime()  # aware UTC in, aware UTC out, on both backends
 
 agencies = Table(
     "agencies",

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, Row, delete, insert, select
@@ -46,13 +46,6 @@ class UserView:
 
 def as_secret(value: str | Secret) -> Secret:
     return value if isinstance(value, Secret) else Secret(value)
-
-
-def as_utc(value: datetime | None) -> datetime | None:
-    """Backends differ: SQLite returns naive UTC, PostgreSQL aware values."""
-    if value is None:
-        return None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def check_password_policy(password: Secret, *, field: str = "password") -> None:
@@ -157,7 +150,7 @@ def view_of(
     connection: Connection, row: Row[Any], roles: frozenset[Role] | None = None
 ) -> UserView:
     """The administrators' view of a ``users`` row (``roles`` when already read)."""
-    created = as_utc(row.created_at)
+    created = row.created_at
     assert created is not None
     return UserView(
         id=row.id,
@@ -167,7 +160,7 @@ def view_of(
         roles=roles_of(connection, row.id) if roles is None else roles,
         active=bool(row.active),
         totp_enabled=row.totp_secret is not None,
-        locked_until=as_utc(row.locked_until),
+        locked_until=row.locked_until,
         created_at=created,
-        last_login_at=as_utc(row.last_login_at),
+        last_login_at=row.last_login_at,
     )

@@ -30,7 +30,6 @@ from portintel.services.admin.accounts import (
     USERNAME_PATTERN,
     actor_of,
     as_secret,
-    as_utc,
     require_administrator,
     roles_of,
     user_row,
@@ -121,7 +120,7 @@ def _sign_in(
         )
         return AuthenticationFailed(WRONG_CREDENTIALS)
     actor = actor_of(connection, row)
-    locked_until = as_utc(row.locked_until)
+    locked_until = row.locked_until
     if locked_until is not None and locked_until > now:
         audit.record(
             connection,
@@ -334,9 +333,9 @@ def list_tokens(ws: Workspace, actor: Actor, username: str | None = None) -> lis
             id=row.id,
             username=row.username,
             name=row.name,
-            created_at=as_utc(row.created_at) or row.created_at,
-            last_used_at=as_utc(row.last_used_at),
-            revoked_at=as_utc(row.revoked_at),
+            created_at=row.created_at,
+            last_used_at=row.last_used_at,
+            revoked_at=row.revoked_at,
         )
         for row in rows
     ]

@@ -28,7 +28,6 @@ from portintel.domain.entities import entity_caption
 from portintel.domain.grading import Grading
 from portintel.errors import InvalidInput, NotFound
 from portintel.services import audit
-from portintel.services.intake import must_utc
 from portintel.services.workspace import Workspace
 
 _S = tables.statements.c
@@ -138,8 +137,8 @@ def _statement_view(row: Row[Any]) -> StatementView:
         grading_inherited=not own_grading,
         handling=row.handling or row.report_handling,
         handling_inherited=row.handling is None,
-        first_seen=must_utc(row.first_seen),
-        last_seen=must_utc(row.last_seen),
+        first_seen=row.first_seen,
+        last_seen=row.last_seen,
         invalid_reason=row.invalid_reason,
     )
 

@@ -34,9 +34,7 @@ from portintel.services.intake.views import (
     ReportEventView,
     ReportSummary,
     ReportView,
-    as_utc,
     is_restrictive,
-    must_utc,
 )
 
 __all__ = [
@@ -52,7 +50,6 @@ __all__ = [
     "SourceView",
     "add_attachment",
     "archive_report",
-    "as_utc",
     "count_reports",
     "create_report",
     "create_source",
@@ -64,7 +61,6 @@ __all__ = [
     "list_reports",
     "list_sources",
     "mark_disseminated",
-    "must_utc",
     "new_entity_id",
     "read_attachment",
     "readable_references",

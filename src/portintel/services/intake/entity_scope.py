@@ -41,7 +41,6 @@ from portintel.services.intake.fact_statements import (
     entity_references,
     strong_identifiers,
 )
-from portintel.services.intake.views import must_utc
 
 __all__ = [
     "WriterScope",
@@ -76,7 +75,7 @@ def readable_entity_ids(
         .where(condition, statement_condition(reader_scope(actor).statements))
         .group_by(by)
     )
-    return {row.grouped_id: must_utc(row.first_seen) for row in connection.execute(query)}
+    return {row.grouped_id: row.first_seen for row in connection.execute(query)}
 
 
 @dataclass(frozen=True, slots=True)

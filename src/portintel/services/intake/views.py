@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Row
@@ -19,19 +19,6 @@ from portintel.adapters.vocabularies import load_grading_schemes, load_handling
 from portintel.domain.grading import Grading
 from portintel.domain.reports import ReportAction, ReportStatus
 from portintel.errors import PortintelError
-
-
-def as_utc(moment: datetime | None) -> datetime | None:
-    """Times come back naive from SQLite; they were stored as UTC."""
-    if moment is None:
-        return None
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-
-
-def must_utc(moment: datetime) -> datetime:
-    result = as_utc(moment)
-    assert result is not None  # non-null column
-    return result
 
 
 @functools.lru_cache(maxsize=256)
@@ -153,8 +140,8 @@ def summary_of(row: Row[Any]) -> ReportSummary:
         status=ReportStatus(row.status),
         author_id=row.author_id,
         agency_id=row.agency_id,
-        reported_at=must_utc(row.reported_at),
-        occurred_at=as_utc(row.occurred_at),
+        reported_at=row.reported_at,
+        occurred_at=row.occurred_at,
         place=row.place,
         grading=Grading(row.grading_scheme, row.reliability, row.credibility),
         handling=row.handling,
@@ -175,7 +162,7 @@ def event_of(row: Row[Any]) -> ReportEventView:
         from_status=row.from_status,
         to_status=row.to_status,
         actor_id=row.actor_id,
-        at=must_utc(row.at),
+        at=row.at,
         note=row.note,
         detail=row.detail,
     )
@@ -189,6 +176,6 @@ def attachment_of(row: Row[Any]) -> AttachmentView:
         media_type=row.media_type,
         size=row.size,
         sha256=row.sha256,
-        created_at=must_utc(row.created_at),
+        created_at=row.created_at,
         created_by=row.created_by,
     )

@@ -125,7 +125,7 @@ def _refuse_another_scenario(ws: Workspace, seed: int, first: Report) -> None:
             hint="build the demo into a fresh directory: portintel --data-dir DIR demo",
         )
     if stored is not None and (
-        stored.title != first.title or intake.as_utc(stored.occurred_at) != first.occurred_at
+        stored.title != first.title or stored.occurred_at != first.occurred_at
     ):
         raise Conflict(
             f"{ws.settings.data_dir} holds the demo of seed {seed} built with another "
