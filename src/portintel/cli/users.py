@@ -9,7 +9,6 @@ token is the only secret ever printed, once, alone on stdout.
 
 from __future__ import annotations
 
-import getpass
 import sys
 from typing import Annotated
 
@@ -18,7 +17,7 @@ from rich.table import Table
 
 from portintel.adapters.database.engine import engine_label
 from portintel.adapters.passwords import Secret
-from portintel.cli.context import console, context_of, error_console
+from portintel.cli.context import console, context_of, error_console, operating_system_user
 from portintel.domain.actors import SYSTEM, Actor, Role
 from portintel.errors import InvalidInput
 from portintel.services import admin
@@ -36,12 +35,11 @@ PasswordStdin = Annotated[
 
 def cli_actor() -> Actor:
     """The CLI acts with every role, recorded as ``cli:<operating-system user>``."""
-    try:
-        who = getpass.getuser()
-    except (KeyError, OSError):
-        who = "unknown"
     return Actor(
-        user_id=SYSTEM.user_id, username=f"cli:{who}"[:100], agency_id="", roles=SYSTEM.roles
+        user_id=SYSTEM.user_id,
+        username=f"cli:{operating_system_user()}"[:100],
+        agency_id="",
+        roles=SYSTEM.roles,
     )
 
 
@@ -182,7 +180,12 @@ def token_command(
     username: Annotated[str, typer.Argument(help="Whose token.")],
     name: Annotated[str, typer.Option("--name", help="What the token is for.")] = "cli",
 ) -> None:
-    """Create an API token and print it once (alone on stdout, for scripts)."""
+    """Create an API token for a user and print it once (alone on stdout, for scripts).
+
+    Only here, at the node's console, may a token be made for another user:
+    the operator already holds the data directory. The audit entry names the
+    operating-system user (``cli:<os user>``) and the token's owner.
+    """
     ws = context_of(ctx).workspace()
     issued = admin.issue_token(ws, cli_actor(), username, name)
     error_console.print(

@@ -129,6 +129,8 @@ def record(
     if at.tzinfo is None:
         raise InvalidInput("audit time must be timezone-aware (UTC)", field="at")
     at = at.astimezone(UTC)
+    if actor.operator is not None:  # a console operator acting as a user: name both
+        detail = {**(detail or {}), "os_user": actor.operator}
     try:
         clean_detail = normalise_detail(detail)
     except (TypeError, ValueError) as exc:
