@@ -16,6 +16,7 @@ from portintel.services.workspace import open_workspace
 from portintel.settings import Settings
 from portintel.web.error_responses import install_error_handlers
 from portintel.web.pickers import build_pickers
+from portintel.web.request_limits import RequestLimitsMiddleware
 from portintel.web.security_headers import SecurityHeadersMiddleware
 from portintel.web.templating import build_environment
 
@@ -59,6 +60,8 @@ def create_app(settings: Settings) -> FastAPI:
         vocabulary_id=settings.handling_vocabulary,
     )
     install_error_handlers(app)
+    # outermost but for the headers: no body is read before the limits are checked
+    app.add_middleware(RequestLimitsMiddleware, settings=settings)
     app.add_middleware(SecurityHeadersMiddleware)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     _include_routers(app)

@@ -48,6 +48,7 @@ CODE_BY_HTTP_STATUS = {
     403: "permission_denied",
     404: "not_found",
     405: "method_not_allowed",
+    408: "timeout",
     409: "conflict",
     413: "too_large",
     422: "invalid_input",
@@ -88,7 +89,7 @@ def _field_of(location: Sequence[Any]) -> str | None:
     return ".".join(parts) or None
 
 
-def _render_error(
+def render_error(
     request: Request,
     status: int,
     code: str,
@@ -118,7 +119,7 @@ async def _portintel_error(request: Request, exc: Exception) -> Response:
         return _login_redirect(request.url.path)
     if status >= 500:
         logger.error("%s on %s %s: %s", exc.code, request.method, request.url.path, exc.message)
-    return _render_error(
+    return render_error(
         request,
         status,
         exc.code,
@@ -134,13 +135,13 @@ async def _validation_error(request: Request, exc: Exception) -> Response:
     first = errors[0] if errors else {"loc": (), "msg": "invalid request"}
     field = _field_of(first.get("loc", ()))
     message = f"{field}: {first.get('msg')}" if field else str(first.get("msg"))
-    return _render_error(request, 422, InvalidInput.code, message, field=field)
+    return render_error(request, 422, InvalidInput.code, message, field=field)
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     code = CODE_BY_HTTP_STATUS.get(exc.status_code, "error")
-    response = _render_error(request, exc.status_code, code, str(exc.detail))
+    response = render_error(request, exc.status_code, code, str(exc.detail))
     if exc.headers:
         response.headers.update(exc.headers)
     return response
@@ -160,7 +161,7 @@ async def _login_required(request: Request, exc: Exception) -> Response:
 async def _unexpected_error(request: Request, exc: Exception) -> Response:
     """The request boundary: log the failure, answer without internals."""
     logger.exception("unexpected error on %s %s", request.method, request.url.path)
-    return _render_error(
+    return render_error(
         request, 500, "internal_error", "an unexpected error occurred; it has been logged"
     )
 
