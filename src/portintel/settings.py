@@ -69,6 +69,14 @@ class Settings(BaseSettings):
     login_lockout_minutes: int = Field(
         default=15, ge=1, description="How long a locked account stays locked, in minutes."
     )
+    token_failures_per_minute: int = Field(
+        default=10,
+        ge=1,
+        description=(
+            "Failed API tokens one client address may present per minute (per web worker); "
+            "beyond, it gets 429 until the minute ends."
+        ),
+    )
     max_body_mb: int = Field(
         default=2,
         ge=1,

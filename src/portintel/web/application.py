@@ -12,6 +12,7 @@ from starlette.concurrency import run_in_threadpool
 
 from portintel.adapters.memory import keep_freed_memory
 from portintel.adapters.vocabularies import load_grading_schemes, load_handling
+from portintel.services import admin
 from portintel.services.workspace import open_workspace
 from portintel.settings import Settings
 from portintel.web.error_responses import install_error_handlers
@@ -39,6 +40,10 @@ def create_app(settings: Settings) -> FastAPI:
         try:
             yield
         finally:
+            # the failed tokens of windows still open are audited before the store closes
+            await run_in_threadpool(
+                admin.record_token_failures, workspace, app.state.token_failures.drain()
+            )
             workspace.close()
 
     app = FastAPI(
@@ -52,6 +57,7 @@ def create_app(settings: Settings) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.state.token_failures = admin.TokenFailureLimiter(settings.token_failures_per_minute)
     app.state.templates = build_environment()
     app.state.pickers = build_pickers(
         load_grading_schemes(),

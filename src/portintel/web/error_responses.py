@@ -25,6 +25,7 @@ from portintel.errors import (
     NotFound,
     PermissionDenied,
     PortintelError,
+    RateLimited,
     UpstreamFailure,
 )
 
@@ -36,6 +37,7 @@ STATUS_BY_ERROR: dict[type[PortintelError], int] = {
     NotFound: 404,
     PermissionDenied: 403,
     AuthenticationFailed: 401,
+    RateLimited: 429,
     Conflict: 409,
     UpstreamFailure: 503,
     ConfigurationError: 500,
@@ -52,6 +54,7 @@ CODE_BY_HTTP_STATUS = {
     409: "conflict",
     413: "too_large",
     422: "invalid_input",
+    429: "rate_limited",
 }
 
 
@@ -97,19 +100,23 @@ def render_error(
     *,
     field: str | None = None,
     hint: str | None = None,
+    headers: dict[str, str] | None = None,
 ) -> Response:
-    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    if status == 401:
+        headers = {**(headers or {}), "WWW-Authenticate": "Bearer"}
     if is_api_request(request):
         body = error_body(code, message, field=field, hint=hint)
         return JSONResponse(body, status_code=status, headers=headers)
     from portintel.web.templating import render
 
-    return render(
+    page = render(
         request,
         "error.html",
         {"status": status, "code": code, "message": message, "field": field, "hint": hint},
         status_code=status,
     )
+    page.headers.update(headers or {})
+    return page
 
 
 async def _portintel_error(request: Request, exc: Exception) -> Response:
@@ -119,6 +126,7 @@ async def _portintel_error(request: Request, exc: Exception) -> Response:
         return _login_redirect(request.url.path)
     if status >= 500:
         logger.error("%s on %s %s: %s", exc.code, request.method, request.url.path, exc.message)
+    retry_after = getattr(exc, "retry_after_seconds", None)
     return render_error(
         request,
         status,
@@ -126,6 +134,7 @@ async def _portintel_error(request: Request, exc: Exception) -> Response:
         exc.message,
         field=getattr(exc, "field", None),
         hint=exc.hint,
+        headers={"Retry-After": str(retry_after)} if retry_after is not None else None,
     )
 
 

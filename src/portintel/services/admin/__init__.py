@@ -3,6 +3,8 @@
 The public face of the capability; other packages and the faces import from here.
 """
 
+from portintel.services.admin.credentials import record_token_failures
+from portintel.services.admin.token_failures import TokenFailureLimiter
 from portintel.services.admin.users import (
     MIN_PASSWORD_LENGTH,
     AgencyView,
@@ -38,6 +40,7 @@ __all__ = [
     "AgencyView",
     "IssuedToken",
     "SecondFactorRequired",
+    "TokenFailureLimiter",
     "TokenView",
     "TotpEnrolment",
     "UserView",
@@ -58,6 +61,7 @@ __all__ = [
     "list_agencies",
     "list_tokens",
     "list_users",
+    "record_token_failures",
     "revoke_token",
     "set_password",
     "unlock_user",

@@ -37,6 +37,7 @@ from portintel.errors import (
     InvalidInput,
     NotFound,
     PermissionDenied,
+    RateLimited,
 )
 from portintel.services import audit
 from portintel.services.admin.accounts import (
@@ -48,6 +49,7 @@ from portintel.services.admin.accounts import (
     roles_from_column,
     user_row,
 )
+from portintel.services.admin.token_failures import TokenFailureLimiter, TokenFailureWindow
 from portintel.services.workspace import Workspace
 
 ANONYMOUS = Actor(user_id="anonymous", username="anonymous", agency_id="")
@@ -501,10 +503,31 @@ def end_sign_ins(
     return int(ended or 0), int(revoked or 0)
 
 
-def authenticate_token(ws: Workspace, token: str | Secret) -> Actor:
-    """The actor owning an unrevoked token of an active account; marks it used."""
+def authenticate_token(
+    ws: Workspace,
+    token: str | Secret,
+    *,
+    limiter: TokenFailureLimiter | None = None,
+    client: str = "unknown",
+) -> Actor:
+    """The actor owning an unrevoked token of an active account; marks it used.
+
+    With a ``limiter`` (the web application's), failures are limited per
+    ``client`` address and unknown tokens are audited once per address and
+    minute (see :mod:`portintel.services.admin.token_failures`); without
+    one, each failure is audited at once.
+    """
     digest = token_digest(as_secret(token))
     now = ws.clock()
+    if limiter is not None:
+        record_token_failures(ws, limiter.ended(now))
+        refused_until = limiter.admit(client, now)
+        if refused_until is not None:
+            raise RateLimited(
+                "too many failed API tokens from this address",
+                retry_after_seconds=max(1, int((refused_until - now).total_seconds())),
+                hint=f"wait until {refused_until:%H:%M:%S} UTC, then use a valid token",
+            )
     with ws.engine.begin() as connection:
         row = connection.execute(
             select(
@@ -519,14 +542,17 @@ def authenticate_token(ws: Workspace, token: str | Secret) -> Actor:
             .join(users, users.c.id == api_tokens.c.user_id)
             .where(api_tokens.c.token_hash == digest)
         ).first()
+        if limiter is not None and (row is None or row.revoked_at is not None or not row.active):
+            limiter.failed(client, now, unknown=row is None)
         if row is None:
-            audit.record(
-                connection,
-                ANONYMOUS,
-                "login.failure",
-                detail={"method": "token", "reason": "unknown token"},
-                at=now,
-            )
+            if limiter is None:
+                audit.record(
+                    connection,
+                    ANONYMOUS,
+                    "login.failure",
+                    detail={"method": "token", "reason": "unknown token"},
+                    at=now,
+                )
         else:
             owner = Actor(
                 user_id=row.user_id,
@@ -556,3 +582,27 @@ def authenticate_token(ws: Workspace, token: str | Secret) -> Actor:
     raise AuthenticationFailed(
         "invalid or revoked API token", hint="create a new one with portintel user token USERNAME"
     )
+
+
+def record_token_failures(ws: Workspace, windows: list[TokenFailureWindow]) -> None:
+    """Audit ended windows of failed tokens: one entry per client address and window."""
+    if not windows:
+        return
+    now = ws.clock()
+    with ws.engine.begin() as connection:
+        for window in windows:
+            audit.record(
+                connection,
+                ANONYMOUS,
+                "login.failure",
+                detail={
+                    "method": "token",
+                    "reason": "unknown token",
+                    "client": window.client[:100],
+                    "count": window.unknown,
+                    "refused": window.refused,
+                    "from": window.started,
+                    "until": window.ends,
+                },
+                at=now,
+            )
