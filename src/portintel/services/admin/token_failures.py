@@ -17,9 +17,8 @@ writer of the node. Now, per client address and window of one minute:
 
 The counts live in the web process (one :class:`TokenFailureLimiter` per
 application): with several workers each keeps its own, so an address may
-fail up to ``workers x limit`` times a minute. Behind a reverse proxy the
-client address is the proxy's unless uvicorn is told to trust its
-``X-Forwarded-For`` header.
+fail up to ``workers x limit`` times a minute. ``portintel serve`` does not
+trust forwarded headers, so behind a reverse proxy the address is the proxy's.
 """
 
 from __future__ import annotations
