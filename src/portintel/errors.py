@@ -8,6 +8,7 @@
      +-- NotFound              the thing named does not exist (or is not visible)
      +-- PermissionDenied      the actor may not do this
      |    +-- AuthenticationFailed   no valid credentials
+     |    +-- RateLimited            too many failures from one client; wait
      +-- Conflict              the state forbids it (wrong status, duplicate)
      +-- UpstreamFailure       a store, file system or partner failed
      +-- ConfigurationError    settings or vocabularies are wrong
@@ -76,6 +77,16 @@ class AuthenticationFailed(PermissionDenied):
     """No valid credentials were presented."""
 
     code = "authentication_failed"
+
+
+class RateLimited(PermissionDenied):
+    """Too many failed attempts from one client in a short time; try again later."""
+
+    code = "rate_limited"
+
+    def __init__(self, message: str, *, retry_after_seconds: int, hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.retry_after_seconds = retry_after_seconds
 
 
 class Conflict(PortintelError):

@@ -12,7 +12,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from portintel.errors import ConfigurationError
@@ -77,6 +77,38 @@ class Settings(BaseSettings):
             "are stored in the database only."
         ),
     )
+    token_failures_per_minute: int = Field(
+        default=10,
+        ge=1,
+        description=(
+            "Failed API tokens one client address may present per minute (per web worker); "
+            "beyond, it gets 429 until the minute ends."
+        ),
+    )
+    max_body_mb: int = Field(
+        default=2,
+        ge=1,
+        description=(
+            "Largest request body (JSON, forms) the web server reads, in MiB; larger ones "
+            "are refused with 413 before they are read."
+        ),
+    )
+    max_upload_mb: int = Field(
+        default=26,
+        ge=1,
+        description=(
+            "Largest request body of the routes that take a file (report form, attachments), "
+            "in MiB; keep it above attachment_max_bytes, for the form around the file."
+        ),
+    )
+    body_timeout_seconds: float = Field(
+        default=30.0,
+        gt=0,
+        description=(
+            "How long the web server waits for the next part of a request body before "
+            "answering 408."
+        ),
+    )
     memory_keep_mb: int = Field(
         default=1024,
         ge=0,
@@ -122,6 +154,16 @@ class Settings(BaseSettings):
         if len(value) != 2 or not value.isalpha():
             raise ValueError("country must be an ISO 3166-1 alpha-2 code such as KH")
         return value.upper()
+
+    @model_validator(mode="after")
+    def _upload_fits_an_attachment(self) -> Settings:
+        if self.max_upload_mb * 1024 * 1024 <= self.attachment_max_bytes:
+            raise ValueError(
+                f"max_upload_mb ({self.max_upload_mb} MiB) must be larger than "
+                f"attachment_max_bytes ({self.attachment_max_bytes} bytes), or no attachment "
+                "of the largest allowed size could be uploaded"
+            )
+        return self
 
     @property
     def sqlite_path(self) -> Path:

@@ -68,7 +68,13 @@ def served(
 ) -> Iterator[Served]:
     directory: Path = tmp_path_factory.mktemp("access-web")
     with world_database(request.param, directory) as url:
-        settings_ = Settings(data_dir=directory / "data", database_url=url, secure_cookies=False)
+        settings_ = Settings(
+            data_dir=directory / "data",
+            database_url=url,
+            secure_cookies=False,
+            # disabled users' tokens fail on purpose, thousands of times from one address
+            token_failures_per_minute=1_000_000,
+        )
         world = build_world(settings_, backend=request.param, tokens=True)
         app = create_app(settings_)
         with TestClient(app, base_url="http://testserver", follow_redirects=False) as client:

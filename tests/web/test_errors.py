@@ -16,6 +16,7 @@ from portintel.errors import (
     NotFound,
     PermissionDenied,
     PortintelError,
+    RateLimited,
     UpstreamFailure,
 )
 from portintel.web.error_responses import STATUS_BY_ERROR, status_for
@@ -26,6 +27,7 @@ CASES: list[tuple[PortintelError, int]] = [
     (NotFound("no report R-1"), 404),
     (PermissionDenied("only supervisors evaluate"), 403),
     (AuthenticationFailed("wrong username or password"), 401),
+    (RateLimited("too many failed tokens", retry_after_seconds=30), 429),
     (Conflict("report is already evaluated"), 409),
     (UpstreamFailure("database unreachable"), 503),
     (ConfigurationError("grading.yaml is broken"), 500),
@@ -115,7 +117,12 @@ def test_page_errors_are_friendly_pages(
 
 
 def test_validation_errors_name_the_field(raising_client: TestClient) -> None:
-    response = raising_client.post("/api/v1/test-validate", json={"title": "x", "count": "many"})
+    # bodies are read only from callers that present credentials (web/request_limits.py)
+    response = raising_client.post(
+        "/api/v1/test-validate",
+        json={"title": "x", "count": "many"},
+        headers={"Authorization": "Bearer unchecked-by-this-route"},
+    )
     assert response.status_code == 422
     body = response.json()["error"]
     assert body["code"] == "invalid_input"
@@ -128,3 +135,10 @@ def test_unexpected_errors_do_not_leak_internals(raising_client: TestClient) -> 
     assert response.status_code == 500
     assert response.json()["error"]["code"] == "internal_error"
     assert "secret internals" not in response.text
+
+
+def test_rate_limited_answers_say_when_to_retry(raising_client: TestClient) -> None:
+    for path in ("/api/v1/test-raise/RateLimited", "/test-raise/RateLimited"):
+        response = raising_client.get(path)
+        assert response.status_code == 429
+        assert response.headers["retry-after"] == "30"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import getpass
+import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,6 +46,18 @@ class CliContext:
 
             self._workspace = open_workspace(self.settings)
         return self._workspace
+
+
+def operating_system_user() -> str:
+    """Who runs this command on the host: the login name, else ``uid:N``.
+
+    Recorded in the audit of everything the CLI does, so that acting at the
+    console (``--as USER``, or as the system) is never anonymous.
+    """
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return f"uid:{os.getuid()}"
 
 
 def context_of(ctx: typer.Context) -> CliContext:

@@ -8,7 +8,7 @@ their name, exactly as in the web application.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -17,7 +17,7 @@ import typer
 from rich.markup import escape
 from rich.table import Column, Table
 
-from portintel.cli.context import console, context_of
+from portintel.cli.context import console, context_of, operating_system_user
 from portintel.cli.help_format import command_group
 from portintel.domain.actors import SYSTEM, Actor
 from portintel.domain.reports import FactDraft, ReportDraft, ReportStatus
@@ -39,8 +39,13 @@ def acting_user(ws: Workspace, username: str) -> Actor:
     """The actor for ``--as USERNAME``; a clear error when there is no such active user."""
     from portintel.services import admin
 
+    """The actor for ``--as USERNAME``; a clear error when there is no such active user.
+
+    The actor carries the operating-system user, so every audit entry it
+    causes names both the identity used and who used it at the console.
+    """
     user = admin.get_user(ws, SYSTEM, username)
-    return admin.get_actor(ws, user.id)
+    return replace(admin.get_actor(ws, user.id), operator=operating_system_user())
 
 
 def parse_fact(text: str) -> FactDraft:

@@ -9,14 +9,13 @@ token is the only secret ever printed, once, alone on stdout.
 
 from __future__ import annotations
 
-import getpass
 import sys
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
-from portintel.cli.context import console, context_of, error_console
+from portintel.cli.context import console, context_of, error_console, operating_system_user
 from portintel.cli.help_format import command_group
 from portintel.domain.actors import SYSTEM, Actor, Role
 from portintel.domain.secret import Secret
@@ -35,12 +34,11 @@ PasswordStdin = Annotated[
 
 def cli_actor() -> Actor:
     """The CLI acts with every role, recorded as ``cli:<operating-system user>``."""
-    try:
-        who = getpass.getuser()
-    except (KeyError, OSError):
-        who = "unknown"
     return Actor(
-        user_id=SYSTEM.user_id, username=f"cli:{who}"[:100], agency_id="", roles=SYSTEM.roles
+        user_id=SYSTEM.user_id,
+        username=f"cli:{operating_system_user()}"[:100],
+        agency_id="",
+        roles=SYSTEM.roles,
     )
 
 
@@ -185,7 +183,12 @@ def token_command(
     username: Annotated[str, typer.Argument(help="Whose token.")],
     name: Annotated[str, typer.Option("--name", help="What the token is for.")] = "cli",
 ) -> None:
-    """Create an API token and print it once (alone on stdout, for scripts)."""
+    """Create an API token for a user and print it once (alone on stdout, for scripts).
+
+    Only here, at the node's console, may a token be made for another user:
+    the operator already holds the data directory. The audit entry names the
+    operating-system user (``cli:<os user>``) and the token's owner.
+    """
     from portintel.services import admin
 
     ws = context_of(ctx).workspace()

@@ -24,6 +24,9 @@ class Actor:
     username: str
     agency_id: str
     roles: frozenset[Role] = field(default_factory=frozenset)
+    operator: str | None = None
+    """The operating-system user acting through this identity at the node's console
+    (``portintel ... --as USER``); every audit entry the actor causes names them."""
 
     def has(self, role: Role) -> bool:
         return role in self.roles

@@ -12,10 +12,12 @@ from starlette.concurrency import run_in_threadpool
 
 from portintel.adapters.memory import keep_freed_memory
 from portintel.adapters.vocabularies import load_grading_schemes, load_handling
+from portintel.services import admin
 from portintel.services.workspace import open_workspace
 from portintel.settings import Settings
 from portintel.web.error_responses import install_error_handlers
 from portintel.web.pickers import build_pickers
+from portintel.web.request_limits import RequestLimitsMiddleware
 from portintel.web.security_headers import SecurityHeadersMiddleware
 from portintel.web.templating import build_environment
 
@@ -38,6 +40,10 @@ def create_app(settings: Settings) -> FastAPI:
         try:
             yield
         finally:
+            # the failed tokens of windows still open are audited before the store closes
+            await run_in_threadpool(
+                admin.record_token_failures, workspace, app.state.token_failures.drain()
+            )
             workspace.close()
 
     app = FastAPI(
@@ -51,6 +57,7 @@ def create_app(settings: Settings) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.state.token_failures = admin.TokenFailureLimiter(settings.token_failures_per_minute)
     app.state.templates = build_environment()
     app.state.pickers = build_pickers(
         load_grading_schemes(),
@@ -59,6 +66,8 @@ def create_app(settings: Settings) -> FastAPI:
         vocabulary_id=settings.handling_vocabulary,
     )
     install_error_handlers(app)
+    # outermost but for the headers: no body is read before the limits are checked
+    app.add_middleware(RequestLimitsMiddleware, settings=settings)
     app.add_middleware(SecurityHeadersMiddleware)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     _include_routers(app)

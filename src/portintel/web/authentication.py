@@ -71,7 +71,13 @@ def _actor_of_session(ws: Workspace, session: admin.SessionRecord) -> Actor:
 def _principal_from_request(ws: Workspace, request: Request) -> Principal | None:
     token = _bearer_token(request)
     if token is not None:
-        return Principal(actor=admin.authenticate_token(ws, token), method="token")
+        actor = admin.authenticate_token(
+            ws,
+            token,
+            limiter=request.app.state.token_failures,
+            client=request.client.host if request.client else "unknown",
+        )
+        return Principal(actor=actor, method="token")
     raw_id = request.cookies.get(SESSION_COOKIE)
     if not raw_id:
         return None

@@ -25,6 +25,7 @@ from portintel.errors import (
     NotFound,
     PermissionDenied,
     PortintelError,
+    RateLimited,
     UpstreamFailure,
 )
 
@@ -36,6 +37,7 @@ STATUS_BY_ERROR: dict[type[PortintelError], int] = {
     NotFound: 404,
     PermissionDenied: 403,
     AuthenticationFailed: 401,
+    RateLimited: 429,
     Conflict: 409,
     UpstreamFailure: 503,
     ConfigurationError: 500,
@@ -48,9 +50,11 @@ CODE_BY_HTTP_STATUS = {
     403: "permission_denied",
     404: "not_found",
     405: "method_not_allowed",
+    408: "timeout",
     409: "conflict",
     413: "too_large",
     422: "invalid_input",
+    429: "rate_limited",
 }
 
 
@@ -88,7 +92,7 @@ def _field_of(location: Sequence[Any]) -> str | None:
     return ".".join(parts) or None
 
 
-def _render_error(
+def render_error(
     request: Request,
     status: int,
     code: str,
@@ -96,19 +100,23 @@ def _render_error(
     *,
     field: str | None = None,
     hint: str | None = None,
+    headers: dict[str, str] | None = None,
 ) -> Response:
-    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    if status == 401:
+        headers = {**(headers or {}), "WWW-Authenticate": "Bearer"}
     if is_api_request(request):
         body = error_body(code, message, field=field, hint=hint)
         return JSONResponse(body, status_code=status, headers=headers)
     from portintel.web.templating import render
 
-    return render(
+    page = render(
         request,
         "error.html",
         {"status": status, "code": code, "message": message, "field": field, "hint": hint},
         status_code=status,
     )
+    page.headers.update(headers or {})
+    return page
 
 
 async def _portintel_error(request: Request, exc: Exception) -> Response:
@@ -118,13 +126,15 @@ async def _portintel_error(request: Request, exc: Exception) -> Response:
         return _login_redirect(request.url.path)
     if status >= 500:
         logger.error("%s on %s %s: %s", exc.code, request.method, request.url.path, exc.message)
-    return _render_error(
+    retry_after = getattr(exc, "retry_after_seconds", None)
+    return render_error(
         request,
         status,
         exc.code,
         exc.message,
         field=getattr(exc, "field", None),
         hint=exc.hint,
+        headers={"Retry-After": str(retry_after)} if retry_after is not None else None,
     )
 
 
@@ -134,13 +144,13 @@ async def _validation_error(request: Request, exc: Exception) -> Response:
     first = errors[0] if errors else {"loc": (), "msg": "invalid request"}
     field = _field_of(first.get("loc", ()))
     message = f"{field}: {first.get('msg')}" if field else str(first.get("msg"))
-    return _render_error(request, 422, InvalidInput.code, message, field=field)
+    return render_error(request, 422, InvalidInput.code, message, field=field)
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     code = CODE_BY_HTTP_STATUS.get(exc.status_code, "error")
-    response = _render_error(request, exc.status_code, code, str(exc.detail))
+    response = render_error(request, exc.status_code, code, str(exc.detail))
     if exc.headers:
         response.headers.update(exc.headers)
     return response
@@ -160,7 +170,7 @@ async def _login_required(request: Request, exc: Exception) -> Response:
 async def _unexpected_error(request: Request, exc: Exception) -> Response:
     """The request boundary: log the failure, answer without internals."""
     logger.exception("unexpected error on %s %s", request.method, request.url.path)
-    return _render_error(
+    return render_error(
         request, 500, "internal_error", "an unexpected error occurred; it has been logged"
     )
 

@@ -5,6 +5,7 @@ The public face of the capability; other packages and the faces import from here
 
 from portintel.domain.secret import Secret
 from portintel.ports import SessionRecord
+from portintel.services.admin.credentials import record_token_failures
 from portintel.services.admin.health import Health, check_health, database_label
 from portintel.services.admin.sessions import (
     SESSION_LIFETIME,
@@ -16,6 +17,7 @@ from portintel.services.admin.sessions import (
     sign_out,
     start_session,
 )
+from portintel.services.admin.token_failures import TokenFailureLimiter
 from portintel.services.admin.users import (
     MIN_PASSWORD_LENGTH,
     AgencyView,
@@ -57,6 +59,7 @@ __all__ = [
     "Secret",
     "SessionRecord",
     "SignedIn",
+    "TokenFailureLimiter",
     "TokenView",
     "TotpEnrolment",
     "UserView",
@@ -81,6 +84,7 @@ __all__ = [
     "list_agencies",
     "list_tokens",
     "list_users",
+    "record_token_failures",
     "require_administrator",
     "revoke_token",
     "revoke_user_sessions",

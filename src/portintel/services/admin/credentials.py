@@ -18,13 +18,20 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pyotp
-from sqlalchemy import Connection, Row, insert, select, update
+from sqlalchemy import Connection, Row, case, insert, or_, select, update
 
-from portintel.adapters.database.tables import api_tokens, users
+from portintel.adapters.database.tables import api_tokens, users, web_sessions
 from portintel.adapters.passwords import new_token, token_digest
 from portintel.domain.actors import Actor, Role
 from portintel.domain.secret import Secret
-from portintel.errors import AuthenticationFailed, Conflict, InvalidInput, NotFound
+from portintel.errors import (
+    AuthenticationFailed,
+    Conflict,
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+    RateLimited,
+)
 from portintel.services import audit
 from portintel.services.admin.accounts import (
     USERNAME_PATTERN,
@@ -34,6 +41,7 @@ from portintel.services.admin.accounts import (
     roles_of,
     user_row,
 )
+from portintel.services.admin.token_failures import TokenFailureLimiter, TokenFailureWindow
 from portintel.services.workspace import Workspace
 
 ANONYMOUS = Actor(user_id="anonymous", username="anonymous", agency_id="")
@@ -87,125 +95,215 @@ def authenticate_password(
     Raises :class:`AuthenticationFailed` with a message safe to show (it does
     not say whether the username exists), :class:`SecondFactorRequired` when
     the password was right but the account needs a code.
+
+    Why an attempt is reserved before the password is checked: counting a
+    failure after the (slow) check let parallel guesses all pass the "not
+    locked yet" test at once. Each attempt first takes one unit of the
+    failure count in its own committed transaction (:func:`_reserve_attempt`);
+    the attempt that takes the last unit also locks the account. So at most
+    ``login_max_failures`` passwords are ever checked between two lockouts,
+    however many requests race; a success gives the count back.
     """
     secret = as_secret(password)
     now = ws.clock()
-    with ws.engine.begin() as connection:
-        outcome = _sign_in(ws, connection, username, secret, totp_code, now)
-    if isinstance(outcome, AuthenticationFailed):
-        raise outcome
-    return outcome
-
-
-def _sign_in(
-    ws: Workspace,
-    connection: Connection,
-    username: str,
-    password: Secret,
-    totp_code: str | None,
-    now: datetime,
-) -> Actor | AuthenticationFailed:
-    """Decide, record and return the outcome; failures are returned so they commit."""
     name = username.strip().lower()
-    row = connection.execute(select(users).where(users.c.username == name)).first()
+    with ws.engine.connect() as connection:
+        row = connection.execute(select(users).where(users.c.username == name)).first()
     if row is None:
-        ws.passwords.burn_verification_time(password)
+        ws.passwords.burn_verification_time(secret)
         shown = name if USERNAME_PATTERN.fullmatch(name) else "(not a valid username)"
-        audit.record(
-            connection,
-            ANONYMOUS,
-            "login.failure",
-            detail={"username": shown, "reason": "unknown user"},
-            at=now,
+        with ws.engine.begin() as connection:
+            audit.record(
+                connection,
+                ANONYMOUS,
+                "login.failure",
+                detail={"username": shown, "reason": "unknown user"},
+                at=now,
+            )
+        raise AuthenticationFailed(WRONG_CREDENTIALS)
+    attempt = _reserve_attempt(ws, row.id, now)
+    if attempt is None:
+        raise _refuse_locked(ws, row, now)
+    outcome = _check_credentials(ws, row, secret, totp_code, now)
+    with ws.engine.begin() as connection:
+        result = _settle(ws, connection, row, attempt, outcome, secret, now)
+    if isinstance(result, AuthenticationFailed):
+        raise result
+    return result
+
+
+@dataclass(frozen=True, slots=True)
+class _Attempt:
+    """One reserved sign-in attempt: its place in the failure count."""
+
+    number: int
+    locks_until: datetime | None
+
+
+def _reserve_attempt(ws: Workspace, user_id: str, now: datetime) -> _Attempt | None:
+    """Take one unit of the failure count, atomically, before any password is checked.
+
+    One conditional ``UPDATE ... RETURNING``: it matches only while the
+    account is not locked, adds one to the count (restarting at one after an
+    expired lock) and sets the lock when the count reaches the limit. Under
+    SQLite's single writer and PostgreSQL's row lock (whose ``WHERE`` is
+    re-read after a concurrent update) racing attempts are serialised here.
+    Committed at once, so every other attempt sees it. None means locked.
+    """
+    limit = ws.settings.login_max_failures
+    lock_end = now + timedelta(minutes=ws.settings.login_lockout_minutes)
+    count = case((users.c.locked_until.is_(None), users.c.failed_logins + 1), else_=1)
+    reserve = (
+        update(users)
+        .where(users.c.id == user_id)
+        .where(or_(users.c.locked_until.is_(None), users.c.locked_until <= now))
+        .values(
+            failed_logins=count,
+            locked_until=case((count >= limit, lock_end), else_=None),
         )
-        return AuthenticationFailed(WRONG_CREDENTIALS)
-    actor = actor_of(connection, row)
-    locked_until = row.locked_until
-    if locked_until is not None and locked_until > now:
+        .returning(users.c.failed_logins, users.c.locked_until)
+    )
+    with ws.engine.begin() as connection:
+        reserved = connection.execute(reserve).first()
+    if reserved is None:
+        return None
+    return _Attempt(number=int(reserved.failed_logins), locks_until=reserved.locked_until)
+
+
+def _refuse_locked(ws: Workspace, row: Row[Any], now: datetime) -> AuthenticationFailed:
+    """Record a sign-in refused, unchecked, because the account is locked."""
+    with ws.engine.begin() as connection:
+        locked_until = connection.execute(
+            select(users.c.locked_until).where(users.c.id == row.id)
+        ).scalar_one()
         audit.record(
             connection,
-            actor,
+            actor_of(connection, row),
             "login.failure",
             object_type="user",
             object_id=row.id,
             detail={"reason": "account locked"},
             at=now,
         )
-        return _locked_error(locked_until)
+    return _locked_error(locked_until or now)
+
+
+@dataclass(frozen=True, slots=True)
+class _Checked:
+    """What the credentials proved: a failure reason, or the TOTP step to consume."""
+
+    failure: str | None = None
+    second_factor_missing: bool = False
+    totp_step: int | None = None
+    new_hash: str | None = None
+
+
+def _check_credentials(
+    ws: Workspace, row: Row[Any], password: Secret, totp_code: str | None, now: datetime
+) -> _Checked:
+    """The slow part (argon2), done outside any transaction."""
     if not row.active:
         ws.passwords.burn_verification_time(password)
-        return _failure(ws, connection, row, "account disabled", now)
+        return _Checked(failure="account disabled")
     if not ws.passwords.verify(row.password_hash, password):
-        return _failure(ws, connection, row, "wrong password", now)
+        return _Checked(failure="wrong password")
+    new_hash = ws.passwords.hash(password) if ws.passwords.needs_rehash(row.password_hash) else None
+    if row.totp_secret is None:
+        return _Checked(new_hash=new_hash)
+    if not totp_code:
+        return _Checked(second_factor_missing=True)
+    step = _totp_step(row.totp_secret, totp_code, now)
+    if step is None:
+        return _Checked(failure="wrong one-time code")
+    return _Checked(totp_step=step, new_hash=new_hash)
+
+
+def _settle(
+    ws: Workspace,
+    connection: Connection,
+    row: Row[Any],
+    attempt: _Attempt,
+    checked: _Checked,
+    password: Secret,
+    now: datetime,
+) -> Actor | AuthenticationFailed:
+    """Give the reserved unit back on success, keep it on failure; audit either way."""
+    if checked.second_factor_missing:
+        # the password was right: this attempt is not a failure, give its unit back
+        connection.execute(
+            update(users)
+            .where(users.c.id == row.id)
+            .values(
+                failed_logins=case((users.c.failed_logins > 0, users.c.failed_logins - 1), else_=0),
+                locked_until=None if attempt.locks_until is not None else users.c.locked_until,
+            )
+        )
+        return SecondFactorRequired(
+            "this account needs the one-time code from its authenticator app",
+            hint="enter the 6-digit code",
+        )
+    if checked.failure is not None:
+        return _failure(ws, connection, row, attempt, checked.failure, now)
     values: dict[str, Any] = {"failed_logins": 0, "locked_until": None, "last_login_at": now}
     success = update(users).where(users.c.id == row.id)
-    if row.totp_secret is not None:
-        if not totp_code:
-            return SecondFactorRequired(
-                "this account needs the one-time code from its authenticator app",
-                hint="enter the 6-digit code",
-            )
-        step = _totp_step(row.totp_secret, totp_code, now)
-        if step is None:
-            return _failure(ws, connection, row, "wrong one-time code", now)
+    if checked.totp_step is not None:
         # conditional update: of two sign-ins racing with one code, only one wins
-        values["totp_last_step"] = step
+        values["totp_last_step"] = checked.totp_step
         success = success.where(
-            (users.c.totp_last_step.is_(None)) | (users.c.totp_last_step < step)
+            (users.c.totp_last_step.is_(None)) | (users.c.totp_last_step < checked.totp_step)
         )
-    if ws.passwords.needs_rehash(row.password_hash):
-        values["password_hash"] = ws.passwords.hash(password)
+    if checked.new_hash is not None:
+        values["password_hash"] = checked.new_hash
     if not connection.execute(success.values(**values)).rowcount:
-        return _failure(ws, connection, row, "one-time code used before", now)
+        return _failure(ws, connection, row, attempt, "one-time code used before", now)
     audit.record(
         connection,
-        actor,
+        actor_of(connection, row),
         "login.success",
         object_type="user",
         object_id=row.id,
         detail={"method": "password+totp" if row.totp_secret else "password"},
         at=now,
     )
-    return actor
+    return actor_of(connection, row)
 
 
 def _failure(
-    ws: Workspace, connection: Connection, row: Row[Any], reason: str, now: datetime
+    ws: Workspace,
+    connection: Connection,
+    row: Row[Any],
+    attempt: _Attempt,
+    reason: str,
+    now: datetime,
 ) -> AuthenticationFailed:
-    """Count one failure; lock the account when the count reaches the threshold."""
+    """Audit one failure, already counted by its reservation; the last one locks."""
     actor = actor_of(connection, row)
-    # an atomic increment: concurrent failures on several workers all count
-    connection.execute(
-        update(users).where(users.c.id == row.id).values(failed_logins=users.c.failed_logins + 1)
-    )
-    failures = int(
-        connection.execute(select(users.c.failed_logins).where(users.c.id == row.id)).scalar_one()
-    )
+    if attempt.locks_until is not None:
+        # a success racing this attempt may have lifted the lock its reservation set
+        connection.execute(
+            update(users).where(users.c.id == row.id).values(locked_until=attempt.locks_until)
+        )
     audit.record(
         connection,
         actor,
         "login.failure",
         object_type="user",
         object_id=row.id,
-        detail={"reason": reason, "consecutive_failures": failures},
+        detail={"reason": reason, "consecutive_failures": attempt.number},
         at=now,
     )
-    if failures < ws.settings.login_max_failures:
+    if attempt.locks_until is None:
         return AuthenticationFailed(WRONG_CREDENTIALS)
-    locked_until = now + timedelta(minutes=ws.settings.login_lockout_minutes)
-    connection.execute(
-        update(users).where(users.c.id == row.id).values(failed_logins=0, locked_until=locked_until)
-    )
     audit.record(
         connection,
         actor,
         "login.lockout",
         object_type="user",
         object_id=row.id,
-        detail={"failures": failures, "locked_until": locked_until},
+        detail={"failures": attempt.number, "locked_until": attempt.locks_until},
         at=now,
     )
-    return _locked_error(locked_until)
+    return _locked_error(attempt.locks_until)
 
 
 def _locked_error(locked_until: datetime) -> AuthenticationFailed:
@@ -276,9 +374,22 @@ def disable_totp(ws: Workspace, actor: Actor, username: str) -> None:
 
 
 def issue_token(ws: Workspace, actor: Actor, username: str, name: str) -> IssuedToken:
-    """A new API token for ``username``; the user themself or an administrator."""
-    if actor.username != username.strip().lower():
-        require_administrator(actor, "create tokens for other users")
+    """A new API token for ``username``: issued to oneself only.
+
+    A token acts with every right of its owner and every use is audited
+    under the owner's name, so a token minted for someone else is
+    impersonation; being an administrator does not open another user's
+    need-to-know, and does not allow this either. The one exception is the
+    node's console (:data:`~portintel.domain.actors.SYSTEM`, which the CLI
+    acts as): its operator already holds the data directory, and the audit
+    entry names the operating-system user (``cli:<os user>``) and the owner.
+    """
+    if actor.username != username.strip().lower() and not actor.is_system:
+        raise PermissionDenied(
+            "API tokens are issued to their owner only; no one may create a token for another user",
+            hint="the user creates their own token on their account page or with "
+            "POST /api/v1/tokens",
+        )
     label = name.strip()
     if not label or len(label) > 200:
         raise InvalidInput("the token name must have 1 to 200 characters", field="name")
@@ -360,10 +471,53 @@ def revoke_token(ws: Workspace, actor: Actor, token_id: str) -> None:
         )
 
 
-def authenticate_token(ws: Workspace, token: str | Secret) -> Actor:
-    """The actor owning an unrevoked token of an active account; marks it used."""
+def end_sign_ins(
+    connection: Connection, user_id: str, now: datetime, *, keep_session: str | None = None
+) -> tuple[int, int]:
+    """End a user's web sessions (but ``keep_session``, a session id hash) and revoke
+    their API tokens, inside the caller's transaction; returns how many of each."""
+    sessions = (
+        update(web_sessions)
+        .where(web_sessions.c.user_id == user_id)
+        .where(web_sessions.c.revoked_at.is_(None))
+    )
+    if keep_session is not None:
+        sessions = sessions.where(web_sessions.c.id_hash != keep_session)
+    ended = connection.execute(sessions.values(revoked_at=now)).rowcount
+    revoked = connection.execute(
+        update(api_tokens)
+        .where(api_tokens.c.user_id == user_id)
+        .where(api_tokens.c.revoked_at.is_(None))
+        .values(revoked_at=now)
+    ).rowcount
+    return int(ended or 0), int(revoked or 0)
+
+
+def authenticate_token(
+    ws: Workspace,
+    token: str | Secret,
+    *,
+    limiter: TokenFailureLimiter | None = None,
+    client: str = "unknown",
+) -> Actor:
+    """The actor owning an unrevoked token of an active account; marks it used.
+
+    With a ``limiter`` (the web application's), failures are limited per
+    ``client`` address and unknown tokens are audited once per address and
+    minute (see :mod:`portintel.services.admin.token_failures`); without
+    one, each failure is audited at once.
+    """
     digest = token_digest(as_secret(token))
     now = ws.clock()
+    if limiter is not None:
+        record_token_failures(ws, limiter.ended(now))
+        refused_until = limiter.admit(client, now)
+        if refused_until is not None:
+            raise RateLimited(
+                "too many failed API tokens from this address",
+                retry_after_seconds=max(1, int((refused_until - now).total_seconds())),
+                hint=f"wait until {refused_until:%H:%M:%S} UTC, then use a valid token",
+            )
     with ws.engine.begin() as connection:
         row = connection.execute(
             select(
@@ -377,14 +531,17 @@ def authenticate_token(ws: Workspace, token: str | Secret) -> Actor:
             .join(users, users.c.id == api_tokens.c.user_id)
             .where(api_tokens.c.token_hash == digest)
         ).first()
+        if limiter is not None and (row is None or row.revoked_at is not None or not row.active):
+            limiter.failed(client, now, unknown=row is None)
         if row is None:
-            audit.record(
-                connection,
-                ANONYMOUS,
-                "login.failure",
-                detail={"method": "token", "reason": "unknown token"},
-                at=now,
-            )
+            if limiter is None:
+                audit.record(
+                    connection,
+                    ANONYMOUS,
+                    "login.failure",
+                    detail={"method": "token", "reason": "unknown token"},
+                    at=now,
+                )
         else:
             owner = Actor(
                 user_id=row.user_id,
@@ -414,3 +571,27 @@ def authenticate_token(ws: Workspace, token: str | Secret) -> Actor:
     raise AuthenticationFailed(
         "invalid or revoked API token", hint="create a new one with portintel user token USERNAME"
     )
+
+
+def record_token_failures(ws: Workspace, windows: list[TokenFailureWindow]) -> None:
+    """Audit ended windows of failed tokens: one entry per client address and window."""
+    if not windows:
+        return
+    now = ws.clock()
+    with ws.engine.begin() as connection:
+        for window in windows:
+            audit.record(
+                connection,
+                ANONYMOUS,
+                "login.failure",
+                detail={
+                    "method": "token",
+                    "reason": "unknown token",
+                    "client": window.client[:100],
+                    "count": window.unknown,
+                    "refused": window.refused,
+                    "from": window.started,
+                    "until": window.ends,
+                },
+                at=now,
+            )

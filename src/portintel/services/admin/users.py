@@ -53,6 +53,7 @@ from portintel.services.admin.credentials import (
     create_token,
     disable_totp,
     enable_totp,
+    end_sign_ins,
     issue_token,
     list_tokens,
     revoke_token,
@@ -261,14 +262,20 @@ def set_password(
     password: str | Secret,
     *,
     current_password: str | Secret | None = None,
+    keep_session: str | None = None,
 ) -> None:
-    """Set a new password; also lifts a lockout.
+    """Set a new password; also lifts a lockout and ends the user's other sign-ins.
 
     A user changing their own password must give the current one;
-    administrators may set anyone's.
+    administrators may set anyone's. Whoever learnt the old password may
+    already hold a session or have made a token with it, so in the same
+    transaction every web session of the user ends, except ``keep_session``
+    (the hash of the session making a self-service change), and every API
+    token of the user is revoked.
     """
     new = as_secret(password)
     check_password_policy(new)
+    new_hash = ws.passwords.hash(new)
     now = ws.clock()
     with ws.engine.begin() as connection:
         row = user_row(connection, username)
@@ -282,10 +289,14 @@ def set_password(
                 )
         elif not own:
             require_administrator(actor, "set other users' passwords")
+            keep_session = None  # a reset ends every session of the user
         connection.execute(
             update(users)
             .where(users.c.id == row.id)
-            .values(password_hash=ws.passwords.hash(new), failed_logins=0, locked_until=None)
+            .values(password_hash=new_hash, failed_logins=0, locked_until=None)
+        )
+        sessions_ended, tokens_revoked = end_sign_ins(
+            connection, row.id, now, keep_session=keep_session
         )
         audit.record(
             connection,
@@ -293,7 +304,11 @@ def set_password(
             "user.password",
             object_type="user",
             object_id=row.id,
-            detail={"by": "self" if own else "administrator"},
+            detail={
+                "by": "self" if own else "administrator",
+                "sessions_ended": sessions_ended,
+                "tokens_revoked": tokens_revoked,
+            },
             at=now,
         )
 

@@ -98,6 +98,8 @@ def record(
     the last statement of the transaction: the lock is then held briefly and
     cannot deadlock with row locks taken later.
     """
+    if actor.operator is not None:  # a console operator acting as a user: name both
+        detail = {**(detail or {}), "os_user": actor.operator}
     append_entry(
         connection,
         actor.username,

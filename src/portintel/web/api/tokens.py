@@ -1,11 +1,15 @@
-"""``/api/v1/tokens``: API tokens of the caller (or anyone's, for administrators)."""
+"""``/api/v1/tokens``: API tokens of the caller; administrators may list and revoke anyone's.
+
+A token is issued to its caller only: the body has no owner field, and an
+unknown field (``username``) is refused rather than ignored.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
 
 from fastapi import APIRouter, Depends, Query
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
 from portintel.domain.actors import Actor
@@ -26,8 +30,11 @@ class TokenOut(BaseModel):
 
 
 class TokenIn(BaseModel):
+    """A token for the caller; there is no owner field (see the module docstring)."""
+
+    model_config = ConfigDict(extra="forbid")
+
     name: str = Field(max_length=200, description="what the token is for, e.g. 'AIS importer'")
-    username: str | None = Field(None, description="owner; administrators only, default: you")
 
 
 class IssuedTokenOut(BaseModel):
@@ -61,9 +68,7 @@ async def list_tokens(
 async def issue_token(
     body: TokenIn, actor: Actor = Depends(api_actor), ws: Workspace = Depends(workspace_of)
 ) -> IssuedTokenOut:
-    issued = await run_in_threadpool(
-        admin.issue_token, ws, actor, body.username or actor.username, body.name
-    )
+    issued = await run_in_threadpool(admin.issue_token, ws, actor, actor.username, body.name)
     return IssuedTokenOut(
         id=issued.id, username=issued.username, name=issued.name, token=issued.secret.reveal()
     )

@@ -60,10 +60,16 @@ async def change_password(
     ws: Workspace = Depends(workspace_of),
 ) -> Response:
     actor = principal.actor
+    this_session = principal.session.id_hash if principal.session is not None else None
     try:
         await run_in_threadpool(
             lambda: admin.set_password(
-                ws, actor, actor.username, new_password, current_password=current_password
+                ws,
+                actor,
+                actor.username,
+                new_password,
+                current_password=current_password,
+                keep_session=this_session,
             )
         )
     except (InvalidInput, AuthenticationFailed) as exc:
