@@ -50,6 +50,7 @@ from portintel.domain.statements import StatementRecord
 from portintel.errors import NotFound, PortintelError
 from portintel.services.admin.users import ensure_agencies
 from portintel.services.collation import entities
+from portintel.services.events import transaction
 from portintel.services.intake import reports
 from portintel.services.intake.statements import write_statements
 from portintel.services.intake.views import is_restrictive
@@ -179,7 +180,7 @@ def store(
 
 def _write(ws: Workspace, world: DrawnWorld) -> dict[str, StatementRecord]:
     """Replace the store's intelligence and users with the drawn world."""
-    with ws.engine.begin() as connection:
+    with transaction(ws) as connection:
         for table in (
             tables.statements,
             tables.report_releasable_to,
