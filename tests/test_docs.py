@@ -54,3 +54,25 @@ def test_data_dir_is_given_before_the_command(document: Path) -> None:
 def test_the_data_dir_check_catches_a_misplaced_option() -> None:
     assert GLOBAL_OPTION.search("run `portintel demo --data-dir /tmp/x`").group(1) == " demo"
     assert GLOBAL_OPTION.search("run `portintel --data-dir /tmp/x demo`").group(1) == ""
+
+
+def test_architecture_page_names_every_capability_port_and_hook() -> None:
+    """A developer who joins finds each package, port and hook on the architecture page."""
+    import portintel.ports as ports
+    from portintel.services.events.hookspecs import HOOK_NAMES
+
+    page = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    services = ROOT / "src" / "portintel" / "services"
+    capabilities = sorted(p.name for p in services.iterdir() if (p / "__init__.py").exists())
+    missing = [f"services/{name}/" for name in capabilities if f"services/{name}/" not in page]
+    protocols = sorted(
+        name
+        for name, value in vars(ports).items()
+        if isinstance(value, type)
+        and getattr(value, "_is_protocol", False)
+        and name not in {"Protocol", "StoredBlob"}
+    )
+    missing += [name for name in protocols if f"`{name}`" not in page]
+    missing += [name for name in sorted(HOOK_NAMES) if f"`{name}`" not in page]
+    assert capabilities and protocols and HOOK_NAMES
+    assert missing == [], f"docs/architecture.md does not mention: {missing}"
