@@ -36,8 +36,8 @@ from starlette.responses import RedirectResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from portintel.settings import Settings
-from portintel.web.error_responses import CODE_BY_HTTP_STATUS, is_api_request, render_error
 from portintel.web.authentication import SESSION_COOKIE
+from portintel.web.error_responses import CODE_BY_HTTP_STATUS, is_api_request, render_error
 
 MIB = 1024 * 1024
 BODYLESS_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})

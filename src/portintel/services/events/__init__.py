@@ -5,9 +5,9 @@ Public API: :data:`hookimpl` to write a subscriber, :class:`HookRegistry`
 for services. The hooks themselves are documented in :mod:`.hookspecs`.
 """
 
+from portintel.services.events.after_commit import announce, announcing, transaction
 from portintel.services.events.hookspecs import HOOK_NAMES, hookimpl, hookspec
 from portintel.services.events.registry import Announcement, HookRegistry
-from portintel.services.events.transaction import announce, announcing, transaction
 
 __all__ = [
     "HOOK_NAMES",
