@@ -1,4 +1,4 @@
-"""The JSON API under ``/api/v1``, one module per resource."""
+"""The JSON API under ``/api/v1``: one package per capability, one module per resource."""
 
 from __future__ import annotations
 
@@ -6,7 +6,10 @@ from fastapi import APIRouter
 
 
 def routers() -> list[APIRouter]:
-    from portintel.web.api import audit, entities, jobs, me, reports, sources, tokens, users
+    from portintel.web.api.admin import jobs, me, tokens, users
+    from portintel.web.api.audit import entries as audit
+    from portintel.web.api.collation import entities
+    from portintel.web.api.intake import reports, sources
 
     return [
         me.router,

@@ -1,4 +1,4 @@
-"""Server-rendered pages, one module per area."""
+"""Server-rendered pages: one package per capability, one module per area."""
 
 from __future__ import annotations
 
@@ -6,18 +6,11 @@ from fastapi import APIRouter
 
 
 def routers() -> list[APIRouter]:
-    from portintel.web.routes import (
-        account,
-        audit,
-        entities,
-        health,
-        home,
-        jobs,
-        login,
-        reports,
-        sources,
-        users,
-    )
+    from portintel.web.routes import health, home
+    from portintel.web.routes.admin import account, jobs, login, users
+    from portintel.web.routes.audit import entries as audit
+    from portintel.web.routes.collation import entities
+    from portintel.web.routes.intake import reports, sources
 
     return [
         health.router,

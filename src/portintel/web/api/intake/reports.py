@@ -17,7 +17,7 @@ from portintel.domain.reports import ReportStatus
 from portintel.errors import InvalidInput
 from portintel.services.intake import reports
 from portintel.services.workspace import Workspace
-from portintel.web.api.report_models import (
+from portintel.web.api.intake.report_models import (
     AttachmentOut,
     EvaluationIn,
     ReportIn,

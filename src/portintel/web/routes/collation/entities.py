@@ -27,7 +27,7 @@ async def entity_list(
     found = await run_in_threadpool(
         lambda: entities.list_entities(ws, principal.actor, schema=schema or None, limit=200)
     )
-    return render(request, "entity_list.html", {"entities": found, "schema": schema})
+    return render(request, "collation/entity_list.html", {"entities": found, "schema": schema})
 
 
 @router.get("/entities/{entity_id}")
@@ -38,7 +38,7 @@ async def entity_view(
     ws: Workspace = Depends(workspace_of),
 ) -> Response:
     view = await run_in_threadpool(entities.get_entity, ws, principal.actor, entity_id)
-    return render(request, "entity_view.html", {"entity": view})
+    return render(request, "collation/entity_view.html", {"entity": view})
 
 
 @router.get("/search")
@@ -62,4 +62,4 @@ async def search(
 
     context = await run_in_threadpool(work)
     context["q"] = query
-    return render(request, "search.html", context)
+    return render(request, "collation/search.html", context)

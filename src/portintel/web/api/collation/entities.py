@@ -15,7 +15,7 @@ from starlette.concurrency import run_in_threadpool
 from portintel.domain.actors import Actor
 from portintel.services.collation import entities
 from portintel.services.workspace import Workspace
-from portintel.web.api.report_models import GradingOut
+from portintel.web.api.intake.report_models import GradingOut
 from portintel.web.authentication import api_actor, workspace_of
 
 router = APIRouter(tags=["entities"])

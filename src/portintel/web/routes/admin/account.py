@@ -39,7 +39,7 @@ def _page(
         "done": None,
         **shown,
     }
-    return render(request, "account.html", context, status_code=status)
+    return render(request, "admin/account.html", context, status_code=status)
 
 
 @router.get("")

@@ -43,7 +43,7 @@ def _login_page(
     login_token = secrets.token_urlsafe(32)
     response = render(
         request,
-        "login.html",
+        "admin/login.html",
         {"next": next_path, "username": username, "error": error, "login_token": login_token},
         status_code=status,
     )

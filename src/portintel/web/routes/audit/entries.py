@@ -59,4 +59,4 @@ async def audit_page(
         "since": since,
         "until": until,
     }
-    return render(request, "audit.html", {"entries": entries, "form": form})
+    return render(request, "audit/entries.html", {"entries": entries, "form": form})

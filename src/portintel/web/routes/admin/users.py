@@ -29,7 +29,7 @@ def _page(
     agencies = admin.list_agencies(ws)
     return render(
         request,
-        "users.html",
+        "admin/users.html",
         {
             "users": users,
             "agencies": agencies,

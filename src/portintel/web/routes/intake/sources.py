@@ -29,7 +29,7 @@ def _page(
         "pickers": request.app.state.pickers,
         "error": error,
     }
-    return render(request, "sources.html", context, status_code=status)
+    return render(request, "intake/sources.html", context, status_code=status)
 
 
 @router.get("/sources")

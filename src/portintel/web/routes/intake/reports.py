@@ -14,11 +14,11 @@ from portintel.errors import InvalidInput, PermissionDenied
 from portintel.services import admin
 from portintel.services.intake import reports, sources
 from portintel.services.workspace import Workspace
-from portintel.web.api.reports import read_upload
+from portintel.web.api.intake.reports import read_upload
 from portintel.web.authentication import Principal, page_principal, workspace_of
 from portintel.web.downloads import attachment_response
-from portintel.web.routes.audit import parse_day
-from portintel.web.routes.report_forms import ReportForm
+from portintel.web.routes.audit.entries import parse_day
+from portintel.web.routes.intake.report_forms import ReportForm
 from portintel.web.templating import render
 
 router = APIRouter()
@@ -96,7 +96,7 @@ async def report_list(
     context.update(
         form=form, statuses=[s.value for s in ReportStatus], pickers=request.app.state.pickers
     )
-    return render(request, "report_list.html", context)
+    return render(request, "intake/report_list.html", context)
 
 
 def _form_page(
@@ -116,7 +116,7 @@ def _form_page(
         "sources": _visible_sources(ws, principal),
         "max_bytes": ws.settings.attachment_max_bytes,
     }
-    return render(request, "report_form.html", context, status_code=status)
+    return render(request, "intake/report_form.html", context, status_code=status)
 
 
 @router.get("/reports/new")
@@ -202,7 +202,7 @@ async def report_view(
         # display only: add_attachment checks the same rule again
         "can_attach": may_edit(principal.actor, view.status, view.author_id),
     }
-    return render(request, "report_view.html", context)
+    return render(request, "intake/report_view.html", context)
 
 
 @router.post("/reports/{report_id}/evaluate")

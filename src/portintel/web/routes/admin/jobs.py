@@ -26,6 +26,6 @@ async def jobs_page(
     )
     return render(
         request,
-        "jobs.html",
+        "admin/jobs.html",
         {"jobs": views, "states": jobs.STATE_LABELS, "selected": [s.value for s in state]},
     )

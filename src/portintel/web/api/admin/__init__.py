@@ -1,0 +1,1 @@
+"""Admin area of the web face."""

@@ -1,0 +1,1 @@
+"""Collation area of the web face."""

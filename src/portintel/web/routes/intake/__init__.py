@@ -1,0 +1,1 @@
+"""Intake area of the web face."""
