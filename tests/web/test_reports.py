@@ -258,7 +258,7 @@ def test_withdrawing_a_draft_by_api(team: dict[str, Person]) -> None:
 
 
 def test_report_list_pages_keep_the_filters(team: dict[str, Person], monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from portintel.web.routes import reports as report_pages
+    from portintel.web.routes.intake import reports as report_pages
 
     monkeypatch.setattr(report_pages, "PAGE_SIZE", 2)
     titles = [f"Sighting {n}" for n in range(3)]

@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
 from rich.table import Table
 
 from portintel.cli.context import console, context_of
+from portintel.cli.help_format import command_group
 from portintel.cli.users import cli_actor
 from portintel.errors import InvalidInput
-from portintel.services import jobs
 
-app = typer.Typer(no_args_is_help=True, help="Background jobs: what ran, what failed.")
+if TYPE_CHECKING:
+    from portintel.services.jobs import JobNotice
+
+app = command_group("Background jobs: what ran, what failed.")
 
 
-def print_notice(notice: jobs.JobNotice) -> None:
+def print_notice(notice: JobNotice) -> None:
     """One line per thing the worker did with a job."""
     attempt = f"attempt {notice.attempt} of {notice.max_attempts}"
     took = f" in {notice.seconds:.2f}s" if notice.seconds is not None else ""
@@ -38,6 +41,8 @@ def worker_command(
     second stops at once (a job cut short is retried by the next worker once
     its lease runs out).
     """
+    from portintel.services import jobs
+
     context = context_of(ctx)
     ws = context.workspace()
     worker = jobs.Worker(ws, threads=threads, listener=print_notice, own_signals=True)
@@ -64,6 +69,8 @@ def list_command(
     limit: Annotated[int, typer.Option("--limit", min=1, help="How many of the newest.")] = 50,
 ) -> None:
     """Show the most recently enqueued jobs, newest first."""
+    from portintel.services import jobs
+
     ws = context_of(ctx).workspace()
     try:
         states = [jobs.JobState(value) for value in state or []]
