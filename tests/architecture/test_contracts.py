@@ -72,6 +72,14 @@ def test_the_package_keeps_every_contract() -> None:
 
 
 PLANTED = {
+    "events-public-api": (
+        "services/collation/leak.py",
+        "from portintel.services.events.registry import HookRegistry\n",
+    ),
+    "jobs-public-api": (
+        "services/collation/leak.py",
+        "from portintel.services.jobs.records import get\n",
+    ),
     "layers": ("adapters/leak.py", "from portintel.services import admin\n"),
     "faces-through-services": ("web/leak.py", "import sqlalchemy\n"),
     "faces-no-database": ("cli/leak.py", "from portintel.adapters.database import tables\n"),

@@ -21,7 +21,6 @@ from portintel.adapters.passwords import Secret
 from portintel.domain.actors import SYSTEM, Actor, Role
 from portintel.errors import AuthenticationFailed, PermissionDenied
 from portintel.services import admin
-from portintel.services.admin import credentials
 from portintel.services.workspace import Workspace
 
 PASSWORD = "correct horse battery"
@@ -151,9 +150,10 @@ def test_an_administrator_reset_ends_every_session_and_token(workspace: Workspac
 # --- 6. the lockout cannot be raced --------------------------------------------------
 
 
-def _counting_verifier(monkeypatch: pytest.MonkeyPatch) -> Callable[[], int]:
-    """Wrap the verifier sign-in uses; return a reader of how often it ran."""
-    real = credentials.verify_password
+def _counting_verifier(workspace: Workspace, monkeypatch: pytest.MonkeyPatch) -> Callable[[], int]:
+    """Wrap the verifier sign-in uses (the workspace's password port); return a reader
+    of how often it ran."""
+    real = workspace.passwords.verify
     calls = 0
     lock = threading.Lock()
 
@@ -163,7 +163,7 @@ def _counting_verifier(monkeypatch: pytest.MonkeyPatch) -> Callable[[], int]:
             calls += 1
         return real(password_hash, password)
 
-    monkeypatch.setattr(credentials, "verify_password", counted)
+    monkeypatch.setattr(workspace.passwords, "verify", counted)
     return lambda: calls
 
 
@@ -172,7 +172,7 @@ def test_parallel_wrong_passwords_check_at_most_the_limit(
 ) -> None:
     _actor(workspace, "mali")
     limit = workspace.settings.login_max_failures
-    checks = _counting_verifier(monkeypatch)
+    checks = _counting_verifier(workspace, monkeypatch)
 
     def guess(number: int) -> str:
         try:
@@ -201,7 +201,7 @@ def test_after_the_limit_the_right_password_is_not_checked(
     workspace: Workspace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _actor(workspace, "mali")
-    checks = _counting_verifier(monkeypatch)
+    checks = _counting_verifier(workspace, monkeypatch)
     for number in range(workspace.settings.login_max_failures):
         with pytest.raises(AuthenticationFailed):
             admin.authenticate_password(workspace, "mali", f"wrong guess {number}")
