@@ -64,7 +64,7 @@ def announce(
     if pending is None:
         raise RuntimeError(
             f"{hook} announced on a connection not opened with "
-            "portintel.services.events.after_commit(ws): its subscribers would never hear of it"
+            "portintel.services.events.transaction(ws): its subscribers would never hear of it"
         )
     if combine is not None:
         for index, earlier in enumerate(pending):

@@ -1,7 +1,7 @@
 """The hooks portintel fires, with when each fires and what it passes.
 
 Every hook is *announced* by a service inside its transaction and *fired*
-only after that transaction commits (:func:`portintel.services.events.after_commit`):
+only after that transaction commits (:func:`portintel.services.events.transaction`):
 a subscriber never runs inside the writer's transaction, never sees a change
 that was rolled back, and sees each committed change once. Subscribers run
 in the writer's process and thread, one after another, so they should be

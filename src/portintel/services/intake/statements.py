@@ -6,7 +6,7 @@ batches, so a million statements go in without one round trip per row, and
 writing the same statement twice only widens its first/last seen. It
 announces ``statements_written`` and ``entity_changed`` (fired after the
 caller's transaction commits), so it needs a connection opened with
-:func:`portintel.services.events.after_commit`.
+:func:`portintel.services.events.transaction`.
 """
 
 from __future__ import annotations
@@ -169,7 +169,7 @@ def write_statements(
     """
     if not announcing(connection):
         raise RuntimeError(
-            "write_statements needs a connection from portintel.services.events.after_commit(ws),"
+            "write_statements needs a connection from portintel.services.events.transaction(ws),"
             " so that subscribers hear of the statements once they are committed"
         )
     origins: set[str] = set()
