@@ -1,0 +1,567 @@
+"""Need-to-know at scale: scoped reads against fetch-then-filter, side by side in one run.
+
+    python3 benchmarks/access_scale.py [--quick] [--reports N] [--statements N]
+        [--backend sqlite|postgresql|both] [--runs N] [--postgres-url URL]
+
+Builds (once, cached under benchmarks/data/) a store of 100,000 reports and
+1,000,000 statements from the scenario generator (``_access_data``,
+``_access_store``), and times, for a supervisor (who reads almost
+everything) and an officer of the smallest agency (who reads little), on
+SQLite and on PostgreSQL:
+
+- the report list page with its total (``list_reports`` + ``count_reports``),
+- the entity list page (``list_entities``),
+- the entity page of an entity the reader may see, and of one they may not
+  (``get_entity``),
+- search for a common and for a rare term (``search_entities``).
+
+Each read runs ``--runs`` times (pages, entities and terms vary with the
+run), the services' reads (scoped in the database) and the previous
+approach (``_access_baseline``: rows fetched, then filtered by the domain's
+rule functions in Python) back to back, alternating which goes first. The
+two must return the same results for every run and reader; a mismatch is
+printed and recorded. Results go to benchmarks/results/access_scale.{md,json}
+(``--quick``, 10,000 reports and 100,000 statements, saves nothing unless
+``--save``). Goals (#8): p95 under 150 ms for every read, and at least ten
+times faster than fetch-then-filter.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import platform
+import random
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import _access_baseline as baseline
+from _access_data import OFFICER_READER, SUPERVISOR_READER
+from _access_store import BuiltStore, ensure_store, postgresql_copy, sqlite_copy
+from sqlalchemy import select, text
+
+from portintel.adapters.database import tables
+from portintel.domain.actors import Actor
+from portintel.errors import NotFound
+from portintel.services.admin import get_actor
+from portintel.services.collation.entities import get_entity, list_entities, search_entities
+from portintel.services.intake.reports import ReportFilters, count_reports, list_reports
+from portintel.services.workspace import Workspace, open_workspace
+from portintel.settings import Settings
+
+HERE = Path(__file__).resolve().parent
+DATA = HERE / "data"
+RESULTS = HERE / "results"
+PAGE = 50
+PAGES = 10
+GOAL_P95_MS = 150.0
+GOAL_RATIO = 10.0
+DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/test"
+
+
+# --- what is read ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Workload:
+    """The entities and terms the reads vary over, chosen once per store and reader."""
+
+    visible: tuple[str, ...]
+    invisible: tuple[str, ...]
+    common_terms: tuple[str, ...]
+    rare_terms: tuple[str, ...]
+
+
+Fingerprint = Any
+ReadFunction = Callable[[Workspace, Actor, int], Fingerprint]
+
+
+def _summaries(found: list[Any]) -> Fingerprint:
+    return tuple((s.id, s.schema, s.caption, s.statement_count, s.report_count) for s in found)
+
+
+def _entity(read: Callable[[], Any]) -> Fingerprint:
+    try:
+        entity = read()
+    except NotFound:
+        return "not found"
+    return (entity.id, entity.schema, entity.caption, tuple(s.id for s in entity.statements))
+
+
+def _has_pool(work: Workload, read: str) -> bool:
+    pools = {
+        "entity page (visible)": work.visible,
+        "entity page (not visible)": work.invisible,
+        "search (common term)": work.common_terms,
+        "search (rare term)": work.rare_terms,
+    }
+    return bool(pools.get(read, True))
+
+
+def _pick(pool: tuple[str, ...], run: int) -> str:
+    return pool[run % len(pool)]
+
+
+def reads(work: Workload) -> dict[str, tuple[ReadFunction, ReadFunction]]:
+    """Read name -> (scoped service read, fetch-then-filter read), each giving a fingerprint."""
+
+    def report_page(ws: Workspace, actor: Actor, run: int) -> Fingerprint:
+        filters = ReportFilters(limit=PAGE, offset=(run % PAGES) * PAGE)
+        page = list_reports(ws, actor, filters)
+        return tuple(r.id for r in page), count_reports(ws, actor)
+
+    def report_page_old(ws: Workspace, actor: Actor, run: int) -> Fingerprint:
+        page = baseline.list_reports(ws, actor, offset=(run % PAGES) * PAGE, limit=PAGE)
+        return tuple(r.id for r in page), baseline.count_reports(ws, actor)
+
+    def entity_page(ws: Workspace, actor: Actor, run: int) -> Fingerprint:
+        return _summaries(list_entities(ws, actor, limit=PAGE, offset=(run % PAGES) * PAGE))
+
+    def entity_page_old(ws: Workspace, actor: Actor, run: int) -> Fingerprint:
+        offset = (run % PAGES) * PAGE
+        return _summaries(baseline.list_entities(ws, actor, limit=PAGE, offset=offset))
+
+    def entity(pool: tuple[str, ...], old: bool) -> ReadFunction:
+        def read(ws: Workspace, actor: Actor, run: int) -> Fingerprint:
+            wanted = _pick(pool, run)
+            if old:
+                return _entity(lambda: baseline.get_entity(ws, actor, wanted))
+            return _entity(lambda: get_entity(ws, actor, wanted))
+
+        return read
+
+    def search(terms: tuple[str, ...], old: bool) -> ReadFunction:
+        def read(ws: Workspace, actor: Actor, run: int) -> Fingerprint:
+            term = _pick(terms, run)
+            if old:
+                return _summaries(baseline.search_entities(ws, actor, term, limit=PAGE))
+            return _summaries(search_entities(ws, actor, term, limit=PAGE))
+
+        return read
+
+    return {
+        "report list page + total": (report_page, report_page_old),
+        "entity list page": (entity_page, entity_page_old),
+        "entity page (visible)": (entity(work.visible, False), entity(work.visible, True)),
+        "entity page (not visible)": (entity(work.invisible, False), entity(work.invisible, True)),
+        "search (common term)": (search(work.common_terms, False), search(work.common_terms, True)),
+        "search (rare term)": (search(work.rare_terms, False), search(work.rare_terms, True)),
+    }
+
+
+def choose_workload(ws: Workspace, actor: Actor, size: int, seed: int) -> Workload:
+    """Entities the reader may and may not see (checked with the baseline), and search terms.
+
+    Entities are taken one per report from reports drawn at random; common
+    terms are the most frequent words of person names, rare terms passport
+    numbers (each on very few statements).
+    """
+    rng = random.Random(seed)
+    statements = tables.statements.c
+    with ws.engine.connect() as connection:
+        report_ids = list(connection.execute(select(tables.reports.c.id)).scalars())
+        names = connection.execute(
+            select(statements.value)
+            .where(statements.prop == "name", statements.schema == "Person")
+            .limit(20_000)
+        ).scalars()
+        words = Counter(word for name in names for word in name.split() if len(word) >= 4)
+        passports = list(
+            connection.execute(
+                select(statements.value)
+                .where(statements.schema == "Passport", statements.prop == "number")
+                .order_by(statements.id)
+                .limit(size * 20)
+            ).scalars()
+        )
+    visible: list[str] = []
+    invisible: list[str] = []
+    rng.shuffle(report_ids)
+    with ws.engine.connect() as connection:
+        for report_id in report_ids[: size * 200]:
+            if len(visible) >= size and len(invisible) >= size:
+                break
+            ids = sorted(
+                set(
+                    connection.execute(
+                        select(statements.canonical_id).where(statements.origin == report_id)
+                    ).scalars()
+                )
+            )
+            if not ids:
+                continue
+            candidate = rng.choice(ids)
+            if candidate in visible or candidate in invisible:
+                continue
+            seen = _entity(lambda c=candidate: baseline.get_entity(ws, actor, c)) != "not found"
+            pool = visible if seen else invisible
+            if len(pool) < size:
+                pool.append(candidate)
+    rare = tuple(rng.sample(passports, min(size, len(passports))))
+    return Workload(
+        visible=tuple(visible),
+        invisible=tuple(invisible),
+        common_terms=tuple(word for word, _ in words.most_common(size)),
+        rare_terms=rare,
+    )
+
+
+# --- timing ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Timings:
+    scoped_ms: list[float] = field(default_factory=list)
+    baseline_ms: list[float] = field(default_factory=list)
+    mismatches: list[int] = field(default_factory=list)
+
+
+def _timed(read: ReadFunction, ws: Workspace, actor: Actor, run: int) -> tuple[float, Any]:
+    started = time.perf_counter()
+    found = read(ws, actor, run)
+    return (time.perf_counter() - started) * 1000, found
+
+
+def measure(
+    ws: Workspace,
+    actor: Actor,
+    work: Workload,
+    runs: int,
+    progress: Callable[[str], None] | None = None,
+) -> dict[str, Timings]:
+    """Every read ``runs`` times with both approaches back to back (after one untimed warm-up)."""
+    measured: dict[str, Timings] = {}
+    for name, (scoped, old) in reads(work).items():
+        if not _has_pool(work, name):
+            if progress:
+                progress(f"  {name}: skipped, the store has no such entity or term for the reader")
+            continue
+        timings = measured[name] = Timings()
+        scoped(ws, actor, 0)
+        old(ws, actor, 0)
+        for run in range(runs):
+            if run % 2 == 0:
+                new_ms, new_found = _timed(scoped, ws, actor, run)
+                old_ms, old_found = _timed(old, ws, actor, run)
+            else:
+                old_ms, old_found = _timed(old, ws, actor, run)
+                new_ms, new_found = _timed(scoped, ws, actor, run)
+            timings.scoped_ms.append(new_ms)
+            timings.baseline_ms.append(old_ms)
+            if new_found != old_found:
+                timings.mismatches.append(run)
+        if progress:
+            progress(f"  {name}: {_line(timings)}")
+    return measured
+
+
+def percentile(values: list[float], share: float) -> float:
+    """Nearest-rank percentile (``share`` in 0..1)."""
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
+
+
+def figures(timings: Timings) -> dict[str, float]:
+    scoped_p50, scoped_p95 = (
+        statistics.median(timings.scoped_ms),
+        percentile(timings.scoped_ms, 0.95),
+    )
+    old_p50, old_p95 = statistics.median(timings.baseline_ms), percentile(timings.baseline_ms, 0.95)
+    return {
+        "scoped_p50_ms": scoped_p50,
+        "scoped_p95_ms": scoped_p95,
+        "baseline_p50_ms": old_p50,
+        "baseline_p95_ms": old_p95,
+        "ratio_p50": old_p50 / scoped_p50 if scoped_p50 else math.inf,
+        "ratio_p95": old_p95 / scoped_p95 if scoped_p95 else math.inf,
+    }
+
+
+def _line(timings: Timings) -> str:
+    f = figures(timings)
+    mismatch = f", {len(timings.mismatches)} MISMATCHED runs" if timings.mismatches else ""
+    return (
+        f"scoped p50 {f['scoped_p50_ms']:.1f} ms p95 {f['scoped_p95_ms']:.1f} ms | "
+        f"fetch-then-filter p50 {f['baseline_p50_ms']:.1f} ms p95 {f['baseline_p95_ms']:.1f} ms "
+        f"| {f['ratio_p50']:.1f}x{mismatch}"
+    )
+
+
+# --- a run ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Reader:
+    label: str
+    user_id: str
+
+
+def readers(store: BuiltStore) -> tuple[Reader, Reader]:
+    return (
+        Reader(f"supervisor ({SUPERVISOR_READER[0]})", store.supervisor_id),
+        Reader(f"officer ({OFFICER_READER[0]})", store.officer_id),
+    )
+
+
+@contextmanager
+def workspace(url: str) -> Iterator[Workspace]:
+    with tempfile.TemporaryDirectory(prefix="portintel-access-ws-") as directory:
+        ws = open_workspace(Settings(data_dir=Path(directory), database_url=url))
+        try:
+            yield ws
+        finally:
+            ws.close()
+
+
+@contextmanager
+def backend_store(
+    backend: str, store: BuiltStore, postgres_url: str, progress: Callable[[str], None]
+) -> Iterator[str]:
+    if backend == "sqlite":
+        with sqlite_copy(store) as url:
+            yield url
+    else:
+        with postgresql_copy(store, postgres_url, progress) as url:
+            yield url
+
+
+def run_backend(
+    backend: str,
+    store: BuiltStore,
+    workloads: dict[str, Workload],
+    runs: int,
+    postgres_url: str,
+    progress: Callable[[str], None],
+) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    started = time.perf_counter()
+    with backend_store(backend, store, postgres_url, progress) as url, workspace(url) as ws:
+        progress(f"{backend}: store ready in {time.perf_counter() - started:.1f} s")
+        for reader in readers(store):
+            actor = get_actor(ws, reader.user_id)
+            visible = baseline.count_reports(ws, actor)
+            progress(f"{backend}, {reader.label}: reads {visible:,} of {store.reports:,} reports")
+            measured = measure(ws, actor, workloads[reader.user_id], runs, progress)
+            for name, timings in measured.items():
+                rows.append(
+                    {
+                        "backend": backend,
+                        "reader": reader.label,
+                        "visible_reports": visible,
+                        "read": name,
+                        "runs": runs,
+                        "mismatched_runs": timings.mismatches,
+                        **figures(timings),
+                        "scoped_ms": [round(v, 3) for v in timings.scoped_ms],
+                        "baseline_ms": [round(v, 3) for v in timings.baseline_ms],
+                    }
+                )
+    return rows
+
+
+def choose_workloads(store: BuiltStore, size: int, seed: int) -> dict[str, Workload]:
+    with sqlite_copy(store) as url, workspace(url) as ws:
+        return {
+            reader.user_id: choose_workload(ws, get_actor(ws, reader.user_id), size, seed)
+            for reader in readers(store)
+        }
+
+
+# --- results --------------------------------------------------------------------------------
+
+
+def _commit() -> str:
+    found = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=HERE
+    )
+    return found.stdout.strip() or "unknown"
+
+
+def _postgres_version(url: str) -> str | None:
+    try:
+        with workspace_engine(url) as connection:
+            return str(connection.execute(text("SHOW server_version")).scalar_one())
+    except Exception:  # the server is optional: report what is known
+        return None
+
+
+@contextmanager
+def workspace_engine(url: str) -> Iterator[Any]:
+    from portintel.adapters.database import create_database_engine
+
+    engine = create_database_engine(url)
+    try:
+        with engine.connect() as connection:
+            yield connection
+    finally:
+        engine.dispose()
+
+
+def machine(postgres_url: str | None) -> dict[str, object]:
+    model = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return {
+        "nproc": os.cpu_count(),
+        "cpu": model,
+        "python": platform.python_version(),
+        "sqlite": sqlite3.sqlite_version,
+        "postgresql": _postgres_version(postgres_url) if postgres_url else None,
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "commit": _commit(),
+    }
+
+
+def _goal(row: dict[str, Any]) -> str:
+    fast = row["scoped_p95_ms"] < GOAL_P95_MS
+    faster = row["ratio_p50"] >= GOAL_RATIO
+    return (
+        "yes"
+        if fast and faster
+        else "no ("
+        + ", ".join(what for what, missed in (("p95", not fast), ("ratio", not faster)) if missed)
+        + ")"
+    )
+
+
+def markdown(result: dict[str, Any]) -> str:
+    info, sizes = result["machine"], result["sizes"]
+    lines = [
+        "# Need-to-know at scale: scoped reads vs fetch-then-filter",
+        "",
+        "Run: `python3 benchmarks/access_scale.py` (both approaches in one run, on the same "
+        f"store; {result['runs']} runs of each read, back to back, pages, entities and "
+        "terms varying with the run; milliseconds).",
+        "",
+        f"Store: {sizes['reports']:,} reports and {sizes['statements']:,} statements "
+        f"(scenario seed {sizes['seed']}, schema {sizes['schema']}). "
+        "Goals: p95 under 150 ms for every read, at least 10x fetch-then-filter (p50).",
+        "",
+        "| backend | reader | read | scoped p50 | scoped p95 | fetch-then-filter p50 "
+        "| fetch-then-filter p95 | ratio p50 | ratio p95 | same results | goal met |",
+        "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |",
+    ]
+    for row in result["rows"]:
+        same = "yes" if not row["mismatched_runs"] else f"NO ({len(row['mismatched_runs'])} runs)"
+        lines.append(
+            f"| {row['backend']} | {row['reader']} | {row['read']} "
+            f"| {row['scoped_p50_ms']:.1f} | {row['scoped_p95_ms']:.1f} "
+            f"| {row['baseline_p50_ms']:.1f} | {row['baseline_p95_ms']:.1f} "
+            f"| {row['ratio_p50']:.1f}x | {row['ratio_p95']:.1f}x | {same} | {_goal(row)} |"
+        )
+    seen = {(row["backend"], row["reader"]): row["visible_reports"] for row in result["rows"]}
+    lines += ["", "Readers (reports each may read):"]
+    lines += [f"- {backend}, {reader}: {count:,}" for (backend, reader), count in seen.items()]
+    lines += [
+        "",
+        f"Machine: {info['nproc']} cores, {info['cpu']}; Python {info['python']}, SQLite "
+        f"{info['sqlite']}, PostgreSQL {info['postgresql'] or 'not used'}. Date {info['date']}, "
+        f"commit {info['commit']}. Load average (1 min) before and after: "
+        f"{result['load_average_1min']} (other jobs on the machine slow every figure down; "
+        "both approaches ran in the same conditions, alternating which went first).",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+# --- command line ---------------------------------------------------------------------------
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--reports", type=int, default=100_000)
+    parser.add_argument("--statements", type=int, default=1_000_000)
+    parser.add_argument("--backend", choices=("sqlite", "postgresql", "both"), default="both")
+    parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--quick", action="store_true", help="10,000 reports, 100,000 statements")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--postgres-url",
+        default=os.environ.get("PORTINTEL_TEST_POSTGRES_URL", DEFAULT_POSTGRES),
+        help="server and database; the benchmark works in a schema of its own, dropped after",
+    )
+    parser.add_argument("--save", action="store_true", help="save the results of a --quick run")
+    parser.add_argument("--no-save", action="store_true", help="print only")
+    args = parser.parse_args(argv)
+    reports, statements = (10_000, 100_000) if args.quick else (args.reports, args.statements)
+    backends = ("sqlite", "postgresql") if args.backend == "both" else (args.backend,)
+
+    def progress(message: str) -> None:
+        print(message, flush=True)
+
+    load_before = os.getloadavg()[0]
+    started = time.perf_counter()
+    store = ensure_store(DATA, reports, statements, seed=args.seed, progress=progress)
+    progress(
+        f"store: {store.reports:,} reports, {store.statements:,} statements "
+        f"({store.path.name}, ready in {time.perf_counter() - started:.1f} s)"
+    )
+    workloads = choose_workloads(store, min(args.runs, 10), args.seed)
+    for reader in readers(store):
+        work = workloads[reader.user_id]
+        progress(
+            f"{reader.label}: {len(work.visible)} visible and {len(work.invisible)} invisible "
+            f"entities, common terms {', '.join(work.common_terms[:4])}, ..., rare terms "
+            f"{', '.join(work.rare_terms[:2])}, ..."
+        )
+    rows: list[dict[str, Any]] = []
+    for backend in backends:
+        rows += run_backend(backend, store, workloads, args.runs, args.postgres_url, progress)
+    result = {
+        "machine": machine(args.postgres_url if "postgresql" in backends else None),
+        "load_average_1min": [round(load_before, 2), round(os.getloadavg()[0], 2)],
+        "sizes": {
+            "reports": store.reports,
+            "statements": store.statements,
+            "seed": args.seed,
+            "schema": store.path.stem.rsplit("-", 1)[-1],
+        },
+        "runs": args.runs,
+        "workloads": {user: vars_of(work) for user, work in workloads.items()},
+        "rows": rows,
+    }
+    print()
+    print(markdown(result))
+    if not args.no_save and (args.save or not args.quick):
+        RESULTS.mkdir(exist_ok=True)
+        (RESULTS / "access_scale.json").write_text(json.dumps(result, indent=2) + "\n")
+        (RESULTS / "access_scale.md").write_text(markdown(result))
+    mismatched = [row for row in rows if row["mismatched_runs"]]
+    if mismatched:
+        print(
+            "the two approaches disagree: "
+            + ", ".join(f"{row['backend']}/{row['reader']}/{row['read']}" for row in mismatched)
+        )
+        return 1
+    return 0
+
+
+def vars_of(work: Workload) -> dict[str, list[str]]:
+    return {
+        "visible": list(work.visible),
+        "invisible": list(work.invisible),
+        "common_terms": list(work.common_terms),
+        "rare_terms": list(work.rare_terms),
+    }
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

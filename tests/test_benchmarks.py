@@ -1,0 +1,155 @@
+"""Smoke tests of the benchmarks: they build their data and agree with their baselines.
+
+No timing is asserted (timings live in ``benchmarks/results``). The access
+benchmark's comparison is a real check: the services' reads must return
+exactly what the previous fetch-then-filter approach returns, for a reader
+who sees almost everything and one who sees little.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
+sys.path.insert(0, str(BENCHMARKS))
+
+import _access_store  # noqa: E402
+import access_scale  # noqa: E402
+
+from portintel.adapters.database import tables  # noqa: E402
+from portintel.adapters.vocabularies import load_handling  # noqa: E402
+from portintel.services.admin import get_actor  # noqa: E402
+from portintel.services.workspace import Workspace  # noqa: E402
+
+POSTGRES_URL = os.environ.get("PORTINTEL_TEST_POSTGRES_URL")
+BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
+REPORTS, STATEMENTS = 300, 3_000
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> _access_store.BuiltStore:
+    return _access_store.ensure_store(tmp_path_factory.mktemp("access"), REPORTS, STATEMENTS)
+
+
+@pytest.fixture(params=BACKENDS)
+def bench_workspace(
+    request: pytest.FixtureRequest, store: _access_store.BuiltStore
+) -> Iterator[Workspace]:
+    backend = request.param
+    with (
+        access_scale.backend_store(backend, store, POSTGRES_URL or "", lambda _: None) as url,
+        access_scale.workspace(url) as ws,
+    ):
+        yield ws
+
+
+def test_the_store_has_the_size_and_the_mix_asked_for(store: _access_store.BuiltStore) -> None:
+    assert store.reports == REPORTS
+    assert store.statements == STATEMENTS
+    with access_scale.sqlite_copy(store) as url, access_scale.workspace(url) as ws:
+        reports, statements = tables.reports.c, tables.statements.c
+        with ws.engine.connect() as connection:
+            statuses = set(connection.execute(select(reports.status).distinct()).scalars())
+            agencies = connection.execute(select(func.count(reports.agency_id.distinct())))
+            codes = set(connection.execute(select(reports.handling).distinct()).scalars())
+            origins = list(connection.execute(select(statements.origin)).scalars())
+            own_codes = set(
+                connection.execute(
+                    select(statements.handling).where(statements.handling.is_not(None))
+                ).scalars()
+            )
+            shared = connection.execute(
+                select(statements.canonical_id)
+                .where(statements.origin.like("R-%"))
+                .group_by(statements.canonical_id)
+                .having(func.count(statements.origin.distinct()) > 1)
+            ).first()
+            releasable = _releasable_count(connection)
+        assert statuses == {"draft", "submitted", "evaluated", "disseminated", "archived"}
+        assert agencies.scalar_one() == 4
+        restrictive = {code for code in codes if load_handling().is_restrictive(code)}
+        assert {"uk-3x5x2:C", "tlp:RED", "tlp:AMBER+STRICT", "europol:H3"} <= restrictive
+        assert codes - restrictive  # open reports too
+        assert releasable > 0
+        no_report = [origin for origin in origins if not origin.startswith("R-")]
+        assert any(o.startswith("ais:") for o in no_report)
+        assert any(o.startswith("partner:") for o in no_report)
+        assert any(load_handling().is_restrictive(code) for code in own_codes)
+        assert shared is not None  # entities met by several reports
+
+
+def _releasable_count(connection: Any) -> int:
+    if "releasable_to" in tables.reports.c:
+        column = tables.reports.c.releasable_to
+        return int(connection.execute(select(func.count()).where(column.is_not(None))).scalar_one())
+    table = tables.metadata.tables["report_releasable_to"]
+    return int(connection.execute(select(func.count()).select_from(table)).scalar_one())
+
+
+def test_scoped_reads_return_what_fetch_then_filter_returns(
+    store: _access_store.BuiltStore, bench_workspace: Workspace
+) -> None:
+    ws = bench_workspace
+    seen = {}
+    for reader in access_scale.readers(store):
+        actor = get_actor(ws, reader.user_id)
+        work = access_scale.choose_workload(ws, actor, 3, seed=7)
+        assert work.visible and work.invisible and work.common_terms and work.rare_terms
+        for name, (scoped, old) in access_scale.reads(work).items():
+            for run in range(3):
+                assert scoped(ws, actor, run) == old(ws, actor, run), (reader.label, name, run)
+        assert access_scale.reads(work)["entity page (not visible)"][0](ws, actor, 0) == (
+            "not found"
+        )
+        seen[reader.label] = access_scale.baseline.count_reports(ws, actor)
+    supervisor, officer = seen.values()
+    assert 0 < officer < supervisor < REPORTS  # others' drafts stay hidden even from supervisors
+
+
+def test_a_measured_round_records_both_approaches_and_renders(
+    store: _access_store.BuiltStore,
+) -> None:
+    with access_scale.sqlite_copy(store) as url, access_scale.workspace(url) as ws:
+        reader = access_scale.readers(store)[1]
+        actor = get_actor(ws, reader.user_id)
+        work = access_scale.choose_workload(ws, actor, 2, seed=7)
+        measured = access_scale.measure(ws, actor, work, runs=2)
+    assert set(measured) == set(access_scale.reads(work))
+    rows = []
+    for name, timings in measured.items():
+        assert len(timings.scoped_ms) == len(timings.baseline_ms) == 2
+        assert timings.mismatches == []
+        rows.append(
+            {
+                "backend": "sqlite",
+                "reader": reader.label,
+                "visible_reports": 1,
+                "read": name,
+                "mismatched_runs": [],
+                **access_scale.figures(timings),
+            }
+        )
+    result = {
+        "machine": access_scale.machine(None),
+        "load_average_1min": [0.0, 0.0],
+        "sizes": {"reports": REPORTS, "statements": STATEMENTS, "seed": 7, "schema": "x"},
+        "runs": 2,
+        "rows": rows,
+    }
+    page = access_scale.markdown(result)
+    assert page.count("| sqlite |") == len(measured)
+    assert "entity page (not visible)" in page
+
+
+def test_percentile_is_nearest_rank() -> None:
+    values = [float(v) for v in range(1, 21)]
+    assert access_scale.percentile(values, 0.95) == 19.0
+    assert access_scale.percentile(values, 0.5) == 10.0
+    assert access_scale.percentile([3.0], 0.95) == 3.0
