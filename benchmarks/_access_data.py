@@ -273,8 +273,21 @@ def statement_db_row(record: StatementRecord) -> dict[str, Any]:
 _SOURCES = {source.key: source for source in SOURCES}
 
 
+@dataclass(frozen=True, slots=True)
+class Made:
+    """One report as the builder files it: the decisions, the facts, the statements."""
+
+    filing: Filing
+    facts: tuple[FactDraft, ...]
+    statements: tuple[StatementRecord, ...]
+
+
 class ReportMaker:
-    """Turns scenario reports into report rows and statements, deterministically."""
+    """Turns scenario reports into report rows and statements, deterministically.
+
+    Facts are given explicitly, as an importer gives them (no extraction from
+    the text): what each report holds is chosen here, to size the store.
+    """
 
     def __init__(self, seed: int, settings: Settings, staff: list[Staff]) -> None:
         self.seed = seed
@@ -287,6 +300,14 @@ class ReportMaker:
             self.by_role.setdefault((person.agency_id, person.role), []).append(person)
         self.known: dict[str, str] = {}  # registry entity key -> the id it got first
         self._codes: dict[tuple[str, str | None], HandlingCode] = {}
+
+    def make(self, report: Report, budget: int) -> Made:
+        """Report ``report`` with at most about ``budget`` facts (whole entities)."""
+        index = int(report.key.rsplit("-", 1)[1]) - 1
+        rng = random.Random(self.seed * 1_000_033 + index)
+        filing = self.filing(report, rng)
+        facts = self.facts(report, budget, rng)
+        return Made(filing, tuple(facts), tuple(self.statements(report, facts)))
 
     def code(self, handling: str, conditions: str | None) -> HandlingCode:
         key = (handling, conditions)

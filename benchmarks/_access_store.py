@@ -12,7 +12,6 @@ hold the same rows.
 
 from __future__ import annotations
 
-import random
 import shutil
 import tempfile
 import uuid
@@ -30,6 +29,7 @@ from _access_data import (
     OFFICER_READER,
     SUPERVISOR_READER,
     ReportMaker,
+    Staff,
     StoreShape,
     agency_row,
     detect_shape,
@@ -113,6 +113,21 @@ def _insert(
         )
 
 
+def insert_unit(connection: Connection, shape: StoreShape, settings: Settings) -> list[Staff]:
+    """Agencies, users (with their roles) and sources; returns the staff."""
+    now = PERIOD_START - timedelta(days=7)
+    staff = staff_of(settings.agencies)
+    password_hash = hash_password(Secret("benchmark-only-password-2026"))
+    # as in the demo, one source handler of the last agency registered every source
+    handler = next(p for p in reversed(staff) if p.role == "source_handler")
+    _insert(connection, shape, "agencies", [agency_row(a, now) for a in settings.agencies])
+    _insert(connection, shape, "users", [user_row(p, password_hash, now) for p in staff])
+    if shape.has("user_roles"):
+        _insert(connection, shape, "user_roles", [r for p in staff for r in user_role_rows(p)])
+    _insert(connection, shape, "sources", [source_row(s, handler, now) for s in SOURCES])
+    return staff
+
+
 def build_sqlite(
     path: Path, reports: int, statements: int, *, seed: int, progress: Progress | None = None
 ) -> None:
@@ -120,17 +135,8 @@ def build_sqlite(
     settings = Settings(data_dir=path.parent, database_url=f"sqlite:///{path}")
     ws = open_workspace(settings)
     shape = detect_shape(ws.engine)
-    now = PERIOD_START - timedelta(days=7)
-    staff = staff_of(settings.agencies)
-    password_hash = hash_password(Secret("benchmark-only-password-2026"))
-    # as in the demo, one source handler of the last agency registered every source
-    handler = next(p for p in reversed(staff) if p.role == "source_handler")
     with ws.engine.begin() as connection:
-        _insert(connection, shape, "agencies", [agency_row(a, now) for a in settings.agencies])
-        _insert(connection, shape, "users", [user_row(p, password_hash, now) for p in staff])
-        if shape.has("user_roles"):
-            _insert(connection, shape, "user_roles", [r for p in staff for r in user_role_rows(p)])
-        _insert(connection, shape, "sources", [source_row(s, handler, now) for s in SOURCES])
+        staff = insert_unit(connection, shape, settings)
     from_reports = statements - round(statements * EXTERNAL_SHARE)
     maker = ReportMaker(seed, settings, staff)
     written = done = 0
@@ -143,14 +149,11 @@ def build_sqlite(
             statement_rows: dict[str, dict[str, Any]] = {}
             for report in batch:
                 index = int(report.key.rsplit("-", 1)[1]) - 1
-                rng = random.Random(seed * 1_000_033 + index)
-                filing = maker.filing(report, rng)
-                report_rows.append(report_row(report, filing))
-                releasable.extend(releasable_rows(report.key, filing.releasable_to))
                 budget = round(from_reports * (index + 1) / reports) - written
-                budget -= len(statement_rows)
-                facts = maker.facts(report, max(budget, 1), rng)
-                for record in maker.statements(report, facts):
+                made = maker.make(report, max(budget - len(statement_rows), 1))
+                report_rows.append(report_row(report, made.filing))
+                releasable.extend(releasable_rows(report.key, made.filing.releasable_to))
+                for record in made.statements:
                     statement_rows[record.id] = statement_db_row(record)
             _insert(connection, shape, "reports", report_rows)
             if shape.has("report_releasable_to"):

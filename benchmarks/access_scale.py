@@ -162,6 +162,14 @@ def reads(work: Workload) -> dict[str, tuple[ReadFunction, ReadFunction]]:
     }
 
 
+def _readable(ws: Workspace, actor: Actor, entity_id: str) -> bool:
+    try:
+        baseline.get_entity(ws, actor, entity_id)
+    except NotFound:
+        return False
+    return True
+
+
 def choose_workload(ws: Workspace, actor: Actor, size: int, seed: int) -> Workload:
     """Entities the reader may and may not see (checked with the baseline), and search terms.
 
@@ -206,8 +214,7 @@ def choose_workload(ws: Workspace, actor: Actor, size: int, seed: int) -> Worklo
             candidate = rng.choice(ids)
             if candidate in visible or candidate in invisible:
                 continue
-            seen = _entity(lambda c=candidate: baseline.get_entity(ws, actor, c)) != "not found"
-            pool = visible if seen else invisible
+            pool = visible if _readable(ws, actor, candidate) else invisible
             if len(pool) < size:
                 pool.append(candidate)
     rare = tuple(rng.sample(passports, min(size, len(passports))))

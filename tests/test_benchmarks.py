@@ -20,12 +20,17 @@ from sqlalchemy import func, select
 BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
 sys.path.insert(0, str(BENCHMARKS))
 
+import _access_data  # noqa: E402
 import _access_store  # noqa: E402
 import access_scale  # noqa: E402
 
 from portintel.adapters.database import tables  # noqa: E402
 from portintel.adapters.vocabularies import load_handling  # noqa: E402
+from portintel.domain.reports import ReportDraft  # noqa: E402
+from portintel.scenario import iter_report_batches  # noqa: E402
 from portintel.services.admin import get_actor  # noqa: E402
+from portintel.services.intake.reports import create_report  # noqa: E402
+from portintel.services.intake.views import as_utc  # noqa: E402
 from portintel.services.workspace import Workspace  # noqa: E402
 
 POSTGRES_URL = os.environ.get("PORTINTEL_TEST_POSTGRES_URL")
@@ -153,3 +158,86 @@ def test_percentile_is_nearest_rank() -> None:
     assert access_scale.percentile(values, 0.95) == 19.0
     assert access_scale.percentile(values, 0.5) == 10.0
     assert access_scale.percentile([3.0], 0.95) == 3.0
+
+
+def _stored(rows: Any) -> dict[str, dict[str, Any]]:
+    found = {}
+    for row in rows:
+        values = dict(row._mapping)
+        for name, value in values.items():
+            if hasattr(value, "tzinfo"):
+                values[name] = as_utc(value)
+        found[values["id"]] = values
+    return found
+
+
+def _chosen_report(maker: _access_data.ReportMaker) -> tuple[Any, _access_data.Made]:
+    """The first scenario report that is restrictive, releasable to another agency, and has a
+    fact under its own handling and a registry vessel (each part of the rows is exercised)."""
+    for batch in iter_report_batches(7, 400):
+        for report in batch:
+            made = maker.make(report, 1_000)
+            maker.known.clear()  # as if it were the first report filed
+            if (
+                made.filing.code.restrictive
+                and made.filing.releasable_to
+                and any(fact.handling for fact in made.facts)
+                and any(fact.entity_key.startswith("vessel-") for fact in made.facts)
+            ):
+                return report, made
+    raise AssertionError("no report of the scenario has every part")
+
+
+def test_the_builder_writes_the_rows_the_filing_service_writes(workspace: Workspace) -> None:
+    """One report filed through ``create_report`` and the same report from the builder:
+    the same report row (but the status the builder sets directly), statements and lists."""
+    shape = _access_data.detect_shape(workspace.engine)
+    with workspace.engine.begin() as connection:
+        staff = _access_store.insert_unit(connection, shape, workspace.settings)
+    maker = _access_data.ReportMaker(7, workspace.settings, staff)
+    report, made = _chosen_report(maker)
+    code = made.filing.code
+    draft = ReportDraft(
+        title=report.title,
+        text=report.text,
+        credibility=report.credibility,
+        handling=f"{code.vocabulary}:{code.code}",
+        reliability=report.reliability,
+        grading_scheme=report.grading_scheme,
+        handling_conditions=code.conditions,
+        releasable_to=made.filing.releasable_to,
+        occurred_at=report.occurred_at,
+        place=report.place.name,
+        latitude=report.place.latitude,
+        longitude=report.place.longitude,
+        source_id=_access_data.source_id_of(report.source_key),
+        category=report.category,
+        origin_node=report.origin_node,
+        facts=made.facts,
+        extract=False,
+        report_id=report.key,
+    )
+    workspace.clock = lambda: report.reported_at
+    create_report(workspace, get_actor(workspace, made.filing.author.user_id), draft)
+
+    with workspace.engine.connect() as connection:
+        filed = _stored(connection.execute(select(tables.reports)))[report.key]
+        statements = _stored(
+            connection.execute(
+                select(tables.statements).where(tables.statements.c.origin == report.key)
+            )
+        )
+        if shape.has("report_releasable_to"):
+            table = tables.metadata.tables["report_releasable_to"]
+            releasable = [dict(r._mapping) for r in connection.execute(select(table))]
+            expected = _access_data.releasable_rows(report.key, made.filing.releasable_to)
+            assert sorted(releasable, key=str) == sorted(expected, key=str)
+    built = shape.fit("reports", _access_data.report_row(report, made.filing))
+    for name in ("status", "updated_at"):  # the builder sets the lifecycle's end directly
+        built.pop(name)
+        filed.pop(name)
+    assert filed == built
+    assert statements == {
+        record.id: shape.fit("statements", _access_data.statement_db_row(record))
+        for record in made.statements
+    }
