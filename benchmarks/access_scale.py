@@ -52,10 +52,12 @@ import _access_baseline as baseline
 from _access_data import OFFICER_READER, SUPERVISOR_READER
 from _access_store import BuiltStore, ensure_store, postgresql_copy, sqlite_copy
 from sqlalchemy import select, text
+from sqlalchemy.exc import SQLAlchemyError
 
-from portintel.adapters.database import tables
+from portintel.adapters.database import create_database_engine, tables
+from portintel.adapters.database.engine import engine_label
 from portintel.domain.actors import Actor
-from portintel.errors import NotFound
+from portintel.errors import NotFound, UpstreamFailure
 from portintel.services.admin import get_actor
 from portintel.services.collation.entities import get_entity, list_entities, search_entities
 from portintel.services.intake.reports import ReportFilters, count_reports, list_reports
@@ -248,8 +250,17 @@ def measure(
     work: Workload,
     runs: int,
     progress: Callable[[str], None] | None = None,
+    *,
+    baseline_runs: int | None = None,
 ) -> dict[str, Timings]:
-    """Every read ``runs`` times with both approaches back to back (after one untimed warm-up)."""
+    """Every read ``runs`` times, after one untimed warm-up of each approach.
+
+    The first ``baseline_runs`` runs (all of them by default) time both
+    approaches back to back, alternating which goes first, and compare
+    their results; the rest time the scoped read alone (fetch-then-filter
+    takes seconds a read at full size).
+    """
+    both = runs if baseline_runs is None else min(baseline_runs, runs)
     measured: dict[str, Timings] = {}
     for name, (scoped, old) in reads(work).items():
         if not _has_pool(work, name):
@@ -260,6 +271,9 @@ def measure(
         scoped(ws, actor, 0)
         old(ws, actor, 0)
         for run in range(runs):
+            if run >= both:
+                timings.scoped_ms.append(_timed(scoped, ws, actor, run)[0])
+                continue
             if run % 2 == 0:
                 new_ms, new_found = _timed(scoped, ws, actor, run)
                 old_ms, old_found = _timed(old, ws, actor, run)
@@ -350,6 +364,7 @@ def run_backend(
     store: BuiltStore,
     workloads: dict[str, Workload],
     runs: int,
+    baseline_runs: int,
     postgres_url: str,
     progress: Callable[[str], None],
 ) -> list[dict[str, Any]]:
@@ -361,7 +376,8 @@ def run_backend(
             actor = get_actor(ws, reader.user_id)
             visible = baseline.count_reports(ws, actor)
             progress(f"{backend}, {reader.label}: reads {visible:,} of {store.reports:,} reports")
-            measured = measure(ws, actor, workloads[reader.user_id], runs, progress)
+            work = workloads[reader.user_id]
+            measured = measure(ws, actor, work, runs, progress, baseline_runs=baseline_runs)
             for name, timings in measured.items():
                 rows.append(
                     {
@@ -370,6 +386,7 @@ def run_backend(
                         "visible_reports": visible,
                         "read": name,
                         "runs": runs,
+                        "baseline_runs": len(timings.baseline_ms),
                         "mismatched_runs": timings.mismatches,
                         **figures(timings),
                         "scoped_ms": [round(v, 3) for v in timings.scoped_ms],
@@ -397,27 +414,22 @@ def _commit() -> str:
     return found.stdout.strip() or "unknown"
 
 
-def _postgres_version(url: str) -> str | None:
-    try:
-        with workspace_engine(url) as connection:
-            return str(connection.execute(text("SHOW server_version")).scalar_one())
-    except Exception:  # the server is optional: report what is known
-        return None
-
-
-@contextmanager
-def workspace_engine(url: str) -> Iterator[Any]:
-    from portintel.adapters.database import create_database_engine
-
+def postgres_version(url: str) -> str:
+    """The server's version; UpstreamFailure (with what to do) when it cannot be reached."""
     engine = create_database_engine(url)
     try:
         with engine.connect() as connection:
-            yield connection
+            return str(connection.execute(text("SHOW server_version")).scalar_one())
+    except SQLAlchemyError as exc:
+        raise UpstreamFailure(
+            f"PostgreSQL at {engine_label(url)} cannot be reached: {exc.__class__.__name__}",
+            hint="start it, give --postgres-url, or run with --backend sqlite",
+        ) from exc
     finally:
         engine.dispose()
 
 
-def machine(postgres_url: str | None) -> dict[str, object]:
+def machine(postgres: str | None) -> dict[str, object]:
     model = "unknown"
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -431,7 +443,7 @@ def machine(postgres_url: str | None) -> dict[str, object]:
         "cpu": model,
         "python": platform.python_version(),
         "sqlite": sqlite3.sqlite_version,
-        "postgresql": _postgres_version(postgres_url) if postgres_url else None,
+        "postgresql": postgres,
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "commit": _commit(),
     }
@@ -449,14 +461,20 @@ def _goal(row: dict[str, Any]) -> str:
     )
 
 
+def _baseline_runs(result: dict[str, Any]) -> str:
+    both = result.get("baseline_runs", result["runs"])
+    return "all" if both >= result["runs"] else str(both)
+
+
 def markdown(result: dict[str, Any]) -> str:
     info, sizes = result["machine"], result["sizes"]
     lines = [
         "# Need-to-know at scale: scoped reads vs fetch-then-filter",
         "",
         "Run: `python3 benchmarks/access_scale.py` (both approaches in one run, on the same "
-        f"store; {result['runs']} runs of each read, back to back, pages, entities and "
-        "terms varying with the run; milliseconds).",
+        f"store; {result['runs']} runs of each read, {_baseline_runs(result)} of them timing "
+        "both approaches back to back, pages, entities and terms varying with the run; "
+        "milliseconds).",
         "",
         f"Store: {sizes['reports']:,} reports and {sizes['statements']:,} statements "
         f"(scenario seed {sizes['seed']}, schema {sizes['schema']}). "
@@ -498,6 +516,12 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--statements", type=int, default=1_000_000)
     parser.add_argument("--backend", choices=("sqlite", "postgresql", "both"), default="both")
     parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument(
+        "--baseline-runs",
+        type=int,
+        default=None,
+        help="time fetch-then-filter in only the first N runs (default: every run)",
+    )
     parser.add_argument("--quick", action="store_true", help="10,000 reports, 100,000 statements")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument(
@@ -508,12 +532,21 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--save", action="store_true", help="save the results of a --quick run")
     parser.add_argument("--no-save", action="store_true", help="print only")
     args = parser.parse_args(argv)
+    if args.runs < 1 or (args.baseline_runs is not None and args.baseline_runs < 1):
+        parser.error("--runs and --baseline-runs need at least one run")
     reports, statements = (10_000, 100_000) if args.quick else (args.reports, args.statements)
     backends = ("sqlite", "postgresql") if args.backend == "both" else (args.backend,)
 
     def progress(message: str) -> None:
         print(message, flush=True)
 
+    postgres = None
+    if "postgresql" in backends:
+        try:
+            postgres = postgres_version(args.postgres_url)
+        except UpstreamFailure as exc:
+            print(exc, file=sys.stderr)
+            return 2
     load_before = os.getloadavg()[0]
     started = time.perf_counter()
     store = ensure_store(DATA, reports, statements, seed=args.seed, progress=progress)
@@ -531,9 +564,17 @@ def main(argv: list[str]) -> int:
         )
     rows: list[dict[str, Any]] = []
     for backend in backends:
-        rows += run_backend(backend, store, workloads, args.runs, args.postgres_url, progress)
+        rows += run_backend(
+            backend,
+            store,
+            workloads,
+            args.runs,
+            args.runs if args.baseline_runs is None else args.baseline_runs,
+            args.postgres_url,
+            progress,
+        )
     result = {
-        "machine": machine(args.postgres_url if "postgresql" in backends else None),
+        "machine": machine(postgres),
         "load_average_1min": [round(load_before, 2), round(os.getloadavg()[0], 2)],
         "sizes": {
             "reports": store.reports,
@@ -542,6 +583,7 @@ def main(argv: list[str]) -> int:
             "schema": store.path.stem.rsplit("-", 1)[-1],
         },
         "runs": args.runs,
+        "baseline_runs": args.runs if args.baseline_runs is None else args.baseline_runs,
         "workloads": {user: vars_of(work) for user, work in workloads.items()},
         "rows": rows,
     }

@@ -125,11 +125,11 @@ def test_a_measured_round_records_both_approaches_and_renders(
         reader = access_scale.readers(store)[1]
         actor = get_actor(ws, reader.user_id)
         work = access_scale.choose_workload(ws, actor, 2, seed=7)
-        measured = access_scale.measure(ws, actor, work, runs=2)
+        measured = access_scale.measure(ws, actor, work, runs=3, baseline_runs=2)
     assert set(measured) == set(access_scale.reads(work))
     rows = []
     for name, timings in measured.items():
-        assert len(timings.scoped_ms) == len(timings.baseline_ms) == 2
+        assert (len(timings.scoped_ms), len(timings.baseline_ms)) == (3, 2)
         assert timings.mismatches == []
         rows.append(
             {
@@ -145,12 +145,14 @@ def test_a_measured_round_records_both_approaches_and_renders(
         "machine": access_scale.machine(None),
         "load_average_1min": [0.0, 0.0],
         "sizes": {"reports": REPORTS, "statements": STATEMENTS, "seed": 7, "schema": "x"},
-        "runs": 2,
+        "runs": 3,
+        "baseline_runs": 2,
         "rows": rows,
     }
     page = access_scale.markdown(result)
     assert page.count("| sqlite |") == len(measured)
     assert "entity page (not visible)" in page
+    assert "3 runs of each read, 2 of them timing both approaches" in page
 
 
 def test_percentile_is_nearest_rank() -> None:
