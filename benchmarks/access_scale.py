@@ -1,7 +1,8 @@
 """Need-to-know at scale: scoped reads against fetch-then-filter, side by side in one run.
 
     python3 benchmarks/access_scale.py [--quick] [--reports N] [--statements N]
-        [--backend sqlite|postgresql|both] [--runs N] [--postgres-url URL]
+        [--backend sqlite|postgresql|both] [--runs N] [--baseline-runs N]
+        [--postgres-url URL] [--save | --no-save]
 
 Builds (once, cached under benchmarks/data/) a store of 100,000 reports and
 1,000,000 statements from the scenario generator (``_access_data``,
@@ -15,310 +16,55 @@ SQLite and on PostgreSQL:
   (``get_entity``),
 - search for a common and for a rare term (``search_entities``).
 
-Each read runs ``--runs`` times (pages, entities and terms vary with the
-run), the services' reads (scoped in the database) and the previous
-approach (``_access_baseline``: rows fetched, then filtered by the domain's
-rule functions in Python) back to back, alternating which goes first. The
-two must return the same results for every run and reader; a mismatch is
-printed and recorded. Results go to benchmarks/results/access_scale.{md,json}
-(``--quick``, 10,000 reports and 100,000 statements, saves nothing unless
-``--save``). Goals (#8): p95 under 150 ms for every read, and at least ten
-times faster than fetch-then-filter.
+Each read runs ``--runs`` times (``_access_reads``: pages, entities and
+terms vary with the run), the services' reads (scoped in the database) and
+the previous approach (``_access_baseline``: rows fetched, then filtered by
+the domain's rule functions in Python) back to back, alternating which goes
+first. The two must return the same results for every run and reader; a
+mismatch is printed, recorded, and makes the exit status 1. Results go to
+benchmarks/results/access_scale.{md,json} (``--quick``, 10,000 reports and
+100,000 statements, saves nothing unless ``--save``). Goals (#8): p95 under
+150 ms for every read, and at least ten times faster than fetch-then-filter.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import math
 import os
 import platform
-import random
 import sqlite3
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import _access_baseline as baseline
 from _access_data import OFFICER_READER, SUPERVISOR_READER
+from _access_reads import Workload, choose_workload, figures, measure
 from _access_store import BuiltStore, ensure_store, postgresql_copy, sqlite_copy
-from sqlalchemy import select, text
+from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from portintel.adapters.database import create_database_engine, tables
+from portintel.adapters.database import create_database_engine
 from portintel.adapters.database.engine import engine_label
-from portintel.domain.actors import Actor
-from portintel.errors import NotFound, UpstreamFailure
+from portintel.errors import UpstreamFailure
 from portintel.services.admin import get_actor
-from portintel.services.collation.entities import get_entity, list_entities, search_entities
-from portintel.services.intake.reports import ReportFilters, count_reports, list_reports
 from portintel.services.workspace import Workspace, open_workspace
 from portintel.settings import Settings
 
 HERE = Path(__file__).resolve().parent
 DATA = HERE / "data"
 RESULTS = HERE / "results"
-PAGE = 50
-PAGES = 10
 GOAL_P95_MS = 150.0
 GOAL_RATIO = 10.0
 DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/test"
-
-
-# --- what is read ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Workload:
-    """The entities and terms the reads vary over, chosen once per store and reader."""
-
-    visible: tuple[str, ...]
-    invisible: tuple[str, ...]
-    common_terms: tuple[str, ...]
-    rare_terms: tuple[str, ...]
-
-
-Fingerprint = Any
-ReadFunction = Callable[[Workspace, Actor, int], Fingerprint]
-
-
-def _summaries(found: list[Any]) -> Fingerprint:
-    return tuple((s.id, s.schema, s.caption, s.statement_count, s.report_count) for s in found)
-
-
-def _entity(read: Callable[[], Any]) -> Fingerprint:
-    try:
-        entity = read()
-    except NotFound:
-        return "not found"
-    return (entity.id, entity.schema, entity.caption, tuple(s.id for s in entity.statements))
-
-
-def _has_pool(work: Workload, read: str) -> bool:
-    pools = {
-        "entity page (visible)": work.visible,
-        "entity page (not visible)": work.invisible,
-        "search (common term)": work.common_terms,
-        "search (rare term)": work.rare_terms,
-    }
-    return bool(pools.get(read, True))
-
-
-def _pick(pool: tuple[str, ...], run: int) -> str:
-    return pool[run % len(pool)]
-
-
-def reads(work: Workload) -> dict[str, tuple[ReadFunction, ReadFunction]]:
-    """Read name -> (scoped service read, fetch-then-filter read), each giving a fingerprint."""
-
-    def report_page(ws: Workspace, actor: Actor, run: int) -> Fingerprint:
-        filters = ReportFilters(limit=PAGE, offset=(run % PAGES) * PAGE)
-        page = list_reports(ws, actor, filters)
-        return tuple(r.id for r in page), count_reports(ws, actor)
-
-    def report_page_old(ws: Workspace, actor: Actor, run: int) -> Fingerprint:
-        page = baseline.list_reports(ws, actor, offset=(run % PAGES) * PAGE, limit=PAGE)
-        return tuple(r.id for r in page), baseline.count_reports(ws, actor)
-
-    def entity_page(ws: Workspace, actor: Actor, run: int) -> Fingerprint:
-        return _summaries(list_entities(ws, actor, limit=PAGE, offset=(run % PAGES) * PAGE))
-
-    def entity_page_old(ws: Workspace, actor: Actor, run: int) -> Fingerprint:
-        offset = (run % PAGES) * PAGE
-        return _summaries(baseline.list_entities(ws, actor, limit=PAGE, offset=offset))
-
-    def entity(pool: tuple[str, ...], old: bool) -> ReadFunction:
-        def read(ws: Workspace, actor: Actor, run: int) -> Fingerprint:
-            wanted = _pick(pool, run)
-            if old:
-                return _entity(lambda: baseline.get_entity(ws, actor, wanted))
-            return _entity(lambda: get_entity(ws, actor, wanted))
-
-        return read
-
-    def search(terms: tuple[str, ...], old: bool) -> ReadFunction:
-        def read(ws: Workspace, actor: Actor, run: int) -> Fingerprint:
-            term = _pick(terms, run)
-            if old:
-                return _summaries(baseline.search_entities(ws, actor, term, limit=PAGE))
-            return _summaries(search_entities(ws, actor, term, limit=PAGE))
-
-        return read
-
-    return {
-        "report list page + total": (report_page, report_page_old),
-        "entity list page": (entity_page, entity_page_old),
-        "entity page (visible)": (entity(work.visible, False), entity(work.visible, True)),
-        "entity page (not visible)": (entity(work.invisible, False), entity(work.invisible, True)),
-        "search (common term)": (search(work.common_terms, False), search(work.common_terms, True)),
-        "search (rare term)": (search(work.rare_terms, False), search(work.rare_terms, True)),
-    }
-
-
-def _readable(ws: Workspace, actor: Actor, entity_id: str) -> bool:
-    try:
-        baseline.get_entity(ws, actor, entity_id)
-    except NotFound:
-        return False
-    return True
-
-
-def choose_workload(ws: Workspace, actor: Actor, size: int, seed: int) -> Workload:
-    """Entities the reader may and may not see (checked with the baseline), and search terms.
-
-    Entities are taken one per report from reports drawn at random; common
-    terms are the most frequent words of person names, rare terms passport
-    numbers (each on very few statements).
-    """
-    rng = random.Random(seed)
-    statements = tables.statements.c
-    with ws.engine.connect() as connection:
-        report_ids = list(connection.execute(select(tables.reports.c.id)).scalars())
-        names = connection.execute(
-            select(statements.value)
-            .where(statements.prop == "name", statements.schema == "Person")
-            .limit(20_000)
-        ).scalars()
-        words = Counter(word for name in names for word in name.split() if len(word) >= 4)
-        passports = list(
-            connection.execute(
-                select(statements.value)
-                .where(statements.schema == "Passport", statements.prop == "number")
-                .order_by(statements.id)
-                .limit(size * 20)
-            ).scalars()
-        )
-    visible: list[str] = []
-    invisible: list[str] = []
-    rng.shuffle(report_ids)
-    with ws.engine.connect() as connection:
-        for report_id in report_ids[: size * 200]:
-            if len(visible) >= size and len(invisible) >= size:
-                break
-            ids = sorted(
-                set(
-                    connection.execute(
-                        select(statements.canonical_id).where(statements.origin == report_id)
-                    ).scalars()
-                )
-            )
-            if not ids:
-                continue
-            candidate = rng.choice(ids)
-            if candidate in visible or candidate in invisible:
-                continue
-            pool = visible if _readable(ws, actor, candidate) else invisible
-            if len(pool) < size:
-                pool.append(candidate)
-    rare = tuple(rng.sample(passports, min(size, len(passports))))
-    return Workload(
-        visible=tuple(visible),
-        invisible=tuple(invisible),
-        common_terms=tuple(word for word, _ in words.most_common(size)),
-        rare_terms=rare,
-    )
-
-
-# --- timing ---------------------------------------------------------------------------------
-
-
-@dataclass
-class Timings:
-    scoped_ms: list[float] = field(default_factory=list)
-    baseline_ms: list[float] = field(default_factory=list)
-    mismatches: list[int] = field(default_factory=list)
-
-
-def _timed(read: ReadFunction, ws: Workspace, actor: Actor, run: int) -> tuple[float, Any]:
-    started = time.perf_counter()
-    found = read(ws, actor, run)
-    return (time.perf_counter() - started) * 1000, found
-
-
-def measure(
-    ws: Workspace,
-    actor: Actor,
-    work: Workload,
-    runs: int,
-    progress: Callable[[str], None] | None = None,
-    *,
-    baseline_runs: int | None = None,
-) -> dict[str, Timings]:
-    """Every read ``runs`` times, after one untimed warm-up of each approach.
-
-    The first ``baseline_runs`` runs (all of them by default) time both
-    approaches back to back, alternating which goes first, and compare
-    their results; the rest time the scoped read alone (fetch-then-filter
-    takes seconds a read at full size).
-    """
-    both = runs if baseline_runs is None else min(baseline_runs, runs)
-    measured: dict[str, Timings] = {}
-    for name, (scoped, old) in reads(work).items():
-        if not _has_pool(work, name):
-            if progress:
-                progress(f"  {name}: skipped, the store has no such entity or term for the reader")
-            continue
-        timings = measured[name] = Timings()
-        scoped(ws, actor, 0)
-        old(ws, actor, 0)
-        for run in range(runs):
-            if run >= both:
-                timings.scoped_ms.append(_timed(scoped, ws, actor, run)[0])
-                continue
-            if run % 2 == 0:
-                new_ms, new_found = _timed(scoped, ws, actor, run)
-                old_ms, old_found = _timed(old, ws, actor, run)
-            else:
-                old_ms, old_found = _timed(old, ws, actor, run)
-                new_ms, new_found = _timed(scoped, ws, actor, run)
-            timings.scoped_ms.append(new_ms)
-            timings.baseline_ms.append(old_ms)
-            if new_found != old_found:
-                timings.mismatches.append(run)
-        if progress:
-            progress(f"  {name}: {_line(timings)}")
-    return measured
-
-
-def percentile(values: list[float], share: float) -> float:
-    """Nearest-rank percentile (``share`` in 0..1)."""
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
-
-
-def figures(timings: Timings) -> dict[str, float]:
-    scoped_p50, scoped_p95 = (
-        statistics.median(timings.scoped_ms),
-        percentile(timings.scoped_ms, 0.95),
-    )
-    old_p50, old_p95 = statistics.median(timings.baseline_ms), percentile(timings.baseline_ms, 0.95)
-    return {
-        "scoped_p50_ms": scoped_p50,
-        "scoped_p95_ms": scoped_p95,
-        "baseline_p50_ms": old_p50,
-        "baseline_p95_ms": old_p95,
-        "ratio_p50": old_p50 / scoped_p50 if scoped_p50 else math.inf,
-        "ratio_p95": old_p95 / scoped_p95 if scoped_p95 else math.inf,
-    }
-
-
-def _line(timings: Timings) -> str:
-    f = figures(timings)
-    mismatch = f", {len(timings.mismatches)} MISMATCHED runs" if timings.mismatches else ""
-    return (
-        f"scoped p50 {f['scoped_p50_ms']:.1f} ms p95 {f['scoped_p95_ms']:.1f} ms | "
-        f"fetch-then-filter p50 {f['baseline_p50_ms']:.1f} ms p95 {f['baseline_p95_ms']:.1f} ms "
-        f"| {f['ratio_p50']:.1f}x{mismatch}"
-    )
 
 
 # --- a run ----------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
 sys.path.insert(0, str(BENCHMARKS))
 
 import _access_data  # noqa: E402
+import _access_reads  # noqa: E402
 import _access_store  # noqa: E402
 import access_scale  # noqa: E402
 
@@ -58,7 +59,7 @@ def bench_workspace(
 def test_the_store_has_the_size_and_the_mix_asked_for(store: _access_store.BuiltStore) -> None:
     assert store.reports == REPORTS
     assert store.statements == STATEMENTS
-    with access_scale.sqlite_copy(store) as url, access_scale.workspace(url) as ws:
+    with _access_store.sqlite_copy(store) as url, access_scale.workspace(url) as ws:
         reports, statements = tables.reports.c, tables.statements.c
         with ws.engine.connect() as connection:
             statuses = set(connection.execute(select(reports.status).distinct()).scalars())
@@ -105,15 +106,15 @@ def test_scoped_reads_return_what_fetch_then_filter_returns(
     seen = {}
     for reader in access_scale.readers(store):
         actor = get_actor(ws, reader.user_id)
-        work = access_scale.choose_workload(ws, actor, 3, seed=7)
+        work = _access_reads.choose_workload(ws, actor, 3, seed=7)
         assert work.visible and work.invisible and work.common_terms and work.rare_terms
-        for name, (scoped, old) in access_scale.reads(work).items():
+        for name, (scoped, old) in _access_reads.reads(work).items():
             for run in range(3):
                 assert scoped(ws, actor, run) == old(ws, actor, run), (reader.label, name, run)
-        assert access_scale.reads(work)["entity page (not visible)"][0](ws, actor, 0) == (
+        assert _access_reads.reads(work)["entity page (not visible)"][0](ws, actor, 0) == (
             "not found"
         )
-        seen[reader.label] = access_scale.baseline.count_reports(ws, actor)
+        seen[reader.label] = _access_reads.baseline.count_reports(ws, actor)
     supervisor, officer = seen.values()
     assert 0 < officer < supervisor < REPORTS  # others' drafts stay hidden even from supervisors
 
@@ -121,12 +122,12 @@ def test_scoped_reads_return_what_fetch_then_filter_returns(
 def test_a_measured_round_records_both_approaches_and_renders(
     store: _access_store.BuiltStore,
 ) -> None:
-    with access_scale.sqlite_copy(store) as url, access_scale.workspace(url) as ws:
+    with _access_store.sqlite_copy(store) as url, access_scale.workspace(url) as ws:
         reader = access_scale.readers(store)[1]
         actor = get_actor(ws, reader.user_id)
-        work = access_scale.choose_workload(ws, actor, 2, seed=7)
-        measured = access_scale.measure(ws, actor, work, runs=3, baseline_runs=2)
-    assert set(measured) == set(access_scale.reads(work))
+        work = _access_reads.choose_workload(ws, actor, 2, seed=7)
+        measured = _access_reads.measure(ws, actor, work, runs=3, baseline_runs=2)
+    assert set(measured) == set(_access_reads.reads(work))
     rows = []
     for name, timings in measured.items():
         assert (len(timings.scoped_ms), len(timings.baseline_ms)) == (3, 2)
@@ -138,7 +139,7 @@ def test_a_measured_round_records_both_approaches_and_renders(
                 "visible_reports": 1,
                 "read": name,
                 "mismatched_runs": [],
-                **access_scale.figures(timings),
+                **_access_reads.figures(timings),
             }
         )
     result = {
@@ -157,9 +158,9 @@ def test_a_measured_round_records_both_approaches_and_renders(
 
 def test_percentile_is_nearest_rank() -> None:
     values = [float(v) for v in range(1, 21)]
-    assert access_scale.percentile(values, 0.95) == 19.0
-    assert access_scale.percentile(values, 0.5) == 10.0
-    assert access_scale.percentile([3.0], 0.95) == 3.0
+    assert _access_reads.percentile(values, 0.95) == 19.0
+    assert _access_reads.percentile(values, 0.5) == 10.0
+    assert _access_reads.percentile([3.0], 0.95) == 3.0
 
 
 def _stored(rows: Any) -> dict[str, dict[str, Any]]:
