@@ -41,7 +41,7 @@ from portintel.adapters.vocabularies import load_handling
 from portintel.domain.handling import HandlingCode
 from portintel.domain.reports import FactDraft
 from portintel.domain.statements import StatementRecord
-from portintel.scenario import SOURCES, Report, scenario_cast
+from portintel.scenario import SOURCES, Report, Source, scenario_cast
 from portintel.scenario.generator import PERIOD_START
 from portintel.services.admin.users import agency_id_for
 from portintel.services.intake.fact_statements import make_fact_statements, resolve_entity_ids
@@ -187,7 +187,7 @@ def source_id_of(key: str) -> str:
     return "S-" + hashlib.sha1(key.encode(), usedforsecurity=False).hexdigest()[:10]
 
 
-def source_row(source: Any, handler: Staff, now: datetime) -> dict[str, Any]:
+def source_row(source: Source, handler: Staff, now: datetime) -> dict[str, Any]:
     return {
         "id": source_id_of(source.key),
         "kind": source.kind,
