@@ -50,7 +50,7 @@ from portintel.services.intake.views import is_restrictive, join_agencies
 from portintel.services.maritime.registry import vessel_statements
 from portintel.settings import Settings
 
-BUILD_VERSION = 2
+BUILD_VERSION = 3
 """Part of the cache key: bump it when the rows this module makes change."""
 EXTERNAL_SHARE = 0.08
 """Share of statements that come from no report (AIS identities, a partner feed)."""
@@ -437,17 +437,34 @@ def external_statements(seed: int, count: int, settings: Settings) -> list[State
     rng = random.Random(seed * 7_919)
     partner_count = max(1, count // 20)
     cast = scenario_cast(seed, 10)
-    ais = _heard(rng, [int(vessel.mmsi) for vessel in cast.vessels if vessel.mmsi], settings)
+    ais: dict[str, StatementRecord] = {}
+    _merge(ais, _heard(rng, [int(v.mmsi) for v in cast.vessels if v.mmsi], settings))
     while len(ais) < count - partner_count:
-        ais.extend(_heard(rng, _random_mmsis(rng, VESSELS_PER_CHUNK), settings))
-    partner: list[StatementRecord] = []
+        _merge(ais, _heard(rng, _random_mmsis(rng, VESSELS_PER_CHUNK), settings))
+    partner: dict[str, StatementRecord] = {}
     while len(partner) < partner_count:
-        partner.extend(_heard(rng, _random_mmsis(rng, VESSELS_PER_CHUNK), settings))
-    feed = [
-        replace(record, origin=PARTNER_ORIGIN, handling="tlp:AMBER" if i % 4 == 3 else "tlp:RED")
-        for i, record in enumerate(partner[:partner_count])
-    ]
-    return ais[: count - partner_count] + feed
+        heard = _heard(rng, _random_mmsis(rng, VESSELS_PER_CHUNK), settings)
+        _merge(
+            partner,
+            [
+                replace(r, origin=PARTNER_ORIGIN, handling="tlp:AMBER" if i % 4 == 3 else "tlp:RED")
+                for i, r in enumerate(heard)
+            ],
+        )
+    return list(ais.values())[: count - partner_count] + list(partner.values())[:partner_count]
+
+
+def _merge(found: dict[str, StatementRecord], records: list[StatementRecord]) -> None:
+    """Add ``records``; a statement heard again widens its first and last seen (the upsert)."""
+    for record in records:
+        seen = found.get(record.id)
+        if seen is not None:
+            record = replace(
+                seen,
+                first_seen=min(seen.first_seen, record.first_seen),
+                last_seen=max(seen.last_seen, record.last_seen),
+            )
+        found[record.id] = record
 
 
 _VESSEL_WORDS = ("SEA STAR", "OCEAN PEARL", "JAYA", "SRI MUDA", "HAI PHONG", "GOLDEN WAVE")

@@ -11,6 +11,8 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterator
+from dataclasses import replace
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +35,7 @@ from portintel.services.admin import get_actor  # noqa: E402
 from portintel.services.intake.reports import create_report  # noqa: E402
 from portintel.services.intake.views import as_utc  # noqa: E402
 from portintel.services.workspace import Workspace  # noqa: E402
+from portintel.settings import Settings  # noqa: E402
 
 POSTGRES_URL = os.environ.get("PORTINTEL_TEST_POSTGRES_URL")
 BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
@@ -244,3 +247,19 @@ def test_the_builder_writes_the_rows_the_filing_service_writes(workspace: Worksp
         record.id: shape.fit("statements", _access_data.statement_db_row(record))
         for record in made.statements
     }
+
+
+def test_a_statement_heard_twice_is_one_row_with_the_wider_span() -> None:
+    records = _access_data.external_statements(7, 200, Settings())
+    first = records[0]
+    later = replace(
+        first,
+        first_seen=first.first_seen + timedelta(days=3),
+        last_seen=first.last_seen + timedelta(days=9),
+    )
+    merged: dict[str, Any] = {}
+    _access_data._merge(merged, [first, later])
+    assert list(merged) == [first.id]
+    assert merged[first.id].first_seen == first.first_seen
+    assert merged[first.id].last_seen == later.last_seen
+    assert len({record.id for record in records}) == len(records) == 200
