@@ -220,7 +220,7 @@ def markdown(result: dict[str, Any]) -> str:
         "Run: `python3 benchmarks/access_scale.py` (both approaches in one run, on the same "
         f"store; {result['runs']} runs of each read, {_baseline_runs(result)} of them timing "
         "both approaches back to back, pages, entities and terms varying with the run; "
-        "milliseconds).",
+        "milliseconds; ratios over the runs that timed both).",
         "",
         f"Store: {sizes['reports']:,} reports and {sizes['statements']:,} statements "
         f"(scenario seed {sizes['seed']}, schema {sizes['schema']}). "

@@ -263,3 +263,12 @@ def test_a_statement_heard_twice_is_one_row_with_the_wider_span() -> None:
     assert merged[first.id].first_seen == first.first_seen
     assert merged[first.id].last_seen == later.last_seen
     assert len({record.id for record in records}) == len(records) == 200
+
+
+def test_ratios_compare_only_the_runs_both_approaches_timed() -> None:
+    timings = _access_reads.Timings(
+        scoped_ms=[10.0, 10.0, 500.0, 500.0], baseline_ms=[100.0, 100.0]
+    )
+    found = _access_reads.figures(timings)
+    assert found["ratio_p50"] == 10.0
+    assert found["scoped_p50_ms"] == 255.0  # every run of the scoped read
