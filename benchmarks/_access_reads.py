@@ -273,11 +273,16 @@ def figures(timings: Timings) -> dict[str, float]:
     }
 
 
+def ratio_text(ratio: float) -> str:
+    """``12.3x``; below 1, two decimals (``0.04x``) so a slowdown does not read as 0."""
+    return f"{ratio:.1f}x" if ratio >= 1 else f"{ratio:.2f}x"
+
+
 def line_of(timings: Timings) -> str:
     f = figures(timings)
     mismatch = f", {len(timings.mismatches)} MISMATCHED runs" if timings.mismatches else ""
     return (
         f"scoped p50 {f['scoped_p50_ms']:.1f} ms p95 {f['scoped_p95_ms']:.1f} ms | "
         f"fetch-then-filter p50 {f['baseline_p50_ms']:.1f} ms p95 {f['baseline_p95_ms']:.1f} ms "
-        f"| {f['ratio_p50']:.1f}x{mismatch}"
+        f"| {ratio_text(f['ratio_p50'])}{mismatch}"
     )

@@ -47,7 +47,7 @@ from typing import Any
 
 import _access_baseline as baseline
 from _access_data import OFFICER_READER, SUPERVISOR_READER
-from _access_reads import Workload, choose_workload, figures, measure
+from _access_reads import Workload, choose_workload, figures, measure, ratio_text
 from _access_store import BuiltStore, ensure_store, postgresql_copy, sqlite_copy
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
@@ -236,7 +236,8 @@ def markdown(result: dict[str, Any]) -> str:
             f"| {row['backend']} | {row['reader']} | {row['read']} "
             f"| {row['scoped_p50_ms']:.1f} | {row['scoped_p95_ms']:.1f} "
             f"| {row['baseline_p50_ms']:.1f} | {row['baseline_p95_ms']:.1f} "
-            f"| {row['ratio_p50']:.1f}x | {row['ratio_p95']:.1f}x | {same} | {_goal(row)} |"
+            f"| {ratio_text(row['ratio_p50'])} | {ratio_text(row['ratio_p95'])} "
+            f"| {same} | {_goal(row)} |"
         )
     seen = {(row["backend"], row["reader"]): row["visible_reports"] for row in result["rows"]}
     lines += ["", "Readers (reports each may read):"]
