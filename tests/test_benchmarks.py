@@ -20,7 +20,7 @@ import pytest
 from sqlalchemy import func, select
 
 BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
-sys.path.insert(0, str(BENCHMARKS))
+sys.path.append(str(BENCHMARKS))  # last: the benchmarks shadow no module
 
 import _access_data  # noqa: E402
 import _access_reads  # noqa: E402
@@ -272,3 +272,11 @@ def test_ratios_compare_only_the_runs_both_approaches_timed() -> None:
     found = _access_reads.figures(timings)
     assert found["ratio_p50"] == 10.0
     assert found["scoped_p50_ms"] == 255.0  # every run of the scoped read
+
+
+def test_each_item_of_a_pool_is_timed_first_by_both_approaches() -> None:
+    cycle = _access_reads.PAGES
+    for item in range(cycle):
+        orders = {_access_reads.scoped_first(run) for run in range(item, 3 * cycle, cycle)}
+        assert orders == {True, False}
+    assert sum(_access_reads.scoped_first(run) for run in range(30)) == 15
