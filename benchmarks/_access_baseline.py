@@ -14,6 +14,8 @@ Two adaptations keep the copy running on both schemas: a report's
 table, from ``report_releasable_to`` (only for restrictive reports, the only
 ones where it matters); and restrictiveness is read from the handling code,
 as the copied code did, whether or not a ``restrictive`` column exists.
+Times come back aware from the UTC column type, so the copied ``as_utc``
+calls are gone.
 """
 
 from __future__ import annotations
@@ -27,17 +29,13 @@ from portintel.adapters.database import tables
 from portintel.adapters.vocabularies import load_handling
 from portintel.domain.access import ReportAccess, may_read_report, may_read_statement
 from portintel.domain.actors import Actor
+from portintel.domain.entities import entity_caption
 from portintel.domain.grading import Grading
 from portintel.domain.reports import ReportStatus
 from portintel.errors import NotFound, PortintelError
 from portintel.services import audit
-from portintel.services.collation.entities import (
-    EntitySummary,
-    EntityView,
-    StatementView,
-    entity_caption,
-)
-from portintel.services.intake.views import ReportSummary, as_utc, must_utc
+from portintel.services.collation.entities import EntitySummary, EntityView, StatementView
+from portintel.services.intake.views import ReportSummary
 from portintel.services.workspace import Workspace
 
 PAGE = 50
@@ -117,8 +115,8 @@ def _summary(row: Row[Any]) -> ReportSummary:
         status=ReportStatus(row.status),
         author_id=row.author_id,
         agency_id=row.agency_id,
-        reported_at=must_utc(row.reported_at),
-        occurred_at=as_utc(row.occurred_at),
+        reported_at=row.reported_at,
+        occurred_at=row.occurred_at,
         place=row.place,
         grading=Grading(row.grading_scheme, row.reliability, row.credibility),
         handling=row.handling,
@@ -202,8 +200,8 @@ def _statement_view(row: Row[Any]) -> StatementView:
         grading_inherited=not own_grading,
         handling=row.handling or row.report_handling,
         handling_inherited=row.handling is None,
-        first_seen=must_utc(row.first_seen),
-        last_seen=must_utc(row.last_seen),
+        first_seen=row.first_seen,
+        last_seen=row.last_seen,
         invalid_reason=row.invalid_reason,
     )
 

@@ -13,8 +13,15 @@ statements their own handling, and adds statements that come from no report
 Rows skip the per-report services but are the rows they write: report
 columns as ``services.intake.filing`` fills them, statements from the
 core's ``make_fact_statements`` and ``statement_row``, AIS identities from
-``services.maritime.registry.vessel_statements``, entity ids of registry
-vessels and organisations remembered across reports as the demo does.
+``services.maritime.registry.vessel_statements``. Entity ids are opaque
+(``ent-<hex>``) but drawn from a generator seeded by the report, so a store
+is the same every build. Registry vessels and organisations seen before are
+named by their id (``entity:<id>``), as the demo names them; a strong
+identifier met before (an IMO number, an MMSI, a phone) joins the entity
+that stated it first, as the filing service's namesakes do. The builder
+does not ask whether the author may read that entity (the service does):
+in a bulk build that would be a query per report, and it only decides
+which entity a fact lands on, not who may read it.
 Lifecycle events and audit entries are not written (no measured read uses
 them).
 
@@ -29,6 +36,7 @@ from __future__ import annotations
 
 import hashlib
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -39,18 +47,23 @@ from sqlalchemy import Engine, inspect
 from portintel.adapters.database import tables
 from portintel.adapters.vocabularies import load_handling
 from portintel.domain.handling import HandlingCode
-from portintel.domain.reports import FactDraft
+from portintel.domain.reports import VERBATIM_ID, FactDraft
 from portintel.domain.statements import StatementRecord
 from portintel.scenario import SOURCES, Report, Source, scenario_cast
 from portintel.scenario.generator import PERIOD_START
 from portintel.services.admin.users import agency_id_for
-from portintel.services.intake.fact_statements import make_fact_statements, resolve_entity_ids
+from portintel.services.intake.fact_statements import (
+    ENTITY_ID_PREFIX,
+    Identifier,
+    make_fact_statements,
+    resolve_entity_ids,
+    strong_identifiers,
+)
 from portintel.services.intake.statements import statement_row
-from portintel.services.intake.views import is_restrictive, join_agencies
 from portintel.services.maritime.registry import vessel_statements
 from portintel.settings import Settings
 
-BUILD_VERSION = 3
+BUILD_VERSION = 4
 """Part of the cache key: bump it when the rows this module makes change."""
 EXTERNAL_SHARE = 0.08
 """Share of statements that come from no report (AIS identities, a partner feed)."""
@@ -169,7 +182,6 @@ def user_row(person: Staff, password_hash: str, now: datetime) -> dict[str, Any]
         "username": person.username,
         "display_name": person.username.replace("-", " ").title(),
         "agency_id": person.agency_id,
-        "roles": person.role,  # the comma-separated column, while it exists
         "password_hash": password_hash,
         "active": True,
         "totp_secret": None,
@@ -249,7 +261,6 @@ def report_row(report: Report, filing: Filing) -> dict[str, Any]:
         "reliability_overridden": overridden,
         "handling": str(filing.code),
         "handling_conditions": filing.code.conditions,
-        "releasable_to": join_agencies(filing.releasable_to),  # the text column, while it exists
         "restrictive": restrictive,
         "tlp": load_handling().default_tlp(filing.code),
         "category": report.category,
@@ -265,9 +276,27 @@ def releasable_rows(report_id: str, agencies: tuple[str, ...]) -> list[dict[str,
 
 
 def statement_db_row(record: StatementRecord) -> dict[str, Any]:
-    row = statement_row(record)
-    row["restrictive"] = is_restrictive(record.handling)  # the statement's own code
-    return row
+    return statement_row(record)  # ``restrictive`` follows the statement's own code
+
+
+class EntityIds:
+    """Opaque entity ids drawn from a generator seeded by the report: the same every build.
+
+    ``for_report`` gives a fresh ``new_id`` for one report; called twice for
+    one report, the two give the same ids in the same order.
+    """
+
+    def __init__(self, seed: int) -> None:
+        self.seed = seed
+
+    def for_report(self, report_key: str) -> Callable[[], str]:
+        rng = random.Random(f"{self.seed}:{report_key}")
+        return lambda: ENTITY_ID_PREFIX + rng.randbytes(16).hex()
+
+    def of_mmsi(self, mmsi: int) -> str:
+        """The registry entity of a ship heard by AIS (minted once per MMSI, as the registry)."""
+        digest = hashlib.sha1(f"{self.seed}:ais:{mmsi}".encode(), usedforsecurity=False)
+        return ENTITY_ID_PREFIX + digest.hexdigest()[:32]
 
 
 _SOURCES = {source.key: source for source in SOURCES}
@@ -299,6 +328,8 @@ class ReportMaker:
         for person in staff:
             self.by_role.setdefault((person.agency_id, person.role), []).append(person)
         self.known: dict[str, str] = {}  # registry entity key -> the id it got first
+        self.namesakes: dict[Identifier, str] = {}  # strong identifier -> first entity stating it
+        self.ids = EntityIds(seed)
         self._codes: dict[tuple[str, str | None], HandlingCode] = {}
 
     def make(self, report: Report, budget: int) -> Made:
@@ -363,33 +394,49 @@ class ReportMaker:
         return facts
 
     def _registry_ids(self, fact: FactDraft) -> FactDraft:
-        """Registry vessels and organisations keep the id they got first (as the demo)."""
-        key = self.known.get(fact.entity_key, fact.entity_key)
-        value = self.known.get(fact.value, fact.value)
-        if key == fact.entity_key and value == fact.value:
+        """Registry vessels and organisations seen before are named by their id (as the demo)."""
+        key, value = self.known.get(fact.entity_key), self.known.get(fact.value)
+        if key is None and value is None:
             return fact
-        return replace(fact, entity_key=key, value=value)
+        return replace(
+            fact,
+            entity_key=fact.entity_key if key is None else VERBATIM_ID + key,
+            value=fact.value if value is None else VERBATIM_ID + value,
+        )
 
     def statements(self, report: Report, facts: list[FactDraft]) -> list[StatementRecord]:
-        keys = {fact.entity_key for fact in facts}
-        existing = keys & set(self.known.values())
+        region = self.settings.country
+        readable = set(self.known.values())
+        identifiers = strong_identifiers(facts, region=region)
+        namesakes = {
+            identifier: self.namesakes[identifier]
+            for found in identifiers.values()
+            for identifier in found
+            if identifier in self.namesakes
+        }
         records = make_fact_statements(
             facts,
             origin=report.key,
             dataset=self.settings.node_id,
             seen_at=report.occurred_at,
-            region=self.settings.country,
+            region=region,
             grading_scheme=report.grading_scheme,
-            existing_entity_ids=existing,
+            readable=readable,
+            namesakes=namesakes,
+            new_id=self.ids.for_report(report.key),
         )
-        fresh = [k for k in keys if k.startswith(("vessel-", "org-")) and k not in self.known]
-        if fresh:
-            wanted = [fact for fact in facts if fact.entity_key in fresh]
-            resolved = resolve_entity_ids(
-                wanted, origin=report.key, region=self.settings.country, existing_entity_ids=()
-            )
-            for key in fresh:
-                self.known[key] = resolved[key][0]
+        resolved = resolve_entity_ids(
+            facts,
+            region=region,
+            readable=readable,
+            namesakes=namesakes,
+            new_id=self.ids.for_report(report.key),  # the same ids again
+        )
+        for key, (entity_id, _schema) in resolved.items():
+            if key.startswith(("vessel-", "org-")) and key not in self.known:
+                self.known[key] = entity_id
+            for identifier in identifiers.get(key, ()):
+                self.namesakes.setdefault(identifier, entity_id)
         return records
 
 
@@ -402,7 +449,9 @@ def _imo(rng: random.Random) -> str:
     return "".join(map(str, digits)) + str(check)
 
 
-def _heard(rng: random.Random, mmsis: list[int], settings: Settings) -> list[StatementRecord]:
+def _heard(
+    rng: random.Random, mmsis: list[int], settings: Settings, ids: EntityIds
+) -> list[StatementRecord]:
     """Registry statements of one receiver hearing the vessels ``mmsis`` (as the AIS path)."""
     heard = [PERIOD_START + timedelta(minutes=rng.randrange(180 * 24 * 60)) for _ in mmsis]
     statics = pl.DataFrame(
@@ -418,7 +467,10 @@ def _heard(rng: random.Random, mmsis: list[int], settings: Settings) -> list[Sta
     )
     positions = statics.select("mmsi", (pl.col("ts") + pl.duration(hours=6)).alias("ts"))
     source = rng.choice(AIS_SOURCES).removeprefix("ais:")
-    return vessel_statements(positions, statics, dataset=settings.node_id, source=source)
+    entity_ids = {mmsi: ids.of_mmsi(mmsi) for mmsi in mmsis}  # the registry mints one per MMSI
+    return vessel_statements(
+        positions, statics, dataset=settings.node_id, source=source, entity_ids=entity_ids
+    )
 
 
 def _random_mmsis(rng: random.Random, count: int) -> list[int]:
@@ -437,13 +489,14 @@ def external_statements(seed: int, count: int, settings: Settings) -> list[State
     rng = random.Random(seed * 7_919)
     partner_count = max(1, count // 20)
     cast = scenario_cast(seed, 10)
+    ids = EntityIds(seed)
     ais: dict[str, StatementRecord] = {}
-    _merge(ais, _heard(rng, [int(v.mmsi) for v in cast.vessels if v.mmsi], settings))
+    _merge(ais, _heard(rng, [int(v.mmsi) for v in cast.vessels if v.mmsi], settings, ids))
     while len(ais) < count - partner_count:
-        _merge(ais, _heard(rng, _random_mmsis(rng, VESSELS_PER_CHUNK), settings))
+        _merge(ais, _heard(rng, _random_mmsis(rng, VESSELS_PER_CHUNK), settings, ids))
     partner: dict[str, StatementRecord] = {}
     while len(partner) < partner_count:
-        heard = _heard(rng, _random_mmsis(rng, VESSELS_PER_CHUNK), settings)
+        heard = _heard(rng, _random_mmsis(rng, VESSELS_PER_CHUNK), settings, ids)
         _merge(
             partner,
             [
