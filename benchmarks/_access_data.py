@@ -42,9 +42,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import polars as pl
+from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, inspect
 
 from portintel.adapters.database import tables
+from portintel.adapters.database.engine import MIGRATIONS_DIR
 from portintel.adapters.vocabularies import load_handling
 from portintel.domain.handling import HandlingCode
 from portintel.domain.reports import VERBATIM_ID, FactDraft
@@ -131,12 +133,15 @@ def detect_shape(engine: Engine) -> StoreShape:
 
 
 def schema_key() -> str:
-    """A fingerprint of the declared schema: a cached store is rebuilt when it changes."""
+    """A fingerprint of the declared schema and the last migration (which may add what the
+    metadata does not declare, such as the search index): a cached store is rebuilt when
+    either changes."""
     parts = sorted(
         f"{table.name}.{column.name}:{column.type}"
         for table in tables.metadata.sorted_tables
         for column in table.columns
     )
+    parts.extend(ScriptDirectory(str(MIGRATIONS_DIR)).get_heads())
     return hashlib.sha1("\n".join(parts).encode(), usedforsecurity=False).hexdigest()[:10]
 
 
