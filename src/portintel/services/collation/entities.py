@@ -22,6 +22,7 @@ from sqlalchemy import Connection, Row, Select, Subquery, func, or_, select, uni
 
 from portintel.adapters.database import tables
 from portintel.adapters.database.scope import statement_condition, statements_with_reports
+from portintel.adapters.database.search import value_contains
 from portintel.domain.access import ReaderScope, reader_scope
 from portintel.domain.actors import Actor
 from portintel.domain.entities import entity_caption
@@ -293,11 +294,6 @@ def _page_of_ids(
     return list(connection.execute(page).scalars())
 
 
-def _escaped(text: str) -> str:
-    """``text`` matched literally by LIKE: its wildcards escaped."""
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 def _check_schema(schema: str | None) -> None:
     if schema is not None and model.get(schema) is None:
         raise InvalidInput(f"unknown entity type {schema!r}", field="schema")
@@ -335,14 +331,16 @@ def search_entities(
         raise InvalidInput("search for at least one character", field="query")
     _check_schema(schema)
     scope = reader_scope(actor)
-    statement = _visible(scope, _S.canonical_id).where(
-        _S.value.ilike(f"%{_escaped(text)}%", escape="\\") | (_S.canonical_id == text)
+    by_value = _visible(scope, _S.canonical_id).where(
+        value_contains(ws.engine.dialect.name, tables.statements, text)
     )
+    by_id = _visible(scope, _S.canonical_id).where(_S.canonical_id == text)
     if schema:
-        statement = statement.where(_S.schema == schema)
-    # the matching values are few: find them in one pass over the table first, rather
-    # than walk every canonical id in order and test its values one by one
-    hits = statement.cte("hits").prefix_with("MATERIALIZED")
+        by_value, by_id = by_value.where(_S.schema == schema), by_id.where(_S.schema == schema)
+    # the matching values are few: find them first (through the trigram index when the
+    # text is long enough), rather than walk every canonical id in order and test its
+    # values one by one; the id match is a branch of its own, so it keeps its index too
+    hits = union_all(by_value, by_id).cte("hits").prefix_with("MATERIALIZED")
     found = (
         select(hits.c.canonical_id)
         .group_by(hits.c.canonical_id)

@@ -1,0 +1,295 @@
+"""What the access benchmark reads, and how a read is timed.
+
+Each read is a pair: the service's read (scoped in the database once #8 is
+merged) and the previous fetch-then-filter read (``_access_baseline``), each
+returning a fingerprint of its result so the two can be compared run by
+run. Pages, entities and terms vary with the run number.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import statistics
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import _access_baseline as baseline
+from sqlalchemy import select
+
+from portintel.adapters.database import tables
+from portintel.domain.actors import Actor
+from portintel.errors import NotFound
+from portintel.services.collation.entities import get_entity, list_entities, search_entities
+from portintel.services.intake.reports import ReportFilters, count_reports, list_reports
+from portintel.services.workspace import Workspace
+
+PAGE = 50
+PAGES = 10
+
+
+# --- what is read ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Workload:
+    """The entities and terms the reads vary over, chosen once per store and reader."""
+
+    visible: tuple[str, ...]
+    invisible: tuple[str, ...]
+    common_terms: tuple[str, ...]
+    rare_terms: tuple[str, ...]
+
+
+Fingerprint = Any
+ReadFunction = Callable[[Workspace, Actor, int], Fingerprint]
+
+
+def _summaries(found: list[Any]) -> Fingerprint:
+    return tuple((s.id, s.schema, s.caption, s.statement_count, s.report_count) for s in found)
+
+
+def _entity(read: Callable[[], Any]) -> Fingerprint:
+    try:
+        entity = read()
+    except NotFound:
+        return "not found"
+    return (entity.id, entity.schema, entity.caption, tuple(s.id for s in entity.statements))
+
+
+def _has_pool(work: Workload, read: str) -> bool:
+    pools = {
+        "entity page (visible)": work.visible,
+        "entity page (not visible)": work.invisible,
+        "search (common term)": work.common_terms,
+        "search (rare term)": work.rare_terms,
+    }
+    return bool(pools.get(read, True))
+
+
+def _pick(pool: tuple[str, ...], run: int) -> str:
+    return pool[run % len(pool)]
+
+
+def reads(work: Workload) -> dict[str, tuple[ReadFunction, ReadFunction]]:
+    """Read name -> (scoped service read, fetch-then-filter read), each giving a fingerprint."""
+
+    def report_page(ws: Workspace, actor: Actor, run: int) -> Fingerprint:
+        filters = ReportFilters(limit=PAGE, offset=(run % PAGES) * PAGE)
+        page = list_reports(ws, actor, filters)
+        return tuple(r.id for r in page), count_reports(ws, actor)
+
+    def report_page_old(ws: Workspace, actor: Actor, run: int) -> Fingerprint:
+        page = baseline.list_reports(ws, actor, offset=(run % PAGES) * PAGE, limit=PAGE)
+        return tuple(r.id for r in page), baseline.count_reports(ws, actor)
+
+    def entity_page(ws: Workspace, actor: Actor, run: int) -> Fingerprint:
+        return _summaries(list_entities(ws, actor, limit=PAGE, offset=(run % PAGES) * PAGE))
+
+    def entity_page_old(ws: Workspace, actor: Actor, run: int) -> Fingerprint:
+        offset = (run % PAGES) * PAGE
+        return _summaries(baseline.list_entities(ws, actor, limit=PAGE, offset=offset))
+
+    def entity(pool: tuple[str, ...], old: bool) -> ReadFunction:
+        def read(ws: Workspace, actor: Actor, run: int) -> Fingerprint:
+            wanted = _pick(pool, run)
+            if old:
+                return _entity(lambda: baseline.get_entity(ws, actor, wanted))
+            return _entity(lambda: get_entity(ws, actor, wanted))
+
+        return read
+
+    def search(terms: tuple[str, ...], old: bool) -> ReadFunction:
+        def read(ws: Workspace, actor: Actor, run: int) -> Fingerprint:
+            term = _pick(terms, run)
+            if old:
+                return _summaries(baseline.search_entities(ws, actor, term, limit=PAGE))
+            return _summaries(search_entities(ws, actor, term, limit=PAGE))
+
+        return read
+
+    return {
+        "report list page + total": (report_page, report_page_old),
+        "entity list page": (entity_page, entity_page_old),
+        "entity page (visible)": (entity(work.visible, False), entity(work.visible, True)),
+        "entity page (not visible)": (entity(work.invisible, False), entity(work.invisible, True)),
+        "search (common term)": (search(work.common_terms, False), search(work.common_terms, True)),
+        "search (rare term)": (search(work.rare_terms, False), search(work.rare_terms, True)),
+    }
+
+
+def _readable(ws: Workspace, actor: Actor, entity_id: str) -> bool:
+    try:
+        baseline.get_entity(ws, actor, entity_id)
+    except NotFound:
+        return False
+    return True
+
+
+def choose_workload(ws: Workspace, actor: Actor, size: int, seed: int) -> Workload:
+    """Entities the reader may and may not see (checked with the baseline), and search terms.
+
+    Entities are taken one per report from reports drawn at random; common
+    terms are the most frequent words of person names, rare terms passport
+    numbers (each on very few statements).
+    """
+    rng = random.Random(seed)
+    statements = tables.statements.c
+    with ws.engine.connect() as connection:
+        report_ids = list(connection.execute(select(tables.reports.c.id)).scalars())
+        names = connection.execute(
+            select(statements.value)
+            .where(statements.prop == "name", statements.schema == "Person")
+            .limit(20_000)
+        ).scalars()
+        words = Counter(word for name in names for word in name.split() if len(word) >= 4)
+        passports = list(
+            connection.execute(
+                select(statements.value)
+                .where(statements.schema == "Passport", statements.prop == "number")
+                .order_by(statements.id)
+                .limit(size * 20)
+            ).scalars()
+        )
+    visible: list[str] = []
+    invisible: list[str] = []
+    rng.shuffle(report_ids)
+    with ws.engine.connect() as connection:
+        for report_id in report_ids[: size * 200]:
+            if len(visible) >= size and len(invisible) >= size:
+                break
+            ids = sorted(
+                set(
+                    connection.execute(
+                        select(statements.canonical_id).where(statements.origin == report_id)
+                    ).scalars()
+                )
+            )
+            if not ids:
+                continue
+            candidate = rng.choice(ids)
+            if candidate in visible or candidate in invisible:
+                continue
+            pool = visible if _readable(ws, actor, candidate) else invisible
+            if len(pool) < size:
+                pool.append(candidate)
+    rare = tuple(rng.sample(passports, min(size, len(passports))))
+    return Workload(
+        visible=tuple(visible),
+        invisible=tuple(invisible),
+        common_terms=tuple(word for word, _ in words.most_common(size)),
+        rare_terms=rare,
+    )
+
+
+# --- timing ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Timings:
+    scoped_ms: list[float] = field(default_factory=list)
+    baseline_ms: list[float] = field(default_factory=list)
+    mismatches: list[int] = field(default_factory=list)
+
+
+def _timed(read: ReadFunction, ws: Workspace, actor: Actor, run: int) -> tuple[float, Any]:
+    started = time.perf_counter()
+    found = read(ws, actor, run)
+    return (time.perf_counter() - started) * 1000, found
+
+
+def scoped_first(run: int) -> bool:
+    """Which approach goes first in ``run``: alternating, and flipped every cycle of
+    ``PAGES`` runs, so the same page, entity or term (which comes back every cycle)
+    does not always find the cache warmed by the same approach."""
+    return (run + run // PAGES) % 2 == 0
+
+
+def measure(
+    ws: Workspace,
+    actor: Actor,
+    work: Workload,
+    runs: int,
+    progress: Callable[[str], None] | None = None,
+    *,
+    baseline_runs: int | None = None,
+) -> dict[str, Timings]:
+    """Every read ``runs`` times, after one untimed warm-up of each approach.
+
+    The first ``baseline_runs`` runs (all of them by default) time both
+    approaches back to back, alternating which goes first, and compare
+    their results; the rest time the scoped read alone (fetch-then-filter
+    takes seconds a read at full size).
+    """
+    both = runs if baseline_runs is None else min(baseline_runs, runs)
+    measured: dict[str, Timings] = {}
+    for name, (scoped, old) in reads(work).items():
+        if not _has_pool(work, name):
+            if progress:
+                progress(f"  {name}: skipped, the store has no such entity or term for the reader")
+            continue
+        timings = measured[name] = Timings()
+        scoped(ws, actor, 0)
+        old(ws, actor, 0)
+        for run in range(runs):
+            if run >= both:
+                timings.scoped_ms.append(_timed(scoped, ws, actor, run)[0])
+                continue
+            if scoped_first(run):
+                new_ms, new_found = _timed(scoped, ws, actor, run)
+                old_ms, old_found = _timed(old, ws, actor, run)
+            else:
+                old_ms, old_found = _timed(old, ws, actor, run)
+                new_ms, new_found = _timed(scoped, ws, actor, run)
+            timings.scoped_ms.append(new_ms)
+            timings.baseline_ms.append(old_ms)
+            if new_found != old_found:
+                timings.mismatches.append(run)
+        if progress:
+            progress(f"  {name}: {line_of(timings)}")
+    return measured
+
+
+def percentile(values: list[float], share: float) -> float:
+    """Nearest-rank percentile (``share`` in 0..1)."""
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
+
+
+def figures(timings: Timings) -> dict[str, float]:
+    """p50 and p95 of each approach, and their ratios over the paired runs.
+
+    The scoped read's figures cover every run; the ratios compare the runs
+    both approaches timed (the same pages, entities and terms), so a
+    shorter ``baseline_runs`` does not compare different workloads.
+    """
+    scoped, old = timings.scoped_ms, timings.baseline_ms
+    paired = scoped[: len(old)]
+    paired_p50, paired_p95 = statistics.median(paired), percentile(paired, 0.95)
+    old_p50, old_p95 = statistics.median(old), percentile(old, 0.95)
+    return {
+        "scoped_p50_ms": statistics.median(scoped),
+        "scoped_p95_ms": percentile(scoped, 0.95),
+        "baseline_p50_ms": old_p50,
+        "baseline_p95_ms": old_p95,
+        "ratio_p50": old_p50 / paired_p50 if paired_p50 else math.inf,
+        "ratio_p95": old_p95 / paired_p95 if paired_p95 else math.inf,
+    }
+
+
+def ratio_text(ratio: float) -> str:
+    """``12.3x``; below 1, two decimals (``0.04x``) so a slowdown does not read as 0."""
+    return f"{ratio:.1f}x" if ratio >= 1 else f"{ratio:.2f}x"
+
+
+def line_of(timings: Timings) -> str:
+    f = figures(timings)
+    mismatch = f", {len(timings.mismatches)} MISMATCHED runs" if timings.mismatches else ""
+    return (
+        f"scoped p50 {f['scoped_p50_ms']:.1f} ms p95 {f['scoped_p95_ms']:.1f} ms | "
+        f"fetch-then-filter p50 {f['baseline_p50_ms']:.1f} ms p95 {f['baseline_p95_ms']:.1f} ms "
+        f"| {ratio_text(f['ratio_p50'])}{mismatch}"
+    )

@@ -1,0 +1,288 @@
+"""Smoke tests of the benchmarks: they build their data and agree with their baselines.
+
+No timing is asserted (timings live in ``benchmarks/results``). The access
+benchmark's comparison is a real check: the services' reads must return
+exactly what the previous fetch-then-filter approach returns, for a reader
+who sees almost everything and one who sees little.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import timedelta
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
+sys.path.append(str(BENCHMARKS))  # last: the benchmarks shadow no module
+
+import _access_baseline  # noqa: E402
+import _access_data  # noqa: E402
+import _access_reads  # noqa: E402
+import _access_store  # noqa: E402
+import access_scale  # noqa: E402
+
+from portintel.adapters.database import tables  # noqa: E402
+from portintel.adapters.vocabularies import load_handling  # noqa: E402
+from portintel.domain.reports import ReportDraft  # noqa: E402
+from portintel.scenario import iter_report_batches  # noqa: E402
+from portintel.services.admin import get_actor  # noqa: E402
+from portintel.services.intake import fact_statements  # noqa: E402
+from portintel.services.intake.reports import create_report  # noqa: E402
+from portintel.services.workspace import Workspace  # noqa: E402
+from portintel.settings import Settings  # noqa: E402
+
+POSTGRES_URL = os.environ.get("PORTINTEL_TEST_POSTGRES_URL")
+BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
+REPORTS, STATEMENTS = 300, 3_000
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> _access_store.BuiltStore:
+    return _access_store.ensure_store(tmp_path_factory.mktemp("access"), REPORTS, STATEMENTS)
+
+
+@pytest.fixture(params=BACKENDS)
+def bench_workspace(
+    request: pytest.FixtureRequest, store: _access_store.BuiltStore
+) -> Iterator[Workspace]:
+    backend = request.param
+    with (
+        access_scale.backend_store(backend, store, POSTGRES_URL or "", lambda _: None) as url,
+        access_scale.workspace(url) as ws,
+    ):
+        yield ws
+
+
+def test_the_store_has_the_size_and_the_mix_asked_for(store: _access_store.BuiltStore) -> None:
+    assert store.reports == REPORTS
+    assert store.statements == STATEMENTS
+    with _access_store.sqlite_copy(store) as url, access_scale.workspace(url) as ws:
+        reports, statements = tables.reports.c, tables.statements.c
+        with ws.engine.connect() as connection:
+            statuses = set(connection.execute(select(reports.status).distinct()).scalars())
+            agencies = connection.execute(select(func.count(reports.agency_id.distinct())))
+            codes = set(connection.execute(select(reports.handling).distinct()).scalars())
+            origins = list(connection.execute(select(statements.origin)).scalars())
+            own_codes = set(
+                connection.execute(
+                    select(statements.handling).where(statements.handling.is_not(None))
+                ).scalars()
+            )
+            shared = connection.execute(
+                select(statements.canonical_id)
+                .where(statements.origin.like("R-%"))
+                .group_by(statements.canonical_id)
+                .having(func.count(statements.origin.distinct()) > 1)
+            ).first()
+            releasable = _releasable_count(connection)
+        assert statuses == {"draft", "submitted", "evaluated", "disseminated", "archived"}
+        assert agencies.scalar_one() == 4
+        restrictive = {code for code in codes if load_handling().is_restrictive(code)}
+        assert {"uk-3x5x2:C", "tlp:RED", "tlp:AMBER+STRICT", "europol:H3"} <= restrictive
+        assert codes - restrictive  # open reports too
+        assert releasable > 0
+        no_report = [origin for origin in origins if not origin.startswith("R-")]
+        assert any(o.startswith("ais:") for o in no_report)
+        assert any(o.startswith("partner:") for o in no_report)
+        assert any(load_handling().is_restrictive(code) for code in own_codes)
+        assert shared is not None  # entities met by several reports
+
+
+def _releasable_count(connection: Any) -> int:
+    if "releasable_to" in tables.reports.c:
+        column = tables.reports.c.releasable_to
+        return int(connection.execute(select(func.count()).where(column.is_not(None))).scalar_one())
+    table = tables.metadata.tables["report_releasable_to"]
+    return int(connection.execute(select(func.count()).select_from(table)).scalar_one())
+
+
+def test_scoped_reads_return_what_fetch_then_filter_returns(
+    store: _access_store.BuiltStore, bench_workspace: Workspace
+) -> None:
+    ws = bench_workspace
+    seen = {}
+    for reader in access_scale.readers(store):
+        actor = get_actor(ws, reader.user_id)
+        work = _access_reads.choose_workload(ws, actor, 3, seed=7)
+        assert work.visible and work.invisible and work.common_terms and work.rare_terms
+        for name, (scoped, old) in _access_reads.reads(work).items():
+            for run in range(3):
+                assert scoped(ws, actor, run) == old(ws, actor, run), (reader.label, name, run)
+        assert _access_reads.reads(work)["entity page (not visible)"][0](ws, actor, 0) == (
+            "not found"
+        )
+        seen[reader.label] = _access_baseline.count_reports(ws, actor)
+    supervisor, officer = seen.values()
+    assert 0 < officer < supervisor < REPORTS  # others' drafts stay hidden even from supervisors
+
+
+def test_a_measured_round_records_both_approaches_and_renders(
+    store: _access_store.BuiltStore,
+) -> None:
+    with _access_store.sqlite_copy(store) as url, access_scale.workspace(url) as ws:
+        reader = access_scale.readers(store)[1]
+        actor = get_actor(ws, reader.user_id)
+        work = _access_reads.choose_workload(ws, actor, 2, seed=7)
+        measured = _access_reads.measure(ws, actor, work, runs=3, baseline_runs=2)
+    assert set(measured) == set(_access_reads.reads(work))
+    rows = []
+    for name, timings in measured.items():
+        assert (len(timings.scoped_ms), len(timings.baseline_ms)) == (3, 2)
+        assert timings.mismatches == []
+        rows.append(
+            {
+                "backend": "sqlite",
+                "reader": reader.label,
+                "visible_reports": 1,
+                "read": name,
+                "mismatched_runs": [],
+                **_access_reads.figures(timings),
+            }
+        )
+    result = {
+        "machine": access_scale.machine(None),
+        "load_average_1min": [0.0, 0.0],
+        "sizes": {"reports": REPORTS, "statements": STATEMENTS, "seed": 7, "schema": "x"},
+        "runs": 3,
+        "baseline_runs": 2,
+        "rows": rows,
+    }
+    page = access_scale.markdown(result)
+    assert page.count("| sqlite |") == len(measured)
+    assert "entity page (not visible)" in page
+    assert "3 runs of each read, 2 of them timing both approaches" in page
+
+
+def test_percentile_is_nearest_rank() -> None:
+    values = [float(v) for v in range(1, 21)]
+    assert _access_reads.percentile(values, 0.95) == 19.0
+    assert _access_reads.percentile(values, 0.5) == 10.0
+    assert _access_reads.percentile([3.0], 0.95) == 3.0
+
+
+def _stored(rows: Any) -> dict[str, dict[str, Any]]:
+    return {row.id: dict(row._mapping) for row in rows}
+
+
+def _chosen_report(maker: _access_data.ReportMaker) -> tuple[Any, _access_data.Made]:
+    """The first scenario report that is restrictive, releasable to another agency, and has a
+    fact under its own handling and a registry vessel (each part of the rows is exercised)."""
+    for batch in iter_report_batches(7, 400):
+        for report in batch:
+            maker.known.clear()  # as if it were the first report filed
+            maker.namesakes.clear()
+            made = maker.make(report, 1_000)
+            if (
+                made.filing.code.restrictive
+                and made.filing.releasable_to
+                and any(fact.handling for fact in made.facts)
+                and any(fact.entity_key.startswith("vessel-") for fact in made.facts)
+            ):
+                return report, made
+    raise AssertionError("no report of the scenario has every part")
+
+
+def test_the_builder_writes_the_rows_the_filing_service_writes(
+    workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One report filed through ``create_report`` and the same report from the builder:
+    the same report row (but the status the builder sets directly), statements and lists.
+
+    Entity ids are random in the service: here they come from the builder's
+    generator for the report, so both sides mint the same ids in the same order.
+    """
+    shape = _access_data.detect_shape(workspace.engine)
+    with workspace.engine.begin() as connection:
+        staff = _access_store.insert_unit(connection, shape, workspace.settings)
+    maker = _access_data.ReportMaker(7, workspace.settings, staff)
+    report, made = _chosen_report(maker)
+    code = made.filing.code
+    draft = ReportDraft(
+        title=report.title,
+        text=report.text,
+        credibility=report.credibility,
+        handling=f"{code.vocabulary}:{code.code}",
+        reliability=report.reliability,
+        grading_scheme=report.grading_scheme,
+        handling_conditions=code.conditions,
+        releasable_to=made.filing.releasable_to,
+        occurred_at=report.occurred_at,
+        place=report.place.name,
+        latitude=report.place.latitude,
+        longitude=report.place.longitude,
+        source_id=_access_data.source_id_of(report.source_key),
+        category=report.category,
+        origin_node=report.origin_node,
+        facts=made.facts,
+        extract=False,
+        report_id=report.key,
+    )
+    workspace.clock = lambda: report.reported_at
+    new_id = maker.ids.for_report(report.key)
+    prefix = len(fact_statements.ENTITY_ID_PREFIX)
+    minted = SimpleNamespace(token_hex=lambda _size: new_id()[prefix:])
+    monkeypatch.setattr(fact_statements, "secrets", minted)  # what ``new_entity_id`` draws from
+    create_report(workspace, get_actor(workspace, made.filing.author.user_id), draft)
+
+    with workspace.engine.connect() as connection:
+        filed = _stored(connection.execute(select(tables.reports)))[report.key]
+        statements = _stored(
+            connection.execute(
+                select(tables.statements).where(tables.statements.c.origin == report.key)
+            )
+        )
+        if shape.has("report_releasable_to"):
+            table = tables.metadata.tables["report_releasable_to"]
+            releasable = [dict(r._mapping) for r in connection.execute(select(table))]
+            expected = _access_data.releasable_rows(report.key, made.filing.releasable_to)
+            assert sorted(releasable, key=str) == sorted(expected, key=str)
+    built = shape.fit("reports", _access_data.report_row(report, made.filing))
+    for name in ("status", "updated_at"):  # the builder sets the lifecycle's end directly
+        built.pop(name)
+        filed.pop(name)
+    assert filed == built
+    assert statements == {
+        record.id: shape.fit("statements", _access_data.statement_db_row(record))
+        for record in made.statements
+    }
+
+
+def test_a_statement_heard_twice_is_one_row_with_the_wider_span() -> None:
+    records = _access_data.external_statements(7, 200, Settings())
+    first = records[0]
+    later = replace(
+        first,
+        first_seen=first.first_seen + timedelta(days=3),
+        last_seen=first.last_seen + timedelta(days=9),
+    )
+    merged: dict[str, Any] = {}
+    _access_data._merge(merged, [first, later])
+    assert list(merged) == [first.id]
+    assert merged[first.id].first_seen == first.first_seen
+    assert merged[first.id].last_seen == later.last_seen
+    assert len({record.id for record in records}) == len(records) == 200
+
+
+def test_ratios_compare_only_the_runs_both_approaches_timed() -> None:
+    timings = _access_reads.Timings(
+        scoped_ms=[10.0, 10.0, 500.0, 500.0], baseline_ms=[100.0, 100.0]
+    )
+    found = _access_reads.figures(timings)
+    assert found["ratio_p50"] == 10.0
+    assert found["scoped_p50_ms"] == 255.0  # every run of the scoped read
+
+
+def test_each_item_of_a_pool_is_timed_first_by_both_approaches() -> None:
+    cycle = _access_reads.PAGES
+    for item in range(cycle):
+        orders = {_access_reads.scoped_first(run) for run in range(item, 3 * cycle, cycle)}
+        assert orders == {True, False}
+    assert sum(_access_reads.scoped_first(run) for run in range(30)) == 15
