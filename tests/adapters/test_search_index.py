@@ -127,7 +127,5 @@ def test_the_query_plan_uses_the_index(engine: Engine) -> None:
             assert FTS_TABLE in plan and "VIRTUAL TABLE INDEX" in plan, plan
         else:
             connection.exec_driver_sql("SET LOCAL enable_seqscan = off")  # a tiny table
-            plan = " ".join(
-                str(row[0]) for row in connection.exec_driver_sql(f"EXPLAIN {sql}")
-            )
+            plan = " ".join(str(row[0]) for row in connection.exec_driver_sql(f"EXPLAIN {sql}"))
             assert TRIGRAM_INDEX in plan, plan

@@ -52,8 +52,10 @@ def value_contains(dialect: str, statements: Table, text: str) -> ColumnElement[
     if dialect != "sqlite" or len(text) < MIN_INDEXED or "\x00" in text:
         return contains  # PostgreSQL's GIN index serves the ILIKE itself
     fts = table(FTS_TABLE)
-    candidates: Select[tuple[Any]] = select(literal_column("rowid")).select_from(fts).where(
-        literal_column(FTS_TABLE).op("MATCH")(_fts_phrase(text))
+    candidates: Select[tuple[Any]] = (
+        select(literal_column("rowid"))
+        .select_from(fts)
+        .where(literal_column(FTS_TABLE).op("MATCH")(_fts_phrase(text)))
     )
     rowid: ColumnClause[Any] = literal_column(f"{statements.name}.rowid")
     return rowid.in_(candidates) & contains

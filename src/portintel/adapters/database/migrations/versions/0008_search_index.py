@@ -75,8 +75,7 @@ def upgrade() -> None:
             .scalar_one()
         )
         op.execute(
-            f"CREATE INDEX {TRIGRAM_INDEX} ON statements "
-            f'USING gin (value "{schema}".gin_trgm_ops)'
+            f'CREATE INDEX {TRIGRAM_INDEX} ON statements USING gin (value "{schema}".gin_trgm_ops)'
         )
 
 
