@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Engine, Row, select, update
+from sqlalchemy import Connection, Engine, Row, select, update
 
 from portintel.adapters.database.tables import web_sessions
 from portintel.ports import SessionRecord
@@ -71,10 +71,19 @@ class SqlSessionStore:
 
     def revoke_user(self, user_id: str, at: datetime) -> int:
         with self._engine.begin() as connection:
-            result = connection.execute(
-                update(web_sessions)
-                .where(web_sessions.c.user_id == user_id)
-                .where(web_sessions.c.revoked_at.is_(None))
-                .values(revoked_at=at)
-            )
-        return int(result.rowcount or 0)
+            return end_user_sessions(connection, user_id, at)
+
+
+def end_user_sessions(
+    connection: Connection, user_id: str, at: datetime, *, keep: str | None = None
+) -> int:
+    """End every live session of one user but ``keep`` (a session id hash), in the
+    caller's transaction (a password change ends them in its own); how many ended."""
+    sessions = (
+        update(web_sessions)
+        .where(web_sessions.c.user_id == user_id)
+        .where(web_sessions.c.revoked_at.is_(None))
+    )
+    if keep is not None:
+        sessions = sessions.where(web_sessions.c.id_hash != keep)
+    return int(connection.execute(sessions.values(revoked_at=at)).rowcount or 0)

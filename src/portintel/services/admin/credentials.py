@@ -20,7 +20,8 @@ from typing import Any
 import pyotp
 from sqlalchemy import Connection, Row, case, insert, or_, select, update
 
-from portintel.adapters.database.tables import api_tokens, users, web_sessions
+from portintel.adapters.database.sessions import end_user_sessions
+from portintel.adapters.database.tables import api_tokens, users
 from portintel.adapters.passwords import new_token, token_digest
 from portintel.domain.actors import Actor, Role
 from portintel.domain.secret import Secret
@@ -476,21 +477,14 @@ def end_sign_ins(
 ) -> tuple[int, int]:
     """End a user's web sessions (but ``keep_session``, a session id hash) and revoke
     their API tokens, inside the caller's transaction; returns how many of each."""
-    sessions = (
-        update(web_sessions)
-        .where(web_sessions.c.user_id == user_id)
-        .where(web_sessions.c.revoked_at.is_(None))
-    )
-    if keep_session is not None:
-        sessions = sessions.where(web_sessions.c.id_hash != keep_session)
-    ended = connection.execute(sessions.values(revoked_at=now)).rowcount
+    ended = end_user_sessions(connection, user_id, now, keep=keep_session)
     revoked = connection.execute(
         update(api_tokens)
         .where(api_tokens.c.user_id == user_id)
         .where(api_tokens.c.revoked_at.is_(None))
         .values(revoked_at=now)
     ).rowcount
-    return int(ended or 0), int(revoked or 0)
+    return ended, int(revoked or 0)
 
 
 def authenticate_token(
