@@ -173,7 +173,11 @@ class TrackStore:
         files = sorted(self.partition_dir(dataset, day).glob("*.parquet"))
         if len(files) < 2:
             return 0
-        merged = pl.read_parquet(files).unique(subset="key", keep="first", maintain_order=True)
+        merged = (
+            _scan_files(dataset, files)
+            .collect()
+            .unique(subset="key", keep="first", maintain_order=True)
+        )
         merged = merged.sort("ts") if "ts" in merged.columns else merged
         target = self._write_file(dataset, day, merged)
         for path in files:
@@ -196,7 +200,7 @@ class TrackStore:
         files = self.files(dataset)
         if not files:
             return dataset.empty().lazy()
-        return pl.scan_parquet(files, schema=dataset.polars_schema, hive_partitioning=False)
+        return _scan_files(dataset, files)
 
     def count(self, dataset: Dataset) -> int:
         return int(self.scan(dataset).select(pl.len()).collect().item())
@@ -213,3 +217,10 @@ class TrackStore:
         for dataset, frame in frames:
             added[dataset.name] = added.get(dataset.name, 0) + self.write(dataset, frame)
         return added
+
+
+def _scan_files(dataset: Dataset, files: list[Path]) -> pl.LazyFrame:
+    """Files written before a column was added to the dataset read it as null."""
+    return pl.scan_parquet(
+        files, schema=dataset.polars_schema, hive_partitioning=False, missing_columns="insert"
+    )
