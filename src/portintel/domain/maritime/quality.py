@@ -195,10 +195,23 @@ def _lowest_speed(
     return pl.when(other_ts.is_null()).then(None).otherwise(distance / hours)
 
 
-def _shifted(frame: pl.DataFrame) -> pl.DataFrame:
-    """``frame`` sorted by (mmsi, ts) with each fix's neighbours two back, one back, one ahead."""
-    return frame.sort("mmsi", "ts", "_order").with_columns(
-        pl.col(c).shift(by).over("mmsi").alias(f"_{c}{by}") for c in _FIX for by in (2, 1, -1)
+_NEIGHBOURS = (2, 1, -1)
+
+
+def _with_neighbours(frame: pl.DataFrame) -> pl.DataFrame:
+    """``frame`` (sorted by mmsi, ts) with each fix's neighbours two back, one back, one ahead.
+
+    Shifts over the whole sorted frame, masked where the neighbour is another vessel: the
+    same as a shift per vessel, without grouping.
+    """
+    same = {by: pl.col("mmsi").shift(by) == pl.col("mmsi") for by in _NEIGHBOURS}
+    return frame.with_columns(
+        *(
+            pl.when(same[by]).then(pl.col(c).shift(by)).alias(f"_{c}{by}")
+            for c in _FIX
+            for by in _NEIGHBOURS
+        ),
+        pl.when(same[1]).then(pl.col("ts_estimated").shift(1)).alias("_estimated1"),
     )
 
 
@@ -207,10 +220,11 @@ def _at(by: int) -> tuple[pl.Expr, ...]:
 
 
 _HERE = tuple(pl.col(c) for c in _FIX)
+_HELPERS = [f"_{c}{by}" for c in _FIX for by in _NEIGHBOURS] + ["_estimated1"]
 
 
-def _spikes(frame: pl.DataFrame, thresholds: QualityThresholds) -> pl.DataFrame:
-    """(_row, flag) for physically impossible fixes, vectorised over the frame."""
+def _spike(thresholds: QualityThresholds) -> pl.Expr:
+    """True for a physically impossible fix (over a frame with neighbours)."""
     before, previous, following = _at(2), _at(1), _at(-1)
     limit = (
         pl.when(pl.col("msg_type") == AIRCRAFT)
@@ -226,21 +240,14 @@ def _spikes(frame: pl.DataFrame, thresholds: QualityThresholds) -> pl.DataFrame:
     inside = (speed_out > limit) & (speed_skip <= limit)
     at_end = speed_out.is_null() & (speed_before.is_null() | (speed_before <= limit))
     spike = (speed_in > limit) & (inside.fill_null(False) | at_end)
-    return _shifted(frame).select(
-        "_row",
-        (spike.fill_null(False) & ~pl.col("ts_estimated") & ~pl.col("_context")).alias("flag"),
-    )
+    return spike.fill_null(False) & ~pl.col("ts_estimated") & ~pl.col("_context")
 
 
-def _implied_speeds(frame: pl.DataFrame, thresholds: QualityThresholds) -> pl.DataFrame:
-    """(_row, implied_speed_knots) from each kept fix's previous kept fix."""
-    speed = _lowest_speed(_HERE, _at(1), thresholds)
+def _implied_speed(thresholds: QualityThresholds) -> pl.Expr:
+    """Lowest knots from the previous fix (over a frame with neighbours); null if untimed."""
     timed = ~pl.col("ts_estimated") & ~pl.col("_estimated1").fill_null(False)
-    return (
-        _shifted(frame)
-        .with_columns(pl.col("ts_estimated").shift(1).over("mmsi").alias("_estimated1"))
-        .select("_row", pl.when(timed).then(speed).alias("implied_speed_knots"))
-    )
+    speed = _lowest_speed(_HERE, _at(1), thresholds)
+    return pl.when(timed).then(speed).alias("implied_speed_knots")
 
 
 def _time_resolution(frame: pl.DataFrame) -> pl.Expr:
@@ -366,19 +373,23 @@ def check_positions(
             .alias("_pos_nm")
         )
         candidates = pl.concat([candidates, context], how="diagonal_relaxed")
-    candidates = candidates.with_row_index("_row")
-    flagged = candidates.join(
-        _spikes(candidates, limits).rename({"flag": "_speeding"}), on="_row", how="left"
+    judged = _with_neighbours(candidates.sort("mmsi", "ts", "_order")).with_columns(
+        _spike(limits).alias("_speeding"), _implied_speed(limits)
     )
     second = _split(
-        flagged,
+        judged,
         pl.when(pl.col("_speeding"))
         .then(pl.lit(IMPOSSIBLE_SPEED))
         .otherwise(pl.lit(None, dtype=pl.Utf8)),
     )
-    kept = second.accepted.drop("_row").with_row_index("_row")
-    speeds = _implied_speeds(kept, limits)
-    kept = kept.join(speeds, on="_row", how="left").with_columns(
+    kept = second.accepted.drop(_HELPERS)
+    if second.quarantined.height:
+        # a spike left: the fix after it is now measured from the fix before it
+        respiked = pl.col("mmsi").is_in(second.quarantined["mmsi"].unique().implode())
+        again = _with_neighbours(kept.filter(respiked).drop("implied_speed_knots"))
+        again = again.with_columns(_implied_speed(limits)).drop(_HELPERS)
+        kept = pl.concat([kept.filter(~respiked), again.select(kept.columns)])
+    kept = kept.with_columns(
         (pl.col("implied_speed_knots") > limits.segment_speed_knots)
         .fill_null(False)
         .alias("speed_flag")
