@@ -151,6 +151,14 @@ def test_cache_answers_like_the_library_and_loads_without_a_rebuild(tmp_path: Pa
         cached.distance_to_shore_km(lat, lon), built.distance_to_shore_km(lat, lon)
     )
     assert len(never) <= 1  # at most the final "done"
+    # another data directory in the same process links the files instead of building again
+    other = LandMask(tmp_path / "other")
+    again: list[tuple[int, int]] = []
+    other.load(lambda done, total: again.append((done, total)))
+    assert len(again) == 1
+    for name in (f"{CACHE_NAME}.bits.npy", f"{SHORE_CACHE_NAME}.npy"):
+        assert (tmp_path / "other" / name).stat().st_ino == (tmp_path / name).stat().st_ino
+    assert np.array_equal(other.is_land(lat, lon), cached.is_land(lat, lon))
 
 
 @pytest.mark.parametrize("name", sorted(PORTS_ON_LAND))

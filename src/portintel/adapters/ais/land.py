@@ -31,9 +31,13 @@ does refuse (far inland and no navigable water near).
 
 from __future__ import annotations
 
+import importlib.util
 import math
 import os
+import shutil
+import struct
 import zipfile
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -65,8 +69,10 @@ READ_ROWS = 720
 _BUILT: dict[
     str, tuple[npt.NDArray[np.uint8], npt.NDArray[np.float64], npt.NDArray[np.uint16]]
 ] = {}
-"""Grids built in this process (a pure function of the installed library): a second data
-directory, or a test's fresh one, is written from memory instead of rebuilt."""
+"""Grids built in this process without a cache directory (a pure function of the library)."""
+_BUILT_FILES: dict[str, tuple[Path, Path, Path]] = {}
+"""Cache files built in this process: another data directory (a test's fresh one) links
+them instead of building again."""
 
 Progress = Callable[[int, int], None]
 """``progress(done, total)`` in bytes of the grid processed, for the face's progress bar."""
@@ -134,33 +140,32 @@ class LandMask:
         if self._bits is not None and self._shore is not None:
             return
         paths = self._paths()
-        bits = axes = shore = None
         if paths is not None:
-            bits_path, axes_path, shore_path = paths
-            if bits_path.exists() and axes_path.exists():
-                bits, axes = np.load(bits_path, mmap_mode="r"), np.load(axes_path)
-            if shore_path.exists():
-                shore = np.load(shore_path, mmap_mode="r")
+            _link_missing(paths)
+            bits, axes, shore = _open(paths)
+        else:
+            bits, axes, shore = None, None, None
+        if (bits is None or axes is None or shore is None) and CACHE_VERSION in _BUILT:
+            built = _BUILT[CACHE_VERSION]
+            bits, axes = (bits, axes) if bits is not None and axes is not None else built[:2]
+            shore = shore if shore is not None else built[2]
         grid_bytes = 21_600 * 43_200
         total = grid_bytes + (grid_bytes if shore is None else 0)
-        built = _BUILT.get(CACHE_VERSION)
-        if built is not None:  # built earlier in this process: only the files are missing
-            bits = bits if bits is not None and axes is not None else built[0]
-            axes = axes if axes is not None else built[1]
-            shore = shore if shore is not None else built[2]
-        rebuilt = False
         if bits is None or axes is None:
             bits, axes = _inflate_packed(progress, total)
-            rebuilt = True
         if shore is None:
             shore = _shore_raster(bits, progress, total)
-            rebuilt = True
-        if rebuilt:
+        if paths is None:
             _BUILT[CACHE_VERSION] = (np.asarray(bits), np.asarray(axes), np.asarray(shore))
-        if paths is not None:
-            for path, array in zip(paths, (bits, axes, shore), strict=True):
+        else:
+            arrays: tuple[npt.NDArray[np.generic], ...] = (bits, axes, shore)
+            for path, array in zip(paths, arrays, strict=True):
                 if not path.exists():
                     _save_atomically(path, array)
+            _BUILT_FILES[CACHE_VERSION] = paths
+            # memory-mapped from the files: pages on demand, not 160 MB resident
+            bits, axes, shore = _open(paths)
+            assert bits is not None and axes is not None and shore is not None
         if progress is not None:
             progress(total, total)
         self._bits, self._axes, self._shore = bits, axes, shore
@@ -221,35 +226,66 @@ class LandMask:
         )
 
 
+class _Inflater:
+    """A deflated zip member read with bounded output (zipfile inflates it all at once)."""
+
+    def __init__(self, archive: Path, member: zipfile.ZipInfo) -> None:
+        if member.compress_type != zipfile.ZIP_DEFLATED:
+            raise ValueError(f"{member.filename} in {archive} is not deflated")
+        with archive.open("rb") as raw:
+            raw.seek(member.header_offset)
+            header = raw.read(30)
+            name_length, extra_length = struct.unpack("<HH", header[26:30])
+            raw.seek(member.header_offset + 30 + name_length + extra_length)
+            self._pending = raw.read(member.compress_size)
+        self._inflate = zlib.decompressobj(-zlib.MAX_WBITS)
+
+    def read(self, size: int = -1, /) -> bytes:
+        if size < 0:
+            size = 1 << 62  # all that is left; the grid is only ever read in slices
+        parts: list[bytes] = []
+        while size > 0:
+            chunk = self._inflate.decompress(self._pending, size)
+            self._pending = self._inflate.unconsumed_tail
+            if not chunk:
+                break
+            parts.append(chunk)
+            size -= len(chunk)
+        return b"".join(parts)
+
+
 def _inflate_packed(
     progress: Progress | None, total: int
 ) -> tuple[npt.NDArray[np.uint8], npt.NDArray[np.float64]]:
     """The library's grid as packed bits, inflated slice by slice from its .npz."""
-    import global_land_mask
-
-    archive = Path(global_land_mask.__file__).with_name("globe_combined_mask_compressed.npz")
+    # found without importing it: its __init__ inflates the whole grid (933 MB, seconds)
+    spec = importlib.util.find_spec("global_land_mask")
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError("global-land-mask is not installed")
+    package = Path(next(iter(spec.submodule_search_locations)))
+    archive = package / "globe_combined_mask_compressed.npz"
     with zipfile.ZipFile(archive) as bundle:
         lat = np.load(bundle.open("lat.npy"))
         lon = np.load(bundle.open("lon.npy"))
-        with bundle.open("mask.npy") as stream:
-            version = np.lib.format.read_magic(stream)
-            read_header = (
-                np.lib.format.read_array_header_1_0
-                if version == (1, 0)
-                else np.lib.format.read_array_header_2_0
-            )
-            shape, fortran, dtype = read_header(stream)
-            if fortran or dtype != np.dtype(bool) or len(shape) != 2:
-                raise ValueError(f"unexpected land grid layout {shape} {dtype} in {archive}")
-            rows, width = shape
-            bits = np.empty((rows, (width + 7) // 8), dtype=np.uint8)
-            for start in range(0, rows, READ_ROWS):
-                count = min(READ_ROWS, rows - start)
-                raw = stream.read(count * width)
-                block = np.frombuffer(raw, dtype=np.uint8).reshape(count, width)
-                bits[start : start + count] = np.packbits(block, axis=1)
-                if progress is not None:
-                    progress((start + count) * width, total)
+        stream = _Inflater(archive, bundle.getinfo("mask.npy"))
+        version = np.lib.format.read_magic(stream)
+        read_header = (
+            np.lib.format.read_array_header_1_0
+            if version == (1, 0)
+            else np.lib.format.read_array_header_2_0
+        )
+        shape, fortran, dtype = read_header(stream)
+        if fortran or dtype != np.dtype(bool) or len(shape) != 2:
+            raise ValueError(f"unexpected land grid layout {shape} {dtype} in {archive}")
+        rows, width = shape
+        bits = np.empty((rows, (width + 7) // 8), dtype=np.uint8)
+        for start in range(0, rows, READ_ROWS):
+            count = min(READ_ROWS, rows - start)
+            raw = stream.read(count * width)
+            block = np.frombuffer(raw, dtype=np.uint8).reshape(count, width)
+            bits[start : start + count] = np.packbits(block, axis=1)
+            if progress is not None:
+                progress((start + count) * width, total)
     axes = np.array(
         [
             lat[0],
@@ -362,6 +398,36 @@ def _shore_raster(
         km = np.minimum(on_grid, via_sample)
         shore[rows] = np.minimum(np.rint(km / DISTANCE_UNIT_KM), np.iinfo(np.uint16).max)
     return shore
+
+
+def _open(
+    paths: tuple[Path, Path, Path],
+) -> tuple[
+    npt.NDArray[np.uint8] | None, npt.NDArray[np.float64] | None, npt.NDArray[np.uint16] | None
+]:
+    bits_path, axes_path, shore_path = paths
+    bits = np.load(bits_path, mmap_mode="r") if bits_path.exists() else None
+    axes = np.load(axes_path) if axes_path.exists() else None
+    shore = np.load(shore_path, mmap_mode="r") if shore_path.exists() else None
+    return bits, axes, shore
+
+
+def _link_missing(paths: tuple[Path, Path, Path]) -> None:
+    """Hard-link (or copy) files built earlier in this process; they are never rewritten."""
+    earlier = _BUILT_FILES.get(CACHE_VERSION)
+    if earlier is None or earlier == paths:
+        return
+    for source, target in zip(earlier, paths, strict=True):
+        if target.exists() or not source.exists():
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        temporary.unlink(missing_ok=True)
+        try:
+            os.link(source, temporary)
+        except OSError:
+            shutil.copyfile(source, temporary)
+        os.replace(temporary, target)
 
 
 def _save_atomically(path: Path, array: npt.NDArray[np.generic]) -> None:
