@@ -10,7 +10,7 @@ from typer.testing import CliRunner, Result
 
 from portintel.adapters.trackstore import TrackStore
 from portintel.cli.app import app
-from portintel.cli.context import console
+from portintel.cli.context import built, console
 from portintel.domain.maritime.schema import POSITIONS
 from portintel.errors import InvalidInput
 from portintel.settings import load_settings
@@ -20,7 +20,7 @@ from tests.adapters.ais.nmea_samples import SEA, corrupt_checksum, position, sta
 @pytest.fixture
 def data_dir(tmp_path: Path, database_url: str, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("PORTINTEL_DATABASE_URL", database_url)
-    monkeypatch.setattr(console, "width", 200)  # tables unfolded, so values can be found
+    monkeypatch.setattr(built(console), "width", 200)  # tables unfolded, so values can be found
     return tmp_path / "node"
 
 

@@ -12,15 +12,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
 
 from portintel.cli.ais_decode import decode_command
-from portintel.cli.context import console, context_of
+from portintel.cli.context import built, console, context_of
 from portintel.cli.help_format import command_group
 from portintel.cli.users import cli_actor
 from portintel.errors import InvalidInput
 
 if TYPE_CHECKING:
+    from rich.table import Table
+
     from portintel.services.maritime.ingest import IngestSummary
     from portintel.services.maritime.listen import ListenSummary
 
@@ -29,6 +30,8 @@ app.command("decode")(decode_command)
 
 
 def _summary_table(summary: IngestSummary) -> Table:
+    from rich.table import Table
+
     table = Table(title="AIS ingest", show_header=False)
     table.add_column("what")
     table.add_column("count", justify="right")
@@ -100,7 +103,7 @@ def ingest_command(
         TransferSpeedColumn(),
         TimeRemainingColumn(),
     )
-    with Progress(*columns, console=console, transient=False) as bar:
+    with Progress(*columns, console=built(console), transient=False) as bar:
         task = bar.add_task("ingest", total=None)
 
         def on_progress(step: IngestProgress) -> None:
@@ -136,6 +139,8 @@ def ingest_command(
 
 
 def _listen_table(summary: ListenSummary) -> Table:
+    from rich.table import Table
+
     table = Table(title=f"listening on {summary.address} (Ctrl-C stops)", show_header=False)
     table.add_column("what")
     table.add_column("count", justify="right")
@@ -179,7 +184,7 @@ def listen_command(
     # a service manager stops with SIGTERM: flush and exit as cleanly as on Ctrl-C
     previous = signal.signal(signal.SIGTERM, lambda *_: stop.set())
     try:
-        with Live(_listen_table(ListenSummary(feed.address)), console=console) as live:
+        with Live(_listen_table(ListenSummary(feed.address)), console=built(console)) as live:
             summary = listen(
                 ws,
                 feed,
@@ -202,6 +207,8 @@ def quarantine_command(
     limit: Annotated[int, typer.Option("--limit", min=1, help="Rows to show.")] = 50,
 ) -> None:
     """List quarantined AIS input: reason, where it came from (file and line), raw text."""
+    from rich.table import Table
+
     from portintel.services.maritime import summarise_quarantine
 
     summary = summarise_quarantine(context_of(ctx).workspace(), reason=reason, limit=limit)
@@ -226,6 +233,8 @@ def vessels_command(
     limit: Annotated[int, typer.Option("--limit", min=1, help="Vessels to show.")] = 50,
 ) -> None:
     """List the vessel registry: identities heard on AIS, with first and last seen."""
+    from rich.table import Table
+
     from portintel.services.maritime.registry import list_vessels
 
     if mmsi is not None and not mmsi.isdigit():
