@@ -13,7 +13,7 @@ from sqlalchemy import Boolean, Float, String, Text
 
 from portintel.adapters.database import tables
 from portintel.adapters.database.types import UtcDateTime
-from portintel.domain.report_fields import REPORT_FIELDS, FieldType, ReportField
+from portintel.domain.report_fields import REPORT_FIELDS, FieldType
 
 STORED = [field for field in REPORT_FIELDS if field.stored]
 
@@ -35,23 +35,16 @@ def test_every_stored_field_has_its_column_and_every_column_is_a_field() -> None
     assert {field.name for field in STORED} == columns - NOT_FIELDS
 
 
-def _column_of(field: ReportField) -> tuple[str, int | None, bool]:
-    column = tables.reports.c[field.name]
-    column_type = column.type
-    expected = COLUMN_TYPES[field.kind]
-    assert isinstance(column_type, expected), (field.name, column_type)
-    # Text is a String too: a Text column holds free text, a String one a bounded line
-    assert isinstance(column_type, Text) == (field.kind is FieldType.TEXT), field.name
-    length = column_type.length if isinstance(column_type, String) else None
-    return type(column_type).__name__, length, bool(column.nullable)
-
-
 def test_columns_have_the_declared_type_length_and_nullability() -> None:
     for field in STORED:
-        _name, length, nullable = _column_of(field)
+        column = tables.reports.c[field.name]
+        assert isinstance(column.type, COLUMN_TYPES[field.kind]), (field.name, column.type)
+        # Text is a String too: a Text column holds free text, a String one a bounded line
+        assert isinstance(column.type, Text) == (field.kind is FieldType.TEXT), field.name
         if field.kind in (FieldType.LINE, FieldType.CODE):
-            assert length == field.max_length, field.name
-        assert nullable == field.optional, field.name
+            assert isinstance(column.type, String)
+            assert column.type.length == field.max_length, field.name
+        assert bool(column.nullable) == field.optional, field.name
 
 
 def test_a_set_of_ids_lives_in_a_table_of_its_own() -> None:

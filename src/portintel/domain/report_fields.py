@@ -5,22 +5,19 @@ views, two API models, the page form and the import columns), and a field
 added to one could be missed in another. Every shape now follows this
 declaration:
 
-===================================  =================================================
-shape                                how it follows the declaration
-===================================  =================================================
-``reports`` table (adapters)         held to it by a test (names, types, lengths,
-                                     nullability); the migrations by Alembic's
-                                     comparison with the table
-:class:`~portintel.domain.reports.    checked on construction by :func:`check_filing`
-ReportDraft`                         (required, lengths, ranges); fields held by a test
-``ReportView`` / ``ReportSummary``   built by one mapper that walks the declaration
-(services)                           (``services/intake/views.py``); fields held by a test
-the row written when filing          the declared columns copied from the draft by name
-API ``ReportIn``, ``EvaluationIn``,  generated from it (``web/api/intake/report_fields.py``)
-``ReportOut``, ``ReportSummaryOut``
-the page form                        typed text read by each field's type; lengths from here
-import columns (CSV, Excel)          column names, required columns and cell reading
-===================================  =================================================
+- the ``reports`` table (adapters) is held to it by a test (names, types,
+  lengths, nullability), and the migrations to the table by Alembic's
+  comparison;
+- :class:`~portintel.domain.reports.ReportDraft` checks itself with
+  :func:`check_filing` (required, lengths, ranges); a test holds its fields;
+- ``ReportView`` and ``ReportSummary`` (services) are built by one mapper
+  that walks the declaration (``services/intake/views.py``); a test holds
+  their fields; filing writes the declared columns by name;
+- the API's ``ReportIn``, ``EvaluationIn``, ``ReportOut`` and
+  ``ReportSummaryOut`` are generated from it
+  (``web/api/intake/report_fields.py``);
+- the page form and the import file's report columns read each value by its
+  declared type, and take their names and required columns from it.
 
 A field says what a person calls it (``label``), who gives its value
 (``writable``), whether filing needs it (``required``), whether a stored
