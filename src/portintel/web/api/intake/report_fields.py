@@ -93,7 +93,7 @@ def shown_definitions(fields: Iterable[ReportField]) -> dict[str, Definition]:
 def declared_model(name: str, base: type[Model], definitions: dict[str, Definition]) -> type[Model]:
     """A model called ``name``: ``base`` (its methods and extra fields) with ``definitions``."""
     fields: dict[str, Any] = dict(definitions)
-    model: type[Model] = create_model(name, __base__=base, __module__=__name__, **fields)
+    model: type[Model] = create_model(name, __base__=base, __module__=base.__module__, **fields)
     return model
 
 
