@@ -105,7 +105,7 @@ def test_manifest_round_trip_and_damage(tmp_path: Path) -> None:
 def test_compaction_merges_small_files_and_heals_a_crash_between_rename_and_delete(
     tmp_path: Path,
 ) -> None:
-    store = TrackStore(tmp_path)
+    store = TrackStore(tmp_path, retire_grace_seconds=0)
     for start in range(0, 10, 2):
         store.write(POSITIONS, positions(2, start=start).with_columns(pl.lit(T0).alias("ts")))
     day = store.days(POSITIONS)[0]

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import hashlib
+import io
+import zlib
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO, Literal
@@ -51,11 +55,99 @@ def is_gzip(path: Path) -> bool:
         return handle.read(2) == GZIP_MAGIC
 
 
-def open_binary(path: Path) -> BinaryIO:
-    """The file's bytes, decompressed when it is gzip (recognised by content, not name)."""
+DamageCallback = Callable[[str], None]
+TRUNCATED_GZIP = "truncated gzip"
+CORRUPT_GZIP = "corrupt gzip"
+
+
+class TolerantGzip(io.RawIOBase):
+    """A gzip stream that ends, instead of raising, where the compressed data is damaged.
+
+    A download cut short or a disk that lost a block leaves a ``.gz`` whose
+    first part is fine. Reading stops at the damage and ``on_damage`` hears
+    why (with how many bytes were read before it), so the caller keeps what
+    was readable and records the rest as refused; nothing raises out of the
+    middle of an ingest ("Aborted." and nothing stored).
+    """
+
+    def __init__(self, path: Path, on_damage: DamageCallback | None = None) -> None:
+        self.raw = path.open("rb")
+        self.inner = gzip.GzipFile(fileobj=self.raw, mode="rb")
+        self.on_damage = on_damage
+        self.damage: str | None = None
+        self.delivered = 0
+
+    @property
+    def fileobj(self) -> BinaryIO:
+        """The compressed file underneath, for progress in bytes on disk."""
+        return self.raw
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        """Forward seeks re-read (gzip has no index): a resumed ingest skips what it did."""
+        try:
+            self.delivered = self.inner.seek(offset, whence)
+        except EOFError as exc:
+            self._damaged(TRUNCATED_GZIP, exc)
+        except (gzip.BadGzipFile, zlib.error, OSError) as exc:
+            self._damaged(CORRUPT_GZIP, exc)
+        return self.delivered
+
+    def tell(self) -> int:
+        return self.delivered
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
+        if self.damage is not None:
+            return 0
+        view = memoryview(buffer)
+        try:
+            data = self.inner.read(len(view))
+        except EOFError as exc:
+            return self._damaged(TRUNCATED_GZIP, exc)
+        except (gzip.BadGzipFile, zlib.error, OSError) as exc:
+            return self._damaged(CORRUPT_GZIP, exc)
+        view[: len(data)] = data
+        self.delivered += len(data)
+        return len(data)
+
+    def _damaged(self, kind: str, exc: BaseException) -> int:
+        self.damage = (
+            f"{kind}: {exc} (after {self.delivered:,} readable bytes); the rest of the file "
+            "cannot be read"
+        )
+        if self.on_damage is not None:
+            self.on_damage(self.damage)
+        return 0
+
+    def close(self) -> None:
+        with contextlib.suppress(EOFError, OSError, zlib.error):
+            self.inner.close()
+        self.raw.close()
+        super().close()
+
+
+def open_binary(path: Path, on_damage: DamageCallback | None = None) -> BinaryIO:
+    """The file's bytes, decompressed when it is gzip (recognised by content, not name).
+
+    A damaged gzip ends early and calls ``on_damage`` with the reason (see
+    :class:`TolerantGzip`).
+    """
     if is_gzip(path):
-        return gzip.open(path, "rb")  # type: ignore[return-value]
+        return io.BufferedReader(TolerantGzip(path, on_damage), buffer_size=1 << 20)
     return path.open("rb")
+
+
+def compressed_position(handle: BinaryIO) -> int | None:
+    """Bytes read so far of the file on disk under a gzip stream; None for a plain file."""
+    inner = getattr(handle, "raw", None)
+    if isinstance(inner, TolerantGzip):
+        return int(inner.fileobj.tell())
+    return None
 
 
 def file_sha256(path: Path) -> str:
