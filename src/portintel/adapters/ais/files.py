@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-import gzip
 import hashlib
 import io
 import zlib
@@ -67,15 +65,28 @@ class TolerantGzip(io.RawIOBase):
     first part is fine. Reading stops at the damage and ``on_damage`` hears
     why (with how many bytes were read before it), so the caller keeps what
     was readable and records the rest as refused; nothing raises out of the
-    middle of an ingest ("Aborted." and nothing stored).
+    middle of an ingest ("Aborted." and nothing stored). Built on ``zlib``
+    directly: ``gzip.GzipFile`` raises on a truncated stream and loses what
+    it had decompressed in that call. Concatenated members are read in turn.
     """
 
+    BLOCK = 1 << 16
+    OUTPUT = 4 << 20
+
     def __init__(self, path: Path, on_damage: DamageCallback | None = None) -> None:
-        self.raw = path.open("rb")
-        self.inner = gzip.GzipFile(fileobj=self.raw, mode="rb")
+        self.path = path
         self.on_damage = on_damage
+        self.raw = path.open("rb")
         self.damage: str | None = None
+        self._start()
+
+    def _start(self) -> None:
+        self.raw.seek(0)
         self.delivered = 0
+        self._inflate = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        self._in_member = False
+        self._pending = b""
+        self._done = False
 
     @property
     def fileobj(self) -> BinaryIO:
@@ -88,45 +99,66 @@ class TolerantGzip(io.RawIOBase):
     def seekable(self) -> bool:
         return True
 
+    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
+        view = memoryview(buffer).cast("B")
+        while not self._pending and not self._done:
+            self._fill()
+        count = min(len(view), len(self._pending))
+        view[:count] = self._pending[:count]
+        self._pending = self._pending[count:]
+        self.delivered += count
+        return count
+
+    def _fill(self) -> None:
+        tail = self._inflate.unconsumed_tail
+        block = tail if tail else self.raw.read(self.BLOCK)
+        if not block:
+            if self._in_member:
+                self._damaged(
+                    TRUNCATED_GZIP, "compressed data ended before the end-of-stream marker"
+                )
+            self._done = True
+            return
+        try:
+            self._pending = self._inflate.decompress(block, self.OUTPUT)
+        except zlib.error as exc:
+            self._damaged(CORRUPT_GZIP, str(exc))
+            self._done = True
+            return
+        self._in_member = True
+        if self._inflate.eof:
+            rest = self._inflate.unused_data
+            self._inflate = zlib.decompressobj(16 + zlib.MAX_WBITS)
+            self._in_member = False
+            if rest.strip(b"\x00"):
+                self.raw.seek(-len(rest), io.SEEK_CUR)
+
+    def _damaged(self, kind: str, detail: str) -> None:
+        self.damage = (
+            f"{kind}: {detail} (after {self.delivered + len(self._pending):,} readable bytes); "
+            "the rest of the file cannot be read"
+        )
+        if self.on_damage is not None:
+            self.on_damage(self.damage)
+
     def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
         """Forward seeks re-read (gzip has no index): a resumed ingest skips what it did."""
-        try:
-            self.delivered = self.inner.seek(offset, whence)
-        except EOFError as exc:
-            self._damaged(TRUNCATED_GZIP, exc)
-        except (gzip.BadGzipFile, zlib.error, OSError) as exc:
-            self._damaged(CORRUPT_GZIP, exc)
+        target = offset if whence == io.SEEK_SET else self.delivered + offset
+        if whence not in (io.SEEK_SET, io.SEEK_CUR):
+            raise io.UnsupportedOperation("gzip streams seek from the start or the position")
+        if target < self.delivered:
+            self._start()
+        scratch = bytearray(1 << 20)
+        while self.delivered < target:
+            view = memoryview(scratch)[: min(len(scratch), target - self.delivered)]
+            if self.readinto(view) == 0:
+                break
         return self.delivered
 
     def tell(self) -> int:
         return self.delivered
 
-    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
-        if self.damage is not None:
-            return 0
-        view = memoryview(buffer)
-        try:
-            data = self.inner.read(len(view))
-        except EOFError as exc:
-            return self._damaged(TRUNCATED_GZIP, exc)
-        except (gzip.BadGzipFile, zlib.error, OSError) as exc:
-            return self._damaged(CORRUPT_GZIP, exc)
-        view[: len(data)] = data
-        self.delivered += len(data)
-        return len(data)
-
-    def _damaged(self, kind: str, exc: BaseException) -> int:
-        self.damage = (
-            f"{kind}: {exc} (after {self.delivered:,} readable bytes); the rest of the file "
-            "cannot be read"
-        )
-        if self.on_damage is not None:
-            self.on_damage(self.damage)
-        return 0
-
     def close(self) -> None:
-        with contextlib.suppress(EOFError, OSError, zlib.error):
-            self.inner.close()
         self.raw.close()
         super().close()
 
