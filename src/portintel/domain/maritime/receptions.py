@@ -44,6 +44,16 @@ def payload_of(raw: pl.Expr) -> pl.Expr:
     return raw.str.replace_all(sentence, "${1}|")
 
 
+def payloads(raw: pl.Series) -> pl.Series:
+    """:func:`payload_of` for a column, fast for one-sentence messages (nearly all of them)."""
+    single = raw.str.split("!").list.last().str.split(",").list.get(5, null_on_oob=True) + "|"
+    several = raw.str.contains("\n", literal=True)
+    if not several.any():
+        return single.alias(PAYLOAD)
+    slow = raw.filter(several).to_frame("raw").select(payload_of(pl.col("raw")))["raw"]
+    return single.scatter(several.arg_true(), slow).alias(PAYLOAD)
+
+
 def merge_receptions(
     frame: pl.DataFrame,
     *,
@@ -55,74 +65,99 @@ def merge_receptions(
     ``seen`` are rows of earlier batches (``track_id``, ``ts``, ``raw``)
     near the batch boundary: a repeat of one of them is folded away and
     counted (the stored row keeps the stations it had).
+
+    Only rows with another row of the same track within the window are
+    compared by payload, so a feed heard by one receiver costs one sort.
     """
     if frame.height == 0 or "raw" not in frame.columns:
         return MergedReceptions(frame, 0)
-    decoded = pl.col("msg_type").is_not_null()
-    candidates = frame.with_row_index("_row").with_columns(
+    station = pl.col("station") if "station" in frame.columns else pl.lit(None, dtype=pl.Utf8)
+    rows = frame.with_row_index("_row").with_columns(
         pl.col("_row").cast(pl.Int64),
-        pl.when(decoded).then(payload_of(pl.col("raw"))).otherwise(None).alias(PAYLOAD),
-        pl.lit(False).alias("_seen"),
+        pl.lit(1, dtype=pl.Int16).alias("receivers"),
+        pl.when(station.is_null())
+        .then(pl.lit([], dtype=pl.List(pl.Utf8)))
+        .otherwise(pl.concat_list(station.cast(pl.Utf8)))
+        .alias("stations"),
     )
-    pool = candidates
-    if seen is not None and seen.height:
-        earlier = seen.select(
-            pl.col("track_id"),
-            pl.col("ts"),
-            payload_of(pl.col("raw")).alias(PAYLOAD),
-            pl.lit(True).alias("_seen"),
-            pl.lit(-1, dtype=pl.Int64).alias("_row"),
-        )
-        pool = pl.concat([candidates, earlier], how="diagonal_relaxed")
-    limit = pl.duration(microseconds=int(window_seconds * 1_000_000))
-    grouped = (
-        pool.filter(pl.col(PAYLOAD).is_not_null() & pl.col("ts").is_not_null())
-        .sort(
-            "track_id",
-            PAYLOAD,
-            "ts",
-            "_seen",
+    pool = (
+        rows.select(
             "_row",
-            descending=[False, False, False, True, False],
+            "track_id",
+            "ts",
+            station.cast(pl.Utf8).alias("station"),
+            pl.lit(False).alias("_seen"),
+            pl.col("msg_type").is_not_null().alias("_decoded"),
         )
-        .with_columns(
-            ((pl.col("ts") - pl.col("ts").shift(1)).over("track_id", PAYLOAD) > limit)
-            .fill_null(True)
-            .cum_sum()
-            .over("track_id", PAYLOAD)
-            .alias("_group")
-        )
+        .filter(pl.col("_decoded") & pl.col("ts").is_not_null())
+        .drop("_decoded")
     )
-    if grouped.height == 0:
-        return MergedReceptions(frame, 0)
+    raws = rows.select("_row", "raw")
+    if seen is not None and seen.height:
+        # earlier rows get negative row numbers: never kept, never confused with this batch's
+        earlier = seen.select("track_id", "ts", "raw").with_columns(
+            (-1 - pl.int_range(pl.len(), dtype=pl.Int64)).alias("_row")
+        )
+        pool = pl.concat(
+            [
+                pool,
+                earlier.select(
+                    "_row",
+                    "track_id",
+                    "ts",
+                    pl.lit(None, dtype=pl.Utf8).alias("station"),
+                    pl.lit(True).alias("_seen"),
+                ),
+            ],
+            how="vertical_relaxed",
+        )
+        raws = pl.concat([raws, earlier.select("_row", "raw")], how="vertical_relaxed")
+    limit = pl.duration(microseconds=int(window_seconds * 1_000_000))
+    # rows with a neighbour of the same track within the window; a hash sorts faster than text
+    # and a collision only costs a payload comparison (groups are by track_id itself)
+    ordered = pool.with_columns(pl.col("track_id").hash().alias("_track")).sort("_track", "ts")
+    track, ts = pl.col("_track"), pl.col("ts")
+    close = (((ts - ts.shift(1)) <= limit) & (track == track.shift(1))) | (
+        ((ts.shift(-1) - ts) <= limit) & (track == track.shift(-1))
+    )
+    near = ordered.filter(close.fill_null(False)).drop("_track")
+    if near.filter(~pl.col("_seen")).height == 0:
+        return MergedReceptions(rows.drop("_row"), 0)
+    keyed_near = near.join(raws, on="_row", how="left")
+    keyed_near = keyed_near.with_columns(payloads(keyed_near["raw"]))
+
+    grouped = keyed_near.sort(
+        "track_id", PAYLOAD, "ts", "_seen", "_row", descending=[False, False, False, True, False]
+    ).with_columns(
+        ((pl.col("ts") - pl.col("ts").shift(1)).over("track_id", PAYLOAD) > limit)
+        .fill_null(True)
+        .cum_sum()
+        .over("track_id", PAYLOAD)
+        .alias("_group")
+    )
     summary = grouped.group_by("track_id", PAYLOAD, "_group").agg(
         pl.col("_row").first().alias("_keep"),
         pl.col("_seen").first().alias("_was_seen"),
         pl.col("_row").filter(~pl.col("_seen")).alias("_rows"),
-        pl.len().alias("receivers"),
-        pl.col("station").drop_nulls().unique().sort().alias("stations")
-        if "station" in grouped.columns
-        else pl.lit([], dtype=pl.List(pl.Utf8)).alias("stations"),
+        pl.len().cast(pl.Int16).alias("_receivers"),
+        pl.col("station").drop_nulls().unique().sort().alias("_stations"),
     )
     members = summary.explode("_rows").drop_nulls("_rows")
-    folded = members.filter(pl.col("_was_seen") | (pl.col("_rows") != pl.col("_keep")))
-    kept = summary.filter(~pl.col("_was_seen")).select(
-        pl.col("_keep").alias("_row"), "receivers", "stations"
+    folded = members.filter(pl.col("_was_seen") | (pl.col("_rows") != pl.col("_keep")))["_rows"]
+    kept = summary.filter(~pl.col("_was_seen") & (pl.col("_receivers") > 1)).select(
+        pl.col("_keep").alias("_row"), "_receivers", "_stations"
     )
     out = (
-        candidates.join(folded.select(pl.col("_rows").alias("_row")), on="_row", how="anti")
-        .drop("receivers", "stations", strict=False)
+        rows.filter(~pl.col("_row").is_in(folded.implode()))
         .join(kept, on="_row", how="left")
         .with_columns(
-            pl.col("receivers").fill_null(1).cast(pl.Int16),
-            pl.when(pl.col("stations").is_null() & pl.col("station").is_not_null())
-            .then(pl.concat_list(pl.col("station")))
+            pl.coalesce("_receivers", "receivers").alias("receivers"),
+            pl.when(pl.col("_stations").is_not_null())
+            .then(pl.col("_stations"))
             .otherwise(pl.col("stations"))
-            .alias("stations")
-            if "station" in candidates.columns
-            else pl.col("stations"),
+            .alias("stations"),
         )
         .sort("_row")
-        .drop("_row", PAYLOAD, "_seen")
+        .drop("_row", "_receivers", "_stations")
     )
     return MergedReceptions(out, frame.height - out.height)

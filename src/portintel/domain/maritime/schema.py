@@ -148,7 +148,8 @@ _RECEIVERS = Column(
 _STATIONS = Column(
     "stations",
     pa.list_(pa.string()),
-    "Every receiving station (s:) that heard the message, sorted; empty without tag blocks.",
+    "Every receiving station (s:) that heard the message, sorted; empty without tag blocks, "
+    "null for archive rows.",
 )
 _TS_ESTIMATED = Column(
     "ts_estimated",
@@ -256,6 +257,9 @@ OTHER = Dataset(
         _TS_SOURCE,
         _OTHER_REASON,
         _SOURCE,
+        _STATION,
+        _RECEIVERS,
+        _STATIONS,
         _LOCATION,
         _LINE,
         _RAW,
