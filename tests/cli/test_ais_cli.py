@@ -137,3 +137,28 @@ def test_id_column_and_reingest_options(data_dir: Path, tmp_path: Path) -> None:
     assert kept.exit_code == 0, kept.output
     rows = TrackStore(load_settings(data_dir).tracks_dir).scan(POSITIONS).collect()
     assert sorted(rows["track_id"]) == ["17", "42"] and set(rows["id_kind"]) == {"vessel_id"}
+
+
+def test_the_docs_vessel_number_example_ingests(data_dir: Path, tmp_path: Path) -> None:
+    archive = tmp_path / "suez_movements.csv"
+    archive.write_text(
+        "ID,ais_pos_timestamp,latitude,longitude,speed\n"
+        "1,01/03/2026 07:00,31.50,32.30,9.5\n"
+        "257,01/03/2026 07:00,31.60,32.20,8.0\n"
+    )
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "track-store.md").read_text()
+    assert "portintel ais ingest suez_movements.csv" in docs
+    result = _run(
+        data_dir,
+        "ingest",
+        str(archive),
+        "--map",
+        "timestamp=ais_pos_timestamp,lat=latitude,lon=longitude,sog=speed",
+        "--id-column",
+        "ID",
+        "--time-format",
+        "%d/%m/%Y %H:%M",
+    )
+    assert result.exit_code == 0, result.output
+    rows = TrackStore(load_settings(data_dir).tracks_dir).scan(POSITIONS).collect()
+    assert sorted(rows["track_id"]) == ["1", "257"] and rows["sog"].to_list() != [None, None]

@@ -128,8 +128,11 @@ DMA = Layout(
 KNOWN_LAYOUTS = (NOAA, DMA)
 
 
-def parse_column_map(text: str) -> dict[str, str]:
-    """``"mmsi=ID,timestamp=ts"`` -> ``{"mmsi": "ID", "timestamp": "ts"}``, checked."""
+def parse_column_map(text: str, *, id_column: str | None = None) -> dict[str, str]:
+    """``"mmsi=ID,timestamp=ts"`` -> ``{"mmsi": "ID", "timestamp": "ts"}``, checked.
+
+    With ``id_column`` (``--id-column``) the map needs no ``mmsi``: the id column names the track.
+    """
     mapping: dict[str, str] = {}
     for item in (part.strip() for part in text.split(",")):
         if not item:
@@ -149,7 +152,8 @@ def parse_column_map(text: str) -> dict[str, str]:
                 hint=f"fields are: {', '.join(CANONICAL_FIELDS)}",
             )
         mapping[field_name] = column
-    required = [n for n in REQUIRED_FIELDS if n != "mmsi" or "track_id" not in mapping]
+    has_id = "track_id" in mapping or id_column is not None
+    required = [n for n in REQUIRED_FIELDS if n != "mmsi" or not has_id]
     missing = [name for name in required if name not in mapping]
     if missing:
         raise InvalidInput(

@@ -207,7 +207,7 @@ def ingest_paths(
             f"unknown format {format!r}", field="format", hint=f"one of {', '.join(FORMATS)}"
         )
     if isinstance(column_map, str):
-        column_map = parse_column_map(column_map)
+        column_map = parse_column_map(column_map, id_column=id_column)
     started = time.perf_counter()
     summary = IngestSummary()
     files: list[Path] = []
