@@ -19,6 +19,7 @@ from portintel.services.maritime.ingest import ingest_paths
 from portintel.services.workspace import Workspace, open_workspace
 from portintel.settings import load_settings
 from tests.adapters.ais.nmea_samples import SEA, position
+from tests.services.maritime.test_ingest import FailingStore
 
 NOAA_HEADER = (
     "MMSI,BaseDateTime,LAT,LON,SOG,COG,Heading,VesselName,IMO,CallSign,VesselType,Status,"
@@ -203,3 +204,19 @@ def test_an_ingest_waits_while_another_holds_the_store(tmp_path: Path) -> None:
 def _no_database_url_leak(monkeypatch: pytest.MonkeyPatch) -> None:
     """Subprocesses use the node's own SQLite file, whatever the outer run's backend."""
     monkeypatch.delenv("PORTINTEL_DATABASE_URL", raising=False)
+
+
+def test_a_killed_gz_ingest_resumes_after_its_last_batch(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    lines = feed_lines(60)
+    feed = tmp_path / "feed.nmea.gz"
+    feed.write_bytes(gzip.compress(("\n".join(lines) + "\n").encode()))
+    root = workspace.settings.tracks_dir
+    with pytest.raises(RuntimeError, match="killed"):
+        ingest_paths(workspace, [feed], store=FailingStore(root, fail_on=3), chunk_lines=10)
+    partial = TrackStore(root).count(POSITIONS)
+    assert 0 < partial < 60
+    resumed = ingest_paths(workspace, [feed], chunk_lines=10)
+    assert resumed.sentences < 60  # it skipped the batches recorded before the kill
+    assert TrackStore(root).count(POSITIONS) == 60 and not resumed.damaged
