@@ -30,6 +30,7 @@ their audit entry.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Protocol
@@ -163,6 +164,9 @@ class TrackReader(Protocol):
         """
 
     def count(self, dataset: Dataset) -> int: ...
+
+    def reading(self) -> AbstractContextManager[None]:
+        """Hold while collecting scans: compaction deletes no file meanwhile."""
 
     def days(self, dataset: Dataset) -> list[str]:
         """The days that hold rows, ``YYYY-MM-DD`` (and ``undated``), sorted."""
