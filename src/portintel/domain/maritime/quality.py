@@ -142,6 +142,20 @@ def valid_mmsi(mmsi: pl.Expr) -> pl.Expr:
     return (in_range & shape_ok).fill_null(False)
 
 
+def _mmsi_refused() -> pl.Expr:
+    """An MMSI track whose MMSI is invalid; an archive's own vessel ids are not MMSIs."""
+    return (pl.col("id_kind") == "mmsi") & ~valid_mmsi(pl.col("mmsi"))
+
+
+def with_track_ids(frame: pl.DataFrame) -> pl.DataFrame:
+    """``frame`` with ``track_id``/``id_kind`` derived from ``mmsi`` where it has none."""
+    if "track_id" not in frame.columns:
+        frame = frame.with_columns(pl.col("mmsi").cast(pl.Int64).cast(pl.Utf8).alias("track_id"))
+    if "id_kind" not in frame.columns:
+        frame = frame.with_columns(pl.lit("mmsi").alias("id_kind"))
+    return frame
+
+
 def _split(frame: pl.DataFrame, reason: pl.Expr) -> QualityResult:
     tagged = frame.with_columns(reason.alias("reason"))
     accepted = tagged.filter(pl.col("reason").is_null()).drop("reason")
@@ -151,7 +165,7 @@ def _split(frame: pl.DataFrame, reason: pl.Expr) -> QualityResult:
 
 def _static_reason() -> pl.Expr:
     return (
-        pl.when(~valid_mmsi(pl.col("mmsi")))
+        pl.when(_mmsi_refused())
         .then(pl.lit(INVALID_MMSI))
         .when(pl.col("ts").is_null())
         .then(pl.lit(MISSING_TIMESTAMP))
@@ -161,7 +175,11 @@ def _static_reason() -> pl.Expr:
 
 def check_statics(statics: pl.DataFrame) -> QualityResult:
     """Statics are refused only for an invalid MMSI or no time; their text is kept as sent."""
-    return _split(statics, _static_reason())
+    result = _split(with_track_ids(statics), _static_reason())
+    return QualityResult(
+        result.accepted.select(statics.columns),
+        result.quarantined.select([*statics.columns, "reason"]),
+    )
 
 
 def _haversine_nm(lat1: pl.Expr, lon1: pl.Expr, lat2: pl.Expr, lon2: pl.Expr) -> pl.Expr:
@@ -199,12 +217,12 @@ _NEIGHBOURS = (2, 1, -1)
 
 
 def _with_neighbours(frame: pl.DataFrame) -> pl.DataFrame:
-    """``frame`` (sorted by mmsi, ts) with each fix's neighbours two back, one back, one ahead.
+    """``frame`` (sorted by track, ts) with each fix's neighbours two back, one back, one ahead.
 
     Shifts over the whole sorted frame, masked where the neighbour is another vessel: the
     same as a shift per vessel, without grouping.
     """
-    same = {by: pl.col("mmsi").shift(by) == pl.col("mmsi") for by in _NEIGHBOURS}
+    same = {by: pl.col("track_id").shift(by) == pl.col("track_id") for by in _NEIGHBOURS}
     return frame.with_columns(
         *(
             pl.when(same[by]).then(pl.col(c).shift(by)).alias(f"_{c}{by}")
@@ -290,13 +308,14 @@ def check_positions(
     outside the domain); without it nothing is on land. The accepted rows
     carry ``on_land`` (null for types that are not land-checked),
     ``distance_to_shore_km``, ``implied_speed_knots`` and ``speed_flag``.
-    ``previous_fixes`` (mmsi, ts, lat, lon[, msg_type]) are the last
+    ``previous_fixes`` (track_id or mmsi, ts, lat, lon[, msg_type]) are the last
     accepted fixes of earlier batches, so the speed check does not start
     blind at every batch boundary.
     """
     limits = thresholds or QualityThresholds()
     columns = [c for c in positions.columns if c not in _FLAG_COLUMNS]
     frame = positions.select(columns)
+    frame = with_track_ids(frame)
     if "msg_type" not in frame.columns:
         frame = frame.with_columns(pl.lit(None, dtype=pl.Int8).alias("msg_type"))
     if land is None:
@@ -323,7 +342,7 @@ def check_positions(
     )
     lat, lon = pl.col("lat"), pl.col("lon")
     reason = (
-        pl.when(~valid_mmsi(pl.col("mmsi")))
+        pl.when(_mmsi_refused())
         .then(pl.lit(INVALID_MMSI))
         .when(pl.col("ts").is_null())
         .then(pl.lit(MISSING_TIMESTAMP))
@@ -351,21 +370,25 @@ def check_positions(
         .alias("_pos_nm"),
     )
     if previous_fixes is not None and previous_fixes.height:
-        context = previous_fixes.select(
-            pl.col("mmsi").cast(pl.Int64),
-            pl.col("ts").cast(pl.Datetime("us", "UTC")),
-            pl.col("lat").cast(pl.Float64),
-            pl.col("lon").cast(pl.Float64),
-            (
-                pl.col("msg_type").cast(pl.Int8)
-                if "msg_type" in previous_fixes.columns
-                else pl.lit(None, dtype=pl.Int8)
-            ).alias("msg_type"),
-            pl.lit(False).alias("ts_estimated"),
-            pl.lit(-1, dtype=pl.Int64).alias("_order"),
-            pl.lit(True).alias("_context"),
-            pl.lit(0.0).alias("_ts_res"),
-        ).join(candidates.select("mmsi").unique(), on="mmsi", how="semi")
+        context = (
+            with_track_ids(previous_fixes)
+            .select(
+                pl.col("track_id").cast(pl.Utf8),
+                pl.col("ts").cast(pl.Datetime("us", "UTC")),
+                pl.col("lat").cast(pl.Float64),
+                pl.col("lon").cast(pl.Float64),
+                (
+                    pl.col("msg_type").cast(pl.Int8)
+                    if "msg_type" in previous_fixes.columns
+                    else pl.lit(None, dtype=pl.Int8)
+                ).alias("msg_type"),
+                pl.lit(False).alias("ts_estimated"),
+                pl.lit(-1, dtype=pl.Int64).alias("_order"),
+                pl.lit(True).alias("_context"),
+                pl.lit(0.0).alias("_ts_res"),
+            )
+            .join(candidates.select("track_id").unique(), on="track_id", how="semi")
+        )
         context = context.with_columns(
             pl.when(pl.col("msg_type").is_in(COARSE_POSITION_TYPES).fill_null(False))
             .then(COARSE_POSITION_NM + limits.gnss_noise_nm)
@@ -373,7 +396,7 @@ def check_positions(
             .alias("_pos_nm")
         )
         candidates = pl.concat([candidates, context], how="diagonal_relaxed")
-    judged = _with_neighbours(candidates.sort("mmsi", "ts", "_order")).with_columns(
+    judged = _with_neighbours(candidates.sort("track_id", "ts", "_order")).with_columns(
         _spike(limits).alias("_speeding"), _implied_speed(limits)
     )
     second = _split(
@@ -385,7 +408,7 @@ def check_positions(
     kept = second.accepted.drop(_HELPERS)
     if second.quarantined.height:
         # a spike left: the fix after it is now measured from the fix before it
-        respiked = pl.col("mmsi").is_in(second.quarantined["mmsi"].unique().implode())
+        respiked = pl.col("track_id").is_in(second.quarantined["track_id"].unique().implode())
         again = _with_neighbours(kept.filter(respiked).drop("implied_speed_knots"))
         again = again.with_columns(_implied_speed(limits)).drop(_HELPERS)
         kept = pl.concat([kept.filter(~respiked), again.select(kept.columns)])
@@ -411,9 +434,9 @@ _FLAG_COLUMNS = ("on_land", "distance_to_shore_km", "implied_speed_knots", "spee
 
 
 def last_fixes(positions: pl.DataFrame) -> pl.DataFrame:
-    """The latest fix of each MMSI (mmsi, ts, lat, lon, msg_type): context for the next batch."""
+    """The latest fix of each track (track_id, ts, lat, lon, msg_type): the next batch's context."""
     schema: dict[str, pl.DataType] = {
-        "mmsi": pl.Int64(),
+        "track_id": pl.Utf8(),
         "ts": pl.Datetime("us", "UTC"),
         "lat": pl.Float64(),
         "lon": pl.Float64(),
@@ -421,6 +444,7 @@ def last_fixes(positions: pl.DataFrame) -> pl.DataFrame:
     }
     if positions.height == 0:
         return pl.DataFrame(schema=schema)
+    positions = with_track_ids(positions)
     timed = (
         positions.filter(~pl.col("ts_estimated"))
         if "ts_estimated" in positions.columns
@@ -430,7 +454,7 @@ def last_fixes(positions: pl.DataFrame) -> pl.DataFrame:
         timed = timed.with_columns(pl.lit(None, dtype=pl.Int8).alias("msg_type"))
     return (
         timed.sort("ts")
-        .group_by("mmsi")
+        .group_by("track_id")
         .agg(pl.col("ts", "lat", "lon", "msg_type").last())
         .select([pl.col(name).cast(dtype) for name, dtype in schema.items()])
     )
