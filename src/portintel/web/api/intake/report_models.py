@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from portintel.domain.grading import Grading
 from portintel.domain.reports import FactDraft, ReportDraft
 from portintel.services.intake.reports import AttachmentView, ReportSummary, ReportView
+from portintel.web.api.times import IsoDateTime
 
 
 class GradingOut(BaseModel):
@@ -67,7 +68,7 @@ class ReportIn(BaseModel):
     grading_scheme: str | None = Field(None, max_length=32, description="default: the node's")
     handling_conditions: str | None = Field(None, max_length=5_000)
     releasable_to: list[str] = Field(default_factory=list, description="agency ids")
-    occurred_at: datetime | None = None
+    occurred_at: IsoDateTime | None = None
     place: str | None = Field(None, max_length=300)
     latitude: float | None = None
     longitude: float | None = None

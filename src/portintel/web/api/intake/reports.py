@@ -6,8 +6,6 @@ report the caller may not read is a 404 like one that does not exist.
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from fastapi import APIRouter, Depends, File, Query, UploadFile
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
@@ -26,6 +24,7 @@ from portintel.web.api.intake.report_models import (
     ReportSummaryOut,
     StepIn,
 )
+from portintel.web.api.times import IsoDateTime
 from portintel.web.authentication import api_actor, workspace_of
 from portintel.web.downloads import attachment_response
 
@@ -40,8 +39,8 @@ def report_filters(
     handling: str | None = Query(None, max_length=64),
     reliability: str | None = Query(None, max_length=8),
     credibility: str | None = Query(None, max_length=8),
-    since: datetime | None = Query(None),
-    until: datetime | None = Query(None),
+    since: IsoDateTime | None = Query(None),
+    until: IsoDateTime | None = Query(None),
     limit: int = Query(100, ge=1, le=1000),
     offset: int = Query(0, ge=0),
 ) -> reports.ReportFilters:
