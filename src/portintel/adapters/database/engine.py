@@ -86,6 +86,16 @@ def create_database_engine(url: str, *, read_only: bool = False) -> Engine:
     return engine
 
 
+def sqlite_file(url: str) -> Path | None:
+    """The file of a SQLite ``url``; None for PostgreSQL, memory and ``file:`` URIs."""
+    if not url.startswith("sqlite"):
+        return None
+    path = url.split("///", 1)[-1].split("?", 1)[0]
+    if not path or path == ":memory:" or path.startswith("file:"):
+        return None
+    return Path(path)
+
+
 def _read_only_sqlite_url(path: str) -> str:
     """A ``file:`` URI that opens ``path`` without writing to it or beside it."""
     if not path or path == ":memory:" or path.startswith("file:"):
