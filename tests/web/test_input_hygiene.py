@@ -15,6 +15,7 @@ REPORT = {
 }
 
 
+FACT = {"entity_key": "boat", "schema": "Vessel", "prop": "name", "value": "SEA FALCON"}
 NOT_DATES = ("0.5", "1772352000", "-1", "1e9", "yesterday", "2026-13-01", "2026-03-01T25:00")
 DATES = ("2026-03-01", "2026-03-01T08:00:00Z", "2026-03-01t08:00:00+07:00", "2026-03-01T08:00")
 
@@ -49,3 +50,60 @@ def test_a_number_is_not_a_time_of_occurrence(person: Callable[..., Person]) -> 
     response = officer.api("POST", "/api/v1/reports", json={**REPORT, "occurred_at": 1772352000})
     assert response.status_code == 422
     assert response.json()["error"]["field"] == "occurred_at"
+
+
+def test_nul_characters_are_refused_naming_the_field(person: Callable[..., Person]) -> None:
+    """On either backend: 422 and the field, where PostgreSQL used to fail with a 500."""
+    officer = person("olga", "officer")
+    boss = person("sam", "supervisor", "administrator")
+    refused = [
+        (officer.api("POST", "/api/v1/reports", json={**REPORT, "title": "Boat\x00"}), "title"),
+        # JSON carries a NUL as the escape \u0000
+        (officer.api("POST", "/api/v1/reports", json={**REPORT, "text": "a\x00b"}), "text"),
+        (
+            officer.api(
+                "POST",
+                "/api/v1/reports",
+                json={
+                    **REPORT,
+                    "facts": [
+                        {"entity_key": "b", "schema": "Vessel", "prop": "name", "value": "\x00"}
+                    ],
+                },
+            ),
+            "facts.0.value",
+        ),
+        (officer.api("GET", "/api/v1/search/entities", params={"q": "SEA\x00"}), "q"),
+        (officer.api("GET", "/api/v1/reports", params={"text": "\x00"}), "text"),
+        (officer.api("POST", "/api/v1/tokens", json={"name": "laptop\x00"}), "name"),
+        (
+            boss.api(
+                "POST",
+                "/api/v1/users",
+                json={
+                    "username": "nina",
+                    "display_name": "Nina\x00",
+                    "agency": "immigration",
+                    "roles": ["officer"],
+                    "password": "correct horse battery staple",
+                },
+            ),
+            "display_name",
+        ),
+        (officer.api("GET", "/api/v1/reports/R-1%00"), "report_id"),
+    ]
+    for response, field in refused:
+        assert response.status_code == 422, (field, response.text)
+        error = response.json()["error"]
+        assert error["field"] == field
+        assert "NUL character" in error["message"]
+    page = officer.form(
+        "/reports",
+        {**REPORT, "title": "Boarding\x00", "action": "save"},
+    )
+    assert page.status_code == 422
+    assert "NUL character" in page.text
+    # good input beside it still goes in, and nothing of the refused did
+    listed = officer.api("GET", "/api/v1/reports").json()
+    assert listed["total"] == 0
+    assert officer.api("POST", "/api/v1/reports", json=REPORT).status_code == 201

@@ -28,6 +28,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from portintel.domain.actors import Actor, Role
+from portintel.domain.storable_text import refuse_nul
 from portintel.errors import Conflict, InvalidInput, PermissionDenied
 
 
@@ -212,6 +213,10 @@ class ReportDraft:
     report_id: str | None = None
 
     def __post_init__(self) -> None:
+        for name in ("title", "text", "handling_conditions", "place", "category", "source_id"):
+            refuse_nul(getattr(self, name), name)
+        for fact in self.facts:
+            refuse_nul(fact.value, "facts.value")
         if not self.title.strip():
             raise InvalidInput("a report needs a title", field="title")
         if len(self.title) > 300:

@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
@@ -20,6 +20,7 @@ from portintel.web.pickers import build_pickers
 from portintel.web.request_limits import RequestLimitsMiddleware
 from portintel.web.security_headers import SecurityHeadersMiddleware
 from portintel.web.templating import build_environment
+from portintel.web.text_inputs import refuse_nul_characters
 
 STATIC_DIR = Path(__file__).parent / "static"
 API_PREFIX = "/api/v1"
@@ -55,6 +56,7 @@ def create_app(settings: Settings) -> FastAPI:
         docs_url=None,
         redoc_url=None,
         lifespan=lifespan,
+        dependencies=[Depends(refuse_nul_characters)],
     )
     app.state.settings = settings
     app.state.token_failures = admin.TokenFailureLimiter(settings.token_failures_per_minute)
