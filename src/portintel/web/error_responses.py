@@ -26,6 +26,7 @@ from portintel.errors import (
     PermissionDenied,
     PortintelError,
     RateLimited,
+    StorageFull,
     UpstreamFailure,
 )
 
@@ -40,6 +41,7 @@ STATUS_BY_ERROR: dict[type[PortintelError], int] = {
     RateLimited: 429,
     Conflict: 409,
     UpstreamFailure: 503,
+    StorageFull: 503,
     ConfigurationError: 500,
     PortintelError: 500,
 }
