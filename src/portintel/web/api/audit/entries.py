@@ -17,6 +17,7 @@ from starlette.concurrency import run_in_threadpool
 from portintel.domain.actors import Actor
 from portintel.services import audit
 from portintel.services.workspace import Workspace
+from portintel.web.api.responses import errors
 from portintel.web.api.times import IsoDateTime
 from portintel.web.authentication import api_actor, workspace_of
 
@@ -56,7 +57,7 @@ def audit_filters(
     )
 
 
-@router.get("/audit", response_model=list[AuditEntry])
+@router.get("/audit", response_model=list[AuditEntry], responses=errors(403))
 async def list_audit_entries(
     filters: audit.AuditFilters = Depends(audit_filters),
     actor: Actor = Depends(api_actor),

@@ -10,6 +10,7 @@ from portintel.domain.grading import Grading
 from portintel.domain.reports import FactDraft, ReportDraft
 from portintel.services.intake.reports import AttachmentView, ReportSummary, ReportView
 from portintel.web.api.times import IsoDateTime
+from portintel.web.text_inputs import NON_BLANK
 
 
 class GradingOut(BaseModel):
@@ -29,7 +30,7 @@ class GradingOut(BaseModel):
 
 
 class FactIn(BaseModel):
-    model_config = ConfigDict(populate_by_name=True)
+    model_config = ConfigDict(populate_by_name=True, extra="forbid")
 
     entity_key: str = Field(
         max_length=128,
@@ -60,9 +61,11 @@ class FactIn(BaseModel):
 
 
 class ReportIn(BaseModel):
-    title: str = Field(max_length=300)
-    text: str = Field(max_length=200_000)
-    credibility: str = Field(max_length=8)
+    model_config = ConfigDict(extra="forbid")
+
+    title: str = Field(max_length=300, pattern=NON_BLANK)
+    text: str = Field(max_length=200_000, pattern=NON_BLANK)
+    credibility: str = Field(max_length=8, pattern=NON_BLANK)
     handling: str = Field(max_length=64, description="vocabulary:code, e.g. uk-3x5x2:C")
     reliability: str | None = Field(None, max_length=8, description="default: the source's")
     grading_scheme: str | None = Field(None, max_length=32, description="default: the node's")
@@ -100,6 +103,8 @@ class ReportIn(BaseModel):
 
 
 class EvaluationIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
     reliability: str | None = Field(None, max_length=8)
     credibility: str | None = Field(None, max_length=8)
     grading_scheme: str | None = Field(None, max_length=32)
@@ -110,6 +115,8 @@ class EvaluationIn(BaseModel):
 
 
 class StepIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
     note: str | None = Field(None, max_length=5_000)
 
 

@@ -24,6 +24,7 @@ from portintel.web.api.intake.report_models import (
     ReportSummaryOut,
     StepIn,
 )
+from portintel.web.api.responses import errors
 from portintel.web.api.times import IsoDateTime
 from portintel.web.authentication import api_actor, workspace_of
 from portintel.web.downloads import attachment_response
@@ -59,7 +60,7 @@ def report_filters(
     )
 
 
-@router.get("/reports", response_model=ReportList)
+@router.get("/reports", response_model=ReportList, responses=errors(403))
 async def list_reports(
     filters: reports.ReportFilters = Depends(report_filters),
     actor: Actor = Depends(api_actor),
@@ -75,7 +76,9 @@ async def list_reports(
     return await run_in_threadpool(work)
 
 
-@router.post("/reports", response_model=ReportOut, status_code=201)
+@router.post(
+    "/reports", response_model=ReportOut, status_code=201, responses=errors(404, write=True)
+)
 async def create_report(
     body: ReportIn, actor: Actor = Depends(api_actor), ws: Workspace = Depends(workspace_of)
 ) -> ReportOut:
@@ -91,14 +94,16 @@ async def _report_out(ws: Workspace, actor: Actor, report_id: str) -> ReportOut:
     return ReportOut.of(await run_in_threadpool(reports.get_report, ws, actor, report_id))
 
 
-@router.get("/reports/{report_id}", response_model=ReportOut)
+@router.get("/reports/{report_id}", response_model=ReportOut, responses=errors(403, 404))
 async def get_report(
     report_id: str, actor: Actor = Depends(api_actor), ws: Workspace = Depends(workspace_of)
 ) -> ReportOut:
     return await _report_out(ws, actor, report_id)
 
 
-@router.post("/reports/{report_id}/submit", response_model=ReportOut)
+@router.post(
+    "/reports/{report_id}/submit", response_model=ReportOut, responses=errors(404, 409, write=True)
+)
 async def submit_report(
     report_id: str,
     body: StepIn | None = None,
@@ -110,7 +115,11 @@ async def submit_report(
     return await _report_out(ws, actor, report_id)
 
 
-@router.post("/reports/{report_id}/evaluate", response_model=ReportOut)
+@router.post(
+    "/reports/{report_id}/evaluate",
+    response_model=ReportOut,
+    responses=errors(404, 409, write=True),
+)
 async def evaluate_report(
     report_id: str,
     body: EvaluationIn,
@@ -134,7 +143,9 @@ async def evaluate_report(
     return await _report_out(ws, actor, report_id)
 
 
-@router.post("/reports/{report_id}/archive", response_model=ReportOut)
+@router.post(
+    "/reports/{report_id}/archive", response_model=ReportOut, responses=errors(404, 409, write=True)
+)
 async def archive_report(
     report_id: str,
     body: StepIn | None = None,
@@ -146,7 +157,11 @@ async def archive_report(
     return await _report_out(ws, actor, report_id)
 
 
-@router.post("/reports/{report_id}/disseminate", response_model=ReportOut)
+@router.post(
+    "/reports/{report_id}/disseminate",
+    response_model=ReportOut,
+    responses=errors(404, 409, write=True),
+)
 async def mark_disseminated(
     report_id: str,
     body: StepIn | None = None,
@@ -171,7 +186,12 @@ async def read_upload(ws: Workspace, upload: UploadFile) -> bytes:
     return content
 
 
-@router.post("/reports/{report_id}/attachments", response_model=AttachmentOut, status_code=201)
+@router.post(
+    "/reports/{report_id}/attachments",
+    response_model=AttachmentOut,
+    status_code=201,
+    responses=errors(404, 409, write=True),
+)
 async def add_attachment(
     report_id: str,
     file: UploadFile = File(...),
@@ -191,7 +211,7 @@ async def add_attachment(
     return AttachmentOut.of(view)
 
 
-@router.get("/attachments/{attachment_id}", response_class=Response)
+@router.get("/attachments/{attachment_id}", response_class=Response, responses=errors(403, 404))
 async def download_attachment(
     attachment_id: str, actor: Actor = Depends(api_actor), ws: Workspace = Depends(workspace_of)
 ) -> Response:
