@@ -33,20 +33,44 @@ def _strings(value: Any, field: str) -> Iterator[tuple[str, str]]:
             yield from _strings(item, f"{field}.{index}" if field else str(index))
 
 
+def _query_parameters(request: Request) -> set[str]:
+    """The query parameters the matched route reads, its dependencies' included."""
+    names: set[str] = set()
+    pending = [getattr(request.scope.get("route"), "dependant", None)]
+    while pending:
+        dependant = pending.pop()
+        if dependant is not None:
+            names.update(field.alias for field in dependant.query_params)
+            pending.extend(dependant.dependencies)
+    return names
+
+
+def _form_fields(request: Request) -> set[str]:
+    """The form fields the matched route reads (its ``Form`` and ``File`` parameters)."""
+    route = request.scope.get("route")
+    dependant = getattr(route, "dependant", None)
+    if dependant is None:
+        return set()
+    return {field.alias for field in dependant.body_params}
+
+
 async def refuse_nul_characters(request: Request) -> None:
     """App-wide dependency: InvalidInput (422) naming the first field that holds a NUL."""
     for name, value in request.path_params.items():
         refuse_nul(str(value), name)
+    declared = _query_parameters(request)
     for name, value in request.query_params.multi_items():
-        refuse_nul(name, name)
-        refuse_nul(value, name)
+        if name in declared:  # a parameter the route does not read is never stored
+            refuse_nul(value, name)
     content_type = request.headers.get("content-type", "")
     if request.method in {"GET", "HEAD", "OPTIONS"}:
         return
     if content_type.startswith(("multipart/form-data", "application/x-www-form-urlencoded")):
+        declared = _form_fields(request)
         form = await request.form()  # parsed once: the handler gets the same, cached
         for name, field_value in form.multi_items():
-            refuse_nul(name, name)
+            if name not in declared:
+                continue  # a field the route does not read is never stored
             if isinstance(field_value, UploadFile):
                 refuse_nul(field_value.filename, name)
             else:
@@ -61,3 +85,44 @@ async def refuse_nul_characters(request: Request) -> None:
             return  # the handler answers a broken body
         for field, text in _strings(decoded, ""):
             refuse_nul(text, field or "body")
+
+
+NO_NUL = "^[^\\u0000]*$"
+"""The JSON Schema pattern of a string without NUL, as the document states it."""
+
+_SHAPED = ("pattern", "enum", "const", "format")
+
+
+def document_nul_refusal(document: dict[str, Any]) -> None:
+    """Give every free string a request may carry the pattern :data:`NO_NUL`.
+
+    So the OpenAPI document says what :func:`refuse_nul_characters` does: the
+    parameters and request bodies of every operation, and the component
+    schemas they refer to. Responses are left as they are. A string already
+    shaped (a pattern, an enum, a format) admits no NUL already.
+    """
+    components = document.get("components", {}).get("schemas", {})
+    seen: set[str] = set()
+
+    def patch(node: Any) -> None:
+        if isinstance(node, dict):
+            reference = node.get("$ref")
+            if isinstance(reference, str) and reference not in seen:
+                seen.add(reference)
+                patch(components.get(reference.rsplit("/", 1)[-1]))
+            if node.get("type") == "string" and not any(key in node for key in _SHAPED):
+                node["pattern"] = NO_NUL
+            for value in node.values():
+                patch(value)
+        elif isinstance(node, list):
+            for value in node:
+                patch(value)
+
+    for operations in document.get("paths", {}).values():
+        for operation in operations.values():
+            patch(operation.get("parameters", []))
+            patch(operation.get("requestBody", {}))
+
+
+NON_BLANK = r"^[^\x00]*[^\s\x00][^\x00]*$"
+"""The pattern of a text that must say something: one character besides spaces, no NUL."""
