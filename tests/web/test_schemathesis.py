@@ -24,7 +24,7 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.config import SchemathesisConfig
-from schemathesis.python.asgi import get_client
+from schemathesis.python.asgi import get_client, shutdown_lifespans
 
 from portintel.domain.actors import SYSTEM
 from portintel.services import admin
@@ -86,6 +86,7 @@ def token() -> Iterator[str]:
     )
     issued = admin.issue_token(ws, admin.get_actor(ws, view.id), "tess", "schemathesis")
     yield issued.secret.reveal()
+    shutdown_lifespans()  # closes the workspace (and audits its last failed tokens) first
     shutil.rmtree(DATA_DIR, ignore_errors=True)
 
 
