@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from portintel.cli.app import app as cli_app
-from portintel.cli.context import console
+from portintel.cli.context import built, console
 from portintel.domain.access import may_keep_source_register
 from portintel.domain.reports import ReportStatus
 from portintel.settings import Settings
@@ -335,7 +335,7 @@ def test_disabled_user_gets_nothing(served: Served) -> None:
 
 
 def test_cli_report_and_entity_reads(served: Served, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(console, "width", 250)
+    monkeypatch.setattr(built(console), "width", 250)
     world = served.world
     runner = CliRunner()
     env = {"PORTINTEL_DATABASE_URL": world.settings.effective_database_url, "COLUMNS": "250"}

@@ -40,6 +40,8 @@ from portintel.web.api.intake.report_models import (
     ReportOut,
     ReportSummaryOut,
 )
+from portintel.web.api.times import IsoDateTime
+from portintel.web.text_inputs import NON_BLANK
 
 PYTHON_TYPES = {
     FieldType.LINE: str,
@@ -73,7 +75,8 @@ def test_report_in_has_every_field_people_file_a_report_with() -> None:
         assert info.is_required() == field.required, field.name
         assert _max_length(info) == field.max_length, field.name
         assert info.title == field.label
-        expected = PYTHON_TYPES[field.kind]
+        # a moment is given as ISO 8601 text only, never a Unix number (#9)
+        expected = IsoDateTime if field.kind is FieldType.MOMENT else PYTHON_TYPES[field.kind]
         if not field.required and field.kind is not FieldType.IDS:
             expected = expected | None
         assert info.annotation == expected, field.name
@@ -160,6 +163,7 @@ def test_a_field_added_to_the_declaration_alone_surfaces_in_the_api_models() -> 
         "title": "Radio call sign",
         "type": "string",
         "maxLength": 12,
+        "pattern": NON_BLANK,  # a text a report needs may not be blank
     }
     assert "radio_callsign" in schema["required"]
     assert "vessels_seen" not in schema["required"]
@@ -208,8 +212,8 @@ def _kind(schema: dict[str, Any]) -> str:
     kind = str(schema.get("type"))
     if kind == "array":
         return f"list[{_kind(schema['items'])}]"
-    if kind == "string" and schema.get("format") == "date-time":
-        return "date-time"
+    if kind == "string" and schema.get("format") in ("date-time", "date"):
+        return str(schema["format"])
     if kind == "string" and "maxLength" in schema:
         return f"string({schema['maxLength']})"
     if kind == "number" and "minimum" in schema:
@@ -239,7 +243,7 @@ CONTRACT = {
         "handling_conditions": "string(5000)? =",
         "latitude": "number(-90..90)? =",
         "longitude": "number(-180..180)? =",
-        "occurred_at": "date-time? =",
+        "occurred_at": "date-time|date? =",  # ISO 8601 text only (#9), no Unix number
         "place": "string(300)? =",
         "releasable_to": "list[string] =",
         "reliability": "string(8)? =",
