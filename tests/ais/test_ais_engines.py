@@ -10,6 +10,7 @@ deliberately absent they skip, saying so (see :mod:`tests.ais.native`).
 
 from __future__ import annotations
 
+import random
 from collections.abc import Callable
 from functools import cache
 from typing import Literal
@@ -29,10 +30,12 @@ from portintel.ais import (
     decode_lines,
     framing,
 )
+from portintel.ais.fields import layouts_of
 from tests.ais.native import ENGINE_UNDER_TEST, require_native
 from tests.ais.nmea_text import checksum as _checksum
 from tests.ais.nmea_text import sentence as _sentence
 from tests.ais.nmea_text import tag_block as _tag
+from tests.ais.test_ais_round_trips import _generated_message, encode
 from tests.ais_samples import sample
 
 Engine = Literal["native", "numpy"]
@@ -684,3 +687,22 @@ def test_streams_fed_in_chunks_decode_identically(
     assert sum(f.height for n, f in whole_native.items() if n.startswith("type")) == (
         batch.message_count
     )
+
+
+# ---------------------------------------------------------------------------
+# every message type and layout
+
+
+def test_every_type_and_layout_decodes_identically() -> None:
+    """Messages of every layout of types 1-27 (many multi-sentence), as lines and as bytes."""
+    rng = random.Random(27)
+    lines: list[str] = []
+    for message_type in range(1, 28):
+        for layout in layouts_of(message_type):
+            for _ in range(20):
+                message = _generated_message(message_type, layout, rng)
+                lines.extend(encode(message_type, layout, message, seq_id=len(lines) % 10))
+    batch = _same_lines(lines, verify=True)
+    assert set(batch.messages) == set(range(1, 28))
+    assert batch.rejects.height == 0
+    _same_bytes(("\n".join(lines) + "\n").encode(), verify=True)

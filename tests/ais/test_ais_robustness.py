@@ -98,10 +98,15 @@ def test_grouped_tag_blocks_and_other_talkers() -> None:
     assert batch.messages[5]["received_at"].item().timestamp() == 1700000000
 
 
-def test_unsupported_types_are_kept_raw() -> None:
-    line = _sentence("AIVDM,1,1,,A,?3c2VT1D0u00D00,2")
-    batch = decode_lines([line])
-    assert batch.unsupported.to_dicts() == [{"line": 1, "raw": line, "msg_type": 15}]
+def test_types_beyond_27_are_kept_raw() -> None:
+    lines = [_sentence(f"AIVDM,1,1,,A,{first}3c2VT1D0u00D00,2") for first in "L0w"]
+    batch = decode_lines(lines)
+    assert batch.unsupported.to_dicts() == [
+        {"line": 1, "raw": lines[0], "msg_type": 28},
+        {"line": 2, "raw": lines[1], "msg_type": 0},
+        {"line": 3, "raw": lines[2], "msg_type": 63},
+    ]
+    assert batch.message_count == 0
 
 
 @settings(max_examples=300, deadline=None)

@@ -181,6 +181,36 @@ def _statics_of(frame: pl.DataFrame, msg_type: int, context: InputContext) -> pl
     return STATICS.conform(out)
 
 
+PROVENANCE = ("line", "received_at", "station", "raw")
+
+
+def _fields_json(frame: pl.DataFrame) -> pl.DataFrame:
+    """``frame`` with a ``fields`` column: its decoded fields as one JSON object per row.
+
+    A type with several layouts (binary applications, ...) holds the union of
+    their columns; each row's object has the columns of its own layout only
+    (those that are not null). Binary data is written as hex.
+    """
+    names = [name for name in frame.columns if name not in PROVENANCE]
+    if frame.height == 0 or not names:
+        return frame.with_columns(pl.lit(None, dtype=pl.Utf8).alias("fields"))
+    values = [
+        pl.col(name).bin.encode("hex") if frame.schema[name] == pl.Binary else pl.col(name)
+        for name in names
+    ]
+    pattern = pl.concat_str([pl.col(name).is_null().cast(pl.Int8).cast(pl.Utf8) for name in names])
+    parts = []
+    for part in (
+        frame.with_columns(values)
+        .with_columns(pattern.alias("_nulls"))
+        .partition_by("_nulls", maintain_order=True)
+    ):
+        kept = [name for name in names if part[name].null_count() < part.height]
+        encoded = pl.struct(kept).struct.json_encode() if kept else pl.lit("{}")
+        parts.append(part.with_columns(encoded.alias("fields")).drop("_nulls"))
+    return pl.concat(parts).sort("line", maintain_order=True)
+
+
 def normalise_messages(
     messages: Mapping[int, pl.DataFrame],
     unsupported: pl.DataFrame | None,
@@ -198,7 +228,7 @@ def normalise_messages(
         if msg_type in STATIC_TYPES and frame.height
     ]
     other_frames = [
-        frame.select(*_common(frame, msg_type, context))
+        _fields_json(frame).select(*_common(frame, msg_type, context), pl.col("fields"))
         for msg_type, frame in sorted(messages.items())
         if msg_type not in POSITION_TYPES | STATIC_TYPES and frame.height
     ]

@@ -9,8 +9,10 @@ UTC day (``<dataset>/day=YYYY-MM-DD/part-*.parquet``):
   and B, and archive rows carrying identity data);
 - ``quarantine``: every input that was refused, with the reason, the raw
   text and where it came from; nothing is dropped silently.
-- ``other``: decoded sentences of message types the store does not model,
-  kept raw so they can be re-read later.
+- ``other``: decoded messages of the types the store does not model
+  (binary, safety text, base-station and interrogation types, ...), with
+  their MMSI, time, decoded fields as JSON and the raw sentences, so they
+  can be queried or re-read later.
 
 Keeping the schema here, as data, lets the writer enforce it, the docs
 (``docs/track-store.md``) describe it and a test keep both in step. Values
@@ -173,7 +175,14 @@ OTHER = Dataset(
     (
         _KEY,
         _MSG_TYPE,
+        Column("mmsi", pa.int64(), "MMSI of the transmitter (null for types not decoded)."),
         _TS,
+        Column(
+            "fields",
+            pa.string(),
+            "The decoded fields as a JSON object, with pyais's names (binary data as hex); "
+            "null for types not decoded (kept raw).",
+        ),
         _SOURCE,
         _LOCATION,
         _LINE,
