@@ -2,8 +2,9 @@
 
 Columns carry pyais's ``asdict()`` names (enums as integers), so a table can be
 compared with pyais row by row, followed by the provenance columns ``line``,
-``received_at``, ``station`` and ``raw``. The loop runs over message types and
-fields, never over messages.
+``received_at``, ``station``, ``raw`` and ``tag_untrusted`` (the tag block's
+checksum is wrong: its time is not used, see decoder.py). The loop runs over
+message types and fields, never over messages.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ PROVENANCE_TYPES: dict[str, pl.DataType] = {
     "received_at": pl.Datetime("us", "UTC"),
     "station": pl.String(),
     "raw": pl.String(),
+    "tag_untrusted": pl.Boolean(),
 }
 
 
@@ -51,6 +53,7 @@ class Provenance:
     received_us: pl.Series
     station: pl.Series
     raw: pl.Series
+    tag_untrusted: npt.NDArray[np.bool_]
 
     def frame(self, rows: I64) -> pl.DataFrame:
         at = self.index[rows]
@@ -61,6 +64,7 @@ class Provenance:
                 "received_at": received.dt.replace_time_zone("UTC"),
                 "station": self.station.gather(at),
                 "raw": self.raw.gather(at),
+                "tag_untrusted": pl.Series("tag_untrusted", self.tag_untrusted[at]),
             }
         )
 

@@ -186,11 +186,12 @@ def test_archives_gz_and_directories_with_a_custom_map(
     assert set(stored["source"]) == {"noaa", "custom.csv"}
 
 
-def test_tag_blocks_with_a_stale_checksum_can_be_taken_leniently_without_duplicates(
+def test_tag_blocks_with_a_stale_checksum_are_kept_flagged_refused_or_trusted_on_request(
     workspace: Workspace, tmp_path: Path
 ) -> None:
     # A logger that adds a g: group to a tag block but keeps the checksum of c: alone,
-    # as in the Norwegian coastal sample: strict by default, lenient when asked.
+    # as in the Norwegian coastal sample: kept and flagged by default (without the tag's
+    # time), quarantined with --strict-tag-checksums, timed with --ignore-tag-checksums.
     (fix,) = sentences({"msg_type": 1, "mmsi": 514123456, "lat": SEA[0], "lon": SEA[1]})
     ship = sentences(
         {"msg_type": 5, "mmsi": 514123456, "shipname": "KOH RONG STAR", "imo": 9074729}
@@ -205,12 +206,19 @@ def test_tag_blocks_with_a_stale_checksum_can_be_taken_leniently_without_duplica
     ]
     path = write_lines(tmp_path / "grouped.nm4", lines)
     store = TrackStore(workspace.settings.tracks_dir)
-    strict = ingest_paths(workspace, [path])
-    assert strict.positions == 1 and strict.statics == 0
+    flagged = ingest_paths(workspace, [path])
+    assert flagged.positions == 1 and flagged.statics == 1 and not flagged.quarantined
+    static = store.scan(STATICS).collect().row(0, named=True)
+    assert static["tag_untrusted"] is True and static["ts_estimated"] is True
+    assert store.scan(POSITIONS).collect()["tag_untrusted"].to_list() == [False]
+    strict = ingest_paths(workspace, [path], strict_tag_checksums=True)
     assert strict.quarantined["bad tag block checksum"] == 2
+    assert strict.positions == 0 and strict.statics == 0  # the fix is stored already
     lenient = ingest_paths(workspace, [path], verify_tag_checksums=False)
-    assert lenient.statics == 1
-    assert lenient.positions == 0  # stored by the strict pass already: nothing new
-    assert counts(store)["positions"] == 1 and counts(store)["statics"] == 1
+    assert lenient.positions == 0
+    assert lenient.statics == 1  # the same report, now with the tag's time: another row
+    timed = store.scan(STATICS).filter(~pl.col("ts_estimated")).collect()
+    assert timed["ts"].to_list()[0].timestamp() == 1772344800
+    assert timed["tag_untrusted"].to_list() == [True]
     again = ingest_paths(workspace, [path], verify_tag_checksums=False)
     assert again.skipped_files == 1

@@ -76,6 +76,7 @@ def _common(frame: pl.DataFrame, msg_type: int, context: InputContext) -> list[p
         pl.lit(msg_type, dtype=pl.Int8).alias("msg_type"),
         pl.lit(context.source).alias("source"),
         _col(frame, "station").cast(pl.Utf8).alias("station"),
+        _col(frame, "tag_untrusted").cast(pl.Boolean).fill_null(False).alias("tag_untrusted"),
         pl.lit(context.location).alias("location"),
         _col(frame, "line").cast(pl.Int64).alias("line"),
         _col(frame, "raw").cast(pl.Utf8).alias("raw"),
@@ -181,7 +182,7 @@ def _statics_of(frame: pl.DataFrame, msg_type: int, context: InputContext) -> pl
     return STATICS.conform(out)
 
 
-PROVENANCE = ("line", "received_at", "station", "raw")
+PROVENANCE = ("line", "received_at", "station", "raw", "tag_untrusted")
 
 
 def _fields_json(frame: pl.DataFrame) -> pl.DataFrame:
@@ -238,6 +239,7 @@ def normalise_messages(
                 pl.col("msg_type").cast(pl.Int8, strict=False),
                 pl.lit(context.fallback_time).cast(pl.Datetime("us", "UTC")).alias("ts"),
                 pl.lit(context.source).alias("source"),
+                pl.lit(False).alias("tag_untrusted"),
                 pl.lit(context.location).alias("location"),
                 pl.col("line").cast(pl.Int64),
                 pl.col("raw").cast(pl.Utf8),
@@ -280,6 +282,7 @@ def normalise_archive_rows(rows: pl.DataFrame, context: InputContext) -> Normali
         pl.lit(None, dtype=pl.Int8).alias("msg_type"),
         pl.lit(context.source).alias("source"),
         pl.lit(None, dtype=pl.Utf8).alias("station"),
+        pl.lit(False).alias("tag_untrusted"),
         pl.lit(context.location).alias("location"),
     ]
     frame = rows.with_columns(*common)

@@ -103,6 +103,13 @@ _TS_ESTIMATED = Column(
     False,
 )
 _MSG_TYPE = Column("msg_type", pa.int8(), "AIS message type (null for archive rows).")
+_TAG_UNTRUSTED = Column(
+    "tag_untrusted",
+    pa.bool_(),
+    "True when the sentence's NMEA 4.0 tag block had a wrong checksum: the sentence's own "
+    "checksum was right so the row is kept, but the tag's time was not used (ts is then the "
+    "fallback) unless the ingest was told to (--ignore-tag-checksums). False otherwise.",
+)
 
 POSITIONS = Dataset(
     "positions",
@@ -120,6 +127,7 @@ POSITIONS = Dataset(
         _MSG_TYPE,
         _SOURCE,
         _STATION,
+        _TAG_UNTRUSTED,
         _LOCATION,
         _LINE,
         _RAW,
@@ -149,6 +157,7 @@ STATICS = Dataset(
         _MSG_TYPE,
         _SOURCE,
         _STATION,
+        _TAG_UNTRUSTED,
         _LOCATION,
         _LINE,
         _RAW,
@@ -184,6 +193,7 @@ OTHER = Dataset(
             "null for types not decoded (kept raw).",
         ),
         _SOURCE,
+        _TAG_UNTRUSTED,
         _LOCATION,
         _LINE,
         _RAW,

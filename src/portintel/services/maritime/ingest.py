@@ -124,13 +124,17 @@ def ingest_paths(
     chunk_lines: int = NMEA_CHUNK_LINES,
     archive_batch_rows: int = 200_000,
     verify_tag_checksums: bool = True,
+    strict_tag_checksums: bool = False,
 ) -> IngestSummary:
     """Ingest every file in ``paths``; ``source`` names the input (default: each file's name).
 
-    ``verify_tag_checksums=False`` accepts NMEA 4.0 tag blocks whose checksum
-    is wrong (some loggers add a ``g:`` group without updating it); sentence
-    checksums are always verified. It is a separate pass in the manifest, so
-    a file first ingested strictly can be taken again leniently: rows already
+    A sentence behind an NMEA 4.0 tag block with a wrong checksum is kept,
+    flagged ``tag_untrusted``, without the tag's time (see
+    ``portintel.ais.decode_lines``); ``verify_tag_checksums=False`` uses that
+    time anyway (some loggers add a ``g:`` group without updating the
+    checksum), ``strict_tag_checksums=True`` quarantines such sentences.
+    Sentence checksums are always verified. Each choice is a separate pass in
+    the manifest, so a file can be taken again with another: rows already
     stored are not duplicated.
 
     ``column_map`` names the columns of a custom table, as a mapping or as
@@ -169,7 +173,9 @@ def ingest_paths(
     for index, (path, size, fmt) in enumerate(zip(files, sizes, formats, strict=True), start=1):
         run.file_index, run.bytes_before = index, sum(sizes[: index - 1])
         sha = file_sha256(path)
-        if fmt == "nmea" and not verify_tag_checksums:
+        if fmt == "nmea" and strict_tag_checksums:
+            sha = f"{sha}-strict-tags"
+        elif fmt == "nmea" and not verify_tag_checksums:
             sha = f"{sha}-lenient-tags"
         entry = manifest.get(sha)
         if entry is not None and entry.complete:
@@ -193,7 +199,10 @@ def ingest_paths(
                 manifest,
                 run,
                 chunk_lines,
-                StreamDecoder(verify_tag_checksums=verify_tag_checksums),
+                StreamDecoder(
+                    verify_tag_checksums=verify_tag_checksums,
+                    strict_tag_checksums=strict_tag_checksums,
+                ),
             )
         else:
             entry = _ingest_archive(
