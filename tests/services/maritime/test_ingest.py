@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import random
 import shutil
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import polars as pl
 import pytest
 
 from portintel.adapters.trackstore import TrackStore
+from portintel.ais.fields import layouts_of
 from portintel.domain.maritime import quality
 from portintel.domain.maritime.schema import OTHER, POSITIONS, QUARANTINE, STATICS, Dataset
 from portintel.services.maritime.ingest import IngestProgress, ingest_paths
@@ -21,7 +23,9 @@ from tests.adapters.ais.nmea_samples import (
     position,
     sentences,
     static,
+    tag,
 )
+from tests.ais.test_ais_round_trips import _generated_message, encode
 from tests.ais_samples import sample_dir
 
 
@@ -222,3 +226,33 @@ def test_tag_blocks_with_a_stale_checksum_are_kept_flagged_refused_or_trusted_on
     assert timed["tag_untrusted"].to_list() == [True]
     again = ingest_paths(workspace, [path], verify_tag_checksums=False)
     assert again.skipped_files == 1
+
+
+def test_every_message_type_lands_in_the_store_and_the_rest_in_other_with_its_fields(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    rng = random.Random(10)
+    lines: list[str] = []
+    last_lines = set()
+    for message_type in range(1, 28):
+        layout = layouts_of(message_type)[0]
+        message = _generated_message(message_type, layout, rng)
+        message["mmsi"] = 514000000 + message_type
+        lines.extend(encode(message_type, layout, message, seq_id=message_type % 10))
+        last_lines.add(len(lines))
+    path = write_lines(tmp_path / "every-type.nmea", [tag(line, 1772344800) for line in lines])
+    summary = ingest_paths(workspace, [path])
+    store = TrackStore(workspace.settings.tracks_dir)
+    assert summary.messages == 27
+    stored = {
+        line
+        for dataset in (POSITIONS, STATICS, OTHER, QUARANTINE)
+        for line in store.scan(dataset).collect()["line"].to_list()
+    }
+    assert last_lines <= stored  # every message is stored, kept in other or refused
+    other = store.scan(OTHER).collect().sort("msg_type")
+    kept = [6, 7, 8, 10, 11, 12, 13, 14, 15, 16, 17, 20, 22, 23, 25, 26]
+    assert other["msg_type"].to_list() == kept
+    assert other["mmsi"].to_list() == [514000000 + t for t in other["msg_type"].to_list()]
+    assert other["fields"].null_count() == 0
+    assert all(ts.timestamp() == 1772344800 for ts in other["ts"])
