@@ -36,17 +36,13 @@ def _turn(raw: int) -> float:
 TURN_TABLE: F64 = np.array([_turn(raw) for raw in range(-128, 128)], dtype=np.float64)
 
 
-def _python_round(value: float, digits: int) -> float:
-    return round(value, digits)
-
-
 LOOKUP_TABLES: dict[str, npt.NDArray[np.generic]] = {
     # pyais's converters of the binary applications, applied to every raw value
     # (at most 12 bits) once: Python's round() to one or two decimals, exactly.
-    "airtemp_legacy": np.array([_python_round(v * 0.1 - 60.0, 1) for v in range(4096)]),
-    "dewpoint_legacy": np.array([_python_round(v * 0.1 - 20.0, 1) for v in range(4096)]),
-    "water_level_legacy": np.array([_python_round(v * 0.1 - 10.0, 1) for v in range(4096)]),
-    "water_level_31": np.array([_python_round(v * 0.01 - 10.0, 2) for v in range(4096)]),
+    "airtemp_legacy": np.array([round(v * 0.1 - 60.0, 1) for v in range(4096)]),
+    "dewpoint_legacy": np.array([round(v * 0.1 - 20.0, 1) for v in range(4096)]),
+    "water_level_legacy": np.array([round(v * 0.1 - 10.0, 1) for v in range(4096)]),
+    "water_level_31": np.array([round(v * 0.01 - 10.0, 2) for v in range(4096)]),
     "pressure_800": np.arange(4096, dtype=np.int64) + 800,
     "pressure_799": np.arange(4096, dtype=np.int64) + 799,
 }
