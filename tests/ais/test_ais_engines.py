@@ -36,6 +36,7 @@ from tests.ais.native import ENGINE_UNDER_TEST, require_native
 from tests.ais.nmea_text import checksum as _checksum
 from tests.ais.nmea_text import sentence as _sentence
 from tests.ais.nmea_text import tag_block as _tag
+from tests.ais.test_ais_message_types import _sentences as _payload_sentences
 from tests.ais.test_ais_round_trips import _generated_message, encode
 from tests.ais_samples import sample
 
@@ -715,3 +716,23 @@ def test_every_type_and_layout_decodes_identically() -> None:
     assert set(batch.messages) == set(range(1, 28))
     assert batch.rejects.height == 0
     _same_bytes(("\n".join(lines) + "\n").encode(), verify="flag")
+
+
+@SETTINGS
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 63), st.text(alphabet=ARMOURED, max_size=180), st.integers(0, 5)),
+        min_size=1,
+        max_size=30,
+    ),
+    st.sampled_from(TAG_MODES),
+)
+def test_payloads_of_any_type_and_length_decode_identically(
+    messages: list[tuple[int, str, int]], verify: TagMode
+) -> None:
+    lines = [
+        line
+        for number, (message_type, rest, fill) in enumerate(messages)
+        for line in _payload_sentences(ARMOURED[message_type] + rest, fill, number % 10)
+    ]
+    _same_lines(lines, verify)
