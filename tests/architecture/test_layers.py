@@ -18,6 +18,7 @@ FORBIDDEN_MODULES = {
     "alembic",
     "fastapi",
     "starlette",
+    "pydantic",
     "httpx",
     "requests",
     "duckdb",

@@ -10,7 +10,7 @@ from typer.testing import CliRunner, Result
 
 from portintel.adapters.trackstore import TrackStore
 from portintel.cli.app import app
-from portintel.cli.context import console
+from portintel.cli.context import built, console
 from portintel.domain.maritime.schema import POSITIONS
 from portintel.errors import InvalidInput
 from portintel.settings import load_settings
@@ -27,7 +27,7 @@ from tests.ais.nmea_text import checksum
 @pytest.fixture
 def data_dir(tmp_path: Path, database_url: str, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("PORTINTEL_DATABASE_URL", database_url)
-    monkeypatch.setattr(console, "width", 200)  # tables unfolded, so values can be found
+    monkeypatch.setattr(built(console), "width", 200)  # tables unfolded, so values can be found
     return tmp_path / "node"
 
 
@@ -128,3 +128,65 @@ def test_strict_tag_checksums_quarantines_what_the_default_keeps_flagged(
     both = _run(data_dir, "ingest", str(path), "--strict-tag-checksums", "--ignore-tag-checksums")
     assert both.exit_code != 0
     assert "choose one" in both.output
+
+
+def test_a_truncated_gz_and_a_stray_csv_are_reported_not_aborted(
+    data_dir: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "incoming"
+    folder.mkdir()
+    lines = [position(574000000 + i % 3, SEA[0] + i / 100_000, SEA[1]) for i in range(3000)]
+    packed = gzip.compress(("\n".join(lines) + "\n").encode())
+    (folder / "feed.nmea.gz").write_bytes(packed[: len(packed) // 2])
+    (folder / "ports.csv").write_text("name,lat,lon,country\nSihanoukville,10.63,103.50,KH\n")
+    result = _run(data_dir, "ingest", str(folder))
+    assert "Aborted" not in result.output
+    assert result.exit_code == 1, result.output  # a file was not read: said, and the exit says so
+    assert "read only in part" in result.stdout and "truncated gzip" in result.stdout
+    assert "not read:" in result.stdout and "ports.csv" in result.stdout
+    assert TrackStore(load_settings(data_dir).tracks_dir).count(POSITIONS) > 0
+
+
+def test_id_column_and_reingest_options(data_dir: Path, tmp_path: Path) -> None:
+    table = tmp_path / "movements.csv"
+    table.write_text(
+        "ID,ais_pos_timestamp,latitude,longitude\n"
+        "17,01/03/2026 07:00,31.50,32.30\n"
+        "42,01/03/2026 07:00,31.60,32.20\n"
+    )
+    mapped = ("--map", "mmsi=ID,timestamp=ais_pos_timestamp,lat=latitude,lon=longitude")
+    timed = ("--time-format", "%d/%m/%Y %H:%M")
+    first = _run(data_dir, "ingest", str(table), *mapped, *timed)
+    assert first.exit_code == 0, first.output
+    assert "invalid MMSI" in first.stdout
+    told = _run(data_dir, "ingest", str(table), *mapped, *timed, "--id-column", "ID")
+    assert "already ingested with other options" in told.stdout and "--reingest" in told.stdout
+    kept = _run(data_dir, "ingest", str(table), *mapped, *timed, "--id-column", "ID", "--reingest")
+    assert kept.exit_code == 0, kept.output
+    rows = TrackStore(load_settings(data_dir).tracks_dir).scan(POSITIONS).collect()
+    assert sorted(rows["track_id"]) == ["17", "42"] and set(rows["id_kind"]) == {"vessel_id"}
+
+
+def test_the_docs_vessel_number_example_ingests(data_dir: Path, tmp_path: Path) -> None:
+    archive = tmp_path / "suez_movements.csv"
+    archive.write_text(
+        "ID,ais_pos_timestamp,latitude,longitude,speed\n"
+        "1,01/03/2026 07:00,31.50,32.30,9.5\n"
+        "257,01/03/2026 07:00,31.60,32.20,8.0\n"
+    )
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "track-store.md").read_text()
+    assert "portintel ais ingest suez_movements.csv" in docs
+    result = _run(
+        data_dir,
+        "ingest",
+        str(archive),
+        "--map",
+        "timestamp=ais_pos_timestamp,lat=latitude,lon=longitude,sog=speed",
+        "--id-column",
+        "ID",
+        "--time-format",
+        "%d/%m/%Y %H:%M",
+    )
+    assert result.exit_code == 0, result.output
+    rows = TrackStore(load_settings(data_dir).tracks_dir).scan(POSITIONS).collect()
+    assert sorted(rows["track_id"]) == ["1", "257"] and rows["sog"].to_list() != [None, None]

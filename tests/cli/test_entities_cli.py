@@ -8,7 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from portintel.cli.app import app
-from portintel.cli.context import console
+from portintel.cli.context import built, console
 from portintel.domain.actors import Role
 from portintel.domain.reports import FactDraft, ReportDraft
 from portintel.services.intake.reports import create_report, get_report
@@ -22,7 +22,7 @@ runner = CliRunner()
 @pytest.fixture(autouse=True)
 def wide_console(monkeypatch: pytest.MonkeyPatch) -> None:
     """Tables wrap to the terminal; tests read whole lines, so print wide."""
-    monkeypatch.setattr(console, "width", 250)
+    monkeypatch.setattr(built(console), "width", 250)
 
 
 def test_entity_show_list_search(workspace: Workspace, settings: Settings) -> None:

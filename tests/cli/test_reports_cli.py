@@ -8,7 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from portintel.cli.app import app
-from portintel.cli.context import console
+from portintel.cli.context import built, console
 from portintel.domain.actors import Role
 from portintel.services.workspace import Workspace
 from portintel.settings import Settings
@@ -20,7 +20,7 @@ runner = CliRunner()
 @pytest.fixture(autouse=True)
 def wide_console(monkeypatch: pytest.MonkeyPatch) -> None:
     """Tables wrap to the terminal; tests read whole lines, so print wide."""
-    monkeypatch.setattr(console, "width", 250)
+    monkeypatch.setattr(built(console), "width", 250)
 
 
 @pytest.fixture

@@ -25,6 +25,8 @@ from portintel.cli.app import app
 
 # The libraries that make a start slow: none of them is needed to print help.
 HEAVY = ("sqlalchemy", "polars", "followthemoney", "fastapi", "numpy", "pyarrow", "duckdb")
+# Rich draws the commands' tables and progress bars; help is Typer's plain text.
+HELP_NEEDS_NOT = (*HEAVY, "rich")
 
 # Runs the real entry point, then reports which modules the process holds.
 PROBE = """
@@ -64,7 +66,15 @@ def test_help_imports_no_heavy_library(args: tuple[str, ...]) -> None:
     code, modules = _modules_after(*args)
     assert code == 0
     assert "portintel.cli.app" in modules  # the probe did run the CLI
-    assert [name for name in HEAVY if _loaded(modules, name)] == []
+    assert [name for name in HELP_NEEDS_NOT if _loaded(modules, name)] == []
+
+
+def test_a_command_that_prints_a_table_does_load_rich(tmp_path: Path) -> None:
+    """The console is built on first use: a command that prints still gets rich's console."""
+    code, modules = _modules_after("--data-dir", str(tmp_path / "node"), "user", "list")
+    assert code == 0
+    assert _loaded(modules, "rich.console")
+    assert _loaded(modules, "rich.table")
 
 
 def test_the_probe_sees_heavy_libraries_when_a_command_needs_them(tmp_path: Path) -> None:

@@ -22,7 +22,7 @@ import pytest
 from typer.testing import CliRunner
 
 from portintel.cli.app import app
-from portintel.cli.context import console
+from portintel.cli.context import built, console
 from portintel.domain.actors import SYSTEM, Role
 from portintel.domain.reports import ReportDraft
 from portintel.services import jobs
@@ -77,7 +77,7 @@ def node_env(
     }
     for name, value in env.items():
         monkeypatch.setenv(name, value)
-    monkeypatch.setattr(console, "width", 250)  # tables unfolded, so values can be found
+    monkeypatch.setattr(built(console), "width", 250)  # tables unfolded, so values can be found
     return env
 
 

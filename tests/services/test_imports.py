@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from datetime import UTC, datetime
 from pathlib import Path
 
 import openpyxl
@@ -11,9 +12,16 @@ import pytest
 from sqlalchemy import func, select
 
 from portintel.adapters.database import tables
+from portintel.adapters.files.import_readers import TableRow
 from portintel.domain.actors import Actor, Role
 from portintel.errors import InvalidInput
 from portintel.services.collation.entities import EntityView, get_entity
+from portintel.services.intake.import_rows import (
+    IMPORTED_FIELDS,
+    REPORT_COLUMNS,
+    column_of,
+    row_draft,
+)
 from portintel.services.intake.imports import FtmDefaults, import_reports
 from portintel.services.intake.reports import get_report
 from portintel.services.intake.sources import create_source
@@ -196,3 +204,46 @@ def test_another_agency_importing_the_same_file_files_its_own(
     second = import_reports(workspace, theirs, path)
     assert first.imported == second.imported == 1
     assert first.report_ids != second.report_ids
+
+
+def test_the_documented_report_columns_are_the_declared_fields() -> None:
+    docs = Path(__file__).parents[2] / "docs" / "import-format.md"
+    section = docs.read_text(encoding="utf-8").split("### Report columns", 1)[1]
+    table = section.split("###", 1)[0]
+    documented: dict[str, str] = {}
+    for line in table.splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if len(cells) < 3 or not cells[0].startswith("`"):
+            continue
+        for column in cells[0].split(","):
+            documented[column.strip().strip("`")] = cells[1]
+    assert set(documented) == set(REPORT_COLUMNS)
+    for field in IMPORTED_FIELDS:
+        assert (documented[column_of(field)] == "yes") == field.required, field.name
+
+
+def test_a_row_is_read_by_the_declared_types() -> None:
+    row = TableRow(
+        line=2,
+        cells={
+            "title": "Boat",
+            "text": "Seen",
+            "credibility": "2",
+            "handling": "tlp:GREEN",
+            "source": "FALCON",
+            "occurred_at": "2026-02-27T22:00",
+            "latitude": "10,6",
+            "longitude": "103.5",
+            "releasable_to": "navy| security",
+        },
+        raw="",
+    )
+    draft = row_draft(row, "R-1", resolve_source=lambda reference: f"S-{reference}")
+    assert draft.source_id == "S-FALCON" and draft.reliability is None
+    assert draft.occurred_at == datetime(2026, 2, 27, 22, tzinfo=UTC)
+    assert (draft.latitude, draft.longitude) == (10.6, 103.5)
+    assert draft.releasable_to == ("navy", "security")
+    missing = TableRow(line=3, cells={"title": "Boat", "text": "Seen", "credibility": "2"}, raw="")
+    with pytest.raises(InvalidInput, match="the handling column is empty") as caught:
+        row_draft(missing, "R-2", resolve_source=str)
+    assert caught.value.field == "handling"

@@ -12,15 +12,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
 
 from portintel.cli.ais_decode import decode_command
-from portintel.cli.context import console, context_of
+from portintel.cli.context import built, console, context_of
 from portintel.cli.help_format import command_group
 from portintel.cli.users import cli_actor
 from portintel.errors import InvalidInput
 
 if TYPE_CHECKING:
+    from rich.table import Table
+
     from portintel.services.maritime.ingest import IngestSummary
     from portintel.services.maritime.listen import ListenSummary
 
@@ -29,20 +30,28 @@ app.command("decode")(decode_command)
 
 
 def _summary_table(summary: IngestSummary) -> Table:
+    from rich.table import Table
+
     table = Table(title="AIS ingest", show_header=False)
     table.add_column("what")
     table.add_column("count", justify="right")
     rows = [
         ("files ingested", summary.files),
         ("files already ingested (skipped)", summary.skipped_files),
+        ("files not read (see below)", len(summary.failed)),
         ("NMEA sentences", summary.sentences),
         ("archive rows", summary.rows),
         ("messages", summary.messages),
-        ("positions stored", summary.positions),
-        ("static reports stored", summary.statics),
-        ("other message types kept raw", summary.other),
-        ("vessels (distinct MMSI)", summary.vessels),
-        ("quarantined", summary.quarantined_total),
+        ("stored", summary.stored),
+        ("  positions stored", summary.positions),
+        ("  static reports stored", summary.statics),
+        ("  other rows kept raw", summary.other),
+        ("vessels (distinct track ids)", summary.vessels),
+        ("not stored again", summary.duplicates + summary.merged_receptions),
+        ("  duplicate rows in the input", summary.duplicates),
+        ("  same message from another receiver", summary.merged_receptions),
+        ("already stored by an earlier run", summary.already_stored),
+        ("quarantined rows", summary.quarantined_total),
     ]
     for label, value in rows:
         table.add_row(label, f"{value:,}")
@@ -67,6 +76,21 @@ def ingest_command(
     time_format: Annotated[
         str | None, typer.Option("--time-format", help="strftime format of the timestamps.")
     ] = None,
+    id_column: Annotated[
+        str | None,
+        typer.Option(
+            "--id-column",
+            help="Column of vessel ids that are not MMSIs: kept as track ids (id_kind vessel_id).",
+        ),
+    ] = None,
+    reingest: Annotated[
+        bool,
+        typer.Option(
+            "--reingest",
+            help="Read files again although already ingested (e.g. with a corrected --map); "
+            "rows already stored are not added twice.",
+        ),
+    ] = False,
     source: Annotated[
         str | None,
         typer.Option("--source", help="Name of the input (provenance); default the file name."),
@@ -115,7 +139,7 @@ def ingest_command(
         TransferSpeedColumn(),
         TimeRemainingColumn(),
     )
-    with Progress(*columns, console=console, transient=False) as bar:
+    with Progress(*columns, console=built(console), transient=False) as bar:
         task = bar.add_task("ingest", total=None)
 
         def on_progress(step: IngestProgress) -> None:
@@ -127,18 +151,27 @@ def ingest_command(
                 description=f"{step.file_index}/{step.file_count} {name}",
             )
 
+        def on_lock_wait() -> None:
+            bar.console.print(
+                "[yellow]another ingest is writing to this track store: waiting for it to finish[/]"
+            )
+
         summary = ingest_paths(
             ws,
             paths,
             format=format,
             column_map=column_map or None,
             time_format=time_format,
+            id_column=id_column,
             source=source,
             progress=on_progress,
             verify_tag_checksums=not ignore_tag_checksums,
             strict_tag_checksums=strict_tag_checksums,
+            reingest=reingest,
+            on_lock_wait=on_lock_wait,
         )
     console.print(_summary_table(summary))
+    _print_file_problems(summary)
     bad_tags = summary.quarantined.get(BAD_TAG_CHECKSUM, 0)
     if bad_tags:
         console.print(
@@ -149,9 +182,36 @@ def ingest_command(
         )
     for path in summary.unrecognised:
         console.print(f"[yellow]not read (not NMEA, CSV or Parquet):[/] {path}")
+    if summary.failed:
+        raise typer.Exit(code=1)
+
+
+def _print_file_problems(summary: IngestSummary) -> None:
+    from rich.markup import escape
+
+    for problem in summary.failed:
+        console.print(f"[red]not read:[/] {escape(problem.reason)}", highlight=False)
+        if problem.hint:
+            console.print(f"  {problem.hint}", markup=False, highlight=False)
+    for problem in summary.damaged:
+        console.print(
+            f"[yellow]read only in part:[/] {escape(problem.path)}: {escape(problem.reason)} "
+            "(the rest is in quarantine)",
+            highlight=False,
+        )
+    for changed in summary.changed_options:
+        console.print(
+            f"[yellow]skipped, already ingested with other options:[/] {escape(changed.path)}\n"
+            f"  then: {escape(changed.recorded)}\n  now:  {escape(changed.now)}\n"
+            "  run the same command with --reingest to read it again with the new options "
+            "(rows already stored are not added twice)",
+            highlight=False,
+        )
 
 
 def _listen_table(summary: ListenSummary) -> Table:
+    from rich.table import Table
+
     table = Table(title=f"listening on {summary.address} (Ctrl-C stops)", show_header=False)
     table.add_column("what")
     table.add_column("count", justify="right")
@@ -195,7 +255,7 @@ def listen_command(
     # a service manager stops with SIGTERM: flush and exit as cleanly as on Ctrl-C
     previous = signal.signal(signal.SIGTERM, lambda *_: stop.set())
     try:
-        with Live(_listen_table(ListenSummary(feed.address)), console=console) as live:
+        with Live(_listen_table(ListenSummary(feed.address)), console=built(console)) as live:
             summary = listen(
                 ws,
                 feed,
@@ -218,6 +278,8 @@ def quarantine_command(
     limit: Annotated[int, typer.Option("--limit", min=1, help="Rows to show.")] = 50,
 ) -> None:
     """List quarantined AIS input: reason, where it came from (file and line), raw text."""
+    from rich.table import Table
+
     from portintel.services.maritime import summarise_quarantine
 
     summary = summarise_quarantine(context_of(ctx).workspace(), reason=reason, limit=limit)
@@ -242,6 +304,8 @@ def vessels_command(
     limit: Annotated[int, typer.Option("--limit", min=1, help="Vessels to show.")] = 50,
 ) -> None:
     """List the vessel registry: identities heard on AIS, with first and last seen."""
+    from rich.table import Table
+
     from portintel.services.maritime.registry import list_vessels
 
     if mmsi is not None and not mmsi.isdigit():

@@ -26,7 +26,6 @@ app = command_group(
     "portintel: the intelligence system of a Port Intelligence Unit.",
     name="portintel",
     pretty_exceptions_enable=False,
-    rich_markup_mode="rich",
 )
 
 

@@ -9,8 +9,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markup import escape
-from rich.table import Table
 
 from portintel.cli.context import console, context_of, error_console
 from portintel.cli.help_format import command_group
@@ -40,6 +38,8 @@ def verify_command(
     Only reads: the database is opened read-only and never migrated, so a copy
     of the data directory on read-only media can be checked.
     """
+    from rich.markup import escape
+
     from portintel.services import audit
     from portintel.services.workspace import open_workspace
 
@@ -135,6 +135,9 @@ def list_command(
     limit: Annotated[int, typer.Option("--limit", help="How many of the newest entries.")] = 50,
 ) -> None:
     """Show the newest audit entries as a table (reading the log is itself recorded)."""
+    from rich.markup import escape
+    from rich.table import Table
+
     from portintel.services import audit
 
     ws = context_of(ctx).workspace()

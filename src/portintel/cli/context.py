@@ -7,19 +7,57 @@ import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import typer
-from rich.console import Console
 
 from portintel.errors import PortintelError
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from portintel.services.workspace import Workspace
     from portintel.settings import Settings
 
-console = Console()
-error_console = Console(stderr=True)
+
+class _ConsoleOnFirstUse:
+    """Rich's ``Console``, built the first time a command prints.
+
+    Help and argument errors never print through it, so ``portintel --help``
+    does not import rich at all (Typer's plain help is used). Attributes are
+    read from and written to the real console, so ``console.width = 200`` works.
+    """
+
+    def __init__(self, *, stderr: bool) -> None:
+        object.__setattr__(self, "_stderr", stderr)
+        object.__setattr__(self, "_console", None)
+
+    def _real(self) -> Console:
+        real: Console | None = object.__getattribute__(self, "_console")
+        if real is None:
+            from rich.console import Console
+
+            real = Console(stderr=object.__getattribute__(self, "_stderr"))
+            object.__setattr__(self, "_console", real)
+        return real
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._real(), name)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        setattr(self._real(), name, value)
+
+
+def built(which: Console) -> Console:
+    """The real console behind ``console`` or ``error_console``, for rich's own
+    ``Progress`` and ``Live``, which use it as a context manager."""
+    if isinstance(which, _ConsoleOnFirstUse):
+        return which._real()
+    return which
+
+
+console: Console = cast("Console", _ConsoleOnFirstUse(stderr=False))
+error_console: Console = cast("Console", _ConsoleOnFirstUse(stderr=True))
 
 
 @dataclass

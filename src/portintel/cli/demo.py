@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from portintel.cli.context import console, context_of
+from portintel.cli.context import built, console, context_of
 
 if TYPE_CHECKING:
     from portintel.services.training.demo import DemoSummary
@@ -97,7 +97,7 @@ def _build_and_serve(
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
-        console=console,
+        console=built(console),
         transient=False,
     ) as bar:
         task = bar.add_task("reports", total=reports)

@@ -12,8 +12,6 @@ from dataclasses import asdict
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.markup import escape
-from rich.table import Column, Table
 
 from portintel.cli.context import console, context_of
 from portintel.cli.help_format import command_group
@@ -62,6 +60,9 @@ def show_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON with provenance.")] = False,
 ) -> None:
     """Show an entity: each value with its report, grading, handling and first/last seen."""
+    from rich.markup import escape
+    from rich.table import Column, Table
+
     from portintel.services.collation.entities import get_entity
 
     ws = context_of(ctx).workspace()
@@ -105,6 +106,9 @@ def show_command(
 
 
 def _print_summaries(summaries: list[EntitySummary]) -> None:
+    from rich.markup import escape
+    from rich.table import Column, Table
+
     widest = max((len(summary.id) for summary in summaries), default=2)
     table = Table(
         Column("id", no_wrap=True, min_width=widest),  # ids are copied: never cut

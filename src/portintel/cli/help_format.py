@@ -45,4 +45,5 @@ class FlagHelpGroup(TyperGroup):
 
 def command_group(help: str, **options: Any) -> typer.Typer:
     """A Typer app for a group of commands, printing help as every group of the CLI does."""
+    options.setdefault("rich_markup_mode", None)
     return typer.Typer(cls=FlagHelpGroup, help=help, no_args_is_help=True, **options)

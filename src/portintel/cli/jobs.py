@@ -5,8 +5,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.markup import escape
-from rich.table import Table
 
 from portintel.cli.context import console, context_of
 from portintel.cli.help_format import command_group
@@ -21,6 +19,8 @@ app = command_group("Background jobs: what ran, what failed.")
 
 def print_notice(notice: JobNotice) -> None:
     """One line per thing the worker did with a job."""
+    from rich.markup import escape
+
     attempt = f"attempt {notice.attempt} of {notice.max_attempts}"
     took = f" in {notice.seconds:.2f}s" if notice.seconds is not None else ""
     line = f"{notice.event:<9} {notice.name} {notice.job_id} ({attempt}){took}"
@@ -69,6 +69,9 @@ def list_command(
     limit: Annotated[int, typer.Option("--limit", min=1, help="How many of the newest.")] = 50,
 ) -> None:
     """Show the most recently enqueued jobs, newest first."""
+    from rich.markup import escape
+    from rich.table import Table
+
     from portintel.services import jobs
 
     ws = context_of(ctx).workspace()

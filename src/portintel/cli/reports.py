@@ -14,10 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.markup import escape
-from rich.table import Column, Table
 
-from portintel.cli.context import console, context_of, operating_system_user
+from portintel.cli.context import built, console, context_of, operating_system_user
 from portintel.cli.help_format import command_group
 from portintel.domain.actors import SYSTEM, Actor
 from portintel.domain.reports import FactDraft, ReportDraft, ReportStatus
@@ -189,7 +187,7 @@ def import_command(
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
-        console=console,
+        console=built(console),
         transient=True,
     ) as progress:
         task = progress.add_task(file.name, total=None)
@@ -212,6 +210,9 @@ def import_command(
 
 
 def _print_report(view: ReportView) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
     console.print(f"[bold]{view.id}[/] {escape(view.title)}", highlight=False)
     table = Table.grid(padding=(0, 2))
     table.add_column(style="dim")
@@ -283,6 +284,9 @@ def list_command(
     limit: Annotated[int, typer.Option(help="At most this many.")] = 50,
 ) -> None:
     """List the reports you may read, newest first."""
+    from rich.markup import escape
+    from rich.table import Column, Table
+
     from portintel.services.intake.reports import ReportFilters, list_reports
 
     ws = context_of(ctx).workspace()

@@ -13,7 +13,6 @@ import sys
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from portintel.cli.context import console, context_of, error_console, operating_system_user
 from portintel.cli.help_format import command_group
@@ -157,6 +156,8 @@ def add_command(
 @app.command("list")
 def list_command(ctx: typer.Context) -> None:
     """List every user with agency, roles and sign-in state."""
+    from rich.table import Table
+
     from portintel.services import admin
 
     ws = context_of(ctx).workspace()
@@ -205,6 +206,8 @@ def tokens_command(
     username: Annotated[str | None, typer.Argument(help="Whose tokens (default: all).")] = None,
 ) -> None:
     """List API tokens (never their text)."""
+    from rich.table import Table
+
     from portintel.services import admin
 
     ws = context_of(ctx).workspace()

@@ -28,15 +28,9 @@ from datetime import datetime
 from enum import StrEnum
 
 from portintel.domain.actors import Actor, Role
+from portintel.domain.report_fields import ReportStatus as ReportStatus
+from portintel.domain.report_fields import check_filing, filing_fields
 from portintel.errors import Conflict, InvalidInput, PermissionDenied
-
-
-class ReportStatus(StrEnum):
-    DRAFT = "draft"
-    SUBMITTED = "submitted"
-    EVALUATED = "evaluated"
-    DISSEMINATED = "disseminated"
-    ARCHIVED = "archived"
 
 
 class ReportAction(StrEnum):
@@ -212,18 +206,8 @@ class ReportDraft:
     report_id: str | None = None
 
     def __post_init__(self) -> None:
-        if not self.title.strip():
-            raise InvalidInput("a report needs a title", field="title")
-        if len(self.title) > 300:
-            raise InvalidInput("the title is longer than 300 characters", field="title")
-        if not self.text.strip():
-            raise InvalidInput("a report needs its text", field="text")
-        if self.latitude is not None and not -90 <= self.latitude <= 90:
-            raise InvalidInput(f"latitude {self.latitude} is outside -90..90", field="latitude")
-        if self.longitude is not None and not -180 <= self.longitude <= 180:
-            raise InvalidInput(
-                f"longitude {self.longitude} is outside -180..180", field="longitude"
-            )
+        # required fields, lengths and ranges as REPORT_FIELDS declares them
+        check_filing({field.name: getattr(self, field.name) for field in filing_fields()})
         if (self.latitude is None) != (self.longitude is None):
             raise InvalidInput(
                 "give both latitude and longitude, or neither",

@@ -11,6 +11,7 @@ import polars as pl
 import pytest
 
 from portintel.adapters.trackstore import TrackStore
+from portintel.adapters.trackstore.store import WriteResult
 from portintel.ais.fields import layouts_of
 from portintel.domain.maritime import quality
 from portintel.domain.maritime.schema import OTHER, POSITIONS, QUARANTINE, STATICS, Dataset
@@ -75,14 +76,14 @@ class FailingStore(TrackStore):
         self.fail_on = fail_on
         self.position_writes = 0
 
-    def write(self, dataset: Dataset, frame: pl.DataFrame) -> int:
+    def write_counted(self, dataset: Dataset, frame: pl.DataFrame) -> WriteResult:
         if dataset is POSITIONS:
             self.position_writes += 1
             if self.position_writes == self.fail_on:
                 # half the batch reaches the disk before the "crash"
-                super().write(dataset, frame.head(frame.height // 2))
+                super().write_counted(dataset, frame.head(frame.height // 2))
                 raise RuntimeError("killed")
-        return super().write(dataset, frame)
+        return super().write_counted(dataset, frame)
 
 
 def test_an_ingest_killed_midway_resumes_complete_without_duplicates(

@@ -103,6 +103,20 @@ def valid_mmsi(mmsi: pl.Expr) -> pl.Expr:
     return (in_range & shape_ok).fill_null(False)
 
 
+def _mmsi_refused() -> pl.Expr:
+    """An MMSI track whose MMSI is invalid; an archive's own vessel ids are not MMSIs."""
+    return (pl.col("id_kind") == "mmsi") & ~valid_mmsi(pl.col("mmsi"))
+
+
+def with_track_ids(frame: pl.DataFrame) -> pl.DataFrame:
+    """``frame`` with ``track_id``/``id_kind`` derived from ``mmsi`` where it has none."""
+    if "track_id" not in frame.columns:
+        frame = frame.with_columns(pl.col("mmsi").cast(pl.Int64).cast(pl.Utf8).alias("track_id"))
+    if "id_kind" not in frame.columns:
+        frame = frame.with_columns(pl.lit("mmsi").alias("id_kind"))
+    return frame
+
+
 def _split(frame: pl.DataFrame, reason: pl.Expr) -> QualityResult:
     tagged = frame.with_columns(reason.alias("reason"))
     accepted = tagged.filter(pl.col("reason").is_null()).drop("reason")
@@ -112,7 +126,7 @@ def _split(frame: pl.DataFrame, reason: pl.Expr) -> QualityResult:
 
 def _static_reason() -> pl.Expr:
     return (
-        pl.when(~valid_mmsi(pl.col("mmsi")))
+        pl.when(_mmsi_refused())
         .then(pl.lit(INVALID_MMSI))
         .when(pl.col("ts").is_null())
         .then(pl.lit(MISSING_TIMESTAMP))
@@ -122,7 +136,11 @@ def _static_reason() -> pl.Expr:
 
 def check_statics(statics: pl.DataFrame) -> QualityResult:
     """Statics are refused only for an invalid MMSI or no time; their text is kept as sent."""
-    return _split(statics, _static_reason())
+    result = _split(with_track_ids(statics), _static_reason())
+    return QualityResult(
+        result.accepted.select(statics.columns),
+        result.quarantined.select([*statics.columns, "reason"]),
+    )
 
 
 def _haversine_nm(lat1: pl.Expr, lon1: pl.Expr, lat2: pl.Expr, lon2: pl.Expr) -> pl.Expr:
@@ -157,9 +175,9 @@ def _implied_speed(
 
 def _speed_flags(frame: pl.DataFrame, thresholds: QualityThresholds) -> pl.Series:
     """Spike flags, vectorised: shifts within each MMSI over the frame sorted by (mmsi, ts)."""
-    ordered = frame.with_row_index("_row").sort("mmsi", "ts", "_order")
+    ordered = frame.with_row_index("_row").sort("track_id", "ts", "_order")
     shifted = ordered.with_columns(
-        pl.col(c).shift(by).over("mmsi").alias(f"_{c}{by}")
+        pl.col(c).shift(by).over("track_id").alias(f"_{c}{by}")
         for c in ("lat", "lon", "ts")
         for by in (2, 1, -1)
     )
@@ -204,7 +222,7 @@ def check_positions(
     land = on_land if on_land is not None else pl.Series([False] * positions.height)
     lat, lon = pl.col("lat"), pl.col("lon")
     reason = (
-        pl.when(~valid_mmsi(pl.col("mmsi")))
+        pl.when(_mmsi_refused())
         .then(pl.lit(INVALID_MMSI))
         .when(pl.col("ts").is_null())
         .then(pl.lit(MISSING_TIMESTAMP))
@@ -218,21 +236,27 @@ def check_positions(
         .then(pl.lit(POSITION_ON_LAND))
         .otherwise(pl.lit(None, dtype=pl.Utf8))
     )
+    columns = positions.columns
+    positions = with_track_ids(positions)
     tagged = positions.with_columns(land.cast(pl.Boolean).fill_null(False).alias("_on_land"))
     first = _split(tagged, reason)
     candidates = first.accepted.with_columns(
         pl.int_range(pl.len()).alias("_order"), pl.lit(False).alias("_context")
     )
     if previous_fixes is not None and previous_fixes.height:
-        context = previous_fixes.select(
-            pl.col("mmsi").cast(pl.Int64),
-            pl.col("ts").cast(pl.Datetime("us", "UTC")),
-            pl.col("lat").cast(pl.Float64),
-            pl.col("lon").cast(pl.Float64),
-            pl.lit(False).alias("ts_estimated"),
-            pl.lit(-1, dtype=pl.Int64).alias("_order"),
-            pl.lit(True).alias("_context"),
-        ).join(candidates.select("mmsi").unique(), on="mmsi", how="semi")
+        context = (
+            with_track_ids(previous_fixes)
+            .select(
+                pl.col("track_id").cast(pl.Utf8),
+                pl.col("ts").cast(pl.Datetime("us", "UTC")),
+                pl.col("lat").cast(pl.Float64),
+                pl.col("lon").cast(pl.Float64),
+                pl.lit(False).alias("ts_estimated"),
+                pl.lit(-1, dtype=pl.Int64).alias("_order"),
+                pl.lit(True).alias("_context"),
+            )
+            .join(candidates.select("track_id").unique(), on="track_id", how="semi")
+        )
         candidates = pl.concat([candidates, context], how="diagonal_relaxed")
     flagged = candidates.with_columns(_speed_flags(candidates, limits).alias("_speeding"))
     flagged = flagged.filter(~pl.col("_context")).sort("_order")
@@ -243,31 +267,32 @@ def check_positions(
         .otherwise(pl.lit(None, dtype=pl.Utf8)),
     )
     helpers = ["_on_land", "_order", "_context", "_speeding"]
-    accepted = second.accepted.drop(helpers, strict=False).select(positions.columns)
+    accepted = second.accepted.drop(helpers, strict=False).select(columns)
     quarantined = pl.concat(
         [
             first.quarantined.drop(helpers, strict=False),
             second.quarantined.drop(helpers, strict=False),
         ],
         how="diagonal_relaxed",
-    ).select([*positions.columns, "reason"])
+    ).select([*columns, "reason"])
     return QualityResult(accepted, quarantined)
 
 
 def last_fixes(positions: pl.DataFrame) -> pl.DataFrame:
-    """The latest fix of each MMSI (mmsi, ts, lat, lon): speed-check context for the next batch."""
+    """The latest fix of each track (track_id, ts, lat, lon): context for the next batch."""
     if positions.height == 0:
         return pl.DataFrame(
             schema={
-                "mmsi": pl.Int64,
+                "track_id": pl.Utf8,
                 "ts": pl.Datetime("us", "UTC"),
                 "lat": pl.Float64,
                 "lon": pl.Float64,
             }
         )
+    positions = with_track_ids(positions)
     timed = (
         positions.filter(~pl.col("ts_estimated"))
         if "ts_estimated" in positions.columns
         else positions
     )
-    return timed.sort("ts").group_by("mmsi").agg(pl.col("ts", "lat", "lon").last())
+    return timed.sort("ts").group_by("track_id").agg(pl.col("ts", "lat", "lon").last())

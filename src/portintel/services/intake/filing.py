@@ -16,6 +16,7 @@ from sqlalchemy import Connection, delete, insert, select
 from portintel.adapters.database import tables
 from portintel.adapters.vocabularies import load_grading_schemes, load_handling
 from portintel.domain.actors import Actor
+from portintel.domain.report_fields import filing_fields
 from portintel.domain.reports import FactDraft, ReportDraft, ReportStatus
 from portintel.errors import Conflict, InvalidInput
 from portintel.services import audit
@@ -175,31 +176,26 @@ def file_report(
         readable=scope.readable,
         namesakes=scope.namesakes,
     )
-    connection.execute(
-        insert(tables.reports).values(
-            id=report_id,
-            title=draft.title.strip(),
-            author_id=author_id,
-            agency_id=actor.agency_id,
-            source_id=draft.source_id,
-            occurred_at=draft.occurred_at,
-            reported_at=now,
-            place=draft.place,
-            latitude=draft.latitude,
-            longitude=draft.longitude,
-            text=draft.text,
-            handling=str(code),
-            handling_conditions=code.conditions,
-            restrictive=vocabularies.is_restrictive(code),
-            tlp=vocabularies.default_tlp(code),
-            category=draft.category,
-            status=ReportStatus.DRAFT.value,
-            origin_node=draft.origin_node,
-            created_at=now,
-            updated_at=now,
-            **grading,
-        )
+    # the draft's stored fields by name, then what filing decides or normalises
+    row: dict[str, Any] = {
+        field.name: getattr(draft, field.name) for field in filing_fields() if field.stored
+    }
+    row.update(
+        id=report_id,
+        title=draft.title.strip(),
+        author_id=author_id,
+        agency_id=actor.agency_id,
+        reported_at=now,
+        handling=str(code),
+        handling_conditions=code.conditions,
+        restrictive=vocabularies.is_restrictive(code),
+        tlp=vocabularies.default_tlp(code),
+        status=ReportStatus.DRAFT.value,
+        created_at=now,
+        updated_at=now,
+        **grading,
     )
+    connection.execute(insert(tables.reports).values(row))
     write_releasable_to(connection, report_id, releasable)
     connection.execute(
         insert(tables.report_events).values(

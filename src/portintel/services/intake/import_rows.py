@@ -1,6 +1,8 @@
 """One import row -> one report draft: the column rules of ``docs/import-format.md``.
 
-Report columns are fixed names; every other column names a fact as
+Report columns are the fields a report declares as typed by people
+(:data:`~portintel.domain.report_fields.REPORT_FIELDS`, with ``source`` for
+``source_id``), read by their declared type; every other column names a fact as
 ``<schema>[:<label>].<property>`` (``vessel.imoNumber``, ``person:captain.phone``),
 so one row can describe several entities: all columns with the same schema
 and label are facts of one entity. A cell may hold several values separated
@@ -14,30 +16,27 @@ import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from followthemoney import model
 
 from portintel.adapters.files.import_readers import FtmEntity, TableRow
+from portintel.domain.report_fields import REPORT_FIELDS, FieldType, ReportField
 from portintel.domain.reports import VERBATIM_ID, FactDraft, ReportDraft
 from portintel.errors import InvalidInput, PortintelError
 from portintel.services.intake.fact_statements import entity_schema
 
-REPORT_COLUMNS = (
-    "title",
-    "text",
-    "occurred_at",
-    "place",
-    "latitude",
-    "longitude",
-    "source",
-    "reliability",
-    "credibility",
-    "grading_scheme",
-    "handling",
-    "handling_conditions",
-    "releasable_to",
-    "category",
-)
+IMPORTED_FIELDS = tuple(field for field in REPORT_FIELDS if field.typed_by_people)
+"""A report's fields a row gives, as declared (the import file's report columns)."""
+SOURCE_COLUMN = "source"
+"""A row names its source by reference (codename) or id in this column, not by ``source_id``."""
+
+
+def column_of(field: ReportField) -> str:
+    return SOURCE_COLUMN if field.name == "source_id" else field.name
+
+
+REPORT_COLUMNS = tuple(column_of(field) for field in IMPORTED_FIELDS)
 MULTI_VALUE = "|"
 FTM_KEY = "ftm:"
 """Prefix of the report-local key of an entity of a followthemoney file."""
@@ -119,32 +118,30 @@ def row_draft(row: TableRow, report_id: str, resolve_source: Callable[[str], str
         for value in cell.split(MULTI_VALUE):
             if value.strip():
                 facts.append(FactDraft(key, schema, prop, value.strip()))
-    for required in ("title", "text", "credibility", "handling"):
-        if not cells.get(required):
-            raise InvalidInput(f"the {required} column is empty", field=required)
-    source = cells.get("source")
-    occurred = cells.get("occurred_at")
-    releasable = cells.get("releasable_to", "")
-    return ReportDraft(
-        title=cells["title"],
-        text=cells["text"],
-        credibility=cells["credibility"],
-        handling=cells["handling"],
-        reliability=cells.get("reliability"),
-        grading_scheme=cells.get("grading_scheme"),
-        handling_conditions=cells.get("handling_conditions"),
-        releasable_to=tuple(
-            a.strip() for a in releasable.replace(MULTI_VALUE, ",").split(",") if a.strip()
-        ),
-        occurred_at=parse_time(occurred, "occurred_at") if occurred else None,
-        place=cells.get("place"),
-        latitude=_number(cells.get("latitude"), "latitude"),
-        longitude=_number(cells.get("longitude"), "longitude"),
-        source_id=resolve_source(source) if source else None,
-        category=cells.get("category"),
-        facts=tuple(facts),
-        report_id=report_id,
-    )
+    for field in IMPORTED_FIELDS:
+        if field.required and not cells.get(column_of(field)):
+            raise InvalidInput(f"the {column_of(field)} column is empty", field=column_of(field))
+    values: dict[str, Any] = {}
+    for field in IMPORTED_FIELDS:
+        given = cells.get(column_of(field))
+        if given is None:  # an empty cell is left out: the draft's default applies
+            continue
+        if field.name == "source_id":
+            values[field.name] = resolve_source(given)
+        else:
+            values[field.name] = _cell_value(field, given)
+    return ReportDraft(**values, facts=tuple(facts), report_id=report_id)
+
+
+def _cell_value(field: ReportField, cell: str) -> Any:
+    """A cell as the draft takes the field's value."""
+    if field.kind is FieldType.MOMENT:
+        return parse_time(cell, field.name)
+    if field.kind is FieldType.NUMBER:
+        return _number(cell, field.name)
+    if field.kind is FieldType.IDS:
+        return tuple(a.strip() for a in cell.replace(MULTI_VALUE, ",").split(",") if a.strip())
+    return cell
 
 
 def ftm_draft(

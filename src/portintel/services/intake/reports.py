@@ -48,6 +48,7 @@ from portintel.services.intake.filing import (
     write_releasable_to,
 )
 from portintel.services.intake.views import (
+    LISTED_FIELDS,
     AttachmentView,
     ReportEntity,
     ReportEventView,
@@ -57,6 +58,7 @@ from portintel.services.intake.views import (
     event_of,
     handling_definition,
     mapped_grading,
+    report_values,
     summary_of,
 )
 from portintel.services.workspace import Workspace
@@ -185,33 +187,12 @@ def get_report(ws: Workspace, actor: Actor, report_id: str) -> ReportView:
     entity_ids = sorted({entity.canonical_id for entity in entity_rows})
     grading = Grading(row.grading_scheme, row.reliability, row.credibility)
     return ReportView(
-        id=row.id,
-        title=row.title,
-        text=row.text,
-        status=ReportStatus(row.status),
-        author_id=row.author_id,
-        agency_id=row.agency_id,
-        reported_at=row.reported_at,
-        occurred_at=row.occurred_at,
-        place=row.place,
-        latitude=row.latitude,
-        longitude=row.longitude,
-        grading=grading,
+        **report_values(row),
         mapped_grading=mapped_grading(grading, ws.settings.grading_scheme),
-        reliability_overridden=bool(row.reliability_overridden),
-        handling=row.handling,
-        handling_conditions=row.handling_conditions,
         handling_definition=handling_definition(row.handling),
-        restrictive=bool(row.restrictive),
         releasable_to=releasable,
-        tlp=row.tlp,
-        category=row.category,
-        origin_node=row.origin_node,
-        source_id=row.source_id,
         source_reference=source.reference if source else None,
         source_kind=source.kind if source else None,
-        created_at=row.created_at,
-        updated_at=row.updated_at,
         events=tuple(event_of(event) for event in events),
         attachments=tuple(attachment_of(file) for file in files),
         entity_ids=tuple(entity_ids),
@@ -265,8 +246,9 @@ def _filtered(query: Select[Any], filters: ReportFilters) -> Select[Any]:
     return query
 
 
-_LISTED = tuple(column for column in tables.reports.columns if column.name != "text")
-"""A list never shows a report's text, which can be long: it stays in the database."""
+_LISTED = tuple(tables.reports.c[field.name] for field in LISTED_FIELDS if field.stored)
+"""A list selects only the columns it shows: a report's text, which can be long, stays in
+the database."""
 
 
 def list_reports(

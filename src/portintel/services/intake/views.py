@@ -4,6 +4,11 @@ Views are frozen dataclasses built from rows the store already filtered
 through the reader's scope (:mod:`portintel.adapters.database.scope`). A view
 names a report's source by its codename and kind only: the protected identity
 column is never selected here.
+
+A report's own fields reach a view through one mapper, :func:`report_values`,
+which walks :data:`~portintel.domain.report_fields.REPORT_FIELDS`: the views
+declare the same fields (a test holds them together) and add what a reader
+is told beside them (history, attachments, the source's codename).
 """
 
 from __future__ import annotations
@@ -17,6 +22,12 @@ from sqlalchemy import Row
 
 from portintel.adapters.vocabularies import load_grading_schemes, load_handling
 from portintel.domain.grading import Grading
+from portintel.domain.report_fields import (
+    GRADING_FIELDS,
+    REPORT_FIELDS,
+    FieldType,
+    ReportField,
+)
 from portintel.domain.reports import ReportAction, ReportStatus
 from portintel.errors import PortintelError
 
@@ -133,20 +144,37 @@ class ReportView:
     allowed_actions: tuple[ReportAction, ...] = field(default_factory=tuple)
 
 
+LISTED_FIELDS = tuple(field for field in REPORT_FIELDS if field.listed)
+"""The fields a report list shows (:class:`ReportSummary`)."""
+
+
+def _read(field: ReportField, value: Any) -> Any:
+    """A stored value as the domain types it."""
+    if value is None:
+        return None
+    if field.enum is not None:
+        return field.enum(value)
+    if field.kind is FieldType.FLAG:
+        return bool(value)  # SQLite answers 0 and 1
+    return value
+
+
+def report_values(row: Row[Any], fields: tuple[ReportField, ...] = REPORT_FIELDS) -> dict[str, Any]:
+    """The declared ``fields`` a report's row holds, keyed by name, read as the views type
+    them; the grading's parts become one :class:`~portintel.domain.grading.Grading`."""
+    stored = row._mapping
+    values = {
+        field.name: _read(field, stored[field.name])
+        for field in fields
+        if field.stored and field.name in stored
+    }
+    if all(name in values for name in GRADING_FIELDS):
+        values["grading"] = Grading(*(values.pop(name) for name in GRADING_FIELDS))
+    return values
+
+
 def summary_of(row: Row[Any]) -> ReportSummary:
-    return ReportSummary(
-        id=row.id,
-        title=row.title,
-        status=ReportStatus(row.status),
-        author_id=row.author_id,
-        agency_id=row.agency_id,
-        reported_at=row.reported_at,
-        occurred_at=row.occurred_at,
-        place=row.place,
-        grading=Grading(row.grading_scheme, row.reliability, row.credibility),
-        handling=row.handling,
-        restrictive=bool(row.restrictive),
-    )
+    return ReportSummary(**report_values(row, LISTED_FIELDS))
 
 
 def handling_definition(handling: str) -> str:

@@ -1,14 +1,36 @@
-"""Pydantic shapes of reports on the API (the edge; the services speak dataclasses)."""
+"""Pydantic shapes of reports on the API (the edge; the services speak dataclasses).
+
+A report's own fields are not written here: ``ReportIn``, ``EvaluationIn``,
+``ReportOut`` and ``ReportSummaryOut`` are built from their ``...Base`` class
+(methods and the fields that are not a report's) and the fields that
+:data:`~portintel.domain.report_fields.REPORT_FIELDS` declares, by
+:mod:`portintel.web.api.intake.report_fields`.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING, Any, Self
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from portintel.domain.grading import Grading
+from portintel.domain.report_fields import (
+    GRADING_FIELDS,
+    REPORT_FIELDS,
+    ReportField,
+    evaluation_fields,
+)
 from portintel.domain.reports import FactDraft, ReportDraft
 from portintel.services.intake.reports import AttachmentView, ReportSummary, ReportView
+from portintel.web.api.intake.report_fields import (
+    api_value,
+    change_definitions,
+    declared_model,
+    domain_value,
+    filing_definitions,
+    shown_definitions,
+)
 
 
 class GradingOut(BaseModel):
@@ -58,54 +80,41 @@ class FactIn(BaseModel):
         )
 
 
-class ReportIn(BaseModel):
-    title: str = Field(max_length=300)
-    text: str = Field(max_length=200_000)
-    credibility: str = Field(max_length=8)
-    handling: str = Field(max_length=64, description="vocabulary:code, e.g. uk-3x5x2:C")
-    reliability: str | None = Field(None, max_length=8, description="default: the source's")
-    grading_scheme: str | None = Field(None, max_length=32, description="default: the node's")
-    handling_conditions: str | None = Field(None, max_length=5_000)
-    releasable_to: list[str] = Field(default_factory=list, description="agency ids")
-    occurred_at: datetime | None = None
-    place: str | None = Field(None, max_length=300)
-    latitude: float | None = None
-    longitude: float | None = None
-    source_id: str | None = Field(None, max_length=64)
-    category: str | None = Field(None, max_length=64)
+class ReportInBase(BaseModel):
+    """What filing over the API adds to a report's declared fields: its instructions."""
+
     facts: list[FactIn] = Field(default_factory=list, max_length=1_000)
     extract: bool = Field(True, description="also extract identifiers from the text")
     submit: bool = Field(False, description="submit for evaluation at once")
 
     def draft(self) -> ReportDraft:
         return ReportDraft(
-            title=self.title,
-            text=self.text,
-            credibility=self.credibility,
-            handling=self.handling,
-            reliability=self.reliability,
-            grading_scheme=self.grading_scheme,
-            handling_conditions=self.handling_conditions,
-            releasable_to=tuple(self.releasable_to),
-            occurred_at=self.occurred_at,
-            place=self.place,
-            latitude=self.latitude,
-            longitude=self.longitude,
-            source_id=self.source_id,
-            category=self.category,
+            **{field.name: domain_value(field, getattr(self, field.name)) for field in FILED},
             facts=tuple(fact.draft() for fact in self.facts),
             extract=self.extract,
         )
 
 
-class EvaluationIn(BaseModel):
-    reliability: str | None = Field(None, max_length=8)
-    credibility: str | None = Field(None, max_length=8)
-    grading_scheme: str | None = Field(None, max_length=32)
-    handling: str | None = Field(None, max_length=64)
-    handling_conditions: str | None = Field(None, max_length=5_000)
-    releasable_to: list[str] | None = None
+class EvaluationInBase(BaseModel):
+    """What an evaluation adds to the fields it may change: a note for the history."""
+
     note: str | None = Field(None, max_length=5_000)
+
+    def changes(self) -> dict[str, Any]:
+        """The declared fields a supervisor may change, by name (``None`` keeps one)."""
+        return {field.name: getattr(self, field.name) for field in EVALUATED}
+
+
+FILED = tuple(field for field in REPORT_FIELDS if field.typed_by_people)
+"""Fields a report is filed with over the API (an importer's own fields aside)."""
+EVALUATED = evaluation_fields()
+
+if TYPE_CHECKING:  # statically the base; at run time the base with the declared fields
+    ReportIn = ReportInBase
+    EvaluationIn = EvaluationInBase
+else:
+    ReportIn = declared_model("ReportIn", ReportInBase, filing_definitions(FILED))
+    EvaluationIn = declared_model("EvaluationIn", EvaluationInBase, change_definitions(EVALUATED))
 
 
 class StepIn(BaseModel):
@@ -157,69 +166,25 @@ class EventOut(BaseModel):
     note: str | None
 
 
-class ReportSummaryOut(BaseModel):
-    id: str
-    title: str
-    status: str
-    author_id: str
-    agency_id: str
-    reported_at: datetime
-    occurred_at: datetime | None
-    place: str | None
+class ReportSummaryOutBase(BaseModel):
+    """A report in a list: the listed fields, with their grading as one."""
+
     grading: GradingOut
-    handling: str
-    restrictive: bool
 
     @classmethod
-    def of(cls, summary: ReportSummary) -> ReportSummaryOut:
-        return cls(
-            id=summary.id,
-            title=summary.title,
-            status=summary.status.value,
-            author_id=summary.author_id,
-            agency_id=summary.agency_id,
-            reported_at=summary.reported_at,
-            occurred_at=summary.occurred_at,
-            place=summary.place,
-            grading=GradingOut.of(summary.grading),
-            handling=summary.handling,
-            restrictive=summary.restrictive,
-        )
+    def of(cls, summary: ReportSummary) -> Self:
+        return cls(**_shown(LISTED_SHOWN, summary), grading=GradingOut.of(summary.grading))
 
 
-class ReportList(BaseModel):
-    total: int
-    items: list[ReportSummaryOut]
+class ReportOutBase(BaseModel):
+    """A report: its declared fields, with their grading as one, and what a reader is told
+    beside them."""
 
-
-class ReportOut(BaseModel):
-    id: str
-    title: str
-    text: str
-    status: str
-    author_id: str
-    agency_id: str
-    reported_at: datetime
-    occurred_at: datetime | None
-    place: str | None
-    latitude: float | None
-    longitude: float | None
     grading: GradingOut
     node_grading: GradingOut | None
-    reliability_overridden: bool
-    handling: str
-    handling_conditions: str | None
     handling_definition: str
-    restrictive: bool
-    releasable_to: list[str]
-    tlp: str | None
-    category: str | None
-    origin_node: str | None
-    source_id: str | None
     source_reference: str | None
     source_kind: str | None
-    created_at: datetime
-    updated_at: datetime
     events: list[EventOut]
     attachments: list[AttachmentOut]
     entity_ids: list[str]
@@ -227,35 +192,14 @@ class ReportOut(BaseModel):
     allowed_actions: list[str]
 
     @classmethod
-    def of(cls, view: ReportView) -> ReportOut:
+    def of(cls, view: ReportView) -> Self:
         return cls(
-            id=view.id,
-            title=view.title,
-            text=view.text,
-            status=view.status.value,
-            author_id=view.author_id,
-            agency_id=view.agency_id,
-            reported_at=view.reported_at,
-            occurred_at=view.occurred_at,
-            place=view.place,
-            latitude=view.latitude,
-            longitude=view.longitude,
+            **_shown(SHOWN, view),
             grading=GradingOut.of(view.grading),
             node_grading=GradingOut.of(view.mapped_grading) if view.mapped_grading else None,
-            reliability_overridden=view.reliability_overridden,
-            handling=view.handling,
-            handling_conditions=view.handling_conditions,
             handling_definition=view.handling_definition,
-            restrictive=view.restrictive,
-            releasable_to=list(view.releasable_to),
-            tlp=view.tlp,
-            category=view.category,
-            origin_node=view.origin_node,
-            source_id=view.source_id,
             source_reference=view.source_reference,
             source_kind=view.source_kind,
-            created_at=view.created_at,
-            updated_at=view.updated_at,
             events=[
                 EventOut(
                     action=event.action,
@@ -275,3 +219,26 @@ class ReportOut(BaseModel):
             ],
             allowed_actions=[action.value for action in view.allowed_actions],
         )
+
+
+def _shown(fields: tuple[ReportField, ...], view: ReportView | ReportSummary) -> dict[str, Any]:
+    return {field.name: api_value(field, getattr(view, field.name)) for field in fields}
+
+
+SHOWN = tuple(field for field in REPORT_FIELDS if field.name not in GRADING_FIELDS)
+"""Fields a report shows on the API; the grading's parts are shown together as one."""
+LISTED_SHOWN = tuple(field for field in SHOWN if field.listed)
+
+if TYPE_CHECKING:  # statically the base; at run time the base with the declared fields
+    ReportOut = ReportOutBase
+    ReportSummaryOut = ReportSummaryOutBase
+else:
+    ReportOut = declared_model("ReportOut", ReportOutBase, shown_definitions(SHOWN))
+    ReportSummaryOut = declared_model(
+        "ReportSummaryOut", ReportSummaryOutBase, shown_definitions(LISTED_SHOWN)
+    )
+
+
+class ReportList(BaseModel):
+    total: int
+    items: list[ReportSummaryOut]

@@ -119,18 +119,7 @@ async def evaluate_report(
     ws: Workspace = Depends(workspace_of),
 ) -> ReportOut:
     await run_in_threadpool(
-        lambda: reports.evaluate_report(
-            ws,
-            actor,
-            report_id,
-            reliability=body.reliability,
-            credibility=body.credibility,
-            grading_scheme=body.grading_scheme,
-            handling=body.handling,
-            handling_conditions=body.handling_conditions,
-            releasable_to=body.releasable_to,
-            note=body.note,
-        )
+        lambda: reports.evaluate_report(ws, actor, report_id, **body.changes(), note=body.note)
     )
     return await _report_out(ws, actor, report_id)
 

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from portintel.domain.report_fields import REPORT_FIELDS
 from portintel.domain.reports import ReportAction, ReportStatus, may_edit
 from portintel.errors import InvalidInput, PermissionDenied
 from portintel.services import admin
@@ -22,6 +23,8 @@ from portintel.web.routes.intake.report_forms import ReportForm
 from portintel.web.templating import render
 
 router = APIRouter()
+FIELDS_BY_NAME = {field.name: field for field in REPORT_FIELDS}
+"""A report's declared fields, for the form's limits."""
 PAGE_SIZE = 100
 STEPS = {
     "submit": reports.submit_report,
@@ -115,6 +118,7 @@ def _form_page(
         "agencies": admin.list_agencies(ws),
         "sources": _visible_sources(ws, principal),
         "max_bytes": ws.settings.attachment_max_bytes,
+        "fields": FIELDS_BY_NAME,
     }
     return render(request, "intake/report_form.html", context, status_code=status)
 
@@ -132,43 +136,14 @@ async def new_report(
 @router.post("/reports")
 async def create_report(
     request: Request,
-    title: str = Form("", max_length=300),
-    text: str = Form("", max_length=200_000),
-    occurred_at: str = Form(""),
-    place: str = Form("", max_length=300),
-    latitude: str = Form(""),
-    longitude: str = Form(""),
-    reliability: str = Form(""),
-    credibility: str = Form(""),
-    handling: str = Form(""),
-    handling_conditions: str = Form("", max_length=5_000),
-    releasable_to: list[str] = Form(default=[]),
-    source_id: str = Form(""),
-    vessel_name: str = Form("", max_length=300),
-    vessel_imo: str = Form("", max_length=32),
-    vessel_mmsi: str = Form("", max_length=32),
     action: str = Form("save"),
     file: UploadFile | None = File(None),
     principal: Principal = Depends(page_principal),
     ws: Workspace = Depends(workspace_of),
 ) -> Response:
-    form = ReportForm(
-        title=title,
-        text=text,
-        occurred_at=occurred_at,
-        place=place,
-        latitude=latitude,
-        longitude=longitude,
-        reliability=reliability,
-        credibility=credibility,
-        handling=handling,
-        handling_conditions=handling_conditions,
-        releasable_to=releasable_to,
-        source_id=source_id,
-        vessel_name=vessel_name,
-        vessel_imo=vessel_imo,
-        vessel_mmsi=vessel_mmsi,
-    )
+    # every input as typed, so a refused form comes back filled in; the limits are
+    # the declared ones, checked with the draft
+    form = ReportForm.read(await request.form())
     scheme_id = request.app.state.pickers.scheme_id
     try:
         draft = form.draft(scheme_id=scheme_id)
