@@ -40,7 +40,7 @@ def _feed(tmp_path: Path) -> Path:
         position(574000001, *SEA),
         *static(574000001, "SEA STAR", 9074729),
         corrupt_checksum(position(574000002, *SEA)),
-        position(574000003, 12.5, 104.9),  # inland
+        position(574000003, 47.0, 103.0),  # far inland, central Mongolia
     ]
     path = tmp_path / "feed.nmea.gz"
     path.write_bytes(gzip.compress(("\n".join(lines) + "\n").encode()))
@@ -53,7 +53,7 @@ def test_ingest_prints_a_summary_and_a_second_run_adds_nothing(
     feed = _feed(tmp_path)
     first = _run(data_dir, "ingest", str(feed), "--source", "rx1")
     assert first.exit_code == 0, first.output
-    assert "positions stored" in first.stdout and "position on land" in first.stdout
+    assert "positions stored" in first.stdout and "position far inland" in first.stdout
     assert "throughput" in first.stdout
     store = TrackStore(load_settings(data_dir).tracks_dir)
     assert store.count(POSITIONS) == 1
@@ -68,9 +68,9 @@ def test_quarantine_lists_rows_with_reason_and_line(data_dir: Path, tmp_path: Pa
     assert _run(data_dir, "ingest", str(feed)).exit_code == 0
     everything = _run(data_dir, "quarantine")
     assert everything.exit_code == 0, everything.output
-    assert "position on land" in everything.stdout
+    assert "position far inland" in everything.stdout
     only_land = _run(data_dir, "quarantine", "--reason", "land")
-    assert "position on land" in only_land.stdout
+    assert "position far inland" in only_land.stdout
     assert "checksum" not in only_land.stdout.replace("quarantined by reason", "")
 
 

@@ -122,6 +122,21 @@ def test_compaction_merges_small_files_and_heals_a_crash_between_rename_and_dele
     assert store.write(POSITIONS, positions(2).with_columns(pl.lit(T0).alias("ts"))) == 0
 
 
+def test_files_written_before_a_column_was_added_still_read_and_compact(tmp_path: Path) -> None:
+    # a store from before on_land, distance_to_shore_km, implied_speed_knots and speed_flag
+    store = TrackStore(tmp_path)
+    store.write(POSITIONS, positions(1))
+    (old,) = store.files(POSITIONS)
+    added = ["on_land", "distance_to_shore_km", "implied_speed_knots", "speed_flag"]
+    pl.read_parquet(old).drop(added).write_parquet(old)
+    store.write(POSITIONS, positions(1, start=1).with_columns(pl.lit(True).alias("on_land")))
+    back = store.scan(POSITIONS).sort("ts").collect()
+    assert back.schema == POSITIONS.polars_schema
+    assert back["on_land"].to_list() == [None, True]
+    assert store.compact(POSITIONS, "2026-03-01") == 2
+    assert store.scan(POSITIONS).sort("ts").collect()["on_land"].to_list() == [None, True]
+
+
 def fleet(vessels: int, fixes: int, *, day: datetime = T0) -> pl.DataFrame:
     """Fixes of several vessels interleaved in time, as a receiver hears them."""
     rows = [

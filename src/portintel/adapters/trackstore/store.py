@@ -295,7 +295,11 @@ class TrackStore:
         if len(files) < 2:
             self.purge_retired(dataset, day)
             return 0
-        merged = pl.read_parquet(files).unique(subset="key", keep="first", maintain_order=True)
+        merged = (
+            _scan_files(dataset, files)
+            .collect()
+            .unique(subset="key", keep="first", maintain_order=True)
+        )
         merged = merged.sort([c for c in SORT_COLUMNS if c in merged.columns], nulls_last=True)
         directory = self.partition_dir(dataset, day)
         name = _file_name(merged)
@@ -361,7 +365,7 @@ class TrackStore:
         files = self.files(dataset, days)
         if not files:
             return dataset.empty().lazy()
-        frame = pl.scan_parquet(files, schema=dataset.polars_schema, hive_partitioning=False)
+        frame = _scan_files(dataset, files)
         for column, wanted in (("mmsi", mmsi), ("track_id", track_id)):
             if wanted is None:
                 continue
@@ -438,3 +442,10 @@ def _in_days(day: str, days: DayRange) -> bool:
         first, last = (_day_text(v) for v in days)
         return day != UNDATED and first <= day <= last
     return day == _day_text(days)
+
+
+def _scan_files(dataset: Dataset, files: list[Path]) -> pl.LazyFrame:
+    """Files written before a column was added to the dataset read it as null."""
+    return pl.scan_parquet(
+        files, schema=dataset.polars_schema, hive_partitioning=False, missing_columns="insert"
+    )

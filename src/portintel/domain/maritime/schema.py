@@ -199,6 +199,32 @@ POSITIONS = Dataset(
         _LOCATION,
         _LINE,
         _RAW,
+        Column(
+            "on_land",
+            pa.bool_(),
+            "True when the position falls on land in global-land-mask's 1 km grid, which knows "
+            "only the ocean: berths, rivers, lakes and canals are land. A flag, not a refusal. "
+            "Null for base stations (4), SAR aircraft (9) and aids to navigation (21).",
+        ),
+        Column(
+            "distance_to_shore_km",
+            pa.float64(),
+            "Kilometres to the land mask's coastline on either side of it (to about one "
+            "1/15 degree cell; 0 = within a cell of the coast).",
+        ),
+        Column(
+            "implied_speed_knots",
+            pa.float64(),
+            "Lowest speed from the vessel's previous stored fix consistent with both fixes' "
+            "position resolution and the source's timestamp resolution (null for a first fix "
+            "or an estimated time).",
+        ),
+        Column(
+            "speed_flag",
+            pa.bool_(),
+            "True when implied_speed_knots is above the segmenting speed (25 kn): kept, and "
+            "the track is segmented there.",
+        ),
     ),
 )
 

@@ -167,6 +167,13 @@ class _Run:
             )
 
 
+LAND_CACHE_STEP = "building the land and shore cache (first run only)"
+
+
+def _land_step(done: int, total: int, file_count: int) -> IngestProgress:
+    return IngestProgress(LAND_CACHE_STEP, 0, file_count, done, total, 0)
+
+
 def ingest_paths(
     ws: Workspace,
     paths: Sequence[Path | str],
@@ -229,10 +236,13 @@ def ingest_paths(
     manifest = IngestManifest(tracks.root)
     registry = VesselRegistry(ws)
     land = LandMask(ws.settings.data_dir / "cache")
+    if files and not land.cached and progress is not None:
+        # the first ingest into a data directory builds the land and shore cache (seconds)
+        land.load(lambda done, total: progress(_land_step(done, total, len(files))))
     pipeline = TrackPipeline(
         tracks,
         thresholds=thresholds,
-        land_check=land.on_land,
+        land_check=land.shore,
         on_accepted=registry.observe,
         reception_window_seconds=reception_window_seconds,
     )

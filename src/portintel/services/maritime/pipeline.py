@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from portintel.adapters.ais.land import on_land
+from portintel.adapters.ais.land import shore
 from portintel.adapters.ais.tabular import ArchiveBatch
 from portintel.adapters.trackstore import TrackStore
 from portintel.adapters.trackstore.store import WriteResult
@@ -42,7 +42,8 @@ from portintel.domain.maritime.quality import (
 from portintel.domain.maritime.receptions import DEFAULT_WINDOW_SECONDS, merge_receptions
 from portintel.domain.maritime.schema import OTHER, POSITIONS, QUARANTINE, STATICS
 
-LandCheck = Callable[[pl.Series, pl.Series], pl.Series]
+LandCheck = Callable[[pl.Series, pl.Series], pl.DataFrame]
+"""(latitudes, longitudes) -> on_land, distance_to_shore_km, inland_water: ``LandMask.shore``."""
 AcceptedHook = Callable[[pl.DataFrame, pl.DataFrame, InputContext], None]
 
 
@@ -146,7 +147,7 @@ class TrackPipeline:
         store: TrackStore,
         *,
         thresholds: QualityThresholds | None = None,
-        land_check: LandCheck = on_land,
+        land_check: LandCheck = shore,
         on_accepted: AcceptedHook | None = None,
         reception_window_seconds: float = DEFAULT_WINDOW_SECONDS,
     ) -> None:
@@ -202,7 +203,7 @@ class TrackPipeline:
         other, merged_other = self._merge(OTHER.name, normalised.other)
         land = self.land_check(positions["lat"], positions["lon"])
         position_check = check_positions(
-            positions, thresholds=self.thresholds, on_land=land, previous_fixes=self._previous
+            positions, thresholds=self.thresholds, land=land, previous_fixes=self._previous
         )
         static_check = check_statics(statics)
         refused = [
