@@ -177,7 +177,7 @@ int main(int argc, char **argv) {
         for (size_t k = 0; k < lines_wanted; k++) append_line(text, &size, sizeof text);
         if (below(4) == 0 && size) size--; /* a batch that does not end with a newline */
         ptrdiff_t lines = count_newlines(text, size);
-        int verify = (int)below(2);
+        int verify = (int)below(3); /* tag mode: trust, flag, strict */
         if (scan_batch(text, size, lines, verify) != lines) {
             fprintf(stderr, "batch %ld: scan_lines did not find its %td lines\n", it, lines);
             return 1;

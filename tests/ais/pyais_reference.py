@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator, Sequence
+from enum import Enum
 from typing import Any
 
 import polars as pl
 import pyais
 from pyais.exceptions import AISBaseException
+
+from portintel.ais.fields import PYAIS_NAMES
+
+OUR_NAMES = {theirs: ours for ours, theirs in PYAIS_NAMES.items()}
 
 
 def reference_messages(lines: Sequence[str]) -> Iterator[tuple[int, dict[str, Any]]]:
@@ -38,9 +43,19 @@ def reference_messages(lines: Sequence[str]) -> Iterator[tuple[int, dict[str, An
 
 
 def assert_same(ours: dict[str, Any], theirs: dict[str, Any], where: str) -> None:
-    for name, expected in theirs.items():
+    """Every field pyais gives is in ``ours`` with the same value and type.
+
+    pyais's ``asdict(enum_as_int=True)`` turns only some coded fields into
+    ints; the others (SOLAS states, ice class, EMMA codes, ...) stay int enum
+    members, which portintel stores as their int. Columns named differently
+    (``PYAIS_NAMES``) are compared under portintel's name.
+    """
+    for pyais_name, expected in theirs.items():
+        name = OUR_NAMES.get(pyais_name, pyais_name)
         assert name in ours, f"{where}: column {name} missing"
         actual = ours[name]
+        if isinstance(expected, Enum) and isinstance(expected, int):
+            expected = int(expected)
         if isinstance(expected, float):
             assert isinstance(actual, float), f"{where}: {name} {actual!r} is not a float"
             assert actual == expected and math.copysign(1, actual) == math.copysign(1, expected), (

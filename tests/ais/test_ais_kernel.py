@@ -204,16 +204,14 @@ def test_pack_accepts_a_payload_ending_exactly_at_the_arena_end() -> None:
 class Scanned:
     """What ``scan`` wrote: its columns by name, and the payload words it packed."""
 
-    def __init__(self, lines: list[bytes], verify_tag_checksums: bool) -> None:
+    def __init__(self, lines: list[bytes], tag_mode: int) -> None:
         kernel = _kernel()
         self.buffer = b"".join(line + b"\n" for line in lines)
         n = len(lines)
         columns = [np.full(n, -99, dtype=dtype) for dtype in kernel.SCAN_DTYPES]
         self.words = np.full(kernel.SCAN_WORDS * n, 0xDEADBEEF, dtype=np.uint64)
         self.first_invalid = np.full(n, -7, dtype=np.int64)
-        scanned = kernel.scan(
-            self.buffer, columns, self.words, self.first_invalid, verify_tag_checksums
-        )
+        scanned = kernel.scan(self.buffer, columns, self.words, self.first_invalid, tag_mode)
         assert scanned == n
         self.columns = {
             name: column.tolist() for name, column in zip(kernel.SCAN_COLUMNS, columns, strict=True)
@@ -224,8 +222,11 @@ class Scanned:
         return [int(self.words[w * self.n + line]) for w in range(_kernel().SCAN_WORDS)]
 
 
-def _scan(lines: list[bytes], verify_tag_checksums: bool = True) -> dict[str, list[int]]:
-    return Scanned(lines, verify_tag_checksums).columns
+TRUST, FLAG, STRICT = 0, 1, 2  # tag modes (prefixes.TAG_MODES)
+
+
+def _scan(lines: list[bytes], tag_mode: int = STRICT) -> dict[str, list[int]]:
+    return Scanned(lines, tag_mode).columns
 
 
 def _scan_args(
@@ -270,6 +271,8 @@ def test_scan_columns_are_named() -> None:
         "station_start",
         "station_end",
         "station_run",
+        "group",
+        "tag_untrusted",
         "column_start",
         "column_end",
     }
@@ -351,9 +354,10 @@ def test_scan_tag_block_time_station_and_reasons() -> None:
     ]
     got = _scan([line.encode() for line in lines])
     assert got["prefix_reason"] == [0, 0, 2, 3, 3, 2, 1, 0, 0]
-    assert got["received_known"] == [1, 1, 1, 0, 0, 0, 0, 0, 1]
+    assert got["received_known"] == [1, 1, 0, 0, 0, 0, 0, 0, 1]
+    assert got["tag_untrusted"] == [0, 0, 1, 0, 0, 1, 0, 0, 0]
     seconds, milliseconds = 1_700_000_000_000_000, 1_700_000_000_123_000
-    assert got["received_us"][:3] == [seconds, milliseconds, seconds]
+    assert got["received_us"][:2] == [seconds, milliseconds]
     assert got["received_us"][8] == -5_000_000
     assert got["sentence_reason"] == [0] * 9
     start = got["start"]
@@ -368,10 +372,42 @@ def test_scan_tag_block_time_station_and_reasons() -> None:
 
 def test_scan_tag_checksums_are_not_verified_when_asked() -> None:
     lines = ["\\s:rx1,c:1700000000*00\\" + GOOD, "\\c:17x*00\\" + GOOD, "\\c:1\\" + GOOD]
-    got = _scan([line.encode() for line in lines], verify_tag_checksums=False)
-    assert got["prefix_reason"] == [0, 3, 2]  # a missing '*hh' is still bad
+    got = _scan([line.encode() for line in lines], tag_mode=TRUST)
+    # The time of an untrusted tag is used; without '*hh' the body's last
+    # three characters are taken for it, as always, so "c:1" is lost.
+    assert got["prefix_reason"] == [0, 3, 0]
     assert got["received_known"] == [1, 0, 0]
+    assert got["tag_untrusted"] == [1, 1, 1]
     assert got["station_start"][0] == got["start"][0] + 3
+
+
+def test_scan_flags_wrong_tag_checksums_and_drops_their_time() -> None:
+    lines = ["\\s:rx1,c:1700000000*00\\" + GOOD, "\\c:17x*00\\" + GOOD, _tag("c:5") + GOOD]
+    got = _scan([line.encode() for line in lines], tag_mode=FLAG)
+    assert got["prefix_reason"] == [0, 0, 0]
+    assert got["received_known"] == [0, 0, 1]
+    assert got["tag_untrusted"] == [1, 1, 0]
+    assert got["station_start"][0] == got["start"][0] + 3
+
+
+def test_scan_reads_the_group_id_of_well_formed_groups_only() -> None:
+    values = [
+        "1-2-3454",
+        "2-2-3454",
+        "1-2-999999999",
+        "1-2-1000000000",
+        "1-2",
+        "1-2-3-4",
+        "a-2-3",
+        "1--3",
+        "1-2-",
+        "",
+        "1-2-3x",
+    ]
+    lines = [_tag(f"s:rx,g:{value}") + GOOD for value in values]
+    lines.append("\\g:1-2-77*00\\" + GOOD)  # a stale checksum: the group still counts
+    got = _scan([line.encode() for line in lines], tag_mode=FLAG)
+    assert got["group"] == [3454, 3454, 999999999, *([-1] * 8), 77]
 
 
 def test_scan_huge_tag_time_wraps_and_out_of_range_is_bad() -> None:

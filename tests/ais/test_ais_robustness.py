@@ -72,20 +72,32 @@ def test_tag_blocks_times_stations_and_bad_tag_checksums() -> None:
     millis = _tag("c:1700000000123") + GOOD
     column = "2024-01-01 12:00:00.500," + GOOD
     unix_column = "1704110400.25 " + GOOD
-    batch = decode_lines([good_tag, bad_tag, millis, column, unix_column, "nonsense," + GOOD])
+    lines = [good_tag, bad_tag, millis, column, unix_column, "nonsense," + GOOD]
+    batch = decode_lines(lines)
     table = batch.messages[1]
-    assert table["line"].to_list() == [1, 3, 4, 5]
-    assert table["station"].to_list() == ["rx1", None, None, None]
-    stamps = [t.isoformat() for t in table["received_at"]]
+    # The sentence behind a wrong tag checksum is kept, flagged, without the tag's time.
+    assert table["line"].to_list() == [1, 2, 3, 4, 5]
+    assert table["station"].to_list() == ["rx1", "rx1", None, None, None]
+    assert table["tag_untrusted"].to_list() == [False, True, False, False, False]
+    stamps = [t.isoformat() if t else None for t in table["received_at"]]
     assert stamps == [
         "2023-11-14T22:13:20+00:00",
+        None,
         "2023-11-14T22:13:20.123000+00:00",
         "2024-01-01T12:00:00.500000+00:00",
         "2024-01-01T12:00:00.250000+00:00",
     ]
     reasons = dict(zip(batch.rejects["line"], batch.rejects["reason"], strict=True))
-    assert reasons[2] == "bad tag block checksum"
+    assert list(reasons) == [6]
     assert reasons[6].startswith("unrecognised text before the sentence")
+    strict = decode_lines(lines, strict_tag_checksums=True)
+    assert strict.messages[1]["line"].to_list() == [1, 3, 4, 5]
+    assert dict(zip(strict.rejects["line"], strict.rejects["reason"], strict=True))[2] == (
+        "bad tag block checksum"
+    )
+    told = decode_lines(lines, verify_tag_checksums=False).messages[1]
+    assert told["received_at"][1].isoformat() == "2023-11-14T22:13:20+00:00"
+    assert told["tag_untrusted"][1]
 
 
 def test_grouped_tag_blocks_and_other_talkers() -> None:
@@ -98,10 +110,73 @@ def test_grouped_tag_blocks_and_other_talkers() -> None:
     assert batch.messages[5]["received_at"].item().timestamp() == 1700000000
 
 
-def test_unsupported_types_are_kept_raw() -> None:
-    line = _sentence("AIVDM,1,1,,A,?3c2VT1D0u00D00,2")
-    batch = decode_lines([line])
-    assert batch.unsupported.to_dicts() == [{"line": 1, "raw": line, "msg_type": 15}]
+STATION_FIRST = _tag("g:1-2-3454,s:41925,c:1635731893")
+"""NMEA 4.0 as a common receiver network writes it: s: and c: on the first fragment only."""
+
+
+def test_nmea_4_groups_with_station_and_time_on_the_first_fragment_only() -> None:
+    lines = [STATION_FIRST + PART_1, _tag("g:2-2-3454") + PART_2]
+    assert lines[1].startswith("\\g:2-2-3454*5B\\")  # as in the issue
+    batch = decode_lines(lines)
+    assert batch.rejects.height == 0
+    row = batch.messages[5].row(0, named=True)
+    assert (row["line"], row["station"], row["tag_untrusted"]) == (2, "41925", False)
+    assert row["received_at"].timestamp() == 1635731893
+    assert row["raw"] == "\n".join(lines)
+
+
+def test_nmea_4_groups_take_time_and_station_from_whichever_fragment_has_them() -> None:
+    lines = [_tag("g:1-2-7") + PART_1, _tag("g:2-2-7,s:rx9,c:1700000000") + PART_2]
+    row = decode_lines(lines).messages[5].row(0, named=True)
+    assert (row["station"], row["received_at"].timestamp()) == ("rx9", 1700000000)
+
+
+def test_nmea_4_groups_go_by_group_id_whatever_the_sequence_ids_and_channels_say() -> None:
+    """Two interleaved groups: fragments matched by g: id, not by sequence id or channel."""
+    other_part_1 = _sentence(PART_1[1:-3].replace("AIVDM,2,1,3,A", "AIVDM,2,1,5,B"))
+    lines = [
+        _tag("g:1-2-11,s:a,c:1700000000") + PART_1,
+        _tag("g:1-2-12,s:b,c:1700000001") + other_part_1,
+        _tag("g:2-2-12") + PART_2,
+        _tag("g:2-2-11") + PART_2,
+    ]
+    batch = decode_lines(lines)
+    assert batch.rejects.height == 0
+    table = batch.messages[5]
+    assert table.select("line", "station").rows() == [(3, "b"), (4, "a")]
+    assert table["raw"].to_list() == ["\n".join(lines[1:3]), "\n".join([lines[0], lines[3]])]
+
+
+def test_nmea_4_groups_span_stream_batches() -> None:
+    decoder = StreamDecoder()
+    first = decoder.feed([STATION_FIRST + PART_1], first_line=1)
+    second = decoder.feed([_tag("g:2-2-3454") + PART_2], first_line=2)
+    assert first.message_count == 0 and first.rejects.height == 0
+    row = second.messages[5].row(0, named=True)
+    assert (row["line"], row["station"]) == (2, "41925")
+
+
+def test_a_wrong_tag_checksum_on_a_later_fragment_flags_the_group() -> None:
+    lines = [STATION_FIRST + PART_1, "\\g:2-2-3454*00\\" + PART_2]
+    row = decode_lines(lines).messages[5].row(0, named=True)
+    assert row["tag_untrusted"] is True
+    assert row["received_at"].timestamp() == 1635731893  # the first fragment's tag is sound
+    strict = decode_lines(lines, strict_tag_checksums=True)
+    assert strict.rejects["reason"].to_list() == [
+        "incomplete multipart group",
+        "bad tag block checksum",
+    ]
+
+
+def test_types_beyond_27_are_kept_raw() -> None:
+    lines = [_sentence(f"AIVDM,1,1,,A,{first}3c2VT1D0u00D00,2") for first in "L0w"]
+    batch = decode_lines(lines)
+    assert batch.unsupported.to_dicts() == [
+        {"line": 1, "raw": lines[0], "msg_type": 28},
+        {"line": 2, "raw": lines[1], "msg_type": 0},
+        {"line": 3, "raw": lines[2], "msg_type": 63},
+    ]
+    assert batch.message_count == 0
 
 
 @settings(max_examples=300, deadline=None)
@@ -137,7 +212,7 @@ def test_every_table_has_its_type_schema_whatever_the_batch_holds() -> None:
     assert "mothership_mmsi" in batch.messages[24].columns
     for message_type in DECODED_TYPES:
         schema = message_schema(message_type)
-        assert list(schema)[-4:] == ["line", "received_at", "station", "raw"]
+        assert list(schema)[-5:] == ["line", "received_at", "station", "raw", "tag_untrusted"]
 
 
 def test_a_type_whose_every_message_is_rejected_has_no_table() -> None:

@@ -14,7 +14,14 @@ from portintel.cli.context import built, console
 from portintel.domain.maritime.schema import POSITIONS
 from portintel.errors import InvalidInput
 from portintel.settings import load_settings
-from tests.adapters.ais.nmea_samples import SEA, corrupt_checksum, position, static
+from tests.adapters.ais.nmea_samples import (
+    SEA,
+    corrupt_checksum,
+    position,
+    sentences,
+    static,
+)
+from tests.ais.nmea_text import checksum
 
 
 @pytest.fixture
@@ -100,6 +107,27 @@ def test_listen_needs_exactly_one_feed(data_dir: Path) -> None:
     assert isinstance(result.exception, InvalidInput)
     result = _run(data_dir, "listen", "--udp", "nonsense")
     assert isinstance(result.exception, InvalidInput) and "HOST:PORT" in str(result.exception)
+
+
+def test_strict_tag_checksums_quarantines_what_the_default_keeps_flagged(
+    data_dir: Path, tmp_path: Path
+) -> None:
+    tag = "c:1772344800"
+    stale = f"\\g:1-1-5,{tag}*{checksum(tag)}\\"  # g: added, checksum of c: alone
+    path = tmp_path / "tagged.nm4"
+    (fix,) = sentences({"msg_type": 1, "mmsi": 574000001, "lat": SEA[0], "lon": SEA[1]})
+    path.write_text(stale + fix + "\n")
+    store = TrackStore(load_settings(data_dir).tracks_dir)
+    kept = _run(data_dir, "ingest", str(path))
+    assert kept.exit_code == 0, kept.output
+    assert store.scan(POSITIONS).collect()["tag_untrusted"].to_list() == [True], kept.stdout
+    strict = _run(data_dir, "ingest", str(path), "--strict-tag-checksums")
+    assert strict.exit_code == 0, strict.output
+    assert "bad tag block checksum" in strict.stdout
+    assert "--strict-tag-checksums" in strict.stdout
+    both = _run(data_dir, "ingest", str(path), "--strict-tag-checksums", "--ignore-tag-checksums")
+    assert both.exit_code != 0
+    assert "choose one" in both.output
 
 
 def test_a_truncated_gz_and_a_stray_csv_are_reported_not_aborted(

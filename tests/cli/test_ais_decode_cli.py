@@ -10,6 +10,7 @@ import csv
 import gzip
 import io
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -17,7 +18,7 @@ from pathlib import Path
 import pyais
 import pytest
 
-from tests.adapters.ais.nmea_samples import SEA, corrupt_checksum, position, static
+from tests.adapters.ais.nmea_samples import SEA, corrupt_checksum, position, sentences, static
 
 MAIN = "from portintel.cli.app import main; main()"
 
@@ -28,7 +29,13 @@ def _decode(*args: str) -> subprocess.CompletedProcess[str]:
         capture_output=True,
         text=True,
         timeout=120,
-        env={"COLUMNS": "200", "PATH": "/usr/bin:/bin", "HOME": str(Path.home())},
+        env={
+            "COLUMNS": "200",
+            "PATH": "/usr/bin:/bin",
+            "HOME": str(Path.home()),
+            # the sources under test (a worktree's) rather than the installed ones
+            **({"PYTHONPATH": os.environ["PYTHONPATH"]} if "PYTHONPATH" in os.environ else {}),
+        },
     )
 
 
@@ -155,3 +162,21 @@ def test_an_unknown_engine_is_refused_naming_the_choices(good_file: Path) -> Non
     result = _decode(str(good_file), "--engine", "fast")
     assert result.returncode == 2
     assert "native" in result.stderr and "numpy" in result.stderr
+
+
+@pytest.mark.parametrize("output", ["jsonl", "csv"])
+def test_binary_data_and_safety_text_are_printed(output: str, tmp_path: Path) -> None:
+    lines = [
+        *sentences({"msg_type": 8, "mmsi": 2655619, "dac": 235, "fid": 10, "data": b"\x01\xfe"}),
+        *sentences({"msg_type": 14, "mmsi": 970010001, "text": "SART ACTIVE"}),
+    ]
+    path = tmp_path / "binary.nmea"
+    path.write_text("\n".join(lines) + "\n")
+    result = _decode(str(path), "--format", output)
+    assert result.returncode == 0, result.stderr
+    if output == "jsonl":
+        records = [json.loads(text) for text in result.stdout.splitlines()]
+    else:
+        records = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert records[0]["data"] == "01fe"
+    assert records[1]["text"] == "SART ACTIVE"

@@ -7,9 +7,11 @@
  *
  *   count_lines(buffer) -> the number of '\n' in buffer.
  *
- *   scan(buffer, columns, words, first_invalid, verify_tag_checksums) -> lines
+ *   scan(buffer, columns, words, first_invalid, tag_mode) -> lines
  *       One pass over an NMEA buffer (lines ending in '\n'): line bounds,
- *       sentence fields and checksums, NMEA 4.0 tag blocks (checksum, c:, s:)
+ *       sentence fields and checksums, NMEA 4.0 tag blocks (checksum, c:, s:,
+ *       g:; a wrong tag checksum marks the line untrusted and, by tag_mode
+ *       0/1/2, keeps its time, drops its time or refuses the line)
  *       and the extent of a receive-time column, into `columns`: one array
  *       per name of SCAN_COLUMNS, of the dtype SCAN_DTYPES names (int32, the
  *       receive time int64), one entry per line. (Separate arrays
@@ -50,7 +52,7 @@ static const char *COLUMN_NAMES[C_COLUMNS] = {
     "start", "end", "next_start", "bang", "count", "index", "sequence", "channel",
     "payload_start", "payload_end", "fill", "sentence_reason", "prefix_reason",
     "received_us", "received_known", "station_start", "station_end", "station_run",
-    "column_start", "column_end",
+    "column_start", "column_end", "group", "tag_untrusted",
 };
 
 /* Writable buffers of the items of a sequence: buffer k holds `entries`
@@ -91,9 +93,9 @@ static Py_ssize_t get_buffers(PyObject *sequence, Py_ssize_t count, Py_buffer *v
 static PyObject *scan(PyObject *self, PyObject *args) {
     Py_buffer input, words, first_invalid, views[C_COLUMNS];
     PyObject *columns;
-    int verify_tags = 1;
-    if (!PyArg_ParseTuple(args, "y*Ow*w*p", &input, &columns, &words, &first_invalid,
-                          &verify_tags))
+    int tag_mode = TAG_FLAG;
+    if (!PyArg_ParseTuple(args, "y*Ow*w*i", &input, &columns, &words, &first_invalid,
+                          &tag_mode))
         return NULL;
     PyObject *result = NULL;
     const uint8_t *buf = (const uint8_t *)input.buf;
@@ -121,7 +123,7 @@ static PyObject *scan(PyObject *self, PyObject *args) {
     out.received_us = (int64_t *)views[C_RECEIVED_US].buf;
     Py_ssize_t line;
     Py_BEGIN_ALLOW_THREADS
-    line = scan_lines(buf, size, &out, words.buf, first_invalid.buf, lines, verify_tags);
+    line = scan_lines(buf, size, &out, words.buf, first_invalid.buf, lines, tag_mode);
     Py_END_ALLOW_THREADS
     if (line != lines) {
         PyErr_Format(PyExc_ValueError,
@@ -270,7 +272,7 @@ static PyMethodDef METHODS[] = {
      "extract(words, bits, offsets, widths, signed, kinds, values, available): read bit fields "
      "of packed payloads into one array per field."},
     {"scan", scan, METH_VARARGS,
-     "scan(buffer, columns, words, first_invalid, verify_tag_checksums) -> lines: frame every line "
+     "scan(buffer, columns, words, first_invalid, tag_mode) -> lines: frame every line "
      "of an NMEA buffer."},
     {"pack", pack, METH_VARARGS,
      "pack(arena, start, length, characters, words, first_invalid): de-armour payloads into "

@@ -16,7 +16,7 @@ def scan(
     columns: Sequence[Buffer],
     words: Buffer,
     first_invalid: Buffer,
-    verify_tag_checksums: bool,
+    tag_mode: int,  # 0 trust, 1 flag, 2 strict (prefixes.TAG_MODES)
     /,
 ) -> int: ...
 def pack(

@@ -41,8 +41,13 @@ enum {
     C_STATION_RUN,     /* first line of the run of lines with this same s: text, -1 if none */
     C_COLUMN_START,    /* receive-time column (empty when end <= start) */
     C_COLUMN_END,
+    C_GROUP,           /* tag block group id (g:n-m-id), -1 if none */
+    C_TAG_UNTRUSTED,   /* 1 when the tag block's checksum is wrong or missing */
     C_COLUMNS
 };
+
+/* What a wrong tag block checksum does (scan's `tag_mode`). */
+enum { TAG_TRUST = 0, TAG_FLAG = 1, TAG_STRICT = 2 };
 
 
 enum { R_NO_SENTENCE = 1, R_MALFORMED, R_NOT_AIS, R_BAD_FRAGMENT, R_BAD_FILL, R_BAD_CHECKSUM,
@@ -120,6 +125,26 @@ static int parse_int64(const uint8_t *p, const uint8_t *end, int64_t *value) {
     }
     *value = negative ? (int64_t)(0u - magnitude) : (int64_t)magnitude;
     return 1;
+}
+
+/* A g: value "n-m-id" (each 1 to 9 digits): the id, else -1. */
+static int64_t group_id(const uint8_t *p, const uint8_t *end) {
+    int64_t part = 0;
+    int parts = 0, digits = 0;
+    for (; p <= end; p++) {
+        if (p == end || *p == '-') {
+            if (digits == 0 || ++parts > 3 || (p == end && parts != 3)) return -1;
+            if (p == end) return part;
+            part = 0;
+            digits = 0;
+        } else if (*p >= '0' && *p <= '9' && digits < 9) {
+            part = part * 10 + (*p - '0');
+            digits++;
+        } else {
+            return -1;
+        }
+    }
+    return -1;
 }
 
 /* The first field of a comma-separated tag body that starts with `key:`. */
@@ -285,12 +310,15 @@ typedef struct {
    feed usually share theirs, which is then read once. */
 typedef struct {
     const uint8_t *open, *close; /* NULL when there is none */
-    int64_t reason, received, known, station_start, station_end, station_run;
+    int64_t reason, received, known, station_start, station_end, station_run, group, untrusted;
 } TagMemo;
 
+/* A wrong or missing tag block checksum marks the line untrusted; then its
+   time is not used (TAG_FLAG), used anyway (TAG_TRUST) or the line is
+   refused (TAG_STRICT). Station and group are read in every case. */
 static void scan_prefix(const uint8_t *buf, ptrdiff_t line, const uint8_t *s, const uint8_t *bang,
-                        int verify_tags, StationRun *previous, TagMemo *memo, Output *out) {
-    int64_t reason = 0, received = 0, known = 0;
+                        int tag_mode, StationRun *previous, TagMemo *memo, Output *out) {
+    int64_t reason = 0, received = 0, known = 0, group = -1, untrusted = 0;
     int64_t station_start = -1, station_end = -1, station_run = -1;
     const uint8_t *column_end = s;
     if (bang && bang > s) {
@@ -318,27 +346,30 @@ static void scan_prefix(const uint8_t *buf, ptrdiff_t line, const uint8_t *s, co
                 station_start = memo->station_start < 0 ? -1 : memo->station_start + (open - memo->open);
                 station_end = memo->station_end < 0 ? -1 : memo->station_end + (open - memo->open);
                 station_run = memo->station_run;
+                group = memo->group;
+                untrusted = memo->untrusted;
             } else {
                 column_end = open;
                 int star_ok = close - open >= 4 && close[-3] == '*';
-                int checksum_ok = star_ok;
-                if (star_ok && verify_tags) {
-                    checksum_ok = hex_pair(close[-2], close[-1]) == checksum_of(open + 1, close - 3);
-                }
-                if (!checksum_ok) reason = P_BAD_TAG_CHECKSUM;
+                int checksum_ok =
+                    star_ok && hex_pair(close[-2], close[-1]) == checksum_of(open + 1, close - 3);
+                untrusted = !checksum_ok;
+                if (untrusted && tag_mode == TAG_STRICT) reason = P_BAD_TAG_CHECKSUM;
+                int use_time = checksum_ok || tag_mode == TAG_TRUST;
                 const uint8_t *body = open + 1;
                 const uint8_t *body_end = close - 3 > body ? close - 3 : body;
                 const uint8_t *from, *to;
                 if (find_tag(body, body_end, 'c', &from, &to)) {
                     int64_t seconds;
-                    if (parse_int64(from, to, &seconds)) {
+                    if (!parse_int64(from, to, &seconds)) {
+                        if (use_time) reason = P_BAD_TAG_TIME;
+                    } else if (use_time) {
                         uint64_t scale = seconds >= MILLISECONDS_FROM ? 1000u : 1000000u;
                         received = (int64_t)((uint64_t)seconds * scale); /* wraps like Polars */
                         known = 1;
-                    } else if (checksum_ok) {
-                        reason = P_BAD_TAG_TIME;
                     }
                 }
+                if (find_tag(body, body_end, 'g', &from, &to)) group = group_id(from, to);
                 if (find_tag(body, body_end, 's', &from, &to)) {
                     station_start = from - buf;
                     station_end = to - buf;
@@ -352,8 +383,8 @@ static void scan_prefix(const uint8_t *buf, ptrdiff_t line, const uint8_t *s, co
                     previous->to = to;
                     previous->run = station_run;
                 }
-                *memo = (TagMemo){open, close, reason, received, known, station_start, station_end,
-                                  station_run};
+                *memo = (TagMemo){open,          close,       reason,      received, known,
+                                  station_start, station_end, station_run, group,    untrusted};
             }
         }
         while (column_end > s && SEPARATOR[column_end[-1]]) column_end--;
@@ -366,6 +397,8 @@ static void scan_prefix(const uint8_t *buf, ptrdiff_t line, const uint8_t *s, co
     out->column[C_STATION_RUN][line] = station_run;
     out->column[C_COLUMN_START][line] = s - buf;
     out->column[C_COLUMN_END][line] = column_end - buf;
+    out->column[C_GROUP][line] = group;
+    out->column[C_TAG_UNTRUSTED][line] = untrusted;
 }
 
 /* How extract stores a field's value: pyais's conversions, bit for bit. */
@@ -399,10 +432,10 @@ static inline void store(void *out, ptrdiff_t i, int64_t kind, int64_t v) {
    `invalid`. Returns how many lines the buffer holds, or lines + 1 when it
    holds more than that. */
 static ptrdiff_t scan_lines(const uint8_t *buf, ptrdiff_t size, Output *out, uint64_t *packed,
-                            int64_t *invalid, ptrdiff_t lines, int verify_tags) {
+                            int64_t *invalid, ptrdiff_t lines, int tag_mode) {
     ptrdiff_t line = 0;
     StationRun previous = {NULL, NULL, -1};
-    TagMemo memo = {NULL, NULL, 0, 0, 0, -1, -1, -1};
+    TagMemo memo = {NULL, NULL, 0, 0, 0, -1, -1, -1, -1, 0};
     const uint8_t *p = buf, *stop = buf + size;
     while (p < stop && line < lines) {
         const uint8_t *newline = memchr(p, '\n', (size_t)(stop - p));
@@ -420,7 +453,7 @@ static ptrdiff_t scan_lines(const uint8_t *buf, ptrdiff_t size, Output *out, uin
         if (payload > SCAN_CHARACTERS) payload = SCAN_CHARACTERS;
         invalid[line] = pack_one(buf + (payload ? out->column[C_PAYLOAD_START][line] : 0), payload,
                                  SCAN_CHARACTERS, SCAN_WORDS, packed + line, lines, stop);
-        scan_prefix(buf, line, s, bang, verify_tags, &previous, &memo, out);
+        scan_prefix(buf, line, s, bang, tag_mode, &previous, &memo, out);
         line++;
         p = newline + 1;
     }

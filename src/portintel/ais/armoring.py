@@ -181,10 +181,33 @@ class Payloads:
         negative = (available > 0) & (((value >> top) & 1) == 1)
         return np.where(negative, value - (np.int64(1) << available), value), available
 
+    def binary(self, offset: int, width: int) -> tuple[U8, I64, Counts]:
+        """Bytes (rows x bytes) of a binary field, its length in bytes and its bits per row.
+
+        pyais's ``get_bytes``: the bits of the field that the payload holds,
+        right-padded with zeros to a whole byte.
+        """
+        available = np.clip(self.bits - offset, 0, width).astype(np.int64)
+        lengths = (available + 7) // 8
+        count = int(lengths.max()) if len(self) else 0
+        data = np.zeros((len(self), count), dtype=np.uint8)
+        for index in range(count):
+            start = offset + 8 * index
+            size = min(8, width - 8 * index)
+            value = self._bits(start, size)
+            kept = np.clip(available - 8 * index, 0, 8)
+            mask = (0xFF << (8 - kept)) & 0xFF
+            data[:, index] = (value << (8 - size)) & mask
+        return data, lengths, available
+
     def text(self, offset: int, width: int) -> tuple[U8, Counts]:
-        """ASCII codes (rows x characters) of a 6-bit text field."""
-        count = width // 6
-        if len(self) and int(self.bits.min()) >= offset + width:
+        """ASCII codes (rows x characters) of a 6-bit text field.
+
+        A width that is not a multiple of six reads one more character, of up
+        to six bits (pyais's ``get_str``).
+        """
+        count = (width + 5) // 6
+        if len(self) and int(self.bits.min()) >= offset + 6 * count:
             # Every payload holds the whole field.
             return self._text_codes(offset, count), np.full(len(self), width, dtype=np.int64)
         codes = np.empty((len(self), count), dtype=np.uint8)

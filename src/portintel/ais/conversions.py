@@ -35,6 +35,19 @@ def _turn(raw: int) -> float:
 
 TURN_TABLE: F64 = np.array([_turn(raw) for raw in range(-128, 128)], dtype=np.float64)
 
+
+LOOKUP_TABLES: dict[str, npt.NDArray[np.generic]] = {
+    # pyais's converters of the binary applications, applied to every raw value
+    # (at most 12 bits) once: Python's round() to one or two decimals, exactly.
+    "airtemp_legacy": np.array([round(v * 0.1 - 60.0, 1) for v in range(4096)]),
+    "dewpoint_legacy": np.array([round(v * 0.1 - 20.0, 1) for v in range(4096)]),
+    "water_level_legacy": np.array([round(v * 0.1 - 10.0, 1) for v in range(4096)]),
+    "water_level_31": np.array([round(v * 0.01 - 10.0, 2) for v in range(4096)]),
+    "pressure_800": np.arange(4096, dtype=np.int64) + 800,
+    "pressure_799": np.arange(4096, dtype=np.int64) + 799,
+}
+"""Raw value -> pyais's value, for fields whose conversion is not a plain scaling."""
+
 POLARS_TYPES: dict[Kind, pl.DataType] = {
     Kind.UINT: pl.Int64(),
     Kind.SINT: pl.Int64(),
@@ -46,11 +59,19 @@ POLARS_TYPES: dict[Kind, pl.DataType] = {
     Kind.LATLON_600: pl.Float64(),
     Kind.TURN: pl.Float64(),
     Kind.CODE: pl.Int64(),
+    Kind.BYTES: pl.Binary(),
+    Kind.HUNDREDTH: pl.Float64(),
+    Kind.LATLON_60000: pl.Float64(),
 }
 
 
-SIGNED_KINDS = frozenset({Kind.SINT, Kind.LATLON, Kind.LATLON_600, Kind.TURN})
-"""Kinds whose raw bits are a two's-complement number."""
+def polars_type(field: Field) -> pl.DataType:
+    """The column type of a field (a lookup's is that of its table)."""
+    if field.kind is Kind.LOOKUP:
+        assert field.table is not None
+        return pl.Float64() if LOOKUP_TABLES[field.table].dtype == np.float64 else pl.Int64()
+    return POLARS_TYPES[field.kind]
+
 
 CONVERSIONS: dict[Kind, Conversion] = {
     Kind.FLOAT: Conversion.FLOAT,
@@ -65,7 +86,7 @@ CONVERSIONS: dict[Kind, Conversion] = {
 def field_spec(field: Field) -> FieldSpec:
     """What a numeric field asks of ``Payloads.prepare_fields``."""
     kind = field.kind
-    return field.offset, field.width, kind in SIGNED_KINDS, CONVERSIONS.get(kind, Conversion.INT)
+    return field.offset, field.width, field.is_signed, CONVERSIONS.get(kind, Conversion.INT)
 
 
 def decode_field(payloads: Payloads, field: Field) -> pl.Series:
@@ -78,12 +99,15 @@ def decode_field(payloads: Payloads, field: Field) -> pl.Series:
         column = strings(codes.reshape(-1), offsets, field.name)
         column = column.str.strip_chars_end("@").str.strip_chars(" ")
         return _with_nulls(column, available == 0)
+    if kind is Kind.BYTES:
+        data, lengths, available = payloads.binary(field.offset, field.width)
+        return _binary_column(field.name, data, lengths, available == 0)
     values: npt.NDArray[np.generic]
     ready = payloads.converted(field_spec(field))
     if ready is not None and kind in CONVERSIONS:
         values, available = ready
         return _column(field.name, values, available)
-    if kind in SIGNED_KINDS:
+    if field.is_signed:
         raw, available = payloads.signed(field.offset, field.width)
     else:
         raw, available = payloads.unsigned(field.offset, field.width)
@@ -99,8 +123,15 @@ def decode_field(payloads: Payloads, field: Field) -> pl.Series:
         values = ((10 * raw + 3) // 6) / 1e6
     elif kind is Kind.LATLON_600:
         values = ((10000 * raw + 3) // 6) / 1e6
+    elif kind is Kind.HUNDREDTH:
+        values = raw.astype(np.float64) / 100.0
+    elif kind is Kind.LATLON_60000:
+        values = ((100 * raw + 3) // 6) / 1e6
     elif kind is Kind.CODE:
-        values = CODE_TABLES[field.name][raw]
+        values = CODE_TABLES[field.table or field.name][raw]
+    elif kind is Kind.LOOKUP:
+        assert field.table is not None
+        values = LOOKUP_TABLES[field.table][raw]
     elif kind is Kind.TURN:
         values = TURN_TABLE[np.clip(raw, -128, 127) + 128]
     else:  # pragma: no cover - spare fields are never output
@@ -114,6 +145,25 @@ def _column(name: str, values: npt.NDArray[np.generic], available: Counts) -> pl
     if missing.any():
         return pl.Series(name, pa.array(values, mask=missing))
     return pl.Series(name, values)
+
+
+def _binary_column(
+    name: str, data: npt.NDArray[np.uint8], lengths: I64, missing: npt.NDArray[np.bool_]
+) -> pl.Series:
+    """Rows of ``data`` (rows x bytes) cut to their lengths, as a Binary column."""
+    inside = np.arange(data.shape[1])[None, :] < lengths[:, None]
+    offsets = np.zeros(lengths.shape[0] + 1, dtype=np.int64)
+    np.cumsum(lengths, out=offsets[1:])
+    array = pa.LargeBinaryArray.from_buffers(
+        pa.large_binary(),
+        lengths.shape[0],
+        [
+            pa.py_buffer(np.packbits(~missing, bitorder="little")) if missing.any() else None,
+            pa.py_buffer(offsets),
+            pa.py_buffer(np.ascontiguousarray(data[inside])),
+        ],
+    )
+    return pl.Series(name, array)
 
 
 def _with_nulls(column: pl.Series, missing: npt.NDArray[np.bool_]) -> pl.Series:

@@ -9,6 +9,13 @@ Every non-blank input line ends up in exactly one place: a decoded message
 (multi-part messages under the line of their last fragment), ``unsupported``
 (a message type portintel does not decode, kept raw), or ``rejects`` with the
 reason. Bad checksums are rejects, unlike pyais's default.
+
+Multi-sentence messages are put together per NMEA 4.0 when their tag blocks
+carry a group (``g:n-m-id``): by group id within the batch or stream,
+whatever else the later fragments' tag blocks say (often only the first
+fragment has ``s:`` and ``c:``). Fragments without a group go together by
+station, sequence id and channel. A group's receive time and station are
+those of the first fragment that has them.
 """
 
 from __future__ import annotations
@@ -23,7 +30,7 @@ import polars as pl
 from portintel.ais.armoring import PackedPayloads, Payloads
 from portintel.ais.assembly import assemble
 from portintel.ais.byte_ranges import gather_ranges
-from portintel.ais.framing import REASON_TEXT, Engine, count_lines, frame, resolve
+from portintel.ais.framing import REASON_TEXT, Engine, TagMode, count_lines, frame, resolve
 from portintel.ais.messages import Decoded, Provenance, decode_payloads
 from portintel.ais.sentences import Lines
 
@@ -56,19 +63,30 @@ class DecodedBatch:
         return sum(frame.height for frame in self.messages.values())
 
 
+def tag_mode(*, verify_tag_checksums: bool = True, strict_tag_checksums: bool = False) -> TagMode:
+    """What a wrong tag block checksum does (see decode_lines)."""
+    if strict_tag_checksums:
+        return "strict"
+    return "flag" if verify_tag_checksums else "trust"
+
+
 def decode_lines(
     lines: Sequence[str],
     *,
     first_line: int = 1,
     verify_tag_checksums: bool = True,
+    strict_tag_checksums: bool = False,
     engine: Engine = "auto",
 ) -> DecodedBatch:
     """Decode a batch of lines; ``first_line`` is the number of ``lines[0]``.
 
-    Sentence checksums are always verified. ``verify_tag_checksums=False``
-    accepts tag blocks whose checksum does not match: some feeds (the
-    Kystverket sample among them) prepend ``g:`` to a tag block without
-    updating its checksum, and their sentences are still protected by their own.
+    Sentence checksums are always verified. A sentence whose own checksum is
+    right is kept even when its tag block's checksum is wrong (some feeds, the
+    Kystverket sample among them, prepend ``g:`` to a tag block without
+    updating its checksum): its row says ``tag_untrusted`` and the tag's time
+    is not used (``received_at`` is null) unless ``verify_tag_checksums=False``
+    says to use it anyway. ``strict_tag_checksums=True`` rejects such lines
+    ("bad tag block checksum") instead.
 
     ``engine`` picks how lines are framed and payloads de-armoured: ``native``
     (the compiled kernel), ``numpy`` (pure NumPy, the reference) or ``auto``
@@ -76,9 +94,10 @@ def decode_lines(
     """
     buffer = _buffer_of_lines(lines)
     numbers = np.arange(first_line, first_line + len(lines), dtype=np.int64)
-    batch, _, _ = _decode(
-        buffer, numbers, keep_open=False, verify_tags=verify_tag_checksums, engine=engine
+    mode = tag_mode(
+        verify_tag_checksums=verify_tag_checksums, strict_tag_checksums=strict_tag_checksums
     )
+    batch, _, _ = _decode(buffer, numbers, keep_open=False, tags=mode, engine=engine)
     return batch
 
 
@@ -87,6 +106,7 @@ def decode_bytes(
     *,
     first_line: int = 1,
     verify_tag_checksums: bool = True,
+    strict_tag_checksums: bool = False,
     engine: Engine = "auto",
 ) -> DecodedBatch:
     """Decode the content of an NMEA file (lines separated by newlines); see decode_lines."""
@@ -94,9 +114,10 @@ def decode_bytes(
     buffer = np.frombuffer(text, dtype=np.uint8)
     count = count_lines(text, engine)
     numbers = np.arange(first_line, first_line + count, dtype=np.int64)
-    batch, _, _ = _decode(
-        buffer, numbers, keep_open=False, verify_tags=verify_tag_checksums, engine=engine
+    mode = tag_mode(
+        verify_tag_checksums=verify_tag_checksums, strict_tag_checksums=strict_tag_checksums
     )
+    batch, _, _ = _decode(buffer, numbers, keep_open=False, tags=mode, engine=engine)
     return batch
 
 
@@ -107,8 +128,16 @@ class StreamDecoder:
     ``feed``; ``flush`` reports whatever is still waiting as incomplete.
     """
 
-    def __init__(self, *, verify_tag_checksums: bool = True, engine: Engine = "auto") -> None:
-        self._verify_tags = verify_tag_checksums
+    def __init__(
+        self,
+        *,
+        verify_tag_checksums: bool = True,
+        strict_tag_checksums: bool = False,
+        engine: Engine = "auto",
+    ) -> None:
+        self._tags = tag_mode(
+            verify_tag_checksums=verify_tag_checksums, strict_tag_checksums=strict_tag_checksums
+        )
         self._engine: Engine = resolve(engine)
         self._pending = np.zeros(0, dtype=np.uint8)
         self._pending_numbers = np.zeros(0, dtype=np.int64)
@@ -119,7 +148,7 @@ class StreamDecoder:
         buffer = np.concatenate([self._pending, new])
         all_numbers = np.concatenate([self._pending_numbers, numbers])
         batch, self._pending, self._pending_numbers = _decode(
-            buffer, all_numbers, keep_open=True, verify_tags=self._verify_tags, engine=self._engine
+            buffer, all_numbers, keep_open=True, tags=self._tags, engine=self._engine
         )
         return batch
 
@@ -130,7 +159,7 @@ class StreamDecoder:
         if numbers.shape[0] == 0:
             return DecodedBatch()
         batch, _, _ = _decode(
-            buffer, numbers, keep_open=False, verify_tags=self._verify_tags, engine=self._engine
+            buffer, numbers, keep_open=False, tags=self._tags, engine=self._engine
         )
         return batch
 
@@ -162,11 +191,11 @@ def _normalised_bytes(data: bytes) -> bytes:
 
 
 def _decode(
-    buffer: U8, numbers: I64, *, keep_open: bool, verify_tags: bool, engine: Engine
+    buffer: U8, numbers: I64, *, keep_open: bool, tags: TagMode, engine: Engine
 ) -> tuple[DecodedBatch, U8, I64]:
     if buffer.shape[0] == 0:
         return DecodedBatch(), buffer, numbers
-    framed = frame(buffer, numbers, verify_tags=verify_tags, engine=engine)
+    framed = frame(buffer, numbers, tag_mode=tags, engine=engine)
     reader = PackedPayloads if framed.packed is not None else Payloads
     size = len(framed)
     raw = framed.raw
@@ -193,15 +222,20 @@ def _decode(
             _words=packed.words if every_line else np.take(packed.words, singles, axis=1),
             _packed=packed.characters,
         )
-    provenance = Provenance(singles, numbers, framed.received_us, framed.station, raw)
+    provenance = Provenance(
+        singles, numbers, framed.received_us, framed.station, raw, framed.tag_untrusted
+    )
     results.append((decode_payloads(payloads, provenance), singles))
 
     multis = np.flatnonzero(good & (framed.count > 1))
+    group = framed.group[multis]
     station_code = (
         framed.station.gather(multis).fill_null("").rank("dense").to_numpy().astype(np.int64)
     )
     key = ((station_code * 11 + framed.sequence[multis] + 1) * 256 + framed.channel[multis]) * 10
     key += framed.count[multis]
+    # NMEA 4.0 groups (g:): by group id alone, in a key range of their own.
+    key = np.where(group >= 0, -(group * 10 + framed.count[multis]) - 1, key)
     groups = assemble(
         multis,
         key,
@@ -220,15 +254,34 @@ def _decode(
         length = arena_offsets[groups.group_start[1:]] - start
         payloads = reader(arena, start, length, 6 * length - framed.fill[last])
         group_of = np.repeat(np.arange(first.shape[0]), np.diff(groups.group_start))
+        # The time and station of the first fragment that has them.
         joined = (
-            pl.DataFrame({"group": group_of, "raw": raw.gather(members)})
+            pl.DataFrame(
+                {
+                    "group": group_of,
+                    "raw": raw.gather(members),
+                    "received": framed.received_us.gather(members),
+                    "station": framed.station.gather(members),
+                    "untrusted": framed.tag_untrusted[members],
+                }
+            )
             .group_by("group", maintain_order=True)
-            .agg(pl.col("raw").str.join("\n"))
-        )["raw"]
-        received = framed.received_us.gather(first).fill_null(framed.received_us.gather(last))
-        station = framed.station.gather(first).fill_null(framed.station.gather(last))
+            .agg(
+                pl.col("raw").str.join("\n"),
+                pl.col("received").drop_nulls().first(),
+                pl.col("station").drop_nulls().first(),
+                pl.col("untrusted").any(),
+            )
+        )
         identity = np.arange(first.shape[0], dtype=np.int64)
-        group_provenance = Provenance(identity, numbers[last], received, station, joined)
+        group_provenance = Provenance(
+            identity,
+            numbers[last],
+            joined["received"],
+            joined["station"],
+            joined["raw"],
+            joined["untrusted"].to_numpy(),
+        )
         results.append((decode_payloads(payloads, group_provenance), last))
 
     batch = _collect(results, raw, numbers, framed.reason, groups.incomplete)

@@ -32,3 +32,33 @@ def _epfd_types() -> I64:
 
 
 CODE_TABLES: dict[str, I64] = {"ship_type": _ship_types(), "epfd": _epfd_types()}
+
+
+def _folded(width: int, known: range | tuple[int, ...], fallback: int) -> I64:
+    """Identity on the ``known`` codes, ``fallback`` for every other raw value of ``width`` bits."""
+    table = np.full(2**width, fallback, dtype=np.int64)
+    codes = np.array(list(known), dtype=np.int64)
+    table[codes] = codes
+    return table
+
+
+def _station_types() -> I64:
+    table = _folded(4, range(7), 0)
+    table[6:10] = 6  # regional use
+    table[10:16] = 1  # reserved
+    return table
+
+
+CODE_TABLES.update(
+    {
+        "solas_status": _folded(2, range(4), 0),
+        "transmit_mode": _folded(2, range(4), 0),
+        "station_type": _station_types(),
+        "station_interval": _folded(4, range(12), 11),
+        "signal_impact": _folded(3, range(5), 0),
+        "inland_loaded": _folded(2, range(4), 0),
+        "ice_class": _folded(4, (*range(11), 15), 15),
+        "emma_wind": _folded(4, range(9), 0),
+        "emma_type": _folded(4, range(10), 0),
+    }
+)

@@ -4,7 +4,7 @@ Two engines give the same :class:`Framed` result:
 
 - ``native``: the compiled kernel (``_kernel.scan``) reads every line in one
   pass over the buffer: line bounds, sentence fields and checksum, tag block
-  (checksum, ``c:``, ``s:``) and the extent of a receive-time column. Time
+  (checksum, ``c:``, ``s:``, ``g:``) and the extent of a receive-time column. Time
   columns, which are rare and come in many formats, are then parsed with
   Polars as in the NumPy engine.
 - ``numpy``: whole-array NumPy/Polars operations (sentences.py, prefixes.py),
@@ -30,6 +30,8 @@ from portintel.ais.prefixes import (
     BAD_TAG_TIME,
     BAD_TIME_COLUMN,
     MALFORMED_TAG,
+    TAG_MODES,
+    TagMode,
     parse_prefixes,
     parse_time_columns,
     received_series,
@@ -91,6 +93,8 @@ class Framed(SentenceFields):
     received_us: pl.Series  # Int64, nullable
     station: pl.Series  # String, nullable
     reason: I64  # 0, or the code of the reason (see REASONS); 0 for blank lines
+    group: I64  # NMEA 4.0 tag block group id (g:), -1 if none
+    tag_untrusted: npt.NDArray[np.bool_]  # the tag block's checksum is wrong or missing
     packed: Packed | None = None  # native engine: the start of every payload, packed
 
     def __len__(self) -> int:
@@ -118,11 +122,11 @@ NATIVE_LIMIT = 2**31 - 1
 """The kernel addresses a batch with 32-bit offsets: larger batches are framed with NumPy."""
 
 
-def frame(buffer: U8, numbers: I64, *, verify_tags: bool, engine: Engine) -> Framed:
+def frame(buffer: U8, numbers: I64, *, tag_mode: TagMode, engine: Engine) -> Framed:
     """Frame every line of ``buffer`` (which ends with a newline)."""
     if resolve(engine) == "native" and buffer.shape[0] <= NATIVE_LIMIT:
-        return _frame_native(buffer, numbers, verify_tags)
-    return _frame_numpy(buffer, numbers, verify_tags)
+        return _frame_native(buffer, numbers, tag_mode)
+    return _frame_numpy(buffer, numbers, tag_mode)
 
 
 def count_lines(data: bytes, engine: Engine) -> int:
@@ -148,12 +152,12 @@ def line_strings(lines: Lines) -> pl.Series:
     return pl.Series("raw", array).gather(np.arange(1, 2 * size, 2))
 
 
-def _frame_numpy(buffer: U8, numbers: I64, verify_tags: bool) -> Framed:
+def _frame_numpy(buffer: U8, numbers: I64, tag_mode: TagMode) -> Framed:
     lines = split_lines(buffer, numbers)
     raw = line_strings(lines)
     bang = find_bang(lines, raw)
     sentences = parse_sentences(lines, bang)
-    prefixes = parse_prefixes(lines, bang, raw, verify_tag_checksums=verify_tags)
+    prefixes = parse_prefixes(lines, bang, raw, tag_mode=tag_mode)
     reason = sentences.reason
     no_sentence_reason = _is_none(reason)
     reason[no_sentence_reason] = prefixes.reason[no_sentence_reason]
@@ -176,6 +180,8 @@ def _frame_numpy(buffer: U8, numbers: I64, verify_tags: bool) -> Framed:
         received_us=prefixes.received_us,
         station=prefixes.station,
         reason=codes,
+        group=prefixes.group,
+        tag_untrusted=prefixes.tag_untrusted,
     )
 
 
@@ -185,7 +191,7 @@ def _is_none(values: npt.NDArray[np.object_]) -> npt.NDArray[np.bool_]:
     return result
 
 
-def _frame_native(buffer: U8, numbers: I64, verify_tags: bool) -> Framed:
+def _frame_native(buffer: U8, numbers: I64, tag_mode: TagMode) -> Framed:
     size = numbers.shape[0]
     # int32 columns (the receive time int64): see _kernel.c.
     column: dict[str, npt.NDArray[np.signedinteger[Any]]] = {
@@ -194,7 +200,7 @@ def _frame_native(buffer: U8, numbers: I64, verify_tags: bool) -> Framed:
     }
     words = np.empty((_kernel.SCAN_WORDS, size), dtype=np.uint64)
     first_invalid = np.empty(size, dtype=np.int64)
-    _kernel.scan(buffer, list(column.values()), words, first_invalid, verify_tags)
+    _kernel.scan(buffer, list(column.values()), words, first_invalid, TAG_MODES[tag_mode])
     lines = Lines(buffer, column["start"], column["end"], column["next_start"], numbers)
     prefix = column["prefix_reason"]
     micros = column["received_us"]
@@ -231,6 +237,8 @@ def _frame_native(buffer: U8, numbers: I64, verify_tags: bool) -> Framed:
             buffer, column["station_start"], column["station_end"], column["station_run"]
         ),
         reason=reason,
+        group=column["group"].astype(np.int64),
+        tag_untrusted=column["tag_untrusted"].astype(np.bool_),
         packed=Packed(_kernel.SCAN_CHARACTERS, words, first_invalid),
     )
 
@@ -251,4 +259,13 @@ def _stations(buffer: U8, start: I64, end: I64, run: I64) -> pl.Series:
     ).to_series()
 
 
-__all__ = ["NATIVE_AVAILABLE", "REASONS", "REASON_TEXT", "Engine", "Framed", "frame", "resolve"]
+__all__ = [
+    "NATIVE_AVAILABLE",
+    "REASONS",
+    "REASON_TEXT",
+    "Engine",
+    "Framed",
+    "TagMode",
+    "frame",
+    "resolve",
+]

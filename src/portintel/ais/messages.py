@@ -2,8 +2,9 @@
 
 Columns carry pyais's ``asdict()`` names (enums as integers), so a table can be
 compared with pyais row by row, followed by the provenance columns ``line``,
-``received_at``, ``station`` and ``raw``. The loop runs over message types and
-fields, never over messages.
+``received_at``, ``station``, ``raw`` and ``tag_untrusted`` (the tag block's
+checksum is wrong: its time is not used, see decoder.py). The loop runs over
+message types and fields, never over messages.
 """
 
 from __future__ import annotations
@@ -15,16 +16,19 @@ import numpy.typing as npt
 import polars as pl
 
 from portintel.ais.armoring import Payloads
-from portintel.ais.conversions import POLARS_TYPES, decode_field, field_spec
+from portintel.ais.conversions import decode_field, field_spec, polars_type
 from portintel.ais.fields import (
     AUXILIARY_CRAFT_MMSI,
+    BINARY_ADDRESSED_APPLICATIONS,
+    BINARY_BROADCAST_APPLICATIONS,
     LAYOUTS,
     STATIC_B_PART_A,
     STATIC_B_PART_B,
     STATIC_B_PART_B_AUXILIARY,
-    TYPE_24_LAYOUTS,
+    VARIANTS,
     Field,
     Kind,
+    layouts_of,
 )
 
 I64 = npt.NDArray[np.int64]
@@ -36,6 +40,7 @@ PROVENANCE_TYPES: dict[str, pl.DataType] = {
     "received_at": pl.Datetime("us", "UTC"),
     "station": pl.String(),
     "raw": pl.String(),
+    "tag_untrusted": pl.Boolean(),
 }
 
 
@@ -48,6 +53,7 @@ class Provenance:
     received_us: pl.Series
     station: pl.Series
     raw: pl.Series
+    tag_untrusted: npt.NDArray[np.bool_]
 
     def frame(self, rows: I64) -> pl.DataFrame:
         at = self.index[rows]
@@ -58,6 +64,7 @@ class Provenance:
                 "received_at": received.dt.replace_time_zone("UTC"),
                 "station": self.station.gather(at),
                 "raw": self.raw.gather(at),
+                "tag_untrusted": pl.Series("tag_untrusted", self.tag_untrusted[at]),
             }
         )
 
@@ -88,6 +95,8 @@ def decode_payloads(payloads: Payloads, provenance: Provenance) -> Decoded:
             parts, bad_parts = _type_24_parts(payloads, rows)
             rejected.append(bad_parts)
             reasons.extend([BAD_PART_NUMBER] * bad_parts.shape[0])
+        elif value in VARIANTS:
+            parts = _variant_parts(payloads, rows, int(value))
         else:
             unsupported.append(rows)
             continue
@@ -132,10 +141,68 @@ def _type_24_parts(
     return parts, rows[part > 1]
 
 
+def _variant_parts(
+    payloads: Payloads, rows: I64, message_type: int
+) -> list[tuple[I64, tuple[Field, ...]]]:
+    """The rows of each layout of a type with variants, chosen from the bits pyais reads."""
+    subset = payloads.subset(rows)
+    choice = _VARIANT_CHOICE[message_type](subset)
+    return [
+        (rows[choice == index], layout)
+        for index, layout in enumerate(VARIANTS[message_type])
+        if (choice == index).any()
+    ]
+
+
+def _application(
+    dac: I64, fid: I64, applications: dict[tuple[int, int], tuple[Field, ...]], first: int
+) -> I64:
+    """Index of each message's (DAC, FI) layout among the variants (0: raw data)."""
+    choice = np.zeros(dac.shape[0], dtype=np.int64)
+    for index, (app_dac, app_fid) in enumerate(applications, start=first):
+        choice[(dac == app_dac) & (fid == app_fid)] = index
+    return choice
+
+
+def _binary_addressed(payloads: Payloads) -> I64:
+    """Type 6: DAC/FI at bits 72/82; a message of 72 bits or fewer reads them at 40/50
+    and is the short persons-on-board message for DAC 1 FI 16."""
+    short = payloads.bits <= 72
+    dac = np.where(short, payloads.unsigned(40, 10)[0], payloads.unsigned(72, 10)[0])
+    fid = np.where(short, payloads.unsigned(50, 6)[0], payloads.unsigned(82, 6)[0])
+    choice = _application(dac, fid, BINARY_ADDRESSED_APPLICATIONS, 2)
+    choice[short & (dac == 1) & (fid == 16)] = 1
+    return choice
+
+
+def _binary_broadcast(payloads: Payloads) -> I64:
+    """Type 8: DAC/FI at bits 40/50; DAC 1 FI 21 with the WMO bit (56) set keeps raw data."""
+    dac, fid = payloads.unsigned(40, 10)[0], payloads.unsigned(50, 6)[0]
+    choice = _application(dac, fid, BINARY_BROADCAST_APPLICATIONS, 1)
+    wmo = (dac == 1) & (fid == 21) & (payloads.unsigned(56, 1)[0] == 1)
+    choice[wmo] = 0
+    return choice
+
+
+def _slot_binary(payloads: Payloads) -> I64:
+    """Types 25 and 26: 2 * addressed (bit 38) + structured (bit 39)."""
+    return 2 * payloads.unsigned(38, 1)[0] + payloads.unsigned(39, 1)[0]
+
+
+_VARIANT_CHOICE = {
+    6: _binary_addressed,
+    8: _binary_broadcast,
+    16: lambda payloads: (payloads.bits > 96).astype(np.int64),  # two stations past 96 bits
+    22: lambda payloads: payloads.unsigned(139, 1)[0],  # addressed
+    25: _slot_binary,
+    26: _slot_binary,
+}
+
+
 def _table(
     payloads: Payloads, layout: tuple[Field, ...]
 ) -> tuple[pl.DataFrame, npt.NDArray[np.bool_]]:
-    numeric = [field_spec(f) for f in layout if f.kind not in (Kind.SPARE, Kind.TEXT)]
+    numeric = [field_spec(f) for f in layout if f.kind not in (Kind.SPARE, Kind.TEXT, Kind.BYTES)]
     payloads.prepare_fields(max(f.offset + f.width for f in layout), numeric)
     columns = [decode_field(payloads, f) for f in layout if f.kind is not Kind.SPARE]
     frame = pl.DataFrame(columns)
@@ -154,15 +221,15 @@ def _table(
 def message_schema(message_type: int) -> dict[str, pl.DataType]:
     """Columns and types of the table of a decoded message type, always the same.
 
-    Type 24 holds the union of parts A and B (and B of auxiliary craft), null
-    where a part has no such field.
+    A type with several layouts (24's parts, the DAC/FI applications of 6
+    and 8, ...) holds the union of their columns, null where a message's
+    layout has no such field.
     """
-    layouts = TYPE_24_LAYOUTS if message_type == 24 else (LAYOUTS[message_type],)
     schema: dict[str, pl.DataType] = {}
-    for layout in layouts:
+    for layout in layouts_of(message_type):
         for f in layout:
             if f.kind is not Kind.SPARE:
-                schema.setdefault(f.name, POLARS_TYPES[f.kind])
+                schema.setdefault(f.name, polars_type(f))
     if message_type == 21:
         schema["full_name"] = pl.String()
     schema.update(PROVENANCE_TYPES)

@@ -3,7 +3,10 @@
 A tag block ``\\s:station,c:1565218798*53\\`` carries the receiving station and
 the receive time (unix seconds, or milliseconds when the number is that
 large), and for grouped sentences ``g:1-2-id``; its checksum is verified like
-a sentence's. A logger may also write the receive time as a first column:
+a sentence's. A wrong (or missing) tag checksum marks the line's tag data
+untrusted (``TagMode``): its time is then not used (``flag``, the default),
+used anyway (``trust``) or the line is refused (``strict``); its station and
+group are read in every case. A logger may also write the receive time as a first column:
 ``2024-01-01 12:00:00.123,!AIVDM...`` or ``1704110400.123 !AIVDM...``.
 
 Prefixes repeat a lot (one receive second covers many lines), so each distinct
@@ -14,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -43,6 +47,13 @@ TIME_FORMATS = (
     "%Y/%m/%d %H:%M:%S%.f",
     "%d/%m/%Y %H:%M:%S%.f",
 )
+GROUP_SHAPE = r"^[0-9]{1,9}-[0-9]{1,9}-([0-9]{1,9})$"
+"""A g: value: sentence number, sentence count and group id, 1 to 9 digits each."""
+
+TagMode = Literal["trust", "flag", "strict"]
+TAG_MODES: dict[TagMode, int] = {"trust": 0, "flag": 1, "strict": 2}
+"""A tag mode's number in the compiled kernel (TAG_TRUST, TAG_FLAG, TAG_STRICT)."""
+
 SEPARATORS = np.zeros(256, dtype=np.bool_)
 SEPARATORS[[ord(","), ord(";"), ord(" "), ord("\t")]] = True
 
@@ -54,20 +65,24 @@ class Prefixes:
     received_us: pl.Series  # Int64, nullable
     station: pl.Series  # String, nullable
     reason: npt.NDArray[np.object_]
+    group: I64  # tag block group id, -1 if none
+    tag_untrusted: npt.NDArray[np.bool_]
 
 
 def parse_prefixes(
-    lines: Lines, bang: I64, text: pl.Series, *, verify_tag_checksums: bool = True
+    lines: Lines, bang: I64, text: pl.Series, *, tag_mode: TagMode = "flag"
 ) -> Prefixes:
     """Parse what precedes each line's '!' (``text``: the lines as strings over the buffer)."""
     size = len(lines)
     reason = np.full(size, None, dtype=np.object_)
     micros = np.zeros(size, dtype=np.int64)
     known = np.zeros(size, dtype=np.bool_)
+    group = np.full(size, -1, dtype=np.int64)
+    untrusted = np.zeros(size, dtype=np.bool_)
     station = pl.Series("station", pa.nulls(size, pa.large_string()))
     rows = np.flatnonzero((bang > lines.start) & (bang >= 0))
     if rows.shape[0] == 0:
-        return Prefixes(received_series(micros, known), station, reason)
+        return Prefixes(received_series(micros, known), station, reason, group, untrusted)
 
     buffer = lines.buffer
     start, close = lines.start[rows], bang[rows] - 1
@@ -107,18 +122,20 @@ def parse_prefixes(
         declared = hex_pair(buffer[np.maximum(h_close - 2, 0)], buffer[np.maximum(h_close - 1, 0)])
         computed = range_xor(buffer, t_open[head_rows] + 1, h_close - 3)
         head_ok = (declared >= 0) & (declared == computed)
-        checksum_ok = star_ok
-        if verify_tag_checksums:
-            checksum_ok = star_ok & head_ok[np.cumsum(heads) - 1]
-        reason[rows[tag_rows[~checksum_ok]]] = BAD_TAG_CHECKSUM
+        checksum_ok = star_ok & head_ok[np.cumsum(heads) - 1]
+        target = rows[tag_rows]
+        untrusted[target] = ~checksum_ok
+        if tag_mode == "strict":
+            reason[target[~checksum_ok]] = BAD_TAG_CHECKSUM
+        use_time = checksum_ok | (tag_mode == "trust")
         texts = range_strings(buffer, body_start[heads], body_stop[heads], "tag")
         parsed = _parse_tags(pl.DataFrame({"text": texts}))  # one row per run of equal tags
         run = np.cumsum(heads) - 1
-        target = rows[tag_rows]
         bad_time = parsed["bad_time"].to_numpy()[run]
-        reason[target[bad_time & checksum_ok]] = BAD_TAG_TIME
+        reason[target[bad_time & use_time]] = BAD_TAG_TIME
         micros[target] = parsed["received_us"].fill_null(0).to_numpy()[run]
-        known[target] = parsed["received_us"].is_not_null().to_numpy()[run]
+        known[target] = parsed["received_us"].is_not_null().to_numpy()[run] & use_time
+        group[target] = parsed["group"].fill_null(-1).to_numpy()[run]
         stations = parsed["station"]
         if stations.null_count() < stations.len():
             station = station.scatter(target, stations.gather(run))
@@ -137,7 +154,7 @@ def parse_prefixes(
         fill = target[~missing & ~known[target]]
         micros[fill] = column.fill_null(0).to_numpy()[~missing & ~known[target]]
         known[fill] = True
-    return Prefixes(received_series(micros, known), station, reason)
+    return Prefixes(received_series(micros, known), station, reason, group, untrusted)
 
 
 def parse_time_columns(texts: pl.Series) -> pl.Series:
@@ -179,6 +196,10 @@ def _parse_tags(distinct: pl.DataFrame) -> pl.DataFrame:
     return distinct.with_columns(
         received_us=micros.cast(pl.Int64),
         station=text.str.extract(r"(?:^|,)s:([^,]*)", 1),
+        group=text.str.extract(r"(?:^|,)g:([^,]*)", 1)
+        .str.extract(GROUP_SHAPE, 1)
+        .str.to_integer(strict=False)
+        .cast(pl.Int64),
         bad_time=(time_text.is_not_null() & seconds.is_null()).fill_null(False),
     )
 

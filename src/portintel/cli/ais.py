@@ -99,11 +99,26 @@ def ingest_command(
         bool,
         typer.Option(
             "--ignore-tag-checksums",
-            help="Accept NMEA tag blocks with a wrong checksum (sentence checksums still checked).",
+            help="Use the time of NMEA tag blocks with a wrong checksum (rows stay flagged "
+            "tag_untrusted; sentence checksums are still checked).",
+        ),
+    ] = False,
+    strict_tag_checksums: Annotated[
+        bool,
+        typer.Option(
+            "--strict-tag-checksums",
+            help="Quarantine sentences whose NMEA tag block has a wrong checksum, instead of "
+            "keeping them flagged tag_untrusted without the tag's time.",
         ),
     ] = False,
 ) -> None:
     """Ingest AIS files and archives into the track store (re-running adds nothing)."""
+    if ignore_tag_checksums and strict_tag_checksums:
+        raise typer.BadParameter(
+            "choose one: --ignore-tag-checksums uses untrusted tag times, "
+            "--strict-tag-checksums refuses their sentences",
+            param_hint="--strict-tag-checksums",
+        )
     from rich.progress import (
         BarColumn,
         DownloadColumn,
@@ -151,18 +166,19 @@ def ingest_command(
             source=source,
             progress=on_progress,
             verify_tag_checksums=not ignore_tag_checksums,
+            strict_tag_checksums=strict_tag_checksums,
             reingest=reingest,
             on_lock_wait=on_lock_wait,
         )
     console.print(_summary_table(summary))
     _print_file_problems(summary)
     bad_tags = summary.quarantined.get(BAD_TAG_CHECKSUM, 0)
-    if bad_tags and not ignore_tag_checksums:
+    if bad_tags:
         console.print(
-            f"[yellow]{bad_tags} sentences had a bad tag-block checksum and are in quarantine.[/] "
-            "If your logger writes grouped tag blocks (g:) without updating their checksum, "
-            "run the same command again with --ignore-tag-checksums: sentence checksums are "
-            "still verified and nothing is stored twice."
+            f"[yellow]{bad_tags} sentences had a bad tag-block checksum and are in quarantine "
+            "(--strict-tag-checksums).[/] Without it they are kept, flagged tag_untrusted; "
+            "if your logger writes grouped tag blocks (g:) without updating their checksum, "
+            "--ignore-tag-checksums also uses their times. Nothing is stored twice."
         )
     for path in summary.unrecognised:
         console.print(f"[yellow]not read (not NMEA, CSV or Parquet):[/] {path}")

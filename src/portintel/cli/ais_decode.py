@@ -83,7 +83,10 @@ def decode_command(
     frames = [
         frame.drop("raw")
         .select("line", pl.exclude("line"))
-        .with_columns(pl.col("received_at").dt.strftime("%Y-%m-%dT%H:%M:%S%.fZ"))
+        .with_columns(
+            pl.col("received_at").dt.strftime("%Y-%m-%dT%H:%M:%S%.fZ"),
+            pl.col(pl.Binary).bin.encode("hex"),  # binary data (types 6, 8, 17, 25, 26) as hex
+        )
         for frame in batch.messages.values()
     ]
     if frames and format is OutputFormat.csv:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 
 import polars as pl
@@ -185,3 +186,51 @@ def test_archive_rows_write_statics_only_when_identity_changes() -> None:
     assert out.positions["line"].to_list() == [2, 3]
     assert out.statics.sort("line")["name"].to_list() == ["ALPHA", "BRAVO"]
     assert out.positions["ts_estimated"].to_list() == [False, False]
+
+
+def test_decoded_types_not_modelled_land_in_other_with_mmsi_time_and_json_fields() -> None:
+    sentences = [
+        encode({"msg_type": 14, "mmsi": 970010001, "text": "SART ACTIVE"}),
+        encode({"msg_type": 8, "mmsi": 2655619, "dac": 235, "fid": 10, "data": b"\x01\xff"}),
+        encode({"msg_type": 12, "mmsi": 271002099, "dest_mmsi": 271002111, "text": "PILOT"}),
+        encode({"msg_type": 20, "mmsi": 2573555, "offset1": 7, "number1": 2}),
+    ]
+    received = datetime(2026, 2, 3, 4, 5, 6, tzinfo=UTC)
+    frames = frames_from_sentences(sentences, received_at=received, station="rx1")
+    out = normalise_messages(frames, None, CONTEXT)
+    assert out.positions.height == 0 and out.statics.height == 0
+    rows = {row["msg_type"]: row for row in out.other.iter_rows(named=True)}
+    assert set(rows) == {8, 12, 14, 20}
+    assert all(row["ts"] == received for row in rows.values())
+    assert rows[14]["mmsi"] == 970010001
+    assert json.loads(rows[14]["fields"])["text"] == "SART ACTIVE"
+    assert json.loads(rows[12]["fields"])["dest_mmsi"] == 271002111
+    binary = json.loads(rows[8]["fields"])
+    assert (binary["dac"], binary["fid"], binary["data"]) == (235, 10, "01ff")
+    assert json.loads(rows[20]["fields"])["number1"] == 2
+    assert [row["line"] for row in out.other.iter_rows(named=True)] == [2, 3, 1, 4]
+
+
+def test_each_row_of_a_mixed_type_carries_only_its_own_layouts_fields() -> None:
+    frame = pl.DataFrame(
+        {
+            "msg_type": [8, 8],
+            "mmsi": [1, 2],
+            "dac": [1, 235],
+            "fid": [31, 10],
+            "wspeed": [12, None],
+            "data": [None, b"\x0f"],
+            "line": [1, 2],
+            "received_at": [None, None],
+            "station": [None, None],
+            "raw": ["a", "b"],
+        },
+        schema_overrides={"received_at": pl.Datetime("us", "UTC"), "station": pl.Utf8},
+    )
+    out = normalise_messages({8: frame}, None, CONTEXT)
+    fields = [json.loads(text) for text in out.other["fields"]]
+    assert fields == [
+        {"msg_type": 8, "mmsi": 1, "dac": 1, "fid": 31, "wspeed": 12},
+        {"msg_type": 8, "mmsi": 2, "dac": 235, "fid": 10, "data": "0f"},
+    ]
+    assert out.other["ts"].to_list() == [FILE_TIME, FILE_TIME]

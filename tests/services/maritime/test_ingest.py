@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import random
 import shutil
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import pytest
 
 from portintel.adapters.trackstore import TrackStore
 from portintel.adapters.trackstore.store import WriteResult
+from portintel.ais.fields import layouts_of
 from portintel.domain.maritime import quality
 from portintel.domain.maritime.schema import OTHER, POSITIONS, QUARANTINE, STATICS, Dataset
 from portintel.services.maritime.ingest import IngestProgress, ingest_paths
@@ -22,7 +24,9 @@ from tests.adapters.ais.nmea_samples import (
     position,
     sentences,
     static,
+    tag,
 )
+from tests.ais.test_ais_round_trips import _generated_message, encode
 from tests.ais_samples import sample_dir
 
 
@@ -187,11 +191,12 @@ def test_archives_gz_and_directories_with_a_custom_map(
     assert set(stored["source"]) == {"noaa", "custom.csv"}
 
 
-def test_tag_blocks_with_a_stale_checksum_can_be_taken_leniently_without_duplicates(
+def test_tag_blocks_with_a_stale_checksum_are_kept_flagged_refused_or_trusted_on_request(
     workspace: Workspace, tmp_path: Path
 ) -> None:
     # A logger that adds a g: group to a tag block but keeps the checksum of c: alone,
-    # as in the Norwegian coastal sample: strict by default, lenient when asked.
+    # as in the Norwegian coastal sample: kept and flagged by default (without the tag's
+    # time), quarantined with --strict-tag-checksums, timed with --ignore-tag-checksums.
     (fix,) = sentences({"msg_type": 1, "mmsi": 514123456, "lat": SEA[0], "lon": SEA[1]})
     ship = sentences(
         {"msg_type": 5, "mmsi": 514123456, "shipname": "KOH RONG STAR", "imo": 9074729}
@@ -206,12 +211,49 @@ def test_tag_blocks_with_a_stale_checksum_can_be_taken_leniently_without_duplica
     ]
     path = write_lines(tmp_path / "grouped.nm4", lines)
     store = TrackStore(workspace.settings.tracks_dir)
-    strict = ingest_paths(workspace, [path])
-    assert strict.positions == 1 and strict.statics == 0
+    flagged = ingest_paths(workspace, [path])
+    assert flagged.positions == 1 and flagged.statics == 1 and not flagged.quarantined
+    static = store.scan(STATICS).collect().row(0, named=True)
+    assert static["tag_untrusted"] is True and static["ts_estimated"] is True
+    assert store.scan(POSITIONS).collect()["tag_untrusted"].to_list() == [False]
+    strict = ingest_paths(workspace, [path], strict_tag_checksums=True)
     assert strict.quarantined["bad tag block checksum"] == 2
+    assert strict.positions == 0 and strict.statics == 0  # the fix is stored already
     lenient = ingest_paths(workspace, [path], verify_tag_checksums=False)
-    assert lenient.statics == 1
-    assert lenient.positions == 0  # stored by the strict pass already: nothing new
-    assert counts(store)["positions"] == 1 and counts(store)["statics"] == 1
+    assert lenient.positions == 0
+    assert lenient.statics == 1  # the same report, now with the tag's time: another row
+    timed = store.scan(STATICS).filter(~pl.col("ts_estimated")).collect()
+    assert timed["ts"].to_list()[0].timestamp() == 1772344800
+    assert timed["tag_untrusted"].to_list() == [True]
     again = ingest_paths(workspace, [path], verify_tag_checksums=False)
     assert again.skipped_files == 1
+
+
+def test_every_message_type_lands_in_the_store_and_the_rest_in_other_with_its_fields(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    rng = random.Random(10)
+    lines: list[str] = []
+    last_lines = set()
+    for message_type in range(1, 28):
+        layout = layouts_of(message_type)[0]
+        message = _generated_message(message_type, layout, rng)
+        message["mmsi"] = 514000000 + message_type
+        lines.extend(encode(message_type, layout, message, seq_id=message_type % 10))
+        last_lines.add(len(lines))
+    path = write_lines(tmp_path / "every-type.nmea", [tag(line, 1772344800) for line in lines])
+    summary = ingest_paths(workspace, [path])
+    store = TrackStore(workspace.settings.tracks_dir)
+    assert summary.messages == 27
+    stored = {
+        line
+        for dataset in (POSITIONS, STATICS, OTHER, QUARANTINE)
+        for line in store.scan(dataset).collect()["line"].to_list()
+    }
+    assert last_lines <= stored  # every message is stored, kept in other or refused
+    other = store.scan(OTHER).collect().sort("msg_type")
+    kept = [6, 7, 8, 10, 11, 12, 13, 14, 15, 16, 17, 20, 22, 23, 25, 26]
+    assert other["msg_type"].to_list() == kept
+    assert other["mmsi"].to_list() == [514000000 + t for t in other["msg_type"].to_list()]
+    assert other["fields"].null_count() == 0
+    assert all(ts.timestamp() == 1772344800 for ts in other["ts"])

@@ -90,6 +90,7 @@ def _common(frame: pl.DataFrame, msg_type: int, context: InputContext) -> list[p
         pl.lit(msg_type, dtype=pl.Int8).alias("msg_type"),
         pl.lit(context.source).alias("source"),
         _col(frame, "station").cast(pl.Utf8).alias("station"),
+        _col(frame, "tag_untrusted").cast(pl.Boolean).fill_null(False).alias("tag_untrusted"),
         pl.lit(context.location).alias("location"),
         _col(frame, "line").cast(pl.Int64).alias("line"),
         _col(frame, "raw").cast(pl.Utf8).alias("raw"),
@@ -195,6 +196,37 @@ def _statics_of(frame: pl.DataFrame, msg_type: int, context: InputContext) -> pl
     return STATICS.conform(out)
 
 
+PROVENANCE = ("line", "received_at", "station", "raw", "tag_untrusted", "ts_source", "arrived_at")
+"""Columns of a decoded frame that say where and when a message came from, not what it says."""
+
+
+def _fields_json(frame: pl.DataFrame) -> pl.DataFrame:
+    """``frame`` with a ``fields`` column: its decoded fields as one JSON object per row.
+
+    A type with several layouts (binary applications, ...) holds the union of
+    their columns; each row's object has the columns of its own layout only
+    (those that are not null). Binary data is written as hex.
+    """
+    names = [name for name in frame.columns if name not in PROVENANCE]
+    if frame.height == 0 or not names:
+        return frame.with_columns(pl.lit(None, dtype=pl.Utf8).alias("fields"))
+    values = [
+        pl.col(name).bin.encode("hex") if frame.schema[name] == pl.Binary else pl.col(name)
+        for name in names
+    ]
+    pattern = pl.concat_str([pl.col(name).is_null().cast(pl.Int8).cast(pl.Utf8) for name in names])
+    parts = []
+    for part in (
+        frame.with_columns(values)
+        .with_columns(pattern.alias("_nulls"))
+        .partition_by("_nulls", maintain_order=True)
+    ):
+        kept = [name for name in names if part[name].null_count() < part.height]
+        encoded = pl.struct(kept).struct.json_encode() if kept else pl.lit("{}")
+        parts.append(part.with_columns(encoded.alias("fields")).drop("_nulls"))
+    return pl.concat(parts).sort("line", maintain_order=True)
+
+
 def tag_block_time(raw: pl.Expr) -> pl.Expr:
     """The ``c:`` time of the first NMEA 4.0 tag block in ``raw`` (seconds, or milliseconds)."""
     stamp = raw.str.extract(r"^\\(?:[^\\]*,)?c:(\d{9,13})[,*]", 1).cast(pl.Int64, strict=False)
@@ -219,7 +251,7 @@ def normalise_messages(
         if msg_type in STATIC_TYPES and frame.height
     ]
     other_frames = [
-        frame.select(*_common(frame, msg_type, context))
+        _fields_json(frame).select(*_common(frame, msg_type, context), pl.col("fields"))
         for msg_type, frame in sorted(messages.items())
         if msg_type not in POSITION_TYPES | STATIC_TYPES and frame.height
     ]
@@ -235,6 +267,7 @@ def normalise_messages(
                 .otherwise(pl.lit("receiver"))
                 .alias("ts_source"),
                 pl.lit(context.source).alias("source"),
+                pl.lit(False).alias("tag_untrusted"),
                 pl.lit(context.location).alias("location"),
                 pl.col("line").cast(pl.Int64),
                 pl.col("raw").cast(pl.Utf8),
@@ -289,6 +322,7 @@ def normalise_archive_rows(rows: pl.DataFrame, context: InputContext) -> Normali
         pl.lit(None, dtype=pl.Int8).alias("msg_type"),
         pl.lit(context.source).alias("source"),
         pl.lit(None, dtype=pl.Utf8).alias("station"),
+        pl.lit(False).alias("tag_untrusted"),
         pl.lit(context.location).alias("location"),
     ]
     frame = rows.with_columns(*common)

@@ -9,9 +9,11 @@ UTC day (``<dataset>/day=YYYY-MM-DD/part-*.parquet``):
   and B, and archive rows carrying identity data);
 - ``quarantine``: every input that was refused, with the reason, the raw
   text and where it came from; nothing is dropped silently.
-- ``other``: decoded sentences of message types the store does not model,
-  and archive rows with neither a position nor identity data (with the
-  reason), kept raw so they can be re-read later.
+- ``other``: decoded messages of the types the store does not model
+  (binary, safety text, base-station and interrogation types, ...) with their
+  MMSI, time and decoded fields as JSON, and archive rows with neither a
+  position nor identity data (with the reason), kept raw so they can be
+  queried or re-read later.
 
 Rows belong to a track by ``track_id``: the MMSI as text for AIS, or an
 archive's own vessel id when that is not an MMSI (``id_kind`` says which),
@@ -158,6 +160,13 @@ _TS_ESTIMATED = Column(
     False,
 )
 _MSG_TYPE = Column("msg_type", pa.int8(), "AIS message type (null for archive rows).")
+_TAG_UNTRUSTED = Column(
+    "tag_untrusted",
+    pa.bool_(),
+    "True when the sentence's NMEA 4.0 tag block had a wrong checksum: the sentence's own "
+    "checksum was right so the row is kept, but the tag's time was not used (ts is then the "
+    "fallback) unless the ingest was told to (--ignore-tag-checksums). False otherwise.",
+)
 _OTHER_REASON = Column(
     "reason",
     pa.string(),
@@ -184,6 +193,7 @@ POSITIONS = Dataset(
         _MSG_TYPE,
         _SOURCE,
         _STATION,
+        _TAG_UNTRUSTED,
         _RECEIVERS,
         _STATIONS,
         _LOCATION,
@@ -244,6 +254,7 @@ STATICS = Dataset(
         _MSG_TYPE,
         _SOURCE,
         _STATION,
+        _TAG_UNTRUSTED,
         _RECEIVERS,
         _STATIONS,
         _LOCATION,
@@ -278,12 +289,20 @@ OTHER = Dataset(
     (
         _KEY,
         _MSG_TYPE,
+        Column("mmsi", pa.int64(), "MMSI of the transmitter (null for types not decoded)."),
         Column("track_id", pa.string(), "Track id (MMSI or archive vessel id) when known."),
         _TS,
         _TS_SOURCE,
+        Column(
+            "fields",
+            pa.string(),
+            "The decoded fields as a JSON object, with pyais's names (binary data as hex); "
+            "null for types not decoded (kept raw) and archive rows.",
+        ),
         _OTHER_REASON,
         _SOURCE,
         _STATION,
+        _TAG_UNTRUSTED,
         _RECEIVERS,
         _STATIONS,
         _LOCATION,

@@ -189,16 +189,20 @@ def ingest_paths(
     chunk_lines: int = NMEA_CHUNK_LINES,
     archive_batch_rows: int = 200_000,
     verify_tag_checksums: bool = True,
+    strict_tag_checksums: bool = False,
     reingest: bool = False,
     reception_window_seconds: float = DEFAULT_WINDOW_SECONDS,
     on_lock_wait: Callable[[], object] | None = None,
 ) -> IngestSummary:
     """Ingest every file in ``paths``; ``source`` names the input (default: each file's name).
 
-    ``verify_tag_checksums=False`` accepts NMEA 4.0 tag blocks whose checksum
-    is wrong (some loggers add a ``g:`` group without updating it); sentence
-    checksums are always verified. It is a separate pass in the manifest, so
-    a file first ingested strictly can be taken again leniently: rows already
+    A sentence behind an NMEA 4.0 tag block with a wrong checksum is kept,
+    flagged ``tag_untrusted``, without the tag's time (see
+    ``portintel.ais.decode_lines``); ``verify_tag_checksums=False`` uses that
+    time anyway (some loggers add a ``g:`` group without updating the
+    checksum), ``strict_tag_checksums=True`` quarantines such sentences.
+    Sentence checksums are always verified. Each choice is a separate pass in
+    the manifest, so a file can be taken again with another: rows already
     stored are not duplicated.
 
     ``column_map`` names the columns of a custom table, as a mapping or as
@@ -245,7 +249,15 @@ def ingest_paths(
     counts = BatchCounts()
     sizes = [path.stat().st_size for path in files]
     run = _Run(summary, counts, 0, sum(sizes), 0, len(files), progress)
-    options = _Options(column_map, time_format, id_column, source, verify_tag_checksums, reingest)
+    options = _Options(
+        column_map,
+        time_format,
+        id_column,
+        source,
+        verify_tag_checksums,
+        reingest,
+        strict_tag_checksums,
+    )
     with tracks.ingest_lock(on_lock_wait):
         tracks.remove_stale_temporaries()
         for index, (path, size, fmt) in enumerate(zip(files, sizes, formats, strict=True), start=1):
@@ -282,6 +294,7 @@ class _Options:
     source: str | None
     verify_tag_checksums: bool
     reingest: bool
+    strict_tag_checksums: bool = False
 
     def layout(self, path: Path, fmt: str) -> Layout:
         return choose_layout(
@@ -308,7 +321,9 @@ def _ingest_file(
     source = options.source or path.name
     recorded = f"{fmt};source={source}" + (f";layout={layout.options}" if layout else "")
     sha = file_sha256(path)
-    if fmt == "nmea" and not options.verify_tag_checksums:
+    if fmt == "nmea" and options.strict_tag_checksums:
+        sha = f"{sha}-strict-tags"
+    elif fmt == "nmea" and not options.verify_tag_checksums:
         sha = f"{sha}-lenient-tags"
     entry = manifest.get(sha)
     changed = entry is not None and bool(entry.options) and entry.options != recorded
@@ -337,7 +352,10 @@ def _ingest_file(
             manifest,
             run,
             chunk_lines,
-            StreamDecoder(verify_tag_checksums=options.verify_tag_checksums),
+            StreamDecoder(
+                verify_tag_checksums=options.verify_tag_checksums,
+                strict_tag_checksums=options.strict_tag_checksums,
+            ),
             damage,
         )
     else:
