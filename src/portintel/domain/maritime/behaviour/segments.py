@@ -1,0 +1,99 @@
+"""Segments: a vessel's fixes split where continuity breaks.
+
+A fix continues the open segment it can plausibly follow (implied speed from
+that segment's last fix at most ``max_implied_speed_knots``, silence at most
+``max_silence_hours``), choosing the one it is nearest to in speed; a fix no
+open segment can explain opens a new one. So two transmitters sharing an
+MMSI (spoofing, a cloned identity) come out as two interleaved segments, not
+one zig-zag track, and a single bad fix makes a one-fix segment of its own.
+Every fix gets its segment number (0, 1, ... in order of first fix).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+
+from portintel.domain.maritime.behaviour.common import (
+    KNOT_KMH,
+    Track,
+    haversine_km,
+)
+from portintel.domain.maritime.behaviour.settings import SegmentSettings
+
+
+def assign_segments(track: Track, settings: SegmentSettings) -> np.ndarray:
+    """Segment number of each fix of ``track`` (sorted by time); also stored on the track."""
+    n = len(track)
+    segment = np.zeros(n, dtype=np.int64)
+    max_silence_us = settings.max_silence_hours * 3600e6
+    max_speed = settings.max_implied_speed_knots
+    # open segments: id, last ts, lat, lon
+    open_ids: list[int] = []
+    open_ts: list[int] = []
+    open_lat: list[float] = []
+    open_lon: list[float] = []
+    next_id = 0
+    ts, lat, lon = track.ts, track.lat, track.lon
+    for i in range(n):
+        t = int(ts[i])
+        # close segments silent for too long
+        if open_ids and t - min(open_ts) > max_silence_us:
+            keep = [k for k in range(len(open_ids)) if t - open_ts[k] <= max_silence_us]
+            open_ids = [open_ids[k] for k in keep]
+            open_ts = [open_ts[k] for k in keep]
+            open_lat = [open_lat[k] for k in keep]
+            open_lon = [open_lon[k] for k in keep]
+        best = -1
+        best_speed = np.inf
+        if open_ids:
+            distances = haversine_km(lat[i], lon[i], np.array(open_lat), np.array(open_lon))
+            hours = (t - np.array(open_ts, dtype=np.float64)) / 3600e6
+            for k in range(len(open_ids)):
+                if hours[k] > 0:
+                    speed = distances[k] / KNOT_KMH / hours[k]
+                else:
+                    speed = 0.0 if distances[k] <= 0.05 else np.inf
+                if speed <= max_speed and speed < best_speed:
+                    best, best_speed = k, speed
+        if best < 0:
+            open_ids.append(next_id)
+            open_ts.append(t)
+            open_lat.append(float(lat[i]))
+            open_lon.append(float(lon[i]))
+            segment[i] = next_id
+            next_id += 1
+        else:
+            segment[i] = open_ids[best]
+            open_ts[best] = t
+            open_lat[best] = float(lat[i])
+            open_lon[best] = float(lon[i])
+    track.segment = segment
+    return segment
+
+
+def main_chain(track: Track) -> np.ndarray:
+    """Mask of the fixes of segments with more than one fix (lone outliers left out)."""
+    if len(track) == 0:
+        return np.zeros(0, dtype=bool)
+    counts = np.bincount(track.segment)
+    return np.asarray(counts[track.segment] > 1)
+
+
+def segments_frame(tracks: list[Track]) -> pl.DataFrame:
+    """``mmsi, ts, segment_id`` for every fix (``segment_id`` is ``<mmsi>-<n>``)."""
+    frames = [
+        pl.DataFrame(
+            {
+                "mmsi": np.full(len(t), t.mmsi, dtype=np.int64),
+                "ts": t.ts,
+                "segment_id": [f"{t.mmsi}-{s}" for s in t.segment.tolist()],
+            }
+        ).with_columns(pl.col("ts").cast(pl.Datetime("us", "UTC")))
+        for t in tracks
+    ]
+    if not frames:
+        return pl.DataFrame(
+            schema={"mmsi": pl.Int64, "ts": pl.Datetime("us", "UTC"), "segment_id": pl.Utf8}
+        )
+    return pl.concat(frames)
