@@ -91,6 +91,8 @@ class Track:
     shore_km: FloatArray | None = None
     """``distance_to_shore_km`` from ingestion when the store has it, else None."""
     segment: npt.NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    concurrent: npt.NDArray[np.bool_] = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    """Per segment: opened while another segment of the MMSI was open."""
 
     def __len__(self) -> int:
         return int(self.ts.shape[0])

@@ -34,6 +34,7 @@ def assign_segments(track: Track, settings: SegmentSettings) -> np.ndarray:
     open_lat: list[float] = []
     open_lon: list[float] = []
     next_id = 0
+    concurrent: list[bool] = []
     ts, lat, lon = track.ts, track.lat, track.lon
     for i in range(n):
         t = int(ts[i])
@@ -57,6 +58,7 @@ def assign_segments(track: Track, settings: SegmentSettings) -> np.ndarray:
                 if speed <= max_speed and speed < best_speed:
                     best, best_speed = k, speed
         if best < 0:
+            concurrent.append(bool(open_ids))
             open_ids.append(next_id)
             open_ts.append(t)
             open_lat.append(float(lat[i]))
@@ -69,15 +71,22 @@ def assign_segments(track: Track, settings: SegmentSettings) -> np.ndarray:
             open_lat[best] = float(lat[i])
             open_lon[best] = float(lon[i])
     track.segment = segment
+    track.concurrent = np.array(concurrent, dtype=bool)
     return segment
 
 
 def main_chain(track: Track) -> np.ndarray:
-    """Mask of the fixes of segments with more than one fix (lone outliers left out)."""
+    """Mask of the fixes that are not lone outliers.
+
+    A lone outlier is a one-fix segment opened while another segment was
+    open (a corrupt or spoofed position); a lone fix after a long silence is
+    kept (it starts or ends a gap).
+    """
     if len(track) == 0:
         return np.zeros(0, dtype=bool)
     counts = np.bincount(track.segment)
-    return np.asarray(counts[track.segment] > 1)
+    outlier = (counts == 1) & track.concurrent[: counts.size]
+    return np.asarray(~outlier[track.segment])
 
 
 def segments_frame(tracks: list[Track]) -> pl.DataFrame:

@@ -1,0 +1,72 @@
+"""The behaviour events as a Parquet file beside the track store.
+
+Why Parquet and not the relational store: events are derived data, written
+in bulk by detection (millions for a regional archive), re-derived whenever
+thresholds change, and read by analytics and the map by type, vessel and
+time, which a columnar file serves well; the relational store keeps what
+people assert (reports, statements, judgements). The vessel link goes the
+other way: an event names an MMSI, and the services resolve it to the
+Vessel entity through the reader's scoped view when events are read.
+
+Layout: ``<data_dir>/events/events.parquet`` (every event, sorted by start)
+and ``<data_dir>/events/state.parquet`` (the fingerprint of the track store
+per vessel and day when detection last ran). Each is replaced atomically
+(temporary file, then rename): a reader never sees half a write.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import polars as pl
+
+from portintel.domain.maritime.behaviour.common import EVENT_SCHEMA
+from portintel.errors import UpstreamFailure
+
+STATE_SCHEMA = {
+    "mmsi": pl.Int64(),
+    "day": pl.Date(),
+    "rows": pl.UInt32(),
+    "fingerprint": pl.UInt64(),
+}
+
+
+class EventStore:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.events_path = root / "events.parquet"
+        self.state_path = root / "state.parquet"
+
+    def load(self) -> pl.DataFrame:
+        if not self.events_path.exists():
+            return pl.DataFrame(schema=EVENT_SCHEMA)
+        return pl.read_parquet(self.events_path).cast(EVENT_SCHEMA)  # type: ignore[arg-type]
+
+    def scan(self) -> pl.LazyFrame:
+        if not self.events_path.exists():
+            return pl.DataFrame(schema=EVENT_SCHEMA).lazy()
+        return pl.scan_parquet(self.events_path)
+
+    def load_state(self) -> pl.DataFrame:
+        if not self.state_path.exists():
+            return pl.DataFrame(schema=STATE_SCHEMA)
+        return pl.read_parquet(self.state_path).cast(STATE_SCHEMA)  # type: ignore[arg-type]
+
+    def save(self, events: pl.DataFrame, state: pl.DataFrame) -> None:
+        """Replace the events, then the state (a crash between re-detects, harmlessly)."""
+        self._write(self.events_path, events.select(list(EVENT_SCHEMA)).sort(["start", "event_id"]))
+        self._write(self.state_path, state.select(list(STATE_SCHEMA)).sort(["mmsi", "day"]))
+
+    def _write(self, target: Path, frame: pl.DataFrame) -> None:
+        temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            frame.write_parquet(temporary, compression="zstd", statistics=True)
+            os.replace(temporary, target)
+        except OSError as exc:
+            temporary.unlink(missing_ok=True)
+            raise UpstreamFailure(
+                f"could not write {target}: {exc}",
+                hint="check free space and permissions of the data directory",
+            ) from exc
