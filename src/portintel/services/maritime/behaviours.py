@@ -401,3 +401,33 @@ def event_records(frame: pl.DataFrame) -> list[dict[str, Any]]:
             record[column] = value.isoformat() if value is not None else None
         out.append(record)
     return out
+
+
+EXPORT_FORMATS = ("jsonl", "csv", "geojson")
+
+
+def export_events(frame: pl.DataFrame, fmt: str) -> str:
+    """Events as JSON lines, CSV (JSON columns as text) or a GeoJSON FeatureCollection."""
+    if fmt == "csv":
+        return frame.write_csv()
+    records = event_records(frame)
+    if fmt == "jsonl":
+        return "".join(json.dumps(record, ensure_ascii=False) + "\n" for record in records)
+    if fmt == "geojson":
+        features = [
+            {
+                "type": "Feature",
+                "id": record["event_id"],
+                "geometry": (
+                    {"type": "Point", "coordinates": [record["lon"], record["lat"]]}
+                    if record["lat"] is not None and record["lon"] is not None
+                    else None
+                ),
+                "properties": {k: v for k, v in record.items() if k not in ("lat", "lon")},
+            }
+            for record in records
+        ]
+        return json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False)
+    raise InvalidInput(
+        f"unknown format {fmt!r}", hint=f"formats: table, {', '.join(EXPORT_FORMATS)}"
+    )
