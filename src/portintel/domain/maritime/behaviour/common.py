@@ -118,26 +118,31 @@ def prepare_positions(positions: pl.DataFrame) -> pl.DataFrame:
 
 
 def tracks_of(prepared: pl.DataFrame) -> list[Track]:
-    """Split prepared positions into one :class:`Track` per MMSI."""
-    has_shore = "distance_to_shore_km" in prepared.columns
-    tracks: list[Track] = []
-    for (mmsi,), part in prepared.partition_by("mmsi", as_dict=True, maintain_order=True).items():
-        shore = (
-            part["distance_to_shore_km"].cast(pl.Float64).fill_null(np.nan).to_numpy()
-            if has_shore
-            else None
+    """Split prepared positions (sorted by MMSI, time) into one :class:`Track` per MMSI."""
+    if prepared.height == 0:
+        return []
+    mmsi = prepared["mmsi"].to_numpy()
+    ts = prepared["ts"].dt.epoch("us").to_numpy().astype(np.int64)
+    lat = prepared["lat"].cast(pl.Float64).to_numpy()
+    lon = prepared["lon"].cast(pl.Float64).to_numpy()
+    sog = prepared["sog"].cast(pl.Float64).fill_null(np.nan).to_numpy()
+    shore = (
+        prepared["distance_to_shore_km"].cast(pl.Float64).fill_null(np.nan).to_numpy()
+        if "distance_to_shore_km" in prepared.columns
+        else None
+    )
+    bounds = np.concatenate([[0], np.flatnonzero(np.diff(mmsi) != 0) + 1, [mmsi.size]])
+    return [
+        Track(
+            mmsi=int(mmsi[a]),
+            ts=ts[a:b],
+            lat=lat[a:b],
+            lon=lon[a:b],
+            sog=sog[a:b],
+            shore_km=None if shore is None else shore[a:b],
         )
-        tracks.append(
-            Track(
-                mmsi=int(mmsi),
-                ts=part["ts"].dt.epoch("us").to_numpy().astype(np.int64),
-                lat=part["lat"].cast(pl.Float64).to_numpy(),
-                lon=part["lon"].cast(pl.Float64).to_numpy(),
-                sog=part["sog"].cast(pl.Float64).fill_null(np.nan).to_numpy(),
-                shore_km=shore,
-            )
-        )
-    return tracks
+        for a, b in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True)
+    ]
 
 
 def micros_to_datetime(value: int) -> datetime:

@@ -44,8 +44,25 @@ SAMPLE_SCHEMA = {
 
 
 def resample(track: Track, step_us: int, max_gap_us: int) -> pl.DataFrame:
+    """:func:`resample_arrays` as a frame of :data:`SAMPLE_SCHEMA`."""
+    return _samples_frame([resample_arrays(track, step_us, max_gap_us)])
+
+
+def _samples_frame(parts: Sequence[tuple[np.ndarray, ...]]) -> pl.DataFrame:
+    parts = [p for p in parts if p[0].size]
+    if not parts:
+        return pl.DataFrame(schema=SAMPLE_SCHEMA)
+    frame = pl.DataFrame(
+        {name: np.concatenate([p[k] for p in parts]) for k, name in enumerate(SAMPLE_SCHEMA)},
+        schema=SAMPLE_SCHEMA,
+    )
+    # two segments of one MMSI may cover one time step: keep the first
+    return frame.unique(subset=["mmsi", "t"], keep="first", maintain_order=True)
+
+
+def resample_arrays(track: Track, step_us: int, max_gap_us: int) -> tuple[np.ndarray, ...]:
     """Samples of ``track`` every ``step_us``, never across a silence over ``max_gap_us``."""
-    parts: list[pl.DataFrame] = []
+    parts: list[tuple[np.ndarray, ...]] = []
     for segment in np.unique(track.segment):
         idx = np.flatnonzero(track.segment == segment)
         ts = track.ts[idx]
@@ -77,22 +94,11 @@ def resample(track: Track, step_us: int, max_gap_us: int) -> pl.DataFrame:
             )
         reported = np.where(exact, sog_a, sog_a + (sog_b - sog_a) * w)
         speed = np.where(np.isnan(reported), implied, reported)
-        parts.append(
-            pl.DataFrame(
-                {
-                    "mmsi": np.full(grid.size, track.mmsi, dtype=np.int64),
-                    "t": grid,
-                    "lat": lat,
-                    "lon": lon,
-                    "speed": speed,
-                },
-                schema=SAMPLE_SCHEMA,
-            )
-        )
+        parts.append((np.full(grid.size, track.mmsi, dtype=np.int64), grid, lat, lon, speed))
     if not parts:
-        return pl.DataFrame(schema=SAMPLE_SCHEMA)
-    # two segments of one MMSI may cover one time step: keep the first
-    return pl.concat(parts).unique(subset=["mmsi", "t"], keep="first")
+        empty = np.zeros(0)
+        return (empty.astype(np.int64), empty.astype(np.int64), empty, empty, empty)
+    return tuple(np.concatenate([p[k] for p in parts]) for k in range(5))
 
 
 def _with_cells(samples: pl.DataFrame, cell: float, margin_km: float) -> pl.DataFrame:
@@ -158,11 +164,8 @@ def detect_encounters(
     config = settings.encounter
     step = int(config.resample_minutes * 60e6)
     max_gap = int(config.max_interpolation_gap_hours * 3600e6)
-    frames = [resample(t, step, max_gap) for t in tracks if len(t)]
-    frames = [f for f in frames if f.height]
-    if not frames:
-        return []
-    samples = pl.concat(frames).filter(pl.col("speed") < config.max_speed_knots)
+    samples = _samples_frame([resample_arrays(t, step, max_gap) for t in tracks if len(t)])
+    samples = samples.filter(pl.col("speed") < config.max_speed_knots)
     if samples.height == 0:
         return []
     _, port_km = gazetteer.nearest(samples["lat"].to_numpy(), samples["lon"].to_numpy())

@@ -10,6 +10,7 @@ file, line and reason while the good rows still load.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 from dataclasses import dataclass
 
@@ -41,11 +42,11 @@ class Gazetteer:
 
     @property
     def lat(self) -> FloatArray:
-        return np.array([p.lat for p in self.ports], dtype=float)
+        return _coordinates(self.ports)[0]
 
     @property
     def lon(self) -> FloatArray:
-        return np.array([p.lon for p in self.ports], dtype=float)
+        return _coordinates(self.ports)[1]
 
     def nearest(self, lat: FloatArray, lon: FloatArray) -> tuple[np.ndarray, FloatArray]:
         """Index of the nearest port of each point and its distance in km (inf, -1 if none)."""
@@ -64,6 +65,14 @@ class Gazetteer:
             index[start : start + chunk] = d.argmin(axis=1)
             best[start : start + chunk] = d.min(axis=1)
         return index, best
+
+
+@functools.lru_cache(maxsize=8)
+def _coordinates(ports: tuple[Port, ...]) -> tuple[FloatArray, FloatArray]:
+    return (
+        np.array([p.lat for p in ports], dtype=float),
+        np.array([p.lon for p in ports], dtype=float),
+    )
 
 
 def parse_ports(text: str, *, source: str) -> tuple[list[Port], list[str]]:

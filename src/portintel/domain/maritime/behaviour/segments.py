@@ -91,18 +91,20 @@ def main_chain(track: Track) -> np.ndarray:
 
 def segments_frame(tracks: list[Track]) -> pl.DataFrame:
     """``mmsi, ts, segment_id`` for every fix (``segment_id`` is ``<mmsi>-<n>``)."""
-    frames = [
-        pl.DataFrame(
+    schema = {"mmsi": pl.Int64, "ts": pl.Int64, "segment": pl.Int64}
+    if not tracks:
+        frame = pl.DataFrame(schema=schema)
+    else:
+        frame = pl.DataFrame(
             {
-                "mmsi": np.full(len(t), t.mmsi, dtype=np.int64),
-                "ts": t.ts,
-                "segment_id": [f"{t.mmsi}-{s}" for s in t.segment.tolist()],
-            }
-        ).with_columns(pl.col("ts").cast(pl.Datetime("us", "UTC")))
-        for t in tracks
-    ]
-    if not frames:
-        return pl.DataFrame(
-            schema={"mmsi": pl.Int64, "ts": pl.Datetime("us", "UTC"), "segment_id": pl.Utf8}
+                "mmsi": np.concatenate([np.full(len(t), t.mmsi, dtype=np.int64) for t in tracks]),
+                "ts": np.concatenate([t.ts for t in tracks]),
+                "segment": np.concatenate([t.segment for t in tracks]),
+            },
+            schema=schema,
         )
-    return pl.concat(frames)
+    return frame.select(
+        "mmsi",
+        pl.col("ts").cast(pl.Datetime("us", "UTC")),
+        pl.format("{}-{}", "mmsi", "segment").alias("segment_id"),
+    )
