@@ -8,10 +8,14 @@ people assert (reports, statements, judgements). The vessel link goes the
 other way: an event names an MMSI, and the services resolve it to the
 Vessel entity through the reader's scoped view when events are read.
 
-Layout: ``<data_dir>/events/events.parquet`` (every event, sorted by start)
-and ``<data_dir>/events/state.parquet`` (the fingerprint of the track store
-per vessel and day when detection last ran). Each is replaced atomically
-(temporary file, then rename): a reader never sees half a write.
+Layout: ``<tracks>/events/day=all/events.parquet``, the ``events`` dataset
+of the track store (:data:`~portintel.domain.maritime.behaviour.common.EVENTS`,
+every event sorted by start, read through the TrackReader port like the
+positions), and ``<data_dir>/behaviours/state.parquet`` (the fingerprint of
+the track store per vessel and day when detection last ran). Each is
+replaced atomically (temporary file, then rename): a reader never sees half
+a write. One file, not day partitions: a run replaces events of any day, and
+one rename keeps that atomic; readers still skip by the start/end statistics.
 """
 
 from __future__ import annotations
@@ -33,20 +37,14 @@ STATE_SCHEMA = {
 
 
 class EventStore:
-    def __init__(self, root: Path) -> None:
-        self.root = root
-        self.events_path = root / "events.parquet"
-        self.state_path = root / "state.parquet"
+    def __init__(self, tracks_dir: Path, state_dir: Path) -> None:
+        self.events_path = tracks_dir / "events" / "day=all" / "events.parquet"
+        self.state_path = state_dir / "state.parquet"
 
     def load(self) -> pl.DataFrame:
         if not self.events_path.exists():
             return pl.DataFrame(schema=EVENT_SCHEMA)
         return pl.read_parquet(self.events_path).cast(EVENT_SCHEMA)  # type: ignore[arg-type]
-
-    def scan(self) -> pl.LazyFrame:
-        if not self.events_path.exists():
-            return pl.DataFrame(schema=EVENT_SCHEMA).lazy()
-        return pl.scan_parquet(self.events_path)
 
     def load_state(self) -> pl.DataFrame:
         if not self.state_path.exists():

@@ -38,6 +38,7 @@ from portintel.domain.maritime.behaviour import BehaviourSettings, Gazetteer, de
 from portintel.domain.maritime.behaviour.common import (
     EVENT_SCHEMA,
     EVENT_TYPES,
+    EVENTS,
     empty_events,
     events_frame,
     prepare_positions,
@@ -82,7 +83,7 @@ class DetectionSummary:
 
 
 def event_store(ws: Workspace) -> EventStore:
-    return EventStore(ws.settings.data_dir / "events")
+    return EventStore(ws.settings.tracks_dir, ws.settings.data_dir / "behaviours")
 
 
 def _fingerprints(ws: Workspace) -> pl.DataFrame:
@@ -330,7 +331,7 @@ class EventFilter:
 def list_events(ws: Workspace, actor: Actor, query: EventFilter) -> pl.DataFrame:
     """Stored events matching ``query``, newest first, with ``entity_id`` (and
     ``other_entity_id``) of the Vessel entities the actor may read (null otherwise)."""
-    frame = event_store(ws).scan()
+    frame = ws.tracks.scan(EVENTS)
     if query.type is not None:
         frame = frame.filter(pl.col("type") == query.type)
     if query.mmsi is not None:

@@ -20,6 +20,9 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 import polars as pl
+import pyarrow as pa  # type: ignore[import-untyped]
+
+from portintel.domain.maritime.schema import UTC_TIMESTAMP, Column, Dataset
 
 EARTH_RADIUS_KM = 6371.0088
 KM_PER_NM = 1.852
@@ -38,19 +41,33 @@ EVENT_TYPES = (
     "implausible_jump",
 )
 
-EVENT_SCHEMA: dict[str, pl.DataType] = {
-    "event_id": pl.Utf8(),
-    "type": pl.Utf8(),
-    "mmsi": pl.Int64(),
-    "other_mmsi": pl.Int64(),
-    "start": pl.Datetime("us", "UTC"),
-    "end": pl.Datetime("us", "UTC"),
-    "lat": pl.Float64(),
-    "lon": pl.Float64(),
-    "parameters": pl.Utf8(),
-    "details": pl.Utf8(),
-    "evidence": pl.Utf8(),
-}
+
+EVENTS = Dataset(
+    "events",
+    (
+        Column(
+            "event_id",
+            pa.string(),
+            "Stable id: hash of type, MMSI(s), start and discriminator.",
+            False,
+        ),
+        Column(
+            "type", pa.string(), "Behaviour event type (gap, loitering, encounter, ...).", False
+        ),
+        Column("mmsi", pa.int64(), "The vessel's MMSI (the lower one of an encounter).", False),
+        Column("other_mmsi", pa.int64(), "The other vessel: encounter, shared IMO."),
+        Column("start", UTC_TIMESTAMP, "When the behaviour began, UTC.", False),
+        Column("end", UTC_TIMESTAMP, "When it ended, UTC (null: still going on)."),
+        Column("lat", pa.float64(), "Where it happened: latitude."),
+        Column("lon", pa.float64(), "Where it happened: longitude."),
+        Column("parameters", pa.string(), "The thresholds that fired it, a JSON object."),
+        Column("details", pa.string(), "What was measured, a JSON object."),
+        Column("evidence", pa.string(), "A small window of positions, a JSON array."),
+    ),
+)
+"""The events as a dataset of the track store (``<tracks>/events/``), read through TrackReader."""
+
+EVENT_SCHEMA: dict[str, pl.DataType] = dict(EVENTS.polars_schema)
 
 
 def haversine_km(
