@@ -51,7 +51,7 @@ from portintel.domain.maritime.behaviour.identity_change import (
 )
 from portintel.domain.maritime.behaviour.segments import assign_segments
 from portintel.domain.maritime.schema import POSITIONS, STATICS
-from portintel.errors import InvalidInput
+from portintel.errors import InvalidInput, NotFound, PermissionDenied
 from portintel.services.events import announce, transaction
 
 if TYPE_CHECKING:
@@ -328,9 +328,56 @@ class EventFilter:
             )
 
 
+def require_events_reader(actor: Actor) -> None:
+    """Refuse actors whose roles read no intelligence (administrators alone).
+
+    Behaviour events are derived from AIS, facts from no report, which
+    need-to-know gives to every role that works with intelligence.
+    """
+    from portintel.domain.access import may_work_with_intelligence
+
+    if not may_work_with_intelligence(actor):
+        raise PermissionDenied(
+            "behaviour events are for roles that work with intelligence",
+            hint="ask an administrator for the officer or analyst role",
+        )
+
+
+def vessel_mmsi(ws: Workspace, actor: Actor, vessel_id: str) -> int:
+    """The MMSI of ``vessel_id``: an MMSI itself, or a Vessel entity id the actor may read."""
+    if vessel_id.isdigit() and len(vessel_id) <= 9:
+        return int(vessel_id)
+    from sqlalchemy import select
+
+    from portintel.adapters.database import tables
+    from portintel.adapters.database.scope import statement_condition, statements_with_reports
+    from portintel.domain.access import reader_scope
+    from portintel.services.maritime.registry import ORIGIN_PREFIX, SCHEMA
+
+    table = tables.statements
+    query = (
+        select(table.c.value)
+        .select_from(statements_with_reports())
+        .where(
+            table.c.schema == SCHEMA,
+            table.c.prop == "mmsi",
+            table.c.entity_id == vessel_id,
+            table.c.origin.like(f"{ORIGIN_PREFIX}%"),
+            statement_condition(reader_scope(actor).statements),
+        )
+        .limit(1)
+    )
+    with ws.engine.connect() as connection:
+        value = connection.execute(query).scalar()
+    if value is None or not str(value).isdigit():
+        raise NotFound(f"no vessel {vessel_id!r} you may read")
+    return int(value)
+
+
 def list_events(ws: Workspace, actor: Actor, query: EventFilter) -> pl.DataFrame:
     """Stored events matching ``query``, newest first, with ``entity_id`` (and
     ``other_entity_id``) of the Vessel entities the actor may read (null otherwise)."""
+    require_events_reader(actor)
     frame = ws.tracks.scan(EVENTS)
     if query.type is not None:
         frame = frame.filter(pl.col("type") == query.type)
