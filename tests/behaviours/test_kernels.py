@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import timedelta
 
 import numpy as np
@@ -385,3 +386,22 @@ def test_sparse_single_fixes_give_no_crash_and_no_events() -> None:
     found = detect(frame(rows), None, SETTINGS, Gazetteer((PORT,)))
     assert found.events.height == 0
     assert found.segments.height == 5
+
+
+@pytest.mark.parametrize("cell", [0.01, 0.1, 0.5, 2.0])
+def test_encounters_do_not_depend_on_where_the_cells_fall(cell: float) -> None:
+    # three pairs: one across a 0.5 degree edge, one at a corner of 0.1 cells, one mid-cell
+    positions = pl.concat(
+        [
+            _pair(8.0 - 100 / 111195, 101.25, hours=3),
+            _pair(7.5, 100.0 - 0.0005, hours=3).with_columns(pl.col("mmsi") + 1000),
+            _pair(6.73, 99.37, hours=3).with_columns(pl.col("mmsi") + 2000),
+        ]
+    )
+    settings = replace(SETTINGS, encounter=replace(SETTINGS.encounter, cell_degrees=cell))
+    found = detect(positions, None, settings, NO_PORTS).events.filter(pl.col("type") == "encounter")
+    reference = detect(positions, None, SETTINGS, NO_PORTS).events.filter(
+        pl.col("type") == "encounter"
+    )
+    assert found.height == 3
+    assert found.drop("parameters").equals(reference.drop("parameters"))
