@@ -154,3 +154,43 @@ def test_real_samples_ingest_and_detect_without_crash(workspace: Workspace) -> N
     assert placed.filter((pl.col("lat").abs() > 90) | (pl.col("lon").abs() > 180)).height == 0
     # re-running on the same data changes nothing
     assert detect_behaviours(workspace).changed == 0
+
+
+def test_a_port_visit_open_at_midnight_is_closed_next_day_under_the_same_id(
+    workspace: Workspace,
+) -> None:
+    (workspace.settings.data_dir / "ports.csv").write_text(
+        "id,name,country,kind,lat,lon,source,licence\n"
+        "TEST,Test harbour,TH,fishing_harbour,7.0,100.0,test,CC0-1.0\n"
+    )
+    evening = T0.replace(hour=22)
+    store_positions(workspace, frame(fixes(21, evening, 10, 12, 7.0, 100.0)))
+    detect_behaviours(workspace)
+    (opened,) = (
+        event_store(workspace).load().filter(pl.col("type") == "port_visit").iter_rows(named=True)
+    )
+    assert opened["end"] is None and json.loads(opened["details"])["port_id"] == "TEST"
+    # next morning it leaves east at 6 kn
+    morning = T0 + timedelta(days=1, hours=6)
+    store_positions(
+        workspace, frame(fixes(21, morning, 10, 8, 7.0, 100.0, knots=6, sog=6, bearing_deg=90))
+    )
+    detect_behaviours(workspace)
+    (closed,) = (
+        event_store(workspace).load().filter(pl.col("type") == "port_visit").iter_rows(named=True)
+    )
+    assert closed["event_id"] == opened["event_id"]
+    assert closed["end"] == morning + timedelta(minutes=30)
+    assert json.loads(closed["details"])["restart"] == morning.isoformat()
+
+
+def test_positions_with_estimated_times_are_left_out(workspace: Workspace) -> None:
+    positions = frame(
+        fixes(31, T0, 10, 3, 7.0, 100.0), fixes(31, T0 + timedelta(hours=9), 10, 3, 7.0, 100.0)
+    )
+    TrackStore(workspace.settings.tracks_dir).write(
+        POSITIONS,
+        positions.with_columns(pl.lit("test").alias("source"), pl.lit(True).alias("ts_estimated")),
+    )
+    summary = detect_behaviours(workspace)
+    assert summary.events == 0

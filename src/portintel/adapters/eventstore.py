@@ -20,7 +20,10 @@ one rename keeps that atomic; readers still skip by the start/end statistics.
 
 from __future__ import annotations
 
+import fcntl
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import polars as pl
@@ -40,6 +43,22 @@ class EventStore:
     def __init__(self, tracks_dir: Path, state_dir: Path) -> None:
         self.events_path = tracks_dir / "events" / "day=all" / "events.parquet"
         self.state_path = state_dir / "state.parquet"
+        self.lock_path = state_dir / "detect.lock"
+
+    @contextmanager
+    def locked(self) -> Iterator[None]:
+        """One detection run at a time on this data directory (the job and the CLI alike).
+
+        An advisory ``flock``: released by the kernel when the process dies,
+        so a killed run never leaves the store locked.
+        """
+        self.lock_path.parent.mkdir(parents=True, exist_ok=True)
+        with self.lock_path.open("a") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
 
     def load(self) -> pl.DataFrame:
         if not self.events_path.exists():

@@ -122,7 +122,15 @@ def _statics_based(frame: pl.DataFrame) -> pl.Expr:
 
 
 def detect_behaviours(ws: Workspace, *, since: date | None = None) -> DetectionSummary:
-    """Detect behaviours in what changed in the track store since the last run (or ``since``)."""
+    """Detect behaviours in what changed in the track store since the last run (or ``since``).
+
+    Runs one at a time per data directory (a second run waits for the first).
+    """
+    with event_store(ws).locked():
+        return _detect(ws, since)
+
+
+def _detect(ws: Workspace, since: date | None) -> DetectionSummary:
     started = perf_counter()
     settings = load_behaviour_settings(ws.settings.data_dir)
     gazetteer = load_gazetteer(ws.settings.data_dir)
@@ -201,10 +209,7 @@ def detect_behaviours(ws: Workspace, *, since: date | None = None) -> DetectionS
         ]
         encounter_start = min([touched_at, *open_starts.to_list()])
         all_positions = (
-            ws.tracks.scan(POSITIONS)
-            .filter(pl.col("ts") >= encounter_start - CONTEXT)
-            .select(_position_columns(ws))
-            .collect()
+            _timed_positions(ws).filter(pl.col("ts") >= encounter_start - CONTEXT).collect()
         )
         summary.positions += all_positions.height
         found_encounters = detect_encounters_only(all_positions, settings, gazetteer)
@@ -275,11 +280,24 @@ def _position_columns(ws: Workspace) -> list[str]:
     return [c for c in wanted if c in names]
 
 
+def _timed_positions(ws: Workspace) -> pl.LazyFrame:
+    """Positions with a real time: a time estimated from a file's date says nothing of movement."""
+    return (
+        ws.tracks.scan(POSITIONS)
+        .filter(pl.col("ts").is_not_null() & ~pl.col("ts_estimated").fill_null(False))
+        .select(_position_columns(ws))
+    )
+
+
+def gazetteer(ws: Workspace) -> Gazetteer:
+    """The node's ports gazetteer: shipped entries with ``<data_dir>/ports.csv`` over them."""
+    return load_gazetteer(ws.settings.data_dir)
+
+
 def _vessel_positions(ws: Workspace, window: pl.DataFrame) -> pl.DataFrame:
     """Touched vessels' positions from their context start, plus the last fix before it."""
-    columns = _position_columns(ws)
     earliest = window["context_start"].min()
-    scan = ws.tracks.scan(POSITIONS).select(columns).filter(pl.col("ts").is_not_null())
+    scan = _timed_positions(ws)
     mmsis = window["mmsi"].implode()
     recent = (
         scan.filter(pl.col("mmsi").is_in(mmsis) & (pl.col("ts") >= earliest))
