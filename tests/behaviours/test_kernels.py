@@ -405,3 +405,17 @@ def test_encounters_do_not_depend_on_where_the_cells_fall(cell: float) -> None:
     )
     assert found.height == 3
     assert found.drop("parameters").equals(reference.drop("parameters"))
+
+
+def test_the_whole_array_path_agrees_with_the_fix_by_fix_walk() -> None:
+    from portintel.domain.maritime.behaviour.segments import _walk
+
+    rows = [
+        *fixes(19, T0, 10, 20, 7.0, 100.0, knots=12),
+        *fixes(19, T0 + timedelta(hours=30), 10, 20, 7.2, 100.0, knots=12),
+        *fixes(19, T0 + timedelta(hours=60), 0, 3, 7.4, 100.0),  # duplicates in time
+    ]
+    track = tracks_of(prepare_positions(frame(rows)))[0]
+    fast = assign_segments(track, SETTINGS.segments).copy()
+    assert fast.tolist() == [0] * 20 + [1] * 20 + [2]  # duplicate fixes counted once
+    assert _walk(track, SETTINGS.segments).tolist() == fast.tolist()

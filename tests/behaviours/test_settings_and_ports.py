@@ -91,3 +91,21 @@ def test_a_node_entry_replaces_a_shipped_one() -> None:
     gazetteer = build_gazetteer((shipped("ports.csv"), "ports.csv"), (node, "data/ports.csv"))
     (port,) = [p for p in gazetteer.ports if p.id == "KHKOS"]
     assert port.name == "Sihanoukville (moved)"
+
+
+def test_nearest_within_a_distance_agrees_with_the_full_search() -> None:
+    import numpy as np
+
+    gazetteer = build_gazetteer((shipped("ports.csv"), "ports.csv"))
+    rng = np.random.default_rng(7)
+    # points scattered around real ports (up to ~20 km) and out at sea
+    base = rng.integers(0, len(gazetteer.ports), 2000)
+    lat = gazetteer.lat[base] + rng.normal(0, 0.1, base.size)
+    lon = gazetteer.lon[base] + rng.normal(0, 0.1, base.size)
+    full_index, full_km = gazetteer.nearest(lat, lon)
+    index, km = gazetteer.nearest(lat, lon, within_km=10.0)
+    inside = full_km <= 10.0
+    assert inside.any() and (~inside).any()
+    assert np.array_equal(index[inside], full_index[inside])
+    assert np.allclose(km[inside], full_km[inside])
+    assert np.all(np.isinf(km[~inside])) and np.all(index[~inside] == -1)

@@ -168,7 +168,11 @@ def detect_encounters(
     samples = samples.filter(pl.col("speed") < config.max_speed_knots)
     if samples.height == 0:
         return []
-    _, port_km = gazetteer.nearest(samples["lat"].to_numpy(), samples["lon"].to_numpy())
+    _, port_km = gazetteer.nearest(
+        samples["lat"].to_numpy(),
+        samples["lon"].to_numpy(),
+        within_km=config.min_port_distance_km,
+    )
     samples = samples.filter(pl.Series(port_km >= config.min_port_distance_km))
     # only vessels with a neighbour at some time step can meet: a cheap pre-filter
     pairs = close_pairs(samples, settings)

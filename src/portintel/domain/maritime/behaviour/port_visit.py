@@ -30,7 +30,7 @@ def detect_port_visits(
     config = settings.port_visit
     if not gazetteer.ports or len(track) == 0:
         return []
-    nearest, distance = gazetteer.nearest(track.lat, track.lon)
+    nearest, distance = gazetteer.nearest(track.lat, track.lon, within_km=config.entry_km)
     rows: list[EventRow] = []
     size = int(settings.evidence.positions)
     for segment in np.unique(track.segment):

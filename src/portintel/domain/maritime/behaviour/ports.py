@@ -48,22 +48,44 @@ class Gazetteer:
     def lon(self) -> FloatArray:
         return _coordinates(self.ports)[1]
 
-    def nearest(self, lat: FloatArray, lon: FloatArray) -> tuple[np.ndarray, FloatArray]:
-        """Index of the nearest port of each point and its distance in km (inf, -1 if none)."""
+    def nearest(
+        self, lat: FloatArray, lon: FloatArray, *, within_km: float | None = None
+    ) -> tuple[np.ndarray, FloatArray]:
+        """Index of the nearest port of each point and its distance in km.
+
+        With ``within_km``, only ports at most that far are looked for (a
+        bounding-box test first, great-circle distances only for the points
+        inside it): a point with none gets index -1 and distance inf.
+        """
         lat = np.asarray(lat, dtype=float)
         lon = np.asarray(lon, dtype=float)
-        if not self.ports or lat.size == 0:
-            return np.full(lat.shape, -1), np.full(lat.shape, np.inf)
-        plat, plon = self.lat, self.lon
-        best = np.full(lat.shape, np.inf)
         index = np.full(lat.shape, -1)
-        chunk = 4096
-        for start in range(0, lat.size, chunk):
-            la = lat[start : start + chunk, None]
-            lo = lon[start : start + chunk, None]
-            d = haversine_km(la, lo, plat[None, :], plon[None, :])
-            index[start : start + chunk] = d.argmin(axis=1)
-            best[start : start + chunk] = d.min(axis=1)
+        best = np.full(lat.shape, np.inf)
+        if not self.ports or lat.size == 0:
+            return index, best
+        plat, plon = self.lat, self.lon
+        if within_km is None:
+            chunk = 4096
+            for start in range(0, lat.size, chunk):
+                d = haversine_km(
+                    lat[start : start + chunk, None],
+                    lon[start : start + chunk, None],
+                    plat[None, :],
+                    plon[None, :],
+                )
+                index[start : start + chunk] = d.argmin(axis=1)
+                best[start : start + chunk] = d.min(axis=1)
+            return index, best
+        dlat = within_km / 110.0
+        for k in range(plat.size):
+            dlon = within_km / (111.32 * max(np.cos(np.radians(abs(plat[k]) + dlat)), 0.01))
+            near = np.flatnonzero((np.abs(lat - plat[k]) <= dlat) & (np.abs(lon - plon[k]) <= dlon))
+            if near.size == 0:
+                continue
+            d = haversine_km(lat[near], lon[near], plat[k], plon[k])
+            closer = (d < best[near]) & (d <= within_km)
+            best[near[closer]] = d[closer]
+            index[near[closer]] = k
         return index, best
 
 
