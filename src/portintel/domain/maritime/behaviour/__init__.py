@@ -69,13 +69,23 @@ def detect(
     encounters: bool = True,
 ) -> Detection:
     """Every behaviour of the vessels in ``positions`` (and ``statics``)."""
-    tracks: list[Track] = tracks_of(prepare_positions(positions))
+    prepared = prepare_positions(positions)
+    tracks: list[Track] = tracks_of(prepared)
+    # one gazetteer look-up for every fix, sliced per track below
+    port_index, port_km = gazetteer.nearest(
+        prepared["lat"].to_numpy(),
+        prepared["lon"].to_numpy(),
+        within_km=settings.port_visit.entry_km,
+    )
     rows: list[EventRow] = []
+    offset = 0
     for track in tracks:
+        near = (port_index[offset : offset + len(track)], port_km[offset : offset + len(track)])
+        offset += len(track)
         assign_segments(track, settings.segments)
         rows.extend(detect_gaps(track, settings))
         rows.extend(detect_loitering(track, settings))
-        rows.extend(detect_port_visits(track, settings, gazetteer))
+        rows.extend(detect_port_visits(track, settings, gazetteer, near))
         rows.extend(detect_jumps(track, settings))
         rows.extend(detect_two_places(track, settings))
         rows.extend(detect_area_crossings(track, settings, areas))

@@ -25,12 +25,21 @@ from portintel.domain.maritime.behaviour.settings import BehaviourSettings
 
 
 def detect_port_visits(
-    track: Track, settings: BehaviourSettings, gazetteer: Gazetteer
+    track: Track,
+    settings: BehaviourSettings,
+    gazetteer: Gazetteer,
+    near: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> list[EventRow]:
+    """Port visits of ``track``; ``near`` is the nearest port within ``entry_km`` of
+    each fix and its distance when the caller looked them up for many tracks at once."""
     config = settings.port_visit
     if not gazetteer.ports or len(track) == 0:
         return []
-    nearest, distance = gazetteer.nearest(track.lat, track.lon, within_km=config.entry_km)
+    if near is None:
+        near = gazetteer.nearest(track.lat, track.lon, within_km=config.entry_km)
+    nearest, distance = near
+    if not np.any(distance <= config.entry_km):
+        return []
     rows: list[EventRow] = []
     size = int(settings.evidence.positions)
     for segment in np.unique(track.segment):

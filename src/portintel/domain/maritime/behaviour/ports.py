@@ -77,9 +77,16 @@ class Gazetteer:
                 best[start : start + chunk] = d.min(axis=1)
             return index, best
         dlat = within_km / 110.0
+        # points sorted by latitude once: each port looks only at its latitude band
+        order = np.argsort(lat, kind="stable")
+        sorted_lat = lat[order]
         for k in range(plat.size):
+            low, high = np.searchsorted(sorted_lat, [plat[k] - dlat, plat[k] + dlat + 1e-12])
+            if low >= high:
+                continue
+            band = order[low:high]
             dlon = within_km / (111.32 * max(np.cos(np.radians(abs(plat[k]) + dlat)), 0.01))
-            near = np.flatnonzero((np.abs(lat - plat[k]) <= dlat) & (np.abs(lon - plon[k]) <= dlon))
+            near = band[np.abs(lon[band] - plon[k]) <= dlon]
             if near.size == 0:
                 continue
             d = haversine_km(lat[near], lon[near], plat[k], plon[k])
