@@ -194,3 +194,24 @@ def test_positions_with_estimated_times_are_left_out(workspace: Workspace) -> No
     )
     summary = detect_behaviours(workspace)
     assert summary.events == 0
+
+
+def test_tracks_of_archive_vessel_ids_without_mmsi_are_left_out(workspace: Workspace) -> None:
+    rows = frame(
+        fixes(41, T0, 10, 3, 7.0, 100.0), fixes(41, T0 + timedelta(hours=9), 10, 3, 7.0, 100.0)
+    )
+    TrackStore(workspace.settings.tracks_dir).write(
+        POSITIONS,
+        rows.with_columns(
+            pl.lit(None, dtype=pl.Int64).alias("mmsi"),
+            pl.lit("V-0041").alias("track_id"),
+            pl.lit("vessel_id").alias("id_kind"),
+            pl.lit("archive").alias("source"),
+            pl.lit(False).alias("ts_estimated"),
+        ),
+    )
+    stored = workspace.tracks.scan(POSITIONS).filter(pl.col("mmsi").is_null()).collect()
+    assert stored.height == 6, "the archive rows are in the store"
+    store_positions(workspace, day_one())
+    summary = detect_behaviours(workspace)
+    assert summary.by_type == {"encounter": 1, "gap": 1}

@@ -89,7 +89,7 @@ def event_store(ws: Workspace) -> EventStore:
 def _fingerprints(ws: Workspace) -> pl.DataFrame:
     return (
         ws.tracks.scan(POSITIONS)
-        .filter(pl.col("ts").is_not_null())
+        .filter(pl.col("ts").is_not_null() & pl.col("mmsi").is_not_null())
         .select(
             "mmsi",
             pl.col("ts").dt.date().alias("day"),
@@ -126,7 +126,8 @@ def detect_behaviours(ws: Workspace, *, since: date | None = None) -> DetectionS
 
     Runs one at a time per data directory (a second run waits for the first).
     """
-    with event_store(ws).locked():
+    # the store's read lock: a compaction meanwhile deletes no file this run lists
+    with event_store(ws).locked(), ws.tracks.reading():
         return _detect(ws, since)
 
 
@@ -284,7 +285,11 @@ def _timed_positions(ws: Workspace) -> pl.LazyFrame:
     """Positions with a real time: a time estimated from a file's date says nothing of movement."""
     return (
         ws.tracks.scan(POSITIONS)
-        .filter(pl.col("ts").is_not_null() & ~pl.col("ts_estimated").fill_null(False))
+        .filter(
+            pl.col("ts").is_not_null()
+            & pl.col("mmsi").is_not_null()
+            & ~pl.col("ts_estimated").fill_null(False)
+        )
         .select(_position_columns(ws))
     )
 
@@ -339,6 +344,11 @@ class EventFilter:
     limit: int | None = None
 
     def __post_init__(self) -> None:
+        # a time without a zone is read as UTC, like every time of the track store
+        for name in ("since", "until"):
+            value = getattr(self, name)
+            if value is not None and value.tzinfo is None:
+                object.__setattr__(self, name, value.replace(tzinfo=UTC))
         if self.type is not None and self.type not in EVENT_TYPES:
             raise InvalidInput(
                 f"unknown event type {self.type!r}",
@@ -408,7 +418,8 @@ def list_events(ws: Workspace, actor: Actor, query: EventFilter) -> pl.DataFrame
     frame = frame.sort(["start", "event_id"], descending=True)
     if query.limit is not None:
         frame = frame.head(query.limit)
-    events = frame.collect()
+    with ws.tracks.reading():
+        events = frame.collect()
     mmsis = set(events["mmsi"].to_list()) | set(events["other_mmsi"].drop_nulls().to_list())
     entity_of = vessel_entities(ws, actor, mmsis)
     mapping = pl.DataFrame(

@@ -122,11 +122,15 @@ def prepare_positions(positions: pl.DataFrame) -> pl.DataFrame:
     """Positions ready for the kernels: timed, one per (vessel, time, place), sorted.
 
     Out-of-order input is sorted; duplicate receptions of one fix (same MMSI,
-    time and position, heard by several stations) count once.
+    time and position, heard by several stations) count once. Tracks of an
+    archive's own vessel ids (no MMSI) are left out: events name an MMSI.
     """
     columns = [c for c in (*POSITION_COLUMNS, "distance_to_shore_km") if c in positions.columns]
     frame = positions.select(columns).filter(
-        pl.col("ts").is_not_null() & pl.col("lat").is_not_null() & pl.col("lon").is_not_null()
+        pl.col("mmsi").is_not_null()
+        & pl.col("ts").is_not_null()
+        & pl.col("lat").is_not_null()
+        & pl.col("lon").is_not_null()
     )
     if "sog" not in frame.columns:
         frame = frame.with_columns(pl.lit(None, dtype=pl.Float64).alias("sog"))

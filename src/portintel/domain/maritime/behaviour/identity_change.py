@@ -38,7 +38,9 @@ def detect_field_changes(statics: pl.DataFrame, settings: BehaviourSettings) -> 
     rows: list[EventRow] = []
     if statics.height == 0:
         return rows
-    statics = statics.filter(pl.col("ts").is_not_null()).sort(["mmsi", "ts"])
+    statics = statics.filter(pl.col("ts").is_not_null() & pl.col("mmsi").is_not_null()).sort(
+        ["mmsi", "ts"]
+    )
     parameters = {"fields": ", ".join(f for f in FIELDS if f in statics.columns)}
     for field in FIELDS:
         if field not in statics.columns:
@@ -98,7 +100,9 @@ def detect_shared_imo(statics: pl.DataFrame, settings: BehaviourSettings) -> lis
     if statics.height == 0 or "imo" not in statics.columns:
         return []
     first = (
-        statics.filter(pl.col("imo").is_not_null() & pl.col("ts").is_not_null())
+        statics.filter(
+            pl.col("imo").is_not_null() & pl.col("ts").is_not_null() & pl.col("mmsi").is_not_null()
+        )
         .group_by("imo", "mmsi")
         .agg(pl.col("ts").min().alias("since"))
     )

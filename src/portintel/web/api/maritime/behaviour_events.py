@@ -16,8 +16,10 @@ from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
 from portintel.domain.actors import Actor
+from portintel.domain.maritime.behaviour import EVENT_TYPES
 from portintel.services.maritime import behaviours
 from portintel.services.workspace import Workspace
+from portintel.web.api.responses import errors
 from portintel.web.authentication import api_actor, workspace_of
 
 router = APIRouter(tags=["events"])
@@ -44,9 +46,12 @@ def _events(ws: Workspace, actor: Actor, query: behaviours.EventFilter) -> list[
     return [BehaviourEventOut(**record) for record in behaviours.event_records(frame)]
 
 
-@router.get("/events", response_model=list[BehaviourEventOut])
+TYPES = {"enum": list(EVENT_TYPES)}
+
+
+@router.get("/events", response_model=list[BehaviourEventOut], responses=errors(403))
 async def list_events(
-    type: str | None = Query(None, max_length=32, description="gap, loitering, encounter, ..."),
+    type: str | None = Query(None, description="event type", json_schema_extra=TYPES),
     mmsi: int | None = Query(None, ge=0, le=999_999_999),
     since: datetime | None = Query(None, description="events still going on from, ISO 8601"),
     until: datetime | None = Query(None, description="events begun by, ISO 8601"),
@@ -63,10 +68,14 @@ async def list_events(
     return await run_in_threadpool(work)
 
 
-@router.get("/vessels/{vessel_id}/events", response_model=list[BehaviourEventOut])
+@router.get(
+    "/vessels/{vessel_id}/events",
+    response_model=list[BehaviourEventOut],
+    responses=errors(403, 404),
+)
 async def vessel_events(
     vessel_id: str,
-    type: str | None = Query(None, max_length=32),
+    type: str | None = Query(None, json_schema_extra=TYPES),
     since: datetime | None = Query(None),
     until: datetime | None = Query(None),
     limit: int = Query(500, ge=1, le=10_000),
