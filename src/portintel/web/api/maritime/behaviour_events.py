@@ -20,6 +20,7 @@ from portintel.domain.maritime.behaviour import EVENT_TYPES
 from portintel.services.maritime import behaviours
 from portintel.services.workspace import Workspace
 from portintel.web.api.responses import errors
+from portintel.web.api.times import IsoDateTime
 from portintel.web.authentication import api_actor, workspace_of
 
 router = APIRouter(tags=["events"])
@@ -53,8 +54,8 @@ TYPES = {"enum": list(EVENT_TYPES)}
 async def list_events(
     type: str | None = Query(None, description="event type", json_schema_extra=TYPES),
     mmsi: int | None = Query(None, ge=0, le=999_999_999),
-    since: datetime | None = Query(None, description="events still going on from, ISO 8601"),
-    until: datetime | None = Query(None, description="events begun by, ISO 8601"),
+    since: IsoDateTime | None = Query(None, description="events still going on from, ISO 8601"),
+    until: IsoDateTime | None = Query(None, description="events begun by, ISO 8601"),
     limit: int = Query(500, ge=1, le=10_000),
     actor: Actor = Depends(api_actor),
     ws: Workspace = Depends(workspace_of),
@@ -76,8 +77,8 @@ async def list_events(
 async def vessel_events(
     vessel_id: str,
     type: str | None = Query(None, json_schema_extra=TYPES),
-    since: datetime | None = Query(None),
-    until: datetime | None = Query(None),
+    since: IsoDateTime | None = Query(None, description="ISO 8601"),
+    until: IsoDateTime | None = Query(None, description="ISO 8601"),
     limit: int = Query(500, ge=1, le=10_000),
     actor: Actor = Depends(api_actor),
     ws: Workspace = Depends(workspace_of),
