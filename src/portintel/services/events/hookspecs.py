@@ -129,9 +129,11 @@ def behaviour_events_detected(
 ) -> None:
     """Behaviour events (gaps, loitering, encounters, port visits, ...) were stored.
 
-    Declared for the maritime detection jobs; nothing fires it yet. It will
-    fire after the commit that stores the events, with their ids and the
-    distinct kinds among them.
+    Fires after :func:`~portintel.services.maritime.behaviours.detect_behaviours`
+    (``portintel ais detect``, the ``maritime.detect_behaviours`` job) has
+    replaced the event store, once per run that added or changed events:
+    ``event_ids`` are the new or changed events, ``kinds`` their distinct
+    types. A run that changed nothing does not fire it.
     """
 
 

@@ -1,0 +1,510 @@
+"""Behaviour detection, local executor: the track store in, events stored, hook fired.
+
+Incremental: the executor keeps a fingerprint (row count and a hash of the
+row keys) of every vessel and UTC day of the positions dataset. A run finds
+the (vessel, day) pairs whose fingerprint changed, and for each touched vessel
+recomputes from the start of its first touched day, pulled back to the start
+of any stored event still going on then (state carried across day
+boundaries), with a context of :data:`CONTEXT` before it and the vessel's
+last fix before that (so a gap that began long ago is still seen). Events of
+the vessel ending in the recomputed window are replaced. Encounters involve
+vessels that got no new data: they are recomputed, for every vessel, from the
+earliest touched day on. Identity changes from static reports are recomputed
+over all statics whenever the statics changed (they are small).
+
+Idempotent: event ids are hashes of type, vessels, start and discriminator;
+a run with no new data changes nothing, and a full re-run
+(``since``) stores the same events under the same ids.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from time import perf_counter
+from typing import TYPE_CHECKING, Any
+
+import polars as pl
+
+from portintel.adapters.behaviour_config import (
+    load_behaviour_settings,
+    load_gazetteer,
+    load_node_areas,
+)
+from portintel.adapters.eventstore import STATE_SCHEMA, EventStore
+from portintel.domain.maritime.behaviour import BehaviourSettings, Gazetteer, detect
+from portintel.domain.maritime.behaviour.common import (
+    EVENT_SCHEMA,
+    EVENT_TYPES,
+    EVENTS,
+    empty_events,
+    events_frame,
+    prepare_positions,
+    tracks_of,
+)
+from portintel.domain.maritime.behaviour.encounter import detect_encounters
+from portintel.domain.maritime.behaviour.identity_change import (
+    detect_field_changes,
+    detect_shared_imo,
+)
+from portintel.domain.maritime.behaviour.segments import assign_segments
+from portintel.domain.maritime.schema import POSITIONS, STATICS
+from portintel.errors import InvalidInput, NotFound, PermissionDenied
+from portintel.services.events import announce, transaction
+
+if TYPE_CHECKING:
+    from portintel.domain.actors import Actor
+    from portintel.services.workspace import Workspace
+
+CONTEXT = timedelta(days=2)
+"""Positions read before the recomputed window, so an event starting there is whole."""
+STATICS_KINDS = ("field", "mid_flag", "shared_imo")
+JOB_NAME = "maritime.detect_behaviours"
+
+
+@dataclass(slots=True)
+class DetectionSummary:
+    vessels: int = 0
+    """Vessels recomputed (touched by new data, or all with ``since``)."""
+    days: int = 0
+    """(vessel, day) pairs touched."""
+    positions: int = 0
+    """Positions read."""
+    events: int = 0
+    """Events stored after the run."""
+    changed: int = 0
+    """Events new or changed by this run (what the hook is told)."""
+    removed: int = 0
+    by_type: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+    refused_ports: tuple[str, ...] = ()
+
+
+def event_store(ws: Workspace) -> EventStore:
+    return EventStore(ws.settings.tracks_dir, ws.settings.data_dir / "behaviours")
+
+
+def _fingerprints(ws: Workspace) -> pl.DataFrame:
+    return (
+        ws.tracks.scan(POSITIONS)
+        .filter(pl.col("ts").is_not_null() & pl.col("mmsi").is_not_null())
+        .select(
+            "mmsi",
+            pl.col("ts").dt.date().alias("day"),
+            pl.col("key").hash(7).alias("h"),
+        )
+        .group_by("mmsi", "day")
+        .agg(pl.len().alias("rows"), pl.col("h").sum().alias("fingerprint"))
+        .collect()
+        .cast(STATE_SCHEMA)  # type: ignore[arg-type]
+    )
+
+
+def _statics_fingerprint(ws: Workspace) -> tuple[int, int]:
+    row = (
+        ws.tracks.scan(STATICS)
+        .select(pl.len().alias("n"), pl.col("key").hash(7).sum().alias("h"))
+        .collect()
+        .row(0)
+    )
+    return int(row[0]), int(row[1] or 0)
+
+
+def _day_start(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, tzinfo=UTC)
+
+
+def _statics_based(frame: pl.DataFrame) -> pl.Expr:
+    kind = pl.col("details").str.json_path_match("$.kind")
+    return (pl.col("type") == "identity_change") & kind.is_in(list(STATICS_KINDS))
+
+
+def detect_behaviours(ws: Workspace, *, since: date | None = None) -> DetectionSummary:
+    """Detect behaviours in what changed in the track store since the last run (or ``since``).
+
+    Runs one at a time per data directory (a second run waits for the first).
+    """
+    # the store's read lock: a compaction meanwhile deletes no file this run lists
+    with event_store(ws).locked(), ws.tracks.reading():
+        return _detect(ws, since)
+
+
+def _detect(ws: Workspace, since: date | None) -> DetectionSummary:
+    started = perf_counter()
+    settings = load_behaviour_settings(ws.settings.data_dir)
+    gazetteer = load_gazetteer(ws.settings.data_dir)
+    areas = load_node_areas(ws.settings.data_dir)
+    store = event_store(ws)
+    summary = DetectionSummary(refused_ports=gazetteer.refused)
+
+    current = _fingerprints(ws)
+    previous = store.load_state()
+    touched = current.join(previous, on=["mmsi", "day", "rows", "fingerprint"], how="anti")
+    if since is not None:
+        touched = pl.concat([touched, current.filter(pl.col("day") >= since)]).unique()
+    touched_first = touched.group_by("mmsi").agg(pl.col("day").min().alias("first_day"))
+    summary.vessels = touched_first.height
+    summary.days = touched.select("mmsi", "day").unique().height
+
+    statics_n, statics_h = _statics_fingerprint(ws)
+    statics_marker = previous.filter(pl.col("mmsi") == -1)
+    statics_changed = (
+        since is not None
+        or statics_marker.height == 0
+        or (
+            int(statics_marker["rows"][0]) != statics_n
+            or int(statics_marker["fingerprint"][0]) != statics_h
+        )
+    )
+    stored = store.load()
+    if touched_first.height == 0 and not statics_changed:
+        summary.events = stored.height
+        summary.by_type = _count_types(stored)
+        summary.seconds = perf_counter() - started
+        return summary
+
+    keep_old = pl.lit(True)
+    new_parts: list[pl.DataFrame] = []
+    if touched_first.height:
+        # --- per vessel: from its first touched day, pulled back over running events
+        first_touched = touched_first.with_columns(
+            pl.col("first_day").cast(pl.Datetime("us", "UTC")).alias("touched_at")
+        )
+        running = (
+            stored.filter(~_statics_based(stored) & (pl.col("type") != "encounter"))
+            .join(first_touched, on="mmsi")
+            .filter(pl.col("end").is_null() | (pl.col("end") >= pl.col("touched_at")))
+            .group_by("mmsi")
+            .agg(pl.col("start").min().alias("running_start"))
+        )
+        window = (
+            first_touched.join(running, on="mmsi", how="left")
+            .with_columns(pl.min_horizontal("touched_at", "running_start").alias("window_start"))
+            .with_columns((pl.col("window_start") - CONTEXT).alias("context_start"))
+            .select("mmsi", "window_start", "context_start")
+        )
+        positions = _vessel_positions(ws, window)
+        summary.positions += positions.height
+        found = detect(positions, None, settings, gazetteer, areas, encounters=False).events
+        found = found.join(window.select("mmsi", "window_start"), on="mmsi").filter(
+            pl.col("end").is_null() | (pl.col("end") >= pl.col("window_start"))
+        )
+        new_parts.append(found.drop("window_start"))
+        replaced = stored.join(window.select("mmsi", "window_start"), on="mmsi", how="left")
+        drop_vessel = (
+            pl.col("window_start").is_not_null()
+            & ~_statics_based(stored)
+            & (pl.col("type") != "encounter")
+            & (pl.col("end").is_null() | (pl.col("end") >= pl.col("window_start")))
+        )
+        stored = replaced.filter(~drop_vessel).drop("window_start")
+
+        # --- encounters: every vessel, from the earliest touched day on
+        touched_at = first_touched["touched_at"].min()
+        assert isinstance(touched_at, datetime)
+        encounters = stored.filter(pl.col("type") == "encounter")
+        open_starts = encounters.filter(pl.col("end").is_null() | (pl.col("end") >= touched_at))[
+            "start"
+        ]
+        encounter_start = min([touched_at, *open_starts.to_list()])
+        all_positions = (
+            _timed_positions(ws).filter(pl.col("ts") >= encounter_start - CONTEXT).collect()
+        )
+        summary.positions += all_positions.height
+        found_encounters = detect_encounters_only(all_positions, settings, gazetteer)
+        found_encounters = found_encounters.filter(
+            (pl.col("type") == "encounter") & (pl.col("end") >= encounter_start)
+        )
+        new_parts.append(found_encounters)
+        keep_old &= ~((pl.col("type") == "encounter") & (pl.col("end") >= encounter_start))
+
+    if statics_changed:
+        statics = ws.tracks.scan(STATICS).collect()
+        rows = [*detect_field_changes(statics, settings), *detect_shared_imo(statics, settings)]
+        new_parts.append(events_frame(rows) if rows else empty_events())
+        keep_old &= ~_statics_based(stored)
+
+    kept = stored.filter(keep_old)
+    new = pl.concat([p.select(list(EVENT_SCHEMA)) for p in new_parts]).unique(
+        subset="event_id", keep="first"
+    )
+    before = store.load()
+    merged = pl.concat([kept.filter(~pl.col("event_id").is_in(new["event_id"].implode())), new])
+    changed = new.join(before, on=list(EVENT_SCHEMA), how="anti", nulls_equal=True)
+    summary.removed = before.join(merged, on="event_id", how="anti").height
+    state = pl.concat(
+        [
+            current,
+            pl.DataFrame(
+                {
+                    "mmsi": [-1],
+                    "day": [date(1970, 1, 1)],
+                    "rows": [statics_n],
+                    "fingerprint": [statics_h],
+                },
+                schema=STATE_SCHEMA,
+            ),
+        ]
+    )
+    store.save(merged, state)
+    summary.events = merged.height
+    summary.changed = changed.height
+    summary.by_type = _count_types(merged)
+    if changed.height:
+        with transaction(ws) as connection:
+            announce(
+                connection,
+                "behaviour_events_detected",
+                event_ids=tuple(changed["event_id"].to_list()),
+                kinds=tuple(sorted(set(changed["type"].to_list()))),
+            )
+    summary.seconds = perf_counter() - started
+    return summary
+
+
+def detect_encounters_only(
+    positions: pl.DataFrame, settings: BehaviourSettings, gazetteer: Gazetteer
+) -> pl.DataFrame:
+    """Encounters of every vessel in ``positions`` (segments first, as :func:`detect` does)."""
+    tracks = tracks_of(prepare_positions(positions))
+    for track in tracks:
+        assign_segments(track, settings.segments)
+    rows = detect_encounters(tracks, settings, gazetteer)
+    return events_frame(rows) if rows else empty_events()
+
+
+def _position_columns(ws: Workspace) -> list[str]:
+    names = ws.tracks.scan(POSITIONS).collect_schema().names()
+    wanted = ["mmsi", "ts", "lat", "lon", "sog", "distance_to_shore_km"]
+    return [c for c in wanted if c in names]
+
+
+def _timed_positions(ws: Workspace) -> pl.LazyFrame:
+    """Positions with a real time: a time estimated from a file's date says nothing of movement."""
+    return (
+        ws.tracks.scan(POSITIONS)
+        .filter(
+            pl.col("ts").is_not_null()
+            & pl.col("mmsi").is_not_null()
+            & ~pl.col("ts_estimated").fill_null(False)
+        )
+        .select(_position_columns(ws))
+    )
+
+
+def gazetteer(ws: Workspace) -> Gazetteer:
+    """The node's ports gazetteer: shipped entries with ``<data_dir>/ports.csv`` over them."""
+    return load_gazetteer(ws.settings.data_dir)
+
+
+def _vessel_positions(ws: Workspace, window: pl.DataFrame) -> pl.DataFrame:
+    """Touched vessels' positions from their context start, plus the last fix before it."""
+    earliest = window["context_start"].min()
+    scan = _timed_positions(ws)
+    mmsis = window["mmsi"].implode()
+    recent = (
+        scan.filter(pl.col("mmsi").is_in(mmsis) & (pl.col("ts") >= earliest))
+        .collect()
+        .join(window.select("mmsi", "context_start"), on="mmsi")
+        .filter(pl.col("ts") >= pl.col("context_start"))
+    )
+    before = (
+        scan.filter(pl.col("mmsi").is_in(mmsis))
+        .join(window.lazy().select("mmsi", "context_start"), on="mmsi")
+        .filter(pl.col("ts") < pl.col("context_start"))
+        .sort("ts")
+        .group_by("mmsi")
+        .last()
+        .collect()
+    )
+    return pl.concat(
+        [
+            recent.drop("context_start"),
+            before.drop("context_start").select(recent.drop("context_start").columns),
+        ]
+    )
+
+
+def _count_types(events: pl.DataFrame) -> dict[str, int]:
+    counts = events.group_by("type").len()
+    return {str(t): int(n) for t, n in counts.iter_rows()}
+
+
+# --- reading events ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class EventFilter:
+    type: str | None = None
+    mmsi: int | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    limit: int | None = None
+
+    def __post_init__(self) -> None:
+        # a time without a zone is read as UTC, like every time of the track store
+        for name in ("since", "until"):
+            value = getattr(self, name)
+            if value is not None and value.tzinfo is None:
+                object.__setattr__(self, name, value.replace(tzinfo=UTC))
+        if self.type is not None and self.type not in EVENT_TYPES:
+            raise InvalidInput(
+                f"unknown event type {self.type!r}",
+                hint=f"event types: {', '.join(EVENT_TYPES)}",
+            )
+
+
+def require_events_reader(actor: Actor) -> None:
+    """Refuse actors whose roles read no intelligence (administrators alone).
+
+    Behaviour events are derived from AIS, facts from no report, which
+    need-to-know gives to every role that works with intelligence.
+    """
+    from portintel.domain.access import may_work_with_intelligence
+
+    if not may_work_with_intelligence(actor):
+        raise PermissionDenied(
+            "behaviour events are for roles that work with intelligence",
+            hint="ask an administrator for the officer or analyst role",
+        )
+
+
+def vessel_mmsi(ws: Workspace, actor: Actor, vessel_id: str) -> int:
+    """The MMSI of ``vessel_id``: an MMSI itself, or a Vessel entity id the actor may read."""
+    if vessel_id.isdigit() and len(vessel_id) <= 9:
+        return int(vessel_id)
+    from sqlalchemy import select
+
+    from portintel.adapters.database import tables
+    from portintel.adapters.database.scope import statement_condition, statements_with_reports
+    from portintel.domain.access import reader_scope
+    from portintel.services.maritime.registry import ORIGIN_PREFIX, SCHEMA
+
+    table = tables.statements
+    query = (
+        select(table.c.value)
+        .select_from(statements_with_reports())
+        .where(
+            table.c.schema == SCHEMA,
+            table.c.prop == "mmsi",
+            table.c.entity_id == vessel_id,
+            table.c.origin.like(f"{ORIGIN_PREFIX}%"),
+            statement_condition(reader_scope(actor).statements),
+        )
+        .limit(1)
+    )
+    with ws.engine.connect() as connection:
+        value = connection.execute(query).scalar()
+    if value is None or not str(value).isdigit():
+        raise NotFound(f"no vessel {vessel_id!r} you may read")
+    return int(value)
+
+
+def list_events(ws: Workspace, actor: Actor, query: EventFilter) -> pl.DataFrame:
+    """Stored events matching ``query``, newest first, with ``entity_id`` (and
+    ``other_entity_id``) of the Vessel entities the actor may read (null otherwise)."""
+    require_events_reader(actor)
+    frame = ws.tracks.scan(EVENTS)
+    if query.type is not None:
+        frame = frame.filter(pl.col("type") == query.type)
+    if query.mmsi is not None:
+        frame = frame.filter((pl.col("mmsi") == query.mmsi) | (pl.col("other_mmsi") == query.mmsi))
+    if query.since is not None:
+        frame = frame.filter(pl.col("end").is_null() | (pl.col("end") >= query.since))
+    if query.until is not None:
+        frame = frame.filter(pl.col("start") <= query.until)
+    frame = frame.sort(["start", "event_id"], descending=True)
+    if query.limit is not None:
+        frame = frame.head(query.limit)
+    with ws.tracks.reading():
+        events = frame.collect()
+    mmsis = set(events["mmsi"].to_list()) | set(events["other_mmsi"].drop_nulls().to_list())
+    entity_of = vessel_entities(ws, actor, mmsis)
+    mapping = pl.DataFrame(
+        {"m": list(entity_of), "e": list(entity_of.values())},
+        schema={"m": pl.Int64, "e": pl.Utf8},
+    )
+    return (
+        events.join(mapping.rename({"m": "mmsi", "e": "entity_id"}), on="mmsi", how="left")
+        .join(
+            mapping.rename({"m": "other_mmsi", "e": "other_entity_id"}),
+            on="other_mmsi",
+            how="left",
+        )
+        .sort(["start", "event_id"], descending=True)
+    )
+
+
+def vessel_entities(ws: Workspace, actor: Actor, mmsis: Iterable[int]) -> dict[int, str]:
+    """MMSI -> Vessel entity id, for the vessels whose registry statements ``actor`` may read."""
+    from sqlalchemy import select
+
+    from portintel.adapters.database import tables
+    from portintel.adapters.database.scope import statement_condition, statements_with_reports
+    from portintel.domain.access import reader_scope
+    from portintel.services.maritime.registry import ORIGIN_PREFIX, SCHEMA
+
+    wanted = sorted({str(int(m)) for m in mmsis})
+    if not wanted:
+        return {}
+    table = tables.statements
+    query = (
+        select(table.c.entity_id, table.c.value)
+        .select_from(statements_with_reports())
+        .where(
+            table.c.schema == SCHEMA,
+            table.c.prop == "mmsi",
+            table.c.origin.like(f"{ORIGIN_PREFIX}%"),
+            table.c.value.in_(wanted),
+            statement_condition(reader_scope(actor).statements),
+        )
+        .distinct()
+    )
+    with ws.engine.connect() as connection:
+        return {int(row.value): row.entity_id for row in connection.execute(query)}
+
+
+def event_records(frame: pl.DataFrame) -> list[dict[str, Any]]:
+    """Events as plain records (JSON columns parsed), for JSON lines and the API."""
+    out = []
+    for row in frame.iter_rows(named=True):
+        record = dict(row)
+        for column in ("parameters", "details", "evidence"):
+            record[column] = json.loads(record[column]) if record.get(column) else None
+        for column in ("start", "end"):
+            value = record.get(column)
+            record[column] = value.isoformat() if value is not None else None
+        out.append(record)
+    return out
+
+
+EXPORT_FORMATS = ("jsonl", "csv", "geojson")
+
+
+def export_events(frame: pl.DataFrame, fmt: str) -> str:
+    """Events as JSON lines, CSV (JSON columns as text) or a GeoJSON FeatureCollection."""
+    if fmt == "csv":
+        return frame.write_csv()
+    records = event_records(frame)
+    if fmt == "jsonl":
+        return "".join(json.dumps(record, ensure_ascii=False) + "\n" for record in records)
+    if fmt == "geojson":
+        features = [
+            {
+                "type": "Feature",
+                "id": record["event_id"],
+                "geometry": (
+                    {"type": "Point", "coordinates": [record["lon"], record["lat"]]}
+                    if record["lat"] is not None and record["lon"] is not None
+                    else None
+                ),
+                "properties": {k: v for k, v in record.items() if k not in ("lat", "lon")},
+            }
+            for record in records
+        ]
+        return json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False)
+    raise InvalidInput(
+        f"unknown format {fmt!r}", hint=f"formats: table, {', '.join(EXPORT_FORMATS)}"
+    )
