@@ -10,6 +10,7 @@ def routers() -> list[APIRouter]:
     from portintel.web.api.audit import entries as audit
     from portintel.web.api.collation import entities
     from portintel.web.api.intake import reports, sources
+    from portintel.web.api.maritime import picture
 
     return [
         me.router,
@@ -20,4 +21,5 @@ def routers() -> list[APIRouter]:
         users.router,
         jobs.router,
         audit.router,
+        picture.router,
     ]

@@ -1,0 +1,1 @@
+"""Maritime area of the JSON API: the maritime picture and vessels."""
