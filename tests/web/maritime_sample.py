@@ -39,17 +39,18 @@ def write_sample(ws: Workspace, folder: Path) -> None:
 
 
 def write_events(ws: Workspace) -> None:
-    """One encounter of the fisher and the freighter, as detection would store it."""
+    """An encounter of the fisher and the freighter, then the fisher's port visit,
+    as detection would store them."""
     frame = pl.DataFrame(
         {
-            "type": ["encounter"],
-            "mmsi": [FISHER],
-            "other_mmsi": [FREIGHTER],
-            "start": [T0 + timedelta(hours=2)],
-            "end": [T0 + timedelta(hours=5)],
-            "lat": [SEA[0] - 0.15],
-            "lon": [SEA[1] - 0.2],
-            "details": [json.dumps({"distance_m": 320})],
+            "type": ["encounter", "port_visit"],
+            "mmsi": [FISHER, FISHER],
+            "other_mmsi": [FREIGHTER, None],
+            "start": [T0 + timedelta(hours=2), T0 + timedelta(hours=8)],
+            "end": [T0 + timedelta(hours=5), T0 + timedelta(hours=9)],
+            "lat": [SEA[0] - 0.15, SEA[0]],
+            "lon": [SEA[1] - 0.2, SEA[1] - 0.5],
+            "details": [json.dumps({"distance_m": 320}), json.dumps({"port": "Koh Rong"})],
         }
     )
     day = ws.settings.tracks_dir / EVENTS.name / f"day={T0.date().isoformat()}"

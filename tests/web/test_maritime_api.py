@@ -138,19 +138,22 @@ def test_events_layer_is_empty_until_detection_stores_events(
     assert analyst.api("GET", "/api/v1/maritime/events").json() == []
     assert analyst.api("GET", "/api/v1/maritime/ports").json() == []
     write_events(picture)
-    (event,) = analyst.api("GET", "/api/v1/maritime/events").json()
+    event, visit = analyst.api("GET", "/api/v1/maritime/events").json()
+    assert visit["type"] == "port_visit" and visit["details"] == {"port": "Koh Rong"}
     assert event["type"] == "encounter" and event["label"] == "Encounter at sea"
     assert (event["mmsi"], event["other_mmsi"]) == (FISHER, FREIGHTER)
     assert event["details"] == {"distance_m": 320}
     by_other = analyst.api("GET", "/api/v1/maritime/events", params={"mmsi": FREIGHTER}).json()
-    assert len(by_other) == 1
+    assert [e["type"] for e in by_other] == ["encounter"]
     assert analyst.api("GET", "/api/v1/maritime/events", params={"type": "gap"}).json() == []
     unknown = analyst.api("GET", "/api/v1/maritime/events", params={"type": "party"})
     assert unknown.status_code == 422 and "party" in unknown.json()["error"]["message"]
     later = analyst.api(
         "GET", "/api/v1/maritime/events", params={"since": "2026-03-01T12:00:00Z"}
     ).json()
-    assert later == []
+    assert [e["type"] for e in later] == ["port_visit"]  # ends 15:00, overlaps the window
+    after = analyst.api("GET", "/api/v1/maritime/events", params={"since": "2026-03-01T16:00:00Z"})
+    assert after.json() == []
 
 
 def test_areas_are_saved_audited_and_read_within_the_agency(
@@ -192,11 +195,14 @@ def test_vessel_page_shows_identity_history_with_provenance(
     picture: Workspace, team: dict[str, Person]
 ) -> None:
     officer, analyst = team["officer"], team["analyst"]
+    write_events(picture)
     page = analyst.client.get(f"/vessels/{FISHER}")
     assert page.status_code == 200, page.text
     assert "SEA STAR" in page.text and "OCEAN STAR" in page.text
     assert "AIS (rx-test)" in page.text and "<td>Vietnam" in page.text  # a label, not "vn"
     assert 'data-prop="callSign"' in page.text and "IMO9074729" in page.text
+    assert '<li data-type="encounter">' in page.text and '<li data-type="port_visit">' in page.text
+    assert "Koh Rong: 2026-03-01 14:00 UTC" in page.text  # the port call
     # a report on the vessel's entity: its author sees the name it states, with its report
     vessel = analyst.api("GET", f"/api/v1/vessels/{FISHER}/track").json()
     assert vessel["properties"]["mmsi"] == FISHER
