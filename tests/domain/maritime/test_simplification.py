@@ -30,7 +30,7 @@ def test_a_turn_larger_than_the_tolerance_is_kept() -> None:
     assert douglas_peucker(lat, lon, 20_000.0).tolist() == [0, 20]
 
 
-def test_simplify_to_doubles_the_tolerance_until_the_track_fits() -> None:
+def test_simplify_to_finds_the_finest_tolerance_that_fits() -> None:
     steps = np.arange(1000)
     lat = 10.0 + 0.001 * (steps % 2)  # a zig-zag of ~110 m
     lon = 103.0 + 0.001 * steps
@@ -39,6 +39,8 @@ def test_simplify_to_doubles_the_tolerance_until_the_track_fits() -> None:
     kept, tolerance = simplify_to(lat, lon, 50)
     assert kept.size <= 50 and tolerance > 110.0
     assert kept[0] == 0 and kept[-1] == 999
+    # the next finer tolerance would not have fitted
+    assert douglas_peucker(lat, lon, tolerance / 2 - 0.1).size > 50
 
 
 def test_bad_arguments_are_refused() -> None:

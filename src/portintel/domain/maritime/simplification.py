@@ -49,6 +49,30 @@ def _distances_to_chord(x: FloatArray, y: FloatArray, first: int, last: int) -> 
     return distances
 
 
+def _kept(x: FloatArray, y: FloatArray, tolerance_m: float, limit: int) -> IndexArray | None:
+    """Douglas-Peucker on projected points; None as soon as more than ``limit`` are kept."""
+    count = x.size
+    keep = np.zeros(count, dtype=bool)
+    keep[0] = keep[count - 1] = True
+    kept = 2
+    stack = [(0, count - 1)]
+    while stack:
+        first, last = stack.pop()
+        if last - first < 2:
+            continue
+        distances = _distances_to_chord(x, y, first, last)
+        farthest = int(np.argmax(distances))
+        if distances[farthest] > tolerance_m:
+            index = first + 1 + farthest
+            keep[index] = True
+            kept += 1
+            if kept > limit:
+                return None
+            stack.append((first, index))
+            stack.append((index, last))
+    return np.flatnonzero(keep).astype(np.intp)
+
+
 def douglas_peucker(lat: FloatArray, lon: FloatArray, tolerance_m: float) -> IndexArray:
     """Indexes (ascending) of the fixes Douglas-Peucker keeps at ``tolerance_m`` metres.
 
@@ -62,35 +86,34 @@ def douglas_peucker(lat: FloatArray, lon: FloatArray, tolerance_m: float) -> Ind
     if count <= 2:
         return np.arange(count, dtype=np.intp)
     x, y = local_metres(lat, lon)
-    keep = np.zeros(count, dtype=bool)
-    keep[0] = keep[count - 1] = True
-    stack = [(0, count - 1)]
-    while stack:
-        first, last = stack.pop()
-        if last - first < 2:
-            continue
-        distances = _distances_to_chord(x, y, first, last)
-        farthest = int(np.argmax(distances))
-        if distances[farthest] > tolerance_m:
-            index = first + 1 + farthest
-            keep[index] = True
-            stack.append((first, index))
-            stack.append((index, last))
-    return np.flatnonzero(keep).astype(np.intp)
+    kept = _kept(x, y, tolerance_m, count)
+    assert kept is not None  # the limit is every point
+    return kept
 
 
 def simplify_to(
-    lat: FloatArray, lon: FloatArray, max_points: int, *, start_tolerance_m: float = 10.0
+    lat: FloatArray, lon: FloatArray, max_points: int, *, finest_m: float = 1.0
 ) -> tuple[IndexArray, float]:
-    """Kept indexes and the tolerance used: the smallest doubling of ``start_tolerance_m``
-    that leaves at most ``max_points`` fixes (all of them, tolerance 0, when few enough)."""
+    """Kept indexes and the tolerance used, at most ``max_points`` fixes.
+
+    All fixes (tolerance 0) when there are few enough. Otherwise the
+    tolerance starts at the track's extent (two or three fixes kept) and is
+    halved while the result still fits, down to ``finest_m``: coarse passes
+    are cheap and a pass stops as soon as it keeps too many, so a day at one
+    fix a second costs about as much as the vertices it returns.
+    """
     if max_points < 2:
         raise ValueError("max_points must be at least 2")
-    if lat.size <= max_points:
-        return np.arange(lat.size, dtype=np.intp), 0.0
-    tolerance = start_tolerance_m
-    while True:
-        kept = douglas_peucker(lat, lon, tolerance)
-        if kept.size <= max_points:
-            return kept, tolerance
-        tolerance *= 2.0
+    count = lat.size
+    if count <= max_points:
+        return np.arange(count, dtype=np.intp), 0.0
+    x, y = local_metres(lat, lon)
+    tolerance = max(float(np.hypot(np.ptp(x), np.ptp(y))), finest_m)
+    best = _kept(x, y, tolerance, count)
+    assert best is not None
+    while tolerance / 2 >= finest_m:
+        finer = _kept(x, y, tolerance / 2, max_points)
+        if finer is None:
+            break
+        best, tolerance = finer, tolerance / 2
+    return best, round(tolerance, 1)

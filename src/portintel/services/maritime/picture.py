@@ -181,7 +181,7 @@ def vessel_track(
 ) -> Track:
     """The vessel's track, split at silences over :data:`TRACK_BREAK`, about ``max_points``
     vertices in all (Douglas-Peucker on each part with its share of the points, tolerance
-    doubled from 10 m until it fits; a part keeps at least its two ends)."""
+    halved from the part's extent while it fits; a part keeps at least its two ends)."""
     require_picture(actor)
     if since is not None and until is not None and since > until:
         raise InvalidInput("since is after until", field="since")
