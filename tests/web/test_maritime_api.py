@@ -198,7 +198,7 @@ def test_vessel_page_shows_identity_history_with_provenance(
     write_events(picture)
     page = analyst.client.get(f"/vessels/{FISHER}")
     assert page.status_code == 200, page.text
-    assert "SEA STAR" in page.text and "OCEAN STAR" in page.text
+    assert "SEA STAR" in page.text and "<h1>OCEAN STAR <" in page.text  # the latest name
     assert "AIS (rx-test)" in page.text and "<td>Vietnam" in page.text  # a label, not "vn"
     assert 'data-prop="callSign"' in page.text and "IMO9074729" in page.text
     assert '<li data-type="encounter">' in page.text and '<li data-type="port_visit">' in page.text

@@ -11,8 +11,12 @@ from __future__ import annotations
 import base64
 from pathlib import Path
 
+import numpy as np
+import polars as pl
 import pytest
 
+from portintel.domain.maritime.schema import POSITIONS
+from tests.adapters.ais.nmea_samples import T0
 from tests.web.maritime_sample import FISHER, FREIGHTER, write_events, write_sample
 from tests.web.test_browser import (  # noqa: F401 (fixtures)
     LiveServer,
@@ -152,3 +156,44 @@ def test_the_vessel_page_shows_identity_history_track_and_timeline(
     assert pixels["variance"] > 100 and pixels["colours"] > 20, pixels
     assert not [e for e in errors if "Content Security Policy" in e or "Refused" in e], errors
     assert picture.foreign_requests == []
+
+
+def test_five_thousand_vessels_are_drawn_clustered(
+    browser: object,  # noqa: F811
+    live_server: LiveServer,  # noqa: F811
+) -> None:
+    """The size the issue names: 5,000 vessels, each with a day of positions at one
+    per hour, written straight into the track store; every vessel is accounted for
+    in the rendered clusters and points (no timing here: see benchmarks/map_layers.py)."""
+    vessels, hours = 5_000, 24
+    mmsi = np.repeat(np.arange(vessels, dtype=np.int64) + 533_000_000, hours)
+    hour = np.tile(np.arange(hours), vessels)
+    rng = np.random.default_rng(5)
+    start = int(T0.timestamp() * 1_000_000)
+    frame = pl.DataFrame(
+        {
+            "mmsi": mmsi,
+            "ts": pl.Series(start + hour * 3_600_000_000).cast(pl.Datetime("us", "UTC")),
+            "lat": np.repeat(rng.uniform(6.5, 11.5, vessels), hours) + hour * 0.01,
+            "lon": np.repeat(rng.uniform(99.0, 102.5, vessels), hours),
+            "msg_type": np.full(vessels * hours, 1, dtype=np.int8),
+            "source": ["many"] * (vessels * hours),
+            "line": hour,
+        }
+    )
+    live_server.workspace.tracks.write(POSITIONS, frame)  # type: ignore[attr-defined]
+    page = _page(browser, live_server)
+    _log_in(page, live_server, "ana")
+    page.goto(f"{live_server.url}/map")
+    page.wait_for_selector("#map[data-state=ready]", timeout=READY)
+    assert page.evaluate("window.portintelMap.state.vessels") == vessels
+    drawn = page.evaluate(
+        """() => window.portintelMap.map
+             .queryRenderedFeatures({layers: ["vessels", "vessel-clusters"]})
+             .reduce((n, f) => n + (f.properties.point_count || 1), 0)"""
+    )
+    clusters = page.evaluate(
+        "window.portintelMap.map.queryRenderedFeatures({layers: ['vessel-clusters']}).length"
+    )
+    assert drawn == vessels and 0 < clusters < vessels / 10
+    assert live_server.foreign_requests == []

@@ -137,10 +137,13 @@ def vessel_profile(ws: Workspace, actor: Actor, vessel_id: str) -> VesselProfile
         key=lambda e: (order.index(e.prop), e.first_seen, e.value),
     )
     events = event_layer(ws, actor, mmsi=int(vessel.mmsi))
+    names = [e for e in identity if e.prop == "name" and not e.invalid_reason]
+    # the name it goes by now: the one last heard or reported
+    caption = max(names, key=lambda e: (e.last_seen, e.first_seen)).value if names else ""
     return VesselProfile(
         vessel=vessel,
         entity_id=entity.id,
-        caption=entity.caption,
+        caption=caption or entity.caption,
         identity=identity,
         report_ids=list(entity.report_ids),
         events=events,
