@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import pytest
@@ -54,10 +55,18 @@ def test_bad_country_is_refused(tmp_path: Path) -> None:
         load_settings(tmp_path, country="Cambodia")
 
 
-def test_secret_key_prints_as_asterisks() -> None:
-    settings = Settings(secret_key="very-secret-value")  # type: ignore[arg-type]
-    assert "very-secret-value" not in repr(settings)
-    assert "very-secret-value" not in str(settings.model_dump())
+def test_secret_key_is_gone_and_an_old_file_naming_it_still_loads(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Nothing signs with a node secret (sessions are random ids stored hashed): no setting."""
+    assert "secret_key" not in Settings.model_fields
+    with pytest.raises(ValueError, match="secret_key"):
+        Settings(secret_key="very-secret-value")  # type: ignore[call-arg]
+    (tmp_path / "portintel.toml").write_text('secret_key = "k3y-of-old"\nnode_name = "piu-kh"\n')
+    with caplog.at_level(logging.WARNING, logger="portintel.settings"):
+        settings = load_settings(tmp_path)
+    assert settings.node_name == "piu-kh"
+    assert "no longer uses" in caplog.text and "k3y-of-old" not in caplog.text
 
 
 def test_database_password_is_hidden_in_labels() -> None:

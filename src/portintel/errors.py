@@ -11,6 +11,7 @@
      |    +-- RateLimited            too many failures from one client; wait
      +-- Conflict              the state forbids it (wrong status, duplicate)
      +-- UpstreamFailure       a store, file system or partner failed
+     |    +-- StorageFull          the disk of the store is full; nothing was saved
      +-- ConfigurationError    settings or vocabularies are wrong
 
 Every error carries a human message that says what was wrong and, where it
@@ -99,6 +100,12 @@ class UpstreamFailure(PortintelError):
     """A store, the file system or a partner failed; retrying may help."""
 
     code = "upstream_failure"
+
+
+class StorageFull(UpstreamFailure):
+    """The database's disk is full: the change was not saved; an operator must free space."""
+
+    code = "storage_full"
 
 
 class ConfigurationError(PortintelError):

@@ -29,8 +29,10 @@ their audit entry.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Protocol
 
 from portintel.domain.secret import Secret
@@ -147,10 +149,24 @@ class TrackReader(Protocol):
     Parquet layout, the row keys and the manifest); everything else reads.
     """
 
-    def scan(self, dataset: Dataset) -> pl.LazyFrame:
-        """A lazy scan of ``dataset`` (empty, with the dataset's schema, when nothing is stored)."""
+    def scan(
+        self,
+        dataset: Dataset,
+        *,
+        days: str | date | tuple[str | date, str | date] | None = None,
+        mmsi: int | Sequence[int] | None = None,
+        track_id: str | Sequence[str] | None = None,
+    ) -> pl.LazyFrame:
+        """A lazy scan of ``dataset`` (empty, with the dataset's schema, when nothing is stored).
+
+        ``days`` (one day or an inclusive range) and ``mmsi``/``track_id``
+        prune what is read: day directories by path, vessels by statistics.
+        """
 
     def count(self, dataset: Dataset) -> int: ...
+
+    def reading(self) -> AbstractContextManager[None]:
+        """Hold while collecting scans: compaction deletes no file meanwhile."""
 
     def days(self, dataset: Dataset) -> list[str]:
         """The days that hold rows, ``YYYY-MM-DD`` (and ``undated``), sorted."""

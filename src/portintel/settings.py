@@ -7,15 +7,18 @@ directory, then defaults. Nothing here is a mutable global.
 
 from __future__ import annotations
 
+import logging
 import os
 import tomllib
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from portintel.errors import ConfigurationError
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_DATA_DIR = Path("portintel-data")
 SETTINGS_FILE = "portintel.toml"
@@ -55,10 +58,6 @@ class Settings(BaseSettings):
     )
     attachment_max_bytes: int = Field(
         default=25 * 1024 * 1024, description="Largest attachment accepted, in bytes."
-    )
-    secret_key: SecretStr = Field(
-        default=SecretStr(""),
-        description="Key for signing sessions; generated into the data directory if empty.",
     )
     secure_cookies: bool = Field(
         default=True, description="Mark cookies Secure (turn off only for plain-HTTP demos)."
@@ -208,6 +207,12 @@ def load_settings(data_dir: Path | str | None = None, **overrides: Any) -> Setti
             raise ConfigurationError(
                 f"{toml_path} is not valid TOML: {exc}", hint="fix or remove the file"
             ) from exc
+    if file_values.pop("secret_key", None) is not None:
+        # sessions are random ids stored hashed and nothing is signed: no key is needed
+        logger.warning(
+            "%s sets secret_key, which portintel no longer uses; remove it from the file",
+            toml_path,
+        )
     env_values = {
         key: value
         for key, value in file_values.items()

@@ -137,3 +137,23 @@ def test_token_is_printed_once_and_can_be_revoked(data_dir: Path) -> None:
         assert token not in audit_text
     finally:
         ws.close()
+
+
+def test_totp_is_set_up_then_confirmed_with_a_first_code(data_dir: Path) -> None:
+    import pyotp
+
+    assert _init(data_dir).exit_code == 0
+    started = _run(data_dir, "user", "totp", "admin")
+    assert started.exit_code == 0, started.output
+    uri = started.stdout.strip().splitlines()[-1]
+    assert uri.startswith("otpauth://totp/") and "--confirm CODE" in started.output
+    wrong = _run(data_dir, "user", "totp", "admin", "--confirm", "000000")
+    assert isinstance(wrong.exception, InvalidInput) and wrong.exception.field == "totp_code"
+    code = pyotp.parse_uri(uri).now()
+    confirmed = _run(data_dir, "user", "totp", "admin", "--confirm", code)
+    assert confirmed.exit_code == 0, confirmed.output
+    ws = open_workspace(load_settings(data_dir))
+    try:
+        assert admin.get_user(ws, SYSTEM, "admin").totp_enabled
+    finally:
+        ws.close()

@@ -127,3 +127,19 @@ def test_fact_needs_its_parts() -> None:
     with pytest.raises(InvalidInput) as caught:
         FactDraft(entity_key="v", schema="", prop="name", value="x")
     assert caught.value.field == "schema"
+
+
+@pytest.mark.parametrize("field", ["title", "text", "place", "handling_conditions", "category"])
+def test_a_nul_character_is_refused_naming_its_field(field: str) -> None:
+    """For the CLI and imports as for the web: PostgreSQL cannot store a NUL."""
+    values: dict[str, object] = {
+        "title": "t",
+        "text": "x",
+        "credibility": "2",
+        "handling": "tlp:GREEN",
+        "reliability": "B",
+        field: "with a \x00 inside",
+    }
+    with pytest.raises(InvalidInput) as caught:
+        ReportDraft(**values)  # type: ignore[arg-type]
+    assert caught.value.field == field

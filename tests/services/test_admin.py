@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from datetime import timedelta
 
 import pyotp
@@ -45,6 +46,28 @@ def _audit(ws: Workspace, action: str) -> list[dict[str, object]]:
             select(audit_log).where(audit_log.c.action == action).order_by(audit_log.c.seq)
         ).all()
     return [{**row._mapping, "detail": json.loads(row.detail)} for row in rows]
+
+
+def _refused_because(ws: Workspace, call: Callable[[], object]) -> str:
+    """Run a sign-in that must be refused; the reason the audit log kept for it.
+
+    Every refusal shows the same message (checked here); only the log tells why.
+    """
+    with pytest.raises(AuthenticationFailed) as caught:
+        call()
+    assert caught.value.message == admin.WRONG_CREDENTIALS
+    reason = _audit(ws, "login.failure")[-1]["detail"]["reason"]  # type: ignore[index]
+    return str(reason)
+
+
+def _enrol(ws: Workspace, username: str) -> pyotp.TOTP:
+    """Set up and confirm a second factor, then let the clock leave the confirming code's steps."""
+    enrolment = admin.enable_totp(ws, SYSTEM, username)
+    totp = pyotp.TOTP(enrolment.secret.reveal())
+    assert isinstance(ws.clock, TickingClock)
+    admin.confirm_totp(ws, SYSTEM, username, totp.at(ws.clock.now + timedelta(seconds=1)))
+    ws.clock.now += timedelta(minutes=2)
+    return totp
 
 
 def _everything_audited(ws: Workspace) -> str:
@@ -158,18 +181,20 @@ def test_wrong_password_and_unknown_user_fail_alike(workspace: Workspace) -> Non
 
 def test_five_failures_lock_the_account_for_fifteen_minutes(workspace: Workspace) -> None:
     _user(workspace)
-    for _ in range(4):
-        with pytest.raises(AuthenticationFailed, match="wrong username or password"):
-            admin.authenticate_password(workspace, "mali", "wrong password!")
-    with pytest.raises(AuthenticationFailed, match="locked"):
-        admin.authenticate_password(workspace, "mali", "wrong password!")
-    with pytest.raises(AuthenticationFailed, match="locked"):
-        admin.authenticate_password(workspace, "mali", PASSWORD)
+
+    def wrong() -> object:
+        return admin.authenticate_password(workspace, "mali", "wrong password!")
+
+    def right() -> object:
+        return admin.authenticate_password(workspace, "mali", PASSWORD)
+
+    for _ in range(5):
+        assert _refused_because(workspace, wrong) == "wrong password"
+    assert _refused_because(workspace, right) == "account locked"
     assert len(_audit(workspace, "login.lockout")) == 1
     assert isinstance(workspace.clock, TickingClock)
     workspace.clock.now += timedelta(minutes=14)
-    with pytest.raises(AuthenticationFailed, match="locked"):
-        admin.authenticate_password(workspace, "mali", PASSWORD)
+    assert _refused_because(workspace, right) == "account locked"
     workspace.clock.now += timedelta(minutes=1)
     assert admin.authenticate_password(workspace, "mali", PASSWORD).username == "mali"
 
@@ -179,10 +204,12 @@ def test_lockout_numbers_come_from_settings(workspace: Workspace) -> None:
         update={"login_max_failures": 2, "login_lockout_minutes": 1}
     )
     _user(workspace)
-    with pytest.raises(AuthenticationFailed, match="wrong"):
-        admin.authenticate_password(workspace, "mali", "wrong password!")
-    with pytest.raises(AuthenticationFailed, match="locked"):
-        admin.authenticate_password(workspace, "mali", "wrong password!")
+    for _ in range(2):
+        with pytest.raises(AuthenticationFailed) as caught:
+            admin.authenticate_password(workspace, "mali", "wrong password!")
+    assert caught.value.hint and "after 2 failed sign-ins" in caught.value.hint
+    assert "locked for 1 minutes" in caught.value.hint
+    assert _audit(workspace, "login.lockout")
     assert isinstance(workspace.clock, TickingClock)
     workspace.clock.now += timedelta(minutes=1)
     assert admin.authenticate_password(workspace, "mali", PASSWORD).username == "mali"
@@ -195,34 +222,99 @@ def test_success_resets_the_failure_count(workspace: Workspace) -> None:
             admin.authenticate_password(workspace, "mali", "wrong password!")
     admin.authenticate_password(workspace, "mali", PASSWORD)
     for _ in range(4):
-        with pytest.raises(AuthenticationFailed, match="wrong"):
+        with pytest.raises(AuthenticationFailed):
             admin.authenticate_password(workspace, "mali", "wrong password!")
+    assert not _audit(workspace, "login.lockout")
 
 
-def test_totp_second_factor(workspace: Workspace) -> None:
+def test_unknown_users_and_locked_or_second_factor_accounts_answer_alike(
+    workspace: Workspace,
+) -> None:
+    """No username oracle: an unknown name never locks and never asks for a code."""
+    _user(workspace, "mali")
+    _user(workspace, "sok")
+    _enrol(workspace, "sok")
+    refusals = []
+    for username, password in (
+        [("nobody", "wrong password!")] * 6
+        + [("mali", "wrong password!")] * 6
+        + [("sok", PASSWORD), ("nobody", PASSWORD)]
+    ):
+        with pytest.raises(AuthenticationFailed) as caught:
+            admin.authenticate_password(workspace, username, password)
+        refusals.append((type(caught.value), caught.value.message, caught.value.hint))
+    assert len(set(refusals)) == 1
+    reasons = [entry["detail"]["reason"] for entry in _audit(workspace, "login.failure")]  # type: ignore[index]
+    assert reasons[6:12] == ["wrong password"] * 5 + ["account locked"]
+    assert reasons[12:] == ["one-time code missing", "unknown user"]
+
+
+def test_a_missing_code_is_a_step_towards_the_lockout(workspace: Workspace) -> None:
+    """Alternating "no code" and "wrong code" must not guess codes for ever."""
+    _user(workspace)
+    _enrol(workspace, "mali")
+    for attempt in range(6):
+        code = None if attempt % 2 == 0 else "000000"
+        with pytest.raises(AuthenticationFailed):
+            admin.authenticate_password(workspace, "mali", PASSWORD, totp_code=code)
+    reasons = [entry["detail"]["reason"] for entry in _audit(workspace, "login.failure")]  # type: ignore[index]
+    assert reasons[-1] == "account locked"
+    assert len(_audit(workspace, "login.lockout")) == 1
+
+
+def test_a_second_factor_is_on_only_once_a_first_code_confirms_it(workspace: Workspace) -> None:
     _user(workspace)
     enrolment = admin.enable_totp(workspace, SYSTEM, "mali")
     assert enrolment.uri.startswith("otpauth://totp/")
     assert enrolment.secret.reveal() not in repr(enrolment)
+    view = admin.get_user(workspace, SYSTEM, "mali")
+    assert (view.totp_enabled, view.totp_pending) == (False, True)
+    assert admin.authenticate_password(workspace, "mali", PASSWORD).username == "mali"
+    with pytest.raises(InvalidInput) as wrong:
+        admin.confirm_totp(workspace, SYSTEM, "mali", "000000")
+    assert wrong.value.field == "totp_code"
+    assert not admin.get_user(workspace, SYSTEM, "mali").totp_enabled
     totp = pyotp.TOTP(enrolment.secret.reveal())
     assert isinstance(workspace.clock, TickingClock)
+    code = totp.at(workspace.clock.now + timedelta(seconds=1))
+    admin.confirm_totp(workspace, SYSTEM, "mali", code)
+    view = admin.get_user(workspace, SYSTEM, "mali")
+    assert (view.totp_enabled, view.totp_pending) == (True, False)
+    assert [entry["action"] for entry in _audit(workspace, "user.totp_enable")] == [
+        "user.totp_enable"
+    ]
+    # the confirming code is spent, and a second confirmation has nothing to confirm
+    assert _refused_because(
+        workspace, lambda: admin.authenticate_password(workspace, "mali", PASSWORD, totp_code=code)
+    ) in ("one-time code used before", "wrong one-time code")
+    with pytest.raises(Conflict):
+        admin.confirm_totp(workspace, SYSTEM, "mali", code)
+    officer = admin.get_actor(workspace, _user(workspace, "sok", Role.OFFICER).id)
+    with pytest.raises(PermissionDenied):
+        admin.confirm_totp(workspace, officer, "mali", code)
+
+
+def test_totp_second_factor(workspace: Workspace) -> None:
+    _user(workspace)
+    totp = _enrol(workspace, "mali")
+    assert isinstance(workspace.clock, TickingClock)
     clock = workspace.clock
-    with pytest.raises(admin.SecondFactorRequired):
-        admin.authenticate_password(workspace, "mali", PASSWORD)
-    with pytest.raises(AuthenticationFailed, match="wrong"):
-        admin.authenticate_password(
-            workspace, "mali", PASSWORD, totp_code=totp.at(clock.now + timedelta(minutes=5))
-        )
+    assert _refused_because(
+        workspace, lambda: admin.authenticate_password(workspace, "mali", PASSWORD)
+    ) == ("one-time code missing")
+    later = totp.at(clock.now + timedelta(minutes=5))
+    assert _refused_because(
+        workspace,
+        lambda: admin.authenticate_password(workspace, "mali", PASSWORD, totp_code=later),
+    ) == ("wrong one-time code")
     previous_step = totp.at(clock.now + timedelta(seconds=1) - timedelta(seconds=30))
     actor = admin.authenticate_password(workspace, "mali", PASSWORD, totp_code=previous_step)
     assert actor.username == "mali"
     assert _audit(workspace, "login.success")[-1]["detail"] == {"method": "password+totp"}
-    assert _audit(workspace, "login.failure")[-1]["detail"]["reason"] == "wrong one-time code"  # type: ignore[index]
-    with pytest.raises(AuthenticationFailed, match="wrong"):
-        admin.authenticate_password(workspace, "mali", PASSWORD, totp_code=previous_step)
-    assert _audit(workspace, "login.failure")[-1]["detail"]["reason"] == (  # type: ignore[index]
-        "one-time code used before"
-    )
+    assert _refused_because(
+        workspace,
+        lambda: admin.authenticate_password(workspace, "mali", PASSWORD, totp_code=previous_step),
+    ) == ("one-time code used before")
     current = totp.at(clock.now + timedelta(seconds=1))
     if current != previous_step:  # the clock has moved into the next step: a fresh code
         assert admin.authenticate_password(workspace, "mali", PASSWORD, totp_code=current)
@@ -278,8 +370,9 @@ def test_disabled_users_lose_sessions_tokens_and_passwords(workspace: Workspace)
         admin.get_actor(workspace, view.id)
     with pytest.raises(AuthenticationFailed):
         admin.authenticate_token(workspace, token)
-    with pytest.raises(AuthenticationFailed, match="wrong username or password"):
-        admin.authenticate_password(workspace, "mali", PASSWORD)
+    assert _refused_because(
+        workspace, lambda: admin.authenticate_password(workspace, "mali", PASSWORD)
+    ) == ("account disabled")
     with pytest.raises(NotFound):
         admin.get_actor(workspace, "U-missing")
 

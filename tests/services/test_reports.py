@@ -12,6 +12,7 @@ from portintel.domain.actors import Actor, Role
 from portintel.domain.reports import FactDraft, ReportDraft, ReportStatus
 from portintel.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from portintel.services import audit
+from portintel.services.collation.entities import search_entities
 from portintel.services.intake.reports import (
     ReportFilters,
     add_attachment,
@@ -261,3 +262,25 @@ def test_report_names_its_entities_by_caption(
     hull = [e for e in view.entities if e.caption not in {"KOH RONG STAR", "Sok Dara"}]
     # an invalid value never names an entity: it falls back to the id
     assert len(hull) == 1 and hull[0].caption == hull[0].id
+
+
+@pytest.mark.parametrize("wildcard", ["%", "_", "\\"])
+def test_text_filter_and_search_match_wildcards_literally(
+    workspace: Workspace, people: dict[str, Actor], wildcard: str
+) -> None:
+    """``50%``, ``a_b`` and ``a\\b`` find themselves only, in report text filters and search."""
+    officer = people["officer"]
+    literal = f"ref 50{wildcard}b"  # the wildcard stands for the "0" or the "x" of the others
+    for title in (f"Boat {literal}", "Boat ref 500b", "Boat ref 50xb", "Boat ref 50b"):
+        name = title.removeprefix("Boat ").upper()
+        create_report(
+            workspace,
+            officer,
+            _draft(title=title, facts=(FactDraft("boat", "Vessel", "name", name),)),
+            submit=True,
+        )
+    found = list_reports(workspace, officer, ReportFilters(text=f"50{wildcard}b"))
+    assert [summary.title for summary in found] == [f"Boat {literal}"]
+    for query in (f"0{wildcard}", f"f 50{wildcard}b"):  # both paths: a scan, the trigram index
+        names = {summary.caption for summary in search_entities(workspace, officer, query)}
+        assert names == {literal.upper()}, query

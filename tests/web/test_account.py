@@ -8,6 +8,9 @@ from collections.abc import Callable
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from portintel.domain.actors import SYSTEM
+from portintel.services import admin
+from portintel.services.workspace import Workspace
 from tests.web.conftest import PASSWORD, Person, log_in
 
 NEW_PASSWORD = "a much longer harbour passphrase"
@@ -63,6 +66,33 @@ def test_setting_up_a_second_factor_shows_the_secret_once(
     assert page.status_code == 200
     assert re.search(r'<code id="totp-secret">[A-Z2-7]{16,}</code>', page.text)
     assert 'id="totp-secret"' not in olga.client.get("/account").text
+
+
+def test_a_second_factor_is_scanned_from_a_qr_code_and_on_after_its_first_code(
+    person: Callable[..., Person], ws: Workspace
+) -> None:
+    import pyotp
+
+    olga = person("olga", "officer")
+    page = olga.form("/account/totp")
+    secret = re.search(r'<code id="totp-secret">([A-Z2-7]{16,})</code>', page.text)
+    assert secret is not None
+    # an inline SVG drawn on the server: no image fetched, no script, no inline style
+    svg = re.search(r"<svg [^>]*class=\"qr-code\"[^>]*>.*?</svg>", page.text, re.S)
+    assert svg is not None
+    assert "<script" not in svg.group(0) and "style=" not in svg.group(0)
+    assert "otpauth" not in svg.group(0)
+    assert "script-src 'self'" in page.headers["content-security-policy"]
+    assert not admin.get_user(ws, SYSTEM, "olga").totp_enabled  # not before its first code
+    wrong = olga.form("/account/totp/confirm", {"totp_code": "000000"})
+    assert wrong.status_code == 422
+    assert "does not match" in wrong.text
+    assert 'action="/account/totp/confirm"' in wrong.text  # still waiting: try the next code
+    code = pyotp.TOTP(secret.group(1)).at(ws.clock())
+    confirmed = olga.form("/account/totp/confirm", {"totp_code": code})
+    assert confirmed.status_code == 200, confirmed.text
+    assert admin.get_user(ws, SYSTEM, "olga").totp_enabled
+    assert "Your second factor is on" in confirmed.text
 
 
 def test_account_forms_need_the_csrf_token(person: Callable[..., Person]) -> None:

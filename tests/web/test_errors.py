@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from pydantic import BaseModel
+from sqlalchemy import event
 
 from portintel.errors import (
     AuthenticationFailed,
@@ -17,9 +21,12 @@ from portintel.errors import (
     PermissionDenied,
     PortintelError,
     RateLimited,
+    StorageFull,
     UpstreamFailure,
 )
+from portintel.services.workspace import Workspace
 from portintel.web.error_responses import STATUS_BY_ERROR, status_for
+from tests.web.conftest import Person
 
 CASES: list[tuple[PortintelError, int]] = [
     (InvalidInput("reliability Q is not a code", field="reliability", hint="use A-F"), 422),
@@ -30,6 +37,7 @@ CASES: list[tuple[PortintelError, int]] = [
     (RateLimited("too many failed tokens", retry_after_seconds=30), 429),
     (Conflict("report is already evaluated"), 409),
     (UpstreamFailure("database unreachable"), 503),
+    (StorageFull("the disk of the database is full"), 503),
     (ConfigurationError("grading.yaml is broken"), 500),
     (PortintelError("something else"), 500),
 ]
@@ -142,3 +150,38 @@ def test_rate_limited_answers_say_when_to_retry(raising_client: TestClient) -> N
         response = raising_client.get(path)
         assert response.status_code == 429
         assert response.headers["retry-after"] == "30"
+
+
+def test_a_full_sqlite_disk_is_a_clear_503_on_the_api_and_the_pages(
+    person: Callable[..., Person], ws: Workspace
+) -> None:
+    """SQLITE_FULL, from a page limit as a full disk would give it: what to do, not a 500."""
+    if ws.engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL's full disk is its server's; SQLite's is the node's own")
+    officer = person("olga", "officer")
+    with ws.engine.connect() as connection:
+        pages = connection.exec_driver_sql("PRAGMA page_count").scalar_one()
+
+    def cap(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.execute(f"PRAGMA max_page_count = {int(pages)}")
+
+    event.listen(ws.engine, "connect", cap)
+    ws.engine.dispose()  # every connection from now on is capped
+    report = {
+        "title": "Trawler at the old pier",
+        "text": "x" * 200_000,  # more pages than are left
+        "reliability": "B",
+        "credibility": "2",
+        "handling": "uk-3x5x2:P",
+    }
+    api = officer.api("POST", "/api/v1/reports", json=report)
+    assert api.status_code == 503, api.text
+    error = api.json()["error"]
+    assert error["code"] == "storage_full"
+    assert "disk is full" in error["message"] and "free space" in error["hint"]
+    page = officer.form("/reports", {**report, "action": "save"})
+    assert page.status_code == 503
+    assert "disk is full" in page.text and "free space" in page.text
+    event.remove(ws.engine, "connect", cap)
+    ws.engine.dispose()
+    assert officer.api("POST", "/api/v1/reports", json=report).status_code == 201

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from datetime import timedelta
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -14,6 +16,13 @@ from portintel.services import admin, audit
 from portintel.services.workspace import Workspace
 from portintel.web.authentication import SESSION_COOKIE
 from tests.web.conftest import PASSWORD, Person, log_in, login_page_token, make_user
+
+
+def _login_error(page: str) -> str:
+    """The error a login page shows (message and hint), without the rest of the form."""
+    match = re.search(r'<div class="login-error"[^>]*>(.*?)</div>', page, re.S)
+    assert match is not None, page
+    return match.group(1)
 
 
 def _post_login(client: TestClient, username: str, password: str, **extra: str):  # type: ignore[no-untyped-def]
@@ -84,7 +93,7 @@ def test_lockout_after_repeated_failures(app: FastAPI, client: TestClient, ws: W
         assert _post_login(client, "olga", "wrong password!!").status_code == 401
     locked = _post_login(client, "olga", PASSWORD)
     assert locked.status_code == 401
-    assert "locked" in locked.text
+    assert _login_error(locked.text) == _login_error(_post_login(client, "nobody", PASSWORD).text)
     admin.unlock_user(ws, SYSTEM, "olga")
     assert _post_login(client, "olga", PASSWORD).status_code == 303
 
@@ -94,10 +103,14 @@ def test_second_factor_is_asked_for_and_checked(client: TestClient, ws: Workspac
 
     make_user(ws, "olga", "officer")
     enrolment = admin.enable_totp(ws, SYSTEM, "olga")
+    totp = pyotp.TOTP(enrolment.secret.reveal())
+    admin.confirm_totp(ws, SYSTEM, "olga", totp.at(ws.clock() - timedelta(seconds=30)))
     without = _post_login(client, "olga", PASSWORD)
     assert without.status_code == 401
     assert "one-time code" in without.text
-    code = pyotp.TOTP(enrolment.secret.reveal()).at(ws.clock())
+    # the same answer as a name that does not exist: the prompt tells no one who is enrolled
+    assert _login_error(without.text) == _login_error(_post_login(client, "nobody", "x").text)
+    code = totp.at(ws.clock())
     with_code = _post_login(client, "olga", PASSWORD, totp_code=code)
     assert with_code.status_code == 303
     raw_id = client.cookies[SESSION_COOKIE]

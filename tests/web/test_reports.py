@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 import re
+import shutil
 from collections.abc import Callable
 
 import pytest
 
+from portintel.services.workspace import Workspace
 from tests.web.conftest import Person
 
 XSS = "<script>alert(1)</script><img src=x onerror=alert(2)>"
@@ -296,3 +299,34 @@ def test_naming_a_hidden_entity_answers_as_naming_none(team: dict[str, Person]) 
         s["prop"] == "flag"
         for s in team["officer"].api("GET", f"/api/v1/entities/{hidden}").json()["statements"]
     )
+
+
+def test_attachment_store_errors_name_no_server_path(
+    team: dict[str, Person], ws: Workspace, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The client learns what failed; the path where is in the server's log only."""
+    officer = team["officer"]
+    report = _file(officer)
+    upload = officer.api(
+        "POST",
+        f"/api/v1/reports/{report['id']}/attachments",
+        files={"file": ("crew.txt", b"crew list", "text/plain")},
+    )
+    assert upload.status_code == 201
+    root = ws.settings.attachments_dir
+    shutil.rmtree(root)
+    with caplog.at_level(logging.ERROR):
+        missing = officer.api("GET", upload.json()["url"])
+        root.write_bytes(b"a file where the directory should be")
+        unwritable = officer.api(
+            "POST",
+            f"/api/v1/reports/{report['id']}/attachments",
+            files={"file": ("other.txt", b"other bytes", "text/plain")},
+        )
+    assert missing.status_code == 404
+    assert unwritable.status_code == 503
+    data_dir = str(ws.settings.data_dir)
+    for response in (missing, unwritable):
+        assert response.json()["error"]["message"].startswith(("attachment", "cannot store"))
+        assert data_dir not in response.text and str(root) not in response.text
+    assert str(root) in caplog.text  # the operator still learns where

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from fastapi import FastAPI
@@ -91,3 +94,43 @@ def test_serve_refuses_bad_arguments(
     with pytest.raises(InvalidInput) as caught:
         serve(settings, port=port, workers=workers)
     assert caught.value.field == field
+
+
+def test_workers_get_the_settings_from_a_private_file_not_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``serve --workers 2``: the database password never enters the environment."""
+    from portintel.web import server
+
+    settings = Settings(
+        data_dir=tmp_path / "data",
+        database_url=f"sqlite:///{tmp_path / 'data' / 'portintel.sqlite'}?password=hunter2",
+        secure_cookies=False,
+    )
+    seen: dict[str, object] = {}
+
+    def run(target: str, **options: object) -> None:
+        seen["environment"] = dict(os.environ)
+        path = Path(os.environ[server.SETTINGS_FILE_ENV])
+        seen["path"] = path
+        seen["mode"] = stat.S_IMODE(path.stat().st_mode)
+        seen["parent"] = path.parent
+        app = server.app_from_environment()
+        seen["settings"] = app.state.settings  # type: ignore[attr-defined]
+        seen["options"] = options
+
+    monkeypatch.setattr(server.uvicorn, "run", run)
+    monkeypatch.setattr(server, "open_workspace", lambda _settings: _Closable())
+    server.serve(settings, workers=2)
+    assert not any("hunter2" in value for value in seen["environment"].values())  # type: ignore[attr-defined]
+    assert seen["mode"] == 0o600
+    assert seen["parent"] == settings.data_dir
+    assert seen["settings"] == settings
+    assert seen["options"]["workers"] == 2  # type: ignore[index]
+    assert not Path(seen["path"]).exists()  # type: ignore[arg-type]
+    assert server.SETTINGS_FILE_ENV not in os.environ
+
+
+class _Closable:
+    def close(self) -> None:
+        pass

@@ -21,6 +21,7 @@ from huey.consumer import Consumer
 from huey.exceptions import ConfigurationError as HueyConfigurationError
 from huey.utils import normalize_time
 
+from portintel.adapters.files.permissions import private_directory, private_file
 from portintel.errors import ConfigurationError
 
 __all__ = ["Huey", "QueueConsumer", "Task", "TaskWrapper", "build_huey", "normalize_time"]
@@ -66,5 +67,7 @@ def build_huey(url: str | None, name: str, default_path: Path) -> Huey:
 
 
 def _sqlite(name: str, path: Path) -> Huey:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    # the queue's payloads name reports and users: 0600, like the database
+    private_directory(path.parent)
+    private_file(path)
     return SqliteHuey(name, filename=str(path), results=False, timeout=30)

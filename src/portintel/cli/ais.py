@@ -38,14 +38,20 @@ def _summary_table(summary: IngestSummary) -> Table:
     rows = [
         ("files ingested", summary.files),
         ("files already ingested (skipped)", summary.skipped_files),
+        ("files not read (see below)", len(summary.failed)),
         ("NMEA sentences", summary.sentences),
         ("archive rows", summary.rows),
         ("messages", summary.messages),
-        ("positions stored", summary.positions),
-        ("static reports stored", summary.statics),
-        ("other message types kept raw", summary.other),
-        ("vessels (distinct MMSI)", summary.vessels),
-        ("quarantined", summary.quarantined_total),
+        ("stored", summary.stored),
+        ("  positions stored", summary.positions),
+        ("  static reports stored", summary.statics),
+        ("  other rows kept raw", summary.other),
+        ("vessels (distinct track ids)", summary.vessels),
+        ("not stored again", summary.duplicates + summary.merged_receptions),
+        ("  duplicate rows in the input", summary.duplicates),
+        ("  same message from another receiver", summary.merged_receptions),
+        ("already stored by an earlier run", summary.already_stored),
+        ("quarantined rows", summary.quarantined_total),
     ]
     for label, value in rows:
         table.add_row(label, f"{value:,}")
@@ -70,6 +76,21 @@ def ingest_command(
     time_format: Annotated[
         str | None, typer.Option("--time-format", help="strftime format of the timestamps.")
     ] = None,
+    id_column: Annotated[
+        str | None,
+        typer.Option(
+            "--id-column",
+            help="Column of vessel ids that are not MMSIs: kept as track ids (id_kind vessel_id).",
+        ),
+    ] = None,
+    reingest: Annotated[
+        bool,
+        typer.Option(
+            "--reingest",
+            help="Read files again although already ingested (e.g. with a corrected --map); "
+            "rows already stored are not added twice.",
+        ),
+    ] = False,
     source: Annotated[
         str | None,
         typer.Option("--source", help="Name of the input (provenance); default the file name."),
@@ -115,17 +136,26 @@ def ingest_command(
                 description=f"{step.file_index}/{step.file_count} {name}",
             )
 
+        def on_lock_wait() -> None:
+            bar.console.print(
+                "[yellow]another ingest is writing to this track store: waiting for it to finish[/]"
+            )
+
         summary = ingest_paths(
             ws,
             paths,
             format=format,
             column_map=column_map or None,
             time_format=time_format,
+            id_column=id_column,
             source=source,
             progress=on_progress,
             verify_tag_checksums=not ignore_tag_checksums,
+            reingest=reingest,
+            on_lock_wait=on_lock_wait,
         )
     console.print(_summary_table(summary))
+    _print_file_problems(summary)
     bad_tags = summary.quarantined.get(BAD_TAG_CHECKSUM, 0)
     if bad_tags and not ignore_tag_checksums:
         console.print(
@@ -136,6 +166,31 @@ def ingest_command(
         )
     for path in summary.unrecognised:
         console.print(f"[yellow]not read (not NMEA, CSV or Parquet):[/] {path}")
+    if summary.failed:
+        raise typer.Exit(code=1)
+
+
+def _print_file_problems(summary: IngestSummary) -> None:
+    from rich.markup import escape
+
+    for problem in summary.failed:
+        console.print(f"[red]not read:[/] {escape(problem.reason)}", highlight=False)
+        if problem.hint:
+            console.print(f"  {problem.hint}", markup=False, highlight=False)
+    for problem in summary.damaged:
+        console.print(
+            f"[yellow]read only in part:[/] {escape(problem.path)}: {escape(problem.reason)} "
+            "(the rest is in quarantine)",
+            highlight=False,
+        )
+    for changed in summary.changed_options:
+        console.print(
+            f"[yellow]skipped, already ingested with other options:[/] {escape(changed.path)}\n"
+            f"  then: {escape(changed.recorded)}\n  now:  {escape(changed.now)}\n"
+            "  run the same command with --reingest to read it again with the new options "
+            "(rows already stored are not added twice)",
+            highlight=False,
+        )
 
 
 def _listen_table(summary: ListenSummary) -> Table:

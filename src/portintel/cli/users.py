@@ -279,8 +279,20 @@ def totp_command(
     ctx: typer.Context,
     username: Annotated[str, typer.Argument(help="Whose second factor.")],
     off: Annotated[bool, typer.Option("--off", help="Remove the second factor.")] = False,
+    confirm: Annotated[
+        str | None,
+        typer.Option(
+            "--confirm",
+            metavar="CODE",
+            help="Switch the new secret on with a first code from the authenticator app.",
+        ),
+    ] = None,
 ) -> None:
-    """Turn on the TOTP second factor (prints the setup URI once) or, with --off, remove it."""
+    """Set up the TOTP second factor (prints the setup URI once), confirm it, or remove it.
+
+    A new secret is in force only once a first code made with it is given
+    with --confirm; until then sign-in goes on as before.
+    """
     from portintel.services import admin
 
     ws = context_of(ctx).workspace()
@@ -288,9 +300,13 @@ def totp_command(
         admin.disable_totp(ws, cli_actor(), username)
         console.print(f"One-time codes turned off for {username}.")
         return
+    if confirm is not None:
+        admin.confirm_totp(ws, cli_actor(), username, confirm)
+        console.print(f"One-time codes are now required for {username}.")
+        return
     enrolment = admin.enable_totp(ws, cli_actor(), username)
     error_console.print(
-        f"One-time codes are now required for {username}. Add this to the authenticator "
-        "app (shown once):"
+        f"Add this to the authenticator app of {username} (shown once), then switch it on "
+        f"with: portintel user totp {username} --confirm CODE"
     )
     typer.echo(enrolment.uri)

@@ -49,3 +49,8 @@ def entity_caption(
                 caption = found[0]
                 break
     return (schema.name if schema else schema_names[0]), caption
+
+
+def entity_type_names() -> list[str]:
+    """The names of every entity type (FtM schema), sorted: what ``schema`` may name."""
+    return sorted(model.schemata)

@@ -30,6 +30,7 @@ from enum import StrEnum
 from portintel.domain.actors import Actor, Role
 from portintel.domain.report_fields import ReportStatus as ReportStatus
 from portintel.domain.report_fields import check_filing, filing_fields
+from portintel.domain.storable_text import refuse_nul
 from portintel.errors import Conflict, InvalidInput, PermissionDenied
 
 
@@ -206,8 +207,14 @@ class ReportDraft:
     report_id: str | None = None
 
     def __post_init__(self) -> None:
+        given = {field.name: getattr(self, field.name) for field in filing_fields()}
+        for name, value in given.items():
+            if isinstance(value, str):
+                refuse_nul(value, name)  # PostgreSQL refuses a NUL; SQLite would keep it
+        for fact in self.facts:
+            refuse_nul(fact.value, "facts.value")
         # required fields, lengths and ranges as REPORT_FIELDS declares them
-        check_filing({field.name: getattr(self, field.name) for field in filing_fields()})
+        check_filing(given)
         if (self.latitude is None) != (self.longitude is None):
             raise InvalidInput(
                 "give both latitude and longitude, or neither",

@@ -15,13 +15,16 @@ from sqlalchemy import Engine
 
 from portintel import ports
 from portintel.adapters.database import create_database_engine, migrate
+from portintel.adapters.database.engine import sqlite_file
 from portintel.adapters.database.probe import SqlStoreProbe
 from portintel.adapters.database.sessions import SqlSessionStore
 from portintel.adapters.files import AttachmentStore
+from portintel.adapters.files.node_key import node_key_path
+from portintel.adapters.files.permissions import private_directory, private_file, tighten_files
 from portintel.adapters.passwords import Argon2PasswordHasher
 from portintel.errors import ConfigurationError
 from portintel.services.events import HookRegistry
-from portintel.settings import Settings
+from portintel.settings import SETTINGS_FILE, Settings
 
 
 def utc_now() -> datetime:
@@ -70,8 +73,12 @@ def open_workspace(
         return _plugged(
             settings, create_database_engine(settings.effective_database_url, read_only=True)
         )
+    database_file = sqlite_file(settings.effective_database_url)
     try:
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        private_directory(settings.data_dir)
+        if database_file is not None:
+            private_directory(database_file.parent)
+            private_file(database_file)
     except OSError as exc:
         raise ConfigurationError(
             f"cannot use {settings.data_dir} as the data directory: {exc.strerror or exc}",
@@ -80,6 +87,16 @@ def open_workspace(
     engine = create_database_engine(settings.effective_database_url)
     if migrate_schema:
         migrate(engine)
+    tighten_files(
+        path
+        for path in (
+            database_file,
+            settings.job_queue_path,
+            node_key_path(settings.data_dir),
+            settings.data_dir / SETTINGS_FILE,
+        )
+        if path is not None
+    )
     return _plugged(settings, engine)
 
 

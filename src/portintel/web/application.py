@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
+from fastapi.openapi.utils import get_openapi
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
@@ -20,6 +22,7 @@ from portintel.web.pickers import build_pickers
 from portintel.web.request_limits import RequestLimitsMiddleware
 from portintel.web.security_headers import SecurityHeadersMiddleware
 from portintel.web.templating import build_environment
+from portintel.web.text_inputs import document_nul_refusal, refuse_nul_characters
 
 STATIC_DIR = Path(__file__).parent / "static"
 API_PREFIX = "/api/v1"
@@ -55,6 +58,7 @@ def create_app(settings: Settings) -> FastAPI:
         docs_url=None,
         redoc_url=None,
         lifespan=lifespan,
+        dependencies=[Depends(refuse_nul_characters)],
     )
     app.state.settings = settings
     app.state.token_failures = admin.TokenFailureLimiter(settings.token_failures_per_minute)
@@ -65,6 +69,7 @@ def create_app(settings: Settings) -> FastAPI:
         scheme_id=settings.grading_scheme,
         vocabulary_id=settings.handling_vocabulary,
     )
+    _document_api(app)
     install_error_handlers(app)
     # outermost but for the headers: no body is read before the limits are checked
     app.add_middleware(RequestLimitsMiddleware, settings=settings)
@@ -72,6 +77,24 @@ def create_app(settings: Settings) -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     _include_routers(app)
     return app
+
+
+def _document_api(app: FastAPI) -> None:
+    """The OpenAPI document as FastAPI builds it, plus what the edge refuses (NUL characters)."""
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            document = get_openapi(
+                title=app.title,
+                version=app.version,
+                description=app.description,
+                routes=app.routes,
+            )
+            document_nul_refusal(document)
+            app.openapi_schema = document
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def _include_routers(app: FastAPI) -> None:

@@ -15,6 +15,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from portintel.errors import (
     AuthenticationFailed,
@@ -26,6 +27,7 @@ from portintel.errors import (
     PermissionDenied,
     PortintelError,
     RateLimited,
+    StorageFull,
     UpstreamFailure,
 )
 
@@ -40,6 +42,7 @@ STATUS_BY_ERROR: dict[type[PortintelError], int] = {
     RateLimited: 429,
     Conflict: 409,
     UpstreamFailure: 503,
+    StorageFull: 503,
     ConfigurationError: 500,
     PortintelError: 500,
 }
@@ -147,12 +150,36 @@ async def _validation_error(request: Request, exc: Exception) -> Response:
     return render_error(request, 422, InvalidInput.code, message, field=field)
 
 
+HTTP_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+
+
+def allowed_methods(request: Request) -> str:
+    """Every method some route of this path answers, for the ``Allow`` header of a 405.
+
+    Why not Starlette's own: it names the methods of the first route that
+    matched the path only, so ``/reports`` (GET and POST, two routes) said
+    ``Allow: GET``. Each method is tried against the app's routes as they
+    match a request (included routers too).
+    """
+    allowed = [
+        method
+        for method in HTTP_METHODS
+        if any(
+            route.matches({**request.scope, "method": method})[0] == Match.FULL
+            for route in request.app.router.routes
+        )
+    ]
+    return ", ".join(allowed)
+
+
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     code = CODE_BY_HTTP_STATUS.get(exc.status_code, "error")
     response = render_error(request, exc.status_code, code, str(exc.detail))
     if exc.headers:
         response.headers.update(exc.headers)
+    if exc.status_code == 405:
+        response.headers["Allow"] = allowed_methods(request)
     return response
 
 

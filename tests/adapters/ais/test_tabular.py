@@ -11,6 +11,8 @@ import pytest
 
 from portintel.adapters.ais.layouts import parse_column_map
 from portintel.adapters.ais.tabular import (
+    MISSING_VESSEL_ID,
+    NOT_WHOLE_NUMBER,
     UNPARSEABLE_MMSI,
     UNPARSEABLE_POSITION,
     UNPARSEABLE_TIMESTAMP,
@@ -138,3 +140,39 @@ def test_rows_with_the_wrong_number_of_columns_are_refused_and_lines_stay_true(
     assert refused["raw"].to_list()[1] == "574000003,2026-03-01T00:00:00,10,103,extra"
     (resumed,) = list(read_archive(path, "csv", start_row=1))
     assert resumed.rows.select("mmsi", "line").rows() == [(574000004, 5)]
+
+
+def test_integer_fields_written_as_floats_are_whole_numbers_and_fractions_refused(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "AIS_2023_01_01.csv"
+    path.write_text(
+        NOAA.splitlines()[0]
+        + "\n367596940.0,2023-01-01T00:00:06,29.95,-89.95,7.5,360.0,88.00,JOE T,9074729.0,WDH6957,31.0,0.0,20,7,2.5,31,A"
+        + "\n367596940,2023-01-01T00:01:06,29.95,-89.95,7.5,360.0,88.5,JOE T,,,,,,,,,A"
+        + "\n367596940,2023-01-01T00:02:06,29.95,-89.95,7.5,360.0,88,JOE T,,,,Under way,,,,,A\n"
+    )
+    batch = _one(path)
+    first, last = batch.rows.row(0, named=True), batch.rows.row(1, named=True)
+    assert (first["mmsi"], first["heading"], first["imo"]) == (367596940, 88, 9074729)
+    assert (first["ship_type"], first["nav_status"]) == (31, 0)
+    assert first["track_id"] == "367596940" and first["id_kind"] == "mmsi"
+    assert last["nav_status"] is None  # a label that is no AIS status is null, not refused
+    assert batch.rejects["reason"].to_list() == [f"{NOT_WHOLE_NUMBER}: Heading = 88.5"]
+    assert batch.rejects["line"].to_list() == [3]
+
+
+def test_vessel_ids_that_are_not_mmsis(tmp_path: Path) -> None:
+    path = tmp_path / "movements.csv"
+    path.write_text(
+        "ID,t,lat,lon\n17,2026-03-01 07:00:00,31.5,32.3\n,2026-03-01 07:00:00,31.5,32.3\n"
+    )
+    mapping = parse_column_map("timestamp=t,lat=lat,lon=lon", id_column="ID")
+    batch = _one(path, column_map=mapping, id_column="ID")
+    assert batch.rows.select("track_id", "id_kind", "mmsi").row(0) == ("17", "vessel_id", None)
+    assert batch.rejects["reason"].to_list() == [MISSING_VESSEL_ID]
+    assert parse_column_map("track_id=ID,timestamp=t,lat=lat,lon=lon")["track_id"] == "ID"
+    with pytest.raises(InvalidInput, match="lacks mmsi"):
+        parse_column_map("timestamp=t,lat=lat,lon=lon")
+    with pytest.raises(InvalidInput, match="--id-column"):
+        _one(path, column_map=mapping, id_column="VESSEL")

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import os
 import subprocess
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import polars as pl
+import pyarrow.parquet as pq  # type: ignore[import-untyped]
 import pytest
 
 from portintel.adapters.trackstore import IngestManifest, ManifestEntry, TrackStore
@@ -105,7 +106,7 @@ def test_manifest_round_trip_and_damage(tmp_path: Path) -> None:
 def test_compaction_merges_small_files_and_heals_a_crash_between_rename_and_delete(
     tmp_path: Path,
 ) -> None:
-    store = TrackStore(tmp_path)
+    store = TrackStore(tmp_path, retire_grace_seconds=0)
     for start in range(0, 10, 2):
         store.write(POSITIONS, positions(2, start=start).with_columns(pl.lit(T0).alias("ts")))
     day = store.days(POSITIONS)[0]
@@ -119,3 +120,103 @@ def test_compaction_merges_small_files_and_heals_a_crash_between_rename_and_dele
     rows = TrackStore(tmp_path).scan(POSITIONS).collect()
     assert rows.height == 10 and rows["key"].n_unique() == 10
     assert store.write(POSITIONS, positions(2).with_columns(pl.lit(T0).alias("ts"))) == 0
+
+
+def test_files_written_before_a_column_was_added_still_read_and_compact(tmp_path: Path) -> None:
+    # a store from before on_land, distance_to_shore_km, implied_speed_knots and speed_flag
+    store = TrackStore(tmp_path)
+    store.write(POSITIONS, positions(1))
+    (old,) = store.files(POSITIONS)
+    added = ["on_land", "distance_to_shore_km", "implied_speed_knots", "speed_flag"]
+    pl.read_parquet(old).drop(added).write_parquet(old)
+    store.write(POSITIONS, positions(1, start=1).with_columns(pl.lit(True).alias("on_land")))
+    back = store.scan(POSITIONS).sort("ts").collect()
+    assert back.schema == POSITIONS.polars_schema
+    assert back["on_land"].to_list() == [None, True]
+    assert store.compact(POSITIONS, "2026-03-01") == 2
+    assert store.scan(POSITIONS).sort("ts").collect()["on_land"].to_list() == [None, True]
+
+
+def fleet(vessels: int, fixes: int, *, day: datetime = T0) -> pl.DataFrame:
+    """Fixes of several vessels interleaved in time, as a receiver hears them."""
+    rows = [
+        {
+            "mmsi": 574000000 + v,
+            "ts": day.replace(hour=0) + timedelta(minutes=10 * i),
+            "ts_estimated": False,
+            "lat": 10.0 + i / 1000,
+            "lon": 103.0 + v / 100,
+            "source": "test",
+            "raw": f"vessel {v} fix {i}",
+        }
+        for i in range(fixes)
+        for v in range(vessels)
+    ]
+    return POSITIONS.conform(pl.DataFrame(rows))
+
+
+def test_files_are_sorted_by_vessel_then_time_with_statistics(tmp_path: Path) -> None:
+    store = TrackStore(tmp_path)
+    store.write(POSITIONS, fleet(5, 20).sample(fraction=1.0, shuffle=True, seed=7))
+    (path,) = store.files(POSITIONS)
+    back = pl.read_parquet(path)
+    assert back["track_id"].to_list() == sorted(back["track_id"].to_list())
+    for _, one in back.group_by("track_id"):
+        assert one["ts"].is_sorted()
+    metadata = pq.ParquetFile(path).metadata
+    column = metadata.schema.names.index("track_id")
+    assert metadata.row_group(0).column(column).statistics.has_min_max
+
+
+def test_scan_prunes_by_day_range_and_vessel(tmp_path: Path) -> None:
+    store = TrackStore(tmp_path)
+    for offset in range(4):
+        store.write(POSITIONS, fleet(3, 5, day=T0 + timedelta(days=offset)))
+    assert store.days(POSITIONS) == ["2026-03-01", "2026-03-02", "2026-03-03", "2026-03-04"]
+    two_days = store.files(POSITIONS, days=("2026-03-02", date(2026, 3, 3)))
+    assert {p.parent.name for p in two_days} == {"day=2026-03-02", "day=2026-03-03"}
+    one = store.scan(POSITIONS, days="2026-03-02", mmsi=574000001).collect()
+    assert one.height == 5 and set(one["mmsi"]) == {574000001}
+    assert set(one["ts"].dt.date()) == {date(2026, 3, 2)}
+    several = store.scan(POSITIONS, mmsi=[574000000, 574000002]).collect()
+    assert several.height == 2 * 5 * 4
+    by_track = store.scan(POSITIONS, track_id="574000002", days=("2026-03-03", "2026-03-09"))
+    assert by_track.collect().height == 10
+    assert store.scan(POSITIONS, days=("2027-01-01", "2027-12-31")).collect().height == 0
+
+
+def test_compaction_never_deletes_a_file_a_reader_is_scanning(tmp_path: Path) -> None:
+    writer = TrackStore(tmp_path, retire_grace_seconds=0)
+    for start in range(0, 8, 2):
+        writer.write(POSITIONS, positions(2, start=start).with_columns(pl.lit(T0).alias("ts")))
+    reader = TrackStore(tmp_path)
+    planned = reader.scan(POSITIONS)  # a reader's plan, made before the merge
+    with reader.reading():
+        assert writer.compact_busy_partitions(min_files=1) == 4
+        # the reader holds the read lock: the small files are retired, not deleted
+        assert planned.collect().height == 8
+        fresh = reader.scan(POSITIONS).collect()
+        assert fresh.height == 8 and fresh["key"].n_unique() == 8
+        assert len(reader.files(POSITIONS)) == 1
+    day = writer.days(POSITIONS)[0]
+    directory = writer.partition_dir(POSITIONS, day)
+    assert len(list(directory.glob("*.parquet"))) == 5
+    # once no reader holds the lock, the next compaction deletes what the grace period allows
+    assert writer.purge_retired(POSITIONS, day) == 4
+    assert len(list(directory.glob("*.parquet"))) == 1
+    assert reader.scan(POSITIONS).collect().height == 8
+
+
+def test_retired_files_wait_out_the_grace_period(tmp_path: Path) -> None:
+    store = TrackStore(tmp_path, retire_grace_seconds=3600)
+    for start in range(0, 6, 2):
+        store.write(POSITIONS, positions(2, start=start).with_columns(pl.lit(T0).alias("ts")))
+    day = store.days(POSITIONS)[0]
+    store.compact(POSITIONS, day)
+    directory = store.partition_dir(POSITIONS, day)
+    assert len(list(directory.glob("*.parquet"))) == 4  # merged + 3 retired, kept for readers
+    assert store.purge_retired(POSITIONS, day) == 0
+    assert store.count(POSITIONS) == 6
+    # a reader that listed the partition before the merge file existed still sees no double
+    rows = TrackStore(tmp_path).scan(POSITIONS).collect()
+    assert rows["key"].n_unique() == rows.height == 6

@@ -10,6 +10,7 @@ import polars as pl
 import pytest
 
 from portintel.adapters.trackstore import TrackStore
+from portintel.adapters.trackstore.store import WriteResult
 from portintel.domain.maritime import quality
 from portintel.domain.maritime.schema import OTHER, POSITIONS, QUARANTINE, STATICS, Dataset
 from portintel.services.maritime.ingest import IngestProgress, ingest_paths
@@ -71,14 +72,14 @@ class FailingStore(TrackStore):
         self.fail_on = fail_on
         self.position_writes = 0
 
-    def write(self, dataset: Dataset, frame: pl.DataFrame) -> int:
+    def write_counted(self, dataset: Dataset, frame: pl.DataFrame) -> WriteResult:
         if dataset is POSITIONS:
             self.position_writes += 1
             if self.position_writes == self.fail_on:
                 # half the batch reaches the disk before the "crash"
-                super().write(dataset, frame.head(frame.height // 2))
+                super().write_counted(dataset, frame.head(frame.height // 2))
                 raise RuntimeError("killed")
-        return super().write(dataset, frame)
+        return super().write_counted(dataset, frame)
 
 
 def test_an_ingest_killed_midway_resumes_complete_without_duplicates(
@@ -119,7 +120,7 @@ def test_every_bad_line_is_quarantined_with_reason_and_line_and_good_ones_stored
         half_static,  # 5 first half of a two-part message only
         position(123456789, *SEA),  # 6 invalid MMSI
         position(574000006, 91.0, 181.0),  # 7 position not available
-        position(574000007, 12.5, 104.9),  # 8 on land, inland Cambodia
+        position(574000007, 47.0, 103.0),  # 8 far inland, central Mongolia
         position(574000008, *SEA),  # 9 good
     ]
     path = tmp_path / "bad.nmea"
@@ -135,7 +136,7 @@ def test_every_bad_line_is_quarantined_with_reason_and_line_and_good_ones_stored
     assert set(by_line) == {2, 3, 4, 5, 6, 7, 8}
     assert by_line[6] == quality.INVALID_MMSI
     assert by_line[7] == quality.POSITION_NOT_AVAILABLE
-    assert by_line[8] == quality.POSITION_ON_LAND
+    assert by_line[8] == quality.POSITION_FAR_INLAND
     assert by_line[3] == "undecodable bytes"
     assert all(reason for reason in by_line.values())
     assert refused.filter(pl.col("line") == 5)["raw"].to_list() == [half_static]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import replace
 from datetime import UTC, datetime
 
@@ -18,9 +19,13 @@ class FrameTracks:
     def __init__(self, frames: dict[str, pl.DataFrame]) -> None:
         self.frames = frames
 
-    def scan(self, dataset: Dataset) -> pl.LazyFrame:
+    def scan(self, dataset: Dataset, **prune: object) -> pl.LazyFrame:
+        assert not prune, "the quarantine summary reads every day and vessel"
         frame = self.frames.get(dataset.name)
         return (dataset.empty() if frame is None else dataset.conform(frame)).lazy()
+
+    def reading(self) -> AbstractContextManager[None]:
+        return nullcontext()
 
     def count(self, dataset: Dataset) -> int:
         return int(self.scan(dataset).select(pl.len()).collect().item())

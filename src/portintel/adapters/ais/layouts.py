@@ -15,8 +15,10 @@ from dataclasses import dataclass, field
 from portintel.errors import InvalidInput
 
 REQUIRED_FIELDS = ("mmsi", "timestamp", "lat", "lon")
+"""Required, except that ``track_id`` (an archive's own vessel id) may stand in for ``mmsi``."""
 CANONICAL_FIELDS = (
     *REQUIRED_FIELDS,
+    "track_id",
     "sog",
     "cog",
     "heading",
@@ -46,8 +48,34 @@ class Layout:
     def missing_in(self, header: Sequence[str]) -> list[str]:
         present = set(header)
         return [
-            self.columns[name] for name in REQUIRED_FIELDS if self.columns.get(name) not in present
+            self.columns.get(name, name)
+            for name in self.required
+            if self.columns.get(name) not in present
         ]
+
+    @property
+    def required(self) -> tuple[str, ...]:
+        if "track_id" in self.columns:
+            return ("track_id", *(name for name in REQUIRED_FIELDS if name != "mmsi"))
+        return REQUIRED_FIELDS
+
+    @property
+    def options(self) -> str:
+        """The layout as text, for the manifest: a re-run with other options is told so."""
+        mapped = ",".join(f"{name}={column}" for name, column in sorted(self.columns.items()))
+        return f"{self.name}:{mapped}:{self.time_format or ''}"
+
+    def with_id_column(self, column: str | None) -> Layout:
+        """This layout with ``column`` as the vessel id (``track_id``), not an MMSI."""
+        if column is None:
+            return self
+        columns = {
+            name: mapped
+            for name, mapped in self.columns.items()
+            if not (name == "mmsi" and mapped == column)
+        }
+        columns["track_id"] = column
+        return Layout(self.name, columns, self.time_format, self.eta_format, self.null_values)
 
 
 NOAA = Layout(
@@ -100,8 +128,11 @@ DMA = Layout(
 KNOWN_LAYOUTS = (NOAA, DMA)
 
 
-def parse_column_map(text: str) -> dict[str, str]:
-    """``"mmsi=ID,timestamp=ts"`` -> ``{"mmsi": "ID", "timestamp": "ts"}``, checked."""
+def parse_column_map(text: str, *, id_column: str | None = None) -> dict[str, str]:
+    """``"mmsi=ID,timestamp=ts"`` -> ``{"mmsi": "ID", "timestamp": "ts"}``, checked.
+
+    With ``id_column`` (``--id-column``) the map needs no ``mmsi``: the id column names the track.
+    """
     mapping: dict[str, str] = {}
     for item in (part.strip() for part in text.split(",")):
         if not item:
@@ -121,12 +152,15 @@ def parse_column_map(text: str) -> dict[str, str]:
                 hint=f"fields are: {', '.join(CANONICAL_FIELDS)}",
             )
         mapping[field_name] = column
-    missing = [name for name in REQUIRED_FIELDS if name not in mapping]
+    has_id = "track_id" in mapping or id_column is not None
+    required = [n for n in REQUIRED_FIELDS if n != "mmsi" or not has_id]
+    missing = [name for name in required if name not in mapping]
     if missing:
         raise InvalidInput(
             f"column map lacks {', '.join(missing)}",
             field="map",
-            hint="mmsi, timestamp, lat and lon are required",
+            hint="mmsi (or track_id for vessel ids that are not MMSIs), timestamp, lat and lon "
+            "are required",
         )
     return mapping
 
@@ -137,10 +171,22 @@ def choose_layout(
     location: str,
     column_map: Mapping[str, str] | None = None,
     time_format: str | None = None,
+    id_column: str | None = None,
 ) -> Layout:
-    """The layout for a table with ``header``: the given map, else a known archive's."""
+    """The layout for a table with ``header``: the given map, else a known archive's.
+
+    ``id_column`` names a column of vessel ids that are not MMSIs (``--id-column``).
+    """
+    if id_column is not None and id_column not in header:
+        raise InvalidInput(
+            f"{location}: the --id-column {id_column!r} is not in the header",
+            field="id_column",
+            hint=f"the header has: {', '.join(header)}",
+        )
     if column_map is not None:
-        layout = Layout("custom", dict(column_map), time_format=time_format, eta_format=time_format)
+        layout = Layout(
+            "custom", dict(column_map), time_format=time_format, eta_format=time_format
+        ).with_id_column(id_column)
         missing = layout.missing_in(header)
         if missing:
             raise InvalidInput(
@@ -152,8 +198,8 @@ def choose_layout(
     for layout in KNOWN_LAYOUTS:
         if not layout.missing_in(header):
             if time_format:
-                return Layout(layout.name, layout.columns, time_format, layout.eta_format)
-            return layout
+                layout = Layout(layout.name, layout.columns, time_format, layout.eta_format)
+            return layout.with_id_column(id_column)
     raise InvalidInput(
         f"{location}: the columns are neither the NOAA MarineCadastre nor the Danish "
         "Maritime Authority layout",

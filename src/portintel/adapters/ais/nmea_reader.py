@@ -10,13 +10,12 @@ a chunk boundary without splitting a message.
 
 from __future__ import annotations
 
-import gzip
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
-from portintel.adapters.ais.files import open_binary
+from portintel.adapters.ais.files import DamageCallback, compressed_position, open_binary
 
 MAX_LINE_BYTES = 4096
 BLOCK_BYTES = 4 << 20
@@ -150,16 +149,18 @@ def read_nmea_chunks(
     chunk_lines: int = 100_000,
     max_line_bytes: int = MAX_LINE_BYTES,
     block_bytes: int = BLOCK_BYTES,
+    on_damage: DamageCallback | None = None,
 ) -> Iterator[NmeaChunk]:
     """Chunks of ``path`` after ``start_line`` lines and ``start_offset`` bytes (the manifest).
 
     The file is read in blocks and split into lines in bulk; a block of clean
     ASCII (the usual case) costs no Python work per line. An overlong line is
     refused as soon as it exceeds the limit and skipped up to its newline
-    without being held in memory.
+    without being held in memory. A damaged ``.gz`` ends where the damage
+    starts and ``on_damage`` hears why.
     """
     builder = _ChunkBuilder(start_line, start_offset, chunk_lines)
-    with open_binary(path) as handle:
+    with open_binary(path, on_damage) as handle:
         if start_offset:
             handle.seek(start_offset)
         carry = b""
@@ -194,6 +195,5 @@ def read_nmea_chunks(
 
 
 def _disk_offset(handle: BinaryIO, offset: int) -> int:
-    if isinstance(handle, gzip.GzipFile) and handle.fileobj is not None:
-        return int(handle.fileobj.tell())
-    return offset
+    on_disk = compressed_position(handle)
+    return offset if on_disk is None else on_disk

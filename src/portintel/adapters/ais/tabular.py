@@ -21,7 +21,7 @@ import pyarrow as pa  # type: ignore[import-untyped]
 import pyarrow.csv as pa_csv  # type: ignore[import-untyped]
 import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
-from portintel.adapters.ais.files import is_gzip, open_binary
+from portintel.adapters.ais.files import DamageCallback, is_gzip, open_binary
 from portintel.adapters.ais.layouts import Layout, choose_layout
 from portintel.domain.maritime.vocabulary import DMA_SHIP_TYPES, STATUS_LABELS
 from portintel.errors import InvalidInput
@@ -29,6 +29,9 @@ from portintel.errors import InvalidInput
 UNPARSEABLE_MMSI = "unparseable MMSI"
 UNPARSEABLE_TIMESTAMP = "unparseable timestamp"
 UNPARSEABLE_POSITION = "unparseable position"
+MISSING_VESSEL_ID = "missing vessel id"
+NOT_WHOLE_NUMBER = "not a whole number"
+INTEGER_FIELDS = ("heading", "nav_status", "ship_type", "imo")
 WRONG_COLUMN_COUNT = "wrong number of columns"
 BATCH_ROWS = 200_000
 
@@ -55,6 +58,26 @@ def _number(column: str, layout: Layout, dtype: DType) -> pl.Expr:
     return _text(column, layout).cast(dtype, strict=False)
 
 
+def _decimal(column: str, layout: Layout) -> pl.Expr:
+    return _text(column, layout).cast(pl.Float64, strict=False)
+
+
+def _whole(column: str, layout: Layout, dtype: DType) -> pl.Expr:
+    """An integer field written as ``7``, ``7.0`` or ``7.00`` (MarineCadastre writes floats).
+
+    A fraction (``0.5``) gives null here; :func:`_fraction` says why the row is refused.
+    """
+    value = _decimal(column, layout)
+    whole = value.is_finite() & (value == value.floor())
+    return pl.when(whole).then(value).otherwise(None).cast(dtype, strict=False)
+
+
+def _fraction(column: str, layout: Layout) -> pl.Expr:
+    """True where ``column`` holds a finite number that is not whole."""
+    value = _decimal(column, layout)
+    return (value.is_finite() & (value != value.floor())).fill_null(False)
+
+
 def _drop(expr: pl.Expr, sentinel: float) -> pl.Expr:
     return pl.when(expr == sentinel).then(None).otherwise(expr)
 
@@ -63,7 +86,7 @@ def _coded(column: str, layout: Layout, labels: Mapping[str, int], dtype: DType)
     """An AIS code given as a number or as its label."""
     text = _text(column, layout)
     by_label = text.str.to_lowercase().replace_strict(labels, default=None, return_dtype=pl.Int64)
-    return pl.coalesce(text.cast(pl.Int64, strict=False), by_label).cast(dtype, strict=False)
+    return pl.coalesce(_whole(column, layout, pl.Int64), by_label).cast(dtype, strict=False)
 
 
 def _timestamp(frame: pl.DataFrame, column: str, fmt: str | None, layout: Layout) -> pl.Expr:
@@ -87,12 +110,16 @@ def _optional_fields(layout: Layout, frame: pl.DataFrame) -> list[pl.Expr]:
     builders: dict[str, Callable[[str], pl.Expr]] = {
         "sog": lambda c: _drop(_number(c, layout, pl.Float64), 102.3),
         "cog": lambda c: _drop(_number(c, layout, pl.Float64), 360.0),
-        "heading": lambda c: _drop(_number(c, layout, pl.Float64), 511.0).cast(pl.Int16),
+        "heading": lambda c: _drop(_whole(c, layout, pl.Float64), 511.0).cast(pl.Int16),
         "nav_status": lambda c: _coded(c, layout, STATUS_LABELS, pl.Int8),
         "name": lambda c: _text(c, layout),
         "callsign": lambda c: _text(c, layout),
         "imo": lambda c: (
-            _text(c, layout).str.replace(r"^(?i)imo\s*", "").cast(pl.Int64, strict=False)
+            _text(c, layout)
+            .str.replace(r"^(?i)imo\s*", "")
+            .cast(pl.Float64, strict=False)
+            .pipe(lambda v: pl.when(v == v.floor()).then(v).otherwise(None))
+            .cast(pl.Int64, strict=False)
         ),
         "ship_type": lambda c: _coded(c, layout, DMA_SHIP_TYPES, pl.Int16),
         "length": lambda c: _number(c, layout, pl.Float64),
@@ -124,8 +151,33 @@ def parse_rows(
         raw.alias("_raw"),
     )
     lat_text, lon_text = _text(columns["lat"], layout), _text(columns["lon"], layout)
+    mmsi = (
+        _whole(columns["mmsi"], layout, pl.Int64)
+        if columns.get("mmsi") in numbered.columns
+        else pl.lit(None, dtype=pl.Int64)
+    )
+    if "track_id" in columns:
+        identity = [
+            _text(columns["track_id"], layout).alias("track_id"),
+            pl.lit("vessel_id").alias("id_kind"),
+        ]
+    else:
+        identity = [mmsi.cast(pl.Utf8).alias("track_id"), pl.lit("mmsi").alias("id_kind")]
+    fractions = [
+        pl.when(_fraction(columns[name], layout)).then(
+            pl.format(f"{NOT_WHOLE_NUMBER}: {columns[name]} = {{}}", _text(columns[name], layout))
+        )
+        for name in INTEGER_FIELDS
+        if columns.get(name) in numbered.columns
+    ]
     typed = numbered.select(
-        _number(columns["mmsi"], layout, pl.Int64).alias("mmsi"),
+        *identity,
+        mmsi.alias("mmsi"),
+        (
+            pl.coalesce(*(f.otherwise(None) for f in fractions))
+            if fractions
+            else pl.lit(None, dtype=pl.Utf8)
+        ).alias("_fraction"),
         _timestamp(numbered, columns["timestamp"], layout.time_format, layout).alias("ts"),
         lat_text.cast(pl.Float64, strict=False).alias("lat"),
         lon_text.cast(pl.Float64, strict=False).alias("lon"),
@@ -139,19 +191,22 @@ def parse_rows(
         for name in ("imo", "length", "width", "draught")
     )
     position_bad = pl.col("_has_position") & (pl.col("lat").is_null() | pl.col("lon").is_null())
+    id_missing = pl.col("track_id").is_null() if "track_id" in columns else pl.col("mmsi").is_null()
     reason = (
-        pl.when(pl.col("mmsi").is_null())
-        .then(pl.lit(UNPARSEABLE_MMSI))
+        pl.when(id_missing)
+        .then(pl.lit(MISSING_VESSEL_ID if "track_id" in columns else UNPARSEABLE_MMSI))
         .when(pl.col("ts").is_null())
         .then(pl.lit(UNPARSEABLE_TIMESTAMP))
         .when(position_bad)
         .then(pl.lit(UNPARSEABLE_POSITION))
+        .when(pl.col("_fraction").is_not_null())
+        .then(pl.col("_fraction"))
         .otherwise(pl.lit(None, dtype=pl.Utf8))
     )
     tagged = typed.with_columns(reason.alias("reason"))
-    rows = tagged.filter(pl.col("reason").is_null()).drop("reason", "_has_position")
+    rows = tagged.filter(pl.col("reason").is_null()).drop("reason", "_has_position", "_fraction")
     rejects = tagged.filter(pl.col("reason").is_not_null()).select(
-        "line", "raw", "reason", "mmsi", "ts"
+        "line", "raw", "reason", "mmsi", "track_id", "ts"
     )
     return rows, rejects
 
@@ -173,21 +228,40 @@ def _csv_header(path: Path) -> list[str]:
 
 
 class _open_stream:
-    """A pyarrow stream over ``path`` (gunzipped when needed) and the raw file, for progress."""
+    """A pyarrow stream over ``path`` (gunzipped when needed) and the raw file, for progress.
 
-    def __init__(self, path: Path) -> None:
+    A ``.gz`` is read through :class:`~portintel.adapters.ais.files.TolerantGzip`,
+    so a damaged archive ends where the damage starts instead of failing whole.
+    """
+
+    def __init__(self, path: Path, on_damage: DamageCallback | None) -> None:
         self.path = path
+        self.on_damage = on_damage
 
     def __enter__(self) -> tuple[Any, Any]:
-        self.raw = self.path.open("rb")
-        stream = pa.PythonFile(self.raw, mode="r")
         if is_gzip(self.path):
-            stream = pa.CompressedInputStream(stream, "gzip")
-        self.stream = stream
-        return stream, self.raw
+            self.handle = open_binary(self.path, self.on_damage)
+            self.raw = self.handle.raw.fileobj  # type: ignore[attr-defined]
+        else:
+            self.handle = self.raw = self.path.open("rb")
+        return pa.PythonFile(self.handle, mode="r"), self.raw
 
     def __exit__(self, *exc: object) -> None:
-        self.raw.close()
+        self.handle.close()
+
+
+def archive_header(path: Path, fmt: str) -> list[str]:
+    """The column names of a CSV (first line) or Parquet archive."""
+    try:
+        if fmt == "parquet":
+            return list(pq.ParquetFile(path).schema_arrow.names)
+        return _csv_header(path)
+    except (pa.ArrowInvalid, OSError) as exc:
+        raise InvalidInput(
+            f"{path}: cannot read as {fmt}: {exc}",
+            field="path",
+            hint="check the file is complete and name its format with --format",
+        ) from exc
 
 
 def read_archive(
@@ -196,16 +270,32 @@ def read_archive(
     *,
     column_map: Mapping[str, str] | None = None,
     time_format: str | None = None,
+    id_column: str | None = None,
+    layout: Layout | None = None,
     start_row: int = 0,
     batch_rows: int = BATCH_ROWS,
+    on_damage: DamageCallback | None = None,
 ) -> Iterator[ArchiveBatch]:
-    """Parsed batches of a CSV or Parquet archive, resuming after ``start_row`` data rows."""
+    """Parsed batches of a CSV or Parquet archive, resuming after ``start_row`` data rows.
+
+    ``layout`` (see :func:`~portintel.adapters.ais.layouts.choose_layout`) is
+    chosen from the header, ``column_map``, ``time_format`` and ``id_column``
+    when not given.
+    """
     location = str(path)
+    if layout is None:
+        layout = choose_layout(
+            archive_header(path, fmt),
+            location=location,
+            column_map=column_map,
+            time_format=time_format,
+            id_column=id_column,
+        )
     try:
         if fmt == "parquet":
-            yield from _read_parquet(path, location, column_map, time_format, start_row, batch_rows)
+            yield from _read_parquet(path, layout, start_row, batch_rows)
         else:
-            yield from _read_csv(path, location, column_map, time_format, start_row, batch_rows)
+            yield from _read_csv(path, layout, start_row, batch_rows, on_damage)
     except (pa.ArrowInvalid, OSError) as exc:
         raise InvalidInput(
             f"{location}: cannot read as {fmt}: {exc}",
@@ -237,21 +327,17 @@ def _batches_after(
 
 def _read_csv(
     path: Path,
-    location: str,
-    column_map: Mapping[str, str] | None,
-    time_format: str | None,
+    layout: Layout,
     start_row: int,
     batch_rows: int,
+    on_damage: DamageCallback | None,
 ) -> Iterator[ArchiveBatch]:
     header = _csv_header(path)
-    layout = choose_layout(
-        header, location=location, column_map=column_map, time_format=time_format
-    )
     options = pa_csv.ConvertOptions(
         column_types={name: pa.string() for name in header}, strings_can_be_null=False
     )
     ragged = _RaggedRows()
-    with _open_stream(path) as (stream, raw):
+    with _open_stream(path, on_damage) as (stream, raw):
         reader = pa_csv.open_csv(
             stream,
             # one thread: rows are then reported in order, with their line numbers
@@ -305,17 +391,11 @@ class _RaggedRows:
 
 def _read_parquet(
     path: Path,
-    location: str,
-    column_map: Mapping[str, str] | None,
-    time_format: str | None,
+    layout: Layout,
     start_row: int,
     batch_rows: int,
 ) -> Iterator[ArchiveBatch]:
     parquet = pq.ParquetFile(path)
-    header = list(parquet.schema_arrow.names)
-    layout = choose_layout(
-        header, location=location, column_map=column_map, time_format=time_format
-    )
     total_rows = max(1, parquet.metadata.num_rows)
     size = path.stat().st_size
     for first, frame in _batches_after(parquet.iter_batches(batch_size=batch_rows), start_row):

@@ -10,10 +10,11 @@ from urllib.parse import quote
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import ExceptionContext
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from portintel.errors import UpstreamFailure
+from portintel.errors import StorageFull, UpstreamFailure
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
@@ -25,6 +26,25 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.close()
+
+
+SQLITE_FULL = 13
+"""SQLite's result code for "database or disk is full" (its low byte, extended codes aside)."""
+
+
+def _translate_full_disk(context: ExceptionContext) -> None:
+    """SQLITE_FULL, at a statement or a commit, as :class:`StorageFull` with what to do.
+
+    Why: it surfaced as an unexpected error (a 500 and a reset connection)
+    though the server is fine and the cure is known: free disk space.
+    """
+    code = getattr(context.original_exception, "sqlite_errorcode", None)
+    if code is not None and code & 0xFF == SQLITE_FULL:
+        raise StorageFull(
+            "the database's disk is full: nothing was saved",
+            hint="an administrator must free space on the disk of the data directory "
+            "(or move it to a larger one); then send it again",
+        ) from context.original_exception
 
 
 def _sqlite_read_only_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -81,9 +101,20 @@ def create_database_engine(url: str, *, read_only: bool = False) -> Engine:
         ) from exc
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_read_only_pragmas if read_only else _sqlite_pragmas)
+        event.listen(engine, "handle_error", _translate_full_disk)
     elif engine.dialect.name == "postgresql":
         event.listen(engine, "connect", _postgresql_session)
     return engine
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The file of a SQLite ``url``; None for PostgreSQL, memory and ``file:`` URIs."""
+    if not url.startswith("sqlite"):
+        return None
+    path = url.split("///", 1)[-1].split("?", 1)[0]
+    if not path or path == ":memory:" or path.startswith("file:"):
+        return None
+    return Path(path)
 
 
 def _read_only_sqlite_url(path: str) -> str:

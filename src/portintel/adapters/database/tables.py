@@ -62,6 +62,8 @@ users = Table(
     Column("totp_secret", String(64), nullable=True),
     # the last TOTP time step accepted: a one-time code is refused a second time
     Column("totp_last_step", BigInteger, nullable=True),
+    # a new secret shown to the user, in force only once they confirm a first code with it
+    Column("totp_pending_secret", String(64), nullable=True),
     Column("failed_logins", Integer, nullable=False, default=0),
     Column("locked_until", UTC, nullable=True),
     Column("created_at", UTC, nullable=False),

@@ -10,6 +10,7 @@ crash never leaves a half-written attachment under a valid address.
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import re
 import tempfile
@@ -18,6 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from portintel.errors import InvalidInput, NotFound, UpstreamFailure
+
+logger = logging.getLogger(__name__)
 
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _UNSAFE = re.compile(r"[^\w.\- ()+,]+")
@@ -86,9 +89,12 @@ class AttachmentStore:
                 Path(temporary).unlink(missing_ok=True)
                 raise
         except OSError as exc:
+            # the path is for the operator's log, never for the client's message
+            logger.error("cannot write attachment %s at %s: %s", sha256, target, exc)
             raise UpstreamFailure(
-                f"cannot write attachment {sha256[:12]} under {self.root}: {exc}",
-                hint="check free space and permissions of the data directory",
+                f"cannot store attachment {sha256[:12]}: {exc.strerror or type(exc).__name__}",
+                hint="an administrator should check the server log, the free space and "
+                "the permissions of the attachments directory",
             ) from exc
         return StoredFile(sha256, len(content), target)
 
@@ -97,13 +103,19 @@ class AttachmentStore:
         try:
             content = path.read_bytes()
         except FileNotFoundError as exc:
+            logger.error("attachment %s is missing: no file at %s", sha256, path)
             raise NotFound(
-                f"attachment content {sha256[:12]} is missing from {self.root}",
-                hint="restore the attachments directory from a backup",
+                f"attachment content {sha256[:12]} is missing from the attachment store",
+                hint="an administrator should restore the attachments directory from a backup",
             ) from exc
         except OSError as exc:
-            raise UpstreamFailure(f"cannot read attachment {sha256[:12]}: {exc}") from exc
+            logger.error("cannot read attachment %s at %s: %s", sha256, path, exc)
+            raise UpstreamFailure(
+                f"cannot read attachment {sha256[:12]}: {exc.strerror or type(exc).__name__}",
+                hint="an administrator should check the server log",
+            ) from exc
         if hashlib.sha256(content).hexdigest() != sha256:
+            logger.error("attachment %s at %s no longer matches its address", sha256, path)
             raise UpstreamFailure(
                 f"attachment {sha256[:12]} is corrupt: its content no longer matches its address",
                 hint="restore the attachments directory from a backup",

@@ -29,12 +29,19 @@ class ManifestEntry:
     completed_units: int = 0
     completed_bytes: int = 0
     complete: bool = False
+    options: str = ""
+    """The options the input was read with (layout, time format, id column, source, engine
+    settings) as text; empty in entries written before options were recorded."""
 
     def advanced(self, units: int, byte_offset: int) -> ManifestEntry:
         return replace(self, completed_units=units, completed_bytes=byte_offset)
 
     def finished(self) -> ManifestEntry:
         return replace(self, complete=True)
+
+    def restarted(self, options: str) -> ManifestEntry:
+        """The entry for reading the input again from its start with ``options``."""
+        return replace(self, completed_units=0, completed_bytes=0, complete=False, options=options)
 
 
 class IngestManifest:

@@ -2,7 +2,21 @@
 
 Layout: ``<tracks_dir>/<dataset>/day=YYYY-MM-DD/part-<digest>.parquet``
 (``day=undated`` for rows without a time), readable as a hive-partitioned
-dataset by Polars, DuckDB or Spark.
+dataset by Polars, DuckDB or Spark. Each file is sorted by vessel
+(``track_id``) then time, in row groups of :data:`ROW_GROUP_ROWS`, so a
+scan for one vessel or one day reads little more than that vessel's rows
+(day directories are pruned by path, vessels by Parquet statistics).
+
+Concurrency, as a unit runs it (a listener, cron ingests, analysts reading):
+
+- two ingests into one store are serialised by an exclusive ``flock`` on
+  ``<root>/.ingest.lock`` (:meth:`TrackStore.ingest_lock`): each reads the
+  keys the other wrote, so the same input ingested twice at once is stored once;
+- compaction never deletes a file a reader may be reading: merged files are
+  renamed in and the small files they replace are only *retired* (listed in
+  ``_retired.json`` of the partition, which scans honour), then deleted by a
+  later compaction once they have been retired for ``retire_grace_seconds``
+  and no reader holds the shared read lock (:meth:`TrackStore.reading`).
 
 Why a key check instead of "write once and hope": an ingest killed between
 writing a batch and recording it in the manifest re-reads that batch on the
@@ -13,11 +27,18 @@ once per process and then kept in memory beside the writes.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
+import json
 import os
+import time
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
+from typing import TypedDict
 
 import polars as pl
 
@@ -41,6 +62,30 @@ UNDATED = "undated"
 CACHED_PARTITIONS = 16
 """Partitions whose keys stay in memory; a long-running listener only writes to today's."""
 TEMP_SUFFIX = ".tmp"
+ROW_GROUP_ROWS = 65_536
+"""Small enough for statistics to skip most of a day file when one vessel is wanted."""
+RETIRED = "_retired.json"
+INGEST_LOCK = ".ingest.lock"
+READERS_LOCK = ".readers.lock"
+RETIRE_GRACE_SECONDS = 3600.0
+SORT_COLUMNS = ("track_id", "ts", "line")
+
+
+@dataclass(frozen=True, slots=True)
+class WriteResult:
+    """What one write did: rows added, and rows not added because their key was known.
+
+    ``repeated`` rows repeat a row of the same write or of an earlier write by
+    this store object (a duplicate in the input); ``already_stored`` rows were
+    in the store before (an earlier run).
+    """
+
+    added: pl.DataFrame
+    repeated: int = 0
+    already_stored: int = 0
+
+
+DayRange = str | date | tuple[str | date, str | date]
 
 DATASET_BY_NAME = {dataset.name: dataset for dataset in DATASETS}
 KEY_FIELDS: dict[str, tuple[str, ...]] = {
@@ -64,10 +109,45 @@ def _process_alive(pid: int) -> bool:
 class TrackStore:
     """Reads and writes the datasets of :mod:`portintel.domain.maritime.schema` under ``root``."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, *, retire_grace_seconds: float = RETIRE_GRACE_SECONDS) -> None:
         self.root = root
+        self.retire_grace_seconds = retire_grace_seconds
         self._keys: OrderedDict[tuple[str, str], pl.Series] = OrderedDict()
+        self._session: dict[tuple[str, str], pl.Series] = {}
         self._touched: set[tuple[str, str]] = set()
+
+    @contextmanager
+    def ingest_lock(self, on_wait: Callable[[], object] | None = None) -> Iterator[None]:
+        """Hold the store's cross-process ingest lock; ``on_wait`` hears when another holds it.
+
+        The lock is an ``flock`` on a file in the store root: the kernel drops
+        it when the holder dies, so a killed ingest never leaves the store locked.
+        """
+        self.root.mkdir(parents=True, exist_ok=True)
+        with (self.root / INGEST_LOCK).open("a+b") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                if on_wait is not None:
+                    on_wait()
+                fcntl.flock(handle, fcntl.LOCK_EX)
+            # another ingest may have written meanwhile: keys cached before are stale
+            self._keys.clear()
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        """Hold the shared read lock while collecting scans: compaction deletes nothing then."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        with (self.root / READERS_LOCK).open("a+b") as handle:
+            fcntl.flock(handle, fcntl.LOCK_SH)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
 
     def remove_stale_temporaries(self) -> int:
         """Delete temporary files left by writers that died; returns how many.
@@ -90,11 +170,25 @@ class TrackStore:
     def partition_dir(self, dataset: Dataset, day: str) -> Path:
         return self.root / dataset.name / f"day={day}"
 
-    def files(self, dataset: Dataset) -> list[Path]:
-        base = self.root / dataset.name
-        if not base.exists():
-            return []
-        return sorted(base.glob("day=*/*.parquet"))
+    def files(self, dataset: Dataset, days: DayRange | None = None) -> list[Path]:
+        """The live files of ``dataset`` (retired ones left out), of ``days`` when given."""
+        found: list[Path] = []
+        for day in self.days(dataset):
+            if days is None or _in_days(day, days):
+                found.extend(self._live_files(dataset, day))
+        return found
+
+    def _live_files(self, dataset: Dataset, day: str) -> list[Path]:
+        directory = self.partition_dir(dataset, day)
+        # list first, then read the retirements: a merged file seen in the listing
+        # always has its retirement record already written (see compact)
+        files = sorted(directory.glob("*.parquet"))
+        present = {path.name for path in files}
+        retired: set[str] = set()
+        for record in _read_retired(directory):
+            if record["merged"] in present:
+                retired.update(record["retired"])
+        return [path for path in files if path.name not in retired]
 
     def _stored_keys(self, dataset: Dataset, day: str) -> pl.Series:
         """Keys already in a partition: read once, then kept beside the writes."""
@@ -102,7 +196,7 @@ class TrackStore:
         if cache_key in self._keys:
             self._keys.move_to_end(cache_key)
             return self._keys[cache_key]
-        files = sorted(self.partition_dir(dataset, day).glob("*.parquet"))
+        files = self._live_files(dataset, day)
         keys = (
             pl.read_parquet(files, columns=["key"])["key"]
             if files
@@ -115,44 +209,65 @@ class TrackStore:
 
     def write(self, dataset: Dataset, frame: pl.DataFrame) -> int:
         """Add the rows of ``frame`` not stored yet; returns how many were added."""
+        return self.write_counted(dataset, frame).added.height
+
+    def write_counted(self, dataset: Dataset, frame: pl.DataFrame) -> WriteResult:
+        """Add the rows of ``frame`` not stored yet; the rows added and why others were not."""
         if frame.height == 0:
-            return 0
+            return WriteResult(dataset.empty().with_columns(pl.lit(None).alias("key")).head(0))
         keyed = with_keys(dataset.conform(frame), KEY_FIELDS[dataset.name])
-        keyed = keyed.unique(subset="key", keep="first", maintain_order=True)
+        unique = keyed.unique(subset="key", keep="first", maintain_order=True)
+        repeated = keyed.height - unique.height
         day = (
             pl.col("ts").dt.strftime("%Y-%m-%d").fill_null(UNDATED)
-            if "ts" in keyed.columns
+            if "ts" in unique.columns
             else pl.lit(UNDATED)
         )
-        keyed = keyed.with_columns(day.alias("_day"))
-        written = 0
-        for (day_value,), part in keyed.partition_by("_day", as_dict=True).items():
-            written += self._write_partition(dataset, str(day_value), part.drop("_day"))
-        return written
+        unique = unique.with_columns(day.alias("_day"))
+        added: list[pl.DataFrame] = []
+        already = 0
+        for (day_value,), part in unique.partition_by("_day", as_dict=True).items():
+            new, seen_here, seen_before = self._write_partition(
+                dataset, str(day_value), part.drop("_day")
+            )
+            added.append(new)
+            repeated += seen_here
+            already += seen_before
+        return WriteResult(pl.concat(added), repeated, already)
 
-    def _write_partition(self, dataset: Dataset, day: str, part: pl.DataFrame) -> int:
+    def _write_partition(
+        self, dataset: Dataset, day: str, part: pl.DataFrame
+    ) -> tuple[pl.DataFrame, int, int]:
+        """Write the new rows of one day: (rows added, repeats in this run, stored before)."""
         stored = self._stored_keys(dataset, day)
+        session = self._session.get((dataset.name, day), pl.Series("key", [], dtype=pl.Utf8))
+        repeated = already = 0
         if stored.len():
-            part = part.filter(~pl.col("key").is_in(stored.implode()))
+            known = part["key"].is_in(stored.implode())
+            if known.any():
+                hits = part.filter(known)["key"]
+                repeated = int(hits.is_in(session.implode()).sum()) if session.len() else 0
+                already = hits.len() - repeated
+                part = part.filter(~known)
         if part.height == 0:
-            return 0
-        part = part.sort("ts") if "ts" in part.columns else part
+            return part, repeated, already
+        part = part.sort([c for c in SORT_COLUMNS if c in part.columns], nulls_last=True)
         self._write_file(dataset, day, part)
         self._keys[(dataset.name, day)] = pl.concat([stored, part["key"]], rechunk=False)
+        self._session[(dataset.name, day)] = pl.concat([session, part["key"]], rechunk=False)
         self._touched.add((dataset.name, day))
-        return part.height
+        return part, repeated, already
 
     def _write_file(self, dataset: Dataset, day: str, part: pl.DataFrame) -> Path:
         """Write ``part`` as one file of the partition: temporary name, then an atomic rename."""
-        digest = hashlib.blake2b(digest_size=12)
-        for key in part["key"].to_list():
-            digest.update(key.encode("ascii"))
         directory = self.partition_dir(dataset, day)
-        target = directory / f"part-{digest.hexdigest()}.parquet"
+        target = directory / _file_name(part)
         temporary = directory / f".{target.name}.{os.getpid()}{TEMP_SUFFIX}"
         try:
             directory.mkdir(parents=True, exist_ok=True)
-            part.write_parquet(temporary, compression="zstd", statistics=True)
+            part.write_parquet(
+                temporary, compression="zstd", statistics=True, row_group_size=ROW_GROUP_ROWS
+            )
             os.replace(temporary, target)
         except OSError as exc:
             temporary.unlink(missing_ok=True)
@@ -163,40 +278,102 @@ class TrackStore:
         return target
 
     def compact(self, dataset: Dataset, day: str) -> int:
-        """Merge a partition's files into one; returns how many files were merged.
+        """Merge a partition's live files into one; returns how many files were merged.
 
         A listener flushing every few seconds leaves thousands of small files
-        a day, which slow every reader. The merged file is committed by rename
-        before the small ones are deleted; if the process dies in between, the
-        next compaction removes the duplicate rows by key.
+        a day, which slow every reader. Order matters for readers in other
+        processes: the retirement record (merged file, files it replaces) is
+        written first, then the merged file is renamed in; a reader lists
+        the files, then reads the records, and leaves out files retired by a
+        merged file it saw, so it sees either the old files or the merged
+        one, never both and never neither. Retired files stay on disk for
+        readers that listed them earlier and are deleted by a later
+        compaction (:meth:`purge_retired`). Duplicate rows left by a crash
+        are removed by key at the next merge.
         """
-        files = sorted(self.partition_dir(dataset, day).glob("*.parquet"))
+        files = self._live_files(dataset, day)
         if len(files) < 2:
+            self.purge_retired(dataset, day)
             return 0
-        merged = pl.read_parquet(files).unique(subset="key", keep="first", maintain_order=True)
-        merged = merged.sort("ts") if "ts" in merged.columns else merged
-        target = self._write_file(dataset, day, merged)
-        for path in files:
-            if path != target:
-                path.unlink(missing_ok=True)
+        merged = (
+            _scan_files(dataset, files)
+            .collect()
+            .unique(subset="key", keep="first", maintain_order=True)
+        )
+        merged = merged.sort([c for c in SORT_COLUMNS if c in merged.columns], nulls_last=True)
+        directory = self.partition_dir(dataset, day)
+        name = _file_name(merged)
+        retired = sorted(path.name for path in files if path.name != name)
+        records = _read_retired(directory)
+        records.append(Retirement(merged=name, retired=retired, at=time.time()))
+        _write_retired(directory, records)
+        self._write_file(dataset, day, merged)
         self._keys[(dataset.name, day)] = merged["key"]
+        self.purge_retired(dataset, day)
         return len(files)
+
+    def purge_retired(self, dataset: Dataset, day: str) -> int:
+        """Delete files retired longer than the grace period, unless a reader holds the lock."""
+        directory = self.partition_dir(dataset, day)
+        records = _read_retired(directory)
+        deadline = time.time() - self.retire_grace_seconds
+        due = [record for record in records if float(record["at"]) <= deadline]
+        if not due:
+            return 0
+        with (self.root / READERS_LOCK).open("a+b") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return 0  # a reader is collecting: try again at the next compaction
+            try:
+                removed = 0
+                for record in due:
+                    for name in record["retired"]:
+                        path = directory / name
+                        if path.exists():
+                            path.unlink()
+                            removed += 1
+                _write_retired(directory, [r for r in records if r not in due])
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+        return removed
 
     def compact_busy_partitions(self, *, min_files: int) -> int:
         """Compact partitions written by this store that hold more than ``min_files`` files."""
         merged = 0
         for name, day in sorted(self._touched):
             dataset = DATASET_BY_NAME[name]
-            if len(list(self.partition_dir(dataset, day).glob("*.parquet"))) > min_files:
+            if len(self._live_files(dataset, day)) > min_files:
                 merged += self.compact(dataset, day)
         return merged
 
-    def scan(self, dataset: Dataset) -> pl.LazyFrame:
-        """A lazy scan of a dataset (empty with the right schema when nothing is stored)."""
-        files = self.files(dataset)
+    def scan(
+        self,
+        dataset: Dataset,
+        *,
+        days: DayRange | None = None,
+        mmsi: int | Sequence[int] | None = None,
+        track_id: str | Sequence[str] | None = None,
+    ) -> pl.LazyFrame:
+        """A lazy scan of a dataset (empty with the right schema when nothing is stored).
+
+        ``days`` (one day, or an inclusive ``(first, last)`` range, as
+        ``YYYY-MM-DD`` or dates) prunes day directories before any file is
+        opened; ``mmsi`` and ``track_id`` become predicates that Polars
+        pushes down to the row groups' statistics (files are sorted by vessel).
+        """
+        files = self.files(dataset, days)
         if not files:
             return dataset.empty().lazy()
-        return pl.scan_parquet(files, schema=dataset.polars_schema, hive_partitioning=False)
+        frame = _scan_files(dataset, files)
+        for column, wanted in (("mmsi", mmsi), ("track_id", track_id)):
+            if wanted is None:
+                continue
+            if isinstance(wanted, int | str):
+                frame = frame.filter(pl.col(column) == wanted)
+            else:
+                frame = frame.filter(pl.col(column).is_in(list(wanted)))
+        return frame
 
     def count(self, dataset: Dataset) -> int:
         return int(self.scan(dataset).select(pl.len()).collect().item())
@@ -213,3 +390,62 @@ class TrackStore:
         for dataset, frame in frames:
             added[dataset.name] = added.get(dataset.name, 0) + self.write(dataset, frame)
         return added
+
+
+def _file_name(part: pl.DataFrame) -> str:
+    digest = hashlib.blake2b(digest_size=12)
+    for key in part["key"].to_list():
+        digest.update(key.encode("ascii"))
+    return f"part-{digest.hexdigest()}.parquet"
+
+
+class Retirement(TypedDict):
+    """Files a merged file replaced, and when (seconds since the epoch)."""
+
+    merged: str
+    retired: list[str]
+    at: float
+
+
+def _read_retired(directory: Path) -> list[Retirement]:
+    path = directory / RETIRED
+    if not path.exists():
+        return []
+    try:
+        records = json.loads(path.read_text(encoding="utf-8"))
+    except ValueError as exc:
+        raise UpstreamFailure(
+            f"{path} is damaged: {exc}",
+            hint="delete it after checking no compaction is running (rows are deduplicated by key)",
+        ) from exc
+    return list(records)
+
+
+def _write_retired(directory: Path, records: list[Retirement]) -> None:
+    directory.mkdir(parents=True, exist_ok=True)
+    target = directory / RETIRED
+    if not records:
+        target.unlink(missing_ok=True)
+        return
+    temporary = directory / f".{RETIRED}.{os.getpid()}{TEMP_SUFFIX}"
+    temporary.write_text(json.dumps(records, sort_keys=True), encoding="utf-8")
+    os.replace(temporary, target)
+
+
+def _day_text(value: str | date) -> str:
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def _in_days(day: str, days: DayRange) -> bool:
+    """Whether partition ``day`` is in ``days`` (undated rows are in no range)."""
+    if isinstance(days, tuple):
+        first, last = (_day_text(v) for v in days)
+        return day != UNDATED and first <= day <= last
+    return day == _day_text(days)
+
+
+def _scan_files(dataset: Dataset, files: list[Path]) -> pl.LazyFrame:
+    """Files written before a column was added to the dataset read it as null."""
+    return pl.scan_parquet(
+        files, schema=dataset.polars_schema, hive_partitioning=False, missing_columns="insert"
+    )

@@ -66,13 +66,27 @@ def _text(frame: pl.DataFrame, name: str) -> pl.Expr:
     return pl.when(cleaned.str.len_chars() > 0).then(cleaned).otherwise(None)
 
 
+def _fallback_source(context: InputContext) -> str:
+    return "file" if context.fallback_is_estimate else "arrival"
+
+
 def _common(frame: pl.DataFrame, msg_type: int, context: InputContext) -> list[pl.Expr]:
     received = _col(frame, "received_at").cast(pl.Datetime("us", "UTC"))
     fallback = pl.lit(context.fallback_time).cast(pl.Datetime("us", "UTC"))
+    # a live feed fills received_at from the arrival time and says so in ts_source
+    ts_source = (
+        pl.when(received.is_null())
+        .then(pl.lit(_fallback_source(context)))
+        .otherwise(_col(frame, "ts_source").cast(pl.Utf8).fill_null("receiver"))
+    )
+    mmsi = _col(frame, "mmsi").cast(pl.Int64)
     return [
-        _col(frame, "mmsi").cast(pl.Int64).alias("mmsi"),
+        mmsi.cast(pl.Utf8).alias("track_id"),
+        pl.lit("mmsi").alias("id_kind"),
+        mmsi.alias("mmsi"),
         pl.coalesce(received, fallback).alias("ts"),
         (received.is_null() & pl.lit(context.fallback_is_estimate)).alias("ts_estimated"),
+        ts_source.alias("ts_source"),
         pl.lit(msg_type, dtype=pl.Int8).alias("msg_type"),
         pl.lit(context.source).alias("source"),
         _col(frame, "station").cast(pl.Utf8).alias("station"),
@@ -181,6 +195,13 @@ def _statics_of(frame: pl.DataFrame, msg_type: int, context: InputContext) -> pl
     return STATICS.conform(out)
 
 
+def tag_block_time(raw: pl.Expr) -> pl.Expr:
+    """The ``c:`` time of the first NMEA 4.0 tag block in ``raw`` (seconds, or milliseconds)."""
+    stamp = raw.str.extract(r"^\\(?:[^\\]*,)?c:(\d{9,13})[,*]", 1).cast(pl.Int64, strict=False)
+    micros = pl.when(stamp >= 10**11).then(stamp * 1_000).otherwise(stamp * 1_000_000)
+    return micros.cast(pl.Datetime("us")).dt.replace_time_zone("UTC")
+
+
 def normalise_messages(
     messages: Mapping[int, pl.DataFrame],
     unsupported: pl.DataFrame | None,
@@ -203,10 +224,16 @@ def normalise_messages(
         if msg_type not in POSITION_TYPES | STATIC_TYPES and frame.height
     ]
     if unsupported is not None and unsupported.height:
+        tagged = tag_block_time(pl.col("raw").cast(pl.Utf8))
+        fallback = pl.lit(context.fallback_time).cast(pl.Datetime("us", "UTC"))
         other_frames.append(
             unsupported.select(
                 pl.col("msg_type").cast(pl.Int8, strict=False),
-                pl.lit(context.fallback_time).cast(pl.Datetime("us", "UTC")).alias("ts"),
+                pl.coalesce(tagged, fallback).alias("ts"),
+                pl.when(tagged.is_null())
+                .then(pl.lit(_fallback_source(context)))
+                .otherwise(pl.lit("receiver"))
+                .alias("ts_source"),
                 pl.lit(context.source).alias("source"),
                 pl.lit(context.location).alias("location"),
                 pl.col("line").cast(pl.Int64),
@@ -235,38 +262,58 @@ IDENTITY_FIELDS = (
 )
 
 
+NO_POSITION_NO_IDENTITY = "archive row with neither a position nor identity data"
+
+
 def normalise_archive_rows(rows: pl.DataFrame, context: InputContext) -> NormalisedBatch:
-    """Archive rows (CSV/Parquet, already typed by the adapter) -> positions and statics.
+    """Archive rows (CSV/Parquet, already typed by the adapter) -> positions, statics, other.
 
     Each archive row carries a position and, often, the vessel's identity
     again. Every row with a position becomes a position; a static row is
     written only when a vessel's identity fields change from its previous
-    row (archives repeat them on every line, millions of times).
+    row (archives repeat them on every line, millions of times), and always
+    for a row without a position, so that row is kept. A row with neither
+    (vendor exports of binary or safety messages) goes to ``other`` with its
+    reason: every row lands somewhere.
     """
+    if "track_id" not in rows.columns:
+        rows = rows.with_columns(
+            pl.col("mmsi").cast(pl.Int64).cast(pl.Utf8).alias("track_id"),
+            pl.lit("mmsi").alias("id_kind"),
+        )
     common = [
         pl.col("mmsi").cast(pl.Int64),
         pl.col("ts").cast(pl.Datetime("us", "UTC")),
         pl.lit(False).alias("ts_estimated"),
+        pl.lit("archive").alias("ts_source"),
         pl.lit(None, dtype=pl.Int8).alias("msg_type"),
         pl.lit(context.source).alias("source"),
         pl.lit(None, dtype=pl.Utf8).alias("station"),
         pl.lit(context.location).alias("location"),
     ]
     frame = rows.with_columns(*common)
-    positions = POSITIONS.conform(
-        frame.filter(pl.col("lat").is_not_null() & pl.col("lon").is_not_null())
-    )
+    has_position = pl.col("lat").is_not_null() & pl.col("lon").is_not_null()
+    positions = POSITIONS.conform(frame.filter(has_position))
     present = [name for name in IDENTITY_FIELDS if name in frame.columns]
+    has_identity = pl.any_horizontal(pl.col(present).is_not_null()) if present else pl.lit(False)
+    other = OTHER.conform(
+        frame.filter(~has_position & ~has_identity).with_columns(
+            pl.lit(NO_POSITION_NO_IDENTITY).alias("reason")
+        )
+    )
     if not present:
-        return NormalisedBatch(positions, STATICS.empty(), OTHER.empty())
-    with_identity = frame.filter(pl.any_horizontal(pl.col(present).is_not_null()))
+        return NormalisedBatch(positions, STATICS.empty(), other)
+    with_identity = frame.filter(has_identity)
     fingerprint = pl.concat_str(
         [pl.col(name).cast(pl.Utf8).fill_null("") for name in present], separator="\x1f"
     )
     changed = with_identity.with_columns(fingerprint.alias("_identity")).with_columns(
-        (pl.col("_identity") != pl.col("_identity").shift(1).over("mmsi", order_by=["ts", "line"]))
+        (
+            pl.col("_identity")
+            != pl.col("_identity").shift(1).over("track_id", order_by=["ts", "line"])
+        )
         .fill_null(True)
         .alias("_changed")
     )
-    statics = STATICS.conform(changed.filter(pl.col("_changed")))
-    return NormalisedBatch(positions, statics, OTHER.empty())
+    statics = STATICS.conform(changed.filter(pl.col("_changed") | ~has_position))
+    return NormalisedBatch(positions, statics, other)

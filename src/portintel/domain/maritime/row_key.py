@@ -14,7 +14,8 @@ import polars as pl
 
 SEPARATOR = "\x1f"
 
-POSITION_KEY_FIELDS = ("source", "mmsi", "ts", "raw")
+POSITION_KEY_FIELDS = ("source", "track_id", "ts", "raw")
+"""For an MMSI, track_id is the MMSI as text: the same keys as when they were built from it."""
 QUARANTINE_KEY_FIELDS = ("source", "location", "line", "reason", "raw")
 OTHER_KEY_FIELDS = ("source", "location", "line", "raw")
 

@@ -10,7 +10,12 @@ UTC day (``<dataset>/day=YYYY-MM-DD/part-*.parquet``):
 - ``quarantine``: every input that was refused, with the reason, the raw
   text and where it came from; nothing is dropped silently.
 - ``other``: decoded sentences of message types the store does not model,
-  kept raw so they can be re-read later.
+  and archive rows with neither a position nor identity data (with the
+  reason), kept raw so they can be re-read later.
+
+Rows belong to a track by ``track_id``: the MMSI as text for AIS, or an
+archive's own vessel id when that is not an MMSI (``id_kind`` says which),
+so archives of vessel numbers are kept instead of refused as invalid MMSIs.
 
 Keeping the schema here, as data, lets the writer enforce it, the docs
 (``docs/track-store.md``) describe it and a test keep both in step. Values
@@ -36,6 +41,8 @@ class Column:
     type: pa.DataType
     description: str
     nullable: bool = True
+    fill: pl.Expr | None = None
+    """What :meth:`Dataset.conform` puts in the column when a frame lacks it (default null)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,9 +77,16 @@ class Dataset:
     def conform(self, frame: pl.DataFrame) -> pl.DataFrame:
         """Select and cast ``frame`` to exactly this dataset's columns (missing ones null)."""
         schema = self.polars_schema
+        fills = {column.name: column.fill for column in self.columns}
+
+        def missing(name: str) -> pl.Expr:
+            fill = fills[name]
+            usable = fill is not None and set(fill.meta.root_names()) <= set(frame.columns)
+            return fill if usable and fill is not None else pl.lit(None)
+
         return frame.select(
             [
-                (pl.col(name) if name in frame.columns else pl.lit(None))
+                (pl.col(name) if name in frame.columns else missing(name))
                 .cast(dtype, strict=False)
                 .alias(name)
                 for name, dtype in schema.items()
@@ -83,8 +97,9 @@ class Dataset:
 _KEY = Column(
     "key",
     pa.string(),
-    "Deterministic row key: hash of source, MMSI, timestamp and the raw message or CSV row. "
-    "A re-ingest produces the same keys, so nothing is added twice.",
+    "Deterministic row key: hash of source, track id, timestamp and the raw message or CSV "
+    "row (quarantine and other: source, location, line, [reason,] raw). A re-ingest produces "
+    "the same keys, so nothing is added twice.",
     nullable=False,
 )
 _SOURCE = Column("source", pa.string(), "Name of the input: receiver, archive or file.", False)
@@ -92,8 +107,50 @@ _LOCATION = Column("location", pa.string(), "File path or stream address the row
 _LINE = Column("line", pa.int64(), "Line (NMEA) or row (CSV, 1 = header) number in the input.")
 _STATION = Column("station", pa.string(), "Receiving station from the NMEA 4.0 tag block (s:).")
 _RAW = Column("raw", pa.string(), "The sentence(s) or CSV row as received.")
-_MMSI = Column("mmsi", pa.int64(), "Maritime Mobile Service Identity of the transmitter.", False)
+_MMSI = Column(
+    "mmsi",
+    pa.int64(),
+    "Maritime Mobile Service Identity of the transmitter (null when the track id is not an MMSI).",
+)
+_TRACK_ID = Column(
+    "track_id",
+    pa.string(),
+    "Whose track the row belongs to: the MMSI as text, or an archive's own vessel id "
+    "(--id-column). Tracks, speed checks and row keys go by this column.",
+    False,
+    fill=pl.col("mmsi").cast(pl.Int64).cast(pl.Utf8),
+)
+_ID_KIND = Column(
+    "id_kind",
+    pa.string(),
+    "What track_id is: mmsi (checked as an ITU-R M.585 MMSI) or vessel_id (an archive's own "
+    "vessel number, not an MMSI, never checked as one).",
+    False,
+    fill=pl.lit("mmsi"),
+)
 _TS = Column("ts", UTC_TIMESTAMP, "UTC time the message was received (or the archive's time).")
+_TS_SOURCE = Column(
+    "ts_source",
+    pa.string(),
+    "Where ts comes from: receiver (NMEA 4.0 tag block c: or a logger's time column), "
+    "archive (the archive's time column), arrival (when a live feed delivered the line) or "
+    "file (the file's modification time, an estimate).",
+    False,
+)
+_RECEIVERS = Column(
+    "receivers",
+    pa.int16(),
+    "How many receptions of this one message were merged into the row (1 unless several "
+    "receivers or antennas heard it).",
+    False,
+    fill=pl.lit(1),
+)
+_STATIONS = Column(
+    "stations",
+    pa.list_(pa.string()),
+    "Every receiving station (s:) that heard the message, sorted; empty without tag blocks, "
+    "null for archive rows.",
+)
 _TS_ESTIMATED = Column(
     "ts_estimated",
     pa.bool_(),
@@ -101,14 +158,23 @@ _TS_ESTIMATED = Column(
     False,
 )
 _MSG_TYPE = Column("msg_type", pa.int8(), "AIS message type (null for archive rows).")
+_OTHER_REASON = Column(
+    "reason",
+    pa.string(),
+    "Why an archive row is here (it has neither a position nor identity data); "
+    "null for decoded messages of types the store does not model.",
+)
 
 POSITIONS = Dataset(
     "positions",
     (
         _KEY,
+        _TRACK_ID,
+        _ID_KIND,
         _MMSI,
         _TS,
         _TS_ESTIMATED,
+        _TS_SOURCE,
         Column("lat", pa.float64(), "Latitude, WGS84 degrees, -90..90.", False),
         Column("lon", pa.float64(), "Longitude, WGS84 degrees, -180..180.", False),
         Column("sog", pa.float64(), "Speed over ground, knots."),
@@ -118,9 +184,37 @@ POSITIONS = Dataset(
         _MSG_TYPE,
         _SOURCE,
         _STATION,
+        _RECEIVERS,
+        _STATIONS,
         _LOCATION,
         _LINE,
         _RAW,
+        Column(
+            "on_land",
+            pa.bool_(),
+            "True when the position falls on land in global-land-mask's 1 km grid, which knows "
+            "only the ocean: berths, rivers, lakes and canals are land. A flag, not a refusal. "
+            "Null for base stations (4), SAR aircraft (9) and aids to navigation (21).",
+        ),
+        Column(
+            "distance_to_shore_km",
+            pa.float64(),
+            "Kilometres to the land mask's coastline on either side of it (to about one "
+            "1/15 degree cell; 0 = within a cell of the coast).",
+        ),
+        Column(
+            "implied_speed_knots",
+            pa.float64(),
+            "Lowest speed from the vessel's previous stored fix consistent with both fixes' "
+            "position resolution and the source's timestamp resolution (null for a first fix "
+            "or an estimated time).",
+        ),
+        Column(
+            "speed_flag",
+            pa.bool_(),
+            "True when implied_speed_knots is above the segmenting speed (25 kn): kept, and "
+            "the track is segmented there.",
+        ),
     ),
 )
 
@@ -128,9 +222,12 @@ STATICS = Dataset(
     "statics",
     (
         _KEY,
+        _TRACK_ID,
+        _ID_KIND,
         _MMSI,
         _TS,
         _TS_ESTIMATED,
+        _TS_SOURCE,
         Column("name", pa.string(), "Vessel name (or aid-to-navigation name)."),
         Column("callsign", pa.string(), "Radio call sign."),
         Column("imo", pa.int64(), "IMO number as transmitted (check digit not verified here)."),
@@ -147,6 +244,8 @@ STATICS = Dataset(
         _MSG_TYPE,
         _SOURCE,
         _STATION,
+        _RECEIVERS,
+        _STATIONS,
         _LOCATION,
         _LINE,
         _RAW,
@@ -159,6 +258,12 @@ QUARANTINE = Dataset(
         _KEY,
         Column("reason", pa.string(), "Why the input was refused.", False),
         Column("mmsi", pa.int64(), "MMSI when it could be read."),
+        Column(
+            "track_id",
+            pa.string(),
+            "Track id (MMSI or archive vessel id) when it could be read.",
+            fill=pl.col("mmsi").cast(pl.Int64).cast(pl.Utf8),
+        ),
         _TS,
         _MSG_TYPE,
         _SOURCE,
@@ -173,8 +278,14 @@ OTHER = Dataset(
     (
         _KEY,
         _MSG_TYPE,
+        Column("track_id", pa.string(), "Track id (MMSI or archive vessel id) when known."),
         _TS,
+        _TS_SOURCE,
+        _OTHER_REASON,
         _SOURCE,
+        _STATION,
+        _RECEIVERS,
+        _STATIONS,
         _LOCATION,
         _LINE,
         _RAW,

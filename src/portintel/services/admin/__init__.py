@@ -20,9 +20,9 @@ from portintel.services.admin.sessions import (
 from portintel.services.admin.token_failures import TokenFailureLimiter
 from portintel.services.admin.users import (
     MIN_PASSWORD_LENGTH,
+    WRONG_CREDENTIALS,
     AgencyView,
     IssuedToken,
-    SecondFactorRequired,
     TokenView,
     TotpEnrolment,
     UserView,
@@ -30,6 +30,7 @@ from portintel.services.admin.users import (
     authenticate_password,
     authenticate_token,
     check_password_policy,
+    confirm_totp,
     create_token,
     create_user,
     deactivate_user,
@@ -52,10 +53,10 @@ from portintel.services.admin.users import (
 __all__ = [
     "MIN_PASSWORD_LENGTH",
     "SESSION_LIFETIME",
+    "WRONG_CREDENTIALS",
     "AgencyView",
     "Health",
     "IssuedToken",
-    "SecondFactorRequired",
     "Secret",
     "SessionRecord",
     "SignedIn",
@@ -68,6 +69,7 @@ __all__ = [
     "authenticate_token",
     "check_health",
     "check_password_policy",
+    "confirm_totp",
     "create_token",
     "create_user",
     "database_label",

@@ -35,6 +35,7 @@ class UserView:
     roles: frozenset[Role]
     active: bool
     totp_enabled: bool
+    totp_pending: bool
     locked_until: datetime | None
     created_at: datetime
     last_login_at: datetime | None
@@ -160,6 +161,7 @@ def view_of(
         roles=roles_of(connection, row.id) if roles is None else roles,
         active=bool(row.active),
         totp_enabled=row.totp_secret is not None,
+        totp_pending=row.totp_pending_secret is not None,
         locked_until=row.locked_until,
         created_at=created,
         last_login_at=row.last_login_at,

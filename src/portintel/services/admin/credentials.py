@@ -48,13 +48,28 @@ from portintel.services.workspace import Workspace
 ANONYMOUS = Actor(user_id="anonymous", username="anonymous", agency_id="")
 """Who failed sign-ins are recorded as when no account matches."""
 
-WRONG_CREDENTIALS = "wrong username or password"
+WRONG_CREDENTIALS = "wrong username, password or one-time code, or the account is locked"
+"""The one answer to every refused sign-in, whatever the reason.
+
+Why one answer: "this account is locked" or "this account needs its code"
+told a guesser which usernames exist (an unknown one never locks and never
+asks for a code) and which passwords are right. The reason is in the audit
+log, for the administrator; the hint says what a person can do about each.
+"""
 
 
-class SecondFactorRequired(AuthenticationFailed):
-    """The password was right; the account also needs its one-time code."""
-
-    code = "second_factor_required"
+def sign_in_refused(ws: Workspace) -> AuthenticationFailed:
+    """The refusal of any failed sign-in: the same message and hint for every user."""
+    settings = ws.settings
+    return AuthenticationFailed(
+        WRONG_CREDENTIALS,
+        hint=(
+            "an account with a second factor needs the code from its authenticator app; "
+            f"after {settings.login_max_failures} failed sign-ins in a row an account is "
+            f"locked for {settings.login_lockout_minutes} minutes (an administrator can "
+            "unlock it sooner)"
+        ),
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,9 +108,9 @@ def authenticate_password(
 ) -> Actor:
     """The actor whose username and password (and one-time code, if enrolled) match.
 
-    Raises :class:`AuthenticationFailed` with a message safe to show (it does
-    not say whether the username exists), :class:`SecondFactorRequired` when
-    the password was right but the account needs a code.
+    Raises :class:`AuthenticationFailed` with one message for every reason
+    (:func:`sign_in_refused`): an unknown user, a wrong password, a missing
+    or wrong code and a locked account all answer alike.
 
     Why an attempt is reserved before the password is checked: counting a
     failure after the (slow) check let parallel guesses all pass the "not
@@ -103,7 +118,9 @@ def authenticate_password(
     failure count in its own committed transaction (:func:`_reserve_attempt`);
     the attempt that takes the last unit also locks the account. So at most
     ``login_max_failures`` passwords are ever checked between two lockouts,
-    however many requests race; a success gives the count back.
+    however many requests race; a success gives the count back. A right
+    password without the code keeps its unit: it is a step, not a success,
+    or alternating "no code" and "wrong code" would guess codes for ever.
     """
     secret = as_secret(password)
     now = ws.clock()
@@ -121,7 +138,7 @@ def authenticate_password(
                 detail={"username": shown, "reason": "unknown user"},
                 at=now,
             )
-        raise AuthenticationFailed(WRONG_CREDENTIALS)
+        raise sign_in_refused(ws)
     attempt = _reserve_attempt(ws, row.id, now)
     if attempt is None:
         raise _refuse_locked(ws, row, now)
@@ -183,10 +200,10 @@ def _refuse_locked(ws: Workspace, row: Row[Any], now: datetime) -> Authenticatio
             "login.failure",
             object_type="user",
             object_id=row.id,
-            detail={"reason": "account locked"},
+            detail={"reason": "account locked", "locked_until": locked_until},
             at=now,
         )
-    return _locked_error(locked_until or now)
+    return sign_in_refused(ws)
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,7 +211,6 @@ class _Checked:
     """What the credentials proved: a failure reason, or the TOTP step to consume."""
 
     failure: str | None = None
-    second_factor_missing: bool = False
     totp_step: int | None = None
     new_hash: str | None = None
 
@@ -212,7 +228,7 @@ def _check_credentials(
     if row.totp_secret is None:
         return _Checked(new_hash=new_hash)
     if not totp_code:
-        return _Checked(second_factor_missing=True)
+        return _Checked(failure="one-time code missing")
     step = _totp_step(row.totp_secret, totp_code, now)
     if step is None:
         return _Checked(failure="wrong one-time code")
@@ -229,20 +245,6 @@ def _settle(
     now: datetime,
 ) -> Actor | AuthenticationFailed:
     """Give the reserved unit back on success, keep it on failure; audit either way."""
-    if checked.second_factor_missing:
-        # the password was right: this attempt is not a failure, give its unit back
-        connection.execute(
-            update(users)
-            .where(users.c.id == row.id)
-            .values(
-                failed_logins=case((users.c.failed_logins > 0, users.c.failed_logins - 1), else_=0),
-                locked_until=None if attempt.locks_until is not None else users.c.locked_until,
-            )
-        )
-        return SecondFactorRequired(
-            "this account needs the one-time code from its authenticator app",
-            hint="enter the 6-digit code",
-        )
     if checked.failure is not None:
         return _failure(ws, connection, row, attempt, checked.failure, now)
     values: dict[str, Any] = {"failed_logins": 0, "locked_until": None, "last_login_at": now}
@@ -294,7 +296,7 @@ def _failure(
         at=now,
     )
     if attempt.locks_until is None:
-        return AuthenticationFailed(WRONG_CREDENTIALS)
+        return sign_in_refused(ws)
     audit.record(
         connection,
         actor,
@@ -304,15 +306,7 @@ def _failure(
         detail={"failures": attempt.number, "locked_until": attempt.locks_until},
         at=now,
     )
-    return _locked_error(attempt.locks_until)
-
-
-def _locked_error(locked_until: datetime) -> AuthenticationFailed:
-    return AuthenticationFailed(
-        "this account is locked after too many failed sign-ins, until "
-        f"{locked_until:%Y-%m-%d %H:%M} UTC",
-        hint="wait, or ask an administrator to unlock it (portintel user unlock)",
-    )
+    return sign_in_refused(ws)
 
 
 # --- TOTP ------------------------------------------------------------------------------
@@ -336,10 +330,13 @@ def _totp_step(secret: str, code: str, now: datetime) -> int | None:
 
 
 def enable_totp(ws: Workspace, actor: Actor, username: str) -> TotpEnrolment:
-    """Give the user a new TOTP secret; from now on sign-in needs its code.
+    """Give the user a new TOTP secret, pending until a first code confirms it.
 
     The user themself or an administrator. The secret and its provisioning
-    URI are returned once for the authenticator app.
+    URI are returned once, for the authenticator app; sign-in goes on as
+    before (with any earlier secret) until :func:`confirm_totp` sees a code
+    made with the new one. Why: a secret switched on at once locked out a
+    user whose app had not taken it (a mistyped secret, a scan that failed).
     """
     if actor.username != username.strip().lower():
         require_administrator(actor, "set up other users' one-time codes")
@@ -348,15 +345,50 @@ def enable_totp(ws: Workspace, actor: Actor, username: str) -> TotpEnrolment:
     with ws.engine.begin() as connection:
         row = user_row(connection, username)
         connection.execute(
+            update(users).where(users.c.id == row.id).values(totp_pending_secret=secret)
+        )
+        audit.record(
+            connection, actor, "user.totp_setup", object_type="user", object_id=row.id, at=now
+        )
+    uri = pyotp.TOTP(secret).provisioning_uri(name=row.username, issuer_name=ws.settings.node_name)
+    return TotpEnrolment(secret=Secret(secret), uri=uri)
+
+
+def confirm_totp(ws: Workspace, actor: Actor, username: str, code: str) -> None:
+    """Switch the pending secret on, once ``code`` shows the app makes its codes.
+
+    The code's time step is consumed, so it cannot also sign in. A wrong code
+    leaves the secret pending (the next code from the app may be tried).
+    """
+    if actor.username != username.strip().lower():
+        require_administrator(actor, "set up other users' one-time codes")
+    now = ws.clock()
+    with ws.engine.begin() as connection:
+        row = user_row(connection, username)
+        if row.totp_pending_secret is None:
+            raise Conflict(
+                f"{row.username} has no second factor waiting to be confirmed",
+                hint="set up a second factor first; its code confirms it",
+            )
+        step = _totp_step(row.totp_pending_secret, code, now)
+        if step is None:
+            raise InvalidInput(
+                "that code does not match the new secret",
+                field="totp_code",
+                hint="enter the 6-digit code the authenticator app shows now",
+            )
+        connection.execute(
             update(users)
             .where(users.c.id == row.id)
-            .values(totp_secret=secret, totp_last_step=None)
+            .values(
+                totp_secret=row.totp_pending_secret,
+                totp_pending_secret=None,
+                totp_last_step=step,
+            )
         )
         audit.record(
             connection, actor, "user.totp_enable", object_type="user", object_id=row.id, at=now
         )
-    uri = pyotp.TOTP(secret).provisioning_uri(name=row.username, issuer_name=ws.settings.node_name)
-    return TotpEnrolment(secret=Secret(secret), uri=uri)
 
 
 def disable_totp(ws: Workspace, actor: Actor, username: str) -> None:
@@ -365,7 +397,11 @@ def disable_totp(ws: Workspace, actor: Actor, username: str) -> None:
     now = ws.clock()
     with ws.engine.begin() as connection:
         row = user_row(connection, username)
-        connection.execute(update(users).where(users.c.id == row.id).values(totp_secret=None))
+        connection.execute(
+            update(users)
+            .where(users.c.id == row.id)
+            .values(totp_secret=None, totp_pending_secret=None)
+        )
         audit.record(
             connection, actor, "user.totp_disable", object_type="user", object_id=row.id, at=now
         )

@@ -44,12 +44,13 @@ from portintel.services.admin.accounts import (
     write_roles,
 )
 from portintel.services.admin.credentials import (
+    WRONG_CREDENTIALS,
     IssuedToken,
-    SecondFactorRequired,
     TokenView,
     TotpEnrolment,
     authenticate_password,
     authenticate_token,
+    confirm_totp,
     create_token,
     disable_totp,
     enable_totp,
@@ -327,9 +328,9 @@ def unlock_user(ws: Workspace, actor: Actor, username: str) -> None:
 
 __all__ = [
     "MIN_PASSWORD_LENGTH",
+    "WRONG_CREDENTIALS",
     "AgencyView",
     "IssuedToken",
-    "SecondFactorRequired",
     "TokenView",
     "TotpEnrolment",
     "UserView",
@@ -337,6 +338,7 @@ __all__ = [
     "authenticate_password",
     "authenticate_token",
     "check_password_policy",
+    "confirm_totp",
     "create_token",
     "create_user",
     "deactivate_user",

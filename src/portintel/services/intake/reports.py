@@ -24,6 +24,7 @@ from portintel.adapters.database.scope import (
     statement_condition,
     statements_with_reports,
 )
+from portintel.adapters.database.search import escaped
 from portintel.adapters.vocabularies import load_handling
 from portintel.domain.access import ReaderScope, may_work_with_intelligence, reader_scope
 from portintel.domain.actors import Actor
@@ -237,10 +238,11 @@ def _filtered(query: Select[Any], filters: ReportFilters) -> Select[Any]:
     if filters.until:
         query = query.where(columns.reported_at < filters.until)
     if filters.text:
-        pattern = f"%{filters.text.lower()}%"
+        # wildcards in the text are matched literally: "50%" is not "50 or more"
+        pattern = f"%{escaped(filters.text.lower())}%"
         query = query.where(
-            columns.title.ilike(pattern)
-            | columns.text.ilike(pattern)
+            columns.title.ilike(pattern, escape="\\")
+            | columns.text.ilike(pattern, escape="\\")
             | (columns.id == filters.text)
         )
     return query

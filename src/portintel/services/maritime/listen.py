@@ -78,7 +78,7 @@ class _Listener:
         self.pipeline = TrackPipeline(
             store,
             thresholds=thresholds,
-            land_check=self.land.on_land,
+            land_check=self.land.shore,
             on_accepted=VesselRegistry(ws).observe,
         )
         self.decoder = StreamDecoder()

@@ -42,13 +42,14 @@ def summarise_quarantine(
     rows = ws.tracks.scan(QUARANTINE)
     if reason:
         rows = rows.filter(pl.col("reason").str.contains(reason, literal=True))
-    counts = (
-        rows.group_by("reason")
-        .agg(pl.len().alias("n"))
-        .sort(["n", "reason"], descending=[True, False])
-        .collect()
-    )
-    shown = rows.sort("location", "line").head(limit).collect()
+    with ws.tracks.reading():  # a compaction meanwhile keeps the files this scan lists
+        counts = (
+            rows.group_by("reason")
+            .agg(pl.len().alias("n"))
+            .sort(["n", "reason"], descending=[True, False])
+            .collect()
+        )
+        shown = rows.sort("location", "line").head(limit).collect()
     return QuarantineSummary(
         by_reason=tuple((why, int(n)) for why, n in counts.iter_rows()),
         rows=tuple(

@@ -209,7 +209,7 @@ def accepted_summary(positions: pl.DataFrame, context: InputContext) -> dict[str
     return {
         "source": context.source,
         "positions": positions.height,
-        "mmsis": tuple(sorted(int(m) for m in positions["mmsi"].unique().to_list())),
+        "mmsis": tuple(sorted(int(m) for m in positions["mmsi"].drop_nulls().unique().to_list())),
         "first_at": times.min() if times.len() else None,
         "last_at": times.max() if times.len() else None,
     }

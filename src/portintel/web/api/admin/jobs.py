@@ -12,6 +12,7 @@ from starlette.concurrency import run_in_threadpool
 from portintel.domain.actors import Actor
 from portintel.services import jobs
 from portintel.services.workspace import Workspace
+from portintel.web.api.responses import errors
 from portintel.web.authentication import api_actor, workspace_of
 
 router = APIRouter(tags=["administration"])
@@ -51,7 +52,7 @@ class JobOut(BaseModel):
         )
 
 
-@router.get("/jobs", response_model=list[JobOut])
+@router.get("/jobs", response_model=list[JobOut], responses=errors(403))
 async def list_jobs(
     state: list[jobs.JobState] = Query(default=[], description="only jobs in these states"),
     name: str | None = Query(None, max_length=100, description="only jobs of this name"),

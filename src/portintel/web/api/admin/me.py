@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel
 
+from portintel.web.api.responses import errors
 from portintel.web.authentication import Principal, api_principal
 
 router = APIRouter(tags=["session"])
@@ -19,7 +20,7 @@ class Me(BaseModel):
     csrf_token: str | None
 
 
-@router.get("/me", response_model=Me)
+@router.get("/me", response_model=Me, responses=errors())
 def me(principal: Principal = Depends(api_principal)) -> Me:
     actor = principal.actor
     return Me(

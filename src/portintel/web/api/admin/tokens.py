@@ -15,7 +15,9 @@ from starlette.concurrency import run_in_threadpool
 from portintel.domain.actors import Actor
 from portintel.services import admin
 from portintel.services.workspace import Workspace
+from portintel.web.api.responses import errors
 from portintel.web.authentication import api_actor, workspace_of
+from portintel.web.text_inputs import NON_BLANK
 
 router = APIRouter(tags=["tokens"])
 
@@ -34,7 +36,9 @@ class TokenIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Field(max_length=200, description="what the token is for, e.g. 'AIS importer'")
+    name: str = Field(
+        max_length=200, pattern=NON_BLANK, description="what the token is for, e.g. 'AIS importer'"
+    )
 
 
 class IssuedTokenOut(BaseModel):
@@ -44,7 +48,7 @@ class IssuedTokenOut(BaseModel):
     token: str = Field(description="shown once; store it now")
 
 
-@router.get("/tokens", response_model=list[TokenOut])
+@router.get("/tokens", response_model=list[TokenOut], responses=errors(403))
 async def list_tokens(
     username: str | None = Query(None, description="all users when omitted (administrators)"),
     actor: Actor = Depends(api_actor),
@@ -64,7 +68,9 @@ async def list_tokens(
     ]
 
 
-@router.post("/tokens", response_model=IssuedTokenOut, status_code=201)
+@router.post(
+    "/tokens", response_model=IssuedTokenOut, status_code=201, responses=errors(write=True)
+)
 async def issue_token(
     body: TokenIn, actor: Actor = Depends(api_actor), ws: Workspace = Depends(workspace_of)
 ) -> IssuedTokenOut:
@@ -74,7 +80,7 @@ async def issue_token(
     )
 
 
-@router.post("/tokens/{token_id}/revoke", status_code=204)
+@router.post("/tokens/{token_id}/revoke", status_code=204, responses=errors(404, write=True))
 async def revoke_token(
     token_id: str, actor: Actor = Depends(api_actor), ws: Workspace = Depends(workspace_of)
 ) -> None:

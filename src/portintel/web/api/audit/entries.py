@@ -17,6 +17,8 @@ from starlette.concurrency import run_in_threadpool
 from portintel.domain.actors import Actor
 from portintel.services import audit
 from portintel.services.workspace import Workspace
+from portintel.web.api.responses import errors
+from portintel.web.api.times import IsoDateTime
 from portintel.web.authentication import api_actor, workspace_of
 
 router = APIRouter(tags=["audit"])
@@ -40,8 +42,8 @@ def audit_filters(
     action: str | None = Query(None, max_length=64, description="e.g. report.read or report.*"),
     object_type: str | None = Query(None, max_length=64),
     object_id: str | None = Query(None, max_length=128),
-    since: datetime | None = Query(None, description="ISO 8601, inclusive"),
-    until: datetime | None = Query(None, description="ISO 8601, exclusive"),
+    since: IsoDateTime | None = Query(None, description="ISO 8601, inclusive"),
+    until: IsoDateTime | None = Query(None, description="ISO 8601, exclusive"),
     limit: int = Query(100, ge=1, le=10_000),
 ) -> audit.AuditFilters:
     return audit.AuditFilters(
@@ -55,7 +57,7 @@ def audit_filters(
     )
 
 
-@router.get("/audit", response_model=list[AuditEntry])
+@router.get("/audit", response_model=list[AuditEntry], responses=errors(403))
 async def list_audit_entries(
     filters: audit.AuditFilters = Depends(audit_filters),
     actor: Actor = Depends(api_actor),

@@ -13,12 +13,18 @@ from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
 from portintel.domain.actors import Actor
+from portintel.domain.entities import entity_type_names
 from portintel.services.collation import entities
 from portintel.services.workspace import Workspace
 from portintel.web.api.intake.report_models import GradingOut
+from portintel.web.api.responses import errors
 from portintel.web.authentication import api_actor, workspace_of
+from portintel.web.text_inputs import NON_BLANK
 
 router = APIRouter(tags=["entities"])
+
+ENTITY_TYPES = entity_type_names()
+"""What ``schema`` may name; the service refuses any other with 422."""
 
 
 class StatementOut(BaseModel):
@@ -97,9 +103,11 @@ class EntitySummaryOut(BaseModel):
         )
 
 
-@router.get("/entities", response_model=list[EntitySummaryOut])
+@router.get("/entities", response_model=list[EntitySummaryOut], responses=errors(403))
 async def list_entities(
-    schema: str | None = Query(None, max_length=64, description="FtM schema, e.g. Vessel"),
+    schema: str | None = Query(
+        None, description="FtM schema, e.g. Vessel", json_schema_extra={"enum": ENTITY_TYPES}
+    ),
     limit: int = Query(50, ge=1, le=1000),
     offset: int = Query(0, ge=0),
     actor: Actor = Depends(api_actor),
@@ -111,10 +119,10 @@ async def list_entities(
     return [EntitySummaryOut.of(item) for item in found]
 
 
-@router.get("/search/entities", response_model=list[EntitySummaryOut])
+@router.get("/search/entities", response_model=list[EntitySummaryOut], responses=errors(403))
 async def search_entities(
-    q: str = Query(..., min_length=1, max_length=200),
-    schema: str | None = Query(None, max_length=64),
+    q: str = Query(..., max_length=200, pattern=NON_BLANK),
+    schema: str | None = Query(None, json_schema_extra={"enum": ENTITY_TYPES}),
     limit: int = Query(50, ge=1, le=500),
     actor: Actor = Depends(api_actor),
     ws: Workspace = Depends(workspace_of),
@@ -126,7 +134,7 @@ async def search_entities(
     return [EntitySummaryOut.of(item) for item in found]
 
 
-@router.get("/entities/{entity_id}", response_model=EntityOut)
+@router.get("/entities/{entity_id}", response_model=EntityOut, responses=errors(403, 404))
 async def get_entity(
     entity_id: str, actor: Actor = Depends(api_actor), ws: Workspace = Depends(workspace_of)
 ) -> EntityOut:

@@ -26,6 +26,8 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, Field, create_model
 
 from portintel.domain.report_fields import FieldType, ReportField
+from portintel.web.api.times import IsoDateTime
+from portintel.web.text_inputs import NON_BLANK
 
 Model = TypeVar("Model", bound=BaseModel)
 Definition = tuple[Any, Any]
@@ -41,6 +43,21 @@ _API_TYPES: dict[FieldType, Any] = {
     FieldType.IDS: list[str],
 }
 """A closed vocabulary travels as its plain value (a ``str``), as clients know it."""
+
+_TEXT_KINDS = (FieldType.LINE, FieldType.TEXT, FieldType.CODE)
+
+
+def _given_type(field: ReportField) -> Any:
+    """The type a client gives: a moment only as ISO 8601 text, never a number."""
+    return IsoDateTime if field.kind is FieldType.MOMENT else _API_TYPES[field.kind]
+
+
+def _given_limits(field: ReportField, *, explained: bool = True) -> dict[str, Any]:
+    """Limits of a given value: a text a report needs may not be blank either."""
+    limits = _limits(field, explained=explained)
+    if field.required and field.kind in _TEXT_KINDS:
+        limits["pattern"] = NON_BLANK
+    return limits
 
 
 def _limits(field: ReportField, *, explained: bool = True) -> dict[str, Any]:
@@ -60,13 +77,14 @@ def filing_definitions(fields: Iterable[ReportField]) -> dict[str, Definition]:
     """Fields as given when filing a report."""
     definitions: dict[str, Definition] = {}
     for field in fields:
-        annotation = _API_TYPES[field.kind]
+        annotation = _given_type(field)
+        limits = _given_limits(field)
         if field.required:
-            definitions[field.name] = (annotation, Field(..., **_limits(field)))
+            definitions[field.name] = (annotation, Field(..., **limits))
         elif field.kind is FieldType.IDS:
-            definitions[field.name] = (annotation, Field(default_factory=list, **_limits(field)))
+            definitions[field.name] = (annotation, Field(default_factory=list, **limits))
         else:
-            definitions[field.name] = (annotation | None, Field(None, **_limits(field)))
+            definitions[field.name] = (annotation | None, Field(None, **limits))
     return definitions
 
 
@@ -74,7 +92,10 @@ def change_definitions(fields: Iterable[ReportField]) -> dict[str, Definition]:
     """Fields of a change: each may be left out, which keeps the stored value."""
     return {
         # the help tells a default when filing, which a change does not have
-        field.name: (_API_TYPES[field.kind] | None, Field(None, **_limits(field, explained=False)))
+        field.name: (
+            _given_type(field) | None,
+            Field(None, **_given_limits(field, explained=False)),
+        )
         for field in fields
     }
 

@@ -50,7 +50,7 @@ class GradingOut(BaseModel):
 
 
 class FactIn(BaseModel):
-    model_config = ConfigDict(populate_by_name=True)
+    model_config = ConfigDict(populate_by_name=True, extra="forbid")
 
     entity_key: str = Field(
         max_length=128,
@@ -83,6 +83,8 @@ class FactIn(BaseModel):
 class ReportInBase(BaseModel):
     """What filing over the API adds to a report's declared fields: its instructions."""
 
+    model_config = ConfigDict(extra="forbid")
+
     facts: list[FactIn] = Field(default_factory=list, max_length=1_000)
     extract: bool = Field(True, description="also extract identifiers from the text")
     submit: bool = Field(False, description="submit for evaluation at once")
@@ -97,6 +99,8 @@ class ReportInBase(BaseModel):
 
 class EvaluationInBase(BaseModel):
     """What an evaluation adds to the fields it may change: a note for the history."""
+
+    model_config = ConfigDict(extra="forbid")
 
     note: str | None = Field(None, max_length=5_000)
 
@@ -118,6 +122,8 @@ else:
 
 
 class StepIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
     note: str | None = Field(None, max_length=5_000)
 
 

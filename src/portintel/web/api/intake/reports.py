@@ -6,8 +6,6 @@ report the caller may not read is a 404 like one that does not exist.
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from fastapi import APIRouter, Depends, File, Query, UploadFile
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
@@ -26,6 +24,8 @@ from portintel.web.api.intake.report_models import (
     ReportSummaryOut,
     StepIn,
 )
+from portintel.web.api.responses import errors
+from portintel.web.api.times import IsoDateTime
 from portintel.web.authentication import api_actor, workspace_of
 from portintel.web.downloads import attachment_response
 
@@ -40,8 +40,8 @@ def report_filters(
     handling: str | None = Query(None, max_length=64),
     reliability: str | None = Query(None, max_length=8),
     credibility: str | None = Query(None, max_length=8),
-    since: datetime | None = Query(None),
-    until: datetime | None = Query(None),
+    since: IsoDateTime | None = Query(None),
+    until: IsoDateTime | None = Query(None),
     limit: int = Query(100, ge=1, le=1000),
     offset: int = Query(0, ge=0),
 ) -> reports.ReportFilters:
@@ -60,7 +60,7 @@ def report_filters(
     )
 
 
-@router.get("/reports", response_model=ReportList)
+@router.get("/reports", response_model=ReportList, responses=errors(403))
 async def list_reports(
     filters: reports.ReportFilters = Depends(report_filters),
     actor: Actor = Depends(api_actor),
@@ -76,7 +76,9 @@ async def list_reports(
     return await run_in_threadpool(work)
 
 
-@router.post("/reports", response_model=ReportOut, status_code=201)
+@router.post(
+    "/reports", response_model=ReportOut, status_code=201, responses=errors(404, write=True)
+)
 async def create_report(
     body: ReportIn, actor: Actor = Depends(api_actor), ws: Workspace = Depends(workspace_of)
 ) -> ReportOut:
@@ -92,14 +94,16 @@ async def _report_out(ws: Workspace, actor: Actor, report_id: str) -> ReportOut:
     return ReportOut.of(await run_in_threadpool(reports.get_report, ws, actor, report_id))
 
 
-@router.get("/reports/{report_id}", response_model=ReportOut)
+@router.get("/reports/{report_id}", response_model=ReportOut, responses=errors(403, 404))
 async def get_report(
     report_id: str, actor: Actor = Depends(api_actor), ws: Workspace = Depends(workspace_of)
 ) -> ReportOut:
     return await _report_out(ws, actor, report_id)
 
 
-@router.post("/reports/{report_id}/submit", response_model=ReportOut)
+@router.post(
+    "/reports/{report_id}/submit", response_model=ReportOut, responses=errors(404, 409, write=True)
+)
 async def submit_report(
     report_id: str,
     body: StepIn | None = None,
@@ -111,7 +115,11 @@ async def submit_report(
     return await _report_out(ws, actor, report_id)
 
 
-@router.post("/reports/{report_id}/evaluate", response_model=ReportOut)
+@router.post(
+    "/reports/{report_id}/evaluate",
+    response_model=ReportOut,
+    responses=errors(404, 409, write=True),
+)
 async def evaluate_report(
     report_id: str,
     body: EvaluationIn,
@@ -124,7 +132,9 @@ async def evaluate_report(
     return await _report_out(ws, actor, report_id)
 
 
-@router.post("/reports/{report_id}/archive", response_model=ReportOut)
+@router.post(
+    "/reports/{report_id}/archive", response_model=ReportOut, responses=errors(404, 409, write=True)
+)
 async def archive_report(
     report_id: str,
     body: StepIn | None = None,
@@ -136,7 +146,11 @@ async def archive_report(
     return await _report_out(ws, actor, report_id)
 
 
-@router.post("/reports/{report_id}/disseminate", response_model=ReportOut)
+@router.post(
+    "/reports/{report_id}/disseminate",
+    response_model=ReportOut,
+    responses=errors(404, 409, write=True),
+)
 async def mark_disseminated(
     report_id: str,
     body: StepIn | None = None,
@@ -161,7 +175,12 @@ async def read_upload(ws: Workspace, upload: UploadFile) -> bytes:
     return content
 
 
-@router.post("/reports/{report_id}/attachments", response_model=AttachmentOut, status_code=201)
+@router.post(
+    "/reports/{report_id}/attachments",
+    response_model=AttachmentOut,
+    status_code=201,
+    responses=errors(404, 409, write=True),
+)
 async def add_attachment(
     report_id: str,
     file: UploadFile = File(...),
@@ -181,7 +200,7 @@ async def add_attachment(
     return AttachmentOut.of(view)
 
 
-@router.get("/attachments/{attachment_id}", response_class=Response)
+@router.get("/attachments/{attachment_id}", response_class=Response, responses=errors(403, 404))
 async def download_attachment(
     attachment_id: str, actor: Actor = Depends(api_actor), ws: Workspace = Depends(workspace_of)
 ) -> Response:

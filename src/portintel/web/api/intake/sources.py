@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
 from portintel.domain.actors import Actor
 from portintel.services.intake import sources
 from portintel.services.workspace import Workspace
+from portintel.web.api.responses import errors
 from portintel.web.authentication import api_actor, workspace_of
+from portintel.web.text_inputs import NON_BLANK
 
 router = APIRouter(tags=["sources"])
 
@@ -43,22 +45,28 @@ class SourceOut(BaseModel):
 
 
 class SourceIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
     kind: sources.SourceKind
-    reference: str = Field(max_length=100, description="codename everyone may see")
-    reliability: str = Field(max_length=8)
+    reference: str = Field(
+        max_length=100, pattern=NON_BLANK, description="codename everyone may see"
+    )
+    reliability: str = Field(max_length=8, pattern=NON_BLANK)
     grading_scheme: str | None = Field(None, max_length=32)
     protected_identity: str | None = Field(None, max_length=5_000)
     notes: str | None = Field(None, max_length=5_000)
 
 
-@router.get("/sources", response_model=list[SourceOut])
+@router.get("/sources", response_model=list[SourceOut], responses=errors(403))
 async def list_sources(
     actor: Actor = Depends(api_actor), ws: Workspace = Depends(workspace_of)
 ) -> list[SourceOut]:
     return [SourceOut.of(v) for v in await run_in_threadpool(sources.list_sources, ws, actor)]
 
 
-@router.post("/sources", response_model=SourceOut, status_code=201)
+@router.post(
+    "/sources", response_model=SourceOut, status_code=201, responses=errors(409, write=True)
+)
 async def create_source(
     body: SourceIn, actor: Actor = Depends(api_actor), ws: Workspace = Depends(workspace_of)
 ) -> SourceOut:
@@ -78,7 +86,7 @@ async def create_source(
     return await run_in_threadpool(work)
 
 
-@router.get("/sources/{source_id}", response_model=SourceOut)
+@router.get("/sources/{source_id}", response_model=SourceOut, responses=errors(403, 404))
 async def get_source(
     source_id: str, actor: Actor = Depends(api_actor), ws: Workspace = Depends(workspace_of)
 ) -> SourceOut:

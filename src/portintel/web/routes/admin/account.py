@@ -12,10 +12,11 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from portintel.errors import AuthenticationFailed, InvalidInput
+from portintel.errors import AuthenticationFailed, Conflict, InvalidInput
 from portintel.services import admin
 from portintel.services.workspace import Workspace
 from portintel.web.authentication import Principal, page_principal, workspace_of
+from portintel.web.qr_codes import qr_svg
 from portintel.web.templating import render
 
 router = APIRouter(prefix="/account")
@@ -89,14 +90,32 @@ async def enable_totp(
     enrolment = await run_in_threadpool(
         admin.enable_totp, ws, principal.actor, principal.actor.username
     )
-    return await run_in_threadpool(
-        lambda: _page(
-            request,
-            ws,
-            principal,
-            totp={"secret": enrolment.secret.reveal(), "uri": enrolment.uri},
+    shown = {
+        "secret": enrolment.secret.reveal(),
+        "uri": enrolment.uri,
+        "qr": qr_svg(enrolment.uri),
+    }
+    return await run_in_threadpool(lambda: _page(request, ws, principal, totp=shown))
+
+
+@router.post("/totp/confirm")
+async def confirm_totp(
+    request: Request,
+    totp_code: str = Form(..., max_length=16),
+    principal: Principal = Depends(page_principal),
+    ws: Workspace = Depends(workspace_of),
+) -> Response:
+    """The first code from the app switches the pending secret on."""
+    actor = principal.actor
+    try:
+        await run_in_threadpool(admin.confirm_totp, ws, actor, actor.username, totp_code)
+    except (InvalidInput, Conflict) as exc:
+        message = exc.message
+        status = 422 if isinstance(exc, InvalidInput) else 409
+        return await run_in_threadpool(
+            lambda: _page(request, ws, principal, status=status, error=message)
         )
-    )
+    return await run_in_threadpool(lambda: _page(request, ws, principal, done="totp"))
 
 
 @router.post("/tokens")

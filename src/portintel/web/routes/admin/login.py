@@ -38,13 +38,25 @@ def safe_next(target: str | None) -> str:
 
 
 def _login_page(
-    request: Request, *, next_path: str, username: str = "", error: str | None = None, status: int
+    request: Request,
+    *,
+    next_path: str,
+    username: str = "",
+    error: str | None = None,
+    hint: str | None = None,
+    status: int,
 ) -> Response:
     login_token = secrets.token_urlsafe(32)
     response = render(
         request,
         "admin/login.html",
-        {"next": next_path, "username": username, "error": error, "login_token": login_token},
+        {
+            "next": next_path,
+            "username": username,
+            "error": error,
+            "hint": hint,
+            "login_token": login_token,
+        },
         status_code=status,
     )
     response.set_cookie(
@@ -92,7 +104,12 @@ async def login(
         )
     except AuthenticationFailed as exc:
         return _login_page(
-            request, next_path=target, username=username, error=exc.message, status=401
+            request,
+            next_path=target,
+            username=username,
+            error=exc.message,
+            hint=exc.hint,
+            status=401,
         )
     response = RedirectResponse(target, status_code=303)
     response.set_cookie(

@@ -4,7 +4,7 @@ Numbered 0012 for issue #11 (0009-0011 are taken by work on the same day);
 ``down_revision`` names the newest revision on the branch it was written on.
 
 Revision ID: 0012
-Revises: 0008
+Revises: 0009
 Create Date: 2026-11-29 06:30:00
 """
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0012"
-down_revision = "0008"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
