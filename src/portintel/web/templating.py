@@ -11,6 +11,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from portintel.domain.actors import Actor
 from portintel.web.catalogs import load_translations
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
@@ -20,6 +21,13 @@ def _format_time(value: datetime | None) -> str:
     if value is None:
         return ""
     return value.strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _may_see_picture(actor: Actor | None) -> bool:
+    """Whether the nav offers the map (the maritime service decides; imported on first use)."""
+    from portintel.services.maritime import may_see_picture
+
+    return actor is not None and may_see_picture(actor)
 
 
 def build_environment(locale: str = "en") -> Environment:
@@ -34,6 +42,7 @@ def build_environment(locale: str = "en") -> Environment:
     )
     environment.install_gettext_translations(load_translations(locale), newstyle=True)  # type: ignore[attr-defined]
     environment.filters["time"] = _format_time
+    environment.globals["may_see_picture"] = _may_see_picture
     return environment
 
 

@@ -366,8 +366,22 @@ jobs = Table(
 """Every job enqueued, written by the job wrapper: what administrators see, and the lease
 that lets a restarted worker queue again a job whose worker died mid-run."""
 
+analyst_areas = Table(
+    "analyst_areas",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("geometry", JSON, nullable=False),
+    Column("created_by", String(64), ForeignKey("users.id"), nullable=False),
+    Column("agency_id", String(64), ForeignKey("agencies.id"), nullable=False),
+    Column("created_at", UTC, nullable=False),
+    Index("ix_analyst_areas_agency_id", "agency_id"),
+)
+"""Polygons analysts draw on the map (GeoJSON, WGS84), read within the creator's agency."""
+
 __all__ = [
     "agencies",
+    "analyst_areas",
     "api_tokens",
     "attachments",
     "audit_checkpoints",

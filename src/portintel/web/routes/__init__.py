@@ -11,6 +11,7 @@ def routers() -> list[APIRouter]:
     from portintel.web.routes.audit import entries as audit
     from portintel.web.routes.collation import entities
     from portintel.web.routes.intake import reports, sources
+    from portintel.web.routes.maritime import map as maritime_map
 
     return [
         health.router,
@@ -23,4 +24,5 @@ def routers() -> list[APIRouter]:
         jobs.router,
         audit.router,
         account.router,
+        maritime_map.router,
     ]

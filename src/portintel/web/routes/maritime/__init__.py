@@ -1,0 +1,1 @@
+"""Maritime area of the web face: the map and the vessel page."""

@@ -1,0 +1,34 @@
+"""The map page and the vessel page: server-rendered shells, their layers from the JSON API."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
+
+from portintel.services import maritime
+from portintel.services.workspace import Workspace
+from portintel.web.authentication import Principal, page_principal, workspace_of
+from portintel.web.templating import render
+
+router = APIRouter()
+
+
+@router.get("/map")
+async def map_page(
+    request: Request,
+    principal: Principal = Depends(page_principal),
+) -> Response:
+    maritime.require_picture(principal.actor)
+    return render(request, "maritime/map.html", {"event_types": maritime.EVENT_TYPE_LABELS})
+
+
+@router.get("/vessels/{vessel_id}")
+async def vessel_page(
+    request: Request,
+    vessel_id: str,
+    principal: Principal = Depends(page_principal),
+    ws: Workspace = Depends(workspace_of),
+) -> Response:
+    profile = await run_in_threadpool(maritime.vessel_profile, ws, principal.actor, vessel_id)
+    return render(request, "maritime/vessel.html", {"profile": profile})
