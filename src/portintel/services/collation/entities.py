@@ -20,10 +20,12 @@ from typing import Any
 from followthemoney import model
 from sqlalchemy import (
     CTE,
+    CompoundSelect,
     Connection,
     Row,
     Select,
     String,
+    and_,
     case,
     exists,
     func,
@@ -308,7 +310,7 @@ def _summaries(
     """One summary per id, counted and captioned in SQL from what the reader may read."""
     if not entity_ids:
         return []
-    members = _readable_members(scope, entity_ids)
+    members, _ = _readable_members(scope, entity_ids)
     m = members.c
     none = literal(None, String)
     first_values = (
@@ -488,7 +490,7 @@ STATEMENT_PAGE = 100
 """Statements per page of one property (:func:`entity_statements`)."""
 
 
-def _readable_members(scope: ReaderScope, entity_ids: list[str]) -> CTE:
+def _readable_members(scope: ReaderScope, entity_ids: list[str]) -> tuple[CTE, CTE]:
     """The readable statements of each entity as (key, ``_MEMBER_COLUMNS``) rows, found
     once: an entity is its canonical id's statements and those of entity ids merged in.
 
@@ -496,21 +498,18 @@ def _readable_members(scope: ReaderScope, entity_ids: list[str]) -> CTE:
     scope is decided once per (report, statement restrictiveness) pair, not
     once per statement, so the reports table is probed a few hundred times
     rather than ten thousand. Same rule (``statement_condition``), same rows.
+    Returns the members and the readable pairs (origin, restrictive, report_id).
     """
-    columns = (*_MEMBER_COLUMNS[:-1], _S.origin, _S.restrictive)
-    statements = (
-        union_all(
-            select(_S.canonical_id.label("key"), *columns).where(_S.canonical_id.in_(entity_ids)),
-            select(_S.entity_id.label("key"), *columns).where(
-                _S.entity_id.in_(entity_ids), _S.canonical_id != _S.entity_id
-            ),
-        )
-        .cte("entity_statements")
-        .prefix_with("MATERIALIZED")
-    )
+    by_canonical = _S.canonical_id.in_(entity_ids)
+    by_entity = and_(_S.entity_id.in_(entity_ids), _S.canonical_id != _S.entity_id)
+    # the pairs come from indexes alone (ix_statements_canonical_scope, ix_statements_merged)
+    found = union_all(
+        select(_S.origin, _S.restrictive).where(by_canonical),
+        select(_S.origin, _S.restrictive).where(by_entity),
+    ).subquery("found")
     pairs = (
-        select(statements.c.origin, statements.c.restrictive)
-        .group_by(statements.c.origin, statements.c.restrictive)
+        select(found.c.origin, found.c.restrictive)
+        .group_by(found.c.origin, found.c.restrictive)
         .subquery("pairs")
     )
     readable = (
@@ -520,25 +519,26 @@ def _readable_members(scope: ReaderScope, entity_ids: list[str]) -> CTE:
         .cte("readable")
         .prefix_with("MATERIALIZED")  # once per pair: SQLite would flatten it into the join
     )
-    s, r = statements.c, readable.c
+    r = readable.c
     # membership tests, not a join: each store looks a statement's pair up in the few
-    # readable pairs (a join to the CTE let SQLite scan it once per statement)
-    report_id = case((s.origin.in_(select(r.report_id)), s.origin), else_=None)
-    return (
-        select(
-            s.key,
-            s.id,
-            s.schema,
-            s.prop,
-            s.value,
-            s.first_seen,
-            s.invalid_reason,
-            report_id.label("report_id"),
+    # readable pairs (a join to the CTE let SQLite scan it once per statement). The
+    # statements are found by entity; ``origin || ''`` keeps SQLite from finding them by
+    # report instead (every statement of every readable report, then the entity's)
+    is_readable = tuple_(_S.origin + "", _S.restrictive).in_(select(r.origin, r.restrictive))
+    report_id = case((_S.origin.in_(select(r.report_id)), _S.origin), else_=None)
+    columns = (*_MEMBER_COLUMNS[:-1], report_id.label("report_id"))
+    if len(entity_ids) == 1:
+        # one entity: one pass over its statements (either index finds them, each row is
+        # read once), where a union would read a big entity's rows twice
+        members: Select[Any] | CompoundSelect[Any] = select(
+            literal(entity_ids[0]).label("key"), *columns
+        ).where(or_(by_canonical, by_entity), is_readable)
+    else:
+        members = union_all(
+            select(_S.canonical_id.label("key"), *columns).where(by_canonical, is_readable),
+            select(_S.entity_id.label("key"), *columns).where(by_entity, is_readable),
         )
-        .where(tuple_(s.origin, s.restrictive).in_(select(r.origin, r.restrictive)))
-        .cte("members")
-        .prefix_with("MATERIALIZED")
-    )
+    return members.cte("members").prefix_with("MATERIALIZED"), readable
 
 
 def _digest_rows(
@@ -563,16 +563,35 @@ def _digest_rows(
     * ``statement``: the id (``value``) of a newest statement of ``prop``, ``n`` its rank;
     * ``report``: a report id, the first ``reports`` by id.
     """
-    members = _readable_members(scope, [entity_id])
-    m = members.c
+    members, readable = _readable_members(scope, [entity_id])
+    m, r = members.c, readable.c
     none = literal(None, String)
+    # each distinct value of each property, counted once and ranked: the properties'
+    # counts and their most stated values both come from it
+    stated = (
+        select(
+            m.prop,
+            m.value,
+            func.count().label("statements"),
+            func.row_number()
+            .over(partition_by=m.prop, order_by=(func.count().desc(), m.value))
+            .label("rank"),
+        )
+        .group_by(m.prop, m.value)
+        .cte("stated")
+        .prefix_with("MATERIALIZED")
+    )
+    v = stated.c
+    # reports come from the readable (report, restrictiveness) pairs: a few hundred rows
+    # where the statements are thousands; every readable pair has a readable statement
+    report_ids = select(r.report_id).where(r.report_id.is_not(None)).group_by(r.report_id)
     total = select(
         literal("total").label("kind"),
         none.label("prop"),
         none.label("value"),
-        func.count().label("n"),
-        func.count(m.report_id.distinct()).label("m"),
-    ).select_from(members)
+        select(func.coalesce(func.sum(v.statements), 0)).scalar_subquery().label("n"),
+        select(func.count()).select_from(report_ids.subquery()).scalar_subquery().label("m"),
+    )
     schemata = select(literal("schema"), none, m.schema, literal(0), literal(0)).group_by(m.schema)
     first_values = (
         select(
@@ -588,24 +607,12 @@ def _digest_rows(
     captions = select(
         literal("caption"), first_values.c.prop, first_values.c.value, literal(0), literal(0)
     ).where(first_values.c.rank == 1)
-    props = select(
-        literal("prop"), m.prop, none, func.count(), func.count(m.value.distinct())
-    ).group_by(m.prop)
-    stated = (
-        select(
-            m.prop,
-            m.value,
-            func.count().label("statements"),
-            func.row_number()
-            .over(partition_by=m.prop, order_by=(func.count().desc(), m.value))
-            .label("rank"),
-        )
-        .group_by(m.prop, m.value)
-        .subquery("stated")
+    props = select(literal("prop"), v.prop, none, func.sum(v.statements), func.count()).group_by(
+        v.prop
     )
-    values = select(
-        literal("value"), stated.c.prop, stated.c.value, stated.c.statements, stated.c.rank
-    ).where(stated.c.rank <= values_per_property)
+    values = select(literal("value"), v.prop, v.value, v.statements, v.rank).where(
+        v.rank <= values_per_property
+    )
     newest = select(
         m.prop,
         m.id,
@@ -616,14 +623,7 @@ def _digest_rows(
     statements = select(
         literal("statement"), newest.c.prop, newest.c.id, newest.c.rank, literal(0)
     ).where(newest.c.rank <= per_property)
-    first_reports = (
-        select(m.report_id)
-        .where(m.report_id.is_not(None))
-        .group_by(m.report_id)
-        .order_by(m.report_id)
-        .limit(max(reports, 0))
-        .subquery("first_reports")
-    )
+    first_reports = report_ids.order_by(r.report_id).limit(max(reports, 0)).subquery("first")
     report_rows = select(literal("report"), none, first_reports.c.report_id, literal(0), literal(0))
     query = union_all(total, schemata, captions, props, values, statements, report_rows)
     return list(connection.execute(query))
