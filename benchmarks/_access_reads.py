@@ -23,7 +23,14 @@ from sqlalchemy import select
 from portintel.adapters.database import tables
 from portintel.domain.actors import Actor
 from portintel.errors import NotFound
-from portintel.services.collation.entities import get_entity, list_entities, search_entities
+from portintel.services.collation.entities import (
+    PER_PROPERTY,
+    REPORTS_SHOWN,
+    VALUES_PER_PROPERTY,
+    entity_page,
+    list_entities,
+    search_entities,
+)
 from portintel.services.intake.reports import ReportFilters, count_reports, list_reports
 from portintel.services.workspace import Workspace
 
@@ -45,19 +52,77 @@ class Workload:
 
 
 Fingerprint = Any
-ReadFunction = Callable[[Workspace, Actor, int], Fingerprint]
+
+
+@dataclass(frozen=True, slots=True)
+class Read:
+    """One approach to one read: ``fetch`` is timed, ``key`` (the fingerprint compared
+    between the approaches) is computed after the clock stops."""
+
+    fetch: Callable[[Workspace, Actor, int], Any]
+    key: Callable[[Any], Fingerprint]
+
+    def __call__(self, ws: Workspace, actor: Actor, run: int) -> Fingerprint:
+        return self.key(self.fetch(ws, actor, run))
+
+
+ReadFunction = Read
 
 
 def _summaries(found: list[Any]) -> Fingerprint:
     return tuple((s.id, s.schema, s.caption, s.statement_count, s.report_count) for s in found)
 
 
-def _entity(read: Callable[[], Any]) -> Fingerprint:
+NOT_FOUND = "not found"
+
+
+def _found(read: Callable[[], Any]) -> Any:
     try:
-        entity = read()
+        return read()
     except NotFound:
-        return "not found"
-    return (entity.id, entity.schema, entity.caption, tuple(s.id for s in entity.statements))
+        return NOT_FOUND
+
+
+def _page_key(page: Any) -> Fingerprint:
+    """What an entity page shows (``entity_page``), as comparable data."""
+    if page == NOT_FOUND:
+        return NOT_FOUND
+    properties = tuple(
+        (
+            p.prop,
+            p.statement_count,
+            p.value_count,
+            tuple((v.value, v.statements) for v in p.top_values),
+            p.shown,
+        )
+        for p in page.properties
+    )
+    statements = tuple(s.id for s in page.statements)
+    return (page.id, page.schema, page.caption, page.statement_count, page.report_count,
+            properties, statements, page.report_ids)  # fmt: skip
+
+
+def _page_of_full_read(entity: Any) -> Fingerprint:
+    """The same page worked out from the previous read (every readable statement, fetched
+    and filtered): per property its counts, most stated values and newest statements,
+    and the first report ids. Computed after the clock stops."""
+    if entity == NOT_FOUND:
+        return NOT_FOUND
+    by_prop: dict[str, list[Any]] = {}
+    for statement in entity.statements:
+        by_prop.setdefault(statement.prop, []).append(statement)
+    properties = []
+    statements: list[str] = []
+    for prop in sorted(by_prop):
+        stated = Counter(s.value for s in by_prop[prop])
+        top = sorted(stated.items(), key=lambda item: (-item[1], item[0]))[:VALUES_PER_PROPERTY]
+        newest = sorted(by_prop[prop], key=lambda s: (s.first_seen, s.id), reverse=True)
+        newest = newest[:PER_PROPERTY]
+        properties.append((prop, len(by_prop[prop]), len(stated), tuple(top), len(newest)))
+        statements.extend(s.id for s in newest)
+    return (entity.id, entity.schema, entity.caption, len(entity.statements),
+            len(entity.report_ids), tuple(properties), tuple(statements),
+            entity.report_ids[:REPORTS_SHOWN])  # fmt: skip
 
 
 def _has_pool(work: Workload, read: str) -> bool:
@@ -74,46 +139,57 @@ def _pick(pool: tuple[str, ...], run: int) -> str:
     return pool[run % len(pool)]
 
 
-def reads(work: Workload) -> dict[str, tuple[ReadFunction, ReadFunction]]:
-    """Read name -> (scoped service read, fetch-then-filter read), each giving a fingerprint."""
+def _report_key(found: Any) -> Fingerprint:
+    page, total = found
+    return tuple(r.id for r in page), total
 
-    def report_page(ws: Workspace, actor: Actor, run: int) -> Fingerprint:
+
+def reads(work: Workload) -> dict[str, tuple[Read, Read]]:
+    """Read name -> (scoped service read, fetch-then-filter read).
+
+    The entity page is what the web page and the API read (``entity_page``:
+    counted and paged in SQL); the previous page read every readable
+    statement (``get_entity`` then), and the same page is worked out from it.
+    """
+
+    def report_page(ws: Workspace, actor: Actor, run: int) -> Any:
         filters = ReportFilters(limit=PAGE, offset=(run % PAGES) * PAGE)
-        page = list_reports(ws, actor, filters)
-        return tuple(r.id for r in page), count_reports(ws, actor)
+        return list_reports(ws, actor, filters), count_reports(ws, actor)
 
-    def report_page_old(ws: Workspace, actor: Actor, run: int) -> Fingerprint:
+    def report_page_old(ws: Workspace, actor: Actor, run: int) -> Any:
         page = baseline.list_reports(ws, actor, offset=(run % PAGES) * PAGE, limit=PAGE)
-        return tuple(r.id for r in page), baseline.count_reports(ws, actor)
+        return page, baseline.count_reports(ws, actor)
 
-    def entity_page(ws: Workspace, actor: Actor, run: int) -> Fingerprint:
-        return _summaries(list_entities(ws, actor, limit=PAGE, offset=(run % PAGES) * PAGE))
+    def entity_list(ws: Workspace, actor: Actor, run: int) -> Any:
+        return list_entities(ws, actor, limit=PAGE, offset=(run % PAGES) * PAGE)
 
-    def entity_page_old(ws: Workspace, actor: Actor, run: int) -> Fingerprint:
-        offset = (run % PAGES) * PAGE
-        return _summaries(baseline.list_entities(ws, actor, limit=PAGE, offset=offset))
+    def entity_list_old(ws: Workspace, actor: Actor, run: int) -> Any:
+        return baseline.list_entities(ws, actor, limit=PAGE, offset=(run % PAGES) * PAGE)
 
-    def entity(pool: tuple[str, ...], old: bool) -> ReadFunction:
-        def read(ws: Workspace, actor: Actor, run: int) -> Fingerprint:
+    def entity(pool: tuple[str, ...], old: bool) -> Read:
+        def fetch(ws: Workspace, actor: Actor, run: int) -> Any:
             wanted = _pick(pool, run)
             if old:
-                return _entity(lambda: baseline.get_entity(ws, actor, wanted))
-            return _entity(lambda: get_entity(ws, actor, wanted))
+                return _found(lambda: baseline.get_entity(ws, actor, wanted))
+            return _found(lambda: entity_page(ws, actor, wanted))
 
-        return read
+        return Read(fetch, _page_of_full_read if old else _page_key)
 
-    def search(terms: tuple[str, ...], old: bool) -> ReadFunction:
-        def read(ws: Workspace, actor: Actor, run: int) -> Fingerprint:
+    def search(terms: tuple[str, ...], old: bool) -> Read:
+        def fetch(ws: Workspace, actor: Actor, run: int) -> Any:
             term = _pick(terms, run)
             if old:
-                return _summaries(baseline.search_entities(ws, actor, term, limit=PAGE))
-            return _summaries(search_entities(ws, actor, term, limit=PAGE))
+                return baseline.search_entities(ws, actor, term, limit=PAGE)
+            return search_entities(ws, actor, term, limit=PAGE)
 
-        return read
+        return Read(fetch, _summaries)
 
     return {
-        "report list page + total": (report_page, report_page_old),
-        "entity list page": (entity_page, entity_page_old),
+        "report list page + total": (
+            Read(report_page, _report_key),
+            Read(report_page_old, _report_key),
+        ),
+        "entity list page": (Read(entity_list, _summaries), Read(entity_list_old, _summaries)),
         "entity page (visible)": (entity(work.visible, False), entity(work.visible, True)),
         "entity page (not visible)": (entity(work.invisible, False), entity(work.invisible, True)),
         "search (common term)": (search(work.common_terms, False), search(work.common_terms, True)),
@@ -195,10 +271,12 @@ class Timings:
     mismatches: list[int] = field(default_factory=list)
 
 
-def _timed(read: ReadFunction, ws: Workspace, actor: Actor, run: int) -> tuple[float, Any]:
+def _timed(read: Read, ws: Workspace, actor: Actor, run: int) -> tuple[float, Any]:
+    """The time of ``read``'s fetch alone, and its fingerprint."""
     started = time.perf_counter()
-    found = read(ws, actor, run)
-    return (time.perf_counter() - started) * 1000, found
+    found = read.fetch(ws, actor, run)
+    elapsed = (time.perf_counter() - started) * 1000
+    return elapsed, read.key(found)
 
 
 def scoped_first(run: int) -> bool:

@@ -13,7 +13,8 @@ SQLite and on PostgreSQL:
 - the report list page with its total (``list_reports`` + ``count_reports``),
 - the entity list page (``list_entities``),
 - the entity page of an entity the reader may see, and of one they may not
-  (``get_entity``),
+  (``entity_page``, what the web page and the API read: counted and paged in
+  SQL; the previous page read every statement, ``get_entity`` then),
 - search for a common and for a rare term (``search_entities``).
 
 Each read runs ``--runs`` times (``_access_reads``: pages, entities and

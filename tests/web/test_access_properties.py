@@ -174,7 +174,9 @@ def test_api_entity_read(served: Served, data: st.DataObject) -> None:
     username = data.draw(_people(served))
     entity_id = data.draw(st.sampled_from((*served.world.entity_ids, MISSING_ENTITY)))
     _count(served, "api.entities.get")
-    response = served.api(username, f"/api/v1/entities/{quote(entity_id)}")
+    # every statement on the page (the page shows 20 a property by default), so the whole
+    # readable set is compared; the counts must agree with it as well
+    response = served.api(username, f"/api/v1/entities/{quote(entity_id)}", per_property=1000)
     person = served.world.person(username)
     if not person.active:
         assert response.status_code == 401
@@ -187,7 +189,10 @@ def test_api_entity_read(served: Served, data: st.DataObject) -> None:
         assert response.json() == json.loads(missing.text.replace(MISSING_ENTITY, entity_id))
         return
     assert response.status_code == 200, response.text
-    assert {s["id"] for s in response.json()["statements"]} == visible
+    entity = response.json()
+    assert {s["id"] for s in entity["statements"]} == visible
+    assert entity["statement_count"] == len(visible) and entity["complete"]
+    assert sum(p["statement_count"] for p in entity["properties"]) == len(visible)
 
 
 @cases(300)

@@ -55,6 +55,10 @@ def test_entities_of_unreadable_reports_are_not_found(
     outsider = person("mick", "analyst", agency="maritime-police")
     assert outsider.api("GET", f"/api/v1/entities/{vessel_id}").status_code == 404
     assert outsider.client.get(f"/entities/{vessel_id}").status_code == 404
+    more = f"/entities/{vessel_id}/statements"
+    assert outsider.client.get(more, params={"prop": "name"}).status_code == 404
+    assert outsider.api("GET", f"/api/v1{more}", params={"prop": "name"}).status_code == 404
+    assert officer.api("GET", f"/api/v1{more}", params={"prop": "name"}).json()["total"] == 1
     assert outsider.api("GET", "/api/v1/search/entities", params={"q": "9074729"}).json() == []
     search_page = outsider.client.get("/search", params={"q": "SEA FALCON"})
     assert vessel_id not in search_page.text
@@ -142,3 +146,44 @@ def test_administrators_without_intelligence_roles_see_no_sources(
     alice = person("alice", "administrator")
     assert alice.api("GET", "/api/v1/sources").status_code == 403
     assert alice.client.get("/sources").status_code == 403
+
+
+def test_a_big_entity_is_shown_a_page_at_a_time(person: Callable[..., Person]) -> None:
+    """The page and the API count every property and show its newest values; the rest of
+    a property is paged, newest first, on a page and on the API."""
+    officer = person("olga", "officer")
+    supervisor = person("sam", "supervisor")
+    for index in range(25):
+        facts = [*REPORT["facts"], {**REPORT["facts"][0], "value": f"SEA FALCON {index % 3}"}]  # type: ignore[list-item, dict-item]
+        report = officer.api(
+            "POST", "/api/v1/reports", json={**REPORT, "facts": facts, "submit": True}
+        ).json()
+        supervisor.api("POST", f"/api/v1/reports/{report['id']}/evaluate", json={})
+    analyst = person("ana", "analyst")
+    vessel_id = _vessel_id(analyst)
+    entity = analyst.api("GET", f"/api/v1/entities/{vessel_id}", params={"reports": 10}).json()
+    assert (entity["statement_count"], entity["report_count"]) == (75, 25)
+    assert not entity["complete"] and len(entity["report_ids"]) == 10
+    names = next(p for p in entity["properties"] if p["prop"] == "name")
+    assert (names["statement_count"], names["value_count"], names["shown"]) == (50, 4, 20)
+    assert names["top_values"][0] == {"value": "SEA FALCON", "statements": 25}
+    assert len([s for s in entity["statements"] if s["prop"] == "name"]) == 20
+    assert len(entity["statements"]) == 40  # 20 names, 20 IMO numbers
+    seen: list[str] = []
+    for offset in (0, 30):
+        page = analyst.api(
+            "GET",
+            f"/api/v1/entities/{vessel_id}/statements",
+            params={"prop": "name", "limit": 30, "offset": offset},
+        ).json()
+        assert page["total"] == 50
+        seen.extend(s["id"] for s in page["statements"])
+    assert len(seen) == len(set(seen)) == 50
+    shown = analyst.client.get(f"/entities/{vessel_id}")
+    assert shown.status_code == 200
+    assert 'data-property="name"' in shown.text and "SEA FALCON <span" in shown.text
+    assert shown.text.count('<tr data-prop="name">') == 20
+    more = f"/entities/{vessel_id}/statements?prop=name"
+    assert f'href="{more}"' in shown.text
+    rest = analyst.client.get(more)
+    assert rest.status_code == 200 and rest.text.count('<tr data-prop="name">') == 50

@@ -25,6 +25,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    text,
     true,
 )
 
@@ -233,6 +234,17 @@ statements = Table(
     Index("ix_statements_canonical_scope", "canonical_id", "schema", "origin", "restrictive"),
     Index("ix_statements_origin", "origin"),
     Index("ix_statements_prop_value", "prop", "value"),
+    # merged statements only (entity_id names an entity merged into canonical_id): an
+    # entity's read asks for them by entity_id without fetching every statement it has
+    Index(
+        "ix_statements_merged",
+        "entity_id",
+        "canonical_id",
+        "origin",
+        "restrictive",
+        sqlite_where=text("canonical_id <> entity_id"),
+        postgresql_where=text("canonical_id <> entity_id"),
+    ),
 )
 
 incidents = Table(

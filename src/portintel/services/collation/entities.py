@@ -18,7 +18,23 @@ from datetime import datetime
 from typing import Any
 
 from followthemoney import model
-from sqlalchemy import Connection, Row, Select, Subquery, func, or_, select, union_all
+from sqlalchemy import (
+    CTE,
+    CompoundSelect,
+    Connection,
+    Row,
+    Select,
+    String,
+    and_,
+    case,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+    tuple_,
+    union_all,
+)
 
 from portintel.adapters.database import tables
 from portintel.adapters.database.scope import statement_condition, statements_with_reports
@@ -100,6 +116,81 @@ class EntitySummary:
     caption: str
     statement_count: int
     report_count: int
+
+
+@dataclass(frozen=True, slots=True)
+class ValueCount:
+    """A distinct value of a property and how many readable statements state it."""
+
+    value: str
+    statements: int
+
+
+@dataclass(frozen=True, slots=True)
+class PropertyView:
+    """One property of an entity page: what the reader may read of it, counted in SQL.
+
+    ``top_values`` are its most stated distinct values (most statements first,
+    then by value); the page shows its ``shown`` newest statements, and
+    :func:`entity_statements` pages through the rest.
+    """
+
+    prop: str
+    statement_count: int
+    value_count: int
+    top_values: tuple[ValueCount, ...]
+    shown: int
+
+    @property
+    def complete(self) -> bool:
+        """Every readable statement of the property is on the page."""
+        return self.shown >= self.statement_count
+
+
+@dataclass(frozen=True, slots=True)
+class EntityPage:
+    """An entity as its page shows it, however many statements it has.
+
+    Counted and aggregated in the database from what the reader may read:
+    per property its counts, most stated values and newest statements
+    (``statements``: by property, newest first); the reports it comes from,
+    counted, and the first of them by id. ``complete`` when nothing is left out.
+    """
+
+    id: str
+    schema: str
+    caption: str
+    statement_count: int
+    report_count: int
+    properties: tuple[PropertyView, ...]
+    statements: tuple[StatementView, ...]
+    report_ids: tuple[str, ...]
+
+    @property
+    def complete(self) -> bool:
+        return len(self.statements) >= self.statement_count and len(self.report_ids) >= (
+            self.report_count
+        )
+
+    def values(self, prop: str) -> list[str]:
+        """The most stated distinct values of ``prop`` on the page."""
+        return [
+            value.value
+            for view in self.properties
+            if view.prop == prop
+            for value in view.top_values
+        ]
+
+
+@dataclass(frozen=True, slots=True)
+class StatementPage:
+    """One page of an entity's readable statements of one property, newest first."""
+
+    entity_id: str
+    prop: str
+    total: int
+    offset: int
+    statements: tuple[StatementView, ...]
 
 
 def _visible(scope: ReaderScope, *columns: Any) -> Select[Any]:
@@ -202,18 +293,6 @@ _CAPTION_PROPS = tuple(
 """Every property some schema takes its caption from."""
 
 
-def _members(scope: ReaderScope, entity_ids: list[str]) -> Subquery:
-    """The readable statements of each entity as (key, statement, report) rows: an entity
-    is its canonical id's statements and those of entity ids merged into it."""
-    by_canonical = _visible(scope, _S.canonical_id.label("key"), *_MEMBER_COLUMNS).where(
-        _S.canonical_id.in_(entity_ids)
-    )
-    by_entity = _visible(scope, _S.entity_id.label("key"), *_MEMBER_COLUMNS).where(
-        _S.entity_id.in_(entity_ids), _S.canonical_id != _S.entity_id
-    )
-    return union_all(by_canonical, by_entity).subquery("members")
-
-
 _MEMBER_COLUMNS = (
     _S.id,
     _S.schema,
@@ -231,44 +310,56 @@ def _summaries(
     """One summary per id, counted and captioned in SQL from what the reader may read."""
     if not entity_ids:
         return []
-    members = _members(scope, entity_ids).c
-    counts = {
-        row.key: (row.statements, row.reports)
-        for row in connection.execute(
-            select(
-                members.key,
-                func.count().label("statements"),
-                func.count(members.report_id.distinct()).label("reports"),
-            ).group_by(members.key)
-        )
-    }
-    schemata: dict[str, list[str]] = {}
-    for key, schema in connection.execute(
-        select(members.key, members.schema).distinct().order_by(members.key, members.schema)
-    ):
-        schemata.setdefault(key, []).append(schema)
-    ranked = (
+    members, _ = _readable_members(scope, entity_ids)
+    m = members.c
+    none = literal(None, String)
+    first_values = (
         select(
-            members.key,
-            members.prop,
-            members.value,
+            m.key,
+            m.prop,
+            m.value,
             func.row_number()
-            .over(
-                partition_by=(members.key, members.prop),
-                order_by=(members.first_seen, members.id),
-            )
+            .over(partition_by=(m.key, m.prop), order_by=(m.first_seen, m.id))
             .label("rank"),
         )
-        .where(members.invalid_reason.is_(None), members.prop.in_(_CAPTION_PROPS))
-        .subquery("ranked")
+        .where(m.invalid_reason.is_(None), m.prop.in_(_CAPTION_PROPS))
+        .subquery("first_values")
     )
+    # one query, the readable statements found once: (kind, key, prop, value, n, m)
+    query = union_all(
+        select(
+            literal("count"),
+            m.key,
+            none,
+            none,
+            func.count(),
+            func.count(m.report_id.distinct()),
+        ).group_by(m.key),
+        select(literal("schema"), m.key, none, m.schema, literal(0), literal(0)).group_by(
+            m.key, m.schema
+        ),
+        select(
+            literal("caption"),
+            first_values.c.key,
+            first_values.c.prop,
+            first_values.c.value,
+            literal(0),
+            literal(0),
+        ).where(first_values.c.rank == 1),
+    )
+    counts: dict[str, tuple[int, int]] = {}
+    schemata: dict[str, list[str]] = {}
     firsts: dict[str, list[tuple[str, str]]] = {}
-    for key, prop, value in connection.execute(
-        select(ranked.c.key, ranked.c.prop, ranked.c.value)
-        .where(ranked.c.rank == 1)
-        .order_by(ranked.c.key, ranked.c.prop)
-    ):
-        firsts.setdefault(key, []).append((prop, value))
+    for kind, key, prop, value, statements, reports in connection.execute(query):
+        if kind == "count":
+            counts[key] = (statements, reports)
+        elif kind == "schema":
+            schemata.setdefault(key, []).append(value)
+        else:
+            firsts.setdefault(key, []).append((prop, value))
+    for found in (schemata, firsts):
+        for values in found.values():
+            values.sort()
     summaries = []
     for entity_id in entity_ids:
         if entity_id not in counts:
@@ -322,6 +413,47 @@ def list_entities(
     return summaries
 
 
+def _matching_entities(
+    dialect: str, scope: ReaderScope, text: str, schema: str | None, limit: int
+) -> Select[Any]:
+    """The first ``limit`` canonical ids with a readable statement matching ``text``.
+
+    The matching statements are found first, through the trigram index when
+    the text is long enough (``value_contains``), with a branch of their own
+    for an id match so it keeps its index; rather than walk every canonical
+    id in order and test its values one by one. Then they are walked in
+    canonical id order and each is checked against the reader's scope
+    (``statement_condition``, for that one statement and its report) only
+    until ``limit`` entities are found: a common term matches thousands of
+    statements, most of them from reports a narrow reader may not read, and
+    joining every one to its report cost more than finding them.
+    """
+    columns = (_S.canonical_id, _S.origin, _S.restrictive)
+    by_value = select(*columns).where(value_contains(dialect, tables.statements, text))
+    by_id = select(*columns).where(_S.canonical_id == text)
+    if schema:
+        by_value, by_id = by_value.where(_S.schema == schema), by_id.where(_S.schema == schema)
+    candidates = union_all(by_value, by_id).cte("candidates").prefix_with("MATERIALIZED")
+    ordered = select(candidates).order_by(candidates.c.canonical_id).subquery("ordered")
+    one = (
+        select(ordered.c.origin.label("origin"), ordered.c.restrictive.label("restrictive"))
+        .correlate(ordered)
+        .subquery("candidate")
+    )
+    readable = exists(
+        select(literal(1))
+        .select_from(one.outerjoin(tables.reports, _R.id == one.c.origin))
+        .where(statement_condition(scope.statements, one))
+    )
+    return (
+        select(ordered.c.canonical_id)
+        .where(readable)
+        .group_by(ordered.c.canonical_id)
+        .order_by(ordered.c.canonical_id)
+        .limit(max(limit, 0))
+    )
+
+
 def search_entities(
     ws: Workspace, actor: Actor, query: str, *, schema: str | None = None, limit: int = 50
 ) -> list[EntitySummary]:
@@ -331,22 +463,7 @@ def search_entities(
         raise InvalidInput("search for at least one character", field="query")
     _check_schema(schema)
     scope = reader_scope(actor)
-    by_value = _visible(scope, _S.canonical_id).where(
-        value_contains(ws.engine.dialect.name, tables.statements, text)
-    )
-    by_id = _visible(scope, _S.canonical_id).where(_S.canonical_id == text)
-    if schema:
-        by_value, by_id = by_value.where(_S.schema == schema), by_id.where(_S.schema == schema)
-    # the matching values are few: find them first (through the trigram index when the
-    # text is long enough), rather than walk every canonical id in order and test its
-    # values one by one; the id match is a branch of its own, so it keeps its index too
-    hits = union_all(by_value, by_id).cte("hits").prefix_with("MATERIALIZED")
-    found = (
-        select(hits.c.canonical_id)
-        .group_by(hits.c.canonical_id)
-        .order_by(hits.c.canonical_id)
-        .limit(max(limit, 0))
-    )
+    found = _matching_entities(ws.engine.dialect.name, scope, text, schema, limit)
     with ws.engine.begin() as connection:
         ids = list(connection.execute(found).scalars())
         summaries = _summaries(connection, scope, ids)
@@ -359,3 +476,292 @@ def search_entities(
             at=ws.clock(),
         )
     return summaries
+
+
+# --- an entity's page: aggregated and paged in SQL ------------------------------------------
+
+PER_PROPERTY = 20
+"""Newest statements an entity page shows per property (the rest are paged)."""
+VALUES_PER_PROPERTY = 10
+"""Most stated distinct values an entity page shows per property."""
+REPORTS_SHOWN = 100
+"""Report ids an entity page names (all of them are counted)."""
+STATEMENT_PAGE = 100
+"""Statements per page of one property (:func:`entity_statements`)."""
+
+
+def _readable_members(scope: ReaderScope, entity_ids: list[str]) -> tuple[CTE, CTE]:
+    """The readable statements of each entity as (key, ``_MEMBER_COLUMNS``) rows, found
+    once: an entity is its canonical id's statements and those of entity ids merged in.
+
+    A big entity has thousands of statements from far fewer reports: the
+    scope is decided once per (report, statement restrictiveness) pair, not
+    once per statement, so the reports table is probed a few hundred times
+    rather than ten thousand. Same rule (``statement_condition``), same rows.
+    Returns the members and the readable pairs (origin, restrictive, report_id).
+    """
+    by_canonical = _S.canonical_id.in_(entity_ids)
+    by_entity = and_(_S.entity_id.in_(entity_ids), _S.canonical_id != _S.entity_id)
+    # the pairs come from indexes alone (ix_statements_canonical_scope, ix_statements_merged)
+    found = union_all(
+        select(_S.origin, _S.restrictive).where(by_canonical),
+        select(_S.origin, _S.restrictive).where(by_entity),
+    ).subquery("found")
+    pairs = (
+        select(found.c.origin, found.c.restrictive)
+        .group_by(found.c.origin, found.c.restrictive)
+        .subquery("pairs")
+    )
+    readable = (
+        select(pairs.c.origin, pairs.c.restrictive, _R.id.label("report_id"))
+        .select_from(pairs.outerjoin(tables.reports, _R.id == pairs.c.origin))
+        .where(statement_condition(scope.statements, pairs))
+        .cte("readable")
+        .prefix_with("MATERIALIZED")  # once per pair: SQLite would flatten it into the join
+    )
+    r = readable.c
+    # membership tests, not a join: each store looks a statement's pair up in the few
+    # readable pairs (a join to the CTE let SQLite scan it once per statement). The
+    # statements are found by entity; ``origin || ''`` keeps SQLite from finding them by
+    # report instead (every statement of every readable report, then the entity's)
+    is_readable = tuple_(_S.origin + "", _S.restrictive).in_(select(r.origin, r.restrictive))
+    report_id = case((_S.origin.in_(select(r.report_id)), _S.origin), else_=None)
+    columns = (*_MEMBER_COLUMNS[:-1], report_id.label("report_id"))
+    if len(entity_ids) == 1:
+        # one entity: one pass over its statements (either index finds them, each row is
+        # read once), where a union would read a big entity's rows twice
+        members: Select[Any] | CompoundSelect[Any] = select(
+            literal(entity_ids[0]).label("key"), *columns
+        ).where(or_(by_canonical, by_entity), is_readable)
+    else:
+        members = union_all(
+            select(_S.canonical_id.label("key"), *columns).where(by_canonical, is_readable),
+            select(_S.entity_id.label("key"), *columns).where(by_entity, is_readable),
+        )
+    return members.cte("members").prefix_with("MATERIALIZED"), readable
+
+
+def _digest_rows(
+    connection: Connection,
+    scope: ReaderScope,
+    entity_id: str,
+    *,
+    per_property: int,
+    values_per_property: int,
+    reports: int,
+) -> list[Row[Any]]:
+    """Everything an entity page counts, in one query over its readable statements.
+
+    The readable statements are found once (a materialized CTE) and every
+    aggregate reads them from there; rows are ``(kind, prop, value, n, m)``:
+
+    * ``total``: ``n`` statements, ``m`` distinct reports;
+    * ``schema``: each distinct schema (``value``);
+    * ``caption``: the first valid value of each caption property;
+    * ``prop``: ``n`` statements and ``m`` distinct values of ``prop``;
+    * ``value``: a most stated value of ``prop``, ``n`` its statements, ``m`` its rank;
+    * ``statement``: the id (``value``) of a newest statement of ``prop``, ``n`` its rank;
+    * ``report``: a report id, the first ``reports`` by id.
+    """
+    members, readable = _readable_members(scope, [entity_id])
+    m, r = members.c, readable.c
+    none = literal(None, String)
+    # each distinct value of each property, counted once and ranked: the properties'
+    # counts and their most stated values both come from it
+    stated = (
+        select(
+            m.prop,
+            m.value,
+            func.count().label("statements"),
+            func.row_number()
+            .over(partition_by=m.prop, order_by=(func.count().desc(), m.value))
+            .label("rank"),
+        )
+        .group_by(m.prop, m.value)
+        .cte("stated")
+        .prefix_with("MATERIALIZED")
+    )
+    v = stated.c
+    # reports come from the readable (report, restrictiveness) pairs: a few hundred rows
+    # where the statements are thousands; every readable pair has a readable statement
+    report_ids = select(r.report_id).where(r.report_id.is_not(None)).group_by(r.report_id)
+    total = select(
+        literal("total").label("kind"),
+        none.label("prop"),
+        none.label("value"),
+        select(func.coalesce(func.sum(v.statements), 0)).scalar_subquery().label("n"),
+        select(func.count()).select_from(report_ids.subquery()).scalar_subquery().label("m"),
+    )
+    schemata = select(literal("schema"), none, m.schema, literal(0), literal(0)).group_by(m.schema)
+    first_values = (
+        select(
+            m.prop,
+            m.value,
+            func.row_number()
+            .over(partition_by=m.prop, order_by=(m.first_seen, m.id))
+            .label("rank"),
+        )
+        .where(m.invalid_reason.is_(None), m.prop.in_(_CAPTION_PROPS))
+        .subquery("first_values")
+    )
+    captions = select(
+        literal("caption"), first_values.c.prop, first_values.c.value, literal(0), literal(0)
+    ).where(first_values.c.rank == 1)
+    props = select(literal("prop"), v.prop, none, func.sum(v.statements), func.count()).group_by(
+        v.prop
+    )
+    values = select(literal("value"), v.prop, v.value, v.statements, v.rank).where(
+        v.rank <= values_per_property
+    )
+    newest = select(
+        m.prop,
+        m.id,
+        func.row_number()
+        .over(partition_by=m.prop, order_by=(m.first_seen.desc(), m.id.desc()))
+        .label("rank"),
+    ).subquery("newest")
+    statements = select(
+        literal("statement"), newest.c.prop, newest.c.id, newest.c.rank, literal(0)
+    ).where(newest.c.rank <= per_property)
+    first_reports = report_ids.order_by(r.report_id).limit(max(reports, 0)).subquery("first")
+    report_rows = select(literal("report"), none, first_reports.c.report_id, literal(0), literal(0))
+    query = union_all(total, schemata, captions, props, values, statements, report_rows)
+    return list(connection.execute(query))
+
+
+def _statement_rows(
+    connection: Connection, scope: ReaderScope, ids: list[str]
+) -> dict[str, StatementView]:
+    if not ids:
+        return {}
+    query = _visible(scope, *_COLUMNS).where(_S.id.in_(ids))
+    return {row.id: _statement_view(row) for row in connection.execute(query)}
+
+
+@audit.audits_denial("entity", id_parameter="entity_id")
+def entity_page(
+    ws: Workspace,
+    actor: Actor,
+    entity_id: str,
+    *,
+    per_property: int = PER_PROPERTY,
+    values_per_property: int = VALUES_PER_PROPERTY,
+    reports: int = REPORTS_SHOWN,
+) -> EntityPage:
+    """The entity as its page shows it: counts, most stated values and newest statements
+    per property, the reports it comes from; NotFound if the actor may read none. Audited.
+
+    However many statements the entity has, the page reads at most
+    ``per_property`` statements a property (:func:`entity_statements` pages
+    the rest) and ``reports`` report ids; everything else is counted in SQL.
+    """
+    for name, number in (
+        ("per_property", per_property),
+        ("values_per_property", values_per_property),
+        ("reports", reports),
+    ):
+        if number < 0:
+            raise InvalidInput(f"{name} must not be negative, got {number}", field=name)
+    scope = reader_scope(actor)
+    with ws.engine.begin() as connection:
+        rows = _digest_rows(
+            connection,
+            scope,
+            entity_id,
+            per_property=per_property,
+            values_per_property=values_per_property,
+            reports=reports,
+        )
+        by_kind: dict[str, list[Row[Any]]] = {}
+        for row in rows:
+            by_kind.setdefault(row.kind, []).append(row)
+        total = by_kind["total"][0]
+        if not total.n:
+            raise NotFound(f"entity {entity_id} not found", hint="check the id, or search")
+        shown_ids = [
+            row.value for row in sorted(by_kind.get("statement", []), key=lambda r: (r.prop, r.n))
+        ]
+        found = _statement_rows(connection, scope, shown_ids)
+        audit.record(
+            connection,
+            actor,
+            "entity.read",
+            object_type="entity",
+            object_id=entity_id,
+            detail={"statements": int(total.n), "shown": len(found)},
+            at=ws.clock(),
+        )
+    schema, caption = entity_caption(
+        entity_id,
+        sorted(row.value for row in by_kind.get("schema", [])),
+        sorted((row.prop, row.value) for row in by_kind.get("caption", [])),
+    )
+    top: dict[str, list[ValueCount]] = {}
+    for row in sorted(by_kind.get("value", []), key=lambda r: (r.prop, r.m)):
+        top.setdefault(row.prop, []).append(ValueCount(row.value, int(row.n)))
+    shown: dict[str, int] = {}
+    for row in by_kind.get("statement", []):
+        shown[row.prop] = shown.get(row.prop, 0) + 1
+    properties = tuple(
+        PropertyView(
+            prop=row.prop,
+            statement_count=int(row.n),
+            value_count=int(row.m),
+            top_values=tuple(top.get(row.prop, ())),
+            shown=shown.get(row.prop, 0),
+        )
+        for row in sorted(by_kind.get("prop", []), key=lambda r: r.prop)
+    )
+    return EntityPage(
+        id=entity_id,
+        schema=schema,
+        caption=caption,
+        statement_count=int(total.n),
+        report_count=int(total.m),
+        properties=properties,
+        statements=tuple(found[id_] for id_ in shown_ids if id_ in found),
+        report_ids=tuple(sorted(row.value for row in by_kind.get("report", []))),
+    )
+
+
+@audit.audits_denial("entity", id_parameter="entity_id")
+def entity_statements(
+    ws: Workspace,
+    actor: Actor,
+    entity_id: str,
+    prop: str,
+    *,
+    limit: int = STATEMENT_PAGE,
+    offset: int = 0,
+) -> StatementPage:
+    """One page of the entity's readable statements of ``prop``, newest first, with their
+    total; NotFound if the actor may read nothing of the entity. Audited."""
+    if limit < 0 or offset < 0:
+        raise InvalidInput("limit and offset must not be negative", field="limit")
+    scope = reader_scope(actor)
+    of_entity = or_(_S.canonical_id == entity_id, _S.entity_id == entity_id)
+    with ws.engine.begin() as connection:
+        readable = connection.execute(_visible(scope, _S.id).where(of_entity).limit(1)).first()
+        if readable is None:
+            raise NotFound(f"entity {entity_id} not found", hint="check the id, or search")
+        total = connection.execute(
+            _visible(scope, func.count()).where(of_entity, _S.prop == prop)
+        ).scalar_one()
+        rows = connection.execute(
+            _visible(scope, *_COLUMNS)
+            .where(of_entity, _S.prop == prop)
+            .order_by(_S.first_seen.desc(), _S.id.desc())
+            .limit(limit)
+            .offset(offset)
+        )
+        statements = tuple(_statement_view(row) for row in rows)
+        audit.record(
+            connection,
+            actor,
+            "entity.read",
+            object_type="entity",
+            object_id=entity_id,
+            detail={"prop": prop, "offset": offset, "shown": len(statements)},
+            at=ws.clock(),
+        )
+    return StatementPage(entity_id, prop, int(total), offset, statements)

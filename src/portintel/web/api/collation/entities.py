@@ -67,22 +67,69 @@ class StatementOut(BaseModel):
         )
 
 
+class ValueCountOut(BaseModel):
+    value: str
+    statements: int
+
+
+class PropertyOut(BaseModel):
+    prop: str
+    statement_count: int
+    value_count: int
+    top_values: list[ValueCountOut]
+    shown: int
+    complete: bool
+
+    @classmethod
+    def of(cls, view: entities.PropertyView) -> PropertyOut:
+        return cls(
+            prop=view.prop,
+            statement_count=view.statement_count,
+            value_count=view.value_count,
+            top_values=[
+                ValueCountOut(value=v.value, statements=v.statements) for v in view.top_values
+            ],
+            shown=view.shown,
+            complete=view.complete,
+        )
+
+
 class EntityOut(BaseModel):
+    """An entity as its page shows it: every property counted, its most stated values and
+    newest statements; ``complete`` when nothing is left out (else page a property with
+    ``/entities/{id}/statements``)."""
+
     id: str
     schema_name: str
     caption: str
+    statement_count: int
+    report_count: int
+    complete: bool
     report_ids: list[str]
+    properties: list[PropertyOut]
     statements: list[StatementOut]
 
     @classmethod
-    def of(cls, view: entities.EntityView) -> EntityOut:
+    def of(cls, view: entities.EntityPage) -> EntityOut:
         return cls(
             id=view.id,
             schema_name=view.schema,
             caption=view.caption,
+            statement_count=view.statement_count,
+            report_count=view.report_count,
+            complete=view.complete,
             report_ids=list(view.report_ids),
+            properties=[PropertyOut.of(p) for p in view.properties],
             statements=[StatementOut.of(s) for s in view.statements],
         )
+
+
+class StatementPageOut(BaseModel):
+    entity_id: str
+    prop: str
+    total: int
+    offset: int
+    statements: list[StatementOut]
 
 
 class EntitySummaryOut(BaseModel):
@@ -136,6 +183,40 @@ async def search_entities(
 
 @router.get("/entities/{entity_id}", response_model=EntityOut, responses=errors(403, 404))
 async def get_entity(
-    entity_id: str, actor: Actor = Depends(api_actor), ws: Workspace = Depends(workspace_of)
+    entity_id: str,
+    per_property: int = Query(
+        entities.PER_PROPERTY, ge=0, le=1000, description="newest statements per property"
+    ),
+    reports: int = Query(entities.REPORTS_SHOWN, ge=0, le=5000, description="report ids named"),
+    actor: Actor = Depends(api_actor),
+    ws: Workspace = Depends(workspace_of),
 ) -> EntityOut:
-    return EntityOut.of(await run_in_threadpool(entities.get_entity, ws, actor, entity_id))
+    """The entity, aggregated per property; at most ``per_property`` statements each."""
+    page = await run_in_threadpool(
+        lambda: entities.entity_page(
+            ws, actor, entity_id, per_property=per_property, reports=reports
+        )
+    )
+    return EntityOut.of(page)
+
+
+@router.get("/entities/{entity_id}/statements", response_model=StatementPageOut)
+async def get_entity_statements(
+    entity_id: str,
+    prop: str = Query(..., min_length=1, max_length=64, description="property, e.g. name"),
+    limit: int = Query(entities.STATEMENT_PAGE, ge=1, le=1000),
+    offset: int = Query(0, ge=0),
+    actor: Actor = Depends(api_actor),
+    ws: Workspace = Depends(workspace_of),
+) -> StatementPageOut:
+    """One page of the entity's statements of ``prop``, newest first, with their total."""
+    page = await run_in_threadpool(
+        lambda: entities.entity_statements(ws, actor, entity_id, prop, limit=limit, offset=offset)
+    )
+    return StatementPageOut(
+        entity_id=page.entity_id,
+        prop=page.prop,
+        total=page.total,
+        offset=page.offset,
+        statements=[StatementOut.of(s) for s in page.statements],
+    )

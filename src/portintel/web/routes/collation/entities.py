@@ -37,8 +37,32 @@ async def entity_view(
     principal: Principal = Depends(page_principal),
     ws: Workspace = Depends(workspace_of),
 ) -> Response:
-    view = await run_in_threadpool(entities.get_entity, ws, principal.actor, entity_id)
+    view = await run_in_threadpool(entities.entity_page, ws, principal.actor, entity_id)
     return render(request, "collation/entity_view.html", {"entity": view})
+
+
+@router.get("/entities/{entity_id}/statements")
+async def entity_statements(
+    request: Request,
+    entity_id: str,
+    prop: str = Query(..., min_length=1, max_length=64),
+    offset: int = Query(0, ge=0),
+    principal: Principal = Depends(page_principal),
+    ws: Workspace = Depends(workspace_of),
+) -> Response:
+    """Every statement of one property of an entity, a page at a time, newest first."""
+    page = await run_in_threadpool(
+        lambda: entities.entity_statements(ws, principal.actor, entity_id, prop, offset=offset)
+    )
+    return render(
+        request,
+        "collation/entity_statements.html",
+        {
+            "page": page,
+            "next_offset": offset + len(page.statements),
+            "size": entities.STATEMENT_PAGE,
+        },
+    )
 
 
 @router.get("/search")
