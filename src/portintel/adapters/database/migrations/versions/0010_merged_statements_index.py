@@ -9,8 +9,8 @@ find that none was merged. The partial index holds only merged statements
 near-empty index; with ``origin`` and ``restrictive`` it also says, from the
 index alone, which reports decide whether a reader may read them.
 
-Revision ID: 0011
-Revises: 0008
+Revision ID: 0010
+Revises: 0009
 Create Date: 2026-11-29 06:00:00
 """
 
@@ -19,8 +19,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0011"
-down_revision = "0008"
+revision = "0010"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 

@@ -1,10 +1,7 @@
 """analyst areas: polygons analysts draw on the map, with their creator and agency
 
-Numbered 0012 for issue #11 (0009-0011 are taken by work on the same day);
-``down_revision`` names the newest revision on the branch it was written on.
-
-Revision ID: 0012
-Revises: 0009
+Revision ID: 0011
+Revises: 0010
 Create Date: 2026-11-29 06:30:00
 """
 
@@ -13,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0012"
-down_revision = "0009"
+revision = "0011"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 
