@@ -32,14 +32,22 @@ SQLITE_FULL = 13
 """SQLite's result code for "database or disk is full" (its low byte, extended codes aside)."""
 
 
-def _translate_full_disk(context: ExceptionContext) -> None:
-    """SQLITE_FULL, at a statement or a commit, as :class:`StorageFull` with what to do.
+POSTGRESQL_DISK_FULL = "53100"
+"""PostgreSQL's SQLSTATE ``disk_full`` ("could not extend file ...: No space left on device")."""
 
+
+def _translate_full_disk(context: ExceptionContext) -> None:
+    """A full disk, at a statement or a commit, as :class:`StorageFull` with what to do.
+
+    SQLite says SQLITE_FULL; PostgreSQL says SQLSTATE 53100 (its server's disk).
     Why: it surfaced as an unexpected error (a 500 and a reset connection)
     though the server is fine and the cure is known: free disk space.
     """
-    code = getattr(context.original_exception, "sqlite_errorcode", None)
-    if code is not None and code & 0xFF == SQLITE_FULL:
+    original = context.original_exception
+    code = getattr(original, "sqlite_errorcode", None)
+    full = code is not None and code & 0xFF == SQLITE_FULL
+    full = full or getattr(original, "sqlstate", None) == POSTGRESQL_DISK_FULL
+    if full:
         raise StorageFull(
             "the database's disk is full: nothing was saved",
             hint="an administrator must free space on the disk of the data directory "
@@ -104,6 +112,7 @@ def create_database_engine(url: str, *, read_only: bool = False) -> Engine:
         event.listen(engine, "handle_error", _translate_full_disk)
     elif engine.dialect.name == "postgresql":
         event.listen(engine, "connect", _postgresql_session)
+        event.listen(engine, "handle_error", _translate_full_disk)
     return engine
 
 
