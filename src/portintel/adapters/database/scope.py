@@ -14,13 +14,16 @@ where a statement from no report has NULL report columns.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import (
+    BindParameter,
     ColumnElement,
     FromClause,
     Select,
     and_,
+    bindparam,
     exists,
     false,
     or_,
@@ -36,6 +39,21 @@ from portintel.domain.access import (
 )
 
 
+class ScopeParameter(str):
+    """The name of a bound parameter standing for one reader's value in a scope *shape*.
+
+    :func:`parameterised` puts these in place of a predicate's agency, author
+    and releasable-to ids; rendered, they become ``bindparam`` (required: a
+    statement built from a shape cannot run without the reader's values).
+    """
+
+    __slots__ = ()
+
+
+def _value(value: str) -> str | BindParameter[str]:
+    return bindparam(str(value), required=True) if isinstance(value, ScopeParameter) else value
+
+
 def _clause(clause: ReportClause, reports: FromClause) -> ColumnElement[bool]:
     columns = reports.c
     conditions: list[ColumnElement[bool]] = []
@@ -44,16 +62,17 @@ def _clause(clause: ReportClause, reports: FromClause) -> ColumnElement[bool]:
             return false()
         conditions.append(columns.status.in_(sorted(status.value for status in clause.statuses)))
     if clause.agency_id is not None:
-        conditions.append(columns.agency_id == clause.agency_id)
+        conditions.append(columns.agency_id == _value(clause.agency_id))
     if clause.author_id is not None:
-        conditions.append(columns.author_id == clause.author_id)
+        conditions.append(columns.author_id == _value(clause.author_id))
     if clause.restrictive is not None:
         conditions.append(columns.restrictive == clause.restrictive)
     if clause.releasable_to is not None:
         released = tables.report_releasable_to.c
         conditions.append(
             exists().where(
-                released.report_id == columns.id, released.agency_id == clause.releasable_to
+                released.report_id == columns.id,
+                released.agency_id == _value(clause.releasable_to),
             )
         )
     return and_(*conditions) if conditions else true()
@@ -108,6 +127,47 @@ def statement_condition(
     return or_(*branches) if len(branches) > 1 else branches[0]
 
 
+def parameterised(
+    predicate: StatementPredicate,
+) -> tuple[StatementPredicate, dict[str, str]]:
+    """The *shape* of ``predicate`` and the values that fill it.
+
+    The shape is the same predicate with every reader-specific id (agency,
+    author, releasable-to) replaced by a :class:`ScopeParameter` named by
+    its position, ``scope_0``, ``scope_1``...; statuses, restrictiveness and
+    the without-report flags stay as they are. Two readers whose predicates
+    differ only in those ids have equal (hashable) shapes, so a statement
+    rendered once from a shape (:func:`statement_condition` renders the
+    parameters as required ``bindparam``) serves them both, executed with
+    each reader's own values. Rendered and filled, it is the same WHERE
+    clause as ``statement_condition(predicate)``.
+    """
+    values: dict[str, str] = {}
+
+    def bound(value: str | None) -> str | None:
+        if value is None:
+            return None
+        name = ScopeParameter(f"scope_{len(values)}")
+        values[name] = value
+        return name
+
+    def shaped(report: ReportPredicate) -> ReportPredicate:
+        return ReportPredicate(
+            tuple(
+                replace(
+                    clause,
+                    agency_id=bound(clause.agency_id),
+                    author_id=bound(clause.author_id),
+                    releasable_to=bound(clause.releasable_to),
+                )
+                for clause in report.clauses
+            )
+        )
+
+    shape = replace(predicate, report=shaped(predicate.report), handling=shaped(predicate.handling))
+    return shape, {str(name): value for name, value in values.items()}
+
+
 def readable_reports(predicate: ReportPredicate, *columns: Any) -> Select[Any]:
     """``SELECT columns FROM reports WHERE <readable>``: the start of every report read."""
     return (
@@ -118,6 +178,8 @@ def readable_reports(predicate: ReportPredicate, *columns: Any) -> Select[Any]:
 
 
 __all__ = [
+    "ScopeParameter",
+    "parameterised",
     "readable_reports",
     "report_condition",
     "statement_condition",

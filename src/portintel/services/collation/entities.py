@@ -15,17 +15,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from followthemoney import model
 from sqlalchemy import (
     CTE,
+    BindParameter,
+    ColumnElement,
     CompoundSelect,
     Connection,
+    Integer,
     Row,
     Select,
     String,
     and_,
+    bindparam,
     case,
     exists,
     func,
@@ -37,9 +42,13 @@ from sqlalchemy import (
 )
 
 from portintel.adapters.database import tables
-from portintel.adapters.database.scope import statement_condition, statements_with_reports
+from portintel.adapters.database.scope import (
+    parameterised,
+    statement_condition,
+    statements_with_reports,
+)
 from portintel.adapters.database.search import value_contains
-from portintel.domain.access import ReaderScope, reader_scope
+from portintel.domain.access import ReaderScope, StatementPredicate, reader_scope
 from portintel.domain.actors import Actor
 from portintel.domain.entities import entity_caption
 from portintel.domain.grading import Grading
@@ -193,13 +202,59 @@ class StatementPage:
     statements: tuple[StatementView, ...]
 
 
-def _visible(scope: ReaderScope, *columns: Any) -> Select[Any]:
-    """``SELECT columns`` of the statements the reader may read, with their reports."""
+def _visible(predicate: StatementPredicate, *columns: Any) -> Select[Any]:
+    """``SELECT columns`` of the statements ``predicate`` admits, with their reports."""
     return (
         select(*columns)
         .select_from(statements_with_reports())
-        .where(statement_condition(scope.statements))
+        .where(statement_condition(predicate))
     )
+
+
+# --- statements built once per (backend, scope shape), executed with each reader's values ----
+#
+# Building these Core statements costs milliseconds of Python per call (the SQL of a small
+# entity takes less); SQLAlchemy caches their compiled form but not the objects. So each is
+# built once per backend and *shape* of the reader's scope (``parameterised``: the predicate
+# with the reader's agency, author and releasable-to ids as required bound parameters) and
+# executed with that reader's values. Nothing of one reader is in a built statement: a reader
+# whose values are not passed cannot run it (a required parameter is missing).
+
+_BUILT = 256
+"""Statements kept per builder: one per (backend, scope shape, options), a few in practice."""
+
+
+def forget_built_statements() -> None:
+    """Drop every statement built so far (tests: prove a fresh build and a reuse agree)."""
+    for builder in (
+        _entity_statements_query,
+        _summaries_query,
+        _page_of_ids_query,
+        _digest_query,
+        _statement_rows_query,
+        _property_queries,
+    ):
+        builder.cache_clear()
+
+
+def built_statement_reuses() -> int:
+    """How many times a built statement served a read instead of a new build."""
+    return sum(
+        builder.cache_info().hits
+        for builder in (
+            _entity_statements_query,
+            _summaries_query,
+            _page_of_ids_query,
+            _digest_query,
+            _statement_rows_query,
+            _property_queries,
+        )
+    )
+
+
+def _bound(scope: ReaderScope) -> tuple[StatementPredicate, dict[str, Any]]:
+    """The shape of the reader's statement predicate and the values that fill it."""
+    return parameterised(scope.statements)
 
 
 def _statement_view(row: Row[Any]) -> StatementView:
@@ -249,17 +304,27 @@ def _assemble(entity_id: str, statements: list[StatementView]) -> EntityView:
     )
 
 
+def _of_entity() -> ColumnElement[bool]:
+    """The statements of the entity ``:entity_id`` (its canonical id, or an id it merged)."""
+    entity_id = bindparam("entity_id", type_=String, required=True)
+    return or_(_S.canonical_id == entity_id, _S.entity_id == entity_id)
+
+
+@lru_cache(maxsize=_BUILT)
+def _entity_statements_query(dialect: str, shape: StatementPredicate) -> Select[Any]:
+    del dialect  # the same statement on every backend, kept apart all the same
+    return _visible(shape, *_COLUMNS).where(_of_entity()).order_by(_S.prop, _S.first_seen, _S.id)
+
+
 def _visible_statements(
     connection: Connection, scope: ReaderScope, entity_id: str
 ) -> list[StatementView]:
     """The statements of one entity (its canonical id, or an entity id it merged) that
     the reader may read, by property, first sight and id."""
-    query = (
-        _visible(scope, *_COLUMNS)
-        .where(or_(_S.canonical_id == entity_id, _S.entity_id == entity_id))
-        .order_by(_S.prop, _S.first_seen, _S.id)
-    )
-    return [_statement_view(row) for row in connection.execute(query)]
+    shape, values = _bound(scope)
+    query = _entity_statements_query(connection.dialect.name, shape)
+    rows = connection.execute(query, {**values, "entity_id": entity_id})
+    return [_statement_view(row) for row in rows]
 
 
 @audit.audits_denial("entity", id_parameter="entity_id")
@@ -304,13 +369,12 @@ _MEMBER_COLUMNS = (
 )
 
 
-def _summaries(
-    connection: Connection, scope: ReaderScope, entity_ids: list[str]
-) -> list[EntitySummary]:
-    """One summary per id, counted and captioned in SQL from what the reader may read."""
-    if not entity_ids:
-        return []
-    members, _ = _readable_members(scope, entity_ids)
+@lru_cache(maxsize=_BUILT)
+def _summaries_query(dialect: str, shape: StatementPredicate) -> CompoundSelect[Any]:
+    """The summaries of the entities ``:entity_ids`` (expanding): ``(kind, key, prop,
+    value, n, m)`` rows, see :func:`_summaries`."""
+    del dialect
+    members, _ = _readable_members(shape, single=False)
     m = members.c
     none = literal(None, String)
     first_values = (
@@ -326,7 +390,7 @@ def _summaries(
         .subquery("first_values")
     )
     # one query, the readable statements found once: (kind, key, prop, value, n, m)
-    query = union_all(
+    query: CompoundSelect[Any] = union_all(
         select(
             literal("count"),
             m.key,
@@ -347,10 +411,22 @@ def _summaries(
             literal(0),
         ).where(first_values.c.rank == 1),
     )
+    return query
+
+
+def _summaries(
+    connection: Connection, scope: ReaderScope, entity_ids: list[str]
+) -> list[EntitySummary]:
+    """One summary per id, counted and captioned in SQL from what the reader may read."""
+    if not entity_ids:
+        return []
+    shape, scope_values = _bound(scope)
+    query = _summaries_query(connection.dialect.name, shape)
     counts: dict[str, tuple[int, int]] = {}
     schemata: dict[str, list[str]] = {}
     firsts: dict[str, list[tuple[str, str]]] = {}
-    for kind, key, prop, value, statements, reports in connection.execute(query):
+    rows = connection.execute(query, {**scope_values, "entity_ids": entity_ids})
+    for kind, key, prop, value, statements, reports in rows:
         if kind == "count":
             counts[key] = (statements, reports)
         elif kind == "schema":
@@ -372,17 +448,20 @@ def _summaries(
     return summaries
 
 
-def _page_of_ids(
-    connection: Connection, query: Select[Any], *, limit: int, offset: int = 0
-) -> list[str]:
-    """Distinct canonical ids of ``query``'s readable statements, in order, one page."""
-    page = (
+@lru_cache(maxsize=_BUILT)
+def _page_of_ids_query(dialect: str, shape: StatementPredicate, by_schema: bool) -> Select[Any]:
+    """Distinct canonical ids of the readable statements (of schema ``:schema`` if
+    ``by_schema``), in order, one page (``:limit``, ``:offset``)."""
+    del dialect
+    query = _visible(shape, _S.canonical_id)
+    if by_schema:
+        query = query.where(_S.schema == bindparam("schema", type_=String, required=True))
+    return (
         query.group_by(_S.canonical_id)
         .order_by(_S.canonical_id)
-        .limit(max(limit, 0))
-        .offset(max(offset, 0))
+        .limit(bindparam("limit", type_=Integer, required=True))
+        .offset(bindparam("offset", type_=Integer, required=True))
     )
-    return list(connection.execute(page).scalars())
 
 
 def _check_schema(schema: str | None) -> None:
@@ -396,11 +475,13 @@ def list_entities(
     """Entities the actor may see, by id; ``schema`` narrows to one type. Audited."""
     _check_schema(schema)
     scope = reader_scope(actor)
-    query = _visible(scope, _S.canonical_id)
+    shape, values = _bound(scope)
+    page = {**values, "limit": max(limit, 0), "offset": max(offset, 0)}
     if schema:
-        query = query.where(_S.schema == schema)
+        page["schema"] = schema
     with ws.engine.begin() as connection:
-        ids = _page_of_ids(connection, query, limit=limit, offset=offset)
+        query = _page_of_ids_query(connection.dialect.name, shape, bool(schema))
+        ids = list(connection.execute(query, page).scalars())
         summaries = _summaries(connection, scope, ids)
         audit.record(
             connection,
@@ -490,9 +571,11 @@ STATEMENT_PAGE = 100
 """Statements per page of one property (:func:`entity_statements`)."""
 
 
-def _readable_members(scope: ReaderScope, entity_ids: list[str]) -> tuple[CTE, CTE]:
+def _readable_members(predicate: StatementPredicate, *, single: bool) -> tuple[CTE, CTE]:
     """The readable statements of each entity as (key, ``_MEMBER_COLUMNS``) rows, found
     once: an entity is its canonical id's statements and those of entity ids merged in.
+    The entities are bound parameters: ``:entity_id`` if ``single``, else the expanding
+    ``:entity_ids``.
 
     A big entity has thousands of statements from far fewer reports: the
     scope is decided once per (report, statement restrictiveness) pair, not
@@ -500,8 +583,16 @@ def _readable_members(scope: ReaderScope, entity_ids: list[str]) -> tuple[CTE, C
     rather than ten thousand. Same rule (``statement_condition``), same rows.
     Returns the members and the readable pairs (origin, restrictive, report_id).
     """
-    by_canonical = _S.canonical_id.in_(entity_ids)
-    by_entity = and_(_S.entity_id.in_(entity_ids), _S.canonical_id != _S.entity_id)
+    if single:
+        entity_id = bindparam("entity_id", type_=String, required=True)
+        by_canonical = _S.canonical_id == entity_id
+        by_entity = and_(_S.entity_id == entity_id, _S.canonical_id != _S.entity_id)
+    else:
+        entity_ids: BindParameter[list[str]] = bindparam(
+            "entity_ids", expanding=True, required=True
+        )
+        by_canonical = _S.canonical_id.in_(entity_ids)
+        by_entity = and_(_S.entity_id.in_(entity_ids), _S.canonical_id != _S.entity_id)
     # the pairs come from indexes alone (ix_statements_canonical_scope, ix_statements_merged)
     found = union_all(
         select(_S.origin, _S.restrictive).where(by_canonical),
@@ -515,7 +606,7 @@ def _readable_members(scope: ReaderScope, entity_ids: list[str]) -> tuple[CTE, C
     readable = (
         select(pairs.c.origin, pairs.c.restrictive, _R.id.label("report_id"))
         .select_from(pairs.outerjoin(tables.reports, _R.id == pairs.c.origin))
-        .where(statement_condition(scope.statements, pairs))
+        .where(statement_condition(predicate, pairs))
         .cte("readable")
         .prefix_with("MATERIALIZED")  # once per pair: SQLite would flatten it into the join
     )
@@ -527,11 +618,11 @@ def _readable_members(scope: ReaderScope, entity_ids: list[str]) -> tuple[CTE, C
     is_readable = tuple_(_S.origin + "", _S.restrictive).in_(select(r.origin, r.restrictive))
     report_id = case((_S.origin.in_(select(r.report_id)), _S.origin), else_=None)
     columns = (*_MEMBER_COLUMNS[:-1], report_id.label("report_id"))
-    if len(entity_ids) == 1:
+    if single:
         # one entity: one pass over its statements (either index finds them, each row is
         # read once), where a union would read a big entity's rows twice
         members: Select[Any] | CompoundSelect[Any] = select(
-            literal(entity_ids[0]).label("key"), *columns
+            bindparam("entity_id", type_=String, required=True).label("key"), *columns
         ).where(or_(by_canonical, by_entity), is_readable)
     else:
         members = union_all(
@@ -541,16 +632,12 @@ def _readable_members(scope: ReaderScope, entity_ids: list[str]) -> tuple[CTE, C
     return members.cte("members").prefix_with("MATERIALIZED"), readable
 
 
-def _digest_rows(
-    connection: Connection,
-    scope: ReaderScope,
-    entity_id: str,
-    *,
-    per_property: int,
-    values_per_property: int,
-    reports: int,
-) -> list[Row[Any]]:
+@lru_cache(maxsize=_BUILT)
+def _digest_query(dialect: str, shape: StatementPredicate) -> CompoundSelect[Any]:
     """Everything an entity page counts, in one query over its readable statements.
+
+    Bound parameters: the scope's values, ``:entity_id``, ``:per_property``,
+    ``:values_per_property`` and ``:reports`` (see :func:`_digest_rows`).
 
     The readable statements are found once (a materialized CTE) and every
     aggregate reads them from there; rows are ``(kind, prop, value, n, m)``:
@@ -563,7 +650,8 @@ def _digest_rows(
     * ``statement``: the id (``value``) of a newest statement of ``prop``, ``n`` its rank;
     * ``report``: a report id, the first ``reports`` by id.
     """
-    members, readable = _readable_members(scope, [entity_id])
+    del dialect
+    members, readable = _readable_members(shape, single=True)
     m, r = members.c, readable.c
     none = literal(None, String)
     # each distinct value of each property, counted once and ranked: the properties'
@@ -611,7 +699,7 @@ def _digest_rows(
         v.prop
     )
     values = select(literal("value"), v.prop, v.value, v.statements, v.rank).where(
-        v.rank <= values_per_property
+        v.rank <= bindparam("values_per_property", type_=Integer, required=True)
     )
     newest = select(
         m.prop,
@@ -622,11 +710,43 @@ def _digest_rows(
     ).subquery("newest")
     statements = select(
         literal("statement"), newest.c.prop, newest.c.id, newest.c.rank, literal(0)
-    ).where(newest.c.rank <= per_property)
-    first_reports = report_ids.order_by(r.report_id).limit(max(reports, 0)).subquery("first")
+    ).where(newest.c.rank <= bindparam("per_property", type_=Integer, required=True))
+    first_reports = (
+        report_ids.order_by(r.report_id)
+        .limit(bindparam("reports", type_=Integer, required=True))
+        .subquery("first")
+    )
     report_rows = select(literal("report"), none, first_reports.c.report_id, literal(0), literal(0))
-    query = union_all(total, schemata, captions, props, values, statements, report_rows)
-    return list(connection.execute(query))
+    return union_all(total, schemata, captions, props, values, statements, report_rows)
+
+
+def _digest_rows(
+    connection: Connection,
+    scope: ReaderScope,
+    entity_id: str,
+    *,
+    per_property: int,
+    values_per_property: int,
+    reports: int,
+) -> list[Row[Any]]:
+    """The rows of :func:`_digest_query` for the reader and the entity."""
+    shape, values = _bound(scope)
+    query = _digest_query(connection.dialect.name, shape)
+    page = {
+        **values,
+        "entity_id": entity_id,
+        "per_property": per_property,
+        "values_per_property": values_per_property,
+        "reports": max(reports, 0),
+    }
+    return list(connection.execute(query, page))
+
+
+@lru_cache(maxsize=_BUILT)
+def _statement_rows_query(dialect: str, shape: StatementPredicate) -> Select[Any]:
+    del dialect
+    ids: BindParameter[list[str]] = bindparam("ids", expanding=True, required=True)
+    return _visible(shape, *_COLUMNS).where(_S.id.in_(ids))
 
 
 def _statement_rows(
@@ -634,8 +754,10 @@ def _statement_rows(
 ) -> dict[str, StatementView]:
     if not ids:
         return {}
-    query = _visible(scope, *_COLUMNS).where(_S.id.in_(ids))
-    return {row.id: _statement_view(row) for row in connection.execute(query)}
+    shape, values = _bound(scope)
+    query = _statement_rows_query(connection.dialect.name, shape)
+    rows = connection.execute(query, {**values, "ids": ids})
+    return {row.id: _statement_view(row) for row in rows}
 
 
 @audit.audits_denial("entity", id_parameter="entity_id")
@@ -724,6 +846,25 @@ def entity_page(
     )
 
 
+@lru_cache(maxsize=_BUILT)
+def _property_queries(
+    dialect: str, shape: StatementPredicate
+) -> tuple[Select[Any], Select[Any], Select[Any]]:
+    """For :func:`entity_statements`: a readable statement of ``:entity_id`` (if any), the
+    count of its readable statements of ``:prop``, and one page of them, newest first."""
+    del dialect
+    of_property = _S.prop == bindparam("prop", type_=String, required=True)
+    return (
+        _visible(shape, _S.id).where(_of_entity()).limit(1),
+        _visible(shape, func.count()).where(_of_entity(), of_property),
+        _visible(shape, *_COLUMNS)
+        .where(_of_entity(), of_property)
+        .order_by(_S.first_seen.desc(), _S.id.desc())
+        .limit(bindparam("limit", type_=Integer, required=True))
+        .offset(bindparam("offset", type_=Integer, required=True)),
+    )
+
+
 @audit.audits_denial("entity", id_parameter="entity_id")
 def entity_statements(
     ws: Workspace,
@@ -738,22 +879,15 @@ def entity_statements(
     total; NotFound if the actor may read nothing of the entity. Audited."""
     if limit < 0 or offset < 0:
         raise InvalidInput("limit and offset must not be negative", field="limit")
-    scope = reader_scope(actor)
-    of_entity = or_(_S.canonical_id == entity_id, _S.entity_id == entity_id)
+    shape, values = _bound(reader_scope(actor))
+    page = {**values, "entity_id": entity_id, "prop": prop, "limit": limit, "offset": offset}
     with ws.engine.begin() as connection:
-        readable = connection.execute(_visible(scope, _S.id).where(of_entity).limit(1)).first()
+        any_one, count, one_page = _property_queries(connection.dialect.name, shape)
+        readable = connection.execute(any_one, page).first()
         if readable is None:
             raise NotFound(f"entity {entity_id} not found", hint="check the id, or search")
-        total = connection.execute(
-            _visible(scope, func.count()).where(of_entity, _S.prop == prop)
-        ).scalar_one()
-        rows = connection.execute(
-            _visible(scope, *_COLUMNS)
-            .where(of_entity, _S.prop == prop)
-            .order_by(_S.first_seen.desc(), _S.id.desc())
-            .limit(limit)
-            .offset(offset)
-        )
+        total = connection.execute(count, page).scalar_one()
+        rows = connection.execute(one_page, page)
         statements = tuple(_statement_view(row) for row in rows)
         audit.record(
             connection,
