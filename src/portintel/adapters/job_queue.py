@@ -41,6 +41,16 @@ class QueueConsumer(Consumer):  # type: ignore[misc]
         if self._own_signals:
             super()._set_signal_handlers()
 
+    def start(self) -> None:
+        """Start, with the signal handlers in place before the first worker runs.
+
+        Huey sets them last, after starting its workers: a Ctrl-C in between
+        (a job already finished on a loaded machine) met Python's default
+        handler, and the worker died with status 130 instead of stopping.
+        """
+        self._set_signal_handlers()
+        super().start()
+
 
 def build_huey(url: str | None, name: str, default_path: Path) -> Huey:
     """The huey instance for ``url`` (``None``: SQLite at ``default_path``)."""

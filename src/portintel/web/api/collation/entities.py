@@ -200,7 +200,11 @@ async def get_entity(
     return EntityOut.of(page)
 
 
-@router.get("/entities/{entity_id}/statements", response_model=StatementPageOut)
+@router.get(
+    "/entities/{entity_id}/statements",
+    response_model=StatementPageOut,
+    responses=errors(403, 404),
+)
 async def get_entity_statements(
     entity_id: str,
     prop: str = Query(..., min_length=1, max_length=64, description="property, e.g. name"),

@@ -20,30 +20,10 @@ from starlette.concurrency import run_in_threadpool
 from portintel.domain.actors import Actor
 from portintel.services import maritime
 from portintel.services.workspace import Workspace
+from portintel.web.api.responses import errors
 from portintel.web.authentication import api_actor, workspace_of
 
 router = APIRouter(tags=["maritime"])
-
-
-class ErrorDetail(BaseModel):
-    code: str
-    message: str
-    field: str | None = None
-    hint: str | None = None
-
-
-class ErrorOut(BaseModel):
-    error: ErrorDetail
-
-
-def _errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    text = {
-        401: "No or wrong credentials.",
-        403: "The caller's roles read no maritime picture (administrators), or no CSRF token.",
-        404: "No such vessel the caller may read.",
-        422: "A parameter or the body is invalid; the message names it.",
-    }
-    return {status: {"model": ErrorOut, "description": text[status]} for status in statuses}
 
 
 class LatestPositionsOut(BaseModel):
@@ -56,7 +36,7 @@ class LatestPositionsOut(BaseModel):
 @router.get(
     "/maritime/positions/latest",
     response_model=LatestPositionsOut,
-    responses=_errors(401, 403, 422),
+    responses=errors(403),
 )
 async def latest_positions(
     since: datetime | None = Query(None, description="window start, ISO 8601 UTC"),
@@ -98,7 +78,7 @@ class TrackOut(BaseModel):
 @router.get(
     "/vessels/{vessel_id}/track",
     response_model=TrackOut,
-    responses=_errors(401, 403, 404, 422),
+    responses=errors(403, 404),
 )
 async def vessel_track(
     vessel_id: str,
@@ -131,7 +111,7 @@ async def vessel_track(
     )
 
 
-class EventOut(BaseModel):
+class MapEventOut(BaseModel):
     type: str
     label: str
     mmsi: int
@@ -143,7 +123,7 @@ class EventOut(BaseModel):
     details: dict[str, Any]
 
     @classmethod
-    def of(cls, event: maritime.MapEvent) -> EventOut:
+    def of(cls, event: maritime.MapEvent) -> MapEventOut:
         return cls(
             type=event.type,
             label=event.label,
@@ -157,7 +137,7 @@ class EventOut(BaseModel):
         )
 
 
-@router.get("/maritime/events", response_model=list[EventOut], responses=_errors(401, 403, 422))
+@router.get("/maritime/events", response_model=list[MapEventOut], responses=errors(403))
 async def map_events(
     since: datetime | None = Query(None),
     until: datetime | None = Query(None),
@@ -165,14 +145,14 @@ async def map_events(
     mmsi: int | None = Query(None),
     actor: Actor = Depends(api_actor),
     ws: Workspace = Depends(workspace_of),
-) -> list[EventOut]:
+) -> list[MapEventOut]:
     """Behaviour events for the map (empty until detection has stored some)."""
     found = await run_in_threadpool(
         lambda: maritime.event_layer(
             ws, actor, since=since, until=until, types=type or None, mmsi=mmsi
         )
     )
-    return [EventOut.of(event) for event in found]
+    return [MapEventOut.of(event) for event in found]
 
 
 class PortOut(BaseModel):
@@ -182,7 +162,7 @@ class PortOut(BaseModel):
     lon: float
 
 
-@router.get("/maritime/ports", response_model=list[PortOut], responses=_errors(401, 403))
+@router.get("/maritime/ports", response_model=list[PortOut], responses=errors(403))
 async def map_ports(
     actor: Actor = Depends(api_actor), ws: Workspace = Depends(workspace_of)
 ) -> list[PortOut]:
@@ -214,7 +194,7 @@ class AreaIn(BaseModel):
     geometry: dict[str, Any]
 
 
-@router.get("/maritime/areas", response_model=list[AreaOut], responses=_errors(401, 403))
+@router.get("/maritime/areas", response_model=list[AreaOut], responses=errors(403))
 async def list_areas(
     actor: Actor = Depends(api_actor), ws: Workspace = Depends(workspace_of)
 ) -> list[AreaOut]:
@@ -226,7 +206,7 @@ async def list_areas(
     "/maritime/areas",
     response_model=AreaOut,
     status_code=201,
-    responses=_errors(401, 403, 422),
+    responses=errors(403, write=True),
 )
 async def create_area(
     area: AreaIn = Body(...),
