@@ -295,9 +295,26 @@ def table_value(output: str, label: str) -> int:
     return int(match.group(1).replace(",", ""))
 
 
-def ingest(path: Path) -> dict[str, Any]:
+def stored_rows(data_dir: Path) -> dict[str, Any]:
+    """Rows in the track store after a run: per dataset, and quarantined rows per reason."""
+    import polars as pl
+
+    counts: dict[str, Any] = {}
+    for dataset in ("positions", "statics", "other", "quarantine"):
+        files = sorted((data_dir / "tracks" / dataset).glob("day=*/*.parquet"))
+        frame = pl.concat([pl.read_parquet(f) for f in files]) if files else pl.DataFrame()
+        counts[dataset] = frame.height
+        if dataset == "quarantine" and frame.height:
+            reasons = frame.group_by("reason").len().sort("reason").rows()
+            counts["reasons"] = {str(reason): int(n) for reason, n in reasons}
+    return counts
+
+
+def ingest(path: Path, *, rows: bool = False) -> dict[str, Any]:
     with fresh_data_dir() as data_dir:
         run = timed([*PORTINTEL, "ais", "ingest", str(path)], data_dir)
+        if rows:
+            run["rows"] = stored_rows(data_dir)
     output = run.pop("output")
     for key, label in (
         ("messages", "messages"),
@@ -390,6 +407,7 @@ def listen_at(lines_file: Path, rate: int) -> dict[str, Any]:
         time.sleep(2.5)  # a flush after the last datagram
         listener.terminate()
         output, _ = listener.communicate(timeout=120)
+        rows = stored_rows(data_dir)
     text = output.decode(errors="replace")
     match = re.search(r"stopped; ([\d,]+) positions stored", text)
     if match is None:
@@ -400,6 +418,7 @@ def listen_at(lines_file: Path, rate: int) -> dict[str, Any]:
         "rate_sent": round(int(sent) / float(seconds)),
         "positions_stored": int(match.group(1).replace(",", "")),
         "kernel_drops": dropped,
+        "rows": rows,
         "load_average_1m": round(load, 2),
     }
 
@@ -436,16 +455,25 @@ def live(sentences: int, seconds: float, rates: list[int]) -> dict[str, Any]:
         size = min(sentences, max(1_000, int(rate * seconds)))
         path = listen_file(size)
         if size not in expected_by_size:
-            expected_by_size[size] = ingest(path)["positions"]
-        expected = expected_by_size[size]
+            expected_by_size[size] = ingest(path, rows=True)["rows"]
+        file_rows = expected_by_size[size]
+        expected = file_rows["positions"]
         run = listen_at(path, rate)
         run["positions_expected"] = expected
-        run["lost"] = expected - run["positions_stored"]
+        run["file_rows"] = file_rows
+        # every row of the file ingest (stored or quarantined) must be somewhere in the
+        # listener's store too; the quality checks may judge a row differently, the count
+        # of rows may not differ (the probe datagram adds one quarantined row)
+        total = sum(file_rows[k] for k in ("positions", "statics", "other", "quarantine"))
+        heard = sum(run["rows"][k] for k in ("positions", "statics", "other", "quarantine"))
+        run["rows_lost"] = total - (heard - 1)
+        run["lost"] = max(run["rows_lost"], run["kernel_drops"])
         runs.append(run)
         print(
             f"listen   {rate:>7,} msg/s asked, {run['rate_sent']:>7,} sent:"
             f" {run['positions_stored']:,} of {expected:,} positions stored,"
-            f" {run['kernel_drops']:,} datagrams dropped by the kernel"
+            f" {run['kernel_drops']:,} datagrams dropped by the kernel,"
+            f" {run['rows_lost']:,} rows missing"
             f" (load {run['load_average_1m']})",
             flush=True,
         )
@@ -526,16 +554,17 @@ def render(result: dict[str, Any]) -> str:
             "Live listener over UDP on 127.0.0.1 (`portintel ais listen --flush-seconds 1`):"
             " single-sentence lines of the same mix, one datagram each, sent at a fixed rate"
             f" for {listen['seconds_per_rate']:g} s by a sender process; expected = the"
-            " positions a file ingest of the same lines stores; kernel drops = the socket's"
-            " drop counter in /proc/net/udp:",
+            " positions a file ingest of the same lines stores; rows missing = rows (stored or"
+            " quarantined) of that file ingest minus the listener's; kernel drops = the"
+            " socket's drop counter in /proc/net/udp:",
             "",
-            "| asked msg/s | sent msg/s | datagrams | positions expected | stored | lost"
-            " | kernel drops | load |",
+            "| asked msg/s | sent msg/s | datagrams | positions expected | positions stored"
+            " | rows missing | kernel drops | load |",
             "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
             *(
                 f"| {r['rate_asked']:,} | {r['rate_sent']:,} | {r['sentences_sent']:,}"
                 f" | {r['positions_expected']:,} | {r['positions_stored']:,}"
-                f" | {r['lost']:,} | {r['kernel_drops']:,} | {r['load_average_1m']} |"
+                f" | {r['rows_lost']:,} | {r['kernel_drops']:,} | {r['load_average_1m']} |"
                 for r in listen["runs"]
             ),
             "",
