@@ -286,3 +286,48 @@ def test_each_item_of_a_pool_is_timed_first_by_both_approaches() -> None:
         orders = {_access_reads.scoped_first(run) for run in range(item, 3 * cycle, cycle)}
         assert orders == {True, False}
     assert sum(_access_reads.scoped_first(run) for run in range(30)) == 15
+
+
+def test_the_ingest_benchmark_retimes_every_sample_type_without_repeating_a_row(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ais_ingest
+    from pyais.stream import IterMessages
+
+    monkeypatch.setattr(ais_ingest, "DATA", tmp_path)
+    path = ais_ingest.nmea_file(5_000)
+    lines = path.read_text().splitlines()
+    assert len(lines) >= 5_000
+    for line in lines:
+        body, checksum = line[1:].split("\\", 1)[0].split("*")
+        assert body.startswith("c:") and ais_ingest._checksum(body) == checksum
+
+    def types(raw: list[bytes]) -> set[int]:
+        found = set()
+        for message in IterMessages(raw):
+            try:
+                found.add(message.decode().msg_type)
+            except Exception:  # real samples hold lines pyais refuses
+                continue
+        return found
+
+    samples = [
+        line
+        for p in sorted(ais_ingest.SAMPLES.glob("*.n*"))
+        for line in p.read_bytes().splitlines()
+    ]
+    assert types([line.encode() for line in lines]) == types(samples)
+
+    archive = ais_ingest.csv_file(1_000).read_text().splitlines()
+    assert archive[0] == ais_ingest.CSV_HEADER and len(archive) == 1_001
+    assert all(row.count(",") == archive[0].count(",") for row in archive)
+
+
+def test_the_ingest_benchmark_reads_counts_from_the_summary_table() -> None:
+    import ais_ingest
+
+    output = "│ stored                               │ 860,057 │\n│   positions stored │ 789,439 │"
+    assert ais_ingest.table_value(output, "stored") == 860_057
+    assert ais_ingest.table_value(output, "positions stored") == 789_439
+    with pytest.raises(SystemExit):
+        ais_ingest.table_value(output, "quarantined rows")

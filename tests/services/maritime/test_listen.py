@@ -20,6 +20,7 @@ import pytest
 from portintel.adapters.ais.land import LandMask
 from portintel.adapters.ais.live import (
     INCOMPLETE_AT_DISCONNECT,
+    RECEIVE_QUEUE_FULL,
     Backoff,
     ReceivedLine,
     TcpSource,
@@ -218,3 +219,39 @@ def test_a_clean_stop_flushes_before_the_interval(workspace: Workspace) -> None:
         wait_for(lambda: source.polls >= 2)
         assert stored(workspace).height == 0  # the hour has not passed: nothing flushed yet
     assert stored(workspace).height == 3
+
+
+def test_udp_datagrams_sent_while_the_listener_is_busy_are_kept_in_order() -> None:
+    # nobody polls for a while (as during a flush): the receiver thread keeps every datagram
+    source = UdpSource("127.0.0.1", 0)
+    sender = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    sent = [position(574000000 + i, *SEA) for i in range(5_000)]
+    for index, line in enumerate(sent):
+        sender.sendto(line.encode(), ("127.0.0.1", source.port))
+        if index % 500 == 499:
+            time.sleep(0.01)  # let the receiver thread run, as the switch interval would
+    sender.close()
+    received: list[ReceivedLine] = []
+    deadline = time.monotonic() + DEADLINE_SECONDS
+    while len(received) < len(sent) and time.monotonic() < deadline:
+        received.extend(source.poll(0.1))
+    received.extend(source.close())
+    assert [line.text for line in received] == sent
+    assert all(line.reason is None for line in received)
+
+
+def test_udp_datagrams_past_the_waiting_limit_are_counted_and_quarantined() -> None:
+    source = UdpSource("127.0.0.1", 0, max_waiting=10)
+    sender = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    for i in range(25):
+        sender.sendto(position(574000000 + i, *SEA).encode(), ("127.0.0.1", source.port))
+    sender.close()
+    deadline = time.monotonic() + DEADLINE_SECONDS
+    while source._dropped + len(source._waiting) < 25 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    lines = source.poll(0.1) + source.close()
+    good = [line for line in lines if line.reason is None]
+    refused = [line for line in lines if line.reason is not None]
+    assert len(good) == 10
+    assert [line.reason for line in refused] == [RECEIVE_QUEUE_FULL]
+    assert refused[0].text.startswith("15 datagrams dropped")

@@ -10,8 +10,11 @@ back-off; a successful connection resets the delay.
 
 from __future__ import annotations
 
+import contextlib
 import socket
+import threading
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -27,6 +30,11 @@ from portintel.errors import InvalidInput
 
 INCOMPLETE_AT_DISCONNECT = "incomplete line at disconnect"
 RECEIVE_BYTES = 65536
+RECEIVE_QUEUE_FULL = "receive queue full"
+MAX_WAITING_DATAGRAMS = 2_000_000
+"""Datagrams held between two polls (a few hundred MB at worst) before new ones are dropped."""
+SOCKET_BUFFER_BYTES = 8 * 1024 * 1024
+RECEIVER_WAKE_SECONDS = 0.2
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,12 +131,31 @@ def parse_address(text: str) -> tuple[str, int]:
 
 
 class UdpSource:
-    """Datagrams on a bound UDP socket (receivers often broadcast NMEA on port 10110)."""
+    """Datagrams on a bound UDP socket (receivers often broadcast NMEA on port 10110).
 
-    def __init__(self, host: str, port: int, *, clock: Callable[[], datetime] = utc_now) -> None:
+    A thread of its own drains the socket into memory as datagrams arrive, so
+    none is dropped by the kernel while the listener decodes and writes a
+    flush (the socket's own buffer holds only a few hundred datagrams);
+    ``poll`` splits what has arrived into lines, in arrival order. At most
+    ``max_waiting`` datagrams wait: past that, datagrams are counted and
+    dropped, and the next poll returns one line saying how many, refused with
+    :data:`RECEIVE_QUEUE_FULL`.
+    """
+
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        *,
+        clock: Callable[[], datetime] = utc_now,
+        max_waiting: int = MAX_WAITING_DATAGRAMS,
+    ) -> None:
         self.clock = clock
+        self.max_waiting = max_waiting
         self._socket = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        with contextlib.suppress(OSError):  # room for bursts; the system may grant less
+            self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, SOCKET_BUFFER_BYTES)
         try:
             self._socket.bind((host, port))
         except OSError as exc:
@@ -142,33 +169,56 @@ class UdpSource:
         self.address = f"udp://{bound_host}:{bound_port}"
         self.port = int(bound_port)
         self._splitter = LineSplitter()
+        self._waiting: deque[tuple[bytes, datetime]] = deque()
+        self._dropped = 0
+        self._arrived = threading.Condition()
+        self._stopping = threading.Event()
+        self._socket.settimeout(RECEIVER_WAKE_SECONDS)
+        self._receiver = threading.Thread(
+            target=self._receive, name=f"udp-receiver-{self.port}", daemon=True
+        )
+        self._receiver.start()
+
+    def _receive(self) -> None:
+        while not self._stopping.is_set():
+            try:
+                data, _peer = self._socket.recvfrom(RECEIVE_BYTES)
+            except TimeoutError:
+                continue
+            except OSError:
+                if self._stopping.is_set():
+                    return
+                time.sleep(RECEIVER_WAKE_SECONDS)  # a transient error: keep receiving
+                continue
+            at = self.clock()
+            with self._arrived:
+                if len(self._waiting) >= self.max_waiting:
+                    self._dropped += 1
+                else:
+                    self._waiting.append((data, at))
+                self._arrived.notify()
 
     def poll(self, timeout: float) -> list[ReceivedLine]:
-        self._socket.settimeout(max(timeout, 0.001))
+        with self._arrived:
+            if not self._waiting and not self._dropped:
+                self._arrived.wait(max(timeout, 0.001))
+            waiting, self._waiting = self._waiting, deque()
+            dropped, self._dropped = self._dropped, 0
         lines: list[ReceivedLine] = []
-        try:
-            data, _peer = self._socket.recvfrom(RECEIVE_BYTES)
-        except (TimeoutError, BlockingIOError):
-            return lines
-        except OSError:
-            return lines
-        at = self.clock()
-        lines.extend(self._splitter.feed(data, at))
-        lines.extend(self._splitter.end_of_datagram(at))
-        # drain what else is waiting, without blocking
-        self._socket.setblocking(False)
-        try:
-            while len(lines) < 100_000:
-                data, _peer = self._socket.recvfrom(RECEIVE_BYTES)
-                lines.extend(self._splitter.feed(data, at))
-                lines.extend(self._splitter.end_of_datagram(at))
-        except (BlockingIOError, OSError):
-            pass
+        for data, at in waiting:
+            lines.extend(self._splitter.feed(data, at))
+            lines.extend(self._splitter.end_of_datagram(at))
+        if dropped:
+            text = f"{dropped} datagrams dropped: more than {self.max_waiting} waited"
+            lines.append(ReceivedLine(text, self.clock(), RECEIVE_QUEUE_FULL))
         return lines
 
     def close(self) -> list[ReceivedLine]:
+        """Stop receiving; what arrived before is still returned (its lines)."""
+        self._stopping.set()
+        self._receiver.join()
         self._socket.close()
-        return []
+        return self.poll(0.0)
 
 
 @dataclass(slots=True)
