@@ -29,6 +29,7 @@ import _access_reads  # noqa: E402
 import _access_store  # noqa: E402
 import access_scale  # noqa: E402
 
+import behaviours as behaviours_bench  # noqa: E402
 from portintel.adapters.database import tables  # noqa: E402
 from portintel.adapters.vocabularies import load_handling  # noqa: E402
 from portintel.domain.reports import ReportDraft  # noqa: E402
@@ -331,3 +332,83 @@ def test_the_ingest_benchmark_reads_counts_from_the_summary_table() -> None:
     assert ais_ingest.table_value(output, "positions stored") == 789_439
     with pytest.raises(SystemExit):
         ais_ingest.table_value(output, "quarantined rows")
+
+
+# --- benchmarks/behaviours.py (issue #11 item 5) ----------------------------------------
+
+
+@pytest.fixture(scope="module")
+def fleet() -> tuple[Any, dict[str, int]]:
+    return behaviours_bench.tracks(60, 300, seed=5)
+
+
+def test_the_generated_fleet_has_the_size_and_behaviours_asked_for(
+    fleet: tuple[Any, dict[str, int]],
+) -> None:
+    frame, injected = fleet
+    assert frame.height == 60 * 300
+    assert frame["mmsi"].n_unique() == 60
+    assert all(count > 0 for count in injected.values()), injected
+    lat0, lat1, lon0, lon1 = behaviours_bench.REGION
+    first = frame.sort("ts").group_by("mmsi", maintain_order=True).first()
+    assert first["lat"].is_between(lat0 - 2.5, lat1 + 2.5).all()
+    assert first["lon"].is_between(lon0 - 2.5, lon1 + 2.5).all()
+    assert frame["sog"].max() < 20  # sea-lane speeds, no jumps
+    for part in frame.partition_by("mmsi"):  # each vessel's clock runs forward
+        assert part["ts"].is_sorted()
+
+
+def test_the_executor_finds_every_injected_behaviour_and_times_its_stages(
+    tmp_path: Path, fleet: tuple[Any, dict[str, int]]
+) -> None:
+    frame, injected = fleet
+    figures = behaviours_bench.run_executor(tmp_path / "data", frame)
+    assert figures["positions_written"] == frame.height
+    found = figures["by_type"]
+    assert found.get("gap", 0) >= injected["reception_holes"]
+    assert found.get("loitering", 0) >= injected["stops_at_sea"] // 2
+    assert found.get("port_visit", 0) >= injected["port_starts"]
+    assert found.get("encounter", 0) >= injected["meeting_pairs"]
+    assert figures["encounters_s"] > 0 and figures["per_vessel_kernels_s"] > 0
+    assert figures["end_to_end_s"] >= figures["per_vessel_kernels_s"] + figures["encounters_s"]
+    assert len(figures["load_average_before"]) == 3
+
+
+def test_the_stop_comparison_runs_both_sides_on_the_same_subset(
+    fleet: tuple[Any, dict[str, int]],
+) -> None:
+    frame, _ = fleet
+    compared = behaviours_bench.compare(frame, 3, runs=1)
+    assert compared["subset_positions"] == 3 * 300
+    assert compared["portintel_stops"] >= 0
+    if "movingpandas_s" in compared:  # the optional bench extra is installed
+        assert compared["ratio_same_subset"] > 0
+        assert compared["movingpandas_extrapolated_full_s"] >= 0
+    else:
+        assert "not installed" in compared["movingpandas"]
+
+
+def test_the_quick_run_prints_its_figures_and_writes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "results"
+    assert (
+        behaviours_bench.main(
+            [
+                "--quick",
+                "--vessels",
+                "20",
+                "--fixes",
+                "200",
+                "--peer-vessels",
+                "2",
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
+    printed = capsys.readouterr().out
+    assert "positions/s end to end" in printed
+    assert '"positions": 4000' in printed
+    assert not out.exists()

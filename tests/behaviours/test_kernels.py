@@ -64,6 +64,20 @@ def test_out_of_order_and_duplicated_positions_are_sorted_and_counted_once() -> 
     assert found.segments["ts"].is_sorted()
 
 
+def test_the_first_reception_of_a_fix_is_kept_and_fixes_apart_in_place_are_not_merged() -> None:
+    first = fixes(4, T0, 10, 3, 7.0, 100.0, sog=1.0)
+    again = [{**row, "sog": 9.0} for row in first]  # the same fixes heard later, other sog
+    elsewhere = [{**first[1], "lat": 7.5, "sog": 3.0}]  # same vessel and time, another place
+    other_vessel = fixes(3, T0, 10, 3, 7.0, 100.0, sog=2.0)
+    prepared = prepare_positions(frame(other_vessel, again[:1], first, again, elsewhere))
+    assert prepared["mmsi"].to_list() == [3, 3, 3, 4, 4, 4, 4]
+    fours = prepared.filter(pl.col("mmsi") == 4)
+    assert fours["ts"].is_sorted()
+    # fix 0 was first heard with sog 9 (again[:1] came first), fixes 1 and 2 with sog 1
+    assert fours["sog"].to_list() == [9.0, 1.0, 3.0, 1.0]
+    assert fours["lat"].to_list() == [7.0, 7.0, 7.5, 7.0]  # same time, both places kept
+
+
 # --- gap -------------------------------------------------------------------------------
 
 

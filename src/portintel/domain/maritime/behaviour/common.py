@@ -135,7 +135,13 @@ def prepare_positions(positions: pl.DataFrame) -> pl.DataFrame:
     if "sog" not in frame.columns:
         frame = frame.with_columns(pl.lit(None, dtype=pl.Float64).alias("sog"))
     frame = frame.with_columns(pl.col("ts").cast(pl.Datetime("us", "UTC")))
-    return frame.unique(subset=["mmsi", "ts", "lat", "lon"], keep="first").sort(["mmsi", "ts"])
+    # a stable sort puts the receptions of one fix side by side, the first received first;
+    # keeping rows that differ from the one before is ``unique(keep="first")`` without its
+    # hash table: on the track store's day-sorted files about ten times faster (issue #11)
+    keys = ["mmsi", "ts", "lat", "lon"]
+    frame = frame.sort(keys, maintain_order=True)
+    first = pl.any_horizontal([pl.col(k).ne_missing(pl.col(k).shift(1)) for k in keys])
+    return frame.filter(first)
 
 
 def tracks_of(prepared: pl.DataFrame) -> list[Track]:
