@@ -48,9 +48,9 @@ def test_a_changed_option_line_is_caught(copy_of_docs: Path) -> None:
     """One option's row of one command edited by hand: the comparison names the page."""
     page = copy_of_docs / "cli.md"
     text = page.read_text(encoding="utf-8")
-    row = "| `--ignore-tag-checksums` | Accept NMEA tag blocks"
+    row = "| `--ignore-tag-checksums` | Use the time of NMEA tag blocks"
     assert row in text
-    page.write_text(text.replace(row, "| `--ignore-tag-checksum` | Accept NMEA tag blocks"))
+    page.write_text(text.replace(row, "| `--ignore-tag-checksum` | Use the time of NMEA tag blocks"))
     assert stale_pages(copy_of_docs, PAGES) == ["cli.md"]
 
 
