@@ -10,6 +10,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any
+
 import numpy as np
 import polars as pl
 
@@ -33,6 +36,30 @@ def _normalised(statics: pl.DataFrame, field: str) -> pl.Expr:
     return column.cast(pl.Utf8)
 
 
+def _at_instant(
+    mmsi: Any,
+    when: datetime,
+    parameters: dict[str, Any],
+    details: dict[str, Any],
+    discriminator: str,
+    other_mmsi: int | None = None,
+) -> EventRow:
+    """An identity change seen at one moment (start and end alike, no position)."""
+    start = int(when.timestamp() * 1e6)
+    return EventRow(
+        type="identity_change",
+        mmsi=int(mmsi),
+        other_mmsi=other_mmsi,
+        start=start,
+        end=start,
+        lat=None,
+        lon=None,
+        parameters=parameters,
+        details=details,
+        discriminator=discriminator,
+    )
+
+
 def detect_field_changes(statics: pl.DataFrame, settings: BehaviourSettings) -> list[EventRow]:
     """``field`` and ``mid_flag`` events of every MMSI in ``statics``."""
     rows: list[EventRow] = []
@@ -52,25 +79,9 @@ def detect_field_changes(statics: pl.DataFrame, settings: BehaviourSettings) -> 
             .filter(pl.col("previous").is_not_null() & (pl.col("value") != pl.col("previous")))
         )
         for row in values.iter_rows(named=True):
-            start = int(row["ts"].timestamp() * 1e6)
-            rows.append(
-                EventRow(
-                    type="identity_change",
-                    mmsi=int(row["mmsi"]),
-                    start=start,
-                    end=start,
-                    lat=None,
-                    lon=None,
-                    parameters=parameters,
-                    details={
-                        "kind": "field",
-                        "field": field,
-                        "old": row["previous"],
-                        "new": row["value"],
-                    },
-                    discriminator=f"field:{field}:{row['value']}",
-                )
-            )
+            details = {"kind": "field", "field": field, "old": row["previous"], "new": row["value"]}
+            discriminator = f"field:{field}:{row['value']}"
+            rows.append(_at_instant(row["mmsi"], row["ts"], parameters, details, discriminator))
     if "flag" in statics.columns:
         flags = statics.select("mmsi", "ts", _normalised(statics, "flag").alias("flag")).drop_nulls(
             "flag"
@@ -78,20 +89,9 @@ def detect_field_changes(statics: pl.DataFrame, settings: BehaviourSettings) -> 
         for row in flags.unique(subset=["mmsi", "flag"], keep="first").iter_rows(named=True):
             country = mmsi_country(str(row["mmsi"]).zfill(9))
             if country is not None and country != row["flag"]:
-                start = int(row["ts"].timestamp() * 1e6)
-                rows.append(
-                    EventRow(
-                        type="identity_change",
-                        mmsi=int(row["mmsi"]),
-                        start=start,
-                        end=start,
-                        lat=None,
-                        lon=None,
-                        parameters=parameters,
-                        details={"kind": "mid_flag", "mid_country": country, "flag": row["flag"]},
-                        discriminator=f"mid_flag:{row['flag']}",
-                    )
-                )
+                details = {"kind": "mid_flag", "mid_country": country, "flag": row["flag"]}
+                discriminator = f"mid_flag:{row['flag']}"
+                rows.append(_at_instant(row["mmsi"], row["ts"], parameters, details, discriminator))
     return rows
 
 
@@ -112,19 +112,14 @@ def detect_shared_imo(statics: pl.DataFrame, settings: BehaviourSettings) -> lis
         mmsis = [int(m) for m in part["mmsi"].to_list()]
         for row in part.iter_rows(named=True):
             others = [m for m in mmsis if m != row["mmsi"]]
-            start = int(row["since"].timestamp() * 1e6)
             rows.append(
-                EventRow(
-                    type="identity_change",
-                    mmsi=int(row["mmsi"]),
+                _at_instant(
+                    row["mmsi"],
+                    row["since"],
+                    {"rule": "one IMO number on several MMSIs"},
+                    {"kind": "shared_imo", "imo": int(imo), "other_mmsis": others},
+                    f"shared_imo:{imo}",
                     other_mmsi=others[0],
-                    start=start,
-                    end=start,
-                    lat=None,
-                    lon=None,
-                    parameters={"rule": "one IMO number on several MMSIs"},
-                    details={"kind": "shared_imo", "imo": int(imo), "other_mmsis": others},
-                    discriminator=f"shared_imo:{imo}",
                 )
             )
     return rows
