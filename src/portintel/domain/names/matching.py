@@ -157,9 +157,11 @@ def compare_forms(a: NameForm, b: NameForm) -> float:
     if by_tokens >= 0.97:
         return by_tokens
     by_joined = Indel.normalized_similarity(a.joined, b.joined)
-    if len(a.tokens) > 1 or len(b.tokens) > 1:
+    if len(a.tokens) > 1 or len(b.tokens) > 1:  # one of them written the other way round
         by_joined = max(
-            by_joined, Indel.normalized_similarity("".join(reversed(a.tokens)), b.joined)
+            by_joined,
+            Indel.normalized_similarity("".join(reversed(a.tokens)), b.joined),
+            Indel.normalized_similarity(a.joined, "".join(reversed(b.tokens))),
         )
     return max(by_tokens, by_joined * 0.97)
 

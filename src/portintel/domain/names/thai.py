@@ -37,9 +37,9 @@ CONSONANTS: dict[str, tuple[str, str]] = {
     "ห": ("h", ""), "ฬ": ("l", "n"), "อ": ("", ""), "ฮ": ("h", ""),
 }  # fmt: skip
 
-LEADING_VOWELS = "เแโใไ"
+LEADING_VOWELS = frozenset("เแโใไ")
 ABOVE_BELOW = {"ิ": "i", "ี": "i", "ึ": "ue", "ื": "ue", "ุ": "u", "ู": "u"}
-TONE_MARKS = "่้๊๋"
+TONE_MARKS = frozenset("่้๊๋")
 CANCEL = "์"
 SHORTENER = "็"  # mai taikhu
 SARA_A, SARA_AA, SARA_AM, MAI_HAN_AKAT = "ะ", "า", "ำ", "ั"
@@ -98,10 +98,11 @@ class _Reader:
             self.i += 1
         sound = CONSONANTS[first][0]
         second = self.at()
-        if first in "ศสซ" and second == "ร" and self.at(1) in DEPENDENT:
+        if first in frozenset("ศสซ") and second == "ร" and self.at(1) in DEPENDENT:
             self.i += 1  # ศรี = si: ร is silent after s
             return sound
-        if preposed and first in CLUSTER_FIRST and second in "รล" and self.at(1) not in DEPENDENT:
+        liquid = second in frozenset("รล")
+        if preposed and first in CLUSTER_FIRST and liquid and self.at(1) not in DEPENDENT:
             self.i += 1
             return sound + CONSONANTS[second][0]
         if (
@@ -159,7 +160,7 @@ def _syllable(reader: _Reader) -> str:
                 vowel, reader.i = "oe", reader.i + 1
         if reader.at() in (SARA_A, SHORTENER):
             reader.i += 1
-        if lead in "ใไ":
+        if lead in frozenset("ใไ"):
             if reader.at() == "ย" and not reader.opens_syllable(0):
                 reader.i += 1
             return initial + vowel

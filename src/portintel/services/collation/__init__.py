@@ -19,7 +19,12 @@ from portintel.services.collation.entities import (
     search_entities,
 )
 from portintel.services.collation.entity_import import EntityImport, import_entities
-from portintel.services.collation.xref import XrefRun, cross_reference_entities, load_profiles
+from portintel.services.collation.xref import (
+    XrefRun,
+    cross_reference_entities,
+    evaluate_name_pairs,
+    load_profiles,
+)
 
 __all__ = [
     "EntityImport",
@@ -34,6 +39,7 @@ __all__ = [
     "cross_reference_entities",
     "entity_page",
     "entity_statements",
+    "evaluate_name_pairs",
     "get_entity",
     "import_entities",
     "list_entities",

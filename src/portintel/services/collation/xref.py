@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Select, select
@@ -32,7 +33,9 @@ from portintel.domain.xref import (
     build_profile,
     cross_reference,
 )
-from portintel.errors import PermissionDenied
+from portintel.domain.xref.evaluation import NamePairsReport, parse_name_pairs
+from portintel.domain.xref.evaluation import evaluate_name_pairs as score_name_pairs
+from portintel.errors import InvalidInput, PermissionDenied
 from portintel.services import audit
 from portintel.services.workspace import Workspace
 
@@ -132,3 +135,19 @@ def cross_reference_entities(
             at=ws.clock(),
         )
     return XrefRun(entities=len(profiles), pairs=tuple(pairs))
+
+
+def evaluate_name_pairs(path: Path | None = None) -> NamePairsReport:
+    """Decide the labelled name pairs (the shipped set, or the CSV file at ``path``)."""
+    from portintel.adapters.name_data import NAME_PAIRS_FILE, package_text
+
+    if path is None:
+        text, source = package_text(NAME_PAIRS_FILE), NAME_PAIRS_FILE
+    else:
+        try:
+            text, source = path.read_text(encoding="utf-8"), path.name
+        except FileNotFoundError as exc:
+            raise InvalidInput(f"{path} does not exist", field="file") from exc
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InvalidInput(f"cannot read {path}: {exc}", field="file") from exc
+    return score_name_pairs(parse_name_pairs(text, source=source), name_variants())
