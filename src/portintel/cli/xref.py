@@ -156,3 +156,25 @@ def evaluate_names_command(
                 f"  miss {outcome.pair.id}: {outcome.pair.left['name']} | "
                 f"{outcome.pair.right['name']} -> {outcome.decision.value} {outcome.score:.3f}"
             )
+
+
+@app.command("refresh")
+def refresh_command(ctx: typer.Context) -> None:
+    """Propose every pair again and keep them for the review queue (as the system)."""
+    from portintel.services.collation.xref_queue import refresh_candidates
+
+    kept = refresh_candidates(context_of(ctx).workspace())
+    console.print(f"{kept} pairs kept for review")
+
+
+@app.command("queue")
+def queue_command(
+    ctx: typer.Context,
+    as_user: AsUser,
+    limit: Annotated[int, typer.Option(help="At most this many pairs.")] = 50,
+) -> None:
+    """The review queue as you may see it: kept pairs, decided again on what you may read."""
+    from portintel.services.collation.xref_queue import review_queue
+
+    ws = context_of(ctx).workspace()
+    _print_table(tuple(review_queue(ws, acting_user(ws, as_user), limit=limit)))

@@ -62,9 +62,9 @@ class XrefRun:
         return sum(1 for pair in self.pairs if pair.decision is decision)
 
 
-def _readable_values(actor: Actor) -> Select[Any]:
+def _readable_values(actor: Actor, entity_ids: Sequence[str] | None) -> Select[Any]:
     scope = reader_scope(actor)
-    return (
+    query = (
         select(_S.canonical_id, _S.schema, _S.prop, _S.value, _S.invalid_reason)
         .select_from(statements_with_reports())
         .where(
@@ -74,15 +74,21 @@ def _readable_values(actor: Actor) -> Select[Any]:
         )
         .order_by(_S.canonical_id)
     )
+    if entity_ids is not None:
+        query = query.where(_S.canonical_id.in_(sorted(set(entity_ids))))
+    return query
 
 
-def load_profiles(ws: Workspace, actor: Actor) -> list[Profile]:
-    """The profile of every entity the actor may read something of, from readable values only."""
+def load_profiles(
+    ws: Workspace, actor: Actor, *, entity_ids: Sequence[str] | None = None
+) -> list[Profile]:
+    """The profile of every entity (or of ``entity_ids``) the actor may read something of,
+    from readable values only."""
     variants = name_variants()
     by_entity: dict[str, tuple[set[str], list[tuple[str, str, bool]]]] = {}
     with ws.engine.connect() as connection:
         for canonical_id, schema, prop, value, invalid in connection.execute(
-            _readable_values(actor)
+            _readable_values(actor, entity_ids)
         ):
             schemata, values = by_entity.setdefault(canonical_id, (set(), []))
             schemata.add(schema)
