@@ -147,3 +147,26 @@ def test_administrators_do_not_cross_reference(workspace: Workspace) -> None:
     admin = make_user(workspace, "admin", SECURITY, Role.ADMINISTRATOR)
     with pytest.raises(PermissionDenied):
         cross_reference_entities(workspace, admin)
+
+
+def test_the_nodes_settings_choose_the_rules_and_the_threshold(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+
+    from portintel.errors import ConfigurationError
+
+    analyst = make_user(workspace, "analyst", SECURITY, Role.ANALYST)
+    path = write_entities(
+        tmp_path / "p.jsonl",
+        person("a", name="WAHYUDI SAPUTRA", passportNumber="B1234567", birthDate="1990-01-02"),
+        person("b", name="Wahjudi Saputra", passportNumber="B1234567", birthDate="1990-01-02"),
+    )
+    import_entities(workspace, analyst, path)
+    base = workspace.settings
+    workspace.settings = base.model_copy(update={"xref_merge_rules": ()})
+    (pair,) = cross_reference_entities(workspace, analyst).pairs
+    assert pair.decision is Decision.REVIEW  # no rule in force: the score decides
+    workspace.settings = base.model_copy(update={"xref_merge_rules": ("person-passport@9",)})
+    with pytest.raises(ConfigurationError, match="person-passport@9"):
+        cross_reference_entities(workspace, analyst)
+    workspace.settings = base

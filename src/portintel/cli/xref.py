@@ -67,19 +67,22 @@ def xref_command(
         float, typer.Option(help="Leave out pairs scoring below this (0 to 1).")
     ] = 0.3,
     review_threshold: Annotated[
-        float, typer.Option(help="Score from which a pair goes to review.")
-    ] = 0.5,
+        float | None,
+        typer.Option(help="Score from which a pair goes to review (default: the setting)."),
+    ] = None,
 ) -> None:
     """Propose pairs of entities you may read that may be the same (all of them, now)."""
     if ctx.invoked_subcommand is not None:
         return
     if not as_user:
         raise typer.BadParameter("name the user to act as: --as USER or PORTINTEL_USER")
-    from portintel.domain.xref import XrefPolicy
-    from portintel.services.collation.xref import cross_reference_entities
+    from portintel.services.collation.xref import cross_reference_entities, policy_of
 
     ws = context_of(ctx).workspace()
-    policy = XrefPolicy(review_threshold=review_threshold, min_score=min_score)
+    changes: dict[str, float] = {"min_score": min_score}
+    if review_threshold is not None:
+        changes["review_threshold"] = review_threshold
+    policy = policy_of(ws.settings, **changes)
     run = cross_reference_entities(ws, acting_user(ws, as_user), policy=policy)
     if output_format is OutputFormat.JSONL:
         for pair in run.pairs:

@@ -13,7 +13,7 @@ is said there (blocking.py).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +25,7 @@ from portintel.adapters.name_data import name_variants
 from portintel.domain.access import may_work_with_intelligence, reader_scope
 from portintel.domain.actors import Actor
 from portintel.domain.xref import (
+    RULES,
     SCHEMA_FAMILY,
     CandidatePair,
     Decision,
@@ -35,9 +36,10 @@ from portintel.domain.xref import (
 )
 from portintel.domain.xref.evaluation import NamePairsReport, parse_name_pairs
 from portintel.domain.xref.evaluation import evaluate_name_pairs as score_name_pairs
-from portintel.errors import InvalidInput, PermissionDenied
+from portintel.errors import ConfigurationError, InvalidInput, PermissionDenied
 from portintel.services import audit
 from portintel.services.workspace import Workspace
+from portintel.settings import Settings
 
 _S = tables.statements.c
 
@@ -101,6 +103,21 @@ def load_profiles(
     return profiles
 
 
+def policy_of(settings: Settings, **changes: Any) -> XrefPolicy:
+    """The node's cross-referencing policy (settings ``xref_*``), with ``changes`` applied."""
+    unknown = sorted(set(settings.xref_merge_rules) - set(RULES))
+    if unknown:
+        raise ConfigurationError(
+            f"unknown cross-referencing rule {', '.join(unknown)}",
+            hint=f"xref_merge_rules names rules among {', '.join(sorted(RULES))}",
+        )
+    policy = XrefPolicy(
+        review_threshold=settings.xref_review_threshold,
+        rules=frozenset(settings.xref_merge_rules),
+    )
+    return replace(policy, **changes)
+
+
 def cross_reference_entities(
     ws: Workspace,
     actor: Actor,
@@ -121,6 +138,7 @@ def cross_reference_entities(
     profiles = load_profiles(ws, actor)
     if progress is not None:
         progress(f"comparing {len(profiles)} entities")
+    policy = policy or policy_of(ws.settings)
     pairs = sorted(
         cross_reference(profiles, policy, only=frozenset(only) if only is not None else None),
         key=lambda pair: (-pair.score, pair.left, pair.right),

@@ -22,7 +22,7 @@ from portintel.domain.actors import SYSTEM, Actor
 from portintel.domain.xref import CandidatePair, Decision, XrefPolicy, cross_reference, decide
 from portintel.errors import InvalidInput, PermissionDenied
 from portintel.services import audit
-from portintel.services.collation.xref import load_profiles
+from portintel.services.collation.xref import load_profiles, policy_of
 from portintel.services.workspace import Workspace
 
 JOB_NAME = "collation.cross_reference"
@@ -43,6 +43,7 @@ def refresh_candidates(
     if only is not None:
         known = {profile.id for profile in profiles}
         only = frozenset(only & known)
+    policy = policy or policy_of(ws.settings)
     pairs = [
         pair
         for pair in cross_reference(profiles, policy, only=only)
@@ -106,7 +107,7 @@ def review_queue(
         raise PermissionDenied("only officers, analysts, supervisors and source handlers review")
     if limit < 1 or limit > 1000:
         raise InvalidInput("limit must be 1 to 1000", field="limit")
-    policy = policy or XrefPolicy()
+    policy = policy or policy_of(ws.settings)
     shown: list[CandidatePair] = []
     offset, page = 0, max(limit * 4, 200)
     with ws.engine.connect() as connection:
