@@ -12,7 +12,8 @@ mistyped or missing:
   block limit), and the skeleton of the name written as one word (Chanocha
   = Chan-o-cha; Burmese syllables);
 * the date of birth with the first letter of a name key (one mistyped
-  name part and order unknown).
+  name part and order unknown);
+* the first and last numbers of an address (house number and postcode).
 
 A key shared by more than ``max_block`` entities says too little (a common
 surname, a default date) and is dropped: its pairs are found through the
@@ -65,6 +66,10 @@ def blocking_keys(profile: Profile) -> set[str]:
                 keys.add(f"n2:{a}|{b}")
             for key in tokens:
                 initials.add(key[0])
+    for address in profile.any_text("address"):
+        numbers = [token for token in address.split() if token.isdigit()]
+        if len(numbers) >= 2:  # a house number and a postcode
+            keys.add(f"a:{numbers[0]}|{numbers[-1]}")
     for date in dates:
         if len(date) >= 6:
             for initial in initials:
