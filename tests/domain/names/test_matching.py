@@ -91,3 +91,15 @@ def test_every_shipped_variant_row_names_a_source() -> None:
     sources = {line.rsplit(",", 1)[1] for line in text.splitlines()[1:] if line}
     documented = (VOCABULARIES / "name_variants-SOURCES.md").read_text(encoding="utf-8")
     assert sources and all(f"`{source}`" in documented for source in sources)
+
+
+def test_titles_before_a_name_are_dropped_but_family_names_are_not() -> None:
+    from portintel.domain.names.matching import without_titles
+
+    assert without_titles("Samdech Hun Sen") == "Hun Sen"
+    assert without_titles("Dr. Mahathir Mohamad") == "Mahathir Mohamad"
+    assert without_titles("Daw Aung San Suu Kyi") == "Aung San Suu Kyi"
+    assert without_titles("Tan Ah Kow") == "Tan Ah Kow"  # Tan is a family name too
+    assert without_titles("Haji Ahmad") == "Haji Ahmad"  # one word would be left
+    assert similarity("Samdech Hun Sen", "ហ៊ុន សែន") >= 0.95
+    assert similarity("Tan Ah Kow", "Lim Ah Kow") < 0.85

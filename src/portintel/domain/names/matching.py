@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from rapidfuzz.distance import Indel, JaroWinkler
+from rigour.names import remove_person_prefixes
 
 from portintel.domain.names.romanise import romanisations
 from portintel.domain.names.variants import NameVariants
@@ -92,10 +93,35 @@ def _form(words: str, variants: NameVariants) -> NameForm:
     return NameForm(tokens, tuple(keys), tuple(grouped), "".join(tokens))
 
 
+HONORIFICS = frozenset(
+    {"samdech", "oknha", "daw", "khun", "haji", "hajjah", "hj", "bapak", "encik", "datuk", "dato"}
+)
+"""Regional titles before a person's name (Khmer Samdech and Oknha, Burmese Daw, Thai
+Khun, Malay and Indonesian Haji, Datuk, Bapak): dropped when two name words remain.
+Titles that are also family names (Tan, Lok, Pak) or name parts (Sri) are not here: the
+name without them would meet every namesake."""
+
+
+def without_titles(name: str) -> str:
+    """``name`` without the titles before it: followthemoney's own (rigour, MIT: Mr, Dr,
+    Gen, ...) and the region's (:data:`HONORIFICS`), as long as two words remain."""
+    if len(name.split()) < 3:  # nothing to drop: two words must remain
+        return name
+    words = remove_person_prefixes(name).split()
+    while len(words) > 2 and words[0].lower().rstrip(".") in HONORIFICS:
+        words = words[1:]
+    return " ".join(words) if len(words) >= 2 else name
+
+
 def prepare_name(name: str, variants: NameVariants) -> PreparedName:
-    """``name`` in every romanisation, with keys; the same name always prepares the same."""
-    forms = tuple(_form(words, variants) for words in romanisations(name, variants))
-    return PreparedName(name, tuple(form for form in forms if form.tokens))
+    """``name`` in every romanisation, with keys (also without its titles: Samdech Hun
+    Sen = Hun Sen); the same name always prepares the same."""
+    texts = dict.fromkeys((name, without_titles(name)))
+    forms = tuple(
+        _form(words, variants) for text in texts for words in romanisations(text, variants)
+    )
+    unique = {form.tokens: form for form in forms if form.tokens}
+    return PreparedName(name, tuple(unique.values()))
 
 
 def _token_score(a: str, key_a: str, b: str, key_b: str, same_group: bool) -> float:
