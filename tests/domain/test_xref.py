@@ -123,3 +123,11 @@ def test_the_labelled_cross_script_set_meets_the_goals() -> None:
     assert report.merges >= 4  # the rule is exercised, not vacuously precise
     assert report.review_recall >= 0.95
     assert report.merge_precision >= 0.99
+
+
+def test_sister_vessels_numbered_apart_are_not_the_same_name() -> None:
+    left = profile("a", "Vessel", name="MITR SAMUT 27", flag="th")
+    right = profile("b", "Vessel", name="MITR SAMUT 28", flag="th")
+    same = profile("c", "Vessel", name="KM Mitr Samut 27", flag="th")
+    assert decide(left, right, XrefPolicy()).decision is Decision.NONE
+    assert decide(left, same, XrefPolicy()).decision is Decision.REVIEW

@@ -127,6 +127,8 @@ def prepare_name(name: str, variants: NameVariants) -> PreparedName:
 def _token_score(a: str, key_a: str, b: str, key_b: str, same_group: bool) -> float:
     if a == b:
         return 1.0
+    if a.isdigit() or b.isdigit():  # numbers (MITR SAMUT 27 / 28) match exactly or not at all
+        return 0.0
     if key_a == key_b and key_a:
         return 1.0 if same_group else max(0.95, JaroWinkler.normalized_similarity(a, b))
     if len(a) == 1 or len(b) == 1:  # an initial
@@ -173,6 +175,10 @@ def _aligned_total(short: NameForm, long: NameForm) -> float:
     return total
 
 
+def _digits(text: str) -> str:
+    return "".join(char for char in text if char.isdigit())
+
+
 def compare_forms(a: NameForm, b: NameForm) -> float:
     """Token-order-insensitive similarity of two forms in [0, 1]."""
     if a.tokens == b.tokens:
@@ -181,6 +187,8 @@ def compare_forms(a: NameForm, b: NameForm) -> float:
     extra = len(long.tokens) - len(short.tokens)
     by_tokens = _aligned_total(short, long) / (len(short.tokens) + 0.5 * extra)
     if by_tokens >= 0.97:
+        return by_tokens
+    if _digits(a.joined) != _digits(b.joined):  # the numbers differ: no spelling makes them one
         return by_tokens
     by_joined = Indel.normalized_similarity(a.joined, b.joined)
     if len(a.tokens) > 1 or len(b.tokens) > 1:  # one of them written the other way round

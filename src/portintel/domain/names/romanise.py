@@ -11,7 +11,7 @@ list writes SOKH CHANTHY:
 * Vietnamese and other Latin names: diacritics folded (Nguyễn = nguyen);
 * every other script: anyascii.
 
-Every form is lower case ASCII letters and spaces.
+Every form is lower case ASCII letters, digits and spaces.
 """
 
 from __future__ import annotations
@@ -25,11 +25,12 @@ from portintel.domain.names.scripts import Script, main_script
 from portintel.domain.names.thai import rtgs
 from portintel.domain.names.variants import NameVariants
 
-_NOT_LETTERS = re.compile(r"[^a-z]+")
+_NOT_LETTERS = re.compile(r"[^a-z0-9]+")
 
 
 def ascii_words(text: str) -> str:
-    """``text`` transliterated to lower-case ASCII words: letters kept, the rest a space."""
+    """``text`` transliterated to lower-case ASCII words: letters and digits kept (a
+    vessel's number tells sister ships apart), the rest a space."""
     folded = anyascii(unicodedata.normalize("NFC", text)).lower()
     return _NOT_LETTERS.sub(" ", folded).strip()
 

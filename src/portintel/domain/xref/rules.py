@@ -12,8 +12,8 @@ rule                         merges when
 ``vessel-mmsi-name@1``       two vessels share a valid MMSI and their names
                              agree (similarity >= 0.9): MMSIs are reassigned
 ``person-passport@1``        two persons share a valid passport number and a
-                             date of birth or a nationality, and no date of
-                             birth disagrees
+                             whole date of birth or a nationality, and no date
+                             of birth disagrees
 ``phone-e164@1``             two bare phone entities (LegalEntity) share an
                              E.164 number and no name disagrees
 ============================ ==================================================
@@ -68,7 +68,7 @@ def _person_passport(left: Profile, right: Profile, similarity: float) -> str | 
     dates_a, dates_b = set(left.get("birthDate")), set(right.get("birthDate"))
     if dates_a and dates_b and not dates_a & dates_b:
         return None
-    if dates_a & dates_b:
+    if any(len(date) >= 10 for date in dates_a & dates_b):  # a whole date, not a year
         return f"same valid passport number {shared[0]} and date of birth"
     if set(left.get("nationality")) & set(right.get("nationality")):
         return f"same valid passport number {shared[0]} and nationality"
