@@ -89,3 +89,29 @@ def test_evaluate_names_reports_recall_and_precision(tmp_path: Path) -> None:
     )
     mine = runner.invoke(app, ["xref", "evaluate-names", "--file", str(own), "--show-misses"])
     assert "review-queue recall: 0.000" in mine.output and "miss a" in mine.output
+
+
+def test_refresh_then_the_queue_of_a_reader(
+    workspace: Workspace, settings: Settings, tmp_path: Path
+) -> None:
+    make_user(workspace, "analyst", SECURITY, Role.ANALYST)
+    path = tmp_path / "people.jsonl"
+    path.write_text(
+        json.dumps({"id": "a", "schema": "Person", "properties": {"name": ["Chhim Vibol"]}})
+        + "\n"
+        + json.dumps({"id": "b", "schema": "Person", "properties": {"name": ["Chim Vibul"]}})
+        + "\n",
+        encoding="utf-8",
+    )
+    env = {"PORTINTEL_DATABASE_URL": settings.effective_database_url, "COLUMNS": "250"}
+
+    def invoke(*args: str):  # type: ignore[no-untyped-def]
+        return runner.invoke(app, ["--data-dir", str(settings.data_dir), *args], env=env)
+
+    assert invoke("entity", "import", str(path), "--as", "analyst").exit_code == 0
+    empty = invoke("xref", "queue", "--as", "analyst")
+    assert empty.exit_code == 0 and "review" not in empty.output
+    refreshed = invoke("xref", "refresh")
+    assert refreshed.exit_code == 0 and "1 pairs kept" in refreshed.output
+    queue = invoke("xref", "queue", "--as", "analyst")
+    assert queue.exit_code == 0 and "review" in queue.output and "Chhim Vibol" in queue.output
