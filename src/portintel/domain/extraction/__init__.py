@@ -16,12 +16,14 @@ from portintel.domain.extraction.extractor import (
     phone_regions,
     unmatched_text,
 )
+from portintel.domain.extraction.facts import KEY_PREFIX, stated_pairs, suggestion_facts
 from portintel.domain.extraction.places import (
     Place,
     PlaceIndex,
     PlaceTable,
     index_places,
     parse_places,
+    port_names,
 )
 from portintel.domain.extraction.suggestion import (
     EXTRACTION_RULES_VERSION,
@@ -35,6 +37,7 @@ from portintel.domain.extraction.text import with_ascii_digits
 __all__ = [
     "DEFAULT_REGIONS",
     "EXTRACTION_RULES_VERSION",
+    "KEY_PREFIX",
     "ExtractionContext",
     "Kind",
     "Place",
@@ -47,6 +50,9 @@ __all__ = [
     "index_places",
     "parse_places",
     "phone_regions",
+    "port_names",
+    "stated_pairs",
+    "suggestion_facts",
     "suggestion_id",
     "unmatched_text",
     "with_ascii_digits",
