@@ -26,7 +26,7 @@ import re
 from collections.abc import Iterator, Sequence
 
 from portintel.domain.extraction.suggestion import Kind, Rule, Suggestion, found
-from portintel.domain.extraction.text import NOT_AFTER_ALNUM, NOT_BEFORE_ALNUM
+from portintel.domain.extraction.text import NOT_AFTER_ALNUM
 
 HONORIFIC = Rule("person_name.honorific", 1)
 DICTIONARY = Rule("person_name.dictionary", 1)
@@ -160,34 +160,47 @@ def _span_of_words(normal: str, start: int, words: Sequence[str]) -> tuple[int, 
     return first, end
 
 
-def _dictionary_pattern(names: Sequence[str]) -> re.Pattern[str] | None:
-    cleaned = sorted(
-        {" ".join(name.split()) for name in names if name.strip()}, key=len, reverse=True
-    )
-    if not cleaned:
-        return None
-    alternatives = "|".join(
-        r"\s+".join(re.escape(word) for word in name.split()) for name in cleaned
-    )
-    return re.compile(
-        NOT_AFTER_ALNUM + "(?:" + alternatives + ")" + NOT_BEFORE_ALNUM, re.IGNORECASE
-    )
+_TOKEN = re.compile(r"[^\s,.;:()\[\]{}\"“”‘’!?/|<>*]+")
+MAX_NAME_WORDS = 5
+
+
+def _key(name: str) -> str:
+    return " ".join(name.split()).casefold()
 
 
 def find_known_names(text: str, normal: str, known_names: Sequence[str]) -> Iterator[Suggestion]:
-    """Every occurrence of a name the node knows; the value is the name as known."""
-    pattern = _dictionary_pattern(known_names)
-    if pattern is None:
+    """Every occurrence of a name the node knows, whatever its case and spacing.
+
+    The text is cut into words at spaces and punctuation and each run of one
+    to :data:`MAX_NAME_WORDS` words is looked up: linear in the text and
+    independent of how many names the node knows (a regular expression of
+    20,000 alternatives is not). The longest known run wins; the value is the
+    name as the node knows it.
+    """
+    by_key: dict[str, str] = {}
+    for name in known_names:
+        if name.strip():
+            by_key.setdefault(_key(name), " ".join(name.split()))
+    if not by_key:
         return
-    by_key = {" ".join(name.split()).casefold(): " ".join(name.split()) for name in known_names}
-    for match in pattern.finditer(normal):
-        key = " ".join(match.group(0).split()).casefold()
-        yield found(
-            DICTIONARY,
-            Kind.PERSON_NAME,
-            text,
-            match.span(),
-            by_key.get(key, " ".join(match.group(0).split())),
-            confidence=0.9,
-            details={"dictionary": "known names"},
-        )
+    longest = min(MAX_NAME_WORDS, max(len(key.split()) for key in by_key))
+    tokens = [(match.start(), match.end(), match.group(0)) for match in _TOKEN.finditer(normal)]
+    index = 0
+    while index < len(tokens):
+        for size in range(min(longest, len(tokens) - index), 0, -1):
+            run = tokens[index : index + size]
+            known = by_key.get(" ".join(token for _, _, token in run).casefold())
+            if known is not None:
+                yield found(
+                    DICTIONARY,
+                    Kind.PERSON_NAME,
+                    text,
+                    (run[0][0], run[-1][1]),
+                    known,
+                    confidence=0.9,
+                    details={"dictionary": "known names"},
+                )
+                index += size
+                break
+        else:
+            index += 1
