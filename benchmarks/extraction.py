@@ -26,7 +26,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from portintel.adapters.places import load_places
-from portintel.domain.extraction import ExtractionContext, extract, index_places
+from portintel.domain.extraction import ExtractionContext, extract, index_names, index_places
 from portintel.services.intake.extraction import extract_facts
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -86,7 +86,7 @@ def main() -> int:
     started = time.process_time()
     table = load_places(Path("/nonexistent-data-dir"))
     context = ExtractionContext(
-        country="KH", places=index_places(table.places), known_names=_names(args.names)
+        country="KH", places=index_places(table.places), known_names=index_names(_names(args.names))
     )
     setup_ms = (time.process_time() - started) * 1000
     rows = []

@@ -17,6 +17,7 @@ from portintel.domain.extraction.extractor import (
     unmatched_text,
 )
 from portintel.domain.extraction.facts import KEY_PREFIX, stated_pairs, suggestion_facts
+from portintel.domain.extraction.person_names import NameIndex, index_names
 from portintel.domain.extraction.places import (
     Place,
     PlaceIndex,
@@ -40,6 +41,7 @@ __all__ = [
     "KEY_PREFIX",
     "ExtractionContext",
     "Kind",
+    "NameIndex",
     "Place",
     "PlaceIndex",
     "PlaceTable",
@@ -47,6 +49,7 @@ __all__ = [
     "Suggestion",
     "call_sign_country",
     "extract",
+    "index_names",
     "index_places",
     "parse_places",
     "phone_regions",

@@ -20,7 +20,12 @@ from portintel.domain.extraction.imo_numbers import find_imo_numbers
 from portintel.domain.extraction.machine_readable_zones import find_machine_readable_zones
 from portintel.domain.extraction.mmsi_numbers import find_mmsis
 from portintel.domain.extraction.passports import find_passport_numbers
-from portintel.domain.extraction.person_names import find_honorific_names, find_known_names
+from portintel.domain.extraction.person_names import (
+    NameIndex,
+    find_honorific_names,
+    find_known_names,
+    index_names,
+)
 from portintel.domain.extraction.phones import find_phones
 from portintel.domain.extraction.places import PlaceIndex, find_places, index_places
 from portintel.domain.extraction.suggestion import Suggestion
@@ -47,12 +52,16 @@ def phone_regions(country: str) -> tuple[str, ...]:
 
 @dataclass(frozen=True, slots=True)
 class ExtractionContext:
-    """What a node brings to extraction: its country, gazetteer and known names."""
+    """What a node brings to extraction: its country, gazetteer and known names.
+
+    ``known_names`` is the compiled dictionary (:func:`index_names`) or the
+    names themselves; compile once and reuse it for many reports.
+    """
 
     country: str = "KH"
     regions: tuple[str, ...] = ()
     places: PlaceIndex = field(default_factory=lambda: index_places(()))
-    known_names: tuple[str, ...] = ()
+    known_names: NameIndex | Sequence[str] = ()
 
     @property
     def phone_regions(self) -> tuple[str, ...]:
@@ -88,7 +97,10 @@ def extract(text: str, context: ExtractionContext | None = None) -> tuple[Sugges
         suggestions += _claim(rule(text, normal), taken)
     suggestions += list(find_phones(text, normal, regions=context.phone_regions, taken=taken))
     suggestions += _claim(find_vessel_names(text, normal), taken)
-    suggestions += _claim(find_known_names(text, normal, context.known_names), taken)
+    names = context.known_names
+    if not isinstance(names, NameIndex):
+        names = index_names(names)
+    suggestions += _claim(find_known_names(text, normal, names), taken)
     suggestions += _claim(find_honorific_names(text, normal), taken)
     suggestions += _claim(find_places(text, normal, context.places), taken)
     return tuple(sorted(suggestions, key=lambda s: (s.start, s.end, s.kind.value)))

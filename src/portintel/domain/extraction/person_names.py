@@ -23,7 +23,8 @@ written, in any case.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 
 from portintel.domain.extraction.suggestion import Kind, Rule, Suggestion, found
 from portintel.domain.extraction.text import NOT_AFTER_ALNUM
@@ -168,7 +169,25 @@ def _key(name: str) -> str:
     return " ".join(name.split()).casefold()
 
 
-def find_known_names(text: str, normal: str, known_names: Sequence[str]) -> Iterator[Suggestion]:
+@dataclass(frozen=True, slots=True)
+class NameIndex:
+    """Known names by their folded form (case and spacing ignored), built once per reader."""
+
+    by_key: dict[str, str]
+    longest: int
+
+
+def index_names(names: Iterable[str]) -> NameIndex:
+    """The dictionary of the person-name rule; the first spelling of a folded name wins."""
+    by_key: dict[str, str] = {}
+    for name in names:
+        if name.strip():
+            by_key.setdefault(_key(name), " ".join(name.split()))
+    longest = max((key.count(" ") + 1 for key in by_key), default=0)
+    return NameIndex(by_key, min(longest, MAX_NAME_WORDS))
+
+
+def find_known_names(text: str, normal: str, names: NameIndex) -> Iterator[Suggestion]:
     """Every occurrence of a name the node knows, whatever its case and spacing.
 
     The text is cut into words at spaces and punctuation and each run of one
@@ -177,19 +196,14 @@ def find_known_names(text: str, normal: str, known_names: Sequence[str]) -> Iter
     20,000 alternatives is not). The longest known run wins; the value is the
     name as the node knows it.
     """
-    by_key: dict[str, str] = {}
-    for name in known_names:
-        if name.strip():
-            by_key.setdefault(_key(name), " ".join(name.split()))
-    if not by_key:
+    if not names.by_key:
         return
-    longest = min(MAX_NAME_WORDS, max(len(key.split()) for key in by_key))
     tokens = [(match.start(), match.end(), match.group(0)) for match in _TOKEN.finditer(normal)]
     index = 0
     while index < len(tokens):
-        for size in range(min(longest, len(tokens) - index), 0, -1):
+        for size in range(min(names.longest, len(tokens) - index), 0, -1):
             run = tokens[index : index + size]
-            known = by_key.get(" ".join(token for _, _, token in run).casefold())
+            known = names.by_key.get(" ".join(token for _, _, token in run).casefold())
             if known is not None:
                 yield found(
                     DICTIONARY,

@@ -46,6 +46,7 @@ from portintel.domain.extraction import (
     PlaceIndex,
     Suggestion,
     extract,
+    index_names,
     index_places,
     stated_pairs,
     suggestion_facts,
@@ -166,7 +167,7 @@ def _suggestions(
     context = ExtractionContext(
         country=ws.settings.country,
         places=places,
-        known_names=_known_names(connection, actor),
+        known_names=index_names(_known_names(connection, actor)),
     )
     return extract(row.text, context)
 
