@@ -1,6 +1,7 @@
 """Hypothesis strategies: identifiers embedded in text of the region's scripts.
 
-The filler is made of Khmer, Thai and Burmese consonants (no vowel signs, so
+The filler is everyday words of reports in the five languages around a run of
+random letters. The letters are Khmer, Thai and Burmese consonants (no vowel signs, so
 no honorific, month or keyword of those scripts can form by chance) and Latin
 letters without vowels, ``c``, ``h`` or ``p`` (so no "IMO", "tel", "HP" or
 "PP" either), without digits: whatever extraction finds in a generated text
@@ -22,7 +23,39 @@ NATIVE_DIGITS = {
     "ascii": "0123456789",
 }
 
-filler = st.text(alphabet=st.sampled_from(KHMER + THAI + BURMESE + LATIN + [" "]), max_size=40)
+# everyday words of the five languages' reports (none a keyword, title, month or place)
+WORDS = [
+    "boarded",
+    "the",
+    "boat",
+    "with",
+    "crew",
+    "people",
+    "night",
+    "pier",
+    "เรือประมง",
+    "ลูกเรือ",
+    "ผู้โดยสาร",
+    "ท่าเรือ",
+    "กลางคืน",
+    "នាវា",
+    "អ្នកដំណើរ",
+    "នៅ",
+    "កំពង់ផែ",
+    "យប់",
+    "kapal",
+    "penumpang",
+    "berangkat",
+    "malam",
+    "dermaga",
+    "လှေ",
+    "ခရီးသည်",
+    "ညဘက်",
+    "ဆိပ်ကမ်း",
+]
+letters = st.text(alphabet=st.sampled_from(KHMER + THAI + BURMESE + LATIN + [" "]), max_size=30)
+words = st.lists(st.sampled_from(WORDS), max_size=6).map(" ".join)
+filler = st.tuples(words, letters, words).map(lambda parts: " ".join(p for p in parts if p))
 separator = st.sampled_from([" ", "  ", ", ", "\n", ": ", "; "])
 digit_script = st.sampled_from(sorted(NATIVE_DIGITS))
 
