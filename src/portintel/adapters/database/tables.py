@@ -391,6 +391,28 @@ analyst_areas = Table(
 )
 """Polygons analysts draw on the map (GeoJSON, WGS84), read within the creator's agency."""
 
+report_suggestions = Table(
+    "report_suggestions",
+    metadata,
+    Column("report_id", String(64), ForeignKey("reports.id"), primary_key=True),
+    Column("suggestion_id", String(40), primary_key=True),
+    Column("kind", String(32), nullable=False),
+    Column("span_start", Integer, nullable=False),
+    Column("span_end", Integer, nullable=False),
+    Column("raw", Text, nullable=False),
+    Column("value", Text, nullable=False),
+    Column("decision", String(16), nullable=False),
+    Column("decided_value", Text, nullable=True),
+    Column("rule_id", String(64), nullable=False),
+    Column("rule_version", Integer, nullable=False),
+    Column("rules_version", String(32), nullable=False),
+    Column("decided_by", String(64), ForeignKey("users.id"), nullable=True),
+    Column("decided_at", UTC, nullable=False),
+    Column("statement_ids", JSON, nullable=True),
+)
+"""Decisions on extraction suggestions (accepted, edited, rejected): a decided suggestion is
+not proposed again, and an accepted one names the statements it became."""
+
 xref_candidates = Table(
     "xref_candidates",
     metadata,
@@ -426,6 +448,7 @@ __all__ = [
     "quarantine",
     "report_events",
     "report_releasable_to",
+    "report_suggestions",
     "reports",
     "sources",
     "statements",

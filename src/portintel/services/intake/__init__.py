@@ -28,6 +28,14 @@ from portintel.services.intake.sources import (
     list_sources,
 )
 from portintel.services.intake.statements import write_statements
+from portintel.services.intake.suggestions import (
+    Decision,
+    SuggestionList,
+    SuggestionStatus,
+    SuggestionView,
+    decide_suggestion,
+    list_suggestions,
+)
 from portintel.services.intake.views import (
     AttachmentView,
     ReportEntity,
@@ -39,6 +47,7 @@ from portintel.services.intake.views import (
 
 __all__ = [
     "AttachmentView",
+    "Decision",
     "ImportSummary",
     "Rejection",
     "ReportEntity",
@@ -48,11 +57,15 @@ __all__ = [
     "ReportView",
     "SourceKind",
     "SourceView",
+    "SuggestionList",
+    "SuggestionStatus",
+    "SuggestionView",
     "add_attachment",
     "archive_report",
     "count_reports",
     "create_report",
     "create_source",
+    "decide_suggestion",
     "evaluate_report",
     "get_report",
     "get_source",
@@ -60,6 +73,7 @@ __all__ = [
     "is_restrictive",
     "list_reports",
     "list_sources",
+    "list_suggestions",
     "mark_disseminated",
     "new_entity_id",
     "read_attachment",

@@ -1,7 +1,7 @@
 """xref candidates: pairs of entities proposed as maybe the same, kept for the review queue
 
 Revision ID: 0014
-Revises: 0011
+Revises: 0012
 Create Date: 2026-11-29 09:00:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0014"
-down_revision = "0011"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 
