@@ -413,6 +413,25 @@ report_suggestions = Table(
 """Decisions on extraction suggestions (accepted, edited, rejected): a decided suggestion is
 not proposed again, and an accepted one names the statements it became."""
 
+xref_candidates = Table(
+    "xref_candidates",
+    metadata,
+    # the pair in id order; entity ids are canonical ids at the time of the run
+    Column("left_id", String(128), primary_key=True),
+    Column("right_id", String(128), primary_key=True),
+    Column("score", Float, nullable=False),
+    # merge or review (pairs decided none are not kept)
+    Column("decision", String(8), nullable=False),
+    Column("rule", String(64), nullable=True),
+    Column("version", String(32), nullable=False),
+    Column("computed_at", UTC, nullable=False),
+    Index("ix_xref_candidates_right", "right_id"),
+    Index("ix_xref_candidates_queue", "decision", "score"),
+)
+"""Pairs proposed by the cross-referencing job (as the system, over every entity). Kept
+without values or explanations: a reader's queue decides each pair again within the
+reader's scope (:func:`portintel.services.collation.xref_queue.review_queue`)."""
+
 __all__ = [
     "agencies",
     "analyst_areas",
@@ -436,4 +455,5 @@ __all__ = [
     "user_roles",
     "users",
     "web_sessions",
+    "xref_candidates",
 ]
