@@ -10,18 +10,24 @@ that agreed on a wrong answer still fail.
 from __future__ import annotations
 
 import json
+import re
+import sys
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
 import polars as pl
 import pytest
+from typer.testing import CliRunner, Result
 
+from portintel.cli.app import app
+from portintel.cli.context import built, console
 from portintel.domain.maritime.behaviour.common import EVENT_TYPES
+from portintel.errors import ConfigurationError, InvalidInput
 from portintel.services.events import hookimpl
 from portintel.services.maritime.behaviours import detect_behaviours, event_store
 from portintel.services.workspace import Workspace, open_workspace
-from portintel.settings import Settings
+from portintel.settings import Settings, load_settings
 from tests.behaviours.conformance.conftest import Executor
 from tests.behaviours.conformance.scene import (
     EVENING,
@@ -178,3 +184,53 @@ def test_after_the_other_executor_nothing_changes_and_new_data_is_incremental(
         assert incremental.equals(event_store(fresh).load())
     finally:
         fresh.close()
+
+
+# --- the faces: the CLI option, and what happens without the extra -----------------------
+
+
+def _cli(data_dir: Path, *args: str) -> Result:
+    return CliRunner().invoke(app, ["--data-dir", str(data_dir), "ais", *args], terminal_width=200)
+
+
+def test_cli_detects_with_spark_and_events_reads_what_it_stored(
+    spark: object, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "node"
+    monkeypatch.setenv("PORTINTEL_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.sqlite'}")
+    monkeypatch.setattr(built(console), "width", 200)
+    ws = open_workspace(load_settings(root))
+    try:
+        store_scene(ws.settings.data_dir, ws.settings.tracks_dir)
+    finally:
+        ws.close()
+    detected = _cli(root, "detect", "--executor", "spark", "--spark-master", "local[2]")
+    assert detected.exit_code == 0, detected.output
+    assert "events new or changed" in detected.stdout
+    records = [
+        json.loads(line) for line in _cli(root, "events", "--format", "jsonl").stdout.splitlines()
+    ]
+    assert {r["type"] for r in records} == set(EVENT_TYPES)
+    # the local executor after it: nothing to recompute, nothing new
+    local = _cli(root, "detect")
+    assert local.exit_code == 0, local.output
+    assert re.search(r"vessels recomputed\W+0\b", local.stdout), local.stdout
+    assert re.search(r"events new or changed\W+0\b", local.stdout), local.stdout
+
+
+def test_cli_refuses_since_with_spark(tmp_path: Path) -> None:
+    result = _cli(tmp_path / "node", "detect", "--executor", "spark", "--since", "2026-03-01")
+    assert isinstance(result.exception, InvalidInput), result.output
+    assert "--since is for the local executor" in str(result.exception)
+
+
+def test_without_pyspark_the_spark_executor_says_how_to_install_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from portintel.adapters.spark import spark_session
+
+    monkeypatch.setitem(sys.modules, "pyspark", None)
+    monkeypatch.setitem(sys.modules, "pyspark.sql", None)
+    with pytest.raises(ConfigurationError, match="needs PySpark") as raised:
+        spark_session()
+    assert "portintel[spark]" in (raised.value.hint or "")
