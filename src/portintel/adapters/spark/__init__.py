@@ -7,6 +7,19 @@ PySpark before it is called: without the extra the rest of portintel works.
 """
 
 from portintel.adapters.spark.plan import detect_events
-from portintel.adapters.spark.session import EXTRA_HINT, pyspark_available, spark_session
+from portintel.adapters.spark.session import (
+    EXTRA_HINT,
+    LOCAL_MASTER,
+    pyspark_available,
+    running_session,
+    spark_session,
+)
 
-__all__ = ["EXTRA_HINT", "detect_events", "pyspark_available", "spark_session"]
+__all__ = [
+    "EXTRA_HINT",
+    "LOCAL_MASTER",
+    "detect_events",
+    "pyspark_available",
+    "running_session",
+    "spark_session",
+]

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from portintel.errors import ConfigurationError
@@ -77,3 +79,21 @@ def spark_session(
         ) from exc
     session.sparkContext.setLogLevel("ERROR")
     return session
+
+
+@contextmanager
+def running_session(master: str = LOCAL_MASTER) -> Iterator[SparkSession]:
+    """A session for one run: the process's running one (left running), else a new one
+    on ``master``, stopped afterwards (its JVM and workers go with it)."""
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError as exc:
+        raise ConfigurationError("the Spark executor needs PySpark", hint=EXTRA_HINT) from exc
+    if SparkSession.getActiveSession() is not None:
+        yield spark_session(master)
+        return
+    session = spark_session(master)
+    try:
+        yield session
+    finally:
+        session.stop()

@@ -30,8 +30,7 @@ from portintel.adapters.behaviour_config import (
     load_node_areas,
 )
 from portintel.adapters.eventstore import STATE_SCHEMA
-from portintel.adapters.spark import detect_events, spark_session
-from portintel.adapters.spark.session import LOCAL_MASTER
+from portintel.adapters.spark import LOCAL_MASTER, detect_events, running_session
 from portintel.adapters.trackstore import TrackStore
 from portintel.domain.maritime.behaviour.common import EVENT_SCHEMA
 from portintel.domain.maritime.schema import POSITIONS, STATICS
@@ -58,11 +57,15 @@ def detect_behaviours_spark(
     """Detect every behaviour of the whole track store with Spark and store the events.
 
     ``session`` is a running Spark session to use (tests share one); without
-    it one is started on ``master``. Runs one at a time per data directory,
-    taking turns with the local executor.
+    it the process's running session is used, or one is started on
+    ``master`` and stopped after the run. Runs one at a time per data
+    directory, taking turns with the local executor.
     """
     with event_store(ws).locked(), ws.tracks.reading():
-        return _detect(ws, session or spark_session(master))
+        if session is not None:
+            return _detect(ws, session)
+        with running_session(master) as started:
+            return _detect(ws, started)
 
 
 def _detect(ws: Workspace, spark: SparkSession) -> DetectionSummary:
