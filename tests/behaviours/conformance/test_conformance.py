@@ -158,6 +158,19 @@ def test_generated_fleet_identical(
     assert stored.equals(expected)
 
 
+def test_an_empty_store_gives_no_events_and_statics_alone_give_identity_changes(
+    executor: Executor, node: Workspace
+) -> None:
+    assert executor(node).events == 0
+    assert event_store(node).load().height == 0
+    store_scene(node.settings.data_dir, node.settings.tracks_dir / "elsewhere")
+    (node.settings.tracks_dir / "elsewhere" / "statics").rename(
+        node.settings.tracks_dir / "statics"
+    )
+    summary = executor(node)
+    assert summary.by_type == {"identity_change": 3}  # a name changed, one IMO on two MMSIs
+
+
 def test_after_the_other_executor_nothing_changes_and_new_data_is_incremental(
     other_executor: tuple[str, Executor, Executor], node: Workspace
 ) -> None:
