@@ -15,6 +15,7 @@ import sys
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import polars as pl
 import pytest
@@ -36,6 +37,9 @@ from tests.behaviours.conformance.scene import (
     store_scene,
 )
 from tests.behaviours.tracks import T0, fixes, frame
+
+if TYPE_CHECKING:
+    from pyspark.sql import SparkSession
 
 
 class Listener:
@@ -247,3 +251,11 @@ def test_without_pyspark_the_spark_executor_says_how_to_install_it(
     with pytest.raises(ConfigurationError, match="needs PySpark") as raised:
         spark_session()
     assert "portintel[spark]" in (raised.value.hint or "")
+
+
+def test_a_local_session_stays_on_loopback_without_ui(spark: SparkSession) -> None:
+    conf = spark.sparkContext.getConf()
+    assert conf.get("spark.ui.enabled") == "false"
+    assert conf.get("spark.driver.bindAddress") == "127.0.0.1"
+    assert conf.get("spark.driver.host") == "127.0.0.1"
+    assert spark.conf.get("spark.sql.session.timeZone") == "UTC"
