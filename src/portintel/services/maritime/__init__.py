@@ -4,7 +4,14 @@ The public face of the capability: other capabilities import from here, never
 from its modules (an import-linter contract in ``pyproject.toml`` checks it).
 """
 
-from portintel.services.maritime.areas import AreaView, create_area, list_areas
+from portintel.services.maritime.areas import (
+    AreaImport,
+    AreaView,
+    create_area,
+    export_areas,
+    import_areas,
+    list_areas,
+)
 from portintel.services.maritime.ingest import IngestProgress, IngestSummary, ingest_paths
 from portintel.services.maritime.listen import ListenSummary, listen, open_feed
 from portintel.services.maritime.picture import (
@@ -35,6 +42,7 @@ from portintel.services.maritime.vessels import (
 
 __all__ = [
     "EVENT_TYPE_LABELS",
+    "AreaImport",
     "AreaView",
     "IdentityEntry",
     "IngestProgress",
@@ -50,7 +58,9 @@ __all__ = [
     "VesselView",
     "create_area",
     "event_layer",
+    "export_areas",
     "find_vessel",
+    "import_areas",
     "ingest_paths",
     "latest_positions",
     "list_areas",
