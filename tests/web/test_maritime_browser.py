@@ -148,13 +148,73 @@ def test_the_vessel_page_shows_identity_history_track_and_timeline(
     names = page.locator("#identity tr[data-prop=name] td:first-of-type").all_inner_texts()
     assert names == ["SEA STAR", "OCEAN STAR"]  # in the order they were first heard
     assert "AIS (rx-test)" in page.inner_text("#identity")
-    timeline = page.inner_text("#timeline")
-    assert "Encounter at sea" in timeline and str(FREIGHTER) in timeline
+    events = page.inner_text("#events")
+    assert "Encounter at sea" in events and str(FREIGHTER) in events
+
+    # the timeline: identity lanes above event lanes, one bar per value and per event
+    page.wait_for_selector("#timeline-chart[data-state=ready]", timeout=READY)
+    state = page.evaluate("window.portintelVesselMap.state")
+    assert state["lanes"][:2] == ["Name", "Call sign"], state
+    assert {"Encounter at sea", "Port visit"} <= set(state["lanes"]), state
+    bars = page.locator("#timeline-chart rect.bar")
+    assert bars.count() == state["bars"] and state["bars"] >= 4
+    named = page.evaluate(
+        "[...document.querySelectorAll('#timeline-chart rect.bar')]"
+        ".map((bar) => bar.getAttribute('aria-label'))"
+    )
+    assert any(t.startswith("Name: SEA STAR (AIS (rx-test))") for t in named), named
+    assert any(t.startswith("Name: OCEAN STAR") for t in named), named
+    # an event bar spans its start to its end: the 3 h encounter is wider than a point
+    encounter = page.locator("#timeline-chart rect.bar[data-id=event-1]")
+    assert float(encounter.get_attribute("width") or 0) > 20
+    assert encounter.get_attribute("fill") == "#a1124b"
+    pixels = _pixels(page, "#timeline-chart")
+    assert pixels["variance"] > 100 and pixels["colours"] > 10, pixels
+
+    # zoom: the buttons and the wheel narrow the window the axis shows
+    def span() -> float:
+        return page.evaluate(
+            """() => { const c = document.getElementById("timeline-chart");
+                       return Date.parse(c.dataset.to) - Date.parse(c.dataset.from); }"""
+        )  # type: ignore[no-any-return]
+
+    whole = span()
+    page.click("#timeline-zoom-in")
+    assert abs(span() - whole / 2) < 1_000
+    page.click("#timeline-reset")
+    assert span() == whole
+    box = page.locator("#timeline-chart svg").bounding_box()
+    assert box is not None
+    page.mouse.move(box["x"] + box["width"] * 0.6, box["y"] + box["height"] / 2)
+    page.mouse.wheel(0, -300)
+    narrower = (
+        "(whole) => { const c = document.getElementById('timeline-chart');"
+        " return Date.parse(c.dataset.to) - Date.parse(c.dataset.from) < whole; }"
+    )
+    page.wait_for_function(narrower, arg=whole)
+    page.click("#timeline-reset")
+
+    # choosing a bar opens the event's details and evidence, and shows them on the map
     page.wait_for_selector("#vessel-map[data-state=ready]", timeout=READY)
     assert page.evaluate("window.portintelVesselMap.state.trackPoints") == 60
+    encounter.click()
+    page.wait_for_selector("#event-1[open]")
+    details = page.inner_text("#event-1")
+    assert "Distance (m)" in details and "320" in details
+    assert "Evidence" in details and "2026-03-01 08:00" in details
+    assert page.evaluate("window.portintelVesselMap.state.selected") == "event-1"
+    assert page.evaluate("window.portintelVesselMap.state.evidencePoints") == 5
+    assert "selected" in (encounter.get_attribute("class") or "")
+    # opening another event in the list selects its bar as well
+    page.click("#event-2 summary")
+    page.wait_for_function(
+        "() => document.querySelector('#timeline-chart rect.bar[data-id=event-2].selected')"
+    )
     pixels = _pixels(page, "#vessel-map")
     assert pixels["variance"] > 100 and pixels["colours"] > 20, pixels
+    assert page.evaluate("window.portintelVesselMap.state.errors") == []
     assert not [e for e in errors if "Content Security Policy" in e or "Refused" in e], errors
+    assert errors == [], errors
     assert picture.foreign_requests == []
 
 

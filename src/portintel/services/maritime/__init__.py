@@ -34,8 +34,12 @@ from portintel.services.maritime.quarantine import (
 )
 from portintel.services.maritime.registry import VesselView, list_vessels
 from portintel.services.maritime.vessels import (
+    Fact,
     IdentityEntry,
+    LinkedReport,
     VesselProfile,
+    event_facts,
+    event_place,
     find_vessel,
     vessel_profile,
 )
@@ -44,10 +48,12 @@ __all__ = [
     "EVENT_TYPE_LABELS",
     "AreaImport",
     "AreaView",
+    "Fact",
     "IdentityEntry",
     "IngestProgress",
     "IngestSummary",
     "LatestPositions",
+    "LinkedReport",
     "ListenSummary",
     "MapEvent",
     "MapPort",
@@ -57,7 +63,9 @@ __all__ = [
     "VesselProfile",
     "VesselView",
     "create_area",
+    "event_facts",
     "event_layer",
+    "event_place",
     "export_areas",
     "find_vessel",
     "import_areas",

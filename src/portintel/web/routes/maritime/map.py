@@ -33,4 +33,9 @@ async def vessel_page(
     ws: Workspace = Depends(workspace_of),
 ) -> Response:
     profile = await run_in_threadpool(maritime.vessel_profile, ws, principal.actor, vessel_id)
-    return render(request, "maritime/vessel.html", {"profile": profile})
+    context = {
+        "profile": profile,
+        "event_facts": maritime.event_facts,
+        "event_place": maritime.event_place,
+    }
+    return render(request, "maritime/vessel.html", context)
