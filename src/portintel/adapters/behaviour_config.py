@@ -64,10 +64,12 @@ def load_behaviour_settings(data_dir: Path) -> BehaviourSettings:
     return settings
 
 
-def load_gazetteer(data_dir: Path) -> Gazetteer:
-    """The shipped gazetteer, the node's ``ports.csv`` over it, then the analysts' entries."""
+def load_gazetteer(data_dir: Path, *, analysts: bool = True) -> Gazetteer:
+    """The shipped gazetteer, the node's ``ports.csv`` over it, then the analysts' entries
+    (unless ``analysts`` is false: the entries as they were before any analyst's edit)."""
     texts = [(_shipped(PORTS_FILE), PORTS_FILE)]
-    for node in (data_dir / PORTS_FILE, data_dir / ANALYST_PORTS_FILE):
+    files = (PORTS_FILE, ANALYST_PORTS_FILE) if analysts else (PORTS_FILE,)
+    for node in (data_dir / name for name in files):
         text = _node_file(node)
         if text is not None:
             texts.append((text, str(node)))

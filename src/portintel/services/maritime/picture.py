@@ -290,18 +290,37 @@ class MapPort:
     kind: str
     lat: float
     lon: float
+    id: str = ""
+    kind_label: str = ""
+    country: str = ""
+    source: str = ""
+    licence: str = ""
 
 
 def port_layer(ws: Workspace, actor: Actor) -> list[MapPort]:
     """Ports, anchorages and landing sites of the node's gazetteer.
 
-    The shipped regional gazetteer with the node's ``ports.csv`` over it
-    (:func:`portintel.services.maritime.behaviours.gazetteer`).
+    The shipped regional gazetteer with the node's ``ports.csv`` and the
+    analysts' entries over it (:func:`portintel.services.maritime.behaviours.gazetteer`,
+    the one detection uses).
     """
+    from followthemoney.types import registry
+
+    from portintel.domain.maritime.port_entries import KIND_LABELS
     from portintel.services.maritime.behaviours import gazetteer
 
     require_picture(actor)
     return [
-        MapPort(name=port.name, kind=port.kind, lat=port.lat, lon=port.lon)
+        MapPort(
+            name=port.name,
+            kind=port.kind,
+            lat=port.lat,
+            lon=port.lon,
+            id=port.id,
+            kind_label=KIND_LABELS.get(port.kind, port.kind),
+            country=registry.country.caption(port.country.lower()) or port.country,
+            source=port.source,
+            licence=port.licence,
+        )
         for port in gazetteer(ws).ports
     ]

@@ -22,7 +22,7 @@ from portintel.adapters.database import tables
 from portintel.adapters.database.scope import readable_reports
 from portintel.domain.access import reader_scope
 from portintel.domain.actors import Actor
-from portintel.domain.maritime.behaviour.ports import KINDS
+from portintel.domain.maritime.port_entries import KIND_LABELS
 from portintel.errors import NotFound
 from portintel.services.collation import StatementView, get_entity
 from portintel.services.maritime.picture import MapEvent, event_layer, require_picture
@@ -120,9 +120,6 @@ FIELD_LABELS = {
     "ship_type": "Type",
     "flag": "Flag",
 }
-PORT_KIND_LABELS = dict(
-    zip(KINDS, ("Port", "Anchorage", "Fishing harbour", "Landing site"), strict=True)
-)
 COUNTRY_KEYS = frozenset({"country", "flag", "mid_country"})
 
 
@@ -145,7 +142,7 @@ def _show(key: str, value: Any, changed: str | None) -> str:
     if key == "kind":
         return CHANGE_KINDS.get(text, text)
     if key == "port_kind":
-        return PORT_KIND_LABELS.get(text, text)
+        return KIND_LABELS.get(text, text)
     if key == "field":
         return FIELD_LABELS.get(text, text)
     if key in ("stop", "restart") and len(text) >= 16 and text[10] == "T":

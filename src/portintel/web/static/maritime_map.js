@@ -93,6 +93,15 @@ function eventPopup(feature) {
   popup(feature.geometry.coordinates, nodes);
 }
 
+function portPopup(feature) {
+  const p = feature.properties;
+  popup(feature.geometry.coordinates, [
+    element("strong", p.name), element("div", p.kind_label + " · " + p.country),
+    element("div", p.source + " (" + p.licence + ")", { class: "muted" }),
+    element("a", "Details and corrections", { href: "/ports/" + encodeURIComponent(p.id) }),
+  ]);
+}
+
 async function loadVessels() {
   const since = fromInput(field("since").value), until = fromInput(field("until").value);
   const data = await getJSON("/api/v1/maritime/positions/latest" + query({ since: since, until: until }));
@@ -141,7 +150,8 @@ async function loadEvents() {
 async function loadPorts() {
   const ports = await getJSON("/api/v1/maritime/ports");
   map.getSource("ports").setData({ type: "FeatureCollection", features: ports.map((p) => ({
-    type: "Feature", geometry: { type: "Point", coordinates: [p.lon, p.lat] }, properties: { name: p.name, kind: p.kind },
+    type: "Feature", geometry: { type: "Point", coordinates: [p.lon, p.lat] },
+    properties: { id: p.id, name: p.name, kind: p.kind, kind_label: p.kind_label, country: p.country, source: p.source, licence: p.licence },
   })) });
   state.ports = ports.length;
   setCount("count-ports", ports.length ? String(ports.length) : "no gazetteer installed");
@@ -218,18 +228,19 @@ map.on("load", async () => {
       drawDraft();
       return;
     }
-    const hits = map.queryRenderedFeatures(event.point, { layers: ["events", "vessels", "vessel-clusters"] });
+    const hits = map.queryRenderedFeatures(event.point, { layers: ["events", "vessels", "vessel-clusters", "ports"] });
     if (!hits.length) { return; }
     const hit = hits[0];
     if (hit.layer.id === "events") { eventPopup(hit); }
     else if (hit.layer.id === "vessels") { vesselPopup(hit); }
+    else if (hit.layer.id === "ports") { portPopup(hit); }
     else {
       map.getSource("vessels").getClusterExpansionZoom(hit.properties.cluster_id).then((zoom) => {
         map.easeTo({ center: hit.geometry.coordinates, zoom: zoom });
       });
     }
   });
-  for (const layer of ["events", "vessels", "vessel-clusters"]) {
+  for (const layer of ["events", "vessels", "vessel-clusters", "ports"]) {
     map.on("mouseenter", layer, () => { if (!state.drawing) { map.getCanvas().style.cursor = "pointer"; } });
     map.on("mouseleave", layer, () => { if (!state.drawing) { map.getCanvas().style.cursor = ""; } });
   }

@@ -9,11 +9,12 @@ from starlette.concurrency import run_in_threadpool
 from portintel.services import maritime
 from portintel.services.workspace import Workspace
 from portintel.web.authentication import Principal, page_principal, workspace_of
-from portintel.web.routes.maritime import areas
+from portintel.web.routes.maritime import areas, ports
 from portintel.web.templating import render
 
 router = APIRouter()
 router.include_router(areas.router)
+router.include_router(ports.router)
 
 
 @router.get("/map")
