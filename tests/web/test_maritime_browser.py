@@ -9,6 +9,7 @@ decoded in the page itself (no imaging library needed).
 from __future__ import annotations
 
 import base64
+import json
 from pathlib import Path
 
 import numpy as np
@@ -29,6 +30,18 @@ from tests.web.test_browser import (  # noqa: F401 (fixtures)
 pytestmark = pytest.mark.browser
 
 READY = 60_000  # ms: software GL on a shared 2-core machine
+ZONES = json.dumps(
+    {
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "properties": {"name": "Territorial sea"},
+             "geometry": {"type": "Polygon",
+                          "coordinates": [[[103, 10], [103.4, 10], [103.4, 10.4], [103, 10]]]}},
+            {"type": "Feature", "properties": {"name": "A point"},
+             "geometry": {"type": "Point", "coordinates": [103, 10]}},
+        ],
+    }
+).encode()  # fmt: skip
 
 PIXELS = """async (data) => {
   const image = new Image();
@@ -110,6 +123,22 @@ def test_the_map_renders_vessels_events_tracks_and_saves_an_area(
         >= 1
     )
 
+    # filters by event type and by time narrow the events drawn
+    page.select_option("#f-type", "port_visit")
+    page.click("#map-filters button[type=submit]")
+    page.wait_for_function("() => window.portintelMap.state.events === 1", timeout=READY)
+    page.fill("#f-vessel", "")
+    page.select_option("#f-type", "")
+    page.fill("#f-since", "2026-03-01T12:00")  # the encounter ended at 11:00
+    page.fill("#f-until", "2026-03-01T16:00")
+    page.click("#map-filters button[type=submit]")
+    page.wait_for_function(
+        "() => window.portintelMap.state.trackPoints === 0"
+        " && window.portintelMap.state.eventTypes.join() === 'port_visit'",
+        timeout=READY,
+    )
+    page.wait_for_selector("#map[data-state=ready]", timeout=READY)
+
     # draw a triangle and save it
     page.fill("#area-name", "Landing beach")
     page.click("#area-draw")
@@ -122,6 +151,18 @@ def test_the_map_renders_vessels_events_tracks_and_saves_an_area(
     assert "Landing beach" in page.inner_text("#area-message")
     (area,) = _areas(picture)
     assert area["name"] == "Landing beach" and len(area["geometry"]["coordinates"][0]) == 4
+
+    # import areas from a file with the side panel's upload: the good one goes in
+    page.set_input_files("#areas-file", files=[{
+        "name": "zones.geojson", "mimeType": "application/geo+json", "buffer": ZONES,
+    }])  # fmt: skip
+    page.click("#areas-import button[type=submit]")
+    page.wait_for_selector("#import-result")
+    assert "zones.geojson: 1 areas imported, 1 features refused." in page.inner_text(
+        "#import-result"
+    )
+    assert "geometry is 'Point'" in page.inner_text("#import-refused")
+    assert "Territorial sea" in page.inner_text("#areas")
 
     assert not [e for e in errors if "Content Security Policy" in e or "Refused" in e], errors
     assert picture.foreign_requests == []

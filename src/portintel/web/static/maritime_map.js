@@ -3,7 +3,7 @@
 import { maplibregl, createMap, EVENT_COLOURS, element, getJSON, boundsOf } from "/static/maritime_basemap.js";
 
 const EMPTY = { type: "FeatureCollection", features: [] };
-const state = { vessels: 0, trackPoints: 0, events: 0, ports: 0, areas: 0, draft: [], drawing: false, errors: [] };
+const state = { vessels: 0, trackPoints: 0, events: 0, eventTypes: [], ports: 0, areas: 0, draft: [], drawing: false, errors: [] };
 const container = document.getElementById("map");
 const form = document.getElementById("map-filters");
 const map = createMap(container);
@@ -144,6 +144,7 @@ async function loadEvents() {
   }));
   map.getSource("events").setData({ type: "FeatureCollection", features: features });
   state.events = features.length;
+  state.eventTypes = features.map((feature) => feature.properties.type);
   setCount("count-events", features.length ? String(features.length) : "none stored");
 }
 
