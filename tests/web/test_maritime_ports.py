@@ -85,3 +85,45 @@ def test_officers_read_the_gazetteer_but_do_not_change_it(
     assert ana.client.post("/ports", data=BEACH).status_code == 403  # no CSRF token
     adam = person("adam", "administrator")
     assert adam.client.get("/ports").status_code == 403
+
+
+def test_the_api_adds_corrects_and_shows_the_history(
+    ws: Workspace, person: Callable[..., Person]
+) -> None:
+    ana = person("ana", "analyst")
+    body = {**BEACH, "lat": 10.7512, "lon": 103.6388}
+    added = ana.api("POST", "/api/v1/maritime/ports", json=body)
+    assert added.status_code == 201, added.text
+    port_id = added.json()["port_id"]
+    assert added.json()["action"] == "add" and added.json()["created_by"] == "ana"
+    bad = ana.api("POST", "/api/v1/maritime/ports", json={**body, "country": "ZZ"})
+    assert bad.status_code == 422 and "not a country" in bad.json()["error"]["message"]
+    renamed = {**body, "name": "Sihanoukville", "kind": "port"}
+    corrected = ana.api("PUT", "/api/v1/maritime/ports/KHKOS", json=renamed)
+    assert corrected.status_code == 200, corrected.text
+    history = ana.api("GET", "/api/v1/maritime/ports/KHKOS").json()
+    assert history["name"] == "Sihanoukville" and history["original_lat"] == 10.643
+    assert [e["action"] for e in history["edits"]] == ["correct"]
+    assert ana.api("GET", f"/api/v1/maritime/ports/{port_id}").json()["original_name"] is None
+    assert ana.api("PUT", "/api/v1/maritime/ports/XX", json=body).status_code == 404
+    olga = person("olga", "officer")
+    assert olga.api("POST", "/api/v1/maritime/ports", json=body).status_code == 403
+
+
+def test_the_api_imports_areas_naming_refused_features(
+    ws: Workspace, person: Callable[..., Person]
+) -> None:
+    from tests.web.test_maritime_areas import ZONES
+
+    ana = person("ana", "analyst")
+    response = ana.api(
+        "POST", "/api/v1/maritime/areas/import", files={"file": ("zones.geojson", ZONES)}
+    )
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert [a["name"] for a in body["imported"]] == ["Koh Kong <beach>"]
+    assert body["refused"] == [
+        {"feature": 1, "reason": "ring 1 needs at least three distinct vertices"}
+    ]
+    broken = ana.api("POST", "/api/v1/maritime/areas/import", files={"file": ("x.json", b"[")})
+    assert broken.status_code == 422
