@@ -203,8 +203,8 @@ def test_vessel_page_shows_identity_history_with_provenance(
     assert "SEA STAR" in page.text and "<h1>OCEAN STAR <" in page.text  # the latest name
     assert "AIS (rx-test)" in page.text and "<td>Vietnam" in page.text  # a label, not "vn"
     assert 'data-prop="callSign"' in page.text and "IMO9074729" in page.text
-    assert 'id="event-1" class="event" data-type="encounter"' in page.text
-    assert 'id="event-2" class="event" data-type="port_visit"' in page.text
+    assert 'id="event-ev-encounter" class="event" data-type="encounter"' in page.text
+    assert 'id="event-ev-visit" class="event" data-type="port_visit"' in page.text
     # each event opens on its measured values, labelled, and its evidence positions
     assert "<dt>Distance (m)</dt><dd>320</dd>" in page.text
     assert "<td>2026-03-01 08:00</td><td>" in page.text  # the first evidence fix

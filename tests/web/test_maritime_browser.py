@@ -112,6 +112,23 @@ def test_the_map_renders_vessels_events_tracks_and_saves_an_area(
     assert pixels["sea"] and pixels["land"], pixels  # the basemap is drawn
     assert pixels["variance"] > 100 and pixels["colours"] > 20, pixels
 
+    # an event's popup links to its details and evidence on the vessel page
+    point = page.evaluate(
+        """async () => { const m = window.portintelMap.map;
+                   const f = m.queryRenderedFeatures({layers: ['events']})
+                              .find((e) => e.properties.type === 'encounter');
+                   const at = f.geometry.coordinates;
+                   m.jumpTo({center: at, zoom: 10});  // apart from the port visit nearby
+                   await new Promise((done) => m.once('idle', done));
+                   const p = m.project(at); return [p.x, p.y]; }"""
+    )
+    box = page.locator("#map canvas").bounding_box()
+    assert box is not None
+    page.mouse.click(box["x"] + point[0], box["y"] + point[1])
+    link = page.wait_for_selector(".map-popup a.event-link", timeout=READY)
+    assert link.get_attribute("href") == f"/vessels/{FISHER}#event-ev-encounter"
+    page.click(".maplibregl-popup-close-button")
+
     # choose a vessel: its track is drawn for the window
     page.fill("#f-vessel", str(FISHER))
     page.click("#map-filters button[type=submit]")
@@ -185,7 +202,8 @@ def test_the_vessel_page_shows_identity_history_track_and_timeline(
     page = _page(browser, picture)
     errors = _watch_console(page)
     _log_in(page, picture, "olga")
-    page.goto(f"{picture.url}/vessels/{FISHER}")
+    page.goto(f"{picture.url}/vessels/{FISHER}#event-ev-visit")
+    page.wait_for_selector("#event-ev-visit[open]")  # a link to one event opens it
     names = page.locator("#identity tr[data-prop=name] td:first-of-type").all_inner_texts()
     assert names == ["SEA STAR", "OCEAN STAR"]  # in the order they were first heard
     assert "AIS (rx-test)" in page.inner_text("#identity")
@@ -206,7 +224,7 @@ def test_the_vessel_page_shows_identity_history_track_and_timeline(
     assert any(t.startswith("Name: SEA STAR (AIS (rx-test))") for t in named), named
     assert any(t.startswith("Name: OCEAN STAR") for t in named), named
     # an event bar spans its start to its end: the 3 h encounter is wider than a point
-    encounter = page.locator("#timeline-chart rect.bar[data-id=event-1]")
+    encounter = page.locator("#timeline-chart rect.bar[data-id=event-ev-encounter]")
     assert float(encounter.get_attribute("width") or 0) > 20
     assert encounter.get_attribute("fill") == "#a1124b"
     pixels = _pixels(page, "#timeline-chart")
@@ -239,17 +257,17 @@ def test_the_vessel_page_shows_identity_history_track_and_timeline(
     page.wait_for_selector("#vessel-map[data-state=ready]", timeout=READY)
     assert page.evaluate("window.portintelVesselMap.state.trackPoints") == 60
     encounter.click()
-    page.wait_for_selector("#event-1[open]")
-    details = page.inner_text("#event-1")
+    page.wait_for_selector("#event-ev-encounter[open]")
+    details = page.inner_text("#event-ev-encounter")
     assert "Distance (m)" in details and "320" in details
     assert "Evidence" in details and "2026-03-01 08:00" in details
-    assert page.evaluate("window.portintelVesselMap.state.selected") == "event-1"
+    assert page.evaluate("window.portintelVesselMap.state.selected") == "event-ev-encounter"
     assert page.evaluate("window.portintelVesselMap.state.evidencePoints") == 5
     assert "selected" in (encounter.get_attribute("class") or "")
     # opening another event in the list selects its bar as well
-    page.click("#event-2 summary")
+    page.click("#event-ev-visit summary")
     page.wait_for_function(
-        "() => document.querySelector('#timeline-chart rect.bar[data-id=event-2].selected')"
+        "() => document.querySelector('#timeline-chart rect.bar[data-id=event-ev-visit].selected')"
     )
     pixels = _pixels(page, "#vessel-map")
     assert pixels["variance"] > 100 and pixels["colours"] > 20, pixels

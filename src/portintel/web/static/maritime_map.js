@@ -90,6 +90,9 @@ function eventPopup(feature) {
   const nodes = [element("strong", p.label), element("div", p.start + (p.end ? " – " + p.end : "")),
     element("a", "MMSI " + p.mmsi, { href: "/vessels/" + p.mmsi })];
   if (p.other_mmsi) { nodes.push(element("div", "with MMSI " + p.other_mmsi)); }
+  if (p.event_id) {
+    nodes.push(element("a", "Details and evidence", { href: "/vessels/" + p.mmsi + "#event-" + encodeURIComponent(p.event_id), class: "event-link" }));
+  }
   popup(feature.geometry.coordinates, nodes);
 }
 
@@ -140,7 +143,7 @@ async function loadEvents() {
   }));
   const features = events.filter((e) => e.lat !== null && e.lon !== null).map((e) => ({
     type: "Feature", geometry: { type: "Point", coordinates: [e.lon, e.lat] },
-    properties: { type: e.type, label: e.label, mmsi: e.mmsi, other_mmsi: e.other_mmsi, start: e.start, end: e.end },
+    properties: { type: e.type, label: e.label, mmsi: e.mmsi, other_mmsi: e.other_mmsi, start: e.start, end: e.end, event_id: e.event_id },
   }));
   map.getSource("events").setData({ type: "FeatureCollection", features: features });
   state.events = features.length;

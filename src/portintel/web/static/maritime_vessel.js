@@ -114,6 +114,18 @@ function setUpTimeline() {
 
 try { setUpTimeline(); } catch (error) { state.errors.push(String(error.message || error)); }
 
+// a link to one event (/vessels/MMSI#event-ID, as the map's popups give) opens it
+function openLinkedEvent() {
+  const wanted = window.location.hash.slice(1);
+  const details = wanted ? document.getElementById(wanted) : null;
+  if (details && details.classList.contains("event")) {
+    details.open = true;
+    details.scrollIntoView({ block: "nearest" });
+  }
+}
+openLinkedEvent();
+window.addEventListener("hashchange", openLinkedEvent);
+
 map.on("load", async () => {
   map.addSource("track", { type: "geojson", data: EMPTY });
   map.addLayer({ id: "track", type: "line", source: "track", paint: { "line-color": "#d9480f", "line-width": 2 } });

@@ -112,6 +112,7 @@ async def vessel_track(
 
 
 class MapEventOut(BaseModel):
+    event_id: str | None
     type: str
     label: str
     mmsi: int
@@ -125,6 +126,7 @@ class MapEventOut(BaseModel):
     @classmethod
     def of(cls, event: maritime.MapEvent) -> MapEventOut:
         return cls(
+            event_id=event.event_id,
             type=event.type,
             label=event.label,
             mmsi=event.mmsi,
