@@ -432,6 +432,28 @@ xref_candidates = Table(
 without values or explanations: a reader's queue decides each pair again within the
 reader's scope (:func:`portintel.services.collation.xref_queue.review_queue`)."""
 
+port_edits = Table(
+    "port_edits",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("port_id", String(64), nullable=False),
+    Column("action", String(16), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("country", String(2), nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("lat", Float, nullable=False),
+    Column("lon", Float, nullable=False),
+    Column("source", Text, nullable=False),
+    Column("licence", String(200), nullable=False),
+    Column("note", Text, nullable=True),
+    Column("created_by", String(64), ForeignKey("users.id"), nullable=False),
+    Column("agency_id", String(64), ForeignKey("agencies.id"), nullable=False),
+    Column("created_at", UTC, nullable=False),
+    Index("ix_port_edits_port_id", "port_id"),
+)
+"""Analysts' additions and corrections to the ports gazetteer, one row per edit, never
+updated: the latest row of a ``port_id`` is the entry in force, the shipped file untouched."""
+
 __all__ = [
     "agencies",
     "analyst_areas",
@@ -445,6 +467,7 @@ __all__ = [
     "jobs",
     "metadata",
     "node_keys",
+    "port_edits",
     "quarantine",
     "report_events",
     "report_releasable_to",

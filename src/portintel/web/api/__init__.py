@@ -10,7 +10,7 @@ def routers() -> list[APIRouter]:
     from portintel.web.api.audit import entries as audit
     from portintel.web.api.collation import entities
     from portintel.web.api.intake import reports, sources, suggestions
-    from portintel.web.api.maritime import behaviour_events, picture
+    from portintel.web.api.maritime import behaviour_events, edits, picture
 
     return [
         me.router,
@@ -24,4 +24,5 @@ def routers() -> list[APIRouter]:
         audit.router,
         behaviour_events.router,
         picture.router,
+        edits.router,
     ]
