@@ -222,7 +222,7 @@ def _detect(ws: Workspace, since: date | None) -> DetectionSummary:
         encounter_start = min([touched_at, *open_starts.to_list()])
 
         # one read for both stages
-        read_from = min(window["context_start"].min(), encounter_start - CONTEXT)  # type: ignore[type-var]
+        read_from = min(window["context_start"].min(), encounter_start - CONTEXT)
         if everything is not None:
             frame = _timed(everything.lazy()).collect()
         else:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from portintel.domain.maritime.behaviour.area import Area, detect_area_crossings
+from portintel.domain.maritime.behaviour.area import Area
 from portintel.domain.maritime.behaviour.common import (
     EVENT_SCHEMA,
     EVENT_TYPES,

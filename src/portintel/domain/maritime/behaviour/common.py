@@ -15,6 +15,7 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from itertools import pairwise
 from typing import Any
 
 import numpy as np
@@ -113,6 +114,17 @@ class Track:
 
     def __len__(self) -> int:
         return int(self.ts.shape[0])
+
+
+def segment_indices(track: Track) -> list[npt.NDArray[np.int64]]:
+    """The fixes of each segment of ``track`` (``np.flatnonzero(track.segment == s)`` for
+    each segment ``s`` in ascending order), without a pass per segment when segments follow
+    one another in time (a track segmented by silences alone)."""
+    segment = track.segment
+    if segment.size and np.all(segment[1:] >= segment[:-1]):
+        bounds = [0, *(np.flatnonzero(np.diff(segment)) + 1).tolist(), segment.size]
+        return [np.arange(a, b) for a, b in pairwise(bounds)]
+    return [np.flatnonzero(segment == s) for s in np.unique(segment)]
 
 
 POSITION_COLUMNS = ("mmsi", "ts", "lat", "lon", "sog")

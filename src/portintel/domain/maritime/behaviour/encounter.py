@@ -30,6 +30,7 @@ from portintel.domain.maritime.behaviour.common import (
     Track,
     haversine_km,
     micros_to_datetime,
+    segment_indices,
 )
 from portintel.domain.maritime.behaviour.ports import Gazetteer
 from portintel.domain.maritime.behaviour.settings import BehaviourSettings
@@ -63,8 +64,7 @@ def _samples_frame(parts: Sequence[tuple[np.ndarray, ...]]) -> pl.DataFrame:
 def resample_arrays(track: Track, step_us: int, max_gap_us: int) -> tuple[np.ndarray, ...]:
     """Samples of ``track`` every ``step_us``, never across a silence over ``max_gap_us``."""
     parts: list[tuple[np.ndarray, ...]] = []
-    for segment in np.unique(track.segment):
-        idx = np.flatnonzero(track.segment == segment)
+    for idx in segment_indices(track):
         ts = track.ts[idx]
         if ts.size == 0:
             continue

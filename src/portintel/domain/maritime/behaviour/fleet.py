@@ -141,18 +141,34 @@ def fleet_of(positions: pl.DataFrame) -> Fleet:
         for c in ("mmsi", "ts", "lat", "lon", "sog", "distance_to_shore_km")
         if c in positions.columns
     ]
-    frame = positions.select(columns).filter(
-        pl.col("mmsi").is_not_null()
-        & pl.col("ts").is_not_null()
-        & pl.col("lat").is_not_null()
-        & pl.col("lon").is_not_null()
+    frame = positions.select(columns)
+    if any(frame[c].null_count() for c in ("mmsi", "ts", "lat", "lon")):
+        frame = frame.filter(
+            pl.col("mmsi").is_not_null()
+            & pl.col("ts").is_not_null()
+            & pl.col("lat").is_not_null()
+            & pl.col("lon").is_not_null()
+        )
+    frame = frame.with_columns(
+        pl.col("mmsi").cast(pl.Int64),
+        pl.col("ts").cast(pl.Datetime("us", "UTC")),
+        pl.col("lat").cast(pl.Float64),
+        pl.col("lon").cast(pl.Float64),
+        *(
+            pl.col(c).cast(pl.Float64)
+            for c in ("sog", "distance_to_shore_km")
+            if c in frame.columns
+        ),
     )
-    mmsi = frame["mmsi"].cast(pl.Int64).to_numpy()
-    ts = frame["ts"].cast(pl.Datetime("us", "UTC")).dt.epoch("us").to_numpy().astype(np.int64)
-    lat = frame["lat"].cast(pl.Float64).to_numpy()
-    lon = frame["lon"].cast(pl.Float64).to_numpy()
-    order = _sort_order(mmsi, ts, lat, lon)
-    if order is _UNSORTED:
+    mmsi = frame["mmsi"].to_numpy()
+    if mmsi.size > 1 and np.any(mmsi[1:] < mmsi[:-1]):
+        # a stable sort by vessel (the store's day files are each sorted by vessel and time)
+        frame = frame[np.argsort(mmsi, kind="stable")]
+        mmsi = frame["mmsi"].to_numpy()
+    ts = frame["ts"].to_physical().to_numpy()
+    lat = frame["lat"].to_numpy()
+    lon = frame["lon"].to_numpy()
+    if not _in_order(mmsi, ts, lat, lon):
         prepared = prepare_positions(positions)
         return _from_sorted(
             prepared["mmsi"].cast(pl.Int64).to_numpy(),
@@ -166,46 +182,39 @@ def fleet_of(positions: pl.DataFrame) -> Fleet:
         )
     sog = _floats(frame, "sog") if "sog" in frame.columns else np.full(mmsi.size, np.nan)
     shore = _floats(frame, "distance_to_shore_km") if "distance_to_shore_km" in columns else None
-    if order is not None:
-        mmsi, ts, lat, lon, sog = mmsi[order], ts[order], lat[order], lon[order], sog[order]
-        shore = None if shore is None else shore[order]
     if mmsi.size > 1:
         # a row equal to the one before (mmsi, ts, lat, lon) is another reception of one fix
-        first = np.empty(mmsi.size, dtype=bool)
-        first[0] = True
-        same_time = (mmsi[1:] == mmsi[:-1]) & (ts[1:] == ts[:-1])
-        first[1:] = ~same_time
-        tied = np.flatnonzero(same_time) + 1
-        first[tied] = (lat[tied] != lat[tied - 1]) | (lon[tied] != lon[tied - 1])
-        if not first.all():
+        same_time = np.flatnonzero((ts[1:] == ts[:-1]) & (mmsi[1:] == mmsi[:-1])) + 1
+        again = same_time[
+            (lat[same_time] == lat[same_time - 1]) & (lon[same_time] == lon[same_time - 1])
+        ]
+        if again.size:
+            first = np.ones(mmsi.size, dtype=bool)
+            first[again] = False
             mmsi, ts, lat, lon, sog = mmsi[first], ts[first], lat[first], lon[first], sog[first]
             shore = None if shore is None else shore[first]
     return _from_sorted(mmsi, ts, lat, lon, sog, shore)
 
 
-_UNSORTED = np.zeros(0, dtype=np.int64)
-
-
 def _floats(frame: pl.DataFrame, column: str) -> FloatArray:
-    return np.asarray(frame[column].cast(pl.Float64).fill_null(np.nan).to_numpy(), dtype=float)
+    """A float column with NaN for null (what the per-vessel kernels read as not reported)."""
+    series = frame[column].cast(pl.Float64)
+    if series.null_count():
+        series = series.fill_null(np.nan)
+    return np.asarray(series.to_numpy(), dtype=float)
 
 
-def _sort_order(mmsi: IntArray, ts: IntArray, lat: FloatArray, lon: FloatArray) -> IntArray | None:
-    """None when already sorted, a permutation when a stable MMSI sort suffices, else _UNSORTED."""
+def _in_order(mmsi: IntArray, ts: IntArray, lat: FloatArray, lon: FloatArray) -> bool:
+    """Whether the rows are sorted by MMSI, time, latitude and longitude (ascending)."""
     if mmsi.size < 2:
-        return None
-    order: IntArray | None = None
-    if np.any(mmsi[1:] < mmsi[:-1]):
-        order = np.argsort(mmsi, kind="stable")
-        mmsi, ts, lat, lon = mmsi[order], ts[order], lat[order], lon[order]
-    ahead = (mmsi[1:] > mmsi[:-1]) | (ts[1:] > ts[:-1])
-    doubt = np.flatnonzero(~ahead)
-    if doubt.size:
-        a, b = doubt, doubt + 1
-        ordered = (ts[b] == ts[a]) & ((lat[b] > lat[a]) | ((lat[b] == lat[a]) & (lon[b] >= lon[a])))
-        if not ordered.all():
-            return _UNSORTED
-    return order
+        return True
+    # the MMSI is non-decreasing here: a row is ahead when its vessel or its time is
+    doubt = np.flatnonzero((ts[1:] <= ts[:-1]) & (mmsi[1:] == mmsi[:-1]))
+    if doubt.size == 0:
+        return True
+    a, b = doubt, doubt + 1
+    ordered = (ts[b] == ts[a]) & ((lat[b] > lat[a]) | ((lat[b] == lat[a]) & (lon[b] >= lon[a])))
+    return bool(ordered.all())
 
 
 def _from_sorted(
@@ -237,60 +246,81 @@ def _from_sorted(
 
 @dataclass(slots=True)
 class Steps:
-    """Step ``k`` goes from fix ``k`` to fix ``k + 1`` (of the fleet's arrays)."""
+    """Step ``k`` goes from fix ``k`` to fix ``k + 1`` of the fleet's arrays (the last fix
+    of one vessel to the first of the next is no step of either: see :meth:`own`)."""
 
-    within: BoolArray
-    """Both fixes are of one vessel."""
+    start: IntArray
     dt: IntArray
-    vessel: IntArray
-    """Vessel of each fix (not step)."""
     fast: IntArray
-    """Steps of one vessel whose implied speed may exceed ``screen_knots`` (exact below)."""
+    """Steps of one vessel whose implied speed may exceed the screen (exact below)."""
     fast_knots: FloatArray
     """Exact implied speed of the ``fast`` steps (as :func:`implied_knots`)."""
+    silent: IntArray
+    """Steps of one vessel longer than the segments' silence (after
+    :func:`assign_fleet_segments`)."""
+
+    def vessel_of(self, fixes: IntArray) -> IntArray:
+        return np.searchsorted(self.start, fixes, side="right") - 1
+
+    def own(self, steps: IntArray) -> IntArray:
+        """Those of ``steps`` (ascending) whose two fixes are of one vessel."""
+        return steps[steps + 1 < self.start[self.vessel_of(steps) + 1]]
+
+    def vessels(self, fixes: BoolArray) -> list[int]:
+        """Vessels with a fix where ``fixes``."""
+        return np.unique(self.vessel_of(np.flatnonzero(fixes))).tolist()  # type: ignore[no-any-return]
 
 
 def fleet_steps(fleet: Fleet, screen_knots: float) -> Steps:
     """Consecutive steps of every vessel, and the exact speed of those that may be fast."""
     n = len(fleet)
-    vessel = np.repeat(np.arange(fleet.vessels, dtype=np.int64), np.diff(fleet.start))
+    empty = np.zeros(0, dtype=np.int64)
     if n < 2:
-        empty = np.zeros(0, dtype=np.int64)
-        return Steps(np.zeros(0, dtype=bool), empty, vessel, empty, np.zeros(0))
-    within = np.ones(n - 1, dtype=bool)
-    within[fleet.start[1:-1] - 1] = False
+        return Steps(fleet.start, empty, empty, np.zeros(0), empty)
     dt = np.diff(fleet.ts)
-    # bound of the great-circle distance: meridian then parallel, cos(lat) <= 1
-    bound = np.abs(np.diff(np.radians(fleet.lat)))
-    bound += np.abs(np.radians(np.diff(fleet.lon)))
-    bound *= EARTH_RADIUS_KM * (1.0 + SCREEN_MARGIN)
-    # bound / KNOT_KMH / hours > screen  <=>  bound > screen * KNOT_KMH * hours
-    hours = dt / 3.6e9
-    maybe = within & (
-        (dt <= 0) | (bound > (screen_knots * KNOT_KMH * (1.0 - SCREEN_MARGIN)) * hours)
-    )
-    fast = np.flatnonzero(maybe)
+    # a bound of the great-circle distance: along a meridian, then a parallel (cos(lat) <= 1);
+    # in degrees, then km, with margins far above the rounding of either computation
+    bound = np.diff(fleet.lat)
+    np.abs(bound, out=bound)
+    dlon = np.diff(fleet.lon)
+    np.abs(dlon, out=dlon)
+    bound += dlon
+    del dlon
+    to_km = EARTH_RADIUS_KM * np.pi / 180.0 * (1.0 + SCREEN_MARGIN)
+    # bound / KNOT_KMH / hours > screen  <=>  bound > screen * KNOT_KMH * dt / 3.6e9
+    per_us = screen_knots * KNOT_KMH / 3.6e9 * (1.0 - SCREEN_MARGIN) / to_km
+    fast = steps_of_one_vessel(fleet.start, np.flatnonzero(bound + 1e-12 > dt * per_us))
     distance = haversine_km(
         fleet.lat[fast], fleet.lon[fast], fleet.lat[fast + 1], fleet.lon[fast + 1]
     )
     knots = implied_knots(distance, dt[fast] / 1e6)
-    return Steps(within, dt, vessel, fast, knots)
+    return Steps(fleet.start, dt, fast, knots, empty)
+
+
+def steps_of_one_vessel(start: IntArray, steps: IntArray) -> IntArray:
+    """Those of ``steps`` (ascending) that do not go from one vessel to the next."""
+    vessel = np.searchsorted(start, steps, side="right") - 1
+    return steps[steps + 1 < start[vessel + 1]]
 
 
 def assign_fleet_segments(fleet: Fleet, steps: Steps, settings: BehaviourSettings) -> None:
     """:func:`~portintel.domain.maritime.behaviour.segments.assign_segments` for every vessel."""
     config = settings.segments
     n = len(fleet)
+    fleet.walked = np.zeros(fleet.vessels, dtype=bool)
+    fleet.concurrent = {}
     if n == 0:
         return
     max_silence_us = config.max_silence_hours * 3600e6
-    silent = steps.within & (steps.dt > max_silence_us)
-    bad = steps.fast[(steps.fast_knots > config.max_implied_speed_knots) & ~silent[steps.fast]]
-    breaks = np.concatenate([[0], np.cumsum(silent, dtype=np.int64)])
-    fleet.segment = breaks - breaks[fleet.start[:-1]][steps.vessel]
-    fleet.walked = np.zeros(fleet.vessels, dtype=bool)
-    fleet.concurrent = {}
-    for v in np.unique(steps.vessel[bad]).tolist():
+    steps.silent = steps.own(np.flatnonzero(steps.dt > max_silence_us))
+    fast_silent = np.isin(steps.fast, steps.silent, assume_unique=True)
+    bad = steps.fast[(steps.fast_knots > config.max_implied_speed_knots) & ~fast_silent]
+    breaks = np.zeros(n, dtype=np.int64)
+    breaks[steps.silent + 1] = 1
+    np.cumsum(breaks, out=breaks)
+    breaks -= np.repeat(breaks[fleet.start[:-1]], np.diff(fleet.start))
+    fleet.segment = breaks
+    for v in np.unique(steps.vessel_of(bad)).tolist():
         track = fleet.track(v)
         a = int(fleet.start[v])
         fleet.segment[a : a + len(track)] = assign_segments(track, config)
@@ -342,27 +372,22 @@ def detect_fleet(
     # port visits: vessels with a fix within entry_km of a port
     if gazetteer.ports:
         index, km = gazetteer.nearest(fleet.lat, fleet.lon, within_km=settings.port_visit.entry_km)
-        near = km <= settings.port_visit.entry_km
-        for v in np.unique(steps.vessel[near]).tolist():
+        for v in steps.vessels(km <= settings.port_visit.entry_km):
             a, b = int(fleet.start[v]), int(fleet.start[v + 1])
             rows = detect_port_visits(track(v), settings, gazetteer, (index[a:b], km[a:b]))
             found.append((v, _RANK["port_visit"], 0, rows))
     # jumps: a hit needs a step over the jump speed on both sides
     over = steps.fast[steps.fast_knots > settings.implausible_jump.min_implied_speed_knots]
-    for v in np.unique(steps.vessel[over]).tolist():
+    for v in np.unique(steps.vessel_of(over)).tolist():
         found.append((v, _RANK["jump"], 0, detect_jumps(track(v), settings)))
     # two places of vessels segmented by silences alone: segments close enough in time
     tolerance = settings.identity_change.two_places_max_minutes * 60e6
-    max_silence_us = settings.segments.max_silence_hours * 3600e6
-    close_breaks = np.flatnonzero(
-        steps.within & (steps.dt > max_silence_us) & (steps.dt <= tolerance + 1)
-    )
-    for v in np.unique(steps.vessel[close_breaks]).tolist():
+    close_breaks = steps.silent[steps.dt[steps.silent] <= tolerance + 1]
+    for v in np.unique(steps.vessel_of(close_breaks)).tolist():
         if not fleet.walked[v]:
             found.append((v, _RANK["two_places"], 0, detect_two_places(track(v), settings)))
     for k, area in enumerate(areas):
-        inside = area.contains(fleet.lat, fleet.lon)
-        for v in np.unique(steps.vessel[inside]).tolist():
+        for v in steps.vessels(area.contains(fleet.lat, fleet.lon)):
             found.append((v, _RANK["area"], k, detect_area_crossings(track(v), settings, [area])))
     found.sort(key=lambda item: item[:3])
     return [row for *_, rows in found for row in rows]
@@ -372,11 +397,12 @@ def _gaps(
     fleet: Fleet, steps: Steps, settings: BehaviourSettings, track: TrackOf
 ) -> list[tuple[int, int, int, list[EventRow]]]:
     """Gaps of the vessels segmented by silences (no lone outliers: every fix counts)."""
-    silence = steps.dt / 3600e6
-    hits = np.flatnonzero(steps.within & (silence >= settings.gap.min_hours))
+    min_hours = settings.gap.min_hours
+    # a cheap test on the integers first, then the kernel's own test on the few left
+    long = steps.own(np.flatnonzero(steps.dt >= min_hours * 3600e6 * (1.0 - 1e-9)))
+    hits = long[steps.dt[long] / 3600e6 >= min_hours]
     out = []
-    for k in hits.tolist():
-        v = int(steps.vessel[k])
+    for k, v in zip(hits.tolist(), steps.vessel_of(hits).tolist(), strict=True):
         if fleet.walked[v]:
             continue
         a = k - int(fleet.start[v])
@@ -393,13 +419,15 @@ def _loitering(
     if n < 2:
         return []
     # a new segment at each vessel's first fix and after each silence
-    new_segment = np.ones(n, dtype=bool)
-    new_segment[1:] = ~steps.within | (fleet.segment[1:] != fleet.segment[:-1])
+    new_segment = np.zeros(n, dtype=bool)
+    new_segment[fleet.start[:-1]] = True
+    new_segment[steps.silent + 1] = True
     # point speeds: reported, else implied from the step before (a segment's first fix: the
     # step after it; a one-fix segment has none, and no loitering)
-    speed = fleet.sog.copy()
+    speed = fleet.sog
     missing = np.flatnonzero(np.isnan(speed))
     if missing.size:
+        speed = speed.copy()
         first = new_segment[missing]
         step = np.where(first, missing, missing - 1)
         after = np.minimum(missing + 1, n - 1)
@@ -408,10 +436,12 @@ def _loitering(
         d = haversine_km(fleet.lat[step], fleet.lon[step], fleet.lat[step + 1], fleet.lon[step + 1])
         speed[missing] = implied_knots(d, steps.dt[step] / 1e6)
     slow = speed < config.max_speed_knots
-    close = np.ones(n, dtype=bool)
-    close[1:] = steps.dt <= config.max_fix_interval_hours * 3600e6
+    # a slow fix goes on the run of the slow fix before it: same segment, close in time
     go_on = np.zeros(n, dtype=bool)
-    go_on[1:] = slow[1:] & slow[:-1] & close[1:] & ~new_segment[1:]
+    np.less_equal(steps.dt, config.max_fix_interval_hours * 3600e6, out=go_on[1:])
+    go_on[1:] &= slow[:-1]
+    go_on &= slow
+    go_on &= ~new_segment
     starts = np.flatnonzero(slow & ~go_on)
     ends = np.flatnonzero(slow & ~np.concatenate([go_on[1:], [False]]))
     hours = (fleet.ts[ends] - fleet.ts[starts]) / 3600e6
@@ -421,9 +451,13 @@ def _loitering(
     long_enough = np.flatnonzero((hours >= config.min_hours) & ~alone)
     out = []
     size = int(settings.evidence.positions)
-    for r in long_enough.tolist():
-        first_fix, last_fix = int(starts[r]), int(ends[r])
-        v = int(steps.vessel[first_fix])
+    first_fixes, last_fixes = starts[long_enough], ends[long_enough]
+    for first_fix, last_fix, v in zip(
+        first_fixes.tolist(),
+        last_fixes.tolist(),
+        steps.vessel_of(first_fixes).tolist(),
+        strict=True,
+    ):
         if fleet.walked[v]:
             continue
         a = int(fleet.start[v])
