@@ -50,8 +50,7 @@ from portintel.domain.maritime.behaviour.common import (
     empty_events,
     events_frame,
 )
-from portintel.domain.maritime.behaviour.encounter import detect_encounters
-from portintel.domain.maritime.behaviour.fleet import segment_fleet
+from portintel.domain.maritime.behaviour.fleet import detect_fleet_encounters
 from portintel.domain.maritime.behaviour.identity_change import (
     detect_field_changes,
     detect_shared_imo,
@@ -314,8 +313,8 @@ def encounter_events(
 ) -> pl.DataFrame:
     """Encounters of every vessel of ``fleet`` (segments first, unless ``segmented``)."""
     if not segmented:
-        segment_fleet(fleet, settings)
-    rows = detect_encounters(fleet.tracks(), settings, gazetteer)
+        fleet.steps = None
+    rows = detect_fleet_encounters(fleet, settings, gazetteer)
     return events_frame(rows) if rows else empty_events()
 
 

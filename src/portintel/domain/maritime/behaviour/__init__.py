@@ -24,8 +24,12 @@ from portintel.domain.maritime.behaviour.common import (
     empty_events,
     events_frame,
 )
-from portintel.domain.maritime.behaviour.encounter import detect_encounters
-from portintel.domain.maritime.behaviour.fleet import Fleet, detect_fleet, fleet_of
+from portintel.domain.maritime.behaviour.fleet import (
+    Fleet,
+    detect_fleet,
+    detect_fleet_encounters,
+    fleet_of,
+)
 from portintel.domain.maritime.behaviour.identity_change import (
     detect_field_changes,
     detect_shared_imo,
@@ -86,7 +90,7 @@ def detect_events(
     """The events of :func:`detect` for a prepared fleet (its segments assigned on the way)."""
     rows: list[EventRow] = detect_fleet(fleet, settings, gazetteer, areas)
     if encounters:
-        rows.extend(detect_encounters(fleet.tracks(), settings, gazetteer))
+        rows.extend(detect_fleet_encounters(fleet, settings, gazetteer))
     if statics is not None and statics.height:
         rows.extend(detect_field_changes(statics, settings))
         rows.extend(detect_shared_imo(statics, settings))

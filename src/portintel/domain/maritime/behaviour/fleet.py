@@ -45,6 +45,13 @@ from portintel.domain.maritime.behaviour.common import (
     implied_knots,
     prepare_positions,
 )
+from portintel.domain.maritime.behaviour.encounter import (
+    SAMPLE_SCHEMA,
+    encounters_from_samples,
+    resample_arrays,
+    resample_steps,
+    samples_frame,
+)
 from portintel.domain.maritime.behaviour.gap import detect_gaps, gap_event
 from portintel.domain.maritime.behaviour.identity_change import detect_two_places
 from portintel.domain.maritime.behaviour.implausible_jump import detect_jumps
@@ -84,6 +91,8 @@ class Fleet:
     """Per vessel: segmented fix by fix (an implausible step), not by silences alone."""
     concurrent: dict[int, npt.NDArray[np.bool_]]
     """Per walked vessel: :attr:`Track.concurrent`."""
+    steps: Steps | None = None
+    """Set by :func:`segment_fleet`."""
 
     def __len__(self) -> int:
         return int(self.ts.shape[0])
@@ -339,6 +348,7 @@ def segment_fleet(fleet: Fleet, settings: BehaviourSettings) -> Steps:
     """Assign every vessel's segments (what :func:`detect_fleet` does first)."""
     steps = fleet_steps(fleet, _screen_knots(settings))
     assign_fleet_segments(fleet, steps, settings)
+    fleet.steps = steps
     return steps
 
 
@@ -466,3 +476,84 @@ def _loitering(
         if row is not None:
             out.append((v, _RANK["loitering"], first_fix, [row]))
     return out
+
+
+def detect_fleet_encounters(
+    fleet: Fleet, settings: BehaviourSettings, gazetteer: Gazetteer
+) -> list[EventRow]:
+    """:func:`~portintel.domain.maritime.behaviour.encounter.detect_encounters` of the
+    fleet's tracks, resampling every vessel segmented by silences at once (segments are
+    assigned first unless :func:`segment_fleet` already did)."""
+    steps = fleet.steps if fleet.steps is not None else segment_fleet(fleet, settings)
+    step, max_gap = resample_steps(settings)
+    parts = [fleet_samples(fleet, steps, step, max_gap)]
+    walked = [fleet.track(v) for v in np.flatnonzero(fleet.walked).tolist()]
+    if walked:
+        parts.append(samples_frame([resample_arrays(t, step, max_gap) for t in walked]))
+    samples = pl.concat(parts) if len(parts) > 1 else parts[0]
+    return encounters_from_samples(samples, settings, gazetteer)
+
+
+def fleet_samples(fleet: Fleet, steps: Steps, step_us: int, max_gap_us: int) -> pl.DataFrame:
+    """:func:`~portintel.domain.maritime.behaviour.encounter.resample_arrays` of every vessel
+    segmented by silences (not walked), whole-array: the same samples, as a frame of
+    :data:`~portintel.domain.maritime.behaviour.encounter.SAMPLE_SCHEMA`.
+
+    Their segments follow one another in time, so no two share a time step (the per-track
+    path keeps the first sample of a step two segments of one MMSI cover).
+    """
+    n = len(fleet)
+    if n == 0:
+        return pl.DataFrame(schema=SAMPLE_SCHEMA)
+    new_segment = np.zeros(n, dtype=bool)
+    new_segment[fleet.start[:-1]] = True
+    new_segment[steps.silent + 1] = True
+    seg_first = np.flatnonzero(new_segment)
+    seg_last = np.concatenate([seg_first[1:] - 1, [n - 1]])
+    seg_vessel = steps.vessel_of(seg_first)
+    ts = fleet.ts
+    # a key increasing over the whole array: time within the segment, segments end to end
+    span = ts[seg_last] - ts[seg_first] + 1
+    base = np.concatenate([[0], np.cumsum(span)[:-1]]) - ts[seg_first]
+    fix_key = ts + np.repeat(base, seg_last - seg_first + 1)
+    # each segment's grid: steps from its first fix (rounded up) to its last
+    first = -(-ts[seg_first] // step_us) * step_us
+    count = np.where(ts[seg_last] >= first, (ts[seg_last] - first) // step_us + 1, 0)
+    count[fleet.walked[seg_vessel]] = 0
+    seg = np.repeat(np.arange(seg_first.size), count)
+    offset = np.cumsum(count) - count
+    grid = first[seg] + (np.arange(seg.size) - offset[seg]) * step_us
+    k = np.searchsorted(fix_key, grid + base[seg], side="right") - 1
+    exact = ts[k] == grid
+    nxt = np.minimum(k + 1, seg_last[seg])
+    gap = ts[nxt] - ts[k]
+    ok = exact | ((nxt > k) & (gap <= max_gap_us))
+    grid, k, nxt, gap, exact, seg = grid[ok], k[ok], nxt[ok], gap[ok], exact[ok], seg[ok]
+    w = np.where(exact | (gap == 0), 0.0, (grid - ts[k]) / np.where(gap == 0, 1, gap))
+    lat = fleet.lat[k] + (fleet.lat[nxt] - fleet.lat[k]) * w
+    lon = fleet.lon[k] + (fleet.lon[nxt] - fleet.lon[k]) * w
+    sog_a, sog_b = fleet.sog[k], fleet.sog[nxt]
+    speed = np.where(exact, sog_a, sog_a + (sog_b - sog_a) * w)
+    unreported = np.flatnonzero(np.isnan(speed))
+    if unreported.size:
+        a, b = k[unreported], nxt[unreported]
+        hours = gap[unreported] / 3600e6
+        with np.errstate(divide="ignore", invalid="ignore"):
+            implied = np.where(
+                hours > 0,
+                haversine_km(fleet.lat[a], fleet.lon[a], fleet.lat[b], fleet.lon[b])
+                / KNOT_KMH
+                / hours,
+                0.0,
+            )
+        speed[unreported] = implied
+    return pl.DataFrame(
+        {
+            "mmsi": fleet.mmsi[seg_vessel[seg]],
+            "t": grid,
+            "lat": lat,
+            "lon": lon,
+            "speed": speed,
+        },
+        schema=SAMPLE_SCHEMA,
+    )
