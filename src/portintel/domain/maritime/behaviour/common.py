@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from itertools import pairwise
+from math import isfinite
 from typing import Any
 
 import numpy as np
@@ -216,7 +217,16 @@ def evidence(track: Track, indices: Sequence[int]) -> str:
         ]
         for t, a, o, s in zip(ts, lat, lon, sog, strict=True)
     ]
-    return json.dumps(rows)
+    if not all(isfinite(v) for row in rows for v in row[1:] if v is not None):
+        return json.dumps(rows)
+    # json.dumps' own text (floats as repr, ", " between items), written directly: faster
+    return (
+        "["
+        + ", ".join(
+            f'["{t}", {a!r}, {o!r}, {"null" if s is None else repr(s)}]' for t, a, o, s in rows
+        )
+        + "]"
+    )
 
 
 def window(start: int, end: int, size: int, length: int) -> list[int]:

@@ -151,6 +151,12 @@ def fleet_of(positions: pl.DataFrame) -> Fleet:
         if c in positions.columns
     ]
     frame = positions.select(columns)
+    if "distance_to_shore_km" in columns and frame["distance_to_shore_km"].null_count() == len(
+        frame
+    ):
+        # never recorded: the kernels read an all-NaN column as they read none
+        columns.remove("distance_to_shore_km")
+        frame = frame.drop("distance_to_shore_km")
     if any(frame[c].null_count() for c in ("mmsi", "ts", "lat", "lon")):
         frame = frame.filter(
             pl.col("mmsi").is_not_null()
