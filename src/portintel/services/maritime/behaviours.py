@@ -1,7 +1,8 @@
 """Behaviour detection, local executor: the track store in, events stored, hook fired.
 
-Incremental: the executor keeps a fingerprint (row count and a hash of the
-row keys) of every vessel and UTC day of the positions dataset. A run finds
+Incremental: the executor keeps a fingerprint (row count and a hash of what
+detection reads of each row: time, estimated-time flag, position, speed,
+distance to shore) of every vessel and UTC day of the positions dataset. A run finds
 the (vessel, day) pairs whose fingerprint changed, and for each touched vessel
 recomputes from the start of its first touched day, pulled back to the start
 of any stored event still going on then (state carried across day
@@ -11,6 +12,13 @@ the vessel ending in the recomputed window are replaced. Encounters involve
 vessels that got no new data: they are recomputed, for every vessel, from the
 earliest touched day on. Identity changes from static reports are recomputed
 over all statics whenever the statics changed (they are small).
+
+One read: a first run (no state yet) reads the store once for the
+fingerprints and both stages; a later run scans the fingerprint columns, then
+reads the positions from the earliest time either stage needs. The positions
+are prepared once (:func:`~portintel.domain.maritime.behaviour.fleet_of`) and
+every vessel's behaviours found at once; when both stages cover the same
+fixes (a first run) they share the segments too.
 
 Idempotent: event ids are hashes of type, vessels, start and discriminator;
 a run with no new data changes nothing, and a full re-run

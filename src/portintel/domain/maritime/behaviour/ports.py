@@ -102,7 +102,7 @@ class Gazetteer:
         return index, best
 
 
-RASTER_CELLS = 4096
+RASTER_CELLS = 1024
 """Raster side at most, in cells: small enough to build per call, fine enough to prune."""
 
 
