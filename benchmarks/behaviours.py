@@ -73,17 +73,19 @@ thread) is the steadier figure; both are given.
 
 Where the CPU goes now (the best run above, 10 M positions): reading the
 Parquet once (mmsi, ts, ts_estimated, lat, lon, sog, distance_to_shore_km)
-about 0.5 s; fingerprints 0.34 s; preparation (`fleet_of`: a stable sort by
-MMSI, cheap on the store's day files, an order check instead of the four-key
-sort, duplicates dropped) 0.60 s; the per-vessel behaviours of every vessel at
-once (`vessel_events`) 1.83 s, of which building the ~4,500 event rows
-(evidence JSON, ids, parameters) is about half by cProfile; the event store
-and state the rest. Encounters 0.74 s.
+and storing the events about 0.4 s; fingerprints 0.41 s; preparation
+(`fleet_of`: a stable sort by MMSI, cheap on the store's day files, an order
+check instead of the four-key sort, duplicates dropped) 0.59 s; the per-vessel
+behaviours of every vessel at once (`vessel_events`) 2.09 s, of which building
+the ~4,500 event rows (evidence JSON, ids, parameters) is about half by
+cProfile. Encounters 0.98 s. A run of the same code a few minutes earlier
+(raster of 4,096 cells, load 15.5): 11.37 s wall and 3.37 s CPU without
+encounters, encounters 2.85 s wall and 0.74 s CPU, MovingPandas ratio 217x.
 
 Before (main at a7184f8, the same 10 M store, run the same way on the same
 machine, 29 Nov 2026 09:29 UTC, load 15.5 and 16.2): 16.49 s and 16.92 s of CPU
-for the whole executor (67 s and 114 s wall); this branch: 4.11 s (14.2 s wall,
-best of three at load 15.5). Without encounters 3.37 s of CPU (2.97 M positions
+for the whole executor (67 s and 114 s wall); this branch: 4.46 s (15.6 s wall,
+best of three at load 14.7). Without encounters 3.48 s of CPU (2.87 M positions
 per CPU-second). Earlier on main at load 5: 26.1 s wall without encounters
 (383,455 positions/s), encounters 8.3 s. Events identical, row for row (6,676).
 
@@ -436,7 +438,9 @@ def markdown(figures: dict[str, Any]) -> str:
     lines = [
         "# Behaviour detection (issue #11 item 5)",
         "",
-        f"`python3 benchmarks/behaviours.py`, {figures['when']}, {figures['machine']}.",
+        f"`python3 benchmarks/behaviours.py"
+        f"{' --repeat ' + str(executor['runs']) if executor.get('runs', 1) > 1 else ''}`, "
+        f"{figures['when']}, {figures['machine']}.",
         f"{figures['vessels']:,} vessels x {figures['fixes']:,} fixes = "
         f"{figures['positions']:,} generated positions (seed {figures['seed']}); injected: "
         + ", ".join(f"{k} {v:,}" for k, v in figures["injected"].items())

@@ -101,6 +101,9 @@ def resample_arrays(track: Track, step_us: int, max_gap_us: int) -> tuple[np.nda
     return tuple(np.concatenate([p[k] for p in parts]) for k in range(5))
 
 
+_samples_frame = samples_frame  # the name before issue #11's fleet path
+
+
 def _with_cells(samples: pl.DataFrame, cell: float, margin_km: float) -> pl.DataFrame:
     """Each sample in its own cell and every neighbour it lies within ``margin_km`` of."""
     margin_lat = margin_km / 111.0
