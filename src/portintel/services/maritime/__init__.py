@@ -5,6 +5,7 @@ from its modules (an import-linter contract in ``pyproject.toml`` checks it).
 """
 
 from portintel.services.maritime.areas import AreaView, create_area, list_areas
+from portintel.services.maritime.behaviours import DetectionSummary, detect_behaviours
 from portintel.services.maritime.ingest import IngestProgress, IngestSummary, ingest_paths
 from portintel.services.maritime.listen import ListenSummary, listen, open_feed
 from portintel.services.maritime.picture import (
@@ -36,6 +37,7 @@ from portintel.services.maritime.vessels import (
 __all__ = [
     "EVENT_TYPE_LABELS",
     "AreaView",
+    "DetectionSummary",
     "IdentityEntry",
     "IngestProgress",
     "IngestSummary",
@@ -49,6 +51,7 @@ __all__ = [
     "VesselProfile",
     "VesselView",
     "create_area",
+    "detect_behaviours",
     "event_layer",
     "find_vessel",
     "ingest_paths",
