@@ -59,12 +59,19 @@ class Phase:
     """A stay's drift in degrees per hour (lat, lon)."""
     purpose: str = ""
     """Why a stay at sea happens: ``loitering`` or ``encounter``."""
+    speed: float = -1.0
+    """Knots, computed once (-1: not yet)."""
 
     @property
     def hours(self) -> float:
         return (self.end - self.start) / 3600.0
 
     def knots(self) -> float:
+        if self.speed < 0:
+            self.speed = self._knots()
+        return self.speed
+
+    def _knots(self) -> float:
         if self.kind == "stay":
             dlat, dlon = self.drift
             km_h = np.hypot(

@@ -21,7 +21,7 @@ entries and exits, implausible jumps. Pure: arrays and text, no I/O.
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -46,6 +46,7 @@ from portintel.scenario.ais_nmea import (
     position_payloads,
     sentences,
 )
+from portintel.scenario.model import Vessel
 from portintel.scenario.sea_lanes import AREAS, LANES, SeaLane, WatchArea
 
 MIDS = {"KH": 514, "TH": 567, "MY": 533, "ID": 525, "VN": 574, "MM": 506, "SG": 563}
@@ -87,6 +88,8 @@ class FleetSpec:
     rename_share: float = 0.2
     spoofed: int = 3
     jump_share: float = 0.6
+    static_interval: float = STATIC_INTERVAL
+    """Seconds between static reports kept (ITU: 6 minutes; archives often keep fewer)."""
     areas: tuple[WatchArea, ...] = AREAS
 
     @property
@@ -174,6 +177,8 @@ class _Planner:
         self.vessels: list[AisVessel] = []
         self.mmsis: set[int] = set()
         self.names: set[str] = set()
+        self.port_lat = np.array([p.lat for p in gazetteer.ports] or [90.0])
+        self.port_lon = np.array([p.lon for p in gazetteer.ports] or [0.0])
 
     # --- identities -----------------------------------------------------------------
     def mmsi(self, flag: str) -> int:
@@ -211,8 +216,7 @@ class _Planner:
 
     # --- places ---------------------------------------------------------------------
     def clear_of_ports(self, lat: float, lon: float, km: float = PORT_CLEARANCE_KM) -> bool:
-        _, distance = self.gazetteer.nearest(np.array([lat]), np.array([lon]), within_km=km)
-        return bool(np.isinf(distance[0]))
+        return bool(haversine_km(lat, lon, self.port_lat, self.port_lon).min() > km)
 
     def clear_of_areas(self, lat: float, lon: float, margin: float = AREA_MARGIN_DEG) -> bool:
         return not any(a.contains(lat, lon, margin_deg=margin) for a in self.spec.areas)
@@ -460,16 +464,30 @@ def generate_fleet(
     settings: BehaviourSettings | None = None,
     with_truth: bool = True,
     lanes: tuple[SeaLane, ...] = LANES,
+    cast: Sequence[Vessel] = (),
+    story: Callable[[_Planner], object] | None = None,
 ) -> AisScenario:
-    """The fleet of ``spec`` from ``seed`` (same seed, same fleet), with its truth."""
+    """The fleet of ``spec`` from ``seed`` (same seed, same fleet), with its truth.
+
+    ``cast`` vessels with an MMSI lend their identities to the first vessels
+    of the fleet (so their AIS links to the case's reports); ``story`` plans
+    vessels of its own (the demo's smuggling run) before behaviours are drawn.
+    """
     planner = _Planner(seed, spec, gazetteer)
     leads: list[AisVessel] = []
+    lent = [v for v in cast if v.mmsi and v.mmsi.isdigit()]
+    for v in lent:
+        planner.mmsis.add(int(v.mmsi or 0))
     for number in range(spec.vessels):
         lane = lanes[number % len(lanes)]
         vessel = planner.vessel(lane)
+        if number < len(lent):
+            _lend(vessel, lent[number])
         planner.vessels.append(vessel)
         leads.append(vessel)
         planner.shuttle(vessel, lane, planner.rng.randint(0, 1), planner.t0, lead=True)
+    if story is not None:
+        story(planner)
     _choose_renames(planner, leads)
     _choose_spoofs(planner, leads)
     _choose_jumps(planner)
@@ -482,6 +500,17 @@ def generate_fleet(
         for vessel in planner.vessels:
             truth.extend(_truth(planner, vessel, config))
     return AisScenario(seed, spec, tuple(planner.vessels), tuple(truth), spec.areas)
+
+
+def _lend(vessel: AisVessel, cast: Vessel) -> None:
+    """``vessel`` sails under the identity of the cast's vessel."""
+    vessel.mmsi = int(cast.mmsi or 0)
+    vessel.name = cast.name
+    vessel.callsign = cast.call_sign or vessel.callsign
+    vessel.imo = int(cast.imo) if cast.imo and cast.imo.isdigit() else None
+    vessel.class_b = vessel.imo is None
+    vessel.ship_type = 30 if cast.vessel_type.startswith("wooden") else 70
+    vessel.cast_key = cast.key
 
 
 def _choose_renames(planner: _Planner, vessels: list[AisVessel]) -> None:
@@ -529,7 +558,7 @@ def _choose_spoofs(planner: _Planner, vessels: list[AisVessel]) -> None:
 
 def _choose_jumps(planner: _Planner) -> None:
     for vessel in planner.vessels:
-        if vessel.spoof is not None:
+        if vessel.spoof is not None or vessel.cast_key is not None:
             continue
         for phase in vessel.phases:
             # one per vessel: a second bad fix hours later is plausible from the first
@@ -673,8 +702,8 @@ def _transmit(planner: _Planner, vessel: AisVessel) -> None:
         }
     statics = (
         planner.t0
-        + rng.uniform(0.0, STATIC_INTERVAL)
-        + np.arange(0.0, planner.t1 - planner.t0, STATIC_INTERVAL)
+        + rng.uniform(0.0, spec.static_interval)
+        + np.arange(0.0, planner.t1 - planner.t0, spec.static_interval)
     )
     statics = np.round(statics[statics < planner.t1])
     vessel.reports["statics"] = statics[~_silenced(statics, vessel.dark + vessel.holes)]
