@@ -218,9 +218,12 @@ AREAS: tuple[WatchArea, ...] = (
 )
 
 LANDING_BEACH = WatchArea(
-    "area-tak-bai-beach", "Landing beach off Tak Bai", (6.250, 6.450), (102.050, 102.300)
+    "area-pak-phanang-beaches",
+    "Landing beaches north of Pak Phanang",
+    (7.950, 8.150),
+    (100.380, 100.550),
 )
-"""The demo"s landing beach in southern Thailand, where the smuggling boat loiters."""
+"""The demo's landing beach in southern Thailand, where the smuggling boat loiters."""
 
 
 def areas_geojson(areas: tuple[WatchArea, ...]) -> dict[str, Any]:
