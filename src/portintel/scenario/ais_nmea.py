@@ -26,7 +26,7 @@ class _Bits:
         self.parts.append(format(value & ((1 << width) - 1), f"0{width}b"))
         return self
 
-    def int(self, value: int, width: int) -> _Bits:
+    def signed(self, value: int, width: int) -> _Bits:
         return self.uint(value if value >= 0 else (1 << width) + value, width)
 
     def text(self, value: str, chars: int) -> _Bits:
@@ -76,14 +76,14 @@ class PositionReport:
         cog = round(self.cog * 10) % 3600
         if self.class_b:
             bits.uint(18, 6).uint(0, 2).uint(self.mmsi, 30).uint(0, 8).uint(sog, 10).uint(0, 1)
-            bits.int(_coordinate(self.lon), 28).int(_coordinate(self.lat), 27)
+            bits.signed(_coordinate(self.lon), 28).signed(_coordinate(self.lat), 27)
             bits.uint(cog, 12).uint(511, 9).uint(self.second, 6).uint(0, 2)
             bits.uint(1, 1).uint(0, 1).uint(1, 1).uint(1, 1).uint(1, 1).uint(0, 1).uint(0, 1)
             bits.uint(0b1100000000000000110, 20)
         else:
             bits.uint(1, 6).uint(0, 2).uint(self.mmsi, 30).uint(self.nav_status, 4)
-            bits.int(-128, 8).uint(sog, 10).uint(0, 1)
-            bits.int(_coordinate(self.lon), 28).int(_coordinate(self.lat), 27)
+            bits.signed(-128, 8).uint(sog, 10).uint(0, 1)
+            bits.signed(_coordinate(self.lon), 28).signed(_coordinate(self.lat), 27)
             bits.uint(cog, 12).uint(511, 9).uint(self.second, 6).uint(0, 2).uint(0, 3)
             bits.uint(0, 1).uint(0, 19)
         return bits.armoured()

@@ -96,8 +96,8 @@ def score(
         expected = [t for t in truth if t.type == kind]
         got = [d for d in found if d.type == kind]
         by_key: dict[tuple[int, ...], list[int]] = {}
-        for index, item in enumerate(got):
-            by_key.setdefault(_key(kind, item.mmsi, item.other_mmsi), []).append(index)
+        for index, detection in enumerate(got):
+            by_key.setdefault(_key(kind, detection.mmsi, detection.other_mmsi), []).append(index)
         pairs: list[tuple[float, int, int]] = []
         for t_index, item in enumerate(expected):
             for d_index in by_key.get(_key(kind, item.mmsi, item.other_mmsi), []):
