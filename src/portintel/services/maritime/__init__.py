@@ -12,6 +12,7 @@ from portintel.services.maritime.areas import (
     import_areas,
     list_areas,
 )
+from portintel.services.maritime.behaviours import DetectionSummary, detect_behaviours
 from portintel.services.maritime.ingest import IngestProgress, IngestSummary, ingest_paths
 from portintel.services.maritime.listen import ListenSummary, listen, open_feed
 from portintel.services.maritime.picture import (
@@ -60,6 +61,7 @@ __all__ = [
     "EVENT_TYPE_LABELS",
     "AreaImport",
     "AreaView",
+    "DetectionSummary",
     "Fact",
     "GazetteerEntry",
     "IdentityEntry",
@@ -80,6 +82,7 @@ __all__ = [
     "add_port",
     "correct_port",
     "create_area",
+    "detect_behaviours",
     "event_facts",
     "event_layer",
     "event_place",
