@@ -2,36 +2,80 @@
 
 The public face of the capability: other capabilities import from here, never
 from its modules (an import-linter contract in ``pyproject.toml`` checks it).
+
+
+The picture, areas and vessel profiles are imported on first use of one of
+their names (PEP 562): ``portintel ais ingest`` and ``listen`` import the
+ingest path only, not the map layers and behaviours behind them (seconds of
+start-up).
 """
 
-from portintel.services.maritime.areas import AreaView, create_area, list_areas
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from portintel.services.maritime.ingest import IngestProgress, IngestSummary, ingest_paths
 from portintel.services.maritime.listen import ListenSummary, listen, open_feed
-from portintel.services.maritime.picture import (
-    EVENT_TYPE_LABELS,
-    LatestPositions,
-    MapEvent,
-    MapPort,
-    Track,
-    event_layer,
-    latest_positions,
-    may_see_picture,
-    port_layer,
-    require_picture,
-    vessel_track,
-)
 from portintel.services.maritime.quarantine import (
     QuarantinedRow,
     QuarantineSummary,
     summarise_quarantine,
 )
 from portintel.services.maritime.registry import VesselView, list_vessels
-from portintel.services.maritime.vessels import (
-    IdentityEntry,
-    VesselProfile,
-    find_vessel,
-    vessel_profile,
-)
+
+if TYPE_CHECKING:
+    from portintel.services.maritime.areas import AreaView, create_area, list_areas
+    from portintel.services.maritime.picture import (
+        EVENT_TYPE_LABELS,
+        LatestPositions,
+        MapEvent,
+        MapPort,
+        Track,
+        event_layer,
+        latest_positions,
+        may_see_picture,
+        port_layer,
+        require_picture,
+        vessel_track,
+    )
+    from portintel.services.maritime.vessels import (
+        IdentityEntry,
+        VesselProfile,
+        find_vessel,
+        vessel_profile,
+    )
+
+_MODULE_OF = {
+    **dict.fromkeys(("AreaView", "create_area", "list_areas"), "areas"),
+    **dict.fromkeys(
+        (
+            "EVENT_TYPE_LABELS",
+            "LatestPositions",
+            "MapEvent",
+            "MapPort",
+            "Track",
+            "event_layer",
+            "latest_positions",
+            "may_see_picture",
+            "port_layer",
+            "require_picture",
+            "vessel_track",
+        ),
+        "picture",
+    ),
+    **dict.fromkeys(("IdentityEntry", "VesselProfile", "find_vessel", "vessel_profile"), "vessels"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _MODULE_OF.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "EVENT_TYPE_LABELS",
