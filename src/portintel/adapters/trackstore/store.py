@@ -64,7 +64,7 @@ from portintel.errors import UpstreamFailure
 try:  # the AIS decoder's compiled kernel hashes a batch's keys in one call
     from portintel.ais._kernel import blake2b_hex_arrow
 except ImportError:  # pragma: no cover - without a C compiler: the domain's Python loop
-    blake2b_hex_arrow = None
+    blake2b_hex_arrow = None  # type: ignore[assignment]
 
 UNDATED = "undated"
 CACHED_PARTITIONS = 16
