@@ -559,8 +559,8 @@ def render(result: dict[str, Any]) -> str:
     if listen:
         lines += [
             "Live listener over UDP on 127.0.0.1 (`portintel ais listen --flush-seconds 1`):"
-            " single-sentence lines of the same mix, one datagram each, sent at a fixed average rate"
-            " (what is due sent in a burst when the sender waited for a core)"
+            " single-sentence lines of the same mix, one datagram each, sent at a fixed"
+            " average rate (what is due sent in a burst when the sender waited for a core)"
             f" for {listen['seconds_per_rate']:g} s by a sender process; expected = the"
             " positions a file ingest of the same lines stores; rows missing = rows (stored or"
             " quarantined) of that file ingest minus the listener's; kernel drops = the"
