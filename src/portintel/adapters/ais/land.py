@@ -31,8 +31,10 @@ does refuse (far inland and no navigable water near).
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import math
+import mmap
 import os
 import shutil
 import struct
@@ -192,6 +194,19 @@ class LandMask:
         tenths = np.asarray(self._shore[_shore_row(lat), _shore_column(lon)], dtype=np.float64)
         return tenths * DISTANCE_UNIT_KM
 
+    def _release_pages(self) -> None:
+        """Drop the raster pages a batch read from this process's resident memory.
+
+        They stay in the page cache (the next batch maps them back without
+        reading the disk), but a long ingest no longer keeps every page of the
+        world it ever looked at resident, up to 160 MB.
+        """
+        for raster in (self._bits, self._shore):
+            handle = getattr(raster, "_mmap", None)
+            if isinstance(handle, mmap.mmap):
+                with contextlib.suppress(OSError, ValueError):
+                    handle.madvise(mmap.MADV_DONTNEED)
+
     def shore(self, latitudes: pl.Series, longitudes: pl.Series) -> pl.DataFrame:
         """``on_land``, ``distance_to_shore_km`` and ``inland_water`` per position.
 
@@ -208,6 +223,7 @@ class LandMask:
         if usable.any():
             land[usable] = self.is_land(lat[usable], lon[usable])
             distance[usable] = self.distance_to_shore_km(lat[usable], lon[usable])
+        self._release_pages()
         far = land & (np.nan_to_num(distance) > TABLE_COVERS_KM)
         water = np.zeros(lat.shape[0], dtype=bool)
         if far.any():

@@ -20,7 +20,7 @@ import numpy as np
 from portintel.adapters.ais.files import DamageCallback, compressed_position, open_binary
 
 MAX_LINE_BYTES = 4096
-BLOCK_BYTES = 4 << 20
+BLOCK_BYTES = 1 << 20
 """An NMEA sentence is at most 82 characters; tag blocks and logger columns add a few hundred."""
 RAW_PREFIX_CHARS = 300
 LINE_TOO_LONG = "line too long"
