@@ -53,6 +53,8 @@ CACHE_NAME = "land-mask-v1"
 SHORE_CACHE_NAME = "shore-distance-v1"
 CACHE_VERSION = SHORE_CACHE_NAME
 """Changing how the shore raster is made means a new name: old caches are then not read."""
+RELEASE_AFTER_LOOKUPS = 200_000
+"""Positions looked up between two releases of the raster pages from resident memory."""
 
 EARTH_RADIUS_KM = 6371.0088
 KM_PER_DEGREE = math.pi * EARTH_RADIUS_KM / 180
@@ -121,6 +123,7 @@ class LandMask:
         self._bits: npt.NDArray[np.uint8] | None = None
         self._axes: npt.NDArray[np.float64] | None = None
         self._shore: npt.NDArray[np.uint16] | None = None
+        self._looked_up = 0
 
     def _paths(self) -> tuple[Path, Path, Path] | None:
         if self.cache_dir is None:
@@ -199,8 +202,11 @@ class LandMask:
 
         They stay in the page cache (the next batch maps them back without
         reading the disk), but a long ingest no longer keeps every page of the
-        world it ever looked at resident, up to 160 MB.
+        world it ever looked at resident, up to 160 MB. Done every
+        :data:`RELEASE_AFTER_LOOKUPS` positions, not every batch: mapping the
+        pages back costs a fault each.
         """
+        self._looked_up = 0
         for raster in (self._bits, self._shore):
             handle = getattr(raster, "_mmap", None)
             if isinstance(handle, mmap.mmap):
@@ -223,7 +229,9 @@ class LandMask:
         if usable.any():
             land[usable] = self.is_land(lat[usable], lon[usable])
             distance[usable] = self.distance_to_shore_km(lat[usable], lon[usable])
-        self._release_pages()
+        self._looked_up += lat.shape[0]
+        if self._looked_up >= RELEASE_AFTER_LOOKUPS:
+            self._release_pages()
         far = land & (np.nan_to_num(distance) > TABLE_COVERS_KM)
         water = np.zeros(lat.shape[0], dtype=bool)
         if far.any():

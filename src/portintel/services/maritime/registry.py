@@ -185,6 +185,9 @@ class VesselRegistry:
     def __init__(self, ws: Workspace) -> None:
         self.ws = ws
         self.written = 0
+        # MMSI -> registry entity, as committed: an ingest meets the same vessels every
+        # batch, and only vessels new to this object are looked up in the store
+        self._entity_ids: dict[int, str] = {}
 
     def observe(
         self, positions: pl.DataFrame, statics: pl.DataFrame, context: InputContext
@@ -193,9 +196,11 @@ class VesselRegistry:
         ships = heard_ships(positions, statics)
         if not ships and positions.height == 0:
             return
+        entity_ids: dict[int, str] = {}
         with transaction(self.ws) as connection:
             if ships:
-                known = registry_entity_ids(connection, ships)
+                unknown = [mmsi for mmsi in ships if mmsi not in self._entity_ids]
+                known = {**self._entity_ids, **registry_entity_ids(connection, unknown)}
                 entity_ids = {mmsi: known.get(mmsi) or new_entity_id() for mmsi in ships}
                 records = vessel_statements(
                     positions,
@@ -207,6 +212,7 @@ class VesselRegistry:
                 self.written += write_statements(connection, records)
             if positions.height:
                 announce(connection, "positions_accepted", **accepted_summary(positions, context))
+        self._entity_ids.update(entity_ids)  # committed: the ids are the store's now
 
 
 def accepted_summary(positions: pl.DataFrame, context: InputContext) -> dict[str, Any]:
