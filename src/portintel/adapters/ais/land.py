@@ -53,7 +53,7 @@ CACHE_NAME = "land-mask-v1"
 SHORE_CACHE_NAME = "shore-distance-v1"
 CACHE_VERSION = SHORE_CACHE_NAME
 """Changing how the shore raster is made means a new name: old caches are then not read."""
-RELEASE_AFTER_LOOKUPS = 200_000
+RELEASE_AFTER_LOOKUPS = 100_000
 """Positions looked up between two releases of the raster pages from resident memory."""
 
 EARTH_RADIUS_KM = 6371.0088

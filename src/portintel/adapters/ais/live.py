@@ -38,9 +38,10 @@ RECEIVE_BYTES = 65536
 RECEIVE_QUEUE_FULL = "receive queue full"
 MAX_WAITING_DATAGRAMS = 2_000_000
 """Datagrams held between two polls (a few hundred MB at worst) before new ones are dropped."""
-SOCKET_BUFFER_BYTES = 32 * 1024 * 1024
-"""Room in the kernel for about a second of a 50,000 msg/s feed while the receiver waits for
-the GIL (a datagram costs its buffer's true size, about 1 KiB, not its 60 bytes)."""
+SOCKET_BUFFER_BYTES = 64 * 1024 * 1024
+"""Room in the kernel (Linux doubles it) for about two seconds of a 50,000 msg/s feed while
+the receiver thread waits for a core or the GIL on a loaded machine (a datagram costs its
+buffer's true size, about 1 KiB, not its 60 bytes); only what waits takes memory."""
 SO_RCVBUFFORCE = getattr(socket, "SO_RCVBUFFORCE", 33)
 """Linux: a buffer past net.core.rmem_max, allowed to a privileged process."""
 RECEIVER_WAKE_SECONDS = 0.2
