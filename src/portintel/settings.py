@@ -118,6 +118,19 @@ class Settings(BaseSettings):
             "0 keeps the C library's default)."
         ),
     )
+    xref_review_threshold: float = Field(
+        default=0.5,
+        gt=0,
+        le=1,
+        description="Cross-referencing score (0 to 1) from which a pair goes to review.",
+    )
+    xref_merge_rules: tuple[str, ...] = Field(
+        default=("vessel-imo@1", "vessel-mmsi-name@1", "person-passport@1", "phone-e164@1"),
+        description=(
+            "Automatic-merge rules of cross-referencing in force, by versioned id (strong "
+            "identifiers only; names alone always go to review); empty turns them all off."
+        ),
+    )
     plugins: tuple[str, ...] = Field(
         default=(),
         description=(

@@ -41,8 +41,13 @@ def write_sample(ws: Workspace, folder: Path) -> None:
 def write_events(ws: Workspace) -> None:
     """An encounter of the fisher and the freighter, then the fisher's port visit,
     as detection would store them."""
+    meeting = [
+        [(T0 + timedelta(hours=h)).isoformat(), SEA[0] - 0.15, SEA[1] - 0.2 + 0.001 * h, 0.4]
+        for h in (2, 3, 4, 5)
+    ]
     frame = pl.DataFrame(
         {
+            "event_id": ["ev-encounter", "ev-visit"],
             "type": ["encounter", "port_visit"],
             "mmsi": [FISHER, FISHER],
             "other_mmsi": [FREIGHTER, None],
@@ -51,6 +56,8 @@ def write_events(ws: Workspace) -> None:
             "lat": [SEA[0] - 0.15, SEA[0]],
             "lon": [SEA[1] - 0.2, SEA[1] - 0.5],
             "details": [json.dumps({"distance_m": 320}), json.dumps({"port": "Koh Rong"})],
+            "parameters": [json.dumps({"max_distance_m": 500}), json.dumps({"entry_km": 3})],
+            "evidence": [json.dumps(meeting), None],
         }
     )
     day = ws.settings.tracks_dir / EVENTS.name / f"day={T0.date().isoformat()}"

@@ -203,7 +203,15 @@ def test_vessel_page_shows_identity_history_with_provenance(
     assert "SEA STAR" in page.text and "<h1>OCEAN STAR <" in page.text  # the latest name
     assert "AIS (rx-test)" in page.text and "<td>Vietnam" in page.text  # a label, not "vn"
     assert 'data-prop="callSign"' in page.text and "IMO9074729" in page.text
-    assert '<li data-type="encounter">' in page.text and '<li data-type="port_visit">' in page.text
+    assert 'id="event-ev-encounter" class="event" data-type="encounter"' in page.text
+    assert 'id="event-ev-visit" class="event" data-type="port_visit"' in page.text
+    # each event opens on its measured values, labelled, and its evidence positions
+    assert "<dt>Distance (m)</dt><dd>320</dd>" in page.text
+    assert "<td>2026-03-01 08:00</td><td>" in page.text  # the first evidence fix
+    # identity lanes of the timeline: valid names with their first and last heard
+    assert 'data-lane="Name" data-value="SEA STAR" data-first="2026-03-01T06:01:00+00:00"' in (
+        page.text
+    )
     assert "Koh Rong: 2026-03-01 14:00 UTC" in page.text  # the port call
     # a report on the vessel's entity: its author sees the name it states, with its report
     vessel = analyst.api("GET", f"/api/v1/vessels/{FISHER}/track").json()
@@ -218,6 +226,9 @@ def test_vessel_page_shows_identity_history_with_provenance(
     mine = officer.client.get(f"/vessels/{entity_id}")  # by entity id as well as by MMSI
     assert "BLUE LOTUS" in mine.text and f"Report {report_id}" in mine.text
     assert f'href="/reports/{report_id}"' in mine.text
+    # the intelligence section names the report by its title (the id is in the tooltip)
+    linked = mine.text[mine.text.index('id="vessel-reports"') :]
+    assert f'<a href="/reports/{report_id}" title="{report_id}">{REPORT["title"]}</a>' in linked
     # the draft is its author's alone: the analyst's page does not show it
     theirs = analyst.client.get(f"/vessels/{FISHER}")
     assert "BLUE LOTUS" not in theirs.text and report_id not in theirs.text

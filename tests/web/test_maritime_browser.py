@@ -9,6 +9,7 @@ decoded in the page itself (no imaging library needed).
 from __future__ import annotations
 
 import base64
+import json
 from pathlib import Path
 
 import numpy as np
@@ -29,6 +30,18 @@ from tests.web.test_browser import (  # noqa: F401 (fixtures)
 pytestmark = pytest.mark.browser
 
 READY = 60_000  # ms: software GL on a shared 2-core machine
+ZONES = json.dumps(
+    {
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "properties": {"name": "Territorial sea"},
+             "geometry": {"type": "Polygon",
+                          "coordinates": [[[103, 10], [103.4, 10], [103.4, 10.4], [103, 10]]]}},
+            {"type": "Feature", "properties": {"name": "A point"},
+             "geometry": {"type": "Point", "coordinates": [103, 10]}},
+        ],
+    }
+).encode()  # fmt: skip
 
 PIXELS = """async (data) => {
   const image = new Image();
@@ -99,6 +112,23 @@ def test_the_map_renders_vessels_events_tracks_and_saves_an_area(
     assert pixels["sea"] and pixels["land"], pixels  # the basemap is drawn
     assert pixels["variance"] > 100 and pixels["colours"] > 20, pixels
 
+    # an event's popup links to its details and evidence on the vessel page
+    point = page.evaluate(
+        """async () => { const m = window.portintelMap.map;
+                   const f = m.queryRenderedFeatures({layers: ['events']})
+                              .find((e) => e.properties.type === 'encounter');
+                   const at = f.geometry.coordinates;
+                   m.jumpTo({center: at, zoom: 10});  // apart from the port visit nearby
+                   await new Promise((done) => m.once('idle', done));
+                   const p = m.project(at); return [p.x, p.y]; }"""
+    )
+    box = page.locator("#map canvas").bounding_box()
+    assert box is not None
+    page.mouse.click(box["x"] + point[0], box["y"] + point[1])
+    link = page.wait_for_selector(".map-popup a.event-link", timeout=READY)
+    assert link.get_attribute("href") == f"/vessels/{FISHER}#event-ev-encounter"
+    page.click(".maplibregl-popup-close-button")
+
     # choose a vessel: its track is drawn for the window
     page.fill("#f-vessel", str(FISHER))
     page.click("#map-filters button[type=submit]")
@@ -109,6 +139,22 @@ def test_the_map_renders_vessels_events_tracks_and_saves_an_area(
         page.evaluate("window.portintelMap.map.queryRenderedFeatures({layers: ['track']}).length")
         >= 1
     )
+
+    # filters by event type and by time narrow the events drawn
+    page.select_option("#f-type", "port_visit")
+    page.click("#map-filters button[type=submit]")
+    page.wait_for_function("() => window.portintelMap.state.events === 1", timeout=READY)
+    page.fill("#f-vessel", "")
+    page.select_option("#f-type", "")
+    page.fill("#f-since", "2026-03-01T12:00")  # the encounter ended at 11:00
+    page.fill("#f-until", "2026-03-01T16:00")
+    page.click("#map-filters button[type=submit]")
+    page.wait_for_function(
+        "() => window.portintelMap.state.trackPoints === 0"
+        " && window.portintelMap.state.eventTypes.join() === 'port_visit'",
+        timeout=READY,
+    )
+    page.wait_for_selector("#map[data-state=ready]", timeout=READY)
 
     # draw a triangle and save it
     page.fill("#area-name", "Landing beach")
@@ -122,6 +168,18 @@ def test_the_map_renders_vessels_events_tracks_and_saves_an_area(
     assert "Landing beach" in page.inner_text("#area-message")
     (area,) = _areas(picture)
     assert area["name"] == "Landing beach" and len(area["geometry"]["coordinates"][0]) == 4
+
+    # import areas from a file with the side panel's upload: the good one goes in
+    page.set_input_files("#areas-file", files=[{
+        "name": "zones.geojson", "mimeType": "application/geo+json", "buffer": ZONES,
+    }])  # fmt: skip
+    page.click("#areas-import button[type=submit]")
+    page.wait_for_selector("#import-result")
+    assert "zones.geojson: 1 areas imported, 1 features refused." in page.inner_text(
+        "#import-result"
+    )
+    assert "geometry is 'Point'" in page.inner_text("#import-refused")
+    assert "Territorial sea" in page.inner_text("#areas")
 
     assert not [e for e in errors if "Content Security Policy" in e or "Refused" in e], errors
     assert picture.foreign_requests == []
@@ -144,17 +202,78 @@ def test_the_vessel_page_shows_identity_history_track_and_timeline(
     page = _page(browser, picture)
     errors = _watch_console(page)
     _log_in(page, picture, "olga")
-    page.goto(f"{picture.url}/vessels/{FISHER}")
+    page.goto(f"{picture.url}/vessels/{FISHER}#event-ev-visit")
+    page.wait_for_selector("#event-ev-visit[open]")  # a link to one event opens it
     names = page.locator("#identity tr[data-prop=name] td:first-of-type").all_inner_texts()
     assert names == ["SEA STAR", "OCEAN STAR"]  # in the order they were first heard
     assert "AIS (rx-test)" in page.inner_text("#identity")
-    timeline = page.inner_text("#timeline")
-    assert "Encounter at sea" in timeline and str(FREIGHTER) in timeline
+    events = page.inner_text("#events")
+    assert "Encounter at sea" in events and str(FREIGHTER) in events
+
+    # the timeline: identity lanes above event lanes, one bar per value and per event
+    page.wait_for_selector("#timeline-chart[data-state=ready]", timeout=READY)
+    state = page.evaluate("window.portintelVesselMap.state")
+    assert state["lanes"][:2] == ["Name", "Call sign"], state
+    assert {"Encounter at sea", "Port visit"} <= set(state["lanes"]), state
+    bars = page.locator("#timeline-chart rect.bar")
+    assert bars.count() == state["bars"] and state["bars"] >= 4
+    named = page.evaluate(
+        "[...document.querySelectorAll('#timeline-chart rect.bar')]"
+        ".map((bar) => bar.getAttribute('aria-label'))"
+    )
+    assert any(t.startswith("Name: SEA STAR (AIS (rx-test))") for t in named), named
+    assert any(t.startswith("Name: OCEAN STAR") for t in named), named
+    # an event bar spans its start to its end: the 3 h encounter is wider than a point
+    encounter = page.locator("#timeline-chart rect.bar[data-id=event-ev-encounter]")
+    assert float(encounter.get_attribute("width") or 0) > 20
+    assert encounter.get_attribute("fill") == "#a1124b"
+    pixels = _pixels(page, "#timeline-chart")
+    assert pixels["variance"] > 100 and pixels["colours"] > 10, pixels
+
+    # zoom: the buttons and the wheel narrow the window the axis shows
+    def span() -> float:
+        return page.evaluate(
+            """() => { const c = document.getElementById("timeline-chart");
+                       return Date.parse(c.dataset.to) - Date.parse(c.dataset.from); }"""
+        )  # type: ignore[no-any-return]
+
+    whole = span()
+    page.click("#timeline-zoom-in")
+    assert abs(span() - whole / 2) < 1_000
+    page.click("#timeline-reset")
+    assert span() == whole
+    box = page.locator("#timeline-chart svg").bounding_box()
+    assert box is not None
+    page.mouse.move(box["x"] + box["width"] * 0.6, box["y"] + box["height"] / 2)
+    page.mouse.wheel(0, -300)
+    narrower = (
+        "(whole) => { const c = document.getElementById('timeline-chart');"
+        " return Date.parse(c.dataset.to) - Date.parse(c.dataset.from) < whole; }"
+    )
+    page.wait_for_function(narrower, arg=whole)
+    page.click("#timeline-reset")
+
+    # choosing a bar opens the event's details and evidence, and shows them on the map
     page.wait_for_selector("#vessel-map[data-state=ready]", timeout=READY)
     assert page.evaluate("window.portintelVesselMap.state.trackPoints") == 60
+    encounter.click()
+    page.wait_for_selector("#event-ev-encounter[open]")
+    details = page.inner_text("#event-ev-encounter")
+    assert "Distance (m)" in details and "320" in details
+    assert "Evidence" in details and "2026-03-01 08:00" in details
+    assert page.evaluate("window.portintelVesselMap.state.selected") == "event-ev-encounter"
+    assert page.evaluate("window.portintelVesselMap.state.evidencePoints") == 5
+    assert "selected" in (encounter.get_attribute("class") or "")
+    # opening another event in the list selects its bar as well
+    page.click("#event-ev-visit summary")
+    page.wait_for_function(
+        "() => document.querySelector('#timeline-chart rect.bar[data-id=event-ev-visit].selected')"
+    )
     pixels = _pixels(page, "#vessel-map")
     assert pixels["variance"] > 100 and pixels["colours"] > 20, pixels
+    assert page.evaluate("window.portintelVesselMap.state.errors") == []
     assert not [e for e in errors if "Content Security Policy" in e or "Refused" in e], errors
+    assert errors == [], errors
     assert picture.foreign_requests == []
 
 

@@ -5,12 +5,22 @@ and ``ports.csv``); a node overrides them from its data directory:
 ``<data_dir>/behaviours.yaml`` (only the thresholds it changes),
 ``<data_dir>/ports.csv`` (entries added or replacing shipped ids) and
 ``<data_dir>/areas/*.geojson`` (areas analysts drew or imported).
+
+What analysts enter in the app (areas, port additions and corrections) is
+kept in the relational store, audited; the maritime services write it out
+here after each change (``areas/analyst-areas.geojson`` and
+``ports-analysts.csv``, both generated: edit them in the app, not by hand) so
+detection reads one set of files.
 """
 
 from __future__ import annotations
 
+import json
+import os
+import tempfile
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from portintel.domain.maritime.behaviour.area import Area, load_areas
 from portintel.domain.maritime.behaviour.ports import Gazetteer, build_gazetteer
@@ -21,6 +31,8 @@ PACKAGE = "portintel.vocabularies"
 SETTINGS_FILE = "behaviours.yaml"
 PORTS_FILE = "ports.csv"
 AREAS_DIR = "areas"
+ANALYST_AREAS_FILE = "analyst-areas.geojson"
+ANALYST_PORTS_FILE = "ports-analysts.csv"
 
 
 def _shipped(name: str) -> str:
@@ -52,14 +64,43 @@ def load_behaviour_settings(data_dir: Path) -> BehaviourSettings:
     return settings
 
 
-def load_gazetteer(data_dir: Path) -> Gazetteer:
-    """The shipped gazetteer with the node's ``ports.csv`` over it."""
+def load_gazetteer(data_dir: Path, *, analysts: bool = True) -> Gazetteer:
+    """The shipped gazetteer, the node's ``ports.csv`` over it, then the analysts' entries
+    (unless ``analysts`` is false: the entries as they were before any analyst's edit)."""
     texts = [(_shipped(PORTS_FILE), PORTS_FILE)]
-    node = data_dir / PORTS_FILE
-    text = _node_file(node)
-    if text is not None:
-        texts.append((text, str(node)))
+    files = (PORTS_FILE, ANALYST_PORTS_FILE) if analysts else (PORTS_FILE,)
+    for node in (data_dir / name for name in files):
+        text = _node_file(node)
+        if text is not None:
+            texts.append((text, str(node)))
     return build_gazetteer(*texts)
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as file:
+            file.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def write_analyst_areas(data_dir: Path, features: list[dict[str, Any]]) -> Path:
+    """Replace ``<data_dir>/areas/analyst-areas.geojson`` (a reader never sees half of it)."""
+    path = data_dir / AREAS_DIR / ANALYST_AREAS_FILE
+    document = {"type": "FeatureCollection", "features": features}
+    _write_atomically(path, json.dumps(document, ensure_ascii=False, separators=(",", ":")))
+    return path
+
+
+def write_analyst_ports(data_dir: Path, text: str) -> Path:
+    """Replace ``<data_dir>/ports-analysts.csv`` with ``text`` (the columns of ``ports.csv``)."""
+    path = data_dir / ANALYST_PORTS_FILE
+    _write_atomically(path, text)
+    return path
 
 
 def load_node_areas(data_dir: Path) -> list[Area]:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from portintel.cli import ais_areas
 from portintel.cli.ais_decode import decode_command
 from portintel.cli.ais_events import detect_command, events_command
 from portintel.cli.context import built, console, context_of
@@ -26,10 +27,11 @@ if TYPE_CHECKING:
     from portintel.services.maritime.ingest import IngestSummary
     from portintel.services.maritime.listen import ListenSummary
 
-app = command_group("AIS: ingest, listen, quarantine, vessels, decode, detect, events.")
+app = command_group("AIS: ingest, listen, quarantine, vessels, decode, detect, events, areas.")
 app.command("decode")(decode_command)
 app.command("detect")(detect_command)
 app.command("events")(events_command)
+app.add_typer(ais_areas.app, name="areas")
 
 
 def _summary_table(summary: IngestSummary) -> Table:

@@ -36,21 +36,53 @@ def _day(value: str | None, option: str) -> date | None:
         ) from exc
 
 
+class Executor(StrEnum):
+    local = "local"
+    spark = "spark"
+
+
 def detect_command(
     ctx: typer.Context,
     since: Annotated[
         str | None,
         typer.Option("--since", help="Recompute every vessel from this day (YYYY-MM-DD)."),
     ] = None,
+    executor: Annotated[
+        Executor,
+        typer.Option(
+            "--executor",
+            help="local: Polars on this machine, new data only. spark: Apache Spark over the "
+            "whole archive (optional extra portintel[spark]).",
+        ),
+    ] = Executor.local,
+    spark_master: Annotated[
+        str,
+        typer.Option(
+            "--spark-master",
+            help="Spark master for --executor spark: local[N], or a cluster's URL "
+            "(the track store must be on storage its workers read).",
+        ),
+    ] = "local[*]",
 ) -> None:
     """Detect behaviour events (gaps, loitering, encounters, port visits, ...) in new AIS data."""
     from rich.table import Table
 
-    from portintel.services.maritime.behaviours import detect_behaviours
-
     day = _day(since, "--since")
+    if executor is Executor.spark and day is not None:
+        raise InvalidInput(
+            "--since is for the local executor: the Spark executor recomputes the whole archive",
+            hint="drop --since, or use --executor local",
+            field="--since",
+        )
     ws = context_of(ctx).workspace()
-    summary = detect_behaviours(ws, since=day)
+    if executor is Executor.spark:
+        from portintel.services.maritime.spark_executor import detect_behaviours_spark
+
+        summary = detect_behaviours_spark(ws, master=spark_master)
+    else:
+        from portintel.services.maritime.behaviours import detect_behaviours
+
+        summary = detect_behaviours(ws, since=day)
     table = Table(title="behaviour detection", show_header=False)
     table.add_column("what")
     table.add_column("count", justify="right")

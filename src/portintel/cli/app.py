@@ -18,7 +18,7 @@ from typing import Annotated
 
 import typer
 
-from portintel.cli import ais, audit, demo, entities, jobs, reports, serve, users
+from portintel.cli import ais, audit, demo, entities, jobs, reports, serve, users, xref
 from portintel.cli.context import CliContext, run_guarded
 from portintel.cli.help_format import command_group
 
@@ -55,6 +55,7 @@ app.command("demo")(demo.demo_command)
 app.command("serve")(serve.serve_command)
 app.command("worker")(jobs.worker_command)
 app.add_typer(jobs.app, name="jobs")
+app.add_typer(xref.app, name="xref")
 
 
 def main() -> None:

@@ -1,4 +1,4 @@
-"""CLI: ``portintel entity show|list|search``.
+"""CLI: ``portintel entity show|list|search|import``.
 
 ``entity show`` prints each value with its provenance: the report it comes
 from, its grading and handling, first and last seen, and why it is invalid
@@ -9,18 +9,19 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from portintel.cli.context import console, context_of
+from portintel.cli.context import built, console, context_of, error_console
 from portintel.cli.help_format import command_group
 from portintel.cli.reports import AsUser, acting_user
 
 if TYPE_CHECKING:
     from portintel.services.collation.entities import EntitySummary, EntityView
 
-app = command_group("Show, list and search entities with provenance.")
+app = command_group("Show, list, search and import entities with provenance.")
 
 
 def entity_json(entity: EntityView) -> dict[str, Any]:
@@ -155,3 +156,39 @@ def search_command(
     _print_summaries(
         search_entities(ws, acting_user(ws, as_user), query, schema=schema, limit=limit)
     )
+
+
+@app.command("import")
+def import_command(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="followthemoney entities, JSON lines (.jsonl).")],
+    as_user: AsUser,
+    dataset: Annotated[
+        str | None, typer.Option(help="Dataset of the statements (default: this node's).")
+    ] = None,
+) -> None:
+    """Import FtM entities: each value a statement with the file as its origin."""
+    from rich.progress import Progress
+
+    from portintel.services.collation.entity_import import import_entities
+
+    ws = context_of(ctx).workspace()
+    actor = acting_user(ws, as_user)
+    with Progress(console=built(error_console), transient=True) as bar:
+        task = bar.add_task(f"importing {file.name}", total=None)
+        summary = import_entities(
+            ws,
+            actor,
+            file,
+            dataset=dataset,
+            progress=lambda done, total: bar.update(task, completed=done, total=total),
+        )
+    console.print(
+        f"{summary.entities} entities, {summary.statements} statements from {summary.filename} "
+        f"(origin {summary.origin}, dataset {summary.dataset}); "
+        f"{summary.invalid_values} values kept as written with the reason they are invalid"
+    )
+    for rejected in summary.rejected:
+        error_console.print(f"line {rejected.line}: {rejected.reason}")
+    if summary.rejected:
+        error_console.print(f"{len(summary.rejected)} lines refused, kept in quarantine")

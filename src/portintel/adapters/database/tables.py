@@ -391,6 +391,69 @@ analyst_areas = Table(
 )
 """Polygons analysts draw on the map (GeoJSON, WGS84), read within the creator's agency."""
 
+report_suggestions = Table(
+    "report_suggestions",
+    metadata,
+    Column("report_id", String(64), ForeignKey("reports.id"), primary_key=True),
+    Column("suggestion_id", String(40), primary_key=True),
+    Column("kind", String(32), nullable=False),
+    Column("span_start", Integer, nullable=False),
+    Column("span_end", Integer, nullable=False),
+    Column("raw", Text, nullable=False),
+    Column("value", Text, nullable=False),
+    Column("decision", String(16), nullable=False),
+    Column("decided_value", Text, nullable=True),
+    Column("rule_id", String(64), nullable=False),
+    Column("rule_version", Integer, nullable=False),
+    Column("rules_version", String(32), nullable=False),
+    Column("decided_by", String(64), ForeignKey("users.id"), nullable=True),
+    Column("decided_at", UTC, nullable=False),
+    Column("statement_ids", JSON, nullable=True),
+)
+"""Decisions on extraction suggestions (accepted, edited, rejected): a decided suggestion is
+not proposed again, and an accepted one names the statements it became."""
+
+xref_candidates = Table(
+    "xref_candidates",
+    metadata,
+    # the pair in id order; entity ids are canonical ids at the time of the run
+    Column("left_id", String(128), primary_key=True),
+    Column("right_id", String(128), primary_key=True),
+    Column("score", Float, nullable=False),
+    # merge or review (pairs decided none are not kept)
+    Column("decision", String(8), nullable=False),
+    Column("rule", String(64), nullable=True),
+    Column("version", String(32), nullable=False),
+    Column("computed_at", UTC, nullable=False),
+    Index("ix_xref_candidates_right", "right_id"),
+    Index("ix_xref_candidates_queue", "decision", "score"),
+)
+"""Pairs proposed by the cross-referencing job (as the system, over every entity). Kept
+without values or explanations: a reader's queue decides each pair again within the
+reader's scope (:func:`portintel.services.collation.xref_queue.review_queue`)."""
+
+port_edits = Table(
+    "port_edits",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("port_id", String(64), nullable=False),
+    Column("action", String(16), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("country", String(2), nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("lat", Float, nullable=False),
+    Column("lon", Float, nullable=False),
+    Column("source", Text, nullable=False),
+    Column("licence", String(200), nullable=False),
+    Column("note", Text, nullable=True),
+    Column("created_by", String(64), ForeignKey("users.id"), nullable=False),
+    Column("agency_id", String(64), ForeignKey("agencies.id"), nullable=False),
+    Column("created_at", UTC, nullable=False),
+    Index("ix_port_edits_port_id", "port_id"),
+)
+"""Analysts' additions and corrections to the ports gazetteer, one row per edit, never
+updated: the latest row of a ``port_id`` is the entry in force, the shipped file untouched."""
+
 __all__ = [
     "agencies",
     "analyst_areas",
@@ -404,13 +467,16 @@ __all__ = [
     "jobs",
     "metadata",
     "node_keys",
+    "port_edits",
     "quarantine",
     "report_events",
     "report_releasable_to",
+    "report_suggestions",
     "reports",
     "sources",
     "statements",
     "user_roles",
     "users",
     "web_sessions",
+    "xref_candidates",
 ]

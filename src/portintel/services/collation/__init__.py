@@ -18,8 +18,16 @@ from portintel.services.collation.entities import (
     list_entities,
     search_entities,
 )
+from portintel.services.collation.entity_import import EntityImport, import_entities
+from portintel.services.collation.xref import (
+    XrefRun,
+    cross_reference_entities,
+    evaluate_name_pairs,
+    load_profiles,
+)
 
 __all__ = [
+    "EntityImport",
     "EntityPage",
     "EntitySummary",
     "EntityView",
@@ -27,9 +35,14 @@ __all__ = [
     "StatementPage",
     "StatementView",
     "ValueCount",
+    "XrefRun",
+    "cross_reference_entities",
     "entity_page",
     "entity_statements",
+    "evaluate_name_pairs",
     "get_entity",
+    "import_entities",
     "list_entities",
+    "load_profiles",
     "search_entities",
 ]

@@ -38,6 +38,14 @@ if TYPE_CHECKING:
         list_sources,
     )
     from portintel.services.intake.statements import write_statements
+    from portintel.services.intake.suggestions import (
+        Decision,
+        SuggestionList,
+        SuggestionStatus,
+        SuggestionView,
+        decide_suggestion,
+        list_suggestions,
+    )
     from portintel.services.intake.views import (
         AttachmentView,
         ReportEntity,
@@ -73,6 +81,17 @@ _MODULE_OF = {
     **dict.fromkeys(("write_statements",), "statements"),
     **dict.fromkeys(
         (
+            "Decision",
+            "SuggestionList",
+            "SuggestionStatus",
+            "SuggestionView",
+            "decide_suggestion",
+            "list_suggestions",
+        ),
+        "suggestions",
+    ),
+    **dict.fromkeys(
+        (
             "AttachmentView",
             "ReportEntity",
             "ReportEventView",
@@ -96,6 +115,7 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     "AttachmentView",
+    "Decision",
     "ImportSummary",
     "Rejection",
     "ReportEntity",
@@ -105,11 +125,15 @@ __all__ = [
     "ReportView",
     "SourceKind",
     "SourceView",
+    "SuggestionList",
+    "SuggestionStatus",
+    "SuggestionView",
     "add_attachment",
     "archive_report",
     "count_reports",
     "create_report",
     "create_source",
+    "decide_suggestion",
     "evaluate_report",
     "get_report",
     "get_source",
@@ -117,6 +141,7 @@ __all__ = [
     "is_restrictive",
     "list_reports",
     "list_sources",
+    "list_suggestions",
     "mark_disseminated",
     "new_entity_id",
     "read_attachment",

@@ -3,11 +3,10 @@
 The public face of the capability: other capabilities import from here, never
 from its modules (an import-linter contract in ``pyproject.toml`` checks it).
 
-
-The picture, areas and vessel profiles are imported on first use of one of
-their names (PEP 562): ``portintel ais ingest`` and ``listen`` import the
-ingest path only, not the map layers and behaviours behind them (seconds of
-start-up).
+The picture, areas, port edits and vessel profiles are imported on first use
+of one of their names (PEP 562): ``portintel ais ingest`` and ``listen``
+import the ingest path only, not the map layers and behaviours behind them
+(seconds of start-up).
 """
 
 from __future__ import annotations
@@ -25,7 +24,14 @@ from portintel.services.maritime.quarantine import (
 from portintel.services.maritime.registry import VesselView, list_vessels
 
 if TYPE_CHECKING:
-    from portintel.services.maritime.areas import AreaView, create_area, list_areas
+    from portintel.services.maritime.areas import (
+        AreaImport,
+        AreaView,
+        create_area,
+        export_areas,
+        import_areas,
+        list_areas,
+    )
     from portintel.services.maritime.picture import (
         EVENT_TYPE_LABELS,
         LatestPositions,
@@ -39,15 +45,34 @@ if TYPE_CHECKING:
         require_picture,
         vessel_track,
     )
+    from portintel.services.maritime.port_edits import (
+        GazetteerEntry,
+        PortEdit,
+        PortHistory,
+        add_port,
+        correct_port,
+        export_ports,
+        list_port_entries,
+        may_edit_ports,
+        port_history,
+        require_port_editor,
+    )
     from portintel.services.maritime.vessels import (
+        Fact,
         IdentityEntry,
+        LinkedReport,
         VesselProfile,
+        event_facts,
+        event_place,
         find_vessel,
         vessel_profile,
     )
 
 _MODULE_OF = {
-    **dict.fromkeys(("AreaView", "create_area", "list_areas"), "areas"),
+    **dict.fromkeys(
+        ("AreaImport", "AreaView", "create_area", "export_areas", "import_areas", "list_areas"),
+        "areas",
+    ),
     **dict.fromkeys(
         (
             "EVENT_TYPE_LABELS",
@@ -64,7 +89,34 @@ _MODULE_OF = {
         ),
         "picture",
     ),
-    **dict.fromkeys(("IdentityEntry", "VesselProfile", "find_vessel", "vessel_profile"), "vessels"),
+    **dict.fromkeys(
+        (
+            "GazetteerEntry",
+            "PortEdit",
+            "PortHistory",
+            "add_port",
+            "correct_port",
+            "export_ports",
+            "list_port_entries",
+            "may_edit_ports",
+            "port_history",
+            "require_port_editor",
+        ),
+        "port_edits",
+    ),
+    **dict.fromkeys(
+        (
+            "Fact",
+            "IdentityEntry",
+            "LinkedReport",
+            "VesselProfile",
+            "event_facts",
+            "event_place",
+            "find_vessel",
+            "vessel_profile",
+        ),
+        "vessels",
+    ),
 }
 
 
@@ -79,31 +131,48 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     "EVENT_TYPE_LABELS",
+    "AreaImport",
     "AreaView",
+    "Fact",
+    "GazetteerEntry",
     "IdentityEntry",
     "IngestProgress",
     "IngestSummary",
     "LatestPositions",
+    "LinkedReport",
     "ListenSummary",
     "MapEvent",
     "MapPort",
+    "PortEdit",
+    "PortHistory",
     "QuarantineSummary",
     "QuarantinedRow",
     "Track",
     "VesselProfile",
     "VesselView",
+    "add_port",
+    "correct_port",
     "create_area",
+    "event_facts",
     "event_layer",
+    "event_place",
+    "export_areas",
+    "export_ports",
     "find_vessel",
+    "import_areas",
     "ingest_paths",
     "latest_positions",
     "list_areas",
+    "list_port_entries",
     "list_vessels",
     "listen",
+    "may_edit_ports",
     "may_see_picture",
     "open_feed",
+    "port_history",
     "port_layer",
     "require_picture",
+    "require_port_editor",
     "summarise_quarantine",
     "vessel_profile",
     "vessel_track",

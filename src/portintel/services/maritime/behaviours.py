@@ -1,7 +1,8 @@
 """Behaviour detection, local executor: the track store in, events stored, hook fired.
 
-Incremental: the executor keeps a fingerprint (row count and a hash of the
-row keys) of every vessel and UTC day of the positions dataset. A run finds
+Incremental: the executor keeps a fingerprint (row count and a hash of what
+detection reads of each row: time, estimated-time flag, position, speed,
+distance to shore) of every vessel and UTC day of the positions dataset. A run finds
 the (vessel, day) pairs whose fingerprint changed, and for each touched vessel
 recomputes from the start of its first touched day, pulled back to the start
 of any stored event still going on then (state carried across day
@@ -12,6 +13,13 @@ vessels that got no new data: they are recomputed, for every vessel, from the
 earliest touched day on. Identity changes from static reports are recomputed
 over all statics whenever the statics changed (they are small).
 
+One read: a first run (no state yet) reads the store once for the
+fingerprints and both stages; a later run scans the fingerprint columns, then
+reads the positions from the earliest time either stage needs. The positions
+are prepared once (:func:`~portintel.domain.maritime.behaviour.fleet_of`) and
+every vessel's behaviours found at once; when both stages cover the same
+fixes (a first run) they share the segments too.
+
 Idempotent: event ids are hashes of type, vessels, start and discriminator;
 a run with no new data changes nothing, and a full re-run
 (``since``) stores the same events under the same ids.
@@ -20,12 +28,13 @@ a run with no new data changes nothing, and a full re-run
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from time import perf_counter
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import polars as pl
 
 from portintel.adapters.behaviour_config import (
@@ -34,22 +43,26 @@ from portintel.adapters.behaviour_config import (
     load_node_areas,
 )
 from portintel.adapters.eventstore import STATE_SCHEMA, EventStore
-from portintel.domain.maritime.behaviour import BehaviourSettings, Gazetteer, detect
+from portintel.domain.maritime.behaviour import (
+    Area,
+    BehaviourSettings,
+    Fleet,
+    Gazetteer,
+    detect_events,
+    fleet_of,
+)
 from portintel.domain.maritime.behaviour.common import (
     EVENT_SCHEMA,
     EVENT_TYPES,
     EVENTS,
     empty_events,
     events_frame,
-    prepare_positions,
-    tracks_of,
 )
-from portintel.domain.maritime.behaviour.encounter import detect_encounters
+from portintel.domain.maritime.behaviour.fleet import detect_fleet_encounters
 from portintel.domain.maritime.behaviour.identity_change import (
     detect_field_changes,
     detect_shared_imo,
 )
-from portintel.domain.maritime.behaviour.segments import assign_segments
 from portintel.domain.maritime.schema import POSITIONS, STATICS
 from portintel.errors import InvalidInput, NotFound, PermissionDenied
 from portintel.services.events import announce, transaction
@@ -86,14 +99,29 @@ def event_store(ws: Workspace) -> EventStore:
     return EventStore(ws.settings.tracks_dir, ws.settings.data_dir / "behaviours")
 
 
-def _fingerprints(ws: Workspace) -> pl.DataFrame:
+FINGERPRINTED = ("ts", "ts_estimated", "lat", "lon", "sog", "distance_to_shore_km")
+"""What detection reads of a position: a vessel-day whose rows change in any of these is
+recomputed (a row stored again from another source, identical, changes nothing)."""
+
+
+def _stored_positions(ws: Workspace) -> pl.LazyFrame:
+    """Every position with a vessel and a time, the columns detection and fingerprints read."""
+    names = ws.tracks.scan(POSITIONS).collect_schema().names()
     return (
         ws.tracks.scan(POSITIONS)
         .filter(pl.col("ts").is_not_null() & pl.col("mmsi").is_not_null())
-        .select(
+        .select([c for c in ("mmsi", *FINGERPRINTED) if c in names])
+    )
+
+
+def _fingerprints(positions: pl.LazyFrame) -> pl.DataFrame:
+    """Rows and a hash of their content per vessel and UTC day."""
+    columns = [c for c in FINGERPRINTED if c in positions.collect_schema().names()]
+    return (
+        positions.select(
             "mmsi",
             pl.col("ts").dt.date().alias("day"),
-            pl.col("key").hash(7).alias("h"),
+            pl.struct(columns).hash(7).alias("h"),
         )
         .group_by("mmsi", "day")
         .agg(pl.len().alias("rows"), pl.col("h").sum().alias("fingerprint"))
@@ -139,8 +167,14 @@ def _detect(ws: Workspace, since: date | None) -> DetectionSummary:
     store = event_store(ws)
     summary = DetectionSummary(refused_ports=gazetteer.refused)
 
-    current = _fingerprints(ws)
     previous = store.load_state()
+    everything: pl.DataFrame | None = None
+    if previous.height == 0:
+        # a first run recomputes every vessel and day: one read serves all
+        everything = _stored_positions(ws).collect()
+        current = _fingerprints(everything.lazy())
+    else:
+        current = _fingerprints(_stored_positions(ws))
     touched = current.join(previous, on=["mmsi", "day", "rows", "fingerprint"], how="anti")
     if since is not None:
         touched = pl.concat([touched, current.filter(pl.col("day") >= since)]).unique()
@@ -185,9 +219,25 @@ def _detect(ws: Workspace, since: date | None) -> DetectionSummary:
             .with_columns((pl.col("window_start") - CONTEXT).alias("context_start"))
             .select("mmsi", "window_start", "context_start")
         )
-        positions = _vessel_positions(ws, window)
-        summary.positions += positions.height
-        found = detect(positions, None, settings, gazetteer, areas, encounters=False).events
+        # --- encounters: every vessel, from the earliest touched day on
+        touched_at = first_touched["touched_at"].min()
+        assert isinstance(touched_at, datetime)
+        encounters = stored.filter(pl.col("type") == "encounter")
+        open_starts = encounters.filter(pl.col("end").is_null() | (pl.col("end") >= touched_at))[
+            "start"
+        ]
+        encounter_start = min([touched_at, *open_starts.to_list()])
+
+        # one read for both stages
+        read_from = min(window["context_start"].min(), encounter_start - CONTEXT)
+        if everything is not None:
+            frame = _timed(everything.lazy()).collect()
+        else:
+            frame = _timed(_stored_positions(ws)).filter(pl.col("ts") >= read_from).collect()
+        summary.positions = frame.height
+        fleet = fleet_of(frame)
+        vessel_fleet = _vessel_fleet(ws, fleet, frame, window, complete=everything is not None)
+        found = vessel_events(vessel_fleet, settings, gazetteer, areas)
         found = found.join(window.select("mmsi", "window_start"), on="mmsi").filter(
             pl.col("end").is_null() | (pl.col("end") >= pl.col("window_start"))
         )
@@ -201,19 +251,14 @@ def _detect(ws: Workspace, since: date | None) -> DetectionSummary:
         )
         stored = replaced.filter(~drop_vessel).drop("window_start")
 
-        # --- encounters: every vessel, from the earliest touched day on
-        touched_at = first_touched["touched_at"].min()
-        assert isinstance(touched_at, datetime)
-        encounters = stored.filter(pl.col("type") == "encounter")
-        open_starts = encounters.filter(pl.col("end").is_null() | (pl.col("end") >= touched_at))[
-            "start"
-        ]
-        encounter_start = min([touched_at, *open_starts.to_list()])
-        all_positions = (
-            _timed_positions(ws).filter(pl.col("ts") >= encounter_start - CONTEXT).collect()
+        encounter_from = _micros(encounter_start - CONTEXT)
+        if len(fleet) and int(fleet.ts.min()) < encounter_from:
+            encounter_fleet = fleet.subset(fleet.ts >= encounter_from)
+        else:
+            encounter_fleet = fleet
+        found_encounters = encounter_events(
+            encounter_fleet, settings, gazetteer, segmented=encounter_fleet is vessel_fleet
         )
-        summary.positions += all_positions.height
-        found_encounters = detect_encounters_only(all_positions, settings, gazetteer)
         found_encounters = found_encounters.filter(
             (pl.col("type") == "encounter") & (pl.col("end") >= encounter_start)
         )
@@ -264,34 +309,57 @@ def _detect(ws: Workspace, since: date | None) -> DetectionSummary:
     return summary
 
 
+def vessel_events(
+    fleet: Fleet, settings: BehaviourSettings, gazetteer: Gazetteer, areas: Sequence[Area]
+) -> pl.DataFrame:
+    """The per-vessel behaviours of ``fleet`` (segments assigned on the way)."""
+    return detect_events(fleet, None, settings, gazetteer, areas, encounters=False)
+
+
+def encounter_events(
+    fleet: Fleet, settings: BehaviourSettings, gazetteer: Gazetteer, *, segmented: bool = False
+) -> pl.DataFrame:
+    """Encounters of every vessel of ``fleet`` (segments first, unless ``segmented``)."""
+    if not segmented:
+        fleet.steps = None
+    rows = detect_fleet_encounters(fleet, settings, gazetteer)
+    return events_frame(rows) if rows else empty_events()
+
+
 def detect_encounters_only(
     positions: pl.DataFrame, settings: BehaviourSettings, gazetteer: Gazetteer
 ) -> pl.DataFrame:
     """Encounters of every vessel in ``positions`` (segments first, as :func:`detect` does)."""
-    tracks = tracks_of(prepare_positions(positions))
-    for track in tracks:
-        assign_segments(track, settings.segments)
-    rows = detect_encounters(tracks, settings, gazetteer)
-    return events_frame(rows) if rows else empty_events()
+    return encounter_events(fleet_of(positions), settings, gazetteer)
 
 
-def _position_columns(ws: Workspace) -> list[str]:
-    names = ws.tracks.scan(POSITIONS).collect_schema().names()
-    wanted = ["mmsi", "ts", "lat", "lon", "sog", "distance_to_shore_km"]
-    return [c for c in wanted if c in names]
+def _micros(value: datetime) -> int:
+    return int((value - datetime(1970, 1, 1, tzinfo=UTC)) / timedelta(microseconds=1))
 
 
-def _timed_positions(ws: Workspace) -> pl.LazyFrame:
+def _timed(positions: pl.LazyFrame) -> pl.LazyFrame:
     """Positions with a real time: a time estimated from a file's date says nothing of movement."""
-    return (
-        ws.tracks.scan(POSITIONS)
-        .filter(
-            pl.col("ts").is_not_null()
-            & pl.col("mmsi").is_not_null()
-            & ~pl.col("ts_estimated").fill_null(False)
-        )
-        .select(_position_columns(ws))
-    )
+    return positions.filter(~pl.col("ts_estimated").fill_null(False)).drop("ts_estimated")
+
+
+def _vessel_fleet(
+    ws: Workspace, fleet: Fleet, frame: pl.DataFrame, window: pl.DataFrame, *, complete: bool
+) -> Fleet:
+    """The touched vessels' fixes from their context start, plus the last fix before it.
+
+    When ``frame`` is the whole store, every vessel touched and every context
+    start before the vessel's first fix, that is the whole fleet (a first run).
+    """
+    if complete and fleet.vessels:
+        context = window.select("mmsi", "context_start").sort("mmsi")
+        if context.height == fleet.vessels and np.array_equal(
+            context["mmsi"].to_numpy(), fleet.mmsi
+        ):
+            first = fleet.ts[fleet.start[:-1]]
+            starts = context["context_start"].dt.epoch("us").to_numpy()
+            if np.all(starts <= first):
+                return fleet
+    return fleet_of(_vessel_positions(ws, frame, window))
 
 
 def gazetteer(ws: Workspace) -> Gazetteer:
@@ -299,17 +367,14 @@ def gazetteer(ws: Workspace) -> Gazetteer:
     return load_gazetteer(ws.settings.data_dir)
 
 
-def _vessel_positions(ws: Workspace, window: pl.DataFrame) -> pl.DataFrame:
-    """Touched vessels' positions from their context start, plus the last fix before it."""
-    earliest = window["context_start"].min()
-    scan = _timed_positions(ws)
+def _vessel_positions(ws: Workspace, frame: pl.DataFrame, window: pl.DataFrame) -> pl.DataFrame:
+    """Touched vessels' positions from their context start (``frame`` holds them), plus the
+    last fix before it (read from the store)."""
+    recent = frame.join(
+        window.select("mmsi", "context_start"), on="mmsi", maintain_order="left"
+    ).filter(pl.col("ts") >= pl.col("context_start"))
+    scan = _timed(_stored_positions(ws))
     mmsis = window["mmsi"].implode()
-    recent = (
-        scan.filter(pl.col("mmsi").is_in(mmsis) & (pl.col("ts") >= earliest))
-        .collect()
-        .join(window.select("mmsi", "context_start"), on="mmsi")
-        .filter(pl.col("ts") >= pl.col("context_start"))
-    )
     before = (
         scan.filter(pl.col("mmsi").is_in(mmsis))
         .join(window.lazy().select("mmsi", "context_start"), on="mmsi")

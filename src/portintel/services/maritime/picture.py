@@ -212,6 +212,10 @@ class MapEvent:
     lat: float | None
     lon: float | None
     details: dict[str, Any]
+    event_id: str | None = None
+    parameters: dict[str, Any] = field(default_factory=dict)
+    evidence: list[list[Any]] = field(default_factory=list)
+    """Positions that show it: ``[[iso time, lat, lon, sog], ...]``."""
 
 
 def _details(text: str | None) -> dict[str, Any]:
@@ -222,6 +226,16 @@ def _details(text: str | None) -> dict[str, Any]:
     except ValueError:
         return {"text": text}
     return value if isinstance(value, dict) else {"value": value}
+
+
+def _evidence(text: str | None) -> list[list[Any]]:
+    try:
+        value = json.loads(text) if text else []
+    except ValueError:
+        return []
+    if not isinstance(value, list):
+        return []
+    return [row for row in value if isinstance(row, list) and len(row) >= 3]
 
 
 def event_layer(
@@ -262,6 +276,9 @@ def event_layer(
             lat=row["lat"],
             lon=row["lon"],
             details=_details(row["details"]),
+            event_id=row.get("event_id"),
+            parameters=_details(row.get("parameters")),
+            evidence=_evidence(row.get("evidence")),
         )
         for row in frame.iter_rows(named=True)
     ]
@@ -273,18 +290,37 @@ class MapPort:
     kind: str
     lat: float
     lon: float
+    id: str = ""
+    kind_label: str = ""
+    country: str = ""
+    source: str = ""
+    licence: str = ""
 
 
 def port_layer(ws: Workspace, actor: Actor) -> list[MapPort]:
     """Ports, anchorages and landing sites of the node's gazetteer.
 
-    The shipped regional gazetteer with the node's ``ports.csv`` over it
-    (:func:`portintel.services.maritime.behaviours.gazetteer`).
+    The shipped regional gazetteer with the node's ``ports.csv`` and the
+    analysts' entries over it (:func:`portintel.services.maritime.behaviours.gazetteer`,
+    the one detection uses).
     """
+    from followthemoney.types import registry
+
+    from portintel.domain.maritime.port_entries import KIND_LABELS
     from portintel.services.maritime.behaviours import gazetteer
 
     require_picture(actor)
     return [
-        MapPort(name=port.name, kind=port.kind, lat=port.lat, lon=port.lon)
+        MapPort(
+            name=port.name,
+            kind=port.kind,
+            lat=port.lat,
+            lon=port.lon,
+            id=port.id,
+            kind_label=KIND_LABELS.get(port.kind, port.kind),
+            country=registry.country.caption(port.country.lower()) or port.country,
+            source=port.source,
+            licence=port.licence,
+        )
         for port in gazetteer(ws).ports
     ]

@@ -9,12 +9,13 @@ def routers() -> list[APIRouter]:
     from portintel.web.api.admin import jobs, me, tokens, users
     from portintel.web.api.audit import entries as audit
     from portintel.web.api.collation import entities
-    from portintel.web.api.intake import reports, sources
-    from portintel.web.api.maritime import behaviour_events, picture
+    from portintel.web.api.intake import reports, sources, suggestions
+    from portintel.web.api.maritime import behaviour_events, edits, picture
 
     return [
         me.router,
         reports.router,
+        suggestions.router,
         entities.router,
         sources.router,
         tokens.router,
@@ -23,4 +24,5 @@ def routers() -> list[APIRouter]:
         audit.router,
         behaviour_events.router,
         picture.router,
+        edits.router,
     ]

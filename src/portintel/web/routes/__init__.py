@@ -10,13 +10,14 @@ def routers() -> list[APIRouter]:
     from portintel.web.routes.admin import account, jobs, login, users
     from portintel.web.routes.audit import entries as audit
     from portintel.web.routes.collation import entities
-    from portintel.web.routes.intake import reports, sources
+    from portintel.web.routes.intake import reports, sources, suggestions
     from portintel.web.routes.maritime import map as maritime_map
 
     return [
         health.router,
         login.router,
         home.router,
+        suggestions.router,
         reports.router,
         entities.router,
         sources.router,

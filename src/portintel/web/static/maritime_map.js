@@ -3,7 +3,7 @@
 import { maplibregl, createMap, EVENT_COLOURS, element, getJSON, boundsOf } from "/static/maritime_basemap.js";
 
 const EMPTY = { type: "FeatureCollection", features: [] };
-const state = { vessels: 0, trackPoints: 0, events: 0, ports: 0, areas: 0, draft: [], drawing: false, errors: [] };
+const state = { vessels: 0, trackPoints: 0, events: 0, eventTypes: [], ports: 0, areas: 0, draft: [], drawing: false, errors: [] };
 const container = document.getElementById("map");
 const form = document.getElementById("map-filters");
 const map = createMap(container);
@@ -90,7 +90,19 @@ function eventPopup(feature) {
   const nodes = [element("strong", p.label), element("div", p.start + (p.end ? " – " + p.end : "")),
     element("a", "MMSI " + p.mmsi, { href: "/vessels/" + p.mmsi })];
   if (p.other_mmsi) { nodes.push(element("div", "with MMSI " + p.other_mmsi)); }
+  if (p.event_id) {
+    nodes.push(element("a", "Details and evidence", { href: "/vessels/" + p.mmsi + "#event-" + encodeURIComponent(p.event_id), class: "event-link" }));
+  }
   popup(feature.geometry.coordinates, nodes);
+}
+
+function portPopup(feature) {
+  const p = feature.properties;
+  popup(feature.geometry.coordinates, [
+    element("strong", p.name), element("div", p.kind_label + " · " + p.country),
+    element("div", p.source + " (" + p.licence + ")", { class: "muted" }),
+    element("a", "Details and corrections", { href: "/ports/" + encodeURIComponent(p.id) }),
+  ]);
 }
 
 async function loadVessels() {
@@ -131,17 +143,19 @@ async function loadEvents() {
   }));
   const features = events.filter((e) => e.lat !== null && e.lon !== null).map((e) => ({
     type: "Feature", geometry: { type: "Point", coordinates: [e.lon, e.lat] },
-    properties: { type: e.type, label: e.label, mmsi: e.mmsi, other_mmsi: e.other_mmsi, start: e.start, end: e.end },
+    properties: { type: e.type, label: e.label, mmsi: e.mmsi, other_mmsi: e.other_mmsi, start: e.start, end: e.end, event_id: e.event_id },
   }));
   map.getSource("events").setData({ type: "FeatureCollection", features: features });
   state.events = features.length;
+  state.eventTypes = features.map((feature) => feature.properties.type);
   setCount("count-events", features.length ? String(features.length) : "none stored");
 }
 
 async function loadPorts() {
   const ports = await getJSON("/api/v1/maritime/ports");
   map.getSource("ports").setData({ type: "FeatureCollection", features: ports.map((p) => ({
-    type: "Feature", geometry: { type: "Point", coordinates: [p.lon, p.lat] }, properties: { name: p.name, kind: p.kind },
+    type: "Feature", geometry: { type: "Point", coordinates: [p.lon, p.lat] },
+    properties: { id: p.id, name: p.name, kind: p.kind, kind_label: p.kind_label, country: p.country, source: p.source, licence: p.licence },
   })) });
   state.ports = ports.length;
   setCount("count-ports", ports.length ? String(ports.length) : "no gazetteer installed");
@@ -218,18 +232,19 @@ map.on("load", async () => {
       drawDraft();
       return;
     }
-    const hits = map.queryRenderedFeatures(event.point, { layers: ["events", "vessels", "vessel-clusters"] });
+    const hits = map.queryRenderedFeatures(event.point, { layers: ["events", "vessels", "vessel-clusters", "ports"] });
     if (!hits.length) { return; }
     const hit = hits[0];
     if (hit.layer.id === "events") { eventPopup(hit); }
     else if (hit.layer.id === "vessels") { vesselPopup(hit); }
+    else if (hit.layer.id === "ports") { portPopup(hit); }
     else {
       map.getSource("vessels").getClusterExpansionZoom(hit.properties.cluster_id).then((zoom) => {
         map.easeTo({ center: hit.geometry.coordinates, zoom: zoom });
       });
     }
   });
-  for (const layer of ["events", "vessels", "vessel-clusters"]) {
+  for (const layer of ["events", "vessels", "vessel-clusters", "ports"]) {
     map.on("mouseenter", layer, () => { if (!state.drawing) { map.getCanvas().style.cursor = "pointer"; } });
     map.on("mouseleave", layer, () => { if (!state.drawing) { map.getCanvas().style.cursor = ""; } });
   }

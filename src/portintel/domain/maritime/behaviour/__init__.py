@@ -13,31 +13,28 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
 import polars as pl
 
-from portintel.domain.maritime.behaviour.area import Area, detect_area_crossings
+from portintel.domain.maritime.behaviour.area import Area
 from portintel.domain.maritime.behaviour.common import (
     EVENT_SCHEMA,
     EVENT_TYPES,
     EventRow,
-    Track,
     empty_events,
     events_frame,
-    prepare_positions,
-    tracks_of,
 )
-from portintel.domain.maritime.behaviour.encounter import detect_encounters
-from portintel.domain.maritime.behaviour.gap import detect_gaps
+from portintel.domain.maritime.behaviour.fleet import (
+    Fleet,
+    detect_fleet,
+    detect_fleet_encounters,
+    fleet_of,
+)
 from portintel.domain.maritime.behaviour.identity_change import (
     detect_field_changes,
     detect_shared_imo,
-    detect_two_places,
 )
-from portintel.domain.maritime.behaviour.implausible_jump import detect_jumps
-from portintel.domain.maritime.behaviour.loitering import detect_loitering
-from portintel.domain.maritime.behaviour.port_visit import detect_port_visits
 from portintel.domain.maritime.behaviour.ports import Gazetteer
-from portintel.domain.maritime.behaviour.segments import assign_segments, segments_frame
 from portintel.domain.maritime.behaviour.settings import BehaviourSettings
 
 __all__ = [
@@ -46,9 +43,12 @@ __all__ = [
     "Area",
     "BehaviourSettings",
     "Detection",
+    "Fleet",
     "Gazetteer",
     "detect",
+    "detect_events",
     "empty_events",
+    "fleet_of",
 ]
 
 
@@ -68,31 +68,47 @@ def detect(
     *,
     encounters: bool = True,
 ) -> Detection:
-    """Every behaviour of the vessels in ``positions`` (and ``statics``)."""
-    prepared = prepare_positions(positions)
-    tracks: list[Track] = tracks_of(prepared)
-    # one gazetteer look-up for every fix, sliced per track below
-    port_index, port_km = gazetteer.nearest(
-        prepared["lat"].to_numpy(),
-        prepared["lon"].to_numpy(),
-        within_km=settings.port_visit.entry_km,
-    )
-    rows: list[EventRow] = []
-    offset = 0
-    for track in tracks:
-        near = (port_index[offset : offset + len(track)], port_km[offset : offset + len(track)])
-        offset += len(track)
-        assign_segments(track, settings.segments)
-        rows.extend(detect_gaps(track, settings))
-        rows.extend(detect_loitering(track, settings))
-        rows.extend(detect_port_visits(track, settings, gazetteer, near))
-        rows.extend(detect_jumps(track, settings))
-        rows.extend(detect_two_places(track, settings))
-        rows.extend(detect_area_crossings(track, settings, areas))
+    """Every behaviour of the vessels in ``positions`` (and ``statics``).
+
+    The same events as the per-vessel kernels run track by track, found for
+    every vessel at once (:mod:`~portintel.domain.maritime.behaviour.fleet`).
+    """
+    fleet = fleet_of(positions)
+    events = detect_events(fleet, statics, settings, gazetteer, areas, encounters=encounters)
+    return Detection(events=events, segments=fleet_segments_frame(fleet))
+
+
+def detect_events(
+    fleet: Fleet,
+    statics: pl.DataFrame | None,
+    settings: BehaviourSettings,
+    gazetteer: Gazetteer,
+    areas: Sequence[Area] = (),
+    *,
+    encounters: bool = True,
+) -> pl.DataFrame:
+    """The events of :func:`detect` for a prepared fleet (its segments assigned on the way)."""
+    rows: list[EventRow] = detect_fleet(fleet, settings, gazetteer, areas)
     if encounters:
-        rows.extend(detect_encounters(tracks, settings, gazetteer))
+        rows.extend(detect_fleet_encounters(fleet, settings, gazetteer))
     if statics is not None and statics.height:
         rows.extend(detect_field_changes(statics, settings))
         rows.extend(detect_shared_imo(statics, settings))
-    events = events_frame(rows) if rows else empty_events()
-    return Detection(events=events, segments=segments_frame(tracks))
+    return events_frame(rows) if rows else empty_events()
+
+
+def fleet_segments_frame(fleet: Fleet) -> pl.DataFrame:
+    """:func:`segments_frame` of the fleet's tracks."""
+    frame = pl.DataFrame(
+        {
+            "mmsi": np.repeat(fleet.mmsi, np.diff(fleet.start)),
+            "ts": fleet.ts,
+            "segment": fleet.segment,
+        },
+        schema={"mmsi": pl.Int64, "ts": pl.Int64, "segment": pl.Int64},
+    )
+    return frame.select(
+        "mmsi",
+        pl.col("ts").cast(pl.Datetime("us", "UTC")),
+        pl.format("{}-{}", "mmsi", "segment").alias("segment_id"),
+    )

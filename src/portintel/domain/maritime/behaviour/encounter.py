@@ -30,6 +30,7 @@ from portintel.domain.maritime.behaviour.common import (
     Track,
     haversine_km,
     micros_to_datetime,
+    segment_indices,
 )
 from portintel.domain.maritime.behaviour.ports import Gazetteer
 from portintel.domain.maritime.behaviour.settings import BehaviourSettings
@@ -45,10 +46,10 @@ SAMPLE_SCHEMA = {
 
 def resample(track: Track, step_us: int, max_gap_us: int) -> pl.DataFrame:
     """:func:`resample_arrays` as a frame of :data:`SAMPLE_SCHEMA`."""
-    return _samples_frame([resample_arrays(track, step_us, max_gap_us)])
+    return samples_frame([resample_arrays(track, step_us, max_gap_us)])
 
 
-def _samples_frame(parts: Sequence[tuple[np.ndarray, ...]]) -> pl.DataFrame:
+def samples_frame(parts: Sequence[tuple[np.ndarray, ...]]) -> pl.DataFrame:
     parts = [p for p in parts if p[0].size]
     if not parts:
         return pl.DataFrame(schema=SAMPLE_SCHEMA)
@@ -63,8 +64,7 @@ def _samples_frame(parts: Sequence[tuple[np.ndarray, ...]]) -> pl.DataFrame:
 def resample_arrays(track: Track, step_us: int, max_gap_us: int) -> tuple[np.ndarray, ...]:
     """Samples of ``track`` every ``step_us``, never across a silence over ``max_gap_us``."""
     parts: list[tuple[np.ndarray, ...]] = []
-    for segment in np.unique(track.segment):
-        idx = np.flatnonzero(track.segment == segment)
+    for idx in segment_indices(track):
         ts = track.ts[idx]
         if ts.size == 0:
             continue
@@ -99,6 +99,9 @@ def resample_arrays(track: Track, step_us: int, max_gap_us: int) -> tuple[np.nda
         empty = np.zeros(0)
         return (empty.astype(np.int64), empty.astype(np.int64), empty, empty, empty)
     return tuple(np.concatenate([p[k] for p in parts]) for k in range(5))
+
+
+_samples_frame = samples_frame  # the name before issue #11's fleet path
 
 
 def _with_cells(samples: pl.DataFrame, cell: float, margin_km: float) -> pl.DataFrame:
@@ -161,10 +164,23 @@ def close_pairs(samples: pl.DataFrame, settings: BehaviourSettings) -> pl.DataFr
 def detect_encounters(
     tracks: Sequence[Track], settings: BehaviourSettings, gazetteer: Gazetteer
 ) -> list[EventRow]:
+    step, max_gap = resample_steps(settings)
+    samples = samples_frame([resample_arrays(t, step, max_gap) for t in tracks if len(t)])
+    return encounters_from_samples(samples, settings, gazetteer)
+
+
+def resample_steps(settings: BehaviourSettings) -> tuple[int, int]:
+    """The resampling step and the longest silence interpolated across, in microseconds."""
     config = settings.encounter
-    step = int(config.resample_minutes * 60e6)
-    max_gap = int(config.max_interpolation_gap_hours * 3600e6)
-    samples = _samples_frame([resample_arrays(t, step, max_gap) for t in tracks if len(t)])
+    return int(config.resample_minutes * 60e6), int(config.max_interpolation_gap_hours * 3600e6)
+
+
+def encounters_from_samples(
+    samples: pl.DataFrame, settings: BehaviourSettings, gazetteer: Gazetteer
+) -> list[EventRow]:
+    """Encounters in resampled tracks (:data:`SAMPLE_SCHEMA`, one row per vessel and step)."""
+    config = settings.encounter
+    step, _ = resample_steps(settings)
     samples = samples.filter(pl.col("speed") < config.max_speed_knots)
     if samples.height == 0:
         return []

@@ -32,46 +32,46 @@ def detect_gaps(track: Track, settings: BehaviourSettings) -> list[EventRow]:
     keep = np.flatnonzero(main_chain(track))
     if keep.size < 2:
         return []
-    ts = track.ts[keep]
-    silence = np.diff(ts) / 3600e6
-    rows: list[EventRow] = []
+    silence = np.diff(track.ts[keep]) / 3600e6
+    return [
+        gap_event(track, int(keep[j]), int(keep[j + 1]), settings)
+        for j in np.flatnonzero(silence >= config.min_hours)
+    ]
+
+
+def gap_event(track: Track, a: int, b: int, settings: BehaviourSettings) -> EventRow:
+    """The gap between fixes ``a`` and ``b`` of ``track`` (consecutive in its main chain)."""
+    config = settings.gap
     size = int(settings.evidence.positions)
-    for j in np.flatnonzero(silence >= config.min_hours):
-        a, b = int(keep[j]), int(keep[j + 1])
-        distance = float(haversine_km(track.lat[a], track.lon[a], track.lat[b], track.lon[b]))
-        speed = float(implied_knots(np.array(distance), np.array((ts[j + 1] - ts[j]) / 1e6)))
-        shore_a = shore_b = None
-        disabling: bool | None = None
-        hours = float(silence[j])
-        if track.shore_km is not None:
-            sa, sb = track.shore_km[a], track.shore_km[b]
-            shore_a = None if np.isnan(sa) else float(sa)
-            shore_b = None if np.isnan(sb) else float(sb)
-            if shore_a is not None and shore_b is not None:
-                limit = config.disabling_min_shore_nm * KM_PER_NM
-                disabling = (
-                    hours >= config.disabling_min_hours and shore_a > limit and shore_b > limit
-                )
-        rows.append(
-            EventRow(
-                type="gap",
-                mmsi=track.mmsi,
-                start=int(track.ts[a]),
-                end=int(track.ts[b]),
-                lat=float(track.lat[a]),
-                lon=float(track.lon[a]),
-                parameters=settings.section("gap"),
-                details={
-                    "hours": round(hours, 3),
-                    "distance_km": round(distance, 3),
-                    "implied_speed_knots": round(speed, 2),
-                    "end_lat": float(track.lat[b]),
-                    "end_lon": float(track.lon[b]),
-                    "start_distance_to_shore_km": shore_a,
-                    "end_distance_to_shore_km": shore_b,
-                    "suspected_disabling": disabling,
-                },
-                evidence=evidence(track, window(a, b, size, len(track))),
-            )
-        )
-    return rows
+    distance = float(haversine_km(track.lat[a], track.lon[a], track.lat[b], track.lon[b]))
+    speed = float(implied_knots(np.array(distance), np.array((track.ts[b] - track.ts[a]) / 1e6)))
+    shore_a = shore_b = None
+    disabling: bool | None = None
+    hours = float((track.ts[b] - track.ts[a]) / 3600e6)
+    if track.shore_km is not None:
+        sa, sb = track.shore_km[a], track.shore_km[b]
+        shore_a = None if np.isnan(sa) else float(sa)
+        shore_b = None if np.isnan(sb) else float(sb)
+        if shore_a is not None and shore_b is not None:
+            limit = config.disabling_min_shore_nm * KM_PER_NM
+            disabling = hours >= config.disabling_min_hours and shore_a > limit and shore_b > limit
+    return EventRow(
+        type="gap",
+        mmsi=track.mmsi,
+        start=int(track.ts[a]),
+        end=int(track.ts[b]),
+        lat=float(track.lat[a]),
+        lon=float(track.lon[a]),
+        parameters=settings.section("gap"),
+        details={
+            "hours": round(hours, 3),
+            "distance_km": round(distance, 3),
+            "implied_speed_knots": round(speed, 2),
+            "end_lat": float(track.lat[b]),
+            "end_lon": float(track.lon[b]),
+            "start_distance_to_shore_km": shore_a,
+            "end_distance_to_shore_km": shore_b,
+            "suspected_disabling": disabling,
+        },
+        evidence=evidence(track, window(a, b, size, len(track))),
+    )

@@ -63,41 +63,49 @@ def detect_loitering(track: Track, settings: BehaviourSettings) -> list[EventRow
         )
         # a fix joins the run before it only when it is close in time to it
         for first, last in _slow_runs(slow, close):
-            idx = index[first : last + 1]
-            hours = (track.ts[idx[-1]] - track.ts[idx[0]]) / 3600e6
-            if hours < config.min_hours:
-                continue
-            path = float(
-                haversine_km(
-                    track.lat[idx[:-1]], track.lon[idx[:-1]], track.lat[idx[1:]], track.lon[idx[1:]]
-                ).sum()
-            )
-            average = path / KNOT_KMH / hours
-            if average >= config.max_speed_knots:
-                continue
-            shore = None
-            if track.shore_km is not None and not np.all(np.isnan(track.shore_km[idx])):
-                shore = float(np.nanmean(track.shore_km[idx]))
-            rows.append(
-                EventRow(
-                    type="loitering",
-                    mmsi=track.mmsi,
-                    start=int(track.ts[idx[0]]),
-                    end=int(track.ts[idx[-1]]),
-                    lat=float(track.lat[idx].mean()),
-                    lon=float(track.lon[idx].mean()),
-                    parameters=settings.section("loitering"),
-                    details={
-                        "hours": round(float(hours), 3),
-                        "average_speed_knots": round(average, 3),
-                        "distance_km": round(path, 3),
-                        "positions": int(idx.size),
-                        "distance_to_shore_km": shore,
-                    },
-                    evidence=evidence(track, window(int(idx[0]), int(idx[-1]), size, len(track))),
-                )
-            )
+            row = loitering_event(track, index[first : last + 1], settings, size)
+            if row is not None:
+                rows.append(row)
     return rows
+
+
+def loitering_event(
+    track: Track, idx: np.ndarray, settings: BehaviourSettings, size: int
+) -> EventRow | None:
+    """The loitering of the run of slow fixes ``idx``, or None (too short, or too fast on
+    average)."""
+    config = settings.loitering
+    hours = (track.ts[idx[-1]] - track.ts[idx[0]]) / 3600e6
+    if hours < config.min_hours:
+        return None
+    path = float(
+        haversine_km(
+            track.lat[idx[:-1]], track.lon[idx[:-1]], track.lat[idx[1:]], track.lon[idx[1:]]
+        ).sum()
+    )
+    average = path / KNOT_KMH / hours
+    if average >= config.max_speed_knots:
+        return None
+    shore = None
+    if track.shore_km is not None and not np.all(np.isnan(track.shore_km[idx])):
+        shore = float(np.nanmean(track.shore_km[idx]))
+    return EventRow(
+        type="loitering",
+        mmsi=track.mmsi,
+        start=int(track.ts[idx[0]]),
+        end=int(track.ts[idx[-1]]),
+        lat=float(track.lat[idx].mean()),
+        lon=float(track.lon[idx].mean()),
+        parameters=settings.section("loitering"),
+        details={
+            "hours": round(float(hours), 3),
+            "average_speed_knots": round(average, 3),
+            "distance_km": round(path, 3),
+            "positions": int(idx.size),
+            "distance_to_shore_km": shore,
+        },
+        evidence=evidence(track, window(int(idx[0]), int(idx[-1]), size, len(track))),
+    )
 
 
 def _slow_runs(slow: np.ndarray, close: np.ndarray) -> list[tuple[int, int]]:

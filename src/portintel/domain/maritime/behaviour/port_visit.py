@@ -18,6 +18,7 @@ from portintel.domain.maritime.behaviour.common import (
     Track,
     evidence,
     haversine_km,
+    segment_indices,
     window,
 )
 from portintel.domain.maritime.behaviour.ports import Gazetteer
@@ -42,23 +43,22 @@ def detect_port_visits(
         return []
     rows: list[EventRow] = []
     size = int(settings.evidence.positions)
-    for segment in np.unique(track.segment):
-        index = np.flatnonzero(track.segment == segment)
+    for index in segment_indices(track):
+        entering = np.flatnonzero(~(distance[index] > config.entry_km))
         k = 0
         while k < index.size:
+            # the next fix within entry_km of a port
+            later = entering[np.searchsorted(entering, k) :]
+            if later.size == 0:
+                break
+            k = int(later[0])
             i = index[k]
-            if distance[i] > config.entry_km:
-                k += 1
-                continue
             port = gazetteer.ports[int(nearest[i])]
             entry = k
-            # inside until farther than exit_km from this port
-            d_port = haversine_km(track.lat[index], track.lon[index], port.lat, port.lon)
-            exit_at = None
-            for m in range(k + 1, index.size):
-                if d_port[m] > config.exit_km:
-                    exit_at = m
-                    break
+            # inside until farther than exit_km from this port (distances from the entry on)
+            d_port = haversine_km(track.lat[index[k:]], track.lon[index[k:]], port.lat, port.lon)
+            beyond = np.flatnonzero(d_port[1:] > config.exit_km)
+            exit_at = k + 1 + int(beyond[0]) if beyond.size else None
             last_inside = (exit_at - 1) if exit_at is not None else index.size - 1
             inside = index[entry : last_inside + 1]
             sog = track.sog[inside]
@@ -87,7 +87,7 @@ def detect_port_visits(
                         "open": end_index is None,
                         "stop": _iso(track, stop),
                         "restart": _iso(track, restart),
-                        "entry_distance_km": round(float(d_port[entry]), 3),
+                        "entry_distance_km": round(float(d_port[0]), 3),
                     },
                     evidence=evidence(
                         track,

@@ -77,16 +77,22 @@ class Gazetteer:
                 best[start : start + chunk] = d.min(axis=1)
             return index, best
         dlat = within_km / 110.0
-        # points sorted by latitude once: each port looks only at its latitude band
-        order = np.argsort(lat, kind="stable")
+        dlon = [
+            within_km / (111.32 * max(np.cos(np.radians(abs(plat[k]) + dlat)), 0.01))
+            for k in range(plat.size)
+        ]
+        # only points in some port's box can be near one: a raster of the boxes finds them
+        # without sorting every point (most points of a fleet are at sea)
+        candidates = _in_boxes(lat, lon, plat, plon, dlat, np.array(dlon))
+        # candidates sorted by latitude once: each port looks only at its latitude band
+        order = candidates[np.argsort(lat[candidates], kind="stable")]
         sorted_lat = lat[order]
         for k in range(plat.size):
             low, high = np.searchsorted(sorted_lat, [plat[k] - dlat, plat[k] + dlat + 1e-12])
             if low >= high:
                 continue
             band = order[low:high]
-            dlon = within_km / (111.32 * max(np.cos(np.radians(abs(plat[k]) + dlat)), 0.01))
-            near = band[np.abs(lon[band] - plon[k]) <= dlon]
+            near = band[np.abs(lon[band] - plon[k]) <= dlon[k]]
             if near.size == 0:
                 continue
             d = haversine_km(lat[near], lon[near], plat[k], plon[k])
@@ -94,6 +100,48 @@ class Gazetteer:
             best[near[closer]] = d[closer]
             index[near[closer]] = k
         return index, best
+
+
+RASTER_CELLS = 1024
+"""Raster side at most, in cells: small enough to build per call, fine enough to prune."""
+
+
+def _in_boxes(
+    lat: FloatArray,
+    lon: FloatArray,
+    plat: FloatArray,
+    plon: FloatArray,
+    dlat: float,
+    dlon: FloatArray,
+) -> np.ndarray:
+    """Indices of the points that may lie in a port's box (a superset, never fewer)."""
+    pad = 1e-9  # beyond the band's own 1e-12 and any rounding of the cell arithmetic
+    south, north = float((plat - dlat).min()) - pad, float((plat + dlat).max()) + pad
+    west, east = float((plon - dlon).min()) - pad, float((plon + dlon).max()) + pad
+    cell = max((north - south) / RASTER_CELLS, (east - west) / RASTER_CELLS, 0.01)
+    rows = int((north - south) / cell) + 1
+    columns = int((east - west) / cell) + 2
+    raster = np.zeros((rows + 1, columns), dtype=bool)
+    for k in range(plat.size):
+        r0 = max(int((plat[k] - dlat - pad - south) / cell) - 1, 0)
+        r1 = min(int((plat[k] + dlat + pad - south) / cell) + 1, rows)
+        c0 = max(int((plon[k] - dlon[k] - pad - west) / cell) - 1, 0)
+        c1 = min(int((plon[k] + dlon[k] + pad - west) / cell) + 1, columns - 1)
+        raster[r0 : r1 + 1, c0 : c1 + 1] = True
+    # a point inside the rectangle falls in its own cell; one outside it is near no port
+    # and may fall anywhere (its cell is only a candidate, checked exactly by the caller)
+    scaled = np.subtract(lat, south)
+    scaled *= 1.0 / cell
+    flat = np.empty(scaled.shape, dtype=np.int32)
+    column = np.empty(scaled.shape, dtype=np.int32)
+    with np.errstate(invalid="ignore"):
+        np.copyto(flat, scaled, casting="unsafe")
+        np.subtract(lon, west, out=scaled)
+        scaled *= 1.0 / cell
+        np.copyto(column, scaled, casting="unsafe")
+    flat *= columns
+    flat += column
+    return np.flatnonzero(raster.ravel().take(flat, mode="clip"))
 
 
 @functools.lru_cache(maxsize=8)

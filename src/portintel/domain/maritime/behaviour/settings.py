@@ -9,6 +9,7 @@ would otherwise silently keep the default).
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
@@ -89,8 +90,13 @@ class BehaviourSettings:
 
     def section(self, name: str) -> dict[str, float]:
         """One section as a plain mapping (the ``parameters`` of an event)."""
-        value = getattr(self, name)
-        return {f.name: getattr(value, f.name) for f in fields(value)}
+        return dict(_section(getattr(self, name)))
+
+
+@functools.lru_cache(maxsize=64)
+def _section(value: Any) -> tuple[tuple[str, float], ...]:
+    # asked once per event: the field names of a frozen section, looked up once
+    return tuple((f.name, getattr(value, f.name)) for f in fields(value))
 
 
 def _fail(source: str, line: int, field: str, message: str) -> ConfigurationError:

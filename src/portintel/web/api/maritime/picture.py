@@ -112,6 +112,7 @@ async def vessel_track(
 
 
 class MapEventOut(BaseModel):
+    event_id: str | None
     type: str
     label: str
     mmsi: int
@@ -125,6 +126,7 @@ class MapEventOut(BaseModel):
     @classmethod
     def of(cls, event: maritime.MapEvent) -> MapEventOut:
         return cls(
+            event_id=event.event_id,
             type=event.type,
             label=event.label,
             mmsi=event.mmsi,
@@ -160,6 +162,11 @@ class PortOut(BaseModel):
     kind: str
     lat: float
     lon: float
+    id: str
+    kind_label: str
+    country: str
+    source: str
+    licence: str
 
 
 @router.get("/maritime/ports", response_model=list[PortOut], responses=errors(403))
@@ -168,7 +175,20 @@ async def map_ports(
 ) -> list[PortOut]:
     """Ports, anchorages and landing sites of the gazetteer (empty while none is installed)."""
     found = await run_in_threadpool(maritime.port_layer, ws, actor)
-    return [PortOut(name=p.name, kind=p.kind, lat=p.lat, lon=p.lon) for p in found]
+    return [
+        PortOut(
+            name=p.name,
+            kind=p.kind,
+            lat=p.lat,
+            lon=p.lon,
+            id=p.id,
+            kind_label=p.kind_label,
+            country=p.country,
+            source=p.source,
+            licence=p.licence,
+        )
+        for p in found
+    ]
 
 
 class AreaOut(BaseModel):

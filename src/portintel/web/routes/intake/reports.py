@@ -12,7 +12,7 @@ from starlette.concurrency import run_in_threadpool
 from portintel.domain.report_fields import REPORT_FIELDS
 from portintel.domain.reports import ReportAction, ReportStatus, may_edit
 from portintel.errors import InvalidInput, PermissionDenied
-from portintel.services import admin
+from portintel.services import admin, intake
 from portintel.services.intake import reports, sources
 from portintel.services.workspace import Workspace
 from portintel.web.api.intake.reports import read_upload
@@ -176,6 +176,9 @@ async def report_view(
         "steps": [a.value for a in view.allowed_actions if a.value in STEPS],
         # display only: add_attachment checks the same rule again
         "can_attach": may_edit(principal.actor, view.status, view.author_id),
+        "suggestions": await run_in_threadpool(
+            intake.list_suggestions, ws, principal.actor, report_id
+        ),
     }
     return render(request, "intake/report_view.html", context)
 

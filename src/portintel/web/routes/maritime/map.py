@@ -9,9 +9,12 @@ from starlette.concurrency import run_in_threadpool
 from portintel.services import maritime
 from portintel.services.workspace import Workspace
 from portintel.web.authentication import Principal, page_principal, workspace_of
+from portintel.web.routes.maritime import areas, ports
 from portintel.web.templating import render
 
 router = APIRouter()
+router.include_router(areas.router)
+router.include_router(ports.router)
 
 
 @router.get("/map")
@@ -31,4 +34,9 @@ async def vessel_page(
     ws: Workspace = Depends(workspace_of),
 ) -> Response:
     profile = await run_in_threadpool(maritime.vessel_profile, ws, principal.actor, vessel_id)
-    return render(request, "maritime/vessel.html", {"profile": profile})
+    context = {
+        "profile": profile,
+        "event_facts": maritime.event_facts,
+        "event_place": maritime.event_place,
+    }
+    return render(request, "maritime/vessel.html", context)
