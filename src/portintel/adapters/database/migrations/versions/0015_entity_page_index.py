@@ -14,8 +14,8 @@ the index alone, in one contiguous range: on the benchmark's largest entity
 and on PostgreSQL an index-only scan instead of a bitmap scan of some 2,300
 heap pages.
 
-Revision ID: 0013
-Revises: 0011
+Revision ID: 0015
+Revises: 0014
 Create Date: 2026-11-29 09:00:00
 """
 
@@ -23,8 +23,8 @@ from __future__ import annotations
 
 from alembic import op
 
-revision = "0013"
-down_revision = "0011"
+revision = "0015"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 
