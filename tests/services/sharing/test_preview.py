@@ -117,3 +117,23 @@ def test_the_dry_run_lists_only_what_its_reader_may_read(workspace: Workspace) -
         sharing.preview_share(workspace, admin, "KH-CAU")
     with pytest.raises(NotFound):
         sharing.preview_share(workspace, SYSTEM, "NO-SUCH-NODE")
+
+
+def test_a_partner_never_learns_of_other_partners_or_their_agreements(
+    workspace: Workspace,
+) -> None:
+    filed = _file(workspace)
+    for name in ("KH-CAU", "ID-PIU-BLW"):
+        sharing.add_partner(workspace, SYSTEM, name=name, kind="PIU", country=name[:2])
+    other = sharing.add_agreement(
+        workspace,
+        SYSTEM,
+        "ID-PIU-BLW",
+        handling_codes=["uk-3x5x2:P"],
+        tlp_levels=["GREEN"],
+        categories=["reports"],
+    )
+    preview = sharing.preview_share(workspace, SYSTEM, "KH-CAU", [filed["shared"]])
+    text = repr(preview)
+    assert "ID-PIU-BLW" not in text and other.id not in text
+    assert preview.agreement_id is None
