@@ -18,7 +18,20 @@ from typing import Annotated
 
 import typer
 
-from portintel.cli import ais, audit, demo, entities, jobs, reports, serve, users, xref
+from portintel.cli import (
+    ais,
+    audit,
+    demo,
+    entities,
+    jobs,
+    node,
+    partners,
+    reports,
+    serve,
+    share,
+    users,
+    xref,
+)
 from portintel.cli.context import CliContext, run_guarded
 from portintel.cli.help_format import command_group
 
@@ -56,6 +69,10 @@ app.command("serve")(serve.serve_command)
 app.command("worker")(jobs.worker_command)
 app.add_typer(jobs.app, name="jobs")
 app.add_typer(xref.app, name="xref")
+app.add_typer(node.app, name="node")
+app.add_typer(partners.app, name="partner")
+app.add_typer(partners.agreements_app, name="agreement")
+app.add_typer(share.app, name="share")
 
 
 def main() -> None:
