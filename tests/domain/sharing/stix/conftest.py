@@ -51,7 +51,9 @@ T1 = datetime(2026, 11, 20, 17, 5, 0, tzinfo=UTC)
 NODE = "KH-PIU-SHV"
 
 
-def validation_problems(bundle: dict[str, object], options: ValidationOptions = STRICT) -> list[str]:
+def validation_problems(
+    bundle: dict[str, object], options: ValidationOptions = STRICT
+) -> list[str]:
     """Every error and warning the validator reports, as text (empty when clean)."""
     result = validate_parsed_json(json.loads(json.dumps(bundle)), options)
     results = result if isinstance(result, list) else [result]

@@ -146,7 +146,9 @@ def selections(
 
 
 @pytest.fixture(scope="module")
-def strategy(schemes: GradingSchemes, handling: HandlingVocabularies) -> st.SearchStrategy[Selection]:
+def strategy(
+    schemes: GradingSchemes, handling: HandlingVocabularies
+) -> st.SearchStrategy[Selection]:
     return selections(schemes, handling)
 
 

@@ -55,7 +55,9 @@ def read_grading(
         raise InvalidInput(f"{where}: no portintel grading", field="grading")
     values = [data.get(key) for key in ("scheme", "reliability", "credibility")]
     if not all(isinstance(value, str) for value in values):
-        raise InvalidInput(f"{where}: grading needs scheme, reliability, credibility", field="grading")
+        raise InvalidInput(
+            f"{where}: grading needs scheme, reliability, credibility", field="grading"
+        )
     original = Grading(str(values[0]), str(values[1]), str(values[2]))
     try:
         schemes.validate(original)

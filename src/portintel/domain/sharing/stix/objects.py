@@ -250,9 +250,12 @@ class ObjectFactory:
                 )
             )
         if incident.latitude is not None and incident.longitude is not None:
-            location = self._location(
-                f"incident:{incident.id}", incident.latitude, incident.longitude, incident.place
-            ) | meta
+            location = (
+                self._location(
+                    f"incident:{incident.id}", incident.latitude, incident.longitude, incident.place
+                )
+                | meta
+            )
             found.append(location)
             found.append(self.relationship(incident_ref, "related-to", str(location["id"]), meta))
         return found
@@ -327,11 +330,15 @@ class ObjectFactory:
         return found
 
     def relationship(self, source: str, kind: str, target: str, meta: Mapping[str, object]) -> Json:
-        return {
-            "type": "relationship",
-            "spec_version": "2.1",
-            "id": self.id("relationship", f"{source}|{kind}|{target}"),
-        } | dict(meta) | {"relationship_type": kind, "source_ref": source, "target_ref": target}
+        return (
+            {
+                "type": "relationship",
+                "spec_version": "2.1",
+                "id": self.id("relationship", f"{source}|{kind}|{target}"),
+            }
+            | dict(meta)
+            | {"relationship_type": kind, "source_ref": source, "target_ref": target}
+        )
 
     # -- helpers ---------------------------------------------------------------------------------
 

@@ -69,8 +69,10 @@ class BundleReader:
                 raise InvalidInput(f"bundle object {index} has no id", field="bundle")
             objects.append(item)
         by_id = {str(obj["id"]): obj for obj in objects}
-        markings = {key: obj for key, obj in by_id.items() if obj.get("type") == "marking-definition"}
-        sender_id, sender = self._sender(objects, by_id)
+        markings = {
+            key: obj for key, obj in by_id.items() if obj.get("type") == "marking-definition"
+        }
+        sender = self._sender(objects, by_id)
 
         reports: dict[str, ReceivedReport] = {}
         for obj in objects:
@@ -91,7 +93,6 @@ class BundleReader:
                 revoked.append(str(obj["id"]))
                 continue
             statements += self._statements(obj, reports, sender)
-        del sender_id
         return ReceivedBundle(
             sender=sender,
             reports=tuple(reports.values()),
@@ -102,7 +103,8 @@ class BundleReader:
 
     # -- parts -----------------------------------------------------------------------------------
 
-    def _sender(self, objects: list[Obj], by_id: Mapping[str, Obj]) -> tuple[str, str]:
+    def _sender(self, objects: list[Obj], by_id: Mapping[str, Obj]) -> str:
+        """The sending node's name: the one identity every shared object names as creator."""
         creators = {
             str(obj.get("created_by_ref"))
             for obj in objects
@@ -121,7 +123,7 @@ class BundleReader:
         name = identity.get("name") if identity is not None else None
         if not isinstance(name, str) or not name.strip():
             raise InvalidInput(f"the creator {creator} is not in the bundle", field="bundle")
-        return creator, name.strip()
+        return name.strip()
 
     def _report(self, obj: Obj, markings: Mapping[str, Obj], sender: str) -> ReceivedReport:
         where = str(obj["id"])
