@@ -55,5 +55,5 @@ def test_a_malformed_extension_id_names_file_and_section() -> None:
 def test_tlp_codes_must_match_handling() -> None:
     extensions = read_vocabulary("extensions.yaml", package=STIX_PACKAGE)
     tlp = read_vocabulary("tlp.yaml", package=STIX_PACKAGE)
-    with pytest.raises(ConfigurationError, match="tlp.yaml: markings"):
+    with pytest.raises(ConfigurationError, match=r"tlp\.yaml: markings"):
         StixVocabulary.from_mappings(extensions, tlp, tlp_codes=(*TLP_CODES, "WHITE"))
