@@ -44,6 +44,7 @@ def test_mixed_bundle_passes_strict_validation(
         "relationship",
         "marking-definition",
         "extension-definition",
+        "sighting",
     } <= kinds
 
 

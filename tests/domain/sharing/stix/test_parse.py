@@ -18,7 +18,7 @@ from portintel.domain.sharing.stix import (
 )
 from portintel.errors import InvalidInput
 
-from .conftest import NODE
+from .conftest import NODE, validation_problems
 
 
 @pytest.fixture
@@ -35,7 +35,9 @@ def bundle(
     schemes: GradingSchemes,
     handling: HandlingVocabularies,
 ) -> dict[str, object]:
-    return build_bundle(selection, vocabulary, schemes, handling)
+    built = build_bundle(selection, vocabulary, schemes, handling)
+    assert validation_problems(built) == []
+    return built
 
 
 def test_statements_keep_provenance_and_inherit_from_their_report(

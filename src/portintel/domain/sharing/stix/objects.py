@@ -7,6 +7,8 @@ portintel           STIX 2.1                         why
 =================== ================================ ====================================
 report              report                           the standard container of analysis
 report coordinates  location                         standard, every tool can map it
+vessel in a report  sighting (of the vessel, where:     standard; only when the report has
+with coordinates    the report's location)             coordinates
 incident            incident (+ incident extension)  standard stub, details in extension
 Person              identity (individual)            standard fit
 organisation        identity (organization)          standard fit
@@ -171,8 +173,30 @@ class ObjectFactory:
             location = self._location(
                 f"report:{report.id}", report.latitude, report.longitude, report.place
             )
-            found.append(location | self._meta(created, modified, marking_refs, report.revoked))
+            meta = self._meta(created, modified, marking_refs, report.revoked)
+            found.append(location | meta)
             object_refs.append(str(location["id"]))
+            seen = timestamp(report.occurred_at or report.reported_at)
+            for ref in refs:
+                if ref.startswith("x-portintel-vessel--"):
+                    # the report puts this vessel at this place: a sighting, for map views
+                    found.append(
+                        {
+                            "type": "sighting",
+                            "spec_version": "2.1",
+                            "id": self.id("sighting", f"{report.id}|{ref}"),
+                        }
+                        | meta
+                        | {
+                            "first_seen": seen,
+                            "last_seen": seen,
+                            "count": 1,
+                            "sighting_of_ref": ref,
+                            "where_sighted_refs": [location["id"]],
+                            "description": report.title,
+                        }
+                    )
+                    object_refs.append(str(found[-1]["id"]))
         top, grading_ext = grading_properties(
             report.grading, self.schemes, self.vocabulary.extension("grading").id
         )
