@@ -37,7 +37,8 @@ from portintel.domain.statements import StatementRecord
 # strict_types refuses every type not in the specification, i.e. forbids the
 # extension-definition mechanism the issue asks for (x-portintel-vessel); interop is
 # the optional interoperability-test profile, which wants a created_by_ref on the
-# official TLP 2.0 objects, which OASIS publishes without one.
+# official TLP 2.0 objects (OASIS publishes them without one), a modified on marking
+# definitions (STIX 2.1 defines none) and a region on coordinate-only locations.
 STRICT = ValidationOptions(
     version="2.1",
     strict=True,

@@ -134,12 +134,17 @@ class ObjectFactory:
         return [
             _common("identity", author.id, author.created, author.created)
             | {
+                "created_by_ref": author.id,
                 "name": author.name,
                 "description": author.description,
                 "identity_class": author.identity_class,
             },
             _common("identity", self.node_identity, author.created, author.created)
-            | {"name": self.node, "identity_class": "organization"},
+            | {
+                "created_by_ref": self.node_identity,
+                "name": self.node,
+                "identity_class": "organization",
+            },
         ]
 
     def extension_definitions(self) -> list[Json]:
@@ -216,6 +221,8 @@ class ObjectFactory:
             | {
                 "name": report.title,
                 "description": report.text,
+                # the only fitting value of report-type-ov: intelligence on a threat
+                "report_types": ["threat-report"],
                 "published": created,
                 "object_refs": object_refs or [self.node_identity],
             }
