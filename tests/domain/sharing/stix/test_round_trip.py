@@ -9,15 +9,16 @@ receiver whose scheme is also drawn.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from portintel.domain.grading import Grading, GradingSchemes
 from portintel.domain.handling import ConditionsRule, HandlingVocabularies
 from portintel.domain.sharing.stix.bundle import build_bundle
+from portintel.domain.sharing.stix.ftm import ftm_document, read_ftm_document
 from portintel.domain.sharing.stix.identifiers import truncate
 from portintel.domain.sharing.stix.parse import BundleReader
 from portintel.domain.sharing.stix.records import (
@@ -89,12 +90,8 @@ def selections(
         revoked=draw(st.booleans()),
     )
     if draw(st.booleans()):
-        report = ReportRecord(
-            **{
-                **{f: getattr(report, f) for f in report.__dataclass_fields__},
-                "latitude": draw(st.floats(-90, 90)),
-                "longitude": draw(st.floats(-180, 180)),
-            }
+        report = replace(
+            report, latitude=draw(st.floats(-90, 90)), longitude=draw(st.floats(-180, 180))
         )
     first = draw(moments)
     facts: list[StatementRecord] = []
@@ -143,13 +140,6 @@ def selections(
         entities=(entity,),
         incidents=(incident,),
     )
-
-
-@pytest.fixture(scope="module")
-def strategy(
-    schemes: GradingSchemes, handling: HandlingVocabularies
-) -> st.SearchStrategy[Selection]:
-    return selections(schemes, handling)
 
 
 def test_random_bundles_are_strictly_valid_and_round_trip(
@@ -205,5 +195,88 @@ def test_random_bundles_are_strictly_valid_and_round_trip(
             incident.minors,
             incident.nationalities,
         )
+
+    check()
+
+
+def test_entity_marking_is_never_wider_than_any_of_its_statements(
+    vocabulary: StixVocabulary, schemes: GradingSchemes, handling: HandlingVocabularies
+) -> None:
+    """An entity built from facts of several reports takes the strictest TLP of them all."""
+    order = list(vocabulary.tlp)
+
+    @settings(max_examples=40, suppress_health_check=[HealthCheck.too_slow])
+    @given(
+        base=selections(schemes, handling),
+        others=st.lists(handlings(handling), min_size=1, max_size=3),
+    )
+    def check(base: Selection, others: list[Handling]) -> None:
+        (report,) = base.reports
+        (entity,) = base.entities
+        extra = tuple(
+            replace(report, id=f"{report.id}-{index}", handling=value)
+            for index, value in enumerate(others)
+        )
+        facts = entity.statements + tuple(
+            replace(entity.statements[0], origin=item.id, value=f"value {index}")
+            for index, item in enumerate(extra)
+        )
+        selection = replace(
+            base, reports=(report, *extra), entities=(replace(entity, statements=facts),)
+        )
+        bundle = build_bundle(selection, vocabulary, schemes, handling)
+        assert validation_problems(bundle) == []
+        objects = bundle["objects"]
+        assert isinstance(objects, list)
+        (marked,) = [
+            obj
+            for obj in objects
+            if obj["id"].startswith(("identity--", "x-portintel-vessel--", "x-portintel-entity--"))
+            and "object_marking_refs" in obj
+        ]
+        tlp_ids = {m.id: code for code, m in vocabulary.tlp.items()}
+        (tlp,) = [tlp_ids[ref] for ref in marked["object_marking_refs"] if ref in tlp_ids]
+        expected = [effective_tlp(handling, override_or(fact, selection)) for fact in facts]
+        assert order.index(tlp) == max(order.index(code) for code in expected)
+        received = BundleReader(vocabulary, schemes, handling, "admiralty").read(bundle)
+        for fact, statement in zip(facts, received.statements, strict=True):
+            assert statement.handling is not None
+            if fact.handling is None:
+                sent = override_or(fact, selection)
+                assert statement.handling.code == sent.code
+                assert statement.handling.tlp == effective_tlp(handling, sent)
+
+    def override_or(fact: StatementRecord, selection: Selection) -> Handling:
+        if fact.handling is not None:
+            vocabulary_id, _, code = fact.handling.partition(":")
+            return Handling(handling.parse(f"{vocabulary_id}:{code}"))
+        return next(r.handling for r in selection.reports if r.id == fact.origin)
+
+    check()
+
+
+def test_ftm_documents_round_trip_grading_and_handling(
+    schemes: GradingSchemes, handling: HandlingVocabularies
+) -> None:
+    @settings(max_examples=60)
+    @given(selection=selections(schemes, handling), local=st.sampled_from(schemes.ids))
+    def check(selection: Selection, local: str) -> None:
+        received = read_ftm_document(ftm_document(selection, handling), schemes, handling, local)
+        (sent,) = selection.reports
+        (got,) = received.reports
+        assert got.grading.original == sent.grading
+        assert got.grading.mapped == schemes.map(sent.grading, local)
+        assert got.handling.code == sent.handling.code
+        assert got.handling.tlp == effective_tlp(handling, sent.handling)
+        (entity,) = selection.entities
+        for fact, statement in zip(entity.statements, received.statements, strict=True):
+            assert (statement.prop, statement.value, statement.origin) == (
+                fact.prop,
+                fact.value,
+                fact.origin,
+            )
+            assert statement.grading is not None
+            if fact.grading_scheme is None:
+                assert statement.grading.original == sent.grading
 
     check()
