@@ -15,12 +15,9 @@ import json
 
 from portintel.domain.grading import GradingSchemes
 from portintel.domain.handling import HandlingVocabularies
+from portintel.domain.sharing.stix.entity_types import Shared, override_handling
 from portintel.domain.sharing.stix.identifiers import SEPARATOR, stix_id
-from portintel.domain.sharing.stix.objects import (
-    ObjectFactory,
-    Shared,
-    override_handling,
-)
+from portintel.domain.sharing.stix.objects import ObjectFactory
 from portintel.domain.sharing.stix.records import Handling, Selection
 from portintel.domain.sharing.stix.vocabulary import StixVocabulary
 

@@ -27,8 +27,8 @@ from followthemoney.statement import Statement
 from portintel.domain.grading import Grading, GradingSchemes
 from portintel.domain.handling import HandlingVocabularies
 from portintel.domain.sharing.stix.confidence import grading_json, read_grading
+from portintel.domain.sharing.stix.entity_types import override_handling
 from portintel.domain.sharing.stix.identifiers import parse_timestamp, timestamp
-from portintel.domain.sharing.stix.objects import override_handling
 from portintel.domain.sharing.stix.records import (
     Handling,
     ReceivedBundle,

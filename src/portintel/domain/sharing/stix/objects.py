@@ -27,15 +27,21 @@ and ``derived-from``, the types every STIX object may have.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from followthemoney import model
 
 from portintel.domain.entities import entity_caption
 from portintel.domain.grading import Grading, GradingSchemes
-from portintel.domain.handling import HandlingCode, HandlingVocabularies
+from portintel.domain.handling import HandlingVocabularies
 from portintel.domain.sharing.stix.confidence import grading_json, grading_properties
+from portintel.domain.sharing.stix.entity_types import (
+    Shared,
+    first_value,
+    is_a,
+    override_handling,
+)
 from portintel.domain.sharing.stix.identifiers import stix_id, timestamp
 from portintel.domain.sharing.stix.markings import Markings
 from portintel.domain.sharing.stix.records import (
@@ -50,7 +56,6 @@ from portintel.errors import InvalidInput
 
 Json = dict[str, object]
 
-ORGANISATION_SCHEMATA = ("Organization", "Company", "PublicBody", "LegalEntity")
 VESSEL_PROPERTIES = {
     "name": "name",
     "imoNumber": "imo_number",
@@ -59,49 +64,6 @@ VESSEL_PROPERTIES = {
     "flag": "flag",
     "type": "vessel_type",
 }
-
-
-@dataclass(frozen=True, slots=True)
-class Shared:
-    """What one bundle shares: the STIX type of each entity, and the reports by id."""
-
-    entity_types: Mapping[str, str]
-    reports: Mapping[str, ReportRecord]
-
-    @classmethod
-    def of(cls, entities: Sequence[EntityRecord], reports: Iterable[ReportRecord]) -> Shared:
-        """Types for nodes first; a link becomes a relationship only when both ends are shared."""
-        types = {e.id: object_type(e.schema) for e in entities if object_type(e.schema)}
-        for entity in entities:
-            if entity.id in types:
-                continue
-            schema = model.get(entity.schema)
-            assert schema is not None and schema.source_prop and schema.target_prop
-            source = _first(entity.statements, schema.source_prop.name)
-            target = _first(entity.statements, schema.target_prop.name)
-            both = source in types and target in types and source != target
-            types[entity.id] = "relationship" if both else "x-portintel-entity"
-        return cls(types, {report.id: report for report in reports})
-
-
-def object_type(schema_name: str) -> str:
-    """The STIX type of an entity of this FtM schema; empty for a link (decided later)."""
-    schema = model.get(schema_name)
-    if schema is None:
-        return "x-portintel-entity"
-    if schema.edge and schema.source_prop and schema.target_prop:
-        return ""
-    if _is_a(schema_name, "Vessel"):
-        return "x-portintel-vessel"
-    if any(_is_a(schema_name, name) for name in ("Person", *ORGANISATION_SCHEMATA)):
-        return "identity"
-    return "x-portintel-entity"
-
-
-def override_handling(text: str) -> Handling:
-    """A statement's handling override (``europol:H2``) as a Handling."""
-    vocabulary, _, code = text.partition(":")
-    return Handling(HandlingCode(vocabulary.strip().lower(), code.strip().upper()))
 
 
 @dataclass(frozen=True, slots=True)
@@ -322,8 +284,8 @@ class ObjectFactory:
         if stix_type == "relationship":
             schema = model.get(entity.schema)
             assert schema is not None and schema.source_prop and schema.target_prop
-            source = _first(entity.statements, schema.source_prop.name)
-            target = _first(entity.statements, schema.target_prop.name)
+            source = first_value(entity.statements, schema.source_prop.name)
+            target = first_value(entity.statements, schema.target_prop.name)
             assert source is not None and target is not None
             body |= {
                 "relationship_type": "related-to",
@@ -333,7 +295,7 @@ class ObjectFactory:
                 "extensions": statements_ext,
             }
         elif stix_type == "identity":
-            individual = _is_a(entity.schema, "Person")
+            individual = is_a(entity.schema, "Person")
             body |= {
                 "name": caption,
                 "identity_class": "individual" if individual else "organization",
@@ -342,7 +304,7 @@ class ObjectFactory:
         elif stix_type == "x-portintel-vessel":
             body |= {"name": caption}
             for prop, key in VESSEL_PROPERTIES.items():
-                value = _first(entity.statements, prop)
+                value = first_value(entity.statements, prop)
                 if value is not None and key != "name":
                     body[key] = value.upper() if key == "flag" else value
             body["extensions"] = statements_ext | self._new_sdo("vessel")
@@ -447,16 +409,3 @@ def _common(object_type: str, object_id: str, created: str, modified: str) -> Js
 def _put(target: Json, key: str, value: object) -> None:
     if value is not None:
         target[key] = value
-
-
-def _first(statements: Iterable[StatementRecord], prop: str) -> str | None:
-    for statement in statements:
-        if statement.prop == prop and statement.valid:
-            return statement.value
-    return None
-
-
-def _is_a(schema_name: str, ancestor: str) -> bool:
-    schema = model.get(schema_name)
-    parent = model.get(ancestor)
-    return schema is not None and parent is not None and schema.is_a(parent)

@@ -24,9 +24,9 @@ from datetime import datetime
 from portintel.domain.grading import GradingSchemes
 from portintel.domain.handling import HandlingVocabularies
 from portintel.domain.sharing.stix.confidence import read_grading
+from portintel.domain.sharing.stix.entity_types import override_handling
 from portintel.domain.sharing.stix.identifiers import parse_timestamp
 from portintel.domain.sharing.stix.markings import read_handling
-from portintel.domain.sharing.stix.objects import override_handling
 from portintel.domain.sharing.stix.records import (
     Handling,
     ReceivedBundle,
