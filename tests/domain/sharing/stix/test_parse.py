@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from dataclasses import replace
 
 import pytest
 
@@ -142,3 +143,35 @@ def test_ftm_document_with_a_bad_entity_is_refused(
     document["entities"][0]["schema"] = "Spaceship"  # type: ignore[index]
     with pytest.raises(InvalidInput, match=r"entities\[0\]"):
         read_ftm_document(document, schemes, handling, "admiralty")
+
+
+def test_a_bundle_of_entities_only_is_read(
+    selection: Selection,
+    vocabulary: StixVocabulary,
+    schemes: GradingSchemes,
+    handling: HandlingVocabularies,
+    reader: BundleReader,
+) -> None:
+    """Facts with their own handling can go without their report (here: the nationality)."""
+    (captain,) = [e for e in selection.entities if e.id == "p-1"]
+    alone = replace(captain, statements=captain.statements[2:])
+    bundle = build_bundle(
+        replace(selection, reports=(), incidents=(), entities=(alone,)),
+        vocabulary,
+        schemes,
+        handling,
+    )
+    assert validation_problems(bundle) == []
+    received = reader.read(bundle)
+    assert received.sender == NODE
+    assert [(s.prop, s.value) for s in received.statements] == [("nationality", "kh")]
+
+
+def test_a_fact_without_handling_cannot_leave_without_its_report(
+    selection: Selection,
+    vocabulary: StixVocabulary,
+    schemes: GradingSchemes,
+    handling: HandlingVocabularies,
+) -> None:
+    with pytest.raises(InvalidInput, match="is not shared and it has no handling"):
+        build_bundle(replace(selection, reports=(), incidents=()), vocabulary, schemes, handling)

@@ -105,10 +105,13 @@ class BundleReader:
 
     def _sender(self, objects: list[Obj], by_id: Mapping[str, Obj]) -> str:
         """The sending node's name: the one identity every shared object names as creator."""
+        # the node's and the extension author's identities name themselves; definitions
+        # and markings may come from the extension author or OASIS
         creators = {
             str(obj.get("created_by_ref"))
             for obj in objects
-            if obj.get("type") not in ("identity", "extension-definition", "marking-definition")
+            if obj.get("type") not in ("extension-definition", "marking-definition")
+            and obj.get("created_by_ref") != obj.get("id")
         }
         if not creators:
             raise InvalidInput("bundle carries nothing to import", field="bundle")
