@@ -19,6 +19,18 @@ TLP_AMBER = "marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421"
 TLP_RED = "marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1"
 
 
+def valid_bundle(
+    selection: Selection,
+    vocabulary: StixVocabulary,
+    schemes: GradingSchemes,
+    handling: HandlingVocabularies,
+) -> dict[str, object]:
+    """Every bundle these tests build is checked strictly before anything else is asserted."""
+    bundle = build_bundle(selection, vocabulary, schemes, handling)
+    assert validation_problems(bundle) == []
+    return bundle
+
+
 def by_type(bundle: dict[str, object], kind: str) -> list[dict[str, object]]:
     objects = bundle["objects"]
     assert isinstance(objects, list)
@@ -31,7 +43,7 @@ def test_mixed_bundle_passes_strict_validation(
     schemes: GradingSchemes,
     handling: HandlingVocabularies,
 ) -> None:
-    bundle = build_bundle(selection, vocabulary, schemes, handling)
+    bundle = valid_bundle(selection, vocabulary, schemes, handling)
     assert validation_problems(bundle) == []
     kinds = {obj["type"] for obj in bundle["objects"]}  # type: ignore[attr-defined]
     assert {
@@ -55,7 +67,7 @@ def test_validator_catches_a_custom_type_without_extension(
     handling: HandlingVocabularies,
 ) -> None:
     """The options really check custom content: drop the new-sdo entry and it fails."""
-    bundle = build_bundle(selection, vocabulary, schemes, handling)
+    bundle = valid_bundle(selection, vocabulary, schemes, handling)
     vessel = by_type(bundle, "x-portintel-vessel")[0]
     extensions = vessel["extensions"]
     assert isinstance(extensions, dict)
@@ -71,7 +83,7 @@ def test_validator_catches_a_custom_top_level_property(
     schemes: GradingSchemes,
     handling: HandlingVocabularies,
 ) -> None:
-    bundle = build_bundle(selection, vocabulary, schemes, handling)
+    bundle = valid_bundle(selection, vocabulary, schemes, handling)
     by_type(bundle, "report")[0]["grading_scheme"] = "admiralty"
     assert validation_problems(bundle) != []
 
@@ -83,7 +95,7 @@ def test_only_strict_types_complaints_are_the_declared_new_sdos(
     handling: HandlingVocabularies,
 ) -> None:
     """strict_types refuses every non-standard type: ours are the only ones, all declared."""
-    bundle = build_bundle(selection, vocabulary, schemes, handling)
+    bundle = valid_bundle(selection, vocabulary, schemes, handling)
     options = ValidationOptions(version="2.1", strict=True, strict_types=True, silent=True)
     problems = validation_problems(bundle, options)
     declared = {d.object_type for d in vocabulary.extensions.values() if d.object_type}
@@ -97,8 +109,8 @@ def test_same_selection_gives_the_same_bundle(
     schemes: GradingSchemes,
     handling: HandlingVocabularies,
 ) -> None:
-    first = build_bundle(selection, vocabulary, schemes, handling)
-    again = build_bundle(selection, vocabulary, schemes, handling)
+    first = valid_bundle(selection, vocabulary, schemes, handling)
+    again = valid_bundle(selection, vocabulary, schemes, handling)
     assert json.dumps(first, sort_keys=True) == json.dumps(again, sort_keys=True)
 
 
@@ -110,9 +122,9 @@ def test_a_new_version_keeps_the_id_and_moves_modified(
 ) -> None:
     report = selection.reports[0]
     later = replace(report, modified=T1.replace(day=25), title="Boarding (corrected)")
-    first = by_type(build_bundle(selection, vocabulary, schemes, handling), "report")[0]
+    first = by_type(valid_bundle(selection, vocabulary, schemes, handling), "report")[0]
     changed = replace(selection, reports=(later, *selection.reports[1:]))
-    second = by_type(build_bundle(changed, vocabulary, schemes, handling), "report")[0]
+    second = by_type(valid_bundle(changed, vocabulary, schemes, handling), "report")[0]
     assert first["id"] == second["id"]
     assert str(second["modified"]) > str(first["modified"])
 
@@ -123,8 +135,8 @@ def test_ids_differ_between_nodes(
     schemes: GradingSchemes,
     handling: HandlingVocabularies,
 ) -> None:
-    ours = by_type(build_bundle(selection, vocabulary, schemes, handling), "report")[0]
-    theirs = build_bundle(replace(selection, node="TH-PIU-RNG"), vocabulary, schemes, handling)
+    ours = by_type(valid_bundle(selection, vocabulary, schemes, handling), "report")[0]
+    theirs = valid_bundle(replace(selection, node="TH-PIU-RNG"), vocabulary, schemes, handling)
     assert ours["id"] != by_type(theirs, "report")[0]["id"]
 
 
@@ -135,7 +147,7 @@ def test_revoked_report_is_valid_and_marked_revoked(
     handling: HandlingVocabularies,
 ) -> None:
     revoked = replace(selection.reports[0], revoked=True, modified=T1.replace(day=28))
-    bundle = build_bundle(
+    bundle = valid_bundle(
         replace(selection, reports=(revoked, *selection.reports[1:])), vocabulary, schemes, handling
     )
     assert validation_problems(bundle) == []
@@ -148,7 +160,7 @@ def test_handling_becomes_official_tlp_and_a_handling_marking(
     schemes: GradingSchemes,
     handling: HandlingVocabularies,
 ) -> None:
-    bundle = build_bundle(selection, vocabulary, schemes, handling)
+    bundle = valid_bundle(selection, vocabulary, schemes, handling)
     reports = {r["name"]: r for r in by_type(bundle, "report")}
     h2 = reports["Boarding of MV KOH RONG STAR"]["object_marking_refs"]
     conditioned = reports["Informant: fees collected"]["object_marking_refs"]
@@ -170,7 +182,7 @@ def test_grading_becomes_confidence_and_extension(
     schemes: GradingSchemes,
     handling: HandlingVocabularies,
 ) -> None:
-    bundle = build_bundle(selection, vocabulary, schemes, handling)
+    bundle = valid_bundle(selection, vocabulary, schemes, handling)
     reports = {r["name"]: r for r in by_type(bundle, "report")}
     admiralty = reports["Boarding of MV KOH RONG STAR"]
     assert admiralty["confidence"] == 70  # B2: credibility 2, probably true
