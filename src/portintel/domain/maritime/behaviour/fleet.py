@@ -29,6 +29,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 import numpy as np
 import numpy.typing as npt
@@ -370,6 +371,21 @@ def detect_fleet(
     if len(fleet) == 0:
         return []
     steps = segment_fleet(fleet, settings)
+    return detect_segmented(fleet, steps, settings, gazetteer, areas)
+
+
+def detect_segmented(
+    fleet: Fleet,
+    steps: Steps,
+    settings: BehaviourSettings,
+    gazetteer: Gazetteer,
+    areas: Sequence[Area] = (),
+) -> list[EventRow]:
+    """:func:`detect_fleet` after :func:`segment_fleet` (``fleet`` segmented, ``steps`` its
+    steps): the rows of its vessels only, so that parts of a fleet (:func:`fleet_part`) may
+    be worked on apart and their rows put end to end in the order of their vessels."""
+    if len(fleet) == 0:
+        return []
     found: list[tuple[int, int, int, list[EventRow]]] = []
     tracks: dict[int, Track] = {}
 
@@ -407,6 +423,47 @@ def detect_fleet(
             found.append((v, _RANK["area"], k, detect_area_crossings(track(v), settings, [area])))
     found.sort(key=lambda item: item[:3])
     return [row for *_, rows in found for row in rows]
+
+
+def fleet_parts(fleet: Fleet, parts: int) -> list[tuple[int, int]]:
+    """``parts`` ranges of vessels ``[lo, hi)`` of about as many fixes each (in order)."""
+    if fleet.vessels == 0 or parts <= 1:
+        return [(0, fleet.vessels)]
+    cut = np.searchsorted(fleet.start, np.arange(1, parts) * len(fleet) / parts)
+    bounds = [0, *sorted({int(min(max(c, 1), fleet.vessels)) for c in cut}), fleet.vessels]
+    return [(lo, hi) for lo, hi in pairwise(bounds) if hi > lo]
+
+
+def fleet_part(fleet: Fleet, steps: Steps, lo: int, hi: int) -> tuple[Fleet, Steps]:
+    """Vessels ``lo:hi`` of a segmented fleet and their steps (views, nothing copied but
+    the few indices), as :func:`detect_segmented` reads them."""
+    a, b = int(fleet.start[lo]), int(fleet.start[hi])
+
+    def inside(fixes: IntArray) -> IntArray:
+        return fixes[(fixes >= a) & (fixes < b)] - a
+
+    keep_fast = (steps.fast >= a) & (steps.fast < b)
+    part = Fleet(
+        mmsi=fleet.mmsi[lo:hi],
+        start=fleet.start[lo : hi + 1] - a,
+        ts=fleet.ts[a:b],
+        lat=fleet.lat[a:b],
+        lon=fleet.lon[a:b],
+        sog=fleet.sog[a:b],
+        shore_km=None if fleet.shore_km is None else fleet.shore_km[a:b],
+        segment=fleet.segment[a:b],
+        walked=fleet.walked[lo:hi],
+        concurrent={v - lo: c for v, c in fleet.concurrent.items() if lo <= v < hi},
+    )
+    part_steps = Steps(
+        start=part.start,
+        dt=steps.dt[a : max(a, b - 1)],
+        fast=steps.fast[keep_fast] - a,
+        fast_knots=steps.fast_knots[keep_fast],
+        silent=inside(steps.silent),
+    )
+    part.steps = part_steps
+    return part, part_steps
 
 
 def _gaps(
