@@ -31,6 +31,7 @@ import json
 import os
 import pickle
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from functools import partial
@@ -179,10 +180,18 @@ def _detect(ws: Workspace, since: date | None) -> DetectionSummary:
 
     previous = store.load_state()
     everything: pl.DataFrame | None = None
+    first_frame: pl.DataFrame | None = None
+    first_fleet: Fleet | None = None
     if previous.height == 0:
-        # a first run recomputes every vessel and day: one read serves all
+        # a first run recomputes every vessel and day: one read serves all, and the
+        # fingerprints (Polars, its own threads, the GIL released) are taken while the
+        # positions are prepared (NumPy) on the other core
         everything = _stored_positions(ws).collect()
-        current = _fingerprints(everything.lazy())
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            fingerprinting = pool.submit(_fingerprints, everything.lazy())
+            first_frame = _timed(everything.lazy()).collect()
+            first_fleet = fleet_of(first_frame)
+            current = fingerprinting.result()
     else:
         current = _fingerprints(_stored_positions(ws))
     touched = current.join(previous, on=["mmsi", "day", "rows", "fingerprint"], how="anti")
@@ -240,12 +249,12 @@ def _detect(ws: Workspace, since: date | None) -> DetectionSummary:
 
         # one read for both stages
         read_from = min(window["context_start"].min(), encounter_start - CONTEXT)
-        if everything is not None:
-            frame = _timed(everything.lazy()).collect()
+        if first_frame is not None and first_fleet is not None:
+            frame, fleet = first_frame, first_fleet
         else:
             frame = _timed(_stored_positions(ws)).filter(pl.col("ts") >= read_from).collect()
+            fleet = fleet_of(frame)
         summary.positions = frame.height
-        fleet = fleet_of(frame)
         vessel_fleet = _vessel_fleet(ws, fleet, frame, window, complete=everything is not None)
         found = vessel_events(vessel_fleet, settings, gazetteer, areas)
         found = found.join(window.select("mmsi", "window_start"), on="mmsi").filter(

@@ -177,13 +177,18 @@ def fleet_of(positions: pl.DataFrame) -> Fleet:
         ),
     )
     mmsi = frame["mmsi"].to_numpy()
-    if mmsi.size > 1 and np.any(mmsi[1:] < mmsi[:-1]):
-        # a stable sort by vessel (the store's day files are each sorted by vessel and time)
-        frame = frame[np.argsort(mmsi, kind="stable")]
-        mmsi = frame["mmsi"].to_numpy()
     ts = frame["ts"].to_physical().to_numpy()
     lat = frame["lat"].to_numpy()
     lon = frame["lon"].to_numpy()
+    sog = _floats(frame, "sog") if "sog" in frame.columns else np.full(mmsi.size, np.nan)
+    shore = _floats(frame, "distance_to_shore_km") if "distance_to_shore_km" in columns else None
+    if mmsi.size > 1 and np.any(mmsi[1:] < mmsi[:-1]):
+        # a stable sort by vessel (the store's day files are each sorted by vessel and time):
+        # the order of a few sorted runs, then one gather per column (numpy's, far cheaper
+        # than gathering the frame's rows)
+        order = np.argsort(mmsi, kind="stable")
+        mmsi, ts, lat, lon, sog = mmsi[order], ts[order], lat[order], lon[order], sog[order]
+        shore = None if shore is None else shore[order]
     if not _in_order(mmsi, ts, lat, lon):
         prepared = prepare_positions(positions)
         return _from_sorted(
@@ -196,8 +201,6 @@ def fleet_of(positions: pl.DataFrame) -> Fleet:
             if "distance_to_shore_km" in prepared.columns
             else None,
         )
-    sog = _floats(frame, "sog") if "sog" in frame.columns else np.full(mmsi.size, np.nan)
-    shore = _floats(frame, "distance_to_shore_km") if "distance_to_shore_km" in columns else None
     if mmsi.size > 1:
         # a row equal to the one before (mmsi, ts, lat, lon) is another reception of one fix
         same_time = np.flatnonzero((ts[1:] == ts[:-1]) & (mmsi[1:] == mmsi[:-1])) + 1
