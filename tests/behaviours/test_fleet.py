@@ -25,6 +25,7 @@ from portintel.domain.maritime.behaviour.area import detect_area_crossings, load
 from portintel.domain.maritime.behaviour.common import (
     EventRow,
     events_frame,
+    haversine_km,
     prepare_positions,
     tracks_of,
 )
@@ -214,3 +215,25 @@ def test_forked_tasks_come_back_in_order_and_a_failed_one_is_done_again_here() -
     assert behaviours.in_forks([lambda: "first", fails_in_a_child]) == ["first", "done here"]
     with pytest.raises(ZeroDivisionError):
         behaviours.in_forks([lambda: 1, lambda: 1 // 0])
+
+
+def test_the_points_near_a_port_are_those_nearest_finds(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``Gazetteer.near`` (sparse, the raster looked up in chunks) against the brute force."""
+    from portintel.domain.maritime.behaviour import ports
+
+    monkeypatch.setattr(ports, "RASTER_CHUNK", 97)
+    rng = np.random.default_rng(3)
+    lat = 7.0 + rng.normal(0.0, 0.05, 2_000)
+    lon = 100.0 + rng.normal(0.0, 0.05, 2_000)
+    lat[::50] = np.nan  # a missing position is near nothing
+    points, index, km = PORTS.near(lat, lon, 3.0)
+    assert 0 < points.size < lat.size
+    everywhere = haversine_km(lat[:, None], lon[:, None], PORTS.lat[None, :], PORTS.lon[None, :])
+    with np.errstate(invalid="ignore"):
+        expected = np.flatnonzero(np.nanmin(np.nan_to_num(everywhere, nan=np.inf), axis=1) <= 3.0)
+    assert points.tolist() == expected.tolist()
+    assert index.tolist() == everywhere[points].argmin(axis=1).tolist()
+    assert np.allclose(km, everywhere[points].min(axis=1), rtol=1e-12)
+    full_index, full_km = PORTS.nearest(lat, lon, within_km=3.0)
+    assert np.array_equal(np.flatnonzero(full_index >= 0), points)
+    assert np.array_equal(full_km[points], km)

@@ -406,10 +406,18 @@ def detect_segmented(
     found.extend(_loitering(fleet, steps, settings, track))
     # port visits: vessels with a fix within entry_km of a port
     if gazetteer.ports:
-        index, km = gazetteer.nearest(fleet.lat, fleet.lon, within_km=settings.port_visit.entry_km)
-        for v in steps.vessels(km <= settings.port_visit.entry_km):
+        # the fixes near a port only; each such vessel's nearest ports as the kernel reads them
+        entry_km = settings.port_visit.entry_km
+        points, near_index, near_km = gazetteer.near(fleet.lat, fleet.lon, entry_km)
+        inside = points[near_km <= entry_km]
+        for v in np.unique(steps.vessel_of(inside)).tolist():
             a, b = int(fleet.start[v]), int(fleet.start[v + 1])
-            rows = detect_port_visits(track(v), settings, gazetteer, (index[a:b], km[a:b]))
+            lo, hi = np.searchsorted(points, [a, b])
+            index = np.full(b - a, -1)
+            km = np.full(b - a, np.inf)
+            index[points[lo:hi] - a] = near_index[lo:hi]
+            km[points[lo:hi] - a] = near_km[lo:hi]
+            rows = detect_port_visits(track(v), settings, gazetteer, (index, km))
             found.append((v, _RANK["port_visit"], 0, rows))
     # jumps: a hit needs a step over the jump speed on both sides
     over = steps.fast[steps.fast_knots > settings.implausible_jump.min_implied_speed_knots]
