@@ -66,6 +66,8 @@ IntArray = npt.NDArray[np.int64]
 TrackOf = Callable[[int], Track]
 BoolArray = npt.NDArray[np.bool_]
 
+STEP_CHUNK = 1 << 18
+"""Steps screened at a time."""
 SCREEN_MARGIN = 1e-6
 """Relative margin on the distance bound: far above the rounding of either computation."""
 
@@ -299,16 +301,25 @@ def fleet_steps(fleet: Fleet, screen_knots: float) -> Steps:
     dt = np.diff(fleet.ts)
     # a bound of the great-circle distance: along a meridian, then a parallel (cos(lat) <= 1);
     # in degrees, then km, with margins far above the rounding of either computation
-    bound = np.diff(fleet.lat)
-    np.abs(bound, out=bound)
-    dlon = np.diff(fleet.lon)
-    np.abs(dlon, out=dlon)
-    bound += dlon
-    del dlon
     to_km = EARTH_RADIUS_KM * np.pi / 180.0 * (1.0 + SCREEN_MARGIN)
     # bound / KNOT_KMH / hours > screen  <=>  bound > screen * KNOT_KMH * dt / 3.6e9
     per_us = screen_knots * KNOT_KMH / 3.6e9 * (1.0 - SCREEN_MARGIN) / to_km
-    fast = steps_of_one_vessel(fleet.start, np.flatnonzero(bound + 1e-12 > dt * per_us))
+    # in chunks of steps: small work arrays, reused, instead of several of the fleet's size
+    size = min(n - 1, STEP_CHUNK)
+    bound, dlon, limit = np.empty(size), np.empty(size), np.empty(size)
+    screened = []
+    for a in range(0, n - 1, STEP_CHUNK):
+        b = min(a + STEP_CHUNK, n - 1)
+        m = b - a
+        np.subtract(fleet.lat[a + 1 : b + 1], fleet.lat[a:b], out=bound[:m])
+        np.abs(bound[:m], out=bound[:m])
+        np.subtract(fleet.lon[a + 1 : b + 1], fleet.lon[a:b], out=dlon[:m])
+        np.abs(dlon[:m], out=dlon[:m])
+        bound[:m] += dlon[:m]
+        bound[:m] += 1e-12
+        np.multiply(dt[a:b], per_us, out=limit[:m])
+        screened.append(np.flatnonzero(bound[:m] > limit[:m]) + a)
+    fast = steps_of_one_vessel(fleet.start, np.concatenate(screened))
     distance = haversine_km(
         fleet.lat[fast], fleet.lon[fast], fleet.lat[fast + 1], fleet.lon[fast + 1]
     )
