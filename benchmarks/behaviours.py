@@ -68,53 +68,50 @@ GOALS = {"rate_positions_per_s": 5_000_000, "encounters_s": 10.0, "ratio": 100.0
 
 PROFILE = """\
 The machine was shared with up to eight engineers' tests and benchmarks while
-this was measured (load average 12-18 on 2 cores): wall times are three to five
-times the CPU time and vary from run to run. The CPU time of the process (every
-thread) is the steadier figure; both are given.
+this was measured (load average 10-15 on 2 cores): wall times are two to four
+times the CPU time and vary from run to run. The CPU time (this process, every
+thread, and its finished children: the forked workers) is the steadier figure;
+both are given. Stage times overlap on a first run (the fingerprints are taken
+in a thread while `fleet_of` prepares the positions), so their CPU figures
+count each other's; the end-to-end figures do not double count.
 
-Where the CPU goes now (the best run above, 10 M positions): reading the
-Parquet once (mmsi, ts, ts_estimated, lat, lon, sog, distance_to_shore_km)
-and storing the events about 0.4 s; fingerprints 0.41 s; preparation
-(`fleet_of`: a stable sort by MMSI, cheap on the store's day files, an order
-check instead of the four-key sort, duplicates dropped) 0.59 s; the per-vessel
-behaviours of every vessel at once (`vessel_events`) 2.09 s, of which building
-the ~4,500 event rows (evidence JSON, ids, parameters) is about half by
-cProfile. Encounters 0.98 s. A run of the same code a few minutes earlier
-(raster of 4,096 cells, load 15.5): 11.37 s wall and 3.37 s CPU without
-encounters, encounters 2.85 s wall and 0.74 s CPU, MovingPandas ratio 217x.
+What runs on both cores now (issue #11, branch behavfast2):
+- the fingerprints (Polars, GIL released) are taken on a first run while the
+  positions are prepared (NumPy) in the main thread;
+- the per-vessel behaviours of a fleet of 250,000 fixes or more are found in
+  parts of its vessels, one per core (`services.maritime.behaviours.
+  vessel_events`): segments are assigned to the whole fleet first (the
+  encounter stage reads them), then the first part is worked on in the
+  process and the others in forked workers, which share the fleet's arrays
+  (copy on write, nothing copied) and send back their event records pickled
+  through a pipe (about 3,000 records); a vessel's events depend on its
+  fixes alone, so the parts' records end to end are the whole fleet's, row for
+  row (tests/behaviours/test_fleet.py, and the 1 M and 10 M stores here: the
+  same event table as main, first and incremental runs);
+- less work: port visits look up only the fixes near a port (the gazetteer's
+  raster in chunks, no per-fix arrays of the whole fleet: that was about
+  0.3 CPU-s of page faults and lookups), the implied-speed screen in chunks
+  of steps, `fleet_of` gathers the columns with NumPy after a stable argsort
+  instead of gathering the frame's rows.
 
-Before (main at a7184f8, the same 10 M store, run the same way on the same
-machine, 29 Nov 2026 09:29 UTC, load 15.5 and 16.2): 16.49 s and 16.92 s of CPU
-for the whole executor (67 s and 114 s wall); this branch: 4.46 s (15.6 s wall,
-best of three at load 14.7). Without encounters 3.48 s of CPU (2.87 M positions
-per CPU-second). Earlier on main at load 5: 26.1 s wall without encounters
-(383,455 positions/s), encounters 8.3 s. Events identical, row for row (6,676).
+Measured on this machine (10 M positions, 5,000 vessels, the store reused with
+`--store`, three runs each): without encounters 2.48-2.79 CPU-s (3.6-4.0 M
+positions per CPU-second) and 4.7-7.2 s wall at load 10.6-12 (1.4-2.1 M
+positions/s); all three runs of a set are listed above. Before (main at
+9dd231b, same store, same machine, 10:00 UTC, load 12.2): 3.54 CPU-s of the
+executor's process with encounters, 7.5 s wall; the previous recorded best
+without encounters: 3.48 CPU-s, 11.73 s wall at load 14.7. Events identical
+(5,762 rows on this store, encounters included).
 
-What changed (same events: tests/behaviours/test_fleet.py compares the
-per-vessel kernels and the fleet path on generated fleets; the 1 M and 10 M
-stores of this benchmark give identical event tables before and after):
-- one read for fingerprints and both stages on a first run; positions
-  prepared once; segments shared by the per-vessel and encounter stages;
-- every vessel at once (`domain/maritime/behaviour/fleet.py`): implied speeds
-  screened with a cheap upper bound of the step's great-circle distance
-  (|dlat| + |dlon|), computed exactly only for the ~2,000 steps that may be
-  fast; segments by one cumulative sum; gaps and loitering as whole-array runs,
-  Python only for the fixes that start or end an event; port visits, jumps,
-  two places and areas call the per-vessel kernel only for vessels that can
-  have one; a track with an implausible step is walked by the per-vessel kernel;
-- the gazetteer finds fixes near ports through a raster of the ports' boxes
-  instead of sorting every fix by latitude; port visits without a Python loop
-  per fix;
-- encounters resample every vessel at once (one searchsorted over a key
-  increasing across segments);
-- evidence and parameters built with less per-event overhead.
-
-What 5,000,000 positions/s (2 s for 10 M) still needs: at 3.4 CPU-seconds
-for 10 M it would take both cores busy all the time; most of the work is
-single-threaded numpy and Python (Polars' read and fingerprints use both
-cores). Left: the read (0.5 s), the reorder by vessel (0.3-0.6 s), the event rows
-(about 1 s for ~4,500 events: a vectorised evidence writer), and running the
-fingerprints beside the preparation on a first run.
+What 5,000,000 positions/s (2 s wall for 10 M) still needs: it was not reached
+here; with 2.5-2.8 CPU-s of work it needs both cores nearly all the time
+and a quiet machine, which this one was not, so whether it is met on one is
+for a rerun to say (the command at the top). The serial parts left, in
+the order of their CPU: the Parquet read (about 0.55 CPU-s, Polars'
+threads), the sort by vessel and preparation (`fleet_of`, about 0.4), the
+segments of the whole fleet before the split (about 0.25), and in each part
+building the event rows (evidence JSON, ids: about half of a part's time);
+a vectorised evidence writer and segments assigned in the parts would be next.
 """
 
 

@@ -21,6 +21,7 @@ import polars as pl
 import pytest
 
 from portintel.domain.maritime.behaviour import BehaviourSettings, detect
+from portintel.domain.maritime.behaviour import fleet as fleet_module
 from portintel.domain.maritime.behaviour.area import detect_area_crossings, load_areas
 from portintel.domain.maritime.behaviour.common import (
     EventRow,
@@ -178,6 +179,7 @@ def test_a_fleet_worked_on_in_parts_gives_the_same_events(
     expected, _ = per_vessel(positions, settings, areas)  # type: ignore[arg-type]
     expected = expected.filter(pl.col("type") != "encounter")
     monkeypatch.setattr(behaviours, "PARALLEL_MIN_FIXES", 0)
+    monkeypatch.setattr(fleet_module, "STEP_CHUNK", 97)  # the speed screen in many chunks
     monkeypatch.setattr(behaviours, "_cores", lambda: parts)
     ranges = fleet_parts(fleet_of(positions), parts)
     assert len(ranges) == parts
