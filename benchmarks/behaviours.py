@@ -95,9 +95,10 @@ What runs on both cores now (issue #11, branch behavfast2):
   instead of gathering the frame's rows.
 
 Measured on this machine (10 M positions, 5,000 vessels, the store reused with
-`--store`, three runs each): without encounters 2.48-2.79 CPU-s (3.6-4.0 M
-positions per CPU-second) and 4.7-7.2 s wall at load 10.6-12 (1.4-2.1 M
-positions/s); all three runs of a set are listed above. Before (main at
+`--store`, four sets of three runs between 10:09 and 10:24 UTC): the best
+run of each set without encounters took 2.43-2.79 CPU-s (3.6-4.1 M positions
+per CPU-second) and 4.7-7.2 s wall at load 10.6-12 (1.4-2.1 M positions/s);
+the last set is the one above, its three runs listed. Before (main at
 9dd231b, same store, same machine, 10:00 UTC, load 12.2): 3.54 CPU-s of the
 executor's process with encounters, 7.5 s wall; the previous recorded best
 without encounters: 3.48 CPU-s, 11.73 s wall at load 14.7. Events identical
