@@ -439,7 +439,7 @@ def verdict(figures: dict[str, Any]) -> str:
         f"{executor['load_average_before'][0]} on {os.cpu_count()} cores), goal 5,000,000: "
         f"**{'met' if rate >= GOALS['rate_positions_per_s'] else 'not met'}**. "
         f"CPU time of the same run: {executor['end_to_end_without_encounters_cpu_s']} s "
-        f"({per_cpu:,} positions per CPU-second, every thread counted).",
+        f"({per_cpu:,} positions per CPU-second, every thread and the forked workers counted).",
         f"Encounters over every vessel: {executor['encounters_s']} s, goal 10 s: "
         f"**{'met' if executor['encounters_s'] <= GOALS['encounters_s'] else 'not met'}**.",
     ]
