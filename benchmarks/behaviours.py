@@ -34,6 +34,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import statistics
 import tempfile
 import time
@@ -67,54 +68,59 @@ GOALS = {"rate_positions_per_s": 5_000_000, "encounters_s": 10.0, "ratio": 100.0
 
 PROFILE = """\
 The machine was shared with up to eight engineers' tests and benchmarks while
-this was measured (load average 12-18 on 2 cores): wall times are three to five
-times the CPU time and vary from run to run. The CPU time of the process (every
-thread) is the steadier figure; both are given.
+this was measured (load average 10-15 on 2 cores): wall times are two to four
+times the CPU time and vary from run to run. The CPU time (this process, every
+thread, and its finished children: the forked workers) is the steadier figure;
+both are given. Stage times overlap on a first run (the fingerprints are taken
+in a thread while `fleet_of` prepares the positions), so their CPU figures
+count each other's; the end-to-end figures do not double count.
 
-Where the CPU goes now (the best run above, 10 M positions): reading the
-Parquet once (mmsi, ts, ts_estimated, lat, lon, sog, distance_to_shore_km)
-and storing the events about 0.4 s; fingerprints 0.41 s; preparation
-(`fleet_of`: a stable sort by MMSI, cheap on the store's day files, an order
-check instead of the four-key sort, duplicates dropped) 0.59 s; the per-vessel
-behaviours of every vessel at once (`vessel_events`) 2.09 s, of which building
-the ~4,500 event rows (evidence JSON, ids, parameters) is about half by
-cProfile. Encounters 0.98 s. A run of the same code a few minutes earlier
-(raster of 4,096 cells, load 15.5): 11.37 s wall and 3.37 s CPU without
-encounters, encounters 2.85 s wall and 0.74 s CPU, MovingPandas ratio 217x.
+What runs on both cores now (issue #11, branch behavfast2):
+- the fingerprints (Polars, GIL released) are taken on a first run while the
+  positions are prepared (NumPy) in the main thread;
+- the per-vessel behaviours of a fleet of 250,000 fixes or more are found in
+  parts of its vessels, one per core (`services.maritime.behaviours.
+  vessel_events`): segments are assigned to the whole fleet first (the
+  encounter stage reads them), then the first part is worked on in the
+  process and the others in forked workers, which share the fleet's arrays
+  (copy on write, nothing copied) and send back their event records pickled
+  through a pipe (about 3,000 records); a vessel's events depend on its
+  fixes alone, so the parts' records end to end are the whole fleet's, row for
+  row (tests/behaviours/test_fleet.py, and the 1 M and 10 M stores here: the
+  same event table as main, first and incremental runs);
+- less work: port visits look up only the fixes near a port (the gazetteer's
+  raster in chunks, no per-fix arrays of the whole fleet: that was about
+  0.3 CPU-s of page faults and lookups), the implied-speed screen in chunks
+  of steps, `fleet_of` gathers the columns with NumPy after a stable argsort
+  instead of gathering the frame's rows.
 
-Before (main at a7184f8, the same 10 M store, run the same way on the same
-machine, 29 Nov 2026 09:29 UTC, load 15.5 and 16.2): 16.49 s and 16.92 s of CPU
-for the whole executor (67 s and 114 s wall); this branch: 4.46 s (15.6 s wall,
-best of three at load 14.7). Without encounters 3.48 s of CPU (2.87 M positions
-per CPU-second). Earlier on main at load 5: 26.1 s wall without encounters
-(383,455 positions/s), encounters 8.3 s. Events identical, row for row (6,676).
+Measured on this machine (10 M positions, 5,000 vessels, the store reused with
+`--store`, four sets of three runs between 10:09 and 10:24 UTC): the best
+run of each set without encounters took 2.43-2.79 CPU-s (3.6-4.1 M positions
+per CPU-second) and 4.7-7.2 s wall at load 10.6-12 (1.4-2.1 M positions/s);
+the last set is the one above, its three runs listed. Before (main at
+9dd231b, same store, same machine, 10:00 UTC, load 12.2): 3.54 CPU-s of the
+executor's process with encounters, 7.5 s wall; the previous recorded best
+without encounters: 3.48 CPU-s, 11.73 s wall at load 14.7. Events identical
+(5,762 rows on this store, encounters included).
 
-What changed (same events: tests/behaviours/test_fleet.py compares the
-per-vessel kernels and the fleet path on generated fleets; the 1 M and 10 M
-stores of this benchmark give identical event tables before and after):
-- one read for fingerprints and both stages on a first run; positions
-  prepared once; segments shared by the per-vessel and encounter stages;
-- every vessel at once (`domain/maritime/behaviour/fleet.py`): implied speeds
-  screened with a cheap upper bound of the step's great-circle distance
-  (|dlat| + |dlon|), computed exactly only for the ~2,000 steps that may be
-  fast; segments by one cumulative sum; gaps and loitering as whole-array runs,
-  Python only for the fixes that start or end an event; port visits, jumps,
-  two places and areas call the per-vessel kernel only for vessels that can
-  have one; a track with an implausible step is walked by the per-vessel kernel;
-- the gazetteer finds fixes near ports through a raster of the ports' boxes
-  instead of sorting every fix by latitude; port visits without a Python loop
-  per fix;
-- encounters resample every vessel at once (one searchsorted over a key
-  increasing across segments);
-- evidence and parameters built with less per-event overhead.
-
-What 5,000,000 positions/s (2 s for 10 M) still needs: at 3.4 CPU-seconds
-for 10 M it would take both cores busy all the time; most of the work is
-single-threaded numpy and Python (Polars' read and fingerprints use both
-cores). Left: the read (0.5 s), the reorder by vessel (0.3-0.6 s), the event rows
-(about 1 s for ~4,500 events: a vectorised evidence writer), and running the
-fingerprints beside the preparation on a first run.
+What 5,000,000 positions/s (2 s wall for 10 M) still needs: it was not reached
+here; with 2.5-2.8 CPU-s of work it needs both cores nearly all the time
+and a quiet machine, which this one was not, so whether it is met on one is
+for a rerun to say (the command at the top). The serial parts left, in
+the order of their CPU: the Parquet read (about 0.55 CPU-s, Polars'
+threads), the sort by vessel and preparation (`fleet_of`, about 0.4), the
+segments of the whole fleet before the split (about 0.25), and in each part
+building the event rows (evidence JSON, ids: about half of a part's time);
+a vectorised evidence writer and segments assigned in the parts would be next.
 """
+
+
+def cpu_seconds() -> float:
+    """CPU time of this process (every thread) and of its finished children (the executor's
+    forked workers), user and system."""
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
 
 
 def load() -> list[float]:
@@ -253,12 +259,12 @@ class StageClock:
 
     def wrap(self, name: str, function: Callable[..., Any]) -> Callable[..., Any]:
         def timed_call(*args: Any, **kwargs: Any) -> Any:
-            started, cpu = time.perf_counter(), time.process_time()
+            started, cpu = time.perf_counter(), cpu_seconds()
             try:
                 return function(*args, **kwargs)
             finally:
                 self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - started
-                self.cpu[name] = self.cpu.get(name, 0.0) + time.process_time() - cpu
+                self.cpu[name] = self.cpu.get(name, 0.0) + cpu_seconds() - cpu
 
         return timed_call
 
@@ -279,9 +285,9 @@ def detect_once(ws: Any, positions: int) -> dict[str, Any]:
         setattr(behaviours, name, clock.wrap(name, function))
     try:
         load_before = load()
-        started, cpu = time.perf_counter(), time.process_time()
+        started, cpu = time.perf_counter(), cpu_seconds()
         summary = behaviours.detect_behaviours(ws)
-        total_s, total_cpu = time.perf_counter() - started, time.process_time() - cpu
+        total_s, total_cpu = time.perf_counter() - started, cpu_seconds() - cpu
         load_after = load()
     finally:
         for name, function in original.items():
@@ -310,14 +316,30 @@ def detect_once(ws: Any, positions: int) -> dict[str, Any]:
     }
 
 
-def run_executor(data_dir: Path, fleet: pl.DataFrame, repeat: int = 1) -> dict[str, Any]:
+def run_executor(
+    data_dir: Path, fleet: pl.DataFrame, repeat: int = 1, marker: str | None = None
+) -> dict[str, Any]:
     """Write the fleet with the track store's writer, then time ``detect_behaviours`` end to
-    end ``repeat`` times (each from a fresh events store: a first run, every vessel and day)."""
+    end ``repeat`` times (each from a fresh events store: a first run, every vessel and day).
+
+    ``marker``: the store is kept (``--store``); when ``data_dir`` already holds the store
+    this marker names (same vessels, fixes and seed), it is read as it is, not written again.
+    """
     settings = Settings(data_dir=data_dir, database_url=f"sqlite:///{data_dir.parent}/p.sqlite")
+    written_marker = data_dir.parent / "benchmark-store.txt"
+    reused = (
+        marker is not None and written_marker.is_file() and (written_marker.read_text() == marker)
+    )
     ws = open_workspace(settings)
     try:
         started = time.perf_counter()
-        written = ws.tracks.write(POSITIONS, fleet)  # type: ignore[attr-defined]
+        if reused:
+            written = fleet.height
+        else:
+            written_marker.unlink(missing_ok=True)
+            written = ws.tracks.write(POSITIONS, fleet)  # type: ignore[attr-defined]
+            if marker is not None:
+                written_marker.write_text(marker)
         write_s = time.perf_counter() - started
         parquet_bytes = sum(f.stat().st_size for f in settings.tracks_dir.rglob("*.parquet"))
         runs = [detect_once(ws, fleet.height) for _ in range(repeat)]
@@ -327,7 +349,7 @@ def run_executor(data_dir: Path, fleet: pl.DataFrame, repeat: int = 1) -> dict[s
     return {
         "positions_written": written,
         "parquet_mb": round(parquet_bytes / 1e6, 1),
-        "write_s (not counted)": round(write_s, 2),
+        "write_s (not counted)": "store reused" if reused else round(write_s, 2),
         "runs": len(runs),
         "best_run": runs.index(best) + 1,
         **best,
@@ -417,7 +439,7 @@ def verdict(figures: dict[str, Any]) -> str:
         f"{executor['load_average_before'][0]} on {os.cpu_count()} cores), goal 5,000,000: "
         f"**{'met' if rate >= GOALS['rate_positions_per_s'] else 'not met'}**. "
         f"CPU time of the same run: {executor['end_to_end_without_encounters_cpu_s']} s "
-        f"({per_cpu:,} positions per CPU-second, every thread counted).",
+        f"({per_cpu:,} positions per CPU-second, every thread and the forked workers counted).",
         f"Encounters over every vessel: {executor['encounters_s']} s, goal 10 s: "
         f"**{'met' if executor['encounters_s'] <= GOALS['encounters_s'] else 'not met'}**.",
     ]
@@ -485,6 +507,13 @@ def main(argv: list[str] | None = None) -> int:
         "--repeat", type=int, default=1, help="detection runs on the written store (best kept)"
     )
     parser.add_argument("--out", type=Path, default=RESULTS, help="results folder")
+    parser.add_argument(
+        "--store",
+        type=Path,
+        default=None,
+        help="keep the written track store in this folder and reuse it on a later run of "
+        "the same size and seed (writing 10 M positions takes about a minute)",
+    )
     arguments = parser.parse_args(argv)
     vessels = arguments.vessels or (200 if arguments.quick else 5_000)
     fixes = arguments.fixes or (200 if arguments.quick else 2_000)
@@ -492,8 +521,13 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     fleet, injected = tracks(vessels, fixes, arguments.seed)
     generate_s = time.perf_counter() - started
-    with tempfile.TemporaryDirectory() as folder:
-        executor = run_executor(Path(folder) / "data", fleet, arguments.repeat)
+    if arguments.store is not None:
+        arguments.store.mkdir(parents=True, exist_ok=True)
+        marker = f"{vessels} vessels x {fixes} fixes, seed {arguments.seed}\n"
+        executor = run_executor(arguments.store / "data", fleet, arguments.repeat, marker)
+    else:
+        with tempfile.TemporaryDirectory() as folder:
+            executor = run_executor(Path(folder) / "data", fleet, arguments.repeat)
     peer = compare(fleet, peer_vessels, 3 if arguments.quick else 5)
     figures: dict[str, Any] = {
         "when": datetime.now(UTC).isoformat(timespec="seconds"),

@@ -28,11 +28,15 @@ a run with no new data changes nothing, and a full re-run
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+import os
+import pickle
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from functools import partial
 from time import perf_counter
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 import polars as pl
@@ -48,7 +52,6 @@ from portintel.domain.maritime.behaviour import (
     BehaviourSettings,
     Fleet,
     Gazetteer,
-    detect_events,
     fleet_of,
 )
 from portintel.domain.maritime.behaviour.common import (
@@ -57,8 +60,15 @@ from portintel.domain.maritime.behaviour.common import (
     EVENTS,
     empty_events,
     events_frame,
+    records_frame,
 )
-from portintel.domain.maritime.behaviour.fleet import detect_fleet_encounters
+from portintel.domain.maritime.behaviour.fleet import (
+    detect_fleet_encounters,
+    detect_segmented,
+    fleet_part,
+    fleet_parts,
+    segment_fleet,
+)
 from portintel.domain.maritime.behaviour.identity_change import (
     detect_field_changes,
     detect_shared_imo,
@@ -170,10 +180,18 @@ def _detect(ws: Workspace, since: date | None) -> DetectionSummary:
 
     previous = store.load_state()
     everything: pl.DataFrame | None = None
+    first_frame: pl.DataFrame | None = None
+    first_fleet: Fleet | None = None
     if previous.height == 0:
-        # a first run recomputes every vessel and day: one read serves all
+        # a first run recomputes every vessel and day: one read serves all, and the
+        # fingerprints (Polars, its own threads, the GIL released) are taken while the
+        # positions are prepared (NumPy) on the other core
         everything = _stored_positions(ws).collect()
-        current = _fingerprints(everything.lazy())
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            fingerprinting = pool.submit(_fingerprints, everything.lazy())
+            first_frame = _timed(everything.lazy()).collect()
+            first_fleet = fleet_of(first_frame)
+            current = fingerprinting.result()
     else:
         current = _fingerprints(_stored_positions(ws))
     touched = current.join(previous, on=["mmsi", "day", "rows", "fingerprint"], how="anti")
@@ -231,12 +249,12 @@ def _detect(ws: Workspace, since: date | None) -> DetectionSummary:
 
         # one read for both stages
         read_from = min(window["context_start"].min(), encounter_start - CONTEXT)
-        if everything is not None:
-            frame = _timed(everything.lazy()).collect()
+        if first_frame is not None and first_fleet is not None:
+            frame, fleet = first_frame, first_fleet
         else:
             frame = _timed(_stored_positions(ws)).filter(pl.col("ts") >= read_from).collect()
+            fleet = fleet_of(frame)
         summary.positions = frame.height
-        fleet = fleet_of(frame)
         vessel_fleet = _vessel_fleet(ws, fleet, frame, window, complete=everything is not None)
         found = vessel_events(vessel_fleet, settings, gazetteer, areas)
         found = found.join(window.select("mmsi", "window_start"), on="mmsi").filter(
@@ -310,11 +328,97 @@ def _detect(ws: Workspace, since: date | None) -> DetectionSummary:
     return summary
 
 
+PARALLEL_MIN_FIXES = 250_000
+"""A fleet this large has its per-vessel behaviours found in parts, one per core (forked
+worker processes): below it, starting a process costs more than it saves."""
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
 def vessel_events(
     fleet: Fleet, settings: BehaviourSettings, gazetteer: Gazetteer, areas: Sequence[Area]
 ) -> pl.DataFrame:
-    """The per-vessel behaviours of ``fleet`` (segments assigned on the way)."""
-    return detect_events(fleet, None, settings, gazetteer, areas, encounters=False)
+    """The per-vessel behaviours of ``fleet`` (segments assigned on the way).
+
+    Segments are assigned to the whole fleet (the encounter stage reads them); the
+    events of a large fleet are then found in parts of its vessels, one per core, each
+    in a forked worker but the first (the fleet's arrays are shared by the fork, not
+    copied; the workers send back the event records, a few thousand). A vessel's events
+    depend on its fixes alone, so the parts' records put end to end in the order of
+    their vessels are the records of the whole fleet, in the same order.
+    """
+    if len(fleet) == 0:
+        return empty_events()
+    steps = segment_fleet(fleet, settings)
+    parts = 1
+    if len(fleet) >= PARALLEL_MIN_FIXES and hasattr(os, "fork"):
+        parts = min(_cores(), fleet.vessels)
+
+    def records(lo: int, hi: int) -> list[dict[str, Any]]:
+        if (lo, hi) == (0, fleet.vessels):
+            part, part_steps = fleet, steps
+        else:
+            part, part_steps = fleet_part(fleet, steps, lo, hi)
+        rows = detect_segmented(part, part_steps, settings, gazetteer, areas)
+        return [row.as_dict() for row in rows]
+
+    found = in_forks([partial(records, lo, hi) for lo, hi in fleet_parts(fleet, parts)])
+    every = [record for part in found for record in part]
+    return records_frame(every) if every else empty_events()
+
+
+T = TypeVar("T")
+
+
+def in_forks(tasks: Sequence[Callable[[], T]]) -> list[T]:
+    """The results of ``tasks``, in order: the first run here, the others each in a forked
+    child process at the same time (what they return is pickled back through a pipe).
+
+    A child that fails sends its error's text; its task is then run here, so a real
+    error is raised where it can be seen and a lost worker costs time, never events.
+    The children run NumPy and Python only (no Polars: its thread pool is not the
+    child's after a fork).
+    """
+    if len(tasks) <= 1 or not hasattr(os, "fork"):
+        return [task() for task in tasks]
+    children: list[tuple[int, int]] = []
+    try:
+        for task in tasks[1:]:
+            read, write = os.pipe()
+            pid = os.fork()
+            if pid == 0:  # the child: its task, its answer, gone
+                code = 0
+                try:
+                    os.close(read)
+                    try:
+                        payload = pickle.dumps((True, task()), protocol=pickle.HIGHEST_PROTOCOL)
+                    except BaseException as error:
+                        payload = pickle.dumps((False, repr(error)))
+                    with os.fdopen(write, "wb") as out:
+                        out.write(payload)
+                except BaseException:
+                    code = 1
+                finally:
+                    os._exit(code)
+            os.close(write)
+            children.append((pid, read))
+        results = [tasks[0]()]
+    finally:
+        answers: list[bytes] = []
+        for pid, read in children:
+            with os.fdopen(read, "rb") as pipe:
+                answers.append(pipe.read())
+            os.waitpid(pid, 0)
+    for answer, task in zip(answers, tasks[1:], strict=True):
+        # our own child's bytes through our own pipe, never outside data
+        ok, value = pickle.loads(answer) if answer else (False, "no answer")  # noqa: S301
+        results.append(value if ok else task())  # type: ignore[arg-type]
+    return results
 
 
 def encounter_events(

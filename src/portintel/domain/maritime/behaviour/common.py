@@ -282,7 +282,13 @@ class EventRow:
 
 def events_frame(rows: Sequence[EventRow]) -> pl.DataFrame:
     """The rows as an event table, sorted by start, one row per event id."""
-    frame = pl.DataFrame([row.as_dict() for row in rows], schema=EVENT_SCHEMA)
+    return records_frame([row.as_dict() for row in rows])
+
+
+def records_frame(records: Sequence[Mapping[str, Any]]) -> pl.DataFrame:
+    """:func:`events_frame` of rows already made records (:meth:`EventRow.as_dict`), in
+    their order (a later record of an event id wins)."""
+    frame = pl.DataFrame(records, schema=EVENT_SCHEMA)
     return frame.unique(subset="event_id", keep="last", maintain_order=True).sort(
         ["start", "event_id"]
     )

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 import numpy as np
 import numpy.typing as npt
@@ -65,6 +66,8 @@ IntArray = npt.NDArray[np.int64]
 TrackOf = Callable[[int], Track]
 BoolArray = npt.NDArray[np.bool_]
 
+STEP_CHUNK = 1 << 18
+"""Steps screened at a time."""
 SCREEN_MARGIN = 1e-6
 """Relative margin on the distance bound: far above the rounding of either computation."""
 
@@ -176,13 +179,18 @@ def fleet_of(positions: pl.DataFrame) -> Fleet:
         ),
     )
     mmsi = frame["mmsi"].to_numpy()
-    if mmsi.size > 1 and np.any(mmsi[1:] < mmsi[:-1]):
-        # a stable sort by vessel (the store's day files are each sorted by vessel and time)
-        frame = frame[np.argsort(mmsi, kind="stable")]
-        mmsi = frame["mmsi"].to_numpy()
     ts = frame["ts"].to_physical().to_numpy()
     lat = frame["lat"].to_numpy()
     lon = frame["lon"].to_numpy()
+    sog = _floats(frame, "sog") if "sog" in frame.columns else np.full(mmsi.size, np.nan)
+    shore = _floats(frame, "distance_to_shore_km") if "distance_to_shore_km" in columns else None
+    if mmsi.size > 1 and np.any(mmsi[1:] < mmsi[:-1]):
+        # a stable sort by vessel (the store's day files are each sorted by vessel and time):
+        # the order of a few sorted runs, then one gather per column (numpy's, far cheaper
+        # than gathering the frame's rows)
+        order = np.argsort(mmsi, kind="stable")
+        mmsi, ts, lat, lon, sog = mmsi[order], ts[order], lat[order], lon[order], sog[order]
+        shore = None if shore is None else shore[order]
     if not _in_order(mmsi, ts, lat, lon):
         prepared = prepare_positions(positions)
         return _from_sorted(
@@ -195,8 +203,6 @@ def fleet_of(positions: pl.DataFrame) -> Fleet:
             if "distance_to_shore_km" in prepared.columns
             else None,
         )
-    sog = _floats(frame, "sog") if "sog" in frame.columns else np.full(mmsi.size, np.nan)
-    shore = _floats(frame, "distance_to_shore_km") if "distance_to_shore_km" in columns else None
     if mmsi.size > 1:
         # a row equal to the one before (mmsi, ts, lat, lon) is another reception of one fix
         same_time = np.flatnonzero((ts[1:] == ts[:-1]) & (mmsi[1:] == mmsi[:-1])) + 1
@@ -295,16 +301,25 @@ def fleet_steps(fleet: Fleet, screen_knots: float) -> Steps:
     dt = np.diff(fleet.ts)
     # a bound of the great-circle distance: along a meridian, then a parallel (cos(lat) <= 1);
     # in degrees, then km, with margins far above the rounding of either computation
-    bound = np.diff(fleet.lat)
-    np.abs(bound, out=bound)
-    dlon = np.diff(fleet.lon)
-    np.abs(dlon, out=dlon)
-    bound += dlon
-    del dlon
     to_km = EARTH_RADIUS_KM * np.pi / 180.0 * (1.0 + SCREEN_MARGIN)
     # bound / KNOT_KMH / hours > screen  <=>  bound > screen * KNOT_KMH * dt / 3.6e9
     per_us = screen_knots * KNOT_KMH / 3.6e9 * (1.0 - SCREEN_MARGIN) / to_km
-    fast = steps_of_one_vessel(fleet.start, np.flatnonzero(bound + 1e-12 > dt * per_us))
+    # in chunks of steps: small work arrays, reused, instead of several of the fleet's size
+    size = min(n - 1, STEP_CHUNK)
+    bound, dlon, limit = np.empty(size), np.empty(size), np.empty(size)
+    screened = []
+    for a in range(0, n - 1, STEP_CHUNK):
+        b = min(a + STEP_CHUNK, n - 1)
+        m = b - a
+        np.subtract(fleet.lat[a + 1 : b + 1], fleet.lat[a:b], out=bound[:m])
+        np.abs(bound[:m], out=bound[:m])
+        np.subtract(fleet.lon[a + 1 : b + 1], fleet.lon[a:b], out=dlon[:m])
+        np.abs(dlon[:m], out=dlon[:m])
+        bound[:m] += dlon[:m]
+        bound[:m] += 1e-12
+        np.multiply(dt[a:b], per_us, out=limit[:m])
+        screened.append(np.flatnonzero(bound[:m] > limit[:m]) + a)
+    fast = steps_of_one_vessel(fleet.start, np.concatenate(screened))
     distance = haversine_km(
         fleet.lat[fast], fleet.lon[fast], fleet.lat[fast + 1], fleet.lon[fast + 1]
     )
@@ -370,6 +385,21 @@ def detect_fleet(
     if len(fleet) == 0:
         return []
     steps = segment_fleet(fleet, settings)
+    return detect_segmented(fleet, steps, settings, gazetteer, areas)
+
+
+def detect_segmented(
+    fleet: Fleet,
+    steps: Steps,
+    settings: BehaviourSettings,
+    gazetteer: Gazetteer,
+    areas: Sequence[Area] = (),
+) -> list[EventRow]:
+    """:func:`detect_fleet` after :func:`segment_fleet` (``fleet`` segmented, ``steps`` its
+    steps): the rows of its vessels only, so that parts of a fleet (:func:`fleet_part`) may
+    be worked on apart and their rows put end to end in the order of their vessels."""
+    if len(fleet) == 0:
+        return []
     found: list[tuple[int, int, int, list[EventRow]]] = []
     tracks: dict[int, Track] = {}
 
@@ -387,10 +417,18 @@ def detect_fleet(
     found.extend(_loitering(fleet, steps, settings, track))
     # port visits: vessels with a fix within entry_km of a port
     if gazetteer.ports:
-        index, km = gazetteer.nearest(fleet.lat, fleet.lon, within_km=settings.port_visit.entry_km)
-        for v in steps.vessels(km <= settings.port_visit.entry_km):
+        # the fixes near a port only; each such vessel's nearest ports as the kernel reads them
+        entry_km = settings.port_visit.entry_km
+        points, near_index, near_km = gazetteer.near(fleet.lat, fleet.lon, entry_km)
+        inside = points[near_km <= entry_km]
+        for v in np.unique(steps.vessel_of(inside)).tolist():
             a, b = int(fleet.start[v]), int(fleet.start[v + 1])
-            rows = detect_port_visits(track(v), settings, gazetteer, (index[a:b], km[a:b]))
+            lo, hi = np.searchsorted(points, [a, b])
+            index = np.full(b - a, -1)
+            km = np.full(b - a, np.inf)
+            index[points[lo:hi] - a] = near_index[lo:hi]
+            km[points[lo:hi] - a] = near_km[lo:hi]
+            rows = detect_port_visits(track(v), settings, gazetteer, (index, km))
             found.append((v, _RANK["port_visit"], 0, rows))
     # jumps: a hit needs a step over the jump speed on both sides
     over = steps.fast[steps.fast_knots > settings.implausible_jump.min_implied_speed_knots]
@@ -407,6 +445,47 @@ def detect_fleet(
             found.append((v, _RANK["area"], k, detect_area_crossings(track(v), settings, [area])))
     found.sort(key=lambda item: item[:3])
     return [row for *_, rows in found for row in rows]
+
+
+def fleet_parts(fleet: Fleet, parts: int) -> list[tuple[int, int]]:
+    """``parts`` ranges of vessels ``[lo, hi)`` of about as many fixes each (in order)."""
+    if fleet.vessels == 0 or parts <= 1:
+        return [(0, fleet.vessels)]
+    cut = np.searchsorted(fleet.start, np.arange(1, parts) * len(fleet) / parts)
+    bounds = [0, *sorted({int(min(max(c, 1), fleet.vessels)) for c in cut}), fleet.vessels]
+    return [(lo, hi) for lo, hi in pairwise(bounds) if hi > lo]
+
+
+def fleet_part(fleet: Fleet, steps: Steps, lo: int, hi: int) -> tuple[Fleet, Steps]:
+    """Vessels ``lo:hi`` of a segmented fleet and their steps (views, nothing copied but
+    the few indices), as :func:`detect_segmented` reads them."""
+    a, b = int(fleet.start[lo]), int(fleet.start[hi])
+
+    def inside(fixes: IntArray) -> IntArray:
+        return fixes[(fixes >= a) & (fixes < b)] - a
+
+    keep_fast = (steps.fast >= a) & (steps.fast < b)
+    part = Fleet(
+        mmsi=fleet.mmsi[lo:hi],
+        start=fleet.start[lo : hi + 1] - a,
+        ts=fleet.ts[a:b],
+        lat=fleet.lat[a:b],
+        lon=fleet.lon[a:b],
+        sog=fleet.sog[a:b],
+        shore_km=None if fleet.shore_km is None else fleet.shore_km[a:b],
+        segment=fleet.segment[a:b],
+        walked=fleet.walked[lo:hi],
+        concurrent={v - lo: c for v, c in fleet.concurrent.items() if lo <= v < hi},
+    )
+    part_steps = Steps(
+        start=part.start,
+        dt=steps.dt[a : max(a, b - 1)],
+        fast=steps.fast[keep_fast] - a,
+        fast_knots=steps.fast_knots[keep_fast],
+        silent=inside(steps.silent),
+    )
+    part.steps = part_steps
+    return part, part_steps
 
 
 def _gaps(

@@ -15,6 +15,7 @@ import io
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 from portintel.domain.maritime.behaviour.common import FloatArray, haversine_km
 
@@ -76,6 +77,23 @@ class Gazetteer:
                 index[start : start + chunk] = d.argmin(axis=1)
                 best[start : start + chunk] = d.min(axis=1)
             return index, best
+        points, near_index, near_km = self.near(lat, lon, within_km)
+        index[points] = near_index
+        best[points] = near_km
+        return index, best
+
+    def near(
+        self, lat: FloatArray, lon: FloatArray, within_km: float
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], FloatArray]:
+        """:meth:`nearest` with ``within_km`` for the points near a port only: those points
+        (ascending), their nearest port and its distance. Most points of a fleet are at
+        sea: nothing is allocated per point of the whole batch."""
+        lat = np.asarray(lat, dtype=float)
+        lon = np.asarray(lon, dtype=float)
+        none = np.zeros(0, dtype=np.int64)
+        if not self.ports or lat.size == 0:
+            return none, none, np.zeros(0)
+        plat, plon = self.lat, self.lon
         dlat = within_km / 110.0
         dlon = [
             within_km / (111.32 * max(np.cos(np.radians(abs(plat[k]) + dlat)), 0.01))
@@ -84,26 +102,32 @@ class Gazetteer:
         # only points in some port's box can be near one: a raster of the boxes finds them
         # without sorting every point (most points of a fleet are at sea)
         candidates = _in_boxes(lat, lon, plat, plon, dlat, np.array(dlon))
+        index = np.full(candidates.size, -1, dtype=np.int64)
+        best = np.full(candidates.size, np.inf)
+        cand_lat, cand_lon = lat[candidates], lon[candidates]
         # candidates sorted by latitude once: each port looks only at its latitude band
-        order = candidates[np.argsort(lat[candidates], kind="stable")]
-        sorted_lat = lat[order]
+        order = np.argsort(cand_lat, kind="stable")
+        sorted_lat = cand_lat[order]
         for k in range(plat.size):
             low, high = np.searchsorted(sorted_lat, [plat[k] - dlat, plat[k] + dlat + 1e-12])
             if low >= high:
                 continue
             band = order[low:high]
-            near = band[np.abs(lon[band] - plon[k]) <= dlon[k]]
+            near = band[np.abs(cand_lon[band] - plon[k]) <= dlon[k]]
             if near.size == 0:
                 continue
-            d = haversine_km(lat[near], lon[near], plat[k], plon[k])
+            d = haversine_km(cand_lat[near], cand_lon[near], plat[k], plon[k])
             closer = (d < best[near]) & (d <= within_km)
             best[near[closer]] = d[closer]
             index[near[closer]] = k
-        return index, best
+        found = index >= 0
+        return candidates[found], index[found], best[found]
 
 
 RASTER_CELLS = 1024
 """Raster side at most, in cells: small enough to build per call, fine enough to prune."""
+RASTER_CHUNK = 1 << 18
+"""Points looked up in the raster at a time."""
 
 
 def _in_boxes(
@@ -129,19 +153,28 @@ def _in_boxes(
         c1 = min(int((plon[k] + dlon[k] + pad - west) / cell) + 1, columns - 1)
         raster[r0 : r1 + 1, c0 : c1 + 1] = True
     # a point inside the rectangle falls in its own cell; one outside it is near no port
-    # and may fall anywhere (its cell is only a candidate, checked exactly by the caller)
-    scaled = np.subtract(lat, south)
-    scaled *= 1.0 / cell
-    flat = np.empty(scaled.shape, dtype=np.int32)
-    column = np.empty(scaled.shape, dtype=np.int32)
-    with np.errstate(invalid="ignore"):
-        np.copyto(flat, scaled, casting="unsafe")
-        np.subtract(lon, west, out=scaled)
-        scaled *= 1.0 / cell
-        np.copyto(column, scaled, casting="unsafe")
-    flat *= columns
-    flat += column
-    return np.flatnonzero(raster.ravel().take(flat, mode="clip"))
+    # and may fall anywhere (its cell is only a candidate, checked exactly by the caller);
+    # in chunks, so the work arrays stay small and are reused
+    flat_raster = raster.ravel()
+    found = []
+    size = min(lat.size, RASTER_CHUNK)
+    scaled = np.empty(size)
+    flat = np.empty(size, dtype=np.int32)
+    column = np.empty(size, dtype=np.int32)
+    for a in range(0, lat.size, RASTER_CHUNK):
+        b = min(a + RASTER_CHUNK, lat.size)
+        m = b - a
+        np.subtract(lat[a:b], south, out=scaled[:m])
+        scaled[:m] *= 1.0 / cell
+        with np.errstate(invalid="ignore"):
+            np.copyto(flat[:m], scaled[:m], casting="unsafe")
+            np.subtract(lon[a:b], west, out=scaled[:m])
+            scaled[:m] *= 1.0 / cell
+            np.copyto(column[:m], scaled[:m], casting="unsafe")
+        flat[:m] *= columns
+        flat[:m] += column[:m]
+        found.append(np.flatnonzero(flat_raster.take(flat[:m], mode="clip")) + a)
+    return np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
 
 
 @functools.lru_cache(maxsize=8)
