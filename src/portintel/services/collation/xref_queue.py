@@ -22,7 +22,9 @@ from portintel.domain.actors import SYSTEM, Actor
 from portintel.domain.xref import CandidatePair, Decision, XrefPolicy, cross_reference, decide
 from portintel.errors import InvalidInput, PermissionDenied
 from portintel.services import audit
+from portintel.services.collation.judgements import apply_rule_merges
 from portintel.services.collation.xref import load_profiles, policy_of
+from portintel.services.events import transaction
 from portintel.services.workspace import Workspace
 
 JOB_NAME = "collation.cross_reference"
@@ -50,7 +52,9 @@ def refresh_candidates(
         if pair.decision is not Decision.NONE
     ]
     now = ws.clock()
-    with ws.engine.begin() as connection:
+    with transaction(ws) as connection:
+        # the strong-identifier rules' merges become judgements by the system (reversible)
+        merged = apply_rule_merges(connection, pairs, ws)
         if only is None:
             connection.execute(delete(tables.xref_candidates))
         else:
@@ -88,6 +92,7 @@ def refresh_candidates(
                 "incremental": only is not None,
                 "changed": len(only) if only is not None else None,
                 "pairs": len(pairs),
+                "judged": merged,
             },
             at=now,
         )
