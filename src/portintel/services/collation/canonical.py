@@ -49,11 +49,12 @@ def cluster_members(
     wanted = sorted(set(entity_ids))
     if not wanted:
         return {}
-    canonical = dict(
-        connection.execute(select(_M.entity_id, _M.canonical_id).where(_M.entity_id.in_(wanted)))
-        .tuples()
-        .all()
-    )
+    canonical: dict[str, str] = {
+        member: key
+        for member, key in connection.execute(
+            select(_M.entity_id, _M.canonical_id).where(_M.entity_id.in_(wanted))
+        )
+    }
     groups: dict[str, list[str]] = {}
     if canonical:
         for member, key in connection.execute(
