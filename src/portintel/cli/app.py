@@ -18,7 +18,7 @@ from typing import Annotated
 
 import typer
 
-from portintel.cli import ais, audit, demo, entities, jobs, reports, serve, users, xref
+from portintel.cli import ais, audit, demo, entities, jobs, judge, reports, serve, users, xref
 from portintel.cli.context import CliContext, run_guarded
 from portintel.cli.help_format import command_group
 
@@ -56,6 +56,7 @@ app.command("serve")(serve.serve_command)
 app.command("worker")(jobs.worker_command)
 app.add_typer(jobs.app, name="jobs")
 app.add_typer(xref.app, name="xref")
+app.command("judge")(judge.judge_command)
 
 
 def main() -> None:
