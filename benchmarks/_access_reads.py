@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import _access_baseline as baseline
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from portintel.adapters.database import tables
 from portintel.domain.actors import Actor
@@ -49,6 +49,9 @@ class Workload:
     invisible: tuple[str, ...]
     common_terms: tuple[str, ...]
     rare_terms: tuple[str, ...]
+    largest: tuple[str, ...] = ()
+    """The entity with the most statements that the reader may read (its page is where
+    fetch-then-filter has the most to fetch)."""
 
 
 Fingerprint = Any
@@ -129,6 +132,7 @@ def _has_pool(work: Workload, read: str) -> bool:
     pools = {
         "entity page (visible)": work.visible,
         "entity page (not visible)": work.invisible,
+        "entity page (largest)": work.largest,
         "search (common term)": work.common_terms,
         "search (rare term)": work.rare_terms,
     }
@@ -192,6 +196,7 @@ def reads(work: Workload) -> dict[str, tuple[Read, Read]]:
         "entity list page": (Read(entity_list, _summaries), Read(entity_list_old, _summaries)),
         "entity page (visible)": (entity(work.visible, False), entity(work.visible, True)),
         "entity page (not visible)": (entity(work.invisible, False), entity(work.invisible, True)),
+        "entity page (largest)": (entity(work.largest, False), entity(work.largest, True)),
         "search (common term)": (search(work.common_terms, False), search(work.common_terms, True)),
         "search (rare term)": (search(work.rare_terms, False), search(work.rare_terms, True)),
     }
@@ -210,7 +215,8 @@ def choose_workload(ws: Workspace, actor: Actor, size: int, seed: int) -> Worklo
 
     Entities are taken one per report from reports drawn at random; common
     terms are the most frequent words of person names, rare terms passport
-    numbers (each on very few statements).
+    numbers (each on very few statements). The largest entity is the one with
+    the most statements among those the reader may read.
     """
     rng = random.Random(seed)
     statements = tables.statements.c
@@ -258,7 +264,23 @@ def choose_workload(ws: Workspace, actor: Actor, size: int, seed: int) -> Worklo
         invisible=tuple(invisible),
         common_terms=tuple(word for word, _ in words.most_common(size)),
         rare_terms=rare,
+        largest=_largest_readable(ws, actor),
     )
+
+
+def _largest_readable(ws: Workspace, actor: Actor, tried: int = 20) -> tuple[str, ...]:
+    """The entity with the most statements among the first ``tried`` by size that the
+    reader may read (one, or none)."""
+    statements = tables.statements.c
+    with ws.engine.connect() as connection:
+        biggest = connection.execute(
+            select(statements.canonical_id)
+            .group_by(statements.canonical_id)
+            .order_by(func.count().desc(), statements.canonical_id)
+            .limit(tried)
+        ).scalars()
+        candidates = list(biggest)
+    return next(((entity,) for entity in candidates if _readable(ws, actor, entity)), ())
 
 
 # --- timing ---------------------------------------------------------------------------------
@@ -267,16 +289,26 @@ def choose_workload(ws: Workspace, actor: Actor, size: int, seed: int) -> Worklo
 @dataclass
 class Timings:
     scoped_ms: list[float] = field(default_factory=list)
+    scoped_cpu_ms: list[float] = field(default_factory=list)
+    """CPU time of this process during each scoped read (not the PostgreSQL server's)."""
     baseline_ms: list[float] = field(default_factory=list)
     mismatches: list[int] = field(default_factory=list)
 
 
 def _timed(read: Read, ws: Workspace, actor: Actor, run: int) -> tuple[float, Any]:
     """The time of ``read``'s fetch alone, and its fingerprint."""
+    elapsed, _cpu, key = _timed_with_cpu(read, ws, actor, run)
+    return elapsed, key
+
+
+def _timed_with_cpu(read: Read, ws: Workspace, actor: Actor, run: int) -> tuple[float, float, Any]:
+    """Wall and process CPU time of ``read``'s fetch alone, and its fingerprint."""
+    cpu_started = time.process_time()
     started = time.perf_counter()
     found = read.fetch(ws, actor, run)
     elapsed = (time.perf_counter() - started) * 1000
-    return elapsed, read.key(found)
+    cpu = (time.process_time() - cpu_started) * 1000
+    return elapsed, cpu, read.key(found)
 
 
 def scoped_first(run: int) -> bool:
@@ -314,15 +346,18 @@ def measure(
         old(ws, actor, 0)
         for run in range(runs):
             if run >= both:
-                timings.scoped_ms.append(_timed(scoped, ws, actor, run)[0])
+                new_ms, new_cpu, _ = _timed_with_cpu(scoped, ws, actor, run)
+                timings.scoped_ms.append(new_ms)
+                timings.scoped_cpu_ms.append(new_cpu)
                 continue
             if scoped_first(run):
-                new_ms, new_found = _timed(scoped, ws, actor, run)
+                new_ms, new_cpu, new_found = _timed_with_cpu(scoped, ws, actor, run)
                 old_ms, old_found = _timed(old, ws, actor, run)
             else:
                 old_ms, old_found = _timed(old, ws, actor, run)
-                new_ms, new_found = _timed(scoped, ws, actor, run)
+                new_ms, new_cpu, new_found = _timed_with_cpu(scoped, ws, actor, run)
             timings.scoped_ms.append(new_ms)
+            timings.scoped_cpu_ms.append(new_cpu)
             timings.baseline_ms.append(old_ms)
             if new_found != old_found:
                 timings.mismatches.append(run)
@@ -348,7 +383,9 @@ def figures(timings: Timings) -> dict[str, float]:
     paired = scoped[: len(old)]
     paired_p50, paired_p95 = statistics.median(paired), percentile(paired, 0.95)
     old_p50, old_p95 = statistics.median(old), percentile(old, 0.95)
+    cpu = timings.scoped_cpu_ms
     return {
+        "scoped_cpu_p50_ms": statistics.median(cpu) if cpu else math.nan,
         "scoped_p50_ms": statistics.median(scoped),
         "scoped_p95_ms": percentile(scoped, 0.95),
         "baseline_p50_ms": old_p50,

@@ -6,8 +6,9 @@ schema starts at once and a schema change rebuilds. It is built in bulk:
 secondary indexes dropped, rows inserted with SQLAlchemy Core executemany
 in big batches, indexes created again, ``ANALYZE``. Reads write audit
 entries, so every run works on a copy. PostgreSQL is loaded from the same
-file with COPY into a schema of its own, dropped afterwards: both backends
-hold the same rows.
+file with COPY into a schema of its own (then vacuumed and analysed, as
+autovacuum leaves a store in use), dropped afterwards: both backends hold
+the same rows.
 """
 
 from __future__ import annotations
@@ -265,6 +266,12 @@ def _copy_rows(store: BuiltStore, target: Any, progress: Progress | None) -> Non
             for sql in saved:
                 writing.exec_driver_sql(sql)
         with target.connect() as connection:
-            connection.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql("ANALYZE")
+            # VACUUM as well as ANALYZE: a store in use has been through autovacuum, whose
+            # visibility map lets index-only scans skip the table; rows fresh from COPY
+            # have none, and every "index-only" read would visit the heap as well
+            autocommit = connection.execution_options(isolation_level="AUTOCOMMIT")
+            for table in tables.metadata.sorted_tables:
+                if want.has(table.name):
+                    autocommit.exec_driver_sql(f'VACUUM (ANALYZE) "{table.name}"')
     finally:
         source.dispose()

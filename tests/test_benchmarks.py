@@ -281,6 +281,43 @@ def test_ratios_compare_only_the_runs_both_approaches_timed() -> None:
     assert found["scoped_p50_ms"] == 255.0  # every run of the scoped read
 
 
+def test_every_ratio_below_the_goal_is_listed_with_what_it_compares() -> None:
+    def row(read: str, backend: str, scoped: float, old: float) -> dict[str, Any]:
+        timings = _access_reads.Timings(
+            scoped_ms=[scoped], scoped_cpu_ms=[scoped / 2], baseline_ms=[old]
+        )
+        return {
+            "backend": backend,
+            "reader": "officer (x)",
+            "visible_reports": 1,
+            "read": read,
+            "mismatched_runs": [],
+            **_access_reads.figures(timings),
+        }
+
+    rows = [
+        row("entity page (visible)", "sqlite", 2.0, 1.0),
+        row("search (rare term)", "postgresql", 5.0, 10.0),
+        row("report list page + total", "sqlite", 10.0, 5000.0),
+    ]
+    result = {
+        "machine": access_scale.machine(None),
+        "load_average_1min": [1.0, 2.0],
+        "load_average_samples": [1.0, 3.0, 2.0],
+        "sizes": {"reports": 1, "statements": 1, "seed": 7, "schema": "x"},
+        "runs": 1,
+        "baseline_runs": 1,
+        "rows": rows,
+    }
+    page = access_scale.markdown(result)
+    notes = page.split("Ratios below 10x", 1)[1]
+    assert "entity page (visible): 1.0 ms against 2.0 ms (0.50x): both approaches" in notes
+    assert "search (rare term): 10.0 ms against 5.0 ms (2.0x): pg_trgm" in notes
+    assert "report list page" not in notes  # 500x: no note
+    assert "1.0 to 3.0, median 2.0" in page
+    assert "| 2.0 | 2.0 | 1.0 | 1.0 |" in page  # scoped p50, p95, CPU p50, baseline p50
+
+
 def test_each_item_of_a_pool_is_timed_first_by_both_approaches() -> None:
     cycle = _access_reads.PAGES
     for item in range(cycle):

@@ -192,3 +192,36 @@ def test_an_unreadable_entity_has_no_page(workspace: Workspace) -> None:
         entity_page(workspace, officer, summary.id, per_property=-1)
     with pytest.raises(InvalidInput):
         entity_statements(workspace, officer, summary.id, "name", offset=-1)
+
+
+@pytest.mark.parametrize("roles", [{Role.SUPERVISOR}, {Role.OFFICER}])
+def test_sqlite_reads_the_page_s_statements_from_indexes_alone(
+    workspace: Workspace, roles: set[Role]
+) -> None:
+    """The plan of the page's query: the entity's statements from the covering index
+    (migration 0013), the merged ones from their partial index, never by entity id
+    through ``ix_statements_entity_prop`` (every row of a big entity fetched to find
+    none merged) nor from the table by canonical id."""
+    if workspace.engine.dialect.name != "sqlite":
+        pytest.skip("the plan checked is SQLite's")
+    from portintel.domain.access import reader_scope
+    from portintel.services.collation import entities
+
+    actor = Actor("U-plan", "plan", SECURITY, frozenset(roles))
+    shape, values = entities._bound(reader_scope(actor))
+    page = {**values, "entity_id": "ent-x", "per_property": 20}
+    page |= {"values_per_property": 10, "reports": 100}
+    query = entities._digest_query("sqlite", shape).params(page)
+    with workspace.engine.connect() as connection:
+        sql = str(query.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True}))
+        plan = [row[3] for row in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}")]
+    reads = [step for step in plan if " statements " in f"{step} "]
+    assert reads, plan
+    for step in reads:
+        assert "ix_statements_entity_prop" not in step, plan
+        assert (
+            "COVERING INDEX ix_statements_entity_page" in step
+            or "COVERING INDEX ix_statements_canonical_scope" in step
+            or "INDEX ix_statements_merged" in step
+        ), plan
+    assert any("COVERING INDEX ix_statements_entity_page" in step for step in reads), plan

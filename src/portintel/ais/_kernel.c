@@ -266,7 +266,227 @@ static PyObject *count_lines(PyObject *self, PyObject *args) {
     return PyLong_FromSsize_t(lines);
 }
 
+
+/* ---- row keys: BLAKE2b-128 (RFC 7693), hex, over whole batches ------------------------ */
+
+static const uint64_t B2B_IV[8] = {
+    0x6a09e667f3bcc908ULL, 0xbb67ae8584caa73bULL, 0x3c6ef372fe94f82bULL, 0xa54ff53a5f1d36f1ULL,
+    0x510e527fade682d1ULL, 0x9b05688c2b3e6c1fULL, 0x1f83d9abfb41bd6bULL, 0x5be0cd19137e2179ULL,
+};
+
+static const uint8_t B2B_SIGMA[12][16] = {
+    {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15},
+    {14, 10, 4, 8, 9, 15, 13, 6, 1, 12, 0, 2, 11, 7, 5, 3},
+    {11, 8, 12, 0, 5, 2, 15, 13, 10, 14, 3, 6, 7, 1, 9, 4},
+    {7, 9, 3, 1, 13, 12, 11, 14, 2, 6, 5, 10, 4, 0, 15, 8},
+    {9, 0, 5, 7, 2, 4, 10, 15, 14, 1, 11, 12, 6, 8, 3, 13},
+    {2, 12, 6, 10, 0, 11, 8, 3, 4, 13, 7, 5, 15, 14, 1, 9},
+    {12, 5, 1, 15, 14, 13, 4, 10, 0, 7, 6, 3, 9, 2, 8, 11},
+    {13, 11, 7, 14, 12, 1, 3, 9, 5, 0, 15, 4, 8, 6, 2, 10},
+    {6, 15, 14, 9, 11, 3, 0, 8, 12, 2, 13, 7, 1, 4, 10, 5},
+    {10, 2, 8, 4, 7, 6, 1, 5, 15, 11, 9, 14, 3, 12, 13, 0},
+    {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15},
+    {14, 10, 4, 8, 9, 15, 13, 6, 1, 12, 0, 2, 11, 7, 5, 3},
+};
+
+#define B2B_ROTR(x, n) (((x) >> (n)) | ((x) << (64 - (n))))
+#define B2B_G(a, b, c, d, x, y)          \
+    do {                                 \
+        v[a] = v[a] + v[b] + (x);        \
+        v[d] = B2B_ROTR(v[d] ^ v[a], 32); \
+        v[c] = v[c] + v[d];              \
+        v[b] = B2B_ROTR(v[b] ^ v[c], 24); \
+        v[a] = v[a] + v[b] + (y);        \
+        v[d] = B2B_ROTR(v[d] ^ v[a], 16); \
+        v[c] = v[c] + v[d];              \
+        v[b] = B2B_ROTR(v[b] ^ v[c], 63); \
+    } while (0)
+
+static void b2b_compress(uint64_t h[8], const uint8_t block[128], uint64_t counter, int last) {
+    uint64_t v[16], m[16];
+    for (int i = 0; i < 16; i++) memcpy(&m[i], block + 8 * i, 8); /* little-endian host */
+    for (int i = 0; i < 8; i++) {
+        v[i] = h[i];
+        v[i + 8] = B2B_IV[i];
+    }
+    v[12] ^= counter;
+    if (last) v[14] = ~v[14];
+    for (int r = 0; r < 12; r++) {
+        const uint8_t *s = B2B_SIGMA[r];
+        B2B_G(0, 4, 8, 12, m[s[0]], m[s[1]]);
+        B2B_G(1, 5, 9, 13, m[s[2]], m[s[3]]);
+        B2B_G(2, 6, 10, 14, m[s[4]], m[s[5]]);
+        B2B_G(3, 7, 11, 15, m[s[6]], m[s[7]]);
+        B2B_G(0, 5, 10, 15, m[s[8]], m[s[9]]);
+        B2B_G(1, 6, 11, 12, m[s[10]], m[s[11]]);
+        B2B_G(2, 7, 8, 13, m[s[12]], m[s[13]]);
+        B2B_G(3, 4, 9, 14, m[s[14]], m[s[15]]);
+    }
+    for (int i = 0; i < 8; i++) h[i] ^= v[i] ^ v[i + 8];
+}
+
+/* The 16-byte BLAKE2b digest (no key) of text[0:length], as 32 lowercase hex characters. */
+static void b2b128_hex(const uint8_t *text, size_t length, char *hex) {
+    static const char DIGITS[] = "0123456789abcdef";
+    uint64_t h[8];
+    uint8_t block[128];
+    memcpy(h, B2B_IV, sizeof h);
+    h[0] ^= 0x01010000ULL ^ 16; /* digest length 16, no key, fanout 1, depth 1 */
+    uint64_t counter = 0;
+    while (length > 128) {
+        counter += 128;
+        b2b_compress(h, text, counter, 0);
+        text += 128;
+        length -= 128;
+    }
+    memset(block, 0, sizeof block);
+    if (length) memcpy(block, text, length);
+    counter += length;
+    b2b_compress(h, block, counter, 1);
+    const uint8_t *digest = (const uint8_t *)h;
+    for (int i = 0; i < 16; i++) {
+        hex[2 * i] = DIGITS[digest[i] >> 4];
+        hex[2 * i + 1] = DIGITS[digest[i] & 15];
+    }
+}
+
+static PyObject *blake2b_hex(PyObject *self, PyObject *args) {
+    PyObject *texts;
+    if (!PyArg_ParseTuple(args, "O!", &PyList_Type, &texts)) return NULL;
+    Py_ssize_t n = PyList_GET_SIZE(texts);
+    PyObject *out = PyList_New(n);
+    if (!out) return NULL;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *item = PyList_GET_ITEM(texts, i);
+        Py_ssize_t length;
+        const char *text = PyUnicode_AsUTF8AndSize(item, &length);
+        if (!text) {
+            Py_DECREF(out);
+            return NULL;
+        }
+        PyObject *key = PyUnicode_New(32, 127);
+        if (!key) {
+            Py_DECREF(out);
+            return NULL;
+        }
+        b2b128_hex((const uint8_t *)text, (size_t)length, (char *)PyUnicode_DATA(key));
+        PyList_SET_ITEM(out, i, key);
+    }
+    return out;
+}
+
+/* blake2b_hex_arrow(offsets, data, out): texts as an Arrow large_string array (int64
+   offsets, n + 1 of them, and the bytes) -> the hex digest of text i at out[32 i : 32 i + 32]. */
+static PyObject *blake2b_hex_arrow(PyObject *self, PyObject *args) {
+    Py_buffer offsets, data, out;
+    if (!PyArg_ParseTuple(args, "y*y*w*", &offsets, &data, &out)) return NULL;
+    Py_ssize_t n = offsets.len / (Py_ssize_t)sizeof(int64_t) - 1;
+    const int64_t *at = offsets.buf;
+    int ok = n >= 0 && out.len >= 32 * n;
+    for (Py_ssize_t i = 0; ok && i <= n; i++)
+        ok = at[i] >= 0 && at[i] <= data.len && (i == 0 || at[i] >= at[i - 1]);
+    if (ok) {
+        Py_BEGIN_ALLOW_THREADS
+        const uint8_t *bytes = data.buf;
+        char *hex = out.buf;
+        for (Py_ssize_t i = 0; i < n; i++)
+            b2b128_hex(bytes + at[i], (size_t)(at[i + 1] - at[i]), hex + 32 * i);
+        Py_END_ALLOW_THREADS
+    }
+    PyBuffer_Release(&offsets);
+    PyBuffer_Release(&data);
+    PyBuffer_Release(&out);
+    if (!ok) {
+        PyErr_SetString(PyExc_ValueError, "blake2b_hex_arrow: offsets out of order or range");
+        return NULL;
+    }
+    Py_RETURN_NONE;
+}
+
+/* ---- live UDP: many datagrams a system call, without the GIL ---------------------------- */
+
+#if defined(__linux__)
+#include <errno.h>
+#include <poll.h>
+#include <sys/socket.h>
+#define RECV_MAX_BATCH 64
+#define RECV_DATAGRAM_BYTES 65536
+#endif
+
+static PyObject *receive_datagrams(PyObject *self, PyObject *args) {
+#if defined(__linux__)
+    int fd, timeout_ms, wanted;
+    if (!PyArg_ParseTuple(args, "iii", &fd, &wanted, &timeout_ms)) return NULL;
+    if (wanted < 1) wanted = 1;
+    if (wanted > RECV_MAX_BATCH) wanted = RECV_MAX_BATCH;
+    /* one arena for the batch: datagram k at k * RECV_DATAGRAM_BYTES (the largest UDP payload) */
+    uint8_t *arena = PyMem_RawMalloc((size_t)wanted * RECV_DATAGRAM_BYTES);
+    struct mmsghdr *headers = PyMem_RawCalloc((size_t)wanted, sizeof *headers);
+    struct iovec *vectors = PyMem_RawCalloc((size_t)wanted, sizeof *vectors);
+    if (!arena || !headers || !vectors) {
+        PyMem_RawFree(arena);
+        PyMem_RawFree(headers);
+        PyMem_RawFree(vectors);
+        return PyErr_NoMemory();
+    }
+    int received = 0, error = 0;
+    Py_BEGIN_ALLOW_THREADS
+    struct pollfd waiting = {fd, POLLIN, 0};
+    int ready = poll(&waiting, 1, timeout_ms);
+    if (ready < 0) {
+        error = errno;
+    } else if (ready > 0) {
+        for (int k = 0; k < wanted; k++) {
+            vectors[k].iov_base = arena + (size_t)k * RECV_DATAGRAM_BYTES;
+            vectors[k].iov_len = RECV_DATAGRAM_BYTES;
+            headers[k].msg_hdr.msg_iov = &vectors[k];
+            headers[k].msg_hdr.msg_iovlen = 1;
+        }
+        received = recvmmsg(fd, headers, (unsigned)wanted, MSG_DONTWAIT, NULL);
+        if (received < 0) {
+            error = errno;
+            received = 0;
+        }
+    }
+    Py_END_ALLOW_THREADS
+    if (error && error != EAGAIN && error != EWOULDBLOCK && error != EINTR) {
+        PyMem_RawFree(arena);
+        PyMem_RawFree(headers);
+        PyMem_RawFree(vectors);
+        errno = error;
+        return PyErr_SetFromErrno(PyExc_OSError);
+    }
+    PyObject *out = PyList_New(received);
+    for (int k = 0; out && k < received; k++) {
+        size_t length = headers[k].msg_len;
+        if (length > vectors[k].iov_len) length = vectors[k].iov_len;
+        PyObject *data = PyBytes_FromStringAndSize((const char *)vectors[k].iov_base,
+                                                   (Py_ssize_t)length);
+        if (!data) {
+            Py_CLEAR(out);
+            break;
+        }
+        PyList_SET_ITEM(out, k, data);
+    }
+    PyMem_RawFree(arena);
+    PyMem_RawFree(headers);
+    PyMem_RawFree(vectors);
+    return out;
+#else
+    PyErr_SetString(PyExc_NotImplementedError, "receive_datagrams needs Linux (recvmmsg)");
+    return NULL;
+#endif
+}
+
 static PyMethodDef METHODS[] = {
+    {"blake2b_hex", blake2b_hex, METH_VARARGS,
+     "blake2b_hex(texts) -> the hex BLAKE2b-128 digest of each str's UTF-8, as a list."},
+    {"blake2b_hex_arrow", blake2b_hex_arrow, METH_VARARGS,
+     "blake2b_hex_arrow(offsets, data, out): the hex BLAKE2b-128 digest of each text of an "
+     "Arrow large_string array into out (32 bytes each)."},
+    {"receive_datagrams", receive_datagrams, METH_VARARGS,
+     "receive_datagrams(fd, most, timeout_ms) -> datagrams waiting on a UDP socket (waits up "
+     "to timeout_ms for the first), received without the GIL."},
     {"count_lines", count_lines, METH_VARARGS, "count_lines(buffer) -> the number of newlines."},
     {"extract", extract, METH_VARARGS,
      "extract(words, bits, offsets, widths, signed, kinds, values, available): read bit fields "

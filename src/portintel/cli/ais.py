@@ -15,6 +15,7 @@ import typer
 
 from portintel.cli import ais_areas
 from portintel.cli.ais_decode import decode_command
+from portintel.cli.ais_evaluate import evaluate_command
 from portintel.cli.ais_events import detect_command, events_command
 from portintel.cli.context import built, console, context_of
 from portintel.cli.help_format import command_group
@@ -27,10 +28,13 @@ if TYPE_CHECKING:
     from portintel.services.maritime.ingest import IngestSummary
     from portintel.services.maritime.listen import ListenSummary
 
-app = command_group("AIS: ingest, listen, quarantine, vessels, decode, detect, events, areas.")
+app = command_group(
+    "AIS: ingest, listen, quarantine, vessels, decode, detect, events, evaluate, areas."
+)
 app.command("decode")(decode_command)
 app.command("detect")(detect_command)
 app.command("events")(events_command)
+app.command("evaluate")(evaluate_command)
 app.add_typer(ais_areas.app, name="areas")
 
 

@@ -9,6 +9,7 @@ import typer
 from portintel.cli.context import built, console, context_of
 
 if TYPE_CHECKING:
+    from portintel.services.maritime import IngestProgress
     from portintel.services.training.demo import DemoSummary
     from portintel.services.workspace import Workspace
     from portintel.settings import Settings
@@ -35,6 +36,46 @@ def _print_summary(summary: DemoSummary) -> None:
         )
 
 
+def _build_tracks(ws: Workspace, seed: int, reports: int, vessels: int) -> None:
+    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from portintel.services.training.demo_tracks import build_demo_tracks
+
+    with Progress(
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        DownloadColumn(),
+        TimeElapsedColumn(),
+        console=built(console),
+        transient=False,
+    ) as bar:
+        task = bar.add_task("AIS", total=None)
+
+        def step(text: str) -> None:
+            bar.update(task, description=text)
+
+        def advance(progress: IngestProgress) -> None:
+            bar.update(task, completed=progress.bytes_done, total=progress.bytes_total)
+
+        tracks = build_demo_tracks(
+            ws, seed=seed, reports=reports, vessels=vessels, step=step, progress=advance
+        )
+    events = ", ".join(f"{kind} {count:,}" for kind, count in tracks.by_type.items())
+    console.print(
+        f"[bold]Maritime picture[/]: {tracks.vessels} vessels, {tracks.positions:,} new "
+        f"positions, {tracks.events:,} behaviour events ({events}).",
+        soft_wrap=True,
+        highlight=False,
+    )
+    console.print(
+        f"The smuggling run: {tracks.boat_name} (MMSI {tracks.boat_mmsi}) goes dark near Koh "
+        f"Kong, meets MMSI {tracks.freighter_mmsi} at sea, loiters off a landing beach: "
+        "see /map and the vessel page.",
+        soft_wrap=True,
+        highlight=False,
+    )
+
+
 def demo_command(
     ctx: typer.Context,
     seed: Annotated[
@@ -51,6 +92,14 @@ def demo_command(
         str, typer.Option("--host", help="Address to listen on (127.0.0.1: this machine only).")
     ] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", min=1, max=65535, help="TCP port.")] = 8000,
+    ais_vessels: Annotated[
+        int,
+        typer.Option(
+            "--ais-vessels",
+            min=0,
+            help="Vessels in the two weeks of AIS on the demo's map (0: no AIS).",
+        ),
+    ] = 180,
 ) -> None:
     """Build the demo workspace into the data directory and serve it.
 
@@ -66,7 +115,7 @@ def demo_command(
     worker = Worker(ws)
     worker.start()
     try:
-        _build_and_serve(context.settings, ws, seed, reports, no_serve, host, port)
+        _build_and_serve(context.settings, ws, seed, reports, no_serve, host, port, ais_vessels)
     finally:
         worker.stop()
         ws.close()
@@ -80,6 +129,7 @@ def _build_and_serve(
     no_serve: bool,
     host: str,
     port: int,
+    ais_vessels: int = 0,
 ) -> None:
     from rich.progress import (
         BarColumn,
@@ -107,6 +157,8 @@ def _build_and_serve(
 
         summary = build_demo(ws, seed=seed, reports=reports, progress=advance)
     _print_summary(summary)
+    if ais_vessels:
+        _build_tracks(ws, seed, reports, ais_vessels)
     if summary.example_vessel:
         console.print(
             f"Try: portintel --data-dir {settings.data_dir} entity show "

@@ -31,8 +31,10 @@ does refuse (far inland and no navigable water near).
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import math
+import mmap
 import os
 import shutil
 import struct
@@ -51,6 +53,8 @@ CACHE_NAME = "land-mask-v1"
 SHORE_CACHE_NAME = "shore-distance-v1"
 CACHE_VERSION = SHORE_CACHE_NAME
 """Changing how the shore raster is made means a new name: old caches are then not read."""
+RELEASE_AFTER_LOOKUPS = 100_000
+"""Positions looked up between two releases of the raster pages from resident memory."""
 
 EARTH_RADIUS_KM = 6371.0088
 KM_PER_DEGREE = math.pi * EARTH_RADIUS_KM / 180
@@ -119,6 +123,7 @@ class LandMask:
         self._bits: npt.NDArray[np.uint8] | None = None
         self._axes: npt.NDArray[np.float64] | None = None
         self._shore: npt.NDArray[np.uint16] | None = None
+        self._looked_up = 0
 
     def _paths(self) -> tuple[Path, Path, Path] | None:
         if self.cache_dir is None:
@@ -192,6 +197,22 @@ class LandMask:
         tenths = np.asarray(self._shore[_shore_row(lat), _shore_column(lon)], dtype=np.float64)
         return tenths * DISTANCE_UNIT_KM
 
+    def _release_pages(self) -> None:
+        """Drop the raster pages a batch read from this process's resident memory.
+
+        They stay in the page cache (the next batch maps them back without
+        reading the disk), but a long ingest no longer keeps every page of the
+        world it ever looked at resident, up to 160 MB. Done every
+        :data:`RELEASE_AFTER_LOOKUPS` positions, not every batch: mapping the
+        pages back costs a fault each.
+        """
+        self._looked_up = 0
+        for raster in (self._bits, self._shore):
+            handle = getattr(raster, "_mmap", None)
+            if isinstance(handle, mmap.mmap):
+                with contextlib.suppress(OSError, ValueError):
+                    handle.madvise(mmap.MADV_DONTNEED)
+
     def shore(self, latitudes: pl.Series, longitudes: pl.Series) -> pl.DataFrame:
         """``on_land``, ``distance_to_shore_km`` and ``inland_water`` per position.
 
@@ -208,6 +229,9 @@ class LandMask:
         if usable.any():
             land[usable] = self.is_land(lat[usable], lon[usable])
             distance[usable] = self.distance_to_shore_km(lat[usable], lon[usable])
+        self._looked_up += lat.shape[0]
+        if self._looked_up >= RELEASE_AFTER_LOOKUPS:
+            self._release_pages()
         far = land & (np.nan_to_num(distance) > TABLE_COVERS_KM)
         water = np.zeros(lat.shape[0], dtype=bool)
         if far.any():

@@ -10,15 +10,17 @@ a chunk boundary without splitting a message.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
+import numpy as np
+
 from portintel.adapters.ais.files import DamageCallback, compressed_position, open_binary
 
 MAX_LINE_BYTES = 4096
-BLOCK_BYTES = 4 << 20
+BLOCK_BYTES = 1 << 20
 """An NMEA sentence is at most 82 characters; tag blocks and logger columns add a few hundred."""
 RAW_PREFIX_CHARS = 300
 LINE_TOO_LONG = "line too long"
@@ -85,8 +87,8 @@ class _ChunkBuilder:
         self.chunk, self.count, self.run = NmeaChunk(), 0, None
         return chunk
 
-    def add_good(self, texts: list[str], sizes: list[int]) -> Iterator[NmeaChunk]:
-        """Lines known to be clean text, ``sizes`` their bytes including the newline."""
+    def add_good(self, texts: list[str], ends: Sequence[int]) -> Iterator[NmeaChunk]:
+        """Lines known to be clean text; ``ends[i]``: bytes of lines 0..i, newlines included."""
         index = 0
         while index < len(texts):
             take = texts[index : index + max(1, self.chunk_lines - self.count)]
@@ -97,7 +99,7 @@ class _ChunkBuilder:
             self.chunk.sentences += len(take) - take.count("")
             self.next_line += len(take)
             self.count += len(take)
-            self.offset += sum(sizes[index : index + len(take)])
+            self.offset += ends[index + len(take) - 1] - (ends[index - 1] if index else 0)
             index += len(take)
             chunk = self._cut(take[-1])
             if chunk is not None:
@@ -105,7 +107,7 @@ class _ChunkBuilder:
 
     def add_one(self, text: str, reason: str | None, size: int) -> Iterator[NmeaChunk]:
         if reason is None:
-            yield from self.add_good([text], [size])
+            yield from self.add_good([text], [size])  # one line: its end is its size
             return
         self.chunk.rejects.append((self.next_line, text[:RAW_PREFIX_CHARS], reason))
         self.run = None
@@ -130,7 +132,8 @@ def _pieces(
     joined = b"\n".join(pieces)
     if joined.isascii() and b"\x00" not in joined and max(map(len, pieces)) <= max_line_bytes:
         texts = joined.decode("ascii").replace("\r", "").split("\n")
-        yield from builder.add_good(texts, [len(piece) + extra for piece in pieces])
+        sizes = np.fromiter(map(len, pieces), dtype=np.int64, count=len(pieces)) + extra
+        yield from builder.add_good(texts, np.cumsum(sizes).tolist())
         return
     for piece in pieces:
         if len(piece) > max_line_bytes:

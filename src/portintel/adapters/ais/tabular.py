@@ -11,11 +11,13 @@ joined by commas, as evidence in the quarantine.
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
 import polars as pl
 import pyarrow as pa  # type: ignore[import-untyped]
 import pyarrow.csv as pa_csv  # type: ignore[import-untyped]
@@ -48,10 +50,19 @@ class ArchiveBatch:
     bytes_done: int
 
 
-def _text(column: str, layout: Layout) -> pl.Expr:
+_CLEAN = "\x00text:"
+"""Prefix of the cleaned text of each mapped column, computed once per batch (parse_rows)."""
+
+
+def _cleaned(column: str, layout: Layout) -> pl.Expr:
     value = pl.col(column).cast(pl.Utf8).str.strip_chars()
     blank = (value.str.len_chars() == 0) | value.is_in(list(layout.null_values))
-    return pl.when(blank).then(None).otherwise(value)
+    return pl.when(blank).then(None).otherwise(value).alias(_CLEAN + column)
+
+
+def _text(column: str, layout: Layout) -> pl.Expr:
+    """The column's text, stripped, null when blank or a null word (cleaned once per batch)."""
+    return pl.col(_CLEAN + column)
 
 
 def _number(column: str, layout: Layout, dtype: DType) -> pl.Expr:
@@ -135,7 +146,10 @@ def _optional_fields(layout: Layout, frame: pl.DataFrame) -> list[pl.Expr]:
 
 
 def parse_rows(
-    frame: pl.DataFrame, layout: Layout, first_line: int, lines: list[int] | None = None
+    frame: pl.DataFrame,
+    layout: Layout,
+    first_line: int,
+    lines: Sequence[int] | npt.NDArray[np.int64] | None = None,
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Typed canonical rows and refused rows of one batch of an archive."""
     columns = layout.columns
@@ -150,6 +164,8 @@ def parse_rows(
         ),
         raw.alias("_raw"),
     )
+    mapped = sorted({c for c in columns.values() if c in frame.columns})
+    numbered = numbered.with_columns(_cleaned(c, layout) for c in mapped)
     lat_text, lon_text = _text(columns["lat"], layout), _text(columns["lon"], layout)
     mmsi = (
         _whole(columns["mmsi"], layout, pl.Int64)
@@ -372,14 +388,20 @@ class _RaggedRows:
         self.refused.append((int(row.number or 0), str(row.text), reason))
         return "skip"
 
-    def lines_of(self, count: int) -> list[int]:
-        lines: list[int] = []
-        line = self.next_line
-        while len(lines) < count:
-            if line not in self.skipped:
-                lines.append(line)
-            line += 1
-        self.next_line = line
+    def lines_of(self, count: int) -> npt.NDArray[np.int64]:
+        """Line numbers of the next ``count`` rows read, skipping the refused lines (in bulk)."""
+        start = end = self.next_line
+        end += count
+        ahead = sorted(line for line in self.skipped if line >= start)
+        for line in ahead:  # ascending: each refused line inside the span pushes its end on
+            if line >= end:
+                break
+            end += 1
+        lines = np.arange(start, end, dtype=np.int64)
+        if ahead:
+            lines = lines[~np.isin(lines, ahead)]
+        self.next_line = end
+        self.skipped = {line for line in ahead if line >= end}
         return lines
 
     def drain(self) -> pl.DataFrame:

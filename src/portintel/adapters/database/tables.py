@@ -232,6 +232,19 @@ statements = Table(
     Index("ix_statements_entity_prop", "entity_id", "prop"),
     # entity lists walk canonical ids in order and decide visibility from the index alone
     Index("ix_statements_canonical_scope", "canonical_id", "schema", "origin", "restrictive"),
+    # an entity page reads its statements from this index alone (migration 0013)
+    Index(
+        "ix_statements_entity_page",
+        "canonical_id",
+        "prop",
+        "first_seen",
+        "id",
+        "schema",
+        "origin",
+        "restrictive",
+        "value",
+        "invalid_reason",
+    ),
     Index("ix_statements_origin", "origin"),
     Index("ix_statements_prop_value", "prop", "value"),
     # merged statements only (entity_id names an entity merged into canonical_id): an

@@ -33,6 +33,7 @@ import polars as pl
 import pyarrow as pa  # type: ignore[import-untyped]
 
 UTC_TIMESTAMP = pa.timestamp("us", tz="UTC")
+_POLARS_SCHEMAS: dict[tuple[str, tuple[str, ...], tuple[str, ...]], pl.Schema] = {}
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,9 +70,14 @@ class Dataset:
 
     @property
     def polars_schema(self) -> pl.Schema:
-        frame = pl.from_arrow(self.arrow_schema.empty_table())
-        assert isinstance(frame, pl.DataFrame)
-        return frame.schema
+        # built once per dataset: the store asks for it for every write of every batch
+        key = (self.name, self.names, tuple(str(column.type) for column in self.columns))
+        cached = _POLARS_SCHEMAS.get(key)
+        if cached is None:
+            frame = pl.from_arrow(self.arrow_schema.empty_table())
+            assert isinstance(frame, pl.DataFrame)
+            cached = _POLARS_SCHEMAS[key] = frame.schema
+        return pl.Schema(cached)
 
     def empty(self) -> pl.DataFrame:
         return pl.DataFrame(schema=self.polars_schema)

@@ -618,17 +618,19 @@ def _readable_members(predicate: StatementPredicate, *, single: bool) -> tuple[C
     is_readable = tuple_(_S.origin + "", _S.restrictive).in_(select(r.origin, r.restrictive))
     report_id = case((_S.origin.in_(select(r.report_id)), _S.origin), else_=None)
     columns = (*_MEMBER_COLUMNS[:-1], report_id.label("report_id"))
-    if single:
-        # one entity: one pass over its statements (either index finds them, each row is
-        # read once), where a union would read a big entity's rows twice
-        members: Select[Any] | CompoundSelect[Any] = select(
-            bindparam("entity_id", type_=String, required=True).label("key"), *columns
-        ).where(or_(by_canonical, by_entity), is_readable)
-    else:
-        members = union_all(
-            select(_S.canonical_id.label("key"), *columns).where(by_canonical, is_readable),
-            select(_S.entity_id.label("key"), *columns).where(by_entity, is_readable),
-        )
+    key = bindparam("entity_id", type_=String, required=True) if single else _S.canonical_id
+    merged_key = bindparam("entity_id", type_=String, required=True) if single else _S.entity_id
+    # two disjoint branches (a merged statement's canonical id is another entity's): the
+    # first is read from the entity page's covering index alone, without the table; the
+    # second from the partial index of merged statements (``canonical_id >= ''`` holds for
+    # every id: it lets SQLite's planner, which takes entities for small, see that index
+    # as the narrower one, rather than fetch each of a big entity's rows to find none)
+    members: CompoundSelect[Any] = union_all(
+        select(key.label("key"), *columns).where(by_canonical, is_readable),
+        select(merged_key.label("key"), *columns).where(
+            by_entity, _S.canonical_id >= "", is_readable
+        ),
+    )
     return members.cte("members").prefix_with("MATERIALIZED"), readable
 
 

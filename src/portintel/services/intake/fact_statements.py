@@ -28,10 +28,7 @@ import secrets
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-
-from followthemoney import model
-from followthemoney.exc import InvalidData
-from followthemoney.schema import Schema
+from typing import TYPE_CHECKING
 
 from portintel.domain.identifiers import (
     IdentifierCheck,
@@ -44,6 +41,9 @@ from portintel.domain.reports import VERBATIM_ID, FactDraft
 from portintel.domain.statements import StatementRecord
 from portintel.errors import InvalidInput, NotFound
 from portintel.services.intake.views import is_restrictive
+
+if TYPE_CHECKING:
+    from followthemoney.schema import Schema
 
 __all__ = [
     "ENTITY_ID_PREFIX",
@@ -64,6 +64,10 @@ ENTITY_ID_PREFIX = "ent-"
 
 def entity_schema(name: str) -> Schema:
     """The concrete followthemoney schema called ``name``; InvalidInput otherwise."""
+    # imported here: the model loads its YAML schemata at import (a second), and
+    # writers that only need new_entity_id (the AIS vessel registry) never look at it
+    from followthemoney import model
+
     schema = model.get(name)
     if schema is None:
         raise InvalidInput(
@@ -134,6 +138,9 @@ def new_entity_id() -> str:
 
 def _schemata(facts: Sequence[FactDraft]) -> dict[str, Schema]:
     """entity_key -> the common schema of its facts; InvalidInput for what cannot be."""
+    from followthemoney import model
+    from followthemoney.exc import InvalidData
+
     schemata: dict[str, Schema] = {}
     for fact in facts:
         schema = entity_schema(fact.schema)
@@ -182,6 +189,8 @@ def entity_references(facts: Sequence[FactDraft]) -> set[str]:
     An ``entity:<id>`` key, and a value of an entity-typed property (the
     ``owner`` of an Ownership) that names no key of the report.
     """
+    from followthemoney import model
+
     keys = {fact.entity_key for fact in facts}
     named: set[str] = set()
     for fact in facts:

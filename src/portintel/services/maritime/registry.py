@@ -14,6 +14,7 @@ aids to navigation and aircraft do not.
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -34,6 +35,11 @@ from portintel.domain.statements import StatementRecord
 from portintel.services.events import announce, transaction
 from portintel.services.intake import new_entity_id, write_statements
 from portintel.services.workspace import Workspace
+
+# an ingest meets the same few thousand vessels in every batch: their checks are remembered
+_country_of = functools.lru_cache(maxsize=65_536)(mmsi_country)
+_imo_check = functools.lru_cache(maxsize=65_536)(check_imo)
+_ship_type = functools.lru_cache(maxsize=1_024)(ship_type_label)
 
 SCHEMA = "Vessel"
 ORIGIN_PREFIX = "ais:"
@@ -153,19 +159,19 @@ def vessel_statements(
     )
     for mmsi, first, last in heard_spans.iter_rows():
         add(mmsi, "mmsi", "identifier", str(mmsi), first, last)
-        country = mmsi_country(f"{mmsi:09d}")
+        country = _country_of(f"{mmsi:09d}")
         if country:
             add(mmsi, "flag", "country", country.lower(), first, last)
     for column, (prop, prop_type) in IDENTITY_PROPERTIES.items():
         for mmsi, value, first, last in _spans(statics, column):
             if column == "imo":
-                check = check_imo(str(value))
+                check = _imo_check(str(value))
                 if check.valid and check.value:
                     add(mmsi, prop, prop_type, check.value, first, last, original=str(value))
                 else:
                     add(mmsi, prop, prop_type, str(value), first, last, invalid_reason=check.reason)
             elif column == "ship_type":
-                label = ship_type_label(int(str(value)))
+                label = _ship_type(int(str(value)))
                 if label:
                     add(mmsi, prop, prop_type, label, first, last, original=str(value))
             else:
@@ -179,6 +185,9 @@ class VesselRegistry:
     def __init__(self, ws: Workspace) -> None:
         self.ws = ws
         self.written = 0
+        # MMSI -> registry entity, as committed: an ingest meets the same vessels every
+        # batch, and only vessels new to this object are looked up in the store
+        self._entity_ids: dict[int, str] = {}
 
     def observe(
         self, positions: pl.DataFrame, statics: pl.DataFrame, context: InputContext
@@ -187,9 +196,11 @@ class VesselRegistry:
         ships = heard_ships(positions, statics)
         if not ships and positions.height == 0:
             return
+        entity_ids: dict[int, str] = {}
         with transaction(self.ws) as connection:
             if ships:
-                known = registry_entity_ids(connection, ships)
+                unknown = [mmsi for mmsi in ships if mmsi not in self._entity_ids]
+                known = {**self._entity_ids, **registry_entity_ids(connection, unknown)}
                 entity_ids = {mmsi: known.get(mmsi) or new_entity_id() for mmsi in ships}
                 records = vessel_statements(
                     positions,
@@ -201,6 +212,7 @@ class VesselRegistry:
                 self.written += write_statements(connection, records)
             if positions.height:
                 announce(connection, "positions_accepted", **accepted_summary(positions, context))
+        self._entity_ids.update(entity_ids)  # committed: the ids are the store's now
 
 
 def accepted_summary(positions: pl.DataFrame, context: InputContext) -> dict[str, Any]:

@@ -40,6 +40,7 @@ from portintel.services.maritime.behaviours import (
     _count_types,
     _fingerprints,
     _statics_fingerprint,
+    _stored_positions,
     event_store,
 )
 
@@ -78,7 +79,7 @@ def _detect(ws: Workspace, spark: SparkSession) -> DetectionSummary:
     summary = DetectionSummary(refused_ports=gazetteer.refused)
 
     # fingerprints first: data arriving during the run is seen again by the next one
-    current = _fingerprints(ws)
+    current = _fingerprints(_stored_positions(ws))
     statics_n, statics_h = _statics_fingerprint(ws)
     files = TrackStore(ws.settings.tracks_dir)
     events, summary.positions, summary.vessels = detect_events(

@@ -11,6 +11,8 @@
    compared only within a cell and a time step.
 4. Per pair, runs of consecutive close samples of at least ``min_hours`` are
    kept, and runs less than ``merge_gap_hours`` apart become one encounter.
+   Its start and end are half a step outside the first and last close
+   samples: the vessels met somewhere between two steps.
 
 The event is stored once per pair: ``mmsi`` the lower MMSI, ``other_mmsi``
 the higher. The antimeridian is not handled (cells do not wrap).
@@ -228,8 +230,10 @@ def encounters_from_samples(
                     type="encounter",
                     mmsi=int(a),
                     other_mmsi=int(b),
-                    start=int(t[s]),
-                    end=int(t[e]),
+                    # the condition changed somewhere between two grid steps: halfway is
+                    # the estimate with the least error (at most half a step, not a whole one)
+                    start=int(t[s]) - step // 2,
+                    end=int(t[e]) + step // 2,
                     lat=float(((chunk["lat_a"] + chunk["lat_b"]) / 2).to_numpy().mean()),
                     lon=float(((chunk["lon_a"] + chunk["lon_b"]) / 2).to_numpy().mean()),
                     parameters=settings.section("encounter"),

@@ -18,6 +18,7 @@ from portintel.domain.maritime.behaviour.common import (
     haversine_km,
     implied_knots,
 )
+from portintel.domain.maritime.behaviour.segments import main_chain
 from portintel.domain.maritime.behaviour.settings import BehaviourSettings
 
 
@@ -33,8 +34,12 @@ def detect_jumps(track: Track, settings: BehaviourSettings) -> list[EventRow]:
     s_prev = implied_knots(d_prev, (ts[1:-1] - ts[:-2]) / 1e6)
     s_next = implied_knots(d_next, (ts[2:] - ts[1:-1]) / 1e6)
     s_skip = implied_knots(d_skip, (ts[2:] - ts[:-2]) / 1e6)
+    # only a lone outlier (a one-fix segment, see segments.main_chain): the fixes of a
+    # second transmitter interleaved with the first are two places, not jumps
+    lone = ~main_chain(track) if track.segment.size == n else np.ones(n, dtype=bool)
     hit = (
-        (s_prev > config.min_implied_speed_knots)
+        lone[1:-1]
+        & (s_prev > config.min_implied_speed_knots)
         & (s_next > config.min_implied_speed_knots)
         & (np.minimum(d_prev, d_next) >= config.min_distance_km)
         & (s_skip <= settings.segments.max_implied_speed_knots)

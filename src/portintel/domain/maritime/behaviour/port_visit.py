@@ -4,7 +4,11 @@ Per segment, a state machine over the fixes: outside until a fix comes within
 ``entry_km`` of a gazetteer entry, inside until a fix is farther than
 ``exit_km`` from that entry (hysteresis, as GFW's port visits). The stop is
 the first fix inside below ``stop_speed_knots``, the restart the first fix
-after the stop above ``restart_speed_knots``. A visit still open at the end
+after the stop above ``restart_speed_knots``. A vessel that neither stops
+inside nor goes silent there for ``gap.min_hours`` (a port gap) only passed
+by and makes no visit (GFW keeps such entries as low-confidence visits): a
+lane past an anchorage or a neighbouring harbour would otherwise count one
+visit per port passed. A visit still open at the end
 of the data has no end (``details.open``); a later run closes it under the
 same event id.
 """
@@ -70,6 +74,15 @@ def detect_port_visits(
                 if restarts.size:
                     restart = int(inside[stops[0] + restarts[0]])
             end_index = int(index[exit_at]) if exit_at is not None else None
+            silent = (
+                inside.size > 1
+                and np.diff(track.ts[inside]).max() >= settings.gap.min_hours * 3600e6
+            )
+            if stop is None and not silent:
+                # passing by (within entry_km of a port without stopping or going silent
+                # there) is not a visit: lanes run past anchorages and neighbouring ports
+                k = exit_at + 1 if exit_at is not None else index.size
+                continue
             rows.append(
                 EventRow(
                     type="port_visit",

@@ -2,7 +2,7 @@
 
 A fix continues the open segment it can plausibly follow (implied speed from
 that segment's last fix at most ``max_implied_speed_knots``, silence at most
-``max_silence_hours``), choosing the one it is nearest to in speed; a fix no
+``max_silence_hours``), choosing the one heard most recently; a fix no
 open segment can explain opens a new one. So two transmitters sharing an
 MMSI (spoofing, a cloned identity) come out as two interleaved segments, not
 one zig-zag track, and a single bad fix makes a one-fix segment of its own.
@@ -81,7 +81,13 @@ def _walk(track: Track, settings: SegmentSettings) -> np.ndarray:
                 speed = distance / KNOT_KMH / hours
             else:
                 speed = 0.0 if distance <= 0.05 else math.inf
-            if speed <= max_speed and speed < best_speed:
+            # the plausible segment heard most recently: a stale one (a lone bad fix
+            # hours ago) is plausible from almost anywhere and must not take the track over
+            if speed <= max_speed and (
+                best < 0
+                or open_ts[k] > open_ts[best]
+                or (open_ts[k] == open_ts[best] and speed < best_speed)
+            ):
                 best, best_speed = k, speed
         if best < 0:
             concurrent.append(bool(open_ids))
