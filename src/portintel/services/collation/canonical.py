@@ -119,3 +119,14 @@ def member_condition(member_ids: Collection[str]) -> ColumnElement[bool]:
     written with)."""
     wanted = sorted(set(member_ids))
     return or_(_S.entity_id.in_(wanted), _S.canonical_id.in_(wanted))
+
+
+def read_members(connection: Connection, actor: Actor, entity_id: str) -> CanonicalEntity | None:
+    """For an entity read: the canonical entity of ``entity_id`` as ``actor`` sees it, or
+    None when ``entity_id`` is merged and the actor may read nothing of it. An entity in no
+    cluster costs one primary-key lookup and comes back as itself, unchecked: the read
+    that follows finds its statements in scope, or none (then it is not found)."""
+    merged = connection.execute(select(_M.canonical_id).where(_M.entity_id == entity_id)).first()
+    if merged is None:
+        return CanonicalEntity(canonical_id=entity_id, member_ids=(entity_id,))
+    return canonical_entities(connection, actor, [entity_id]).get(entity_id)
