@@ -90,6 +90,9 @@ def test_no_merge_shows_a_statement_outside_the_reader_s_scope(
         data.draw(st.lists(st.sampled_from(ids), max_size=3))
     )
     try:
+        listed = entities.list_entities(ws, reader, limit=100_000)
+        assert len({summary.id for summary in listed}) == len(listed)  # each entity once
+        by_id = {summary.id: summary for summary in listed}
         for entity_id in sorted(wanted):
             members = canonical_entity(ws, SYSTEM, entity_id).member_ids
             readable = [m for m in members if world.visible_statement_ids(reader, m)]
@@ -115,6 +118,8 @@ def test_no_merge_shows_a_statement_outside_the_reader_s_scope(
             page = entities.entity_page(ws, reader, entity_id, per_property=1000)
             assert page.id == seen.id and page.statement_count == len(expected)
             assert {s.id for s in page.statements} <= expected
+            assert by_id[seen.id].statement_count == len(expected)
+            assert not set(readable[1:]) & set(by_id)  # merged members are not listed apart
     finally:
         _undo_everything(ws)
     assert _statements(ws) == before

@@ -130,3 +130,30 @@ def read_members(connection: Connection, actor: Actor, entity_id: str) -> Canoni
     if merged is None:
         return CanonicalEntity(canonical_id=entity_id, member_ids=(entity_id,))
     return canonical_entities(connection, actor, [entity_id]).get(entity_id)
+
+
+def page_clusters(
+    connection: Connection, actor: Actor, entity_ids: list[str]
+) -> list[tuple[str, tuple[str, ...]]]:
+    """For a page of entity ids (a list, a search): ``(canonical id, members)`` as the actor
+    sees each, in page order, each canonical entity once. One lookup when none is merged."""
+    if not entity_ids:
+        return []
+    merged = {
+        member
+        for member in connection.execute(
+            select(_M.entity_id).where(_M.entity_id.in_(sorted(set(entity_ids))))
+        ).scalars()
+    }
+    clusters = canonical_entities(connection, actor, merged) if merged else {}
+    page: list[tuple[str, tuple[str, ...]]] = []
+    seen: set[str] = set()
+    for entity in entity_ids:
+        cluster = clusters.get(entity)
+        key, members = (
+            (cluster.canonical_id, cluster.member_ids) if cluster else (entity, (entity,))
+        )
+        if key not in seen:
+            seen.add(key)
+            page.append((key, members))
+    return page

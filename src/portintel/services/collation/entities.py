@@ -54,7 +54,7 @@ from portintel.domain.entities import entity_caption
 from portintel.domain.grading import Grading
 from portintel.errors import InvalidInput, NotFound
 from portintel.services import audit
-from portintel.services.collation.canonical import read_members
+from portintel.services.collation.canonical import page_clusters, read_members
 from portintel.services.workspace import Workspace
 
 _S = tables.statements.c
@@ -454,6 +454,33 @@ def _summaries(
     return summaries
 
 
+def _canonical_summaries(
+    connection: Connection, actor: Actor, scope: ReaderScope, entity_ids: list[str]
+) -> list[EntitySummary]:
+    """The summaries of a page of ids as canonical entities: a merged entity once, under
+    its canonical id, counted over the members the reader may read (a page with merged
+    entities may so hold fewer rows than asked)."""
+    clusters = page_clusters(connection, actor, entity_ids)
+    members = [member for _, group in clusters for member in group]
+    by_id = {summary.id: summary for summary in _summaries(connection, scope, members)}
+    shape, values = _bound(scope)
+    summaries = []
+    for key, group in clusters:
+        if len(group) == 1:
+            if key in by_id:
+                summaries.append(by_id[key])
+            continue
+        first = next((by_id[m] for m in group if m in by_id), None)
+        if first is None:
+            continue
+        counts = _visible(shape, func.count(), func.count(_R.id.distinct())).where(_of_entity())
+        statements, reports = connection.execute(counts, {**values, "members": list(group)}).one()
+        summaries.append(
+            EntitySummary(key, first.schema, first.caption, int(statements), int(reports))
+        )
+    return summaries
+
+
 @lru_cache(maxsize=_BUILT)
 def _page_of_ids_query(dialect: str, shape: StatementPredicate, by_schema: bool) -> Select[Any]:
     """Distinct canonical ids of the readable statements (of schema ``:schema`` if
@@ -488,7 +515,7 @@ def list_entities(
     with ws.engine.begin() as connection:
         query = _page_of_ids_query(connection.dialect.name, shape, bool(schema))
         ids = list(connection.execute(query, page).scalars())
-        summaries = _summaries(connection, scope, ids)
+        summaries = _canonical_summaries(connection, actor, scope, ids)
         audit.record(
             connection,
             actor,
@@ -553,7 +580,7 @@ def search_entities(
     found = _matching_entities(ws.engine.dialect.name, scope, text, schema, limit)
     with ws.engine.begin() as connection:
         ids = list(connection.execute(found).scalars())
-        summaries = _summaries(connection, scope, ids)
+        summaries = _canonical_summaries(connection, actor, scope, ids)
         audit.record(
             connection,
             actor,
