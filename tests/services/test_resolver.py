@@ -15,7 +15,7 @@ from portintel.domain.statements import StatementRecord
 from portintel.errors import Conflict, NotFound, PermissionDenied
 from portintel.services.collation.canonical import canonical_entity
 from portintel.services.collation.judgements import entity_judgements, judge, undo
-from portintel.services.collation.xref_queue import refresh_candidates
+from portintel.services.collation.xref_queue import refresh_candidates, review_queue
 from portintel.services.events import transaction
 from portintel.services.intake import write_statements
 from portintel.services.workspace import Workspace
@@ -171,3 +171,16 @@ def test_rule_merges_become_system_judgements_and_a_split_is_not_merged_again(
     undo(workspace, analyst, "ent-v1", "ent-v2")
     refresh_candidates(workspace)
     assert canonical_entity(workspace, analyst, "ent-v2").member_ids == ("ent-v2",)
+
+
+def test_the_review_queue_leaves_judged_pairs_out(workspace: Workspace, analyst: Actor) -> None:
+    _three_persons(workspace)
+    _write(workspace, ("ent-d", "Person", "name", "Sok Chanthy"))
+    refresh_candidates(workspace)
+    queued = {(p.left, p.right) for p in review_queue(workspace, analyst)}
+    assert ("ent-a", "ent-d") in queued and ("ent-a", "ent-b") in queued
+    judge(workspace, analyst, "ent-a", "ent-d", Verdict.UNSURE)
+    judge(workspace, analyst, "ent-a", "ent-b", Verdict.SAME)
+    queued = {(p.left, p.right) for p in review_queue(workspace, analyst)}
+    assert ("ent-a", "ent-d") not in queued and ("ent-a", "ent-b") not in queued
+    assert ("ent-b", "ent-d") in queued  # not judged: the analyst still decides it

@@ -291,3 +291,20 @@ def entity_judgements(ws: Workspace, actor: Actor, entity_id: str) -> list[Judge
             at=ws.clock(),
         )
     return [JudgementView(j, j.id in current, j.id in blocked) for j in shown]
+
+
+def settled_pairs(connection: Connection, entity_ids: Iterable[str]) -> set[tuple[str, str]]:
+    """The pairs among ``entity_ids`` (in id order) the review queue leaves out: those with
+    a judgement in force (same, different or unsure) and those already one entity."""
+    wanted = sorted(set(entity_ids))
+    settled = {
+        judgement.pair
+        for judgement in in_force(resolver.load_judgements(connection, wanted))
+        if judgement.left in wanted and judgement.right in wanted
+    }
+    clusters = cluster_members(connection, wanted)
+    for entity, members in clusters.items():
+        for other in members:
+            if other != entity and other in clusters:
+                settled.add((entity, other) if entity < other else (other, entity))
+    return settled

@@ -22,7 +22,7 @@ from portintel.domain.actors import SYSTEM, Actor
 from portintel.domain.xref import CandidatePair, Decision, XrefPolicy, cross_reference, decide
 from portintel.errors import InvalidInput, PermissionDenied
 from portintel.services import audit
-from portintel.services.collation.judgements import apply_rule_merges
+from portintel.services.collation.judgements import apply_rule_merges, settled_pairs
 from portintel.services.collation.xref import load_profiles, policy_of
 from portintel.services.events import transaction
 from portintel.services.workspace import Workspace
@@ -128,7 +128,10 @@ def review_queue(
             offset += len(rows)
             wanted = {entity_id for row in rows for entity_id in row}
             profiles = {p.id: p for p in load_profiles(ws, actor, entity_ids=sorted(wanted))}
+            settled = settled_pairs(connection, wanted)
             for left_id, right_id in rows:
+                if (left_id, right_id) in settled:
+                    continue  # judged already, or one entity already: not work for review
                 left, right = profiles.get(left_id), profiles.get(right_id)
                 if left is None or right is None or left.family != right.family:
                     continue
