@@ -15,6 +15,8 @@ real adapter on every backend.
     PasswordHasher       passwords.Argon2PasswordHasher                services.admin
     AttachmentStore      files.AttachmentStore (content-addressed)     services.intake
     TrackReader          trackstore.TrackStore (Parquet)               services.maritime
+    NodeSigner           node_keys.NodeKeys (Ed25519 files)            services.sharing
+    CredentialSealer     node_keys.CredentialVault (AES-GCM)           services.sharing
 
 The module sits between the adapters and the domain: both the services and
 the adapters may import it, and it imports only the domain (checked by the
@@ -44,6 +46,9 @@ if TYPE_CHECKING:  # only for annotations: importing the ports stays cheap
 
 __all__ = [
     "AttachmentStore",
+    "CredentialSealer",
+    "NodePublicKey",
+    "NodeSigner",
     "PasswordHasher",
     "SessionRecord",
     "SessionStore",
@@ -170,3 +175,40 @@ class TrackReader(Protocol):
 
     def days(self, dataset: Dataset) -> list[str]:
         """The days that hold rows, ``YYYY-MM-DD`` (and ``undated``), sorted."""
+
+
+# --- the node's signing key and sealed partner credentials (sharing) -------------------
+
+
+@dataclass(frozen=True, slots=True)
+class NodePublicKey:
+    """A public key of this node: current or retired (kept to verify what it signed)."""
+
+    public_key: str
+    """``ed25519:`` and the raw 32-byte key in base64."""
+    fingerprint: str
+    """``SHA256:`` and the hex SHA-256 of the raw key."""
+    current: bool
+
+
+class NodeSigner(Protocol):
+    """The node's Ed25519 key pair. The private key never crosses this port."""
+
+    def public_keys(self) -> list[NodePublicKey]:
+        """Every public key of the node, current first; empty before ``portintel node init``."""
+
+    def sign(self, data: bytes) -> tuple[str, bytes]:
+        """``(fingerprint, signature)`` of ``data`` with the current key."""
+
+    def verify(self, data: bytes, signature: bytes, public_key: str) -> bool:
+        """Whether ``signature`` over ``data`` was made by the key ``public_key``."""
+
+
+class CredentialSealer(Protocol):
+    """Seals secrets (a partner's TAXII credential) with a key derived from the node secret."""
+
+    def seal(self, secret: Secret, context: str) -> bytes:
+        """Encrypt and authenticate ``secret``, bound to ``context`` (e.g. the partner id)."""
+
+    def open(self, sealed: bytes, context: str) -> Secret:
+        """The secret sealed for ``context``; ConfigurationError when it does not open."""

@@ -11,7 +11,7 @@ import logging
 import os
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -38,6 +38,15 @@ class Settings(BaseSettings):
     )
     node_id: str = Field(default="piu-sihanoukville", description="Dataset name of this node.")
     node_name: str = Field(default="PIU Sihanoukville", description="Display name of this node.")
+    # sharing (issue #13): who this node is to its partners
+    node_code: str = Field(
+        default="KH-PIU-SHV",
+        pattern=r"^[A-Z0-9][A-Z0-9-]{1,99}$",
+        description="Name of this node among its partners, e.g. KH-PIU-SHV.",
+    )
+    node_kind: Literal["PIU", "CAU", "BLO", "international"] = Field(
+        default="PIU", description="Kind of node: PIU, CAU, BLO or international."
+    )
     country: str = Field(
         default="KH", description="ISO 3166-1 alpha-2 country of the node; region hint for phones."
     )

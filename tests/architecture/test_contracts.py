@@ -105,6 +105,10 @@ PLANTED = {
         "services/collation/leak.py",
         "from portintel.services.maritime.registry import list_vessels\n",
     ),
+    "sharing-public-api": (
+        "services/collation/leak.py",
+        "from portintel.services.sharing.partners import list_partners\n",
+    ),
     "training-public-api": (
         "services/maritime/leak_demo.py",
         "from portintel.services.training.demo import build_demo\n",

@@ -72,3 +72,28 @@ def test_import_of_a_missing_file_or_as_nobody_says_so(data_dir: Path, tmp_path:
     (tmp_path / "a.geojson").write_text('{"type": "FeatureCollection", "features": []}')
     nobody = _run(data_dir, "areas", "import", str(tmp_path / "a.geojson"), "--as", "nobody")
     assert nobody.exit_code == 1
+
+
+def test_detect_rewrites_a_lost_areas_file_from_the_database(
+    data_dir: Path, tmp_path: Path
+) -> None:
+    """The database is the record: an areas file lost (or from before it existed) is repaired."""
+    path = tmp_path / "zones.geojson"
+    feature = {"type": "Feature", "properties": {"name": "Approach"},
+               "geometry": {"type": "Polygon", "coordinates": [BOX]}}  # fmt: skip
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": [feature]}))
+    assert _run(data_dir, "areas", "import", str(path), "--as", "ana").exit_code == 0
+    written = data_dir / "areas" / "analyst-areas.geojson"
+    assert written.is_file()
+    written.unlink()
+
+    assert _run(data_dir, "detect").exit_code == 0
+    assert written.is_file()
+    events = _run(data_dir, "events", "--type", "area_entry", "--format", "jsonl")
+    assert [json.loads(line)["details"]["area_name"] for line in events.output.splitlines()] == [
+        "Approach"
+    ]
+    # an unchanged file is not written again
+    before = written.stat().st_mtime_ns
+    assert _run(data_dir, "detect").exit_code == 0
+    assert written.stat().st_mtime_ns == before

@@ -77,6 +77,11 @@ def load_gazetteer(data_dir: Path, *, analysts: bool = True) -> Gazetteer:
 
 
 def _write_atomically(path: Path, text: str) -> None:
+    try:
+        if path.read_text(encoding="utf-8") == text:
+            return  # unchanged: no new file, no new modification time
+    except (OSError, UnicodeDecodeError):
+        pass
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
@@ -91,6 +96,8 @@ def _write_atomically(path: Path, text: str) -> None:
 def write_analyst_areas(data_dir: Path, features: list[dict[str, Any]]) -> Path:
     """Replace ``<data_dir>/areas/analyst-areas.geojson`` (a reader never sees half of it)."""
     path = data_dir / AREAS_DIR / ANALYST_AREAS_FILE
+    if not features and not path.exists():
+        return path  # nothing drawn yet: no file
     document = {"type": "FeatureCollection", "features": features}
     _write_atomically(path, json.dumps(document, ensure_ascii=False, separators=(",", ":")))
     return path
@@ -99,6 +106,8 @@ def write_analyst_areas(data_dir: Path, features: list[dict[str, Any]]) -> Path:
 def write_analyst_ports(data_dir: Path, text: str) -> Path:
     """Replace ``<data_dir>/ports-analysts.csv`` with ``text`` (the columns of ``ports.csv``)."""
     path = data_dir / ANALYST_PORTS_FILE
+    if len(text.splitlines()) <= 1 and not path.exists():
+        return path  # no entry from the app yet (the header alone): no file
     _write_atomically(path, text)
     return path
 

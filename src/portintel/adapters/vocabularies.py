@@ -16,6 +16,7 @@ import yaml
 
 from portintel.domain.grading import GradingSchemes
 from portintel.domain.handling import HandlingVocabularies
+from portintel.domain.sharing.stix.vocabulary import StixVocabulary
 from portintel.errors import ConfigurationError
 
 PACKAGE = "portintel.vocabularies"
@@ -51,3 +52,18 @@ def load_grading_schemes() -> GradingSchemes:
 def load_handling() -> HandlingVocabularies:
     """The handling vocabularies (3x5x2, Europol, TLP 2.0) of this installation."""
     return HandlingVocabularies.from_mapping(read_vocabulary(HANDLING_FILE), source=HANDLING_FILE)
+
+
+STIX_PACKAGE = "portintel.vocabularies.stix"
+
+
+@functools.cache
+def load_stix_vocabulary() -> StixVocabulary:
+    """portintel's STIX extension definitions and the official TLP 2.0 markings."""
+    return StixVocabulary.from_mappings(
+        read_vocabulary("extensions.yaml", package=STIX_PACKAGE),
+        read_vocabulary("tlp.yaml", package=STIX_PACKAGE),
+        tlp_codes=tuple(
+            definition.code for definition in load_handling().codes(load_handling().tlp_vocabulary)
+        ),
+    )

@@ -75,6 +75,9 @@ def detect_command(
             field="--since",
         )
     ws = context_of(ctx).workspace()
+    from portintel.services.maritime import export_node_files
+
+    export_node_files(ws)  # areas and ports from the app, where detection reads them
     if executor is Executor.spark:
         from portintel.services.maritime.spark_executor import detect_behaviours_spark
 

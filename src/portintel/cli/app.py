@@ -18,7 +18,21 @@ from typing import Annotated
 
 import typer
 
-from portintel.cli import ais, audit, demo, entities, jobs, judge, reports, serve, users, xref
+from portintel.cli import (
+    ais,
+    audit,
+    demo,
+    entities,
+    jobs,
+    judge,
+    node,
+    partners,
+    reports,
+    serve,
+    share,
+    users,
+    xref,
+)
 from portintel.cli.context import CliContext, run_guarded
 from portintel.cli.help_format import command_group
 
@@ -57,6 +71,10 @@ app.command("worker")(jobs.worker_command)
 app.add_typer(jobs.app, name="jobs")
 app.add_typer(xref.app, name="xref")
 app.command("judge")(judge.judge_command)
+app.add_typer(node.app, name="node")
+app.add_typer(partners.app, name="partner")
+app.add_typer(partners.agreements_app, name="agreement")
+app.add_typer(share.app, name="share")
 
 
 def main() -> None:

@@ -75,3 +75,37 @@ def test_an_administrator_imports_no_area(workspace: Workspace) -> None:
     adam = make_user(workspace, "adam", IMMIGRATION, Role.ADMINISTRATOR)
     with pytest.raises(PermissionDenied):
         maritime.import_areas(workspace, adam, _file(), source="x.geojson")
+
+
+def test_another_agencys_area_events_are_absent_from_every_event_read(
+    workspace: Workspace,
+) -> None:
+    """Detection runs every area, but an area event reaches only readers of its area."""
+    from portintel.services.maritime.behaviours import EventFilter, list_events
+    from tests.behaviours.test_executor import day_one, store_positions
+
+    # vessel 4 of day_one runs east along 6.0 N from 99.0 E at 9 kn and enters this box
+    box = [[99.05, 5.9], [99.5, 5.9], [99.5, 6.1], [99.05, 6.1], [99.05, 5.9]]
+    ana = make_user(workspace, "ana", IMMIGRATION, Role.ANALYST)
+    mick = make_user(workspace, "mick", MARITIME, Role.ANALYST)
+    sue = make_user(workspace, "sue", MARITIME, Role.SUPERVISOR)
+    area = maritime.create_area(
+        workspace, ana, name="Watched beach", geometry={"type": "Polygon", "coordinates": [box]}
+    )
+    store_positions(workspace, day_one())
+    maritime.detect_behaviours(workspace)
+
+    def area_events(actor: object) -> tuple[list[str], list[str]]:
+        listed = list_events(workspace, actor, EventFilter())  # type: ignore[arg-type]
+        mapped = maritime.event_layer(workspace, actor)  # type: ignore[arg-type]
+        return (
+            sorted(t for t in listed["type"].to_list() if t.startswith("area_")),
+            sorted(e.type for e in mapped if e.type.startswith("area_")),
+        )
+
+    assert area_events(ana)[0] == area_events(ana)[1] != []
+    assert area_events(sue) == area_events(ana)  # a supervisor reads every agency's areas
+    assert area_events(mick) == ([], [])
+    # the rest of the picture stays: mick still reads the other events
+    others = list_events(workspace, mick, EventFilter())
+    assert others.height > 0 and area.name not in " ".join(others["details"].to_list())

@@ -501,6 +501,45 @@ entity_resolution = Table(
 """Which canonical entity each merged entity belongs to: derived from ``judgements``
 (rebuilt after each one), never from statements, which a merge leaves untouched."""
 
+partners = Table(
+    "partners",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    # the partner node's name among nodes, e.g. TH-PIU-RNG: unique
+    Column("name", String(100), nullable=False, unique=True),
+    # PIU, CAU, BLO, international (portintel.domain.sharing.NodeKind)
+    Column("kind", String(32), nullable=False),
+    Column("country", String(2), nullable=False),
+    Column("taxii_url", String(500), nullable=True),
+    # "ed25519:<base64>" and its "SHA256:<hex>" fingerprint
+    Column("public_key", String(100), nullable=True),
+    Column("fingerprint", String(80), nullable=True),
+    # the TAXII credential sealed with the node secret (AES-GCM); never stored in clear
+    Column("credential_sealed", LargeBinary, nullable=True),
+    Column("created_at", UTC, nullable=False),
+    Column("created_by", String(100), nullable=False),
+)
+"""Partner nodes registered by an administrator (issue #13)."""
+
+partner_agreements = Table(
+    "partner_agreements",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("partner_id", String(64), ForeignKey("partners.id"), nullable=False, index=True),
+    # sorted lists: handling codes "vocabulary:code", TLP codes, categories
+    Column("handling_codes", JSON, nullable=False),
+    Column("tlp_levels", JSON, nullable=False),
+    Column("categories", JSON, nullable=False),
+    # whether personal data of victims or minors may go
+    Column("personal_data", Boolean, nullable=False, default=False),
+    # pull or push
+    Column("delivery", String(8), nullable=False),
+    Column("expires_at", UTC, nullable=True),
+    Column("created_at", UTC, nullable=False),
+    Column("created_by", String(100), nullable=False),
+)
+"""What each partner may receive (domain.sharing.Agreement); the policy reads them."""
+
 __all__ = [
     "agencies",
     "analyst_areas",
@@ -516,6 +555,8 @@ __all__ = [
     "judgements",
     "metadata",
     "node_keys",
+    "partner_agreements",
+    "partners",
     "port_edits",
     "quarantine",
     "report_events",

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
         list_areas,
     )
     from portintel.services.maritime.behaviours import DetectionSummary, detect_behaviours
+    from portintel.services.maritime.node_files import export_node_files
     from portintel.services.maritime.picture import (
         EVENT_TYPE_LABELS,
         LatestPositions,
@@ -71,6 +72,7 @@ if TYPE_CHECKING:
 
 _MODULE_OF = {
     **dict.fromkeys(("DetectionSummary", "detect_behaviours"), "behaviours"),
+    "export_node_files": "node_files",
     **dict.fromkeys(
         ("AreaImport", "AreaView", "create_area", "export_areas", "import_areas", "list_areas"),
         "areas",
@@ -161,6 +163,7 @@ __all__ = [
     "event_layer",
     "event_place",
     "export_areas",
+    "export_node_files",
     "export_ports",
     "find_vessel",
     "import_areas",

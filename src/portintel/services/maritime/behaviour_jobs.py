@@ -29,7 +29,9 @@ _last_enqueued: dict[int, float] = {}
 
 def run_detection(ws: Workspace) -> None:
     from portintel.services.maritime.behaviours import detect_behaviours
+    from portintel.services.maritime.node_files import export_node_files
 
+    export_node_files(ws)
     detect_behaviours(ws)
 
 

@@ -66,6 +66,7 @@ from portintel.domain.maritime.behaviour.identity_change import (
 from portintel.domain.maritime.schema import POSITIONS, STATICS
 from portintel.errors import InvalidInput, NotFound, PermissionDenied
 from portintel.services.events import announce, transaction
+from portintel.services.maritime.area_scope import readable_area_events
 
 if TYPE_CHECKING:
     from portintel.domain.actors import Actor
@@ -471,7 +472,7 @@ def list_events(ws: Workspace, actor: Actor, query: EventFilter) -> pl.DataFrame
     """Stored events matching ``query``, newest first, with ``entity_id`` (and
     ``other_entity_id``) of the Vessel entities the actor may read (null otherwise)."""
     require_events_reader(actor)
-    frame = ws.tracks.scan(EVENTS)
+    frame = ws.tracks.scan(EVENTS).filter(readable_area_events(ws, actor))
     if query.type is not None:
         frame = frame.filter(pl.col("type") == query.type)
     if query.mmsi is not None:

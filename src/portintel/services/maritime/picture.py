@@ -33,6 +33,7 @@ from portintel.domain.maritime.behaviour.common import EVENTS
 from portintel.domain.maritime.schema import POSITIONS, STATICS
 from portintel.domain.maritime.simplification import simplify_to
 from portintel.errors import InvalidInput, PermissionDenied
+from portintel.services.maritime.area_scope import readable_area_events
 from portintel.services.workspace import Workspace
 
 DEFAULT_WINDOW = timedelta(hours=24)
@@ -255,7 +256,7 @@ def event_layer(
         raise InvalidInput(
             f"unknown event type {unknown[0]!r}", field="type", hint=", ".join(EVENT_TYPE_LABELS)
         )
-    events = ws.tracks.scan(EVENTS)
+    events = ws.tracks.scan(EVENTS).filter(readable_area_events(ws, actor))
     if since is not None:
         events = events.filter(pl.col("end").fill_null(pl.col("start")) >= since)
     if until is not None:

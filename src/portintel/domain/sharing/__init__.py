@@ -1,0 +1,35 @@
+"""Sharing with partner nodes: partners, agreements and the policy, as pure data and rules."""
+
+from portintel.domain.sharing.partners import Agreement, Category, Delivery, NodeKind, Partner
+from portintel.domain.sharing.policy import (
+    NEVER_SHARED_PROPERTIES,
+    PROTECTED_PERSON_TOPICS,
+    SANITISED_FIELDS,
+    Decision,
+    PartnerScope,
+    Reason,
+    ReportFacts,
+    StatementFacts,
+    decide_report,
+    decide_statement,
+    partner_scope,
+)
+
+__all__ = [
+    "NEVER_SHARED_PROPERTIES",
+    "PROTECTED_PERSON_TOPICS",
+    "SANITISED_FIELDS",
+    "Agreement",
+    "Category",
+    "Decision",
+    "Delivery",
+    "NodeKind",
+    "Partner",
+    "PartnerScope",
+    "Reason",
+    "ReportFacts",
+    "StatementFacts",
+    "decide_report",
+    "decide_statement",
+    "partner_scope",
+]
