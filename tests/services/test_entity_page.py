@@ -209,7 +209,7 @@ def test_sqlite_reads_the_page_s_statements_from_indexes_alone(
 
     actor = Actor("U-plan", "plan", SECURITY, frozenset(roles))
     shape, values = entities._bound(reader_scope(actor))
-    page = {**values, "entity_id": "ent-x", "per_property": 20}
+    page = {**values, "entity_id": "ent-x", "members": ["ent-x"], "per_property": 20}
     page |= {"values_per_property": 10, "reports": 100}
     query = entities._digest_query("sqlite", shape).params(page)
     with workspace.engine.connect() as connection:

@@ -24,6 +24,7 @@ from portintel.cli import (
     demo,
     entities,
     jobs,
+    judge,
     node,
     partners,
     reports,
@@ -69,6 +70,7 @@ app.command("serve")(serve.serve_command)
 app.command("worker")(jobs.worker_command)
 app.add_typer(jobs.app, name="jobs")
 app.add_typer(xref.app, name="xref")
+app.command("judge")(judge.judge_command)
 app.add_typer(node.app, name="node")
 app.add_typer(partners.app, name="partner")
 app.add_typer(partners.agreements_app, name="agreement")

@@ -192,3 +192,42 @@ def import_command(
         error_console.print(f"line {rejected.line}: {rejected.reason}")
     if summary.rejected:
         error_console.print(f"{len(summary.rejected)} lines refused, kept in quarantine")
+
+
+@app.command("history")
+def history_command(
+    ctx: typer.Context,
+    entity_id: Annotated[str, typer.Argument(help="Entity id (any member of a merged entity).")],
+    as_user: AsUser,
+) -> None:
+    """The merge history of an entity: every judgement on it, who, when, why, in force or not."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    from portintel.services.collation.canonical import canonical_entity
+    from portintel.services.collation.judgements import entity_judgements
+
+    ws = context_of(ctx).workspace()
+    actor = acting_user(ws, as_user)
+    views = entity_judgements(ws, actor, entity_id)
+    entity = canonical_entity(ws, actor, entity_id)
+    console.print(f"{entity.canonical_id}: {' '.join(entity.member_ids)}")
+    table = Table("when", "left", "right", "verdict", "by", "reason", "state")
+    for view in views:
+        judgement = view.judgement
+        state = "in force" if view.in_force else "superseded"
+        if judgement.retracted_at is not None:
+            state = f"undone {judgement.retracted_at:%Y-%m-%d %H:%M} by {judgement.retracted_by}"
+        elif view.blocked:
+            state = "blocked by a different judgement"
+        by = f"system ({judgement.rule})" if judgement.automatic else judgement.judged_by
+        table.add_row(
+            f"{judgement.judged_at:%Y-%m-%d %H:%M}",
+            judgement.left,
+            judgement.right,
+            judgement.verdict.value,
+            by,
+            escape(judgement.reason or ""),
+            state,
+        )
+    console.print(table)

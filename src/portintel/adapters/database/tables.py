@@ -467,6 +467,40 @@ port_edits = Table(
 """Analysts' additions and corrections to the ports gazetteer, one row per edit, never
 updated: the latest row of a ``port_id`` is the entry in force, the shipped file untouched."""
 
+judgements = Table(
+    "judgements",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    # the pair in id order; entity ids are the statements' own ids, never canonical ids
+    Column("left_id", String(128), nullable=False),
+    Column("right_id", String(128), nullable=False),
+    # same, different or unsure
+    Column("verdict", String(16), nullable=False),
+    # a user's id, or "system" for an automatic rule (then rule names it, id@version)
+    Column("judged_by", String(64), nullable=False),
+    Column("rule", String(64), nullable=True),
+    Column("reason", Text, nullable=True),
+    Column("judged_at", UTC, nullable=False),
+    # undone: the judgement stays as history and no longer counts
+    Column("retracted_at", UTC, nullable=True),
+    Column("retracted_by", String(64), nullable=True),
+    Index("ix_judgements_pair", "left_id", "right_id"),
+    Index("ix_judgements_right", "right_id"),
+)
+"""Every judgement ever made on a pair of entities, never deleted: the latest unretracted
+one of a pair is in force (:mod:`portintel.domain.resolution`)."""
+
+entity_resolution = Table(
+    "entity_resolution",
+    metadata,
+    # one row per entity that belongs to a cluster of two or more; a lone entity has none
+    Column("entity_id", String(128), primary_key=True),
+    Column("canonical_id", String(128), nullable=False),
+    Index("ix_entity_resolution_canonical", "canonical_id"),
+)
+"""Which canonical entity each merged entity belongs to: derived from ``judgements``
+(rebuilt after each one), never from statements, which a merge leaves untouched."""
+
 partners = Table(
     "partners",
     metadata,
@@ -514,9 +548,11 @@ __all__ = [
     "audit_checkpoints",
     "audit_denials",
     "audit_log",
+    "entity_resolution",
     "import_batches",
     "incidents",
     "jobs",
+    "judgements",
     "metadata",
     "node_keys",
     "partner_agreements",

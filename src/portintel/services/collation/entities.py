@@ -54,6 +54,7 @@ from portintel.domain.entities import entity_caption
 from portintel.domain.grading import Grading
 from portintel.errors import InvalidInput, NotFound
 from portintel.services import audit
+from portintel.services.collation.canonical import page_clusters, read_members
 from portintel.services.workspace import Workspace
 
 _S = tables.statements.c
@@ -305,9 +306,11 @@ def _assemble(entity_id: str, statements: list[StatementView]) -> EntityView:
 
 
 def _of_entity() -> ColumnElement[bool]:
-    """The statements of the entity ``:entity_id`` (its canonical id, or an id it merged)."""
-    entity_id = bindparam("entity_id", type_=String, required=True)
-    return or_(_S.canonical_id == entity_id, _S.entity_id == entity_id)
+    """The statements of the entity whose members are ``:members`` (expanding: the ids the
+    resolver merged, :func:`~portintel.services.collation.canonical.read_members`), by
+    their canonical id or their own."""
+    members: BindParameter[list[str]] = bindparam("members", expanding=True, required=True)
+    return or_(_S.canonical_id.in_(members), _S.entity_id.in_(members))
 
 
 @lru_cache(maxsize=_BUILT)
@@ -317,13 +320,13 @@ def _entity_statements_query(dialect: str, shape: StatementPredicate) -> Select[
 
 
 def _visible_statements(
-    connection: Connection, scope: ReaderScope, entity_id: str
+    connection: Connection, scope: ReaderScope, members: tuple[str, ...]
 ) -> list[StatementView]:
     """The statements of one entity (its canonical id, or an entity id it merged) that
     the reader may read, by property, first sight and id."""
     shape, values = _bound(scope)
     query = _entity_statements_query(connection.dialect.name, shape)
-    rows = connection.execute(query, {**values, "entity_id": entity_id})
+    rows = connection.execute(query, {**values, "members": list(members)})
     return [_statement_view(row) for row in rows]
 
 
@@ -337,8 +340,11 @@ def get_entity(ws: Workspace, actor: Actor, entity_id: str, *, purpose: str = "r
     if purpose not in ("read", "export"):
         raise InvalidInput(f"unknown purpose {purpose!r}", field="purpose", hint="read or export")
     with ws.engine.begin() as connection:
-        statements = _visible_statements(connection, reader_scope(actor), entity_id)
-        if not statements:
+        found = read_members(connection, actor, entity_id)
+        statements = (
+            _visible_statements(connection, reader_scope(actor), found.member_ids) if found else []
+        )
+        if not statements or found is None:
             raise NotFound(f"entity {entity_id} not found", hint="check the id, or search")
         audit.record(
             connection,
@@ -349,7 +355,7 @@ def get_entity(ws: Workspace, actor: Actor, entity_id: str, *, purpose: str = "r
             detail={"statements": len(statements)},
             at=ws.clock(),
         )
-    return _assemble(entity_id, statements)
+    return _assemble(found.canonical_id, statements)
 
 
 _CAPTION_PROPS = tuple(
@@ -448,6 +454,33 @@ def _summaries(
     return summaries
 
 
+def _canonical_summaries(
+    connection: Connection, actor: Actor, scope: ReaderScope, entity_ids: list[str]
+) -> list[EntitySummary]:
+    """The summaries of a page of ids as canonical entities: a merged entity once, under
+    its canonical id, counted over the members the reader may read (a page with merged
+    entities may so hold fewer rows than asked)."""
+    clusters = page_clusters(connection, actor, entity_ids)
+    members = [member for _, group in clusters for member in group]
+    by_id = {summary.id: summary for summary in _summaries(connection, scope, members)}
+    shape, values = _bound(scope)
+    summaries = []
+    for key, group in clusters:
+        if len(group) == 1:
+            if key in by_id:
+                summaries.append(by_id[key])
+            continue
+        first = next((by_id[m] for m in group if m in by_id), None)
+        if first is None:
+            continue
+        counts = _visible(shape, func.count(), func.count(_R.id.distinct())).where(_of_entity())
+        statements, reports = connection.execute(counts, {**values, "members": list(group)}).one()
+        summaries.append(
+            EntitySummary(key, first.schema, first.caption, int(statements), int(reports))
+        )
+    return summaries
+
+
 @lru_cache(maxsize=_BUILT)
 def _page_of_ids_query(dialect: str, shape: StatementPredicate, by_schema: bool) -> Select[Any]:
     """Distinct canonical ids of the readable statements (of schema ``:schema`` if
@@ -482,7 +515,7 @@ def list_entities(
     with ws.engine.begin() as connection:
         query = _page_of_ids_query(connection.dialect.name, shape, bool(schema))
         ids = list(connection.execute(query, page).scalars())
-        summaries = _summaries(connection, scope, ids)
+        summaries = _canonical_summaries(connection, actor, scope, ids)
         audit.record(
             connection,
             actor,
@@ -547,7 +580,7 @@ def search_entities(
     found = _matching_entities(ws.engine.dialect.name, scope, text, schema, limit)
     with ws.engine.begin() as connection:
         ids = list(connection.execute(found).scalars())
-        summaries = _summaries(connection, scope, ids)
+        summaries = _canonical_summaries(connection, actor, scope, ids)
         audit.record(
             connection,
             actor,
@@ -583,10 +616,14 @@ def _readable_members(predicate: StatementPredicate, *, single: bool) -> tuple[C
     rather than ten thousand. Same rule (``statement_condition``), same rows.
     Returns the members and the readable pairs (origin, restrictive, report_id).
     """
-    if single:
-        entity_id = bindparam("entity_id", type_=String, required=True)
-        by_canonical = _S.canonical_id == entity_id
-        by_entity = and_(_S.entity_id == entity_id, _S.canonical_id != _S.entity_id)
+    if single:  # one canonical entity: the members the resolver merged (or itself alone)
+        merged: BindParameter[list[str]] = bindparam("members", expanding=True, required=True)
+        by_canonical = _S.canonical_id.in_(merged)
+        by_entity = and_(
+            _S.entity_id.in_(merged),
+            _S.canonical_id != _S.entity_id,
+            _S.canonical_id.not_in(merged),
+        )
     else:
         entity_ids: BindParameter[list[str]] = bindparam(
             "entity_ids", expanding=True, required=True
@@ -726,6 +763,7 @@ def _digest_rows(
     connection: Connection,
     scope: ReaderScope,
     entity_id: str,
+    members: tuple[str, ...],
     *,
     per_property: int,
     values_per_property: int,
@@ -737,6 +775,7 @@ def _digest_rows(
     page = {
         **values,
         "entity_id": entity_id,
+        "members": list(members),
         "per_property": per_property,
         "values_per_property": values_per_property,
         "reports": max(reports, 0),
@@ -788,10 +827,14 @@ def entity_page(
             raise InvalidInput(f"{name} must not be negative, got {number}", field=name)
     scope = reader_scope(actor)
     with ws.engine.begin() as connection:
+        canonical = read_members(connection, actor, entity_id)
+        if canonical is None:
+            raise NotFound(f"entity {entity_id} not found", hint="check the id, or search")
         rows = _digest_rows(
             connection,
             scope,
-            entity_id,
+            canonical.canonical_id,
+            canonical.member_ids,
             per_property=per_property,
             values_per_property=values_per_property,
             reports=reports,
@@ -816,7 +859,7 @@ def entity_page(
             at=ws.clock(),
         )
     schema, caption = entity_caption(
-        entity_id,
+        canonical.canonical_id,
         sorted(row.value for row in by_kind.get("schema", [])),
         sorted((row.prop, row.value) for row in by_kind.get("caption", [])),
     )
@@ -837,7 +880,7 @@ def entity_page(
         for row in sorted(by_kind.get("prop", []), key=lambda r: r.prop)
     )
     return EntityPage(
-        id=entity_id,
+        id=canonical.canonical_id,
         schema=schema,
         caption=caption,
         statement_count=int(total.n),
@@ -882,8 +925,12 @@ def entity_statements(
     if limit < 0 or offset < 0:
         raise InvalidInput("limit and offset must not be negative", field="limit")
     shape, values = _bound(reader_scope(actor))
-    page = {**values, "entity_id": entity_id, "prop": prop, "limit": limit, "offset": offset}
     with ws.engine.begin() as connection:
+        found = read_members(connection, actor, entity_id)
+        if found is None:
+            raise NotFound(f"entity {entity_id} not found", hint="check the id, or search")
+        page = {**values, "members": list(found.member_ids), "prop": prop}
+        page.update(limit=limit, offset=offset)
         any_one, count, one_page = _property_queries(connection.dialect.name, shape)
         readable = connection.execute(any_one, page).first()
         if readable is None:
@@ -900,4 +947,4 @@ def entity_statements(
             detail={"prop": prop, "offset": offset, "shown": len(statements)},
             at=ws.clock(),
         )
-    return StatementPage(entity_id, prop, int(total), offset, statements)
+    return StatementPage(found.canonical_id, prop, int(total), offset, statements)

@@ -22,7 +22,9 @@ from portintel.domain.actors import SYSTEM, Actor
 from portintel.domain.xref import CandidatePair, Decision, XrefPolicy, cross_reference, decide
 from portintel.errors import InvalidInput, PermissionDenied
 from portintel.services import audit
+from portintel.services.collation.judgements import apply_rule_merges, settled_pairs
 from portintel.services.collation.xref import load_profiles, policy_of
+from portintel.services.events import transaction
 from portintel.services.workspace import Workspace
 
 JOB_NAME = "collation.cross_reference"
@@ -50,7 +52,9 @@ def refresh_candidates(
         if pair.decision is not Decision.NONE
     ]
     now = ws.clock()
-    with ws.engine.begin() as connection:
+    with transaction(ws) as connection:
+        # the strong-identifier rules' merges become judgements by the system (reversible)
+        merged = apply_rule_merges(connection, pairs, ws)
         if only is None:
             connection.execute(delete(tables.xref_candidates))
         else:
@@ -88,6 +92,7 @@ def refresh_candidates(
                 "incremental": only is not None,
                 "changed": len(only) if only is not None else None,
                 "pairs": len(pairs),
+                "judged": merged,
             },
             at=now,
         )
@@ -123,7 +128,10 @@ def review_queue(
             offset += len(rows)
             wanted = {entity_id for row in rows for entity_id in row}
             profiles = {p.id: p for p in load_profiles(ws, actor, entity_ids=sorted(wanted))}
+            settled = settled_pairs(connection, wanted)
             for left_id, right_id in rows:
+                if (left_id, right_id) in settled:
+                    continue  # judged already, or one entity already: not work for review
                 left, right = profiles.get(left_id), profiles.get(right_id)
                 if left is None or right is None or left.family != right.family:
                     continue

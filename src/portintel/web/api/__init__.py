@@ -8,7 +8,7 @@ from fastapi import APIRouter
 def routers() -> list[APIRouter]:
     from portintel.web.api.admin import jobs, me, tokens, users
     from portintel.web.api.audit import entries as audit
-    from portintel.web.api.collation import entities
+    from portintel.web.api.collation import entities, judgements
     from portintel.web.api.intake import reports, sources, suggestions
     from portintel.web.api.maritime import behaviour_events, edits, picture
 
@@ -17,6 +17,7 @@ def routers() -> list[APIRouter]:
         reports.router,
         suggestions.router,
         entities.router,
+        judgements.router,
         sources.router,
         tokens.router,
         users.router,

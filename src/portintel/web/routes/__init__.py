@@ -9,7 +9,7 @@ def routers() -> list[APIRouter]:
     from portintel.web.routes import health, home
     from portintel.web.routes.admin import account, jobs, login, users
     from portintel.web.routes.audit import entries as audit
-    from portintel.web.routes.collation import entities
+    from portintel.web.routes.collation import entities, review
     from portintel.web.routes.intake import reports, sources, suggestions
     from portintel.web.routes.maritime import map as maritime_map
 
@@ -20,6 +20,7 @@ def routers() -> list[APIRouter]:
         suggestions.router,
         reports.router,
         entities.router,
+        review.router,
         sources.router,
         users.router,
         jobs.router,
