@@ -73,9 +73,12 @@ class Verified:
 
 
 def _handling(text: str, conditions: str | None, tlp: str | None) -> Handling:
+    """The code as stored; a TLP code is its own marking (a disagreeing ``tlp`` column,
+    which filing never writes, yields to it rather than failing the whole package)."""
+    vocabularies = load_handling()
     vocabulary, _, code = text.partition(":")
-    resolved = load_handling().resolve(HandlingCode(vocabulary, code, conditions))
-    return Handling(resolved, tlp)
+    resolved = vocabularies.resolve(HandlingCode(vocabulary, code, conditions))
+    return Handling(resolved, None if vocabulary == vocabularies.tlp_vocabulary else tlp)
 
 
 def _report_record(row: Any) -> ReportRecord:
