@@ -17,7 +17,7 @@ from portintel.adapters.vocabularies import (
 )
 from portintel.domain.actors import SYSTEM, Role
 from portintel.domain.sharing.stix import BundleReader
-from portintel.errors import Conflict, InvalidInput, PermissionDenied
+from portintel.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from portintel.services import sharing
 from portintel.services.intake import reports
 from portintel.services.workspace import Workspace
@@ -142,6 +142,16 @@ def test_nothing_allowed_is_refused_and_so_is_a_reader_without_intelligence(
     request = sharing.request_dissemination(workspace, analyst, "KH-CAU", [filed["shared"]])
     with pytest.raises(PermissionDenied, match="supervisor"):
         sharing.approve_dissemination(workspace, analyst, request)
+    # another analyst does not see it; a supervisor does
+    other = make_user(workspace, "ali", IMMIGRATION, Role.ANALYST)
+    assert sharing.list_disseminations(workspace, other) == []
+    with pytest.raises(NotFound):
+        sharing.get_dissemination(workspace, other, request)
+    boss = make_user(workspace, "bea", IMMIGRATION, Role.SUPERVISOR)
+    assert [d.id for d in sharing.list_disseminations(workspace, boss)] == [request]
+    package = sharing.approve_dissemination(workspace, boss, request)
+    with pytest.raises(NotFound):
+        sharing.record_feedback(workspace, other, package, "used")
 
 
 def _tamper(document: str) -> str:

@@ -23,7 +23,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, insert, select, true, update
 
 from portintel.adapters.database import tables
 from portintel.domain.access import may_work_with_intelligence
@@ -96,6 +96,14 @@ def _require_intelligence(actor: Actor, what: str) -> None:
 def _require_supervisor(actor: Actor, what: str) -> None:
     if not (actor.is_system or actor.has(Role.SUPERVISOR)):
         raise PermissionDenied(f"only a supervisor may {what}")
+
+
+def _visible(actor: Actor) -> Any:
+    """Supervisors see every dissemination; others only those they requested (a
+    dissemination names reports, and its requester's need-to-know chose them)."""
+    if actor.is_system or actor.has(Role.SUPERVISOR):
+        return true()
+    return tables.disseminations.c.requested_by == actor.user_id
 
 
 def _sent(preview: SharePreview) -> tuple[set[str], set[str]]:
@@ -374,8 +382,10 @@ def list_disseminations(
 ) -> list[DisseminationView]:
     """Every dissemination, newest first (pending ones are what supervisors approve)."""
     _require_intelligence(actor, "list disseminations")
-    query = _with_partner().order_by(
-        tables.disseminations.c.requested_at.desc(), tables.disseminations.c.id
+    query = (
+        _with_partner()
+        .where(_visible(actor))
+        .order_by(tables.disseminations.c.requested_at.desc(), tables.disseminations.c.id)
     )
     if status is not None:
         query = query.where(tables.disseminations.c.status == status.value)
@@ -387,7 +397,7 @@ def get_dissemination(ws: Workspace, actor: Actor, dissemination_id: str) -> Dis
     _require_intelligence(actor, "read a dissemination")
     with ws.engine.connect() as connection:
         row = connection.execute(
-            _with_partner().where(tables.disseminations.c.id == dissemination_id)
+            _with_partner().where(tables.disseminations.c.id == dissemination_id, _visible(actor))
         ).first()
         if row is None:
             raise NotFound(
@@ -396,9 +406,12 @@ def get_dissemination(ws: Workspace, actor: Actor, dissemination_id: str) -> Dis
         return _view(connection, row)
 
 
-def _package_row(connection: Connection, package_id: str) -> Any:
+def _package_row(connection: Connection, actor: Actor, package_id: str) -> Any:
+    packages = tables.outgoing_packages
     row = connection.execute(
-        select(tables.outgoing_packages).where(tables.outgoing_packages.c.id == package_id)
+        select(packages)
+        .join(tables.disseminations, tables.disseminations.c.id == packages.c.dissemination_id)
+        .where(packages.c.id == package_id, _visible(actor))
     ).first()
     if row is None:
         raise NotFound(f"no package {package_id!r}", hint="see portintel share list")
@@ -410,7 +423,7 @@ def package_file(ws: Workspace, actor: Actor, package_id: str) -> str:
     _require_intelligence(actor, "export a package")
     at = ws.clock()
     with transaction(ws) as connection:
-        row = _package_row(connection, package_id)
+        row = _package_row(connection, actor, package_id)
         audit.record(
             connection,
             actor,
@@ -428,7 +441,7 @@ def acknowledge_package(ws: Workspace, actor: Actor, package_id: str) -> datetim
     _require_intelligence(actor, "record an acknowledgement")
     at = ws.clock()
     with transaction(ws) as connection:
-        row = _package_row(connection, package_id)
+        row = _package_row(connection, actor, package_id)
         if row.acknowledged_at is not None:
             raise Conflict(
                 f"package {package_id} was acknowledged already ({row.acknowledged_at:%Y-%m-%d})"
@@ -455,7 +468,7 @@ def record_feedback(ws: Workspace, actor: Actor, package_id: str, text: str) -> 
         raise InvalidInput(f"feedback has {len(cleaned)} characters, at most 4000", field="text")
     at = ws.clock()
     with transaction(ws) as connection:
-        _package_row(connection, package_id)
+        _package_row(connection, actor, package_id)
         connection.execute(
             insert(tables.package_feedback).values(
                 package_id=package_id, text=cleaned, recorded_by=actor.user_id, recorded_at=at
