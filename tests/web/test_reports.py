@@ -243,8 +243,9 @@ def test_archive_and_disseminate_steps_on_pages(team: dict[str, Person]) -> None
     assert team["officer"].form(f"{path}/teleport").status_code == 422
     team["supervisor"].form(f"{path}/evaluate", {})
     page = team["supervisor"].client.get(path).text
-    assert 'id="step-disseminate"' in page
-    assert team["supervisor"].form(f"{path}/disseminate").status_code == 303
+    # no status flip: a report is disseminated by an approved dissemination (share approve)
+    assert 'id="step-disseminate"' not in page
+    assert team["supervisor"].form(f"{path}/disseminate").status_code == 422
     assert team["supervisor"].form(f"{path}/archive").status_code == 303
     status = team["officer"].api("GET", f"/api/v1/reports/{report['id']}").json()["status"]
     assert status == "archived"

@@ -1,7 +1,8 @@
-"""CLI: ``portintel share preview``: what a partner would receive, and why not the rest."""
+"""CLI: ``portintel share``: the dry run, disseminations, their approval, packages and feedback."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -57,3 +58,168 @@ def preview_command(
     console.print("\n[bold]Never sent[/] (stripped from everything):", highlight=False)
     for field, why in result.sanitised:
         console.print(f"  - {field}: {why}", highlight=False)
+
+
+@app.command("send")
+def send_command(
+    ctx: typer.Context,
+    as_user: AsUser,
+    partner: Annotated[str, typer.Option("--partner", help="The partner's name.")],
+    report: Annotated[list[str], typer.Option("--report", help="A report to send (repeat).")],
+    note: Annotated[str | None, typer.Option("--note", help="Why it goes (kept here).")] = None,
+) -> None:
+    """Ask to send reports (and what the agreement allows of their entities) to a partner.
+
+    The dissemination waits for a supervisor's approval (`share approve`); what
+    goes is exactly what `share preview` shows at the time of approval.
+    """
+    from portintel.services import sharing
+
+    ws = context_of(ctx).workspace()
+    actor = acting_user(ws, as_user)
+    dissemination = sharing.request_dissemination(ws, actor, partner, report, note=note)
+    console.print(f"Dissemination {dissemination} waits for a supervisor's approval.")
+
+
+@app.command("approve")
+def approve_command(
+    ctx: typer.Context,
+    dissemination: Annotated[str, typer.Argument(help="The dissemination's id (D-...).")],
+    as_user: AsUser,
+    note: Annotated[str | None, typer.Option("--note", help="A note for the reports.")] = None,
+) -> None:
+    """Approve a dissemination (a supervisor, not its requester): the package is
+    sanitised, converted to STIX 2.1, signed with the node key and made available."""
+    from portintel.services import sharing
+
+    ws = context_of(ctx).workspace()
+    package = sharing.approve_dissemination(ws, acting_user(ws, as_user), dissemination, note=note)
+    console.print(f"Approved: package {package} is signed and available.")
+
+
+@app.command("list")
+def list_command(
+    ctx: typer.Context,
+    as_user: AsUser,
+    pending: Annotated[
+        bool, typer.Option("--pending", help="Only those awaiting approval.")
+    ] = False,
+) -> None:
+    """Disseminations, newest first."""
+    from rich.markup import escape
+
+    from portintel.services import sharing
+
+    ws = context_of(ctx).workspace()
+    status = sharing.DisseminationStatus.PENDING if pending else None
+    found = sharing.list_disseminations(ws, acting_user(ws, as_user), status=status)
+    if not found:
+        console.print("No disseminations.")
+    for item in found:
+        package = item.package.id if item.package else "-"
+        console.print(
+            f"{item.id}  {item.status.value:8}  {escape(item.partner)}  "
+            f"{len(item.reports)} report(s)  by {escape(item.requested_by)}  "
+            f"{item.requested_at:%Y-%m-%d %H:%M}  package {package}",
+            highlight=False,
+        )
+
+
+@app.command("show")
+def show_command(
+    ctx: typer.Context,
+    dissemination: Annotated[str, typer.Argument(help="The dissemination's id (D-...).")],
+    as_user: AsUser,
+    save: Annotated[
+        Path | None,
+        typer.Option("--save", help="Write the signed package file here (as the partner gets it)."),
+    ] = None,
+) -> None:
+    """One dissemination: who asked, who approved, and the package that went."""
+    from rich.markup import escape
+
+    from portintel.services import sharing
+
+    ws = context_of(ctx).workspace()
+    actor = acting_user(ws, as_user)
+    item = sharing.get_dissemination(ws, actor, dissemination)
+    console.print(f"[bold]{item.id}[/] to {escape(item.partner)}: {item.status.value}")
+    console.print(f"requested by {escape(item.requested_by)} at {item.requested_at:%Y-%m-%d %H:%M}")
+    if item.approved_by and item.approved_at:
+        console.print(
+            f"approved by {escape(item.approved_by)} at {item.approved_at:%Y-%m-%d %H:%M}"
+        )
+    if item.note:
+        console.print(f"note: {escape(item.note)}", highlight=False)
+    console.print(f"selected: {', '.join(item.reports)}", highlight=False)
+    package = item.package
+    if package is None:
+        return
+    console.print(
+        f"package {package.id}: {len(package.reports)} report(s), {package.statements} "
+        f"statement(s); bundle {package.bundle_id}",
+        highlight=False,
+    )
+    console.print(f"  sent: {', '.join(package.reports)}", highlight=False)
+    console.print(f"  sha256 {package.sha256}, signed by {package.fingerprint}", highlight=False)
+    if package.acknowledged_at:
+        console.print(f"  acknowledged at {package.acknowledged_at:%Y-%m-%d %H:%M}")
+    for at, text in package.feedback:
+        console.print(f"  feedback {at:%Y-%m-%d}: {escape(text)}", highlight=False)
+    if save is not None:
+        save.write_text(sharing.package_file(ws, actor, package.id) + "\n", encoding="utf-8")
+        console.print(f"Package written to {save}", highlight=False)
+
+
+@app.command("ack")
+def ack_command(
+    ctx: typer.Context,
+    package: Annotated[str, typer.Argument(help="The package's id (P-...).")],
+    as_user: AsUser,
+) -> None:
+    """Record that the partner acknowledged receipt of a package."""
+    from portintel.services import sharing
+
+    ws = context_of(ctx).workspace()
+    at = sharing.acknowledge_package(ws, acting_user(ws, as_user), package)
+    console.print(f"Package {package} acknowledged at {at:%Y-%m-%d %H:%M}.")
+
+
+@app.command("feedback")
+def feedback_command(
+    ctx: typer.Context,
+    package: Annotated[str, typer.Argument(help="The package's id (P-...).")],
+    text: Annotated[
+        str, typer.Argument(help='What the partner did with it, e.g. "used in operation X".')
+    ],
+    as_user: AsUser,
+) -> None:
+    """Record the partner's feedback on a package."""
+    from portintel.services import sharing
+
+    ws = context_of(ctx).workspace()
+    sharing.record_feedback(ws, acting_user(ws, as_user), package, text)
+    console.print(f"Feedback on package {package} recorded.")
+
+
+@app.command("verify")
+def verify_command(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="A package file.", exists=True, dir_okay=False)],
+) -> None:
+    """Check a package's signature against the keys this node knows (its own and its
+    partners'); a tampered package or an unknown key is an error."""
+    from portintel.errors import InvalidInput
+    from portintel.services import sharing
+
+    ws = context_of(ctx).workspace()
+    try:
+        text = file.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise InvalidInput(f"{file} is not UTF-8 text (byte {exc.start})", field="file") from exc
+    result = sharing.verify_package(ws, text)
+    console.print(
+        f"Valid signature by {result.signer} ({result.fingerprint}); "
+        f"bundle {result.bundle_id}, {result.objects} objects.",
+        highlight=False,
+    )

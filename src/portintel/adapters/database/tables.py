@@ -540,6 +540,83 @@ partner_agreements = Table(
 )
 """What each partner may receive (domain.sharing.Agreement); the policy reads them."""
 
+disseminations = Table(
+    "disseminations",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("partner_id", String(64), ForeignKey("partners.id"), nullable=False, index=True),
+    # pending until a supervisor (not the requester) approves it
+    Column("status", String(16), nullable=False),
+    Column("requested_by", String(64), nullable=False),
+    Column("requested_at", UTC, nullable=False),
+    Column("approved_by", String(64), nullable=True),
+    Column("approved_at", UTC, nullable=True),
+    Column("note", Text, nullable=True),
+)
+"""An analyst's request to send reports (and their entities) to one partner (issue #13)."""
+
+dissemination_reports = Table(
+    "dissemination_reports",
+    metadata,
+    Column(
+        "dissemination_id",
+        String(64),
+        ForeignKey("disseminations.id"),
+        primary_key=True,
+    ),
+    Column("report_id", String(64), ForeignKey("reports.id"), primary_key=True),
+)
+"""The reports an analyst selected; the package holds what the partner's view allows of them."""
+
+outgoing_packages = Table(
+    "outgoing_packages",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column(
+        "dissemination_id",
+        String(64),
+        ForeignKey("disseminations.id"),
+        nullable=False,
+        unique=True,
+    ),
+    Column("partner_id", String(64), ForeignKey("partners.id"), nullable=False, index=True),
+    Column("agreement_id", String(64), nullable=True),
+    Column("bundle_id", String(100), nullable=False),
+    # the signed bytes: bundle_text() of the STIX 2.1 bundle, and their SHA-256
+    Column("bundle", Text, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    # the node key's "SHA256:<hex>" fingerprint and the detached Ed25519 signature (base64)
+    Column("fingerprint", String(80), nullable=False),
+    Column("signature", String(100), nullable=False),
+    Column("created_at", UTC, nullable=False),
+    Column("acknowledged_at", UTC, nullable=True),
+    Column("acknowledged_by", String(64), nullable=True),
+)
+"""Signed packages made available to a partner: one per approved dissemination."""
+
+package_items = Table(
+    "package_items",
+    metadata,
+    Column("package_id", String(64), ForeignKey("outgoing_packages.id"), primary_key=True),
+    # "report" or "statement"
+    Column("kind", String(16), primary_key=True),
+    Column("item_id", String(128), primary_key=True),
+    Index("ix_package_items_item_id", "item_id"),
+)
+"""Exactly what each package carries: a report's recipients are read from here."""
+
+package_feedback = Table(
+    "package_feedback",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("package_id", String(64), ForeignKey("outgoing_packages.id"), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("recorded_by", String(64), nullable=False),
+    Column("recorded_at", UTC, nullable=False),
+    Index("ix_package_feedback_package_id", "package_id"),
+)
+"""What a partner later said it did with a package ("used in operation X")."""
+
 __all__ = [
     "agencies",
     "analyst_areas",
@@ -548,6 +625,8 @@ __all__ = [
     "audit_checkpoints",
     "audit_denials",
     "audit_log",
+    "dissemination_reports",
+    "disseminations",
     "entity_resolution",
     "import_batches",
     "incidents",
@@ -555,6 +634,9 @@ __all__ = [
     "judgements",
     "metadata",
     "node_keys",
+    "outgoing_packages",
+    "package_feedback",
+    "package_items",
     "partner_agreements",
     "partners",
     "port_edits",

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from portintel.services.intake.imports import ImportSummary, Rejection, import_reports
     from portintel.services.intake.reports import (
         ReportFilters,
+        apply_transition,
         archive_report,
         count_reports,
         create_report,
@@ -63,6 +64,7 @@ _MODULE_OF = {
     **dict.fromkeys(
         (
             "ReportFilters",
+            "apply_transition",
             "archive_report",
             "count_reports",
             "create_report",
@@ -129,6 +131,7 @@ __all__ = [
     "SuggestionStatus",
     "SuggestionView",
     "add_attachment",
+    "apply_transition",
     "archive_report",
     "count_reports",
     "create_report",

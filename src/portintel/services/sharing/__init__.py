@@ -1,8 +1,23 @@
-"""Sharing with partner nodes: identity, partners, agreements and the dry run.
+"""Sharing with partner nodes: identity, partners, agreements, the dry run and dissemination.
 
 The public face of the capability; other packages and the faces import from here.
 """
 
+from portintel.services.sharing.dissemination import (
+    DisseminationStatus,
+    DisseminationView,
+    PackageView,
+    Recipient,
+    acknowledge_package,
+    approve_dissemination,
+    get_dissemination,
+    list_disseminations,
+    package_file,
+    record_feedback,
+    report_recipients,
+    request_dissemination,
+    verify_package,
+)
 from portintel.services.sharing.node import (
     NodeIdentity,
     init_node,
@@ -10,6 +25,7 @@ from portintel.services.sharing.node import (
     node_signer,
     rotate_node_key,
 )
+from portintel.services.sharing.packages import Verified
 from portintel.services.sharing.partners import (
     add_agreement,
     add_partner,
@@ -23,20 +39,34 @@ from portintel.services.sharing.partners import (
 from portintel.services.sharing.preview import PreviewItem, SharePreview, preview_share
 
 __all__ = [
+    "DisseminationStatus",
+    "DisseminationView",
     "NodeIdentity",
+    "PackageView",
     "PreviewItem",
+    "Recipient",
     "SharePreview",
+    "Verified",
+    "acknowledge_package",
     "add_agreement",
     "add_partner",
+    "approve_dissemination",
     "current_agreement",
     "get_agreement",
+    "get_dissemination",
     "get_partner",
     "init_node",
     "list_agreements",
+    "list_disseminations",
     "list_partners",
     "node_identity",
     "node_signer",
+    "package_file",
     "partner_credential",
     "preview_share",
+    "record_feedback",
+    "report_recipients",
+    "request_dissemination",
     "rotate_node_key",
+    "verify_package",
 ]

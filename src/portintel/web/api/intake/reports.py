@@ -146,22 +146,6 @@ async def archive_report(
     return await _report_out(ws, actor, report_id)
 
 
-@router.post(
-    "/reports/{report_id}/disseminate",
-    response_model=ReportOut,
-    responses=errors(404, 409, write=True),
-)
-async def mark_disseminated(
-    report_id: str,
-    body: StepIn | None = None,
-    actor: Actor = Depends(api_actor),
-    ws: Workspace = Depends(workspace_of),
-) -> ReportOut:
-    note = body.note if body else None
-    await run_in_threadpool(lambda: reports.mark_disseminated(ws, actor, report_id, note=note))
-    return await _report_out(ws, actor, report_id)
-
-
 async def read_upload(ws: Workspace, upload: UploadFile) -> bytes:
     """The uploaded bytes, refused past the node's limit without reading everything."""
     limit = ws.settings.attachment_max_bytes

@@ -29,8 +29,9 @@ PAGE_SIZE = 100
 STEPS = {
     "submit": reports.submit_report,
     "archive": reports.archive_report,
-    "disseminate": reports.mark_disseminated,
 }
+"""No "disseminate" step: a report becomes disseminated when a supervisor approves a
+dissemination to named partners (``portintel share send`` / ``share approve``)."""
 
 
 def _visible_sources(ws: Workspace, principal: Principal) -> list[sources.SourceGrading]:

@@ -1,0 +1,231 @@
+"""Outgoing packages: the dry run's allowed items, sanitised, as a signed STIX 2.1 bundle.
+
+:func:`selection_of` turns a :class:`SharePreview` into the converter's
+records, reading **only** the items the preview allowed (so what is sent is
+the dry run, by construction) and only the fields a partner may see: no
+source, author, internal notes or recipients (``SANITISED_FIELDS``).
+:func:`seal` converts and signs: a detached Ed25519 signature over
+``bundle_text(bundle)`` (sorted keys, no spaces) with the node's current key,
+named by its fingerprint. :func:`verify_document` checks a package file
+against the keys this node knows: its own (current and retired) and its
+partners'. A package names no recipient: whoever holds it cannot learn who
+else received the same intelligence.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import json
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, select
+
+from portintel.adapters.database import tables
+from portintel.adapters.node_keys import NodeKeys
+from portintel.adapters.vocabularies import (
+    load_grading_schemes,
+    load_handling,
+    load_stix_vocabulary,
+)
+from portintel.domain.grading import Grading
+from portintel.domain.handling import HandlingCode
+from portintel.domain.sharing.stix import (
+    EntityRecord,
+    Handling,
+    ReportRecord,
+    Selection,
+    build_bundle,
+    bundle_text,
+)
+from portintel.domain.statements import StatementRecord
+from portintel.errors import InvalidInput
+from portintel.services.sharing.preview import SharePreview
+
+PACKAGE_FORMAT = "portintel-package/1"
+
+
+@dataclass(frozen=True, slots=True)
+class SealedPackage:
+    """A bundle and its detached signature, ready to store and make available."""
+
+    bundle_id: str
+    text: str
+    """``bundle_text`` of the bundle: the exact bytes signed."""
+    sha256: str
+    fingerprint: str
+    signature: str
+    """Base64 of the 64-byte Ed25519 signature."""
+
+
+@dataclass(frozen=True, slots=True)
+class Verified:
+    """A package whose signature holds: who signed it (a key this node knows)."""
+
+    bundle_id: str
+    signer: str
+    """``this node`` or the partner's name."""
+    fingerprint: str
+    objects: int
+
+
+def _handling(text: str, conditions: str | None, tlp: str | None) -> Handling:
+    """The code as stored; a TLP code is its own marking (a disagreeing ``tlp`` column,
+    which filing never writes, yields to it rather than failing the whole package)."""
+    vocabularies = load_handling()
+    vocabulary, _, code = text.partition(":")
+    resolved = vocabularies.resolve(HandlingCode(vocabulary, code, conditions))
+    return Handling(resolved, None if vocabulary == vocabularies.tlp_vocabulary else tlp)
+
+
+def _report_record(row: Any) -> ReportRecord:
+    return ReportRecord(
+        id=row.id,
+        title=row.title,
+        text=row.text,
+        grading=Grading(row.grading_scheme, row.reliability, row.credibility),
+        handling=_handling(row.handling, row.handling_conditions, row.tlp),
+        reported_at=row.reported_at,
+        modified=row.updated_at,
+        occurred_at=row.occurred_at,
+        place=row.place,
+        latitude=row.latitude,
+        longitude=row.longitude,
+        category=row.category,
+        origin_node=row.origin_node,
+    )
+
+
+def _statement_record(row: Any) -> StatementRecord:
+    return StatementRecord(
+        entity_id=row.canonical_id,
+        schema=row.schema,
+        prop=row.prop,
+        prop_type=row.prop_type,
+        value=row.value,
+        dataset=row.dataset,
+        origin=row.origin,
+        first_seen=row.first_seen,
+        last_seen=row.last_seen,
+        lang=row.lang,
+        canonical_id=row.canonical_id,
+        grading_scheme=row.grading_scheme,
+        reliability=row.reliability,
+        credibility=row.credibility,
+        handling=row.handling,
+    )
+
+
+def selection_of(connection: Connection, node: str, preview: SharePreview) -> Selection:
+    """The records of exactly the items ``preview`` allows, sanitised."""
+    report_ids = sorted(item.id for item in preview.reports if item.allowed)
+    statement_ids = sorted(item.id for item in preview.statements if item.allowed)
+    reports: list[ReportRecord] = []
+    if report_ids:
+        rows = connection.execute(
+            select(tables.reports)
+            .where(tables.reports.c.id.in_(report_ids))
+            .order_by(tables.reports.c.id)
+        ).all()
+        reports = [_report_record(row) for row in rows]
+    grouped: dict[str, list[Any]] = defaultdict(list)
+    if statement_ids:
+        rows = connection.execute(
+            select(tables.statements)
+            .where(tables.statements.c.id.in_(statement_ids))
+            .order_by(tables.statements.c.canonical_id, tables.statements.c.id)
+        ).all()
+        for row in rows:
+            grouped[row.canonical_id].append(row)
+    entities = tuple(
+        EntityRecord(
+            id=entity_id,
+            schema=rows[0].schema,
+            statements=tuple(_statement_record(row) for row in rows),
+            modified=max(row.last_seen for row in rows),
+        )
+        for entity_id, rows in sorted(grouped.items())
+    )
+    return Selection(node=node, reports=tuple(reports), entities=entities)
+
+
+def seal(selection: Selection, signer: NodeKeys) -> SealedPackage:
+    """Convert ``selection`` to a STIX 2.1 bundle and sign its canonical text."""
+    bundle = build_bundle(
+        selection, load_stix_vocabulary(), load_grading_schemes(), load_handling()
+    )
+    text = bundle_text(bundle)
+    data = text.encode("utf-8")
+    fingerprint, signature = signer.sign(data)
+    return SealedPackage(
+        bundle_id=str(bundle["id"]),
+        text=text,
+        sha256=hashlib.sha256(data).hexdigest(),
+        fingerprint=fingerprint,
+        signature=base64.b64encode(signature).decode("ascii"),
+    )
+
+
+def package_document(package_id: str, text: str, fingerprint: str, signature: str) -> str:
+    """The file a partner receives: the bundle, the signature and the signing key's
+    fingerprint; no recipient, partner or agreement is named."""
+    return json.dumps(
+        {
+            "format": PACKAGE_FORMAT,
+            "package": package_id,
+            "bundle": json.loads(text),
+            "signature": {"algorithm": "ed25519", "fingerprint": fingerprint, "value": signature},
+        },
+        ensure_ascii=False,
+        indent=2,
+        sort_keys=True,
+    )
+
+
+def verify_document(text: str, known_keys: dict[str, tuple[str, str]], keys: NodeKeys) -> Verified:
+    """Check a package file's signature; ``known_keys`` maps fingerprint to
+    ``(signer, public key)``. InvalidInput naming what is wrong otherwise."""
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InvalidInput(
+            f"the package is not JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})",
+            field="package",
+        ) from exc
+    if not isinstance(document, dict) or document.get("format") != PACKAGE_FORMAT:
+        raise InvalidInput(f"not a {PACKAGE_FORMAT} document", field="package")
+    bundle = document.get("bundle")
+    signature = document.get("signature")
+    if not isinstance(bundle, dict) or bundle.get("type") != "bundle":
+        raise InvalidInput("the package holds no STIX bundle", field="package.bundle")
+    if not isinstance(signature, dict) or signature.get("algorithm") != "ed25519":
+        raise InvalidInput("the package has no Ed25519 signature", field="package.signature")
+    fingerprint = str(signature.get("fingerprint", ""))
+    try:
+        raw = base64.b64decode(str(signature.get("value", "")), validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise InvalidInput("the signature is not base64", field="package.signature.value") from exc
+    if fingerprint not in known_keys:
+        raise InvalidInput(
+            f"the package is signed by an unknown key {fingerprint!r}",
+            field="package.signature.fingerprint",
+            hint="register the sending partner with its public key (`portintel partner add`)",
+        )
+    signer, public_key = known_keys[fingerprint]
+    data = bundle_text(bundle).encode("utf-8")
+    if not keys.verify(data, raw, public_key):
+        raise InvalidInput(
+            f"the signature does not match the bundle (key of {signer}): "
+            "the package was altered or damaged",
+            field="package.signature",
+        )
+    objects = bundle.get("objects")
+    return Verified(
+        bundle_id=str(bundle.get("id")),
+        signer=signer,
+        fingerprint=fingerprint,
+        objects=len(objects) if isinstance(objects, list) else 0,
+    )
