@@ -23,11 +23,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import true
 
+from portintel.adapters.database.search import keys_admit
 from portintel.domain.access import may_keep_source_register, may_work_with_intelligence
 from portintel.domain.actors import SYSTEM, Role
 from portintel.domain.reports import FactDraft, ReportDraft, ReportStatus
 from portintel.errors import NotFound, PermissionDenied
-from portintel.services.collation import entities
+from portintel.services.collation import entities, search
 from portintel.services.intake import reports, sources
 from portintel.services.intake.entity_scope import readable_entity_ids
 from portintel.services.workspace import Workspace
@@ -210,12 +211,51 @@ def test_search_entities_finds_only_visible_values(world: World, data: st.DataOb
     expected = {
         row.canonical_id
         for row in world.statement_rows
-        if (query.lower() in row.value.lower() or row.canonical_id == query)
+        if (
+            query.lower() in row.value.lower()
+            or row.canonical_id == query
+            or keys_admit(query, row.prop_type, row.value)  # across scripts and spellings
+        )
         and world.may_read_statement(reader, row)
     }
     found = entities.search_entities(world.ws, reader, query, limit=1_000)
     assert {s.id for s in found} == expected
     for summary in found:
+        _summary_matches(world, reader, summary)
+
+
+@cases(300)
+@given(data=st.data())
+def test_search_pages_totals_and_facets_count_only_visible_entities(
+    world: World, data: st.DataObject
+) -> None:
+    reader = data.draw(st.sampled_from(world.people)).actor
+    statement = data.draw(st.sampled_from(world.statement_rows))
+    query = data.draw(st.sampled_from((statement.value, statement.value[:4], "zqseed", "zq")))
+    schema = data.draw(st.sampled_from((None, None, "Vessel", "Person")))
+    offset = data.draw(st.sampled_from((0, 0, 3)))
+    _count(world, "search")
+    matching = [
+        row
+        for row in world.statement_rows
+        if (
+            query.lower() in row.value.lower()
+            or row.canonical_id == query
+            or keys_admit(query, row.prop_type, row.value)
+        )
+        and world.may_read_statement(reader, row)
+    ]
+    by_type: dict[str, set[str]] = {}
+    for row in matching:
+        by_type.setdefault(row.schema, set()).add(row.canonical_id)
+    expected = sorted(
+        {row.canonical_id for row in matching if schema is None or row.schema == schema}
+    )
+    found = search.search(world.ws, reader, query, schema=schema, limit=5, offset=offset)
+    assert found.total == len(expected)
+    assert [hit.id for hit in found.entities] == expected[offset : offset + 5]
+    assert {f.value: f.count for f in found.types} == {k: len(v) for k, v in by_type.items()}
+    for summary in found.entities:
         _summary_matches(world, reader, summary)
 
 
