@@ -259,6 +259,34 @@ def test_search_pages_totals_and_facets_count_only_visible_entities(
         _summary_matches(world, reader, summary)
 
 
+@cases(200)
+@given(data=st.data())
+def test_report_search_totals_and_facets_count_only_readable_reports(
+    world: World, data: st.DataObject
+) -> None:
+    reader = data.draw(st.sampled_from(world.people)).actor
+    report = data.draw(st.sampled_from(list(world.report_rows.values())))
+    query = data.draw(st.sampled_from((report.title, report.title[:3], report.id, "zq", "the")))
+    _count(world, "search_reports")
+    expected = {
+        rid
+        for rid, row in world.report_rows.items()
+        if (query.lower() in row.title.lower() or query.lower() in row.text.lower() or rid == query)
+        and world.may_read_report(reader, rid)
+    }
+    found = search.search_reports(world.ws, reader, query, limit=500)
+    assert found.total == len(expected)
+    assert {hit.id for hit in found.reports} == expected
+    for name, facet in found.facets.items():
+        assert sum(f.count for f in facet) == len(expected), name
+    statuses = {f.value: f.count for f in found.facets["status"]}
+    expected_statuses: dict[str, int] = {}
+    for rid in expected:
+        status = str(world.report_rows[rid].status)
+        expected_statuses[status] = expected_statuses.get(status, 0) + 1
+    assert statuses == expected_statuses
+
+
 @cases(400, at_least=200)
 @given(data=st.data())
 def test_list_entities_lists_only_visible_entities(world: World, data: st.DataObject) -> None:

@@ -110,3 +110,17 @@ def test_the_python_oracle_agrees_with_the_keys() -> None:
     assert not keys_admit("Chim Vibul", "string", "Chhim Vibol")  # only names and identifiers
     assert search_keys("name", "Nguyễn") == search_keys("name", "NGUYEN")
     assert search_keys("string", "anything") == ""
+
+
+def test_report_search_counts_only_readable_reports(workspace: Workspace) -> None:
+    from portintel.services.collation.search import search_reports
+
+    analyst, supervisor = _report(workspace, handling="tlp:RED")
+    hidden = search_reports(workspace, analyst, "sea dragon")  # type: ignore[arg-type]
+    assert hidden.total == 0 and hidden.reports == ()
+    assert all(facet == () for facet in hidden.facets.values())
+    seen = search_reports(workspace, supervisor, "SEA DRAGON")  # type: ignore[arg-type]
+    assert seen.total == 1 and seen.reports[0].title == "crew list"
+    assert [(f.value, f.count) for f in seen.facets["handling"]] == [("tlp:RED", 1)]
+    assert [(f.value, f.count) for f in seen.facets["grading"]] == [("B2", 1)]
+    assert seen.facets["month"][0].count == 1 and len(seen.facets["month"][0].value) == 7

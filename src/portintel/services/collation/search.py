@@ -18,8 +18,8 @@ from typing import Any
 from sqlalchemy import CTE, Select, String, func, literal, select, tuple_, union_all
 
 from portintel.adapters.database import tables
-from portintel.adapters.database.scope import statement_condition
-from portintel.adapters.database.search import keys_match, value_contains
+from portintel.adapters.database.scope import readable_reports, statement_condition
+from portintel.adapters.database.search import escaped, keys_match, value_contains
 from portintel.domain.access import ReaderScope, reader_scope
 from portintel.domain.actors import Actor
 from portintel.errors import InvalidInput
@@ -159,3 +159,132 @@ def search(
         if value != ""
     )
     return SearchPage(text, schema, found_total, offset, limit, tuple(summaries), types)
+
+
+# --- reports: the text of the reports the reader may read, with facets ------------------------
+
+REPORT_FACETS = ("status", "agency", "grading", "handling", "month")
+"""What report results are counted by: status, agency, grading (reliability and
+credibility), handling code, and month reported."""
+
+
+@dataclass(frozen=True, slots=True)
+class ReportHit:
+    id: str
+    title: str
+    status: str
+    agency_id: str
+    grading: str
+    handling: str
+    reported_at: Any
+
+
+@dataclass(frozen=True, slots=True)
+class ReportSearchPage:
+    """One page of the readable reports whose title or text contains ``query`` (or whose
+    id it is), newest first, with the total and counts per facet of the readable ones."""
+
+    query: str
+    total: int
+    offset: int
+    limit: int
+    reports: tuple[ReportHit, ...]
+    facets: dict[str, tuple[FacetCount, ...]]
+
+    @property
+    def next_offset(self) -> int | None:
+        following = self.offset + len(self.reports)
+        return following if following < self.total else None
+
+
+def _month(dialect: str, column: Any) -> Any:
+    if dialect == "postgresql":
+        return func.to_char(func.timezone("UTC", column), "YYYY-MM")
+    return func.substr(column, 1, 7)  # SQLite stores UTC times as text: 'YYYY-MM-DD ...'
+
+
+def search_reports(
+    ws: Workspace, actor: Actor, query: str, *, limit: int = 50, offset: int = 0
+) -> ReportSearchPage:
+    """The reports the actor may read whose title or text contains ``query``
+    (case-insensitive, wildcards literal) or whose id it is; newest first, one page,
+    with the total and counts by status, agency, grading, handling and month (of the
+    readable matches only). Audited."""
+    text = query.strip()
+    if not text:
+        raise InvalidInput("search for at least one character", field="query")
+    if len(text) > MAX_QUERY:
+        raise InvalidInput(f"search for at most {MAX_QUERY} characters", field="query")
+    if not 0 <= limit <= MAX_LIMIT:
+        raise InvalidInput(f"limit must be between 0 and {MAX_LIMIT}, got {limit}", field="limit")
+    if offset < 0:
+        raise InvalidInput(f"offset must not be negative, got {offset}", field="offset")
+    dialect = ws.engine.dialect.name
+    scope = reader_scope(actor)
+    pattern = f"%{escaped(text)}%"
+    grading = _R.reliability + _R.credibility
+    matching = (
+        readable_reports(
+            scope.reports,
+            _R.id,
+            _R.title,
+            _R.status,
+            _R.agency_id,
+            grading.label("grading"),
+            _R.handling,
+            _R.reported_at,
+            _month(dialect, _R.reported_at).label("month"),
+        )
+        .where(
+            _R.title.ilike(pattern, escape="\\")
+            | _R.text.ilike(pattern, escape="\\")
+            | (_R.id == text)
+        )
+        .cte("matching")
+        .prefix_with("MATERIALIZED")
+    )
+    m = matching.c
+    columns = {"status": m.status, "agency": m.agency_id, "grading": m.grading,
+               "handling": m.handling, "month": m.month}  # fmt: skip
+    counted = union_all(
+        *(
+            select(
+                literal(name, String).label("facet"), column.label("value"), func.count()
+            ).group_by(column)
+            for name, column in columns.items()
+        ),
+        select(literal("", String), literal("", String), func.count()).select_from(matching),
+    )
+    page = (
+        select(m.id, m.title, m.status, m.agency_id, m.grading, m.handling, m.reported_at)
+        .order_by(m.reported_at.desc(), m.id)
+        .limit(limit)
+        .offset(offset)
+    )
+    with ws.engine.begin() as connection:
+        counts = connection.execute(counted).all()
+        hits = tuple(ReportHit(*row) for row in connection.execute(page)) if limit else ()
+        total = next(int(n) for facet, _value, n in counts if facet == "")
+        audit.record(
+            connection,
+            actor,
+            "search",
+            object_type="report",
+            detail={"query": text, "offset": offset, "results": len(hits), "total": total},
+            at=ws.clock(),
+        )
+    facets: dict[str, list[FacetCount]] = {name: [] for name in REPORT_FACETS}
+    for facet, value, n in counts:
+        if facet and value is not None:
+            facets[facet].append(FacetCount(str(value), int(n)))
+    return ReportSearchPage(
+        text,
+        total,
+        offset,
+        limit,
+        hits,
+        {
+            name: tuple(sorted(found, key=lambda f: (-f.count, f.value)))
+            for name, found in facets.items()
+        },
+    )
