@@ -37,3 +37,15 @@ def test_the_search_page_shows_the_total_and_types(person: Callable[..., Person]
     outsider = person("mick", "analyst", agency="maritime-police")
     hidden = outsider.client.get("/search", params={"q": "IMO9074729"})
     assert 'data-total="0"' in hidden.text and "Vessel (" not in hidden.text
+
+
+def test_report_search_api_counts_readable_reports(person: Callable[..., Person]) -> None:
+    officer = person("olga", "officer")
+    created = officer.api("POST", "/api/v1/reports", json=REPORT).json()  # a draft
+    mine = officer.api("GET", "/api/v1/search/reports", params={"q": "sea falcon"}).json()
+    assert mine["total"] == 1 and mine["reports"][0]["id"] == created["id"]
+    assert mine["facets"]["status"] == [{"value": "draft", "count": 1}]
+    outsider = person("mick", "analyst", agency="maritime-police")
+    hidden = outsider.api("GET", "/api/v1/search/reports", params={"q": "sea falcon"}).json()
+    assert hidden["total"] == 0 and hidden["reports"] == []
+    assert all(found == [] for found in hidden["facets"].values())

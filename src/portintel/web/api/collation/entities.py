@@ -232,6 +232,68 @@ async def search(
     return SearchPageOut.of(page)
 
 
+class ReportHitOut(BaseModel):
+    id: str
+    title: str
+    status: str
+    agency_id: str
+    grading: str
+    handling: str
+    reported_at: datetime
+
+
+class ReportSearchPageOut(BaseModel):
+    """One page of the reports the caller may read whose title or text contains ``query``,
+    with the total and counts by status, agency, grading, handling and month (of the
+    readable ones only)."""
+
+    query: str
+    total: int
+    offset: int
+    limit: int
+    next_offset: int | None
+    facets: dict[str, list[FacetCountOut]]
+    reports: list[ReportHitOut]
+
+
+@router.get("/search/reports", response_model=ReportSearchPageOut, responses=errors(403))
+async def search_reports(
+    q: str = Query(..., max_length=searching.MAX_QUERY, pattern=NON_BLANK),
+    limit: int = Query(50, ge=0, le=searching.MAX_LIMIT),
+    offset: int = Query(0, ge=0),
+    actor: Actor = Depends(api_actor),
+    ws: Workspace = Depends(workspace_of),
+) -> ReportSearchPageOut:
+    """Reports the caller may read whose title or text contains ``q`` (or whose id it is),
+    newest first; one page, with the total and the facets. Audited."""
+    page = await run_in_threadpool(
+        lambda: searching.search_reports(ws, actor, q, limit=limit, offset=offset)
+    )
+    return ReportSearchPageOut(
+        query=page.query,
+        total=page.total,
+        offset=page.offset,
+        limit=page.limit,
+        next_offset=page.next_offset,
+        facets={
+            name: [FacetCountOut(value=f.value, count=f.count) for f in found]
+            for name, found in page.facets.items()
+        },
+        reports=[
+            ReportHitOut(
+                id=hit.id,
+                title=hit.title,
+                status=hit.status,
+                agency_id=hit.agency_id,
+                grading=hit.grading,
+                handling=hit.handling,
+                reported_at=hit.reported_at,
+            )
+            for hit in page.reports
+        ],
+    )
+
+
 @router.get("/entities/{entity_id}", response_model=EntityOut, responses=errors(403, 404))
 async def get_entity(
     entity_id: str,
