@@ -29,14 +29,16 @@ def test_search_pages_count_and_hide(person: Callable[..., Person]) -> None:
 def test_the_search_page_shows_the_total_and_types(person: Callable[..., Person]) -> None:
     officer = person("olga", "officer")
     officer.api("POST", "/api/v1/reports", json=REPORT)
-    page = officer.client.get("/search", params={"q": "IMO9074729"})
+    page = officer.client.get("/search", params={"q": "IMO 9074729"})
     assert page.status_code == 200
     assert 'data-total="1"' in page.text and "Vessel (1)" in page.text
-    narrowed = officer.client.get("/search", params={"q": "IMO9074729", "type": "Person"})
+    assert 'data-report-total="1"' in page.text and "draft (1)" in page.text
+    narrowed = officer.client.get("/search", params={"q": "IMO 9074729", "type": "Person"})
     assert 'data-total="0"' in narrowed.text
     outsider = person("mick", "analyst", agency="maritime-police")
-    hidden = outsider.client.get("/search", params={"q": "IMO9074729"})
+    hidden = outsider.client.get("/search", params={"q": "IMO 9074729"})
     assert 'data-total="0"' in hidden.text and "Vessel (" not in hidden.text
+    assert 'data-report-total="0"' in hidden.text and "draft (" not in hidden.text
 
 
 def test_report_search_api_counts_readable_reports(person: Callable[..., Person]) -> None:

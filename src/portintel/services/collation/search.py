@@ -209,7 +209,7 @@ def search_reports(
     """The reports the actor may read whose title or text contains ``query``
     (case-insensitive, wildcards literal) or whose id it is; newest first, one page,
     with the total and counts by status, agency, grading, handling and month (of the
-    readable matches only). Audited."""
+    readable matches only). Audited (``report.search``)."""
     text = query.strip()
     if not text:
         raise InvalidInput("search for at least one character", field="query")
@@ -268,7 +268,7 @@ def search_reports(
         audit.record(
             connection,
             actor,
-            "search",
+            "report.search",
             object_type="report",
             detail={"query": text, "offset": offset, "results": len(hits), "total": total},
             at=ws.clock(),

@@ -10,7 +10,6 @@ from starlette.concurrency import run_in_threadpool
 
 from portintel.services.collation import entities
 from portintel.services.collation import search as searching
-from portintel.services.intake import reports
 from portintel.services.workspace import Workspace
 from portintel.web.authentication import Principal, page_principal, workspace_of
 from portintel.web.templating import render
@@ -79,16 +78,14 @@ async def search(
 
     def work() -> dict[str, Any]:
         if not query:
-            return {"entities": [], "reports": [], "page": None}
+            return {"entities": [], "report_page": None, "page": None}
         page = searching.search(
             ws, principal.actor, query, schema=schema or None, limit=50, offset=offset
         )
         return {
             "page": page,
             "entities": list(page.entities),
-            "reports": reports.list_reports(
-                ws, principal.actor, reports.ReportFilters(text=query, limit=50)
-            ),
+            "report_page": searching.search_reports(ws, principal.actor, query, limit=50),
         }
 
     context = await run_in_threadpool(work)
