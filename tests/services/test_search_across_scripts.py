@@ -107,6 +107,10 @@ def test_keys_are_filled_for_statements_stored_before_them(workspace: Workspace)
 def test_the_python_oracle_agrees_with_the_keys() -> None:
     assert keys_admit("Chim Vibul", "name", "Chhim Vibol")
     assert keys_admit("imo 9074729", "identifier", "IMO9074729")
+    assert keys_admit("Somchai Jaidee", "name", "สมชาย ใจดี")  # Thai, RTGS
+    assert keys_admit("สมชาย ใจดี", "name", "SOMCHAI JAIDEE")  # and the reverse
+    assert keys_admit("Aung Min", "name", "အောင်မင်း")  # Burmese
+    assert not keys_admit("Tran", "name", "Nguyễn Minh Phúc")
     assert not keys_admit("Chim Vibul", "string", "Chhim Vibol")  # only names and identifiers
     assert search_keys("name", "Nguyễn") == search_keys("name", "NGUYEN")
     assert search_keys("string", "anything") == ""
