@@ -26,6 +26,7 @@ from typing import Any
 from sqlalchemy import Connection, Row, Select, or_, select
 
 from portintel.adapters.database import tables
+from portintel.adapters.database.search import keys_match
 from portintel.adapters.vocabularies import load_handling
 from portintel.domain.access import ReportAccess, may_read_report, may_read_statement
 from portintel.domain.actors import Actor
@@ -311,11 +312,11 @@ def search_entities(
     ws: Workspace, actor: Actor, query: str, *, limit: int = PAGE
 ) -> list[EntitySummary]:
     text = query.strip()
-    statement = (
-        _joined()
-        .where(_S.value.ilike(f"%{text}%") | (_S.canonical_id == text))
-        .order_by(_S.canonical_id)
-    )
+    matches = _S.value.ilike(f"%{text}%") | (_S.canonical_id == text)
+    keyed = keys_match(ws.engine.dialect.name, text)  # names across spellings (#12)
+    if keyed is not None:
+        matches = matches | _S.id.in_(keyed)
+    statement = _joined().where(matches).order_by(_S.canonical_id)
     with ws.engine.begin() as connection:
         ids = _matching_ids(connection, actor, statement, limit)
         summaries = _summaries(connection, actor, ids)

@@ -48,6 +48,7 @@ from _access_data import (
 from sqlalchemy import Connection, insert, select, text
 
 from portintel.adapters.database import create_database_engine, tables
+from portintel.adapters.database.search import fill_search_keys
 from portintel.adapters.passwords import Secret, hash_password
 from portintel.scenario import SOURCES, iter_report_batches
 from portintel.scenario.generator import PERIOD_START
@@ -172,6 +173,8 @@ def build_sqlite(
             progress(f"{done:,} reports, {written + len(records):,} statements; indexing")
         for sql in saved:
             connection.exec_driver_sql(sql)
+        if shape.has("search_keys"):  # what write_statements would have written (#12)
+            fill_search_keys(connection)
     with ws.engine.connect() as connection:
         connection.exec_driver_sql("ANALYZE")
         connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")

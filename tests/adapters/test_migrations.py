@@ -13,7 +13,7 @@ from sqlalchemy import insert, select, text
 
 from portintel.adapters.database import create_database_engine, metadata, migrate, tables
 from portintel.adapters.database.engine import alembic_config
-from portintel.adapters.database.search import FTS_TABLE, TRIGRAM_INDEX
+from portintel.adapters.database.search import FTS_TABLE, KEYS_FTS, KEYS_INDEX, TRIGRAM_INDEX
 from portintel.domain.statements import statement_id
 
 
@@ -23,8 +23,8 @@ def _declared_or_search_index(
     """Compare everything but the search index, which lives outside the metadata: SQLite's
     FTS5 table (and its shadow tables), PostgreSQL's pg_trgm index."""
     if type_ == "table" and name is not None:
-        return name != FTS_TABLE and not name.startswith(f"{FTS_TABLE}_")
-    return not (type_ == "index" and name == TRIGRAM_INDEX)
+        return not any(name == fts or name.startswith(f"{fts}_") for fts in (FTS_TABLE, KEYS_FTS))
+    return not (type_ == "index" and name in (TRIGRAM_INDEX, KEYS_INDEX))
 
 
 def test_migrated_schema_matches_metadata(database_url: str) -> None:

@@ -23,11 +23,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import true
 
+from portintel.adapters.database.search import keys_admit
 from portintel.domain.access import may_keep_source_register, may_work_with_intelligence
 from portintel.domain.actors import SYSTEM, Role
 from portintel.domain.reports import FactDraft, ReportDraft, ReportStatus
 from portintel.errors import NotFound, PermissionDenied
-from portintel.services.collation import entities
+from portintel.services.collation import entities, search
 from portintel.services.intake import reports, sources
 from portintel.services.intake.entity_scope import readable_entity_ids
 from portintel.services.workspace import Workspace
@@ -210,13 +211,80 @@ def test_search_entities_finds_only_visible_values(world: World, data: st.DataOb
     expected = {
         row.canonical_id
         for row in world.statement_rows
-        if (query.lower() in row.value.lower() or row.canonical_id == query)
+        if (
+            query.lower() in row.value.lower()
+            or row.canonical_id == query
+            or keys_admit(query, row.prop_type, row.value)  # across scripts and spellings
+        )
         and world.may_read_statement(reader, row)
     }
     found = entities.search_entities(world.ws, reader, query, limit=1_000)
     assert {s.id for s in found} == expected
     for summary in found:
         _summary_matches(world, reader, summary)
+
+
+@cases(300)
+@given(data=st.data())
+def test_search_pages_totals_and_facets_count_only_visible_entities(
+    world: World, data: st.DataObject
+) -> None:
+    reader = data.draw(st.sampled_from(world.people)).actor
+    statement = data.draw(st.sampled_from(world.statement_rows))
+    query = data.draw(st.sampled_from((statement.value, statement.value[:4], "zqseed", "zq")))
+    schema = data.draw(st.sampled_from((None, None, "Vessel", "Person")))
+    offset = data.draw(st.sampled_from((0, 0, 3)))
+    _count(world, "search")
+    matching = [
+        row
+        for row in world.statement_rows
+        if (
+            query.lower() in row.value.lower()
+            or row.canonical_id == query
+            or keys_admit(query, row.prop_type, row.value)
+        )
+        and world.may_read_statement(reader, row)
+    ]
+    by_type: dict[str, set[str]] = {}
+    for row in matching:
+        by_type.setdefault(row.schema, set()).add(row.canonical_id)
+    expected = sorted(
+        {row.canonical_id for row in matching if schema is None or row.schema == schema}
+    )
+    found = search.search(world.ws, reader, query, schema=schema, limit=5, offset=offset)
+    assert found.total == len(expected)
+    assert [hit.id for hit in found.entities] == expected[offset : offset + 5]
+    assert {f.value: f.count for f in found.types} == {k: len(v) for k, v in by_type.items()}
+    for summary in found.entities:
+        _summary_matches(world, reader, summary)
+
+
+@cases(200)
+@given(data=st.data())
+def test_report_search_totals_and_facets_count_only_readable_reports(
+    world: World, data: st.DataObject
+) -> None:
+    reader = data.draw(st.sampled_from(world.people)).actor
+    report = data.draw(st.sampled_from(list(world.report_rows.values())))
+    query = data.draw(st.sampled_from((report.title, report.title[:3], report.id, "zq", "the")))
+    _count(world, "search_reports")
+    expected = {
+        rid
+        for rid, row in world.report_rows.items()
+        if (query.lower() in row.title.lower() or query.lower() in row.text.lower() or rid == query)
+        and world.may_read_report(reader, rid)
+    }
+    found = search.search_reports(world.ws, reader, query, limit=500)
+    assert found.total == len(expected)
+    assert {hit.id for hit in found.reports} == expected
+    for name, facet in found.facets.items():
+        assert sum(f.count for f in facet) == len(expected), name
+    statuses = {f.value: f.count for f in found.facets["status"]}
+    expected_statuses: dict[str, int] = {}
+    for rid in expected:
+        status = str(world.report_rows[rid].status)
+        expected_statuses[status] = expected_statuses.get(status, 0) + 1
+    assert statuses == expected_statuses
 
 
 @cases(400, at_least=200)

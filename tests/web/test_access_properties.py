@@ -24,6 +24,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
+from portintel.adapters.database.search import keys_admit
 from portintel.cli.app import app as cli_app
 from portintel.cli.context import built, console
 from portintel.domain.access import may_keep_source_register
@@ -210,7 +211,11 @@ def test_api_search_and_entity_list(served: Served, data: st.DataObject) -> None
     expected = {
         row.canonical_id
         for row in rows
-        if (query.lower() in row.value.lower() or row.canonical_id == query)
+        if (
+            query.lower() in row.value.lower()
+            or row.canonical_id == query
+            or keys_admit(query, row.prop_type, row.value)  # across scripts and spellings
+        )
         and served.world.may_read_statement(reader, row)
     }
     assert {item["id"] for item in response.json()} == expected

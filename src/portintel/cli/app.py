@@ -28,6 +28,7 @@ from portintel.cli import (
     node,
     partners,
     reports,
+    search,
     serve,
     share,
     users,
@@ -63,6 +64,7 @@ app.command("init")(users.init_command)
 app.add_typer(users.app, name="user")
 app.add_typer(reports.app, name="report")
 app.add_typer(entities.app, name="entity")
+app.command("search")(search.search_command)
 app.add_typer(audit.app, name="audit")
 app.add_typer(ais.app, name="ais")
 app.command("demo")(demo.demo_command)

@@ -260,6 +260,15 @@ statements = Table(
     ),
 )
 
+search_keys = Table(
+    "search_keys",
+    metadata,
+    # words two spellings of a name, or two writings of an identifier, share (migration 0018,
+    # see portintel.adapters.database.search); one row per name or identifier statement
+    Column("statement_id", String(64), primary_key=True),
+    Column("keys", Text, nullable=False),
+)
+
 incidents = Table(
     "incidents",
     metadata,

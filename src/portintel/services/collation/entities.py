@@ -47,7 +47,7 @@ from portintel.adapters.database.scope import (
     statement_condition,
     statements_with_reports,
 )
-from portintel.adapters.database.search import value_contains
+from portintel.adapters.database.search import keys_match, value_contains
 from portintel.domain.access import ReaderScope, StatementPredicate, reader_scope
 from portintel.domain.actors import Actor
 from portintel.domain.entities import entity_caption
@@ -534,8 +534,10 @@ def _matching_entities(
 
     The matching statements are found first, through the trigram index when
     the text is long enough (``value_contains``), with a branch of their own
-    for an id match so it keeps its index; rather than walk every canonical
-    id in order and test its values one by one. Then they are walked in
+    for an id match so it keeps its index and one for the search keys (a name
+    in another script or spelling, an identifier written otherwise:
+    ``keys_match``); rather than walk every canonical id in order and test its
+    values one by one. Then they are walked in
     canonical id order and each is checked against the reader's scope
     (``statement_condition``, for that one statement and its report) only
     until ``limit`` entities are found: a common term matches thousands of
@@ -545,9 +547,13 @@ def _matching_entities(
     columns = (_S.canonical_id, _S.origin, _S.restrictive)
     by_value = select(*columns).where(value_contains(dialect, tables.statements, text))
     by_id = select(*columns).where(_S.canonical_id == text)
+    branches = [by_value, by_id]
+    keyed = keys_match(dialect, text)
+    if keyed is not None:  # names across scripts and spellings, identifiers however written
+        branches.append(select(*columns).where(_S.id.in_(keyed)))
     if schema:
-        by_value, by_id = by_value.where(_S.schema == schema), by_id.where(_S.schema == schema)
-    candidates = union_all(by_value, by_id).cte("candidates").prefix_with("MATERIALIZED")
+        branches = [branch.where(_S.schema == schema) for branch in branches]
+    candidates = union_all(*branches).cte("candidates").prefix_with("MATERIALIZED")
     ordered = select(candidates).order_by(candidates.c.canonical_id).subquery("ordered")
     one = (
         select(ordered.c.origin.label("origin"), ordered.c.restrictive.label("restrictive"))

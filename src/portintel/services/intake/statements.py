@@ -20,6 +20,7 @@ from sqlalchemy import Connection, func
 from sqlalchemy.dialects import postgresql, sqlite
 
 from portintel.adapters.database import tables
+from portintel.adapters.database.search import INDEXED_TYPES, write_search_keys
 from portintel.domain.statements import StatementRecord
 from portintel.errors import ConfigurationError
 from portintel.services.events import announce, announcing
@@ -174,11 +175,14 @@ def write_statements(
         )
     origins: set[str] = set()
     entity_ids: set[str] = set()
+    searchable: list[tuple[str, str, str]] = []  # names and identifiers get search keys
 
     def noted(records: Iterable[StatementRecord]) -> Iterator[StatementRecord]:
         for record in records:
             origins.add(record.origin)
             entity_ids.add(record.canonical_id or record.entity_id)
+            if record.prop_type in INDEXED_TYPES:
+                searchable.append((record.id, record.prop_type, record.value))
             yield record
 
     if connection.dialect.name == "sqlite":
@@ -191,6 +195,7 @@ def write_statements(
         for rows in _batches(noted(records), batch_size):
             connection.execute(upsert, rows)
             written += len(rows)
+    write_search_keys(connection, searchable)
     if written:
         _announce(connection, origins, entity_ids, written)
     return written

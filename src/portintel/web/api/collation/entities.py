@@ -15,6 +15,7 @@ from starlette.concurrency import run_in_threadpool
 from portintel.domain.actors import Actor
 from portintel.domain.entities import entity_type_names
 from portintel.services.collation import entities
+from portintel.services.collation import search as searching
 from portintel.services.workspace import Workspace
 from portintel.web.api.intake.report_models import GradingOut
 from portintel.web.api.responses import errors
@@ -179,6 +180,118 @@ async def search_entities(
         lambda: entities.search_entities(ws, actor, q, schema=schema, limit=limit)
     )
     return [EntitySummaryOut.of(item) for item in found]
+
+
+class FacetCountOut(BaseModel):
+    value: str
+    count: int
+
+
+class SearchPageOut(BaseModel):
+    """One page of the entities matching ``query`` that the caller may see, with the total
+    and counts by type (of what the caller may see only)."""
+
+    query: str
+    schema_name: str | None
+    total: int
+    offset: int
+    limit: int
+    next_offset: int | None
+    types: list[FacetCountOut]
+    entities: list[EntitySummaryOut]
+
+    @classmethod
+    def of(cls, page: searching.SearchPage) -> SearchPageOut:
+        return cls(
+            query=page.query,
+            schema_name=page.schema,
+            total=page.total,
+            offset=page.offset,
+            limit=page.limit,
+            next_offset=page.next_offset,
+            types=[FacetCountOut(value=f.value, count=f.count) for f in page.types],
+            entities=[EntitySummaryOut.of(item) for item in page.entities],
+        )
+
+
+@router.get("/search", response_model=SearchPageOut, responses=errors(403))
+async def search(
+    q: str = Query(..., max_length=searching.MAX_QUERY, pattern=NON_BLANK),
+    schema: str | None = Query(None, json_schema_extra={"enum": ENTITY_TYPES}),
+    limit: int = Query(50, ge=0, le=searching.MAX_LIMIT),
+    offset: int = Query(0, ge=0),
+    actor: Actor = Depends(api_actor),
+    ws: Workspace = Depends(workspace_of),
+) -> SearchPageOut:
+    """Entities the caller may see matching ``q``: a name in any script or spelling, an
+    identifier however written, any value's text, or an id; one page, with the total and
+    the counts by type. Audited."""
+    page = await run_in_threadpool(
+        lambda: searching.search(ws, actor, q, schema=schema, limit=limit, offset=offset)
+    )
+    return SearchPageOut.of(page)
+
+
+class ReportHitOut(BaseModel):
+    id: str
+    title: str
+    status: str
+    agency_id: str
+    grading: str
+    handling: str
+    reported_at: datetime
+
+
+class ReportSearchPageOut(BaseModel):
+    """One page of the reports the caller may read whose title or text contains ``query``,
+    with the total and counts by status, agency, grading, handling and month (of the
+    readable ones only)."""
+
+    query: str
+    total: int
+    offset: int
+    limit: int
+    next_offset: int | None
+    facets: dict[str, list[FacetCountOut]]
+    reports: list[ReportHitOut]
+
+
+@router.get("/search/reports", response_model=ReportSearchPageOut, responses=errors(403))
+async def search_reports(
+    q: str = Query(..., max_length=searching.MAX_QUERY, pattern=NON_BLANK),
+    limit: int = Query(50, ge=0, le=searching.MAX_LIMIT),
+    offset: int = Query(0, ge=0),
+    actor: Actor = Depends(api_actor),
+    ws: Workspace = Depends(workspace_of),
+) -> ReportSearchPageOut:
+    """Reports the caller may read whose title or text contains ``q`` (or whose id it is),
+    newest first; one page, with the total and the facets. Audited."""
+    page = await run_in_threadpool(
+        lambda: searching.search_reports(ws, actor, q, limit=limit, offset=offset)
+    )
+    return ReportSearchPageOut(
+        query=page.query,
+        total=page.total,
+        offset=page.offset,
+        limit=page.limit,
+        next_offset=page.next_offset,
+        facets={
+            name: [FacetCountOut(value=f.value, count=f.count) for f in found]
+            for name, found in page.facets.items()
+        },
+        reports=[
+            ReportHitOut(
+                id=hit.id,
+                title=hit.title,
+                status=hit.status,
+                agency_id=hit.agency_id,
+                grading=hit.grading,
+                handling=hit.handling,
+                reported_at=hit.reported_at,
+            )
+            for hit in page.reports
+        ],
+    )
 
 
 @router.get("/entities/{entity_id}", response_model=EntityOut, responses=errors(403, 404))

@@ -9,7 +9,7 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from portintel.services.collation import entities
-from portintel.services.intake import reports
+from portintel.services.collation import search as searching
 from portintel.services.workspace import Workspace
 from portintel.web.authentication import Principal, page_principal, workspace_of
 from portintel.web.templating import render
@@ -69,6 +69,8 @@ async def entity_statements(
 async def search(
     request: Request,
     q: str = Query("", max_length=200),
+    schema: str | None = Query(None, alias="type", max_length=64),
+    offset: int = Query(0, ge=0),
     principal: Principal = Depends(page_principal),
     ws: Workspace = Depends(workspace_of),
 ) -> Response:
@@ -76,12 +78,14 @@ async def search(
 
     def work() -> dict[str, Any]:
         if not query:
-            return {"entities": [], "reports": []}
+            return {"entities": [], "report_page": None, "page": None}
+        page = searching.search(
+            ws, principal.actor, query, schema=schema or None, limit=50, offset=offset
+        )
         return {
-            "entities": entities.search_entities(ws, principal.actor, query, limit=50),
-            "reports": reports.list_reports(
-                ws, principal.actor, reports.ReportFilters(text=query, limit=50)
-            ),
+            "page": page,
+            "entities": list(page.entities),
+            "report_page": searching.search_reports(ws, principal.actor, query, limit=50),
         }
 
     context = await run_in_threadpool(work)

@@ -1,0 +1,53 @@
+"""``GET /api/v1/search``: identifiers however written, a page with the total and counts
+by type, of what the caller may see only."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from tests.web.conftest import Person
+from tests.web.test_reports import REPORT
+
+
+def test_search_pages_count_and_hide(person: Callable[..., Person]) -> None:
+    officer = person("olga", "officer")
+    officer.api("POST", "/api/v1/reports", json=REPORT)  # a draft: only its author reads it
+    found = officer.api("GET", "/api/v1/search", params={"q": "IMO9074729"})
+    assert found.status_code == 200, found.text
+    page = found.json()
+    assert page["total"] >= 1 and page["offset"] == 0
+    assert any(item["schema_name"] == "Vessel" for item in page["entities"])
+    assert {"value": "Vessel", "count": 1} in page["types"]
+    empty = officer.api("GET", "/api/v1/search", params={"q": "IMO9074729", "limit": 0}).json()
+    assert empty["total"] == page["total"] and empty["entities"] == []
+    outsider = person("mick", "analyst", agency="maritime-police")
+    hidden = outsider.api("GET", "/api/v1/search", params={"q": "IMO9074729"}).json()
+    assert hidden["total"] == 0 and hidden["types"] == [] and hidden["entities"] == []
+    assert officer.api("GET", "/api/v1/search", params={"q": "  "}).status_code == 422
+
+
+def test_the_search_page_shows_the_total_and_types(person: Callable[..., Person]) -> None:
+    officer = person("olga", "officer")
+    officer.api("POST", "/api/v1/reports", json=REPORT)
+    page = officer.client.get("/search", params={"q": "IMO 9074729"})
+    assert page.status_code == 200
+    assert 'data-total="1"' in page.text and "Vessel (1)" in page.text
+    assert 'data-report-total="1"' in page.text and "draft (1)" in page.text
+    narrowed = officer.client.get("/search", params={"q": "IMO 9074729", "type": "Person"})
+    assert 'data-total="0"' in narrowed.text
+    outsider = person("mick", "analyst", agency="maritime-police")
+    hidden = outsider.client.get("/search", params={"q": "IMO 9074729"})
+    assert 'data-total="0"' in hidden.text and "Vessel (" not in hidden.text
+    assert 'data-report-total="0"' in hidden.text and "draft (" not in hidden.text
+
+
+def test_report_search_api_counts_readable_reports(person: Callable[..., Person]) -> None:
+    officer = person("olga", "officer")
+    created = officer.api("POST", "/api/v1/reports", json=REPORT).json()  # a draft
+    mine = officer.api("GET", "/api/v1/search/reports", params={"q": "sea falcon"}).json()
+    assert mine["total"] == 1 and mine["reports"][0]["id"] == created["id"]
+    assert mine["facets"]["status"] == [{"value": "draft", "count": 1}]
+    outsider = person("mick", "analyst", agency="maritime-police")
+    hidden = outsider.api("GET", "/api/v1/search/reports", params={"q": "sea falcon"}).json()
+    assert hidden["total"] == 0 and hidden["reports"] == []
+    assert all(found == [] for found in hidden["facets"].values())
