@@ -11,13 +11,18 @@ from __future__ import annotations
 import functools
 from collections.abc import Mapping
 from importlib import resources
+from typing import TYPE_CHECKING
 
 import yaml
 
 from portintel.domain.grading import GradingSchemes
 from portintel.domain.handling import HandlingVocabularies
-from portintel.domain.sharing.stix.vocabulary import StixVocabulary
 from portintel.errors import ConfigurationError
+
+if TYPE_CHECKING:
+    # the STIX package pulls followthemoney: imported where it is used, not by every
+    # reader of grading and handling (the AIS ingest path among them)
+    from portintel.domain.sharing.stix.vocabulary import StixVocabulary
 
 PACKAGE = "portintel.vocabularies"
 GRADING_FILE = "grading.yaml"
@@ -60,6 +65,8 @@ STIX_PACKAGE = "portintel.vocabularies.stix"
 @functools.cache
 def load_stix_vocabulary() -> StixVocabulary:
     """portintel's STIX extension definitions and the official TLP 2.0 markings."""
+    from portintel.domain.sharing.stix.vocabulary import StixVocabulary
+
     return StixVocabulary.from_mappings(
         read_vocabulary("extensions.yaml", package=STIX_PACKAGE),
         read_vocabulary("tlp.yaml", package=STIX_PACKAGE),
