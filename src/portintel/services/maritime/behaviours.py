@@ -298,24 +298,31 @@ def _detect(ws: Workspace, since: date | None) -> DetectionSummary:
     merged = pl.concat([kept.filter(~pl.col("event_id").is_in(new["event_id"].implode())), new])
     changed = new.join(before, on=list(EVENT_SCHEMA), how="anti", nulls_equal=True)
     summary.removed = before.join(merged, on="event_id", how="anti").height
-    state = pl.concat(
-        [
-            current,
-            pl.DataFrame(
-                {
-                    "mmsi": [-1],
-                    "day": [date(1970, 1, 1)],
-                    "rows": [statics_n],
-                    "fingerprint": [statics_h],
-                },
-                schema=STATE_SCHEMA,
-            ),
-        ]
+    store_events(ws, store, summary, merged, changed, current, (statics_n, statics_h))
+    summary.seconds = perf_counter() - started
+    return summary
+
+
+def store_events(
+    ws: Workspace,
+    store: EventStore,
+    summary: DetectionSummary,
+    events: pl.DataFrame,
+    changed: pl.DataFrame,
+    state: pl.DataFrame,
+    statics: tuple[int, int],
+) -> None:
+    """Save ``events`` with the run's fingerprints (the statics as MMSI -1), count them in
+    ``summary`` and announce ``behaviour_events_detected`` for the changed ones (both executors)."""
+    statics_n, statics_h = statics
+    marker = pl.DataFrame(
+        {"mmsi": [-1], "day": [date(1970, 1, 1)], "rows": [statics_n], "fingerprint": [statics_h]},
+        schema=STATE_SCHEMA,
     )
-    store.save(merged, state)
-    summary.events = merged.height
+    store.save(events, pl.concat([state, marker]))
+    summary.events = events.height
     summary.changed = changed.height
-    summary.by_type = _count_types(merged)
+    summary.by_type = _count_types(events)
     if changed.height:
         with transaction(ws) as connection:
             announce(
@@ -324,8 +331,6 @@ def _detect(ws: Workspace, since: date | None) -> DetectionSummary:
                 event_ids=tuple(changed["event_id"].to_list()),
                 kinds=tuple(sorted(set(changed["type"].to_list()))),
             )
-    summary.seconds = perf_counter() - started
-    return summary
 
 
 PARALLEL_MIN_FIXES = 250_000

@@ -18,30 +18,25 @@ recomputes only what arrives after it. The conformance suite
 
 from __future__ import annotations
 
-from datetime import date
 from time import perf_counter
 from typing import TYPE_CHECKING
-
-import polars as pl
 
 from portintel.adapters.behaviour_config import (
     load_behaviour_settings,
     load_gazetteer,
     load_node_areas,
 )
-from portintel.adapters.eventstore import STATE_SCHEMA
 from portintel.adapters.spark import LOCAL_MASTER, detect_events, running_session
 from portintel.adapters.trackstore import TrackStore
 from portintel.domain.maritime.behaviour.common import EVENT_SCHEMA
 from portintel.domain.maritime.schema import POSITIONS, STATICS
-from portintel.services.events import announce, transaction
 from portintel.services.maritime.behaviours import (
     DetectionSummary,
-    _count_types,
     _fingerprints,
     _statics_fingerprint,
     _stored_positions,
     event_store,
+    store_events,
 )
 
 if TYPE_CHECKING:
@@ -95,21 +90,6 @@ def _detect(ws: Workspace, spark: SparkSession) -> DetectionSummary:
     before = store.load()
     changed = events.join(before, on=list(EVENT_SCHEMA), how="anti", nulls_equal=True)
     summary.removed = before.join(events, on="event_id", how="anti").height
-    statics_marker = pl.DataFrame(
-        {"mmsi": [-1], "day": [date(1970, 1, 1)], "rows": [statics_n], "fingerprint": [statics_h]},
-        schema=STATE_SCHEMA,
-    )
-    store.save(events, pl.concat([current, statics_marker]))
-    summary.events = events.height
-    summary.changed = changed.height
-    summary.by_type = _count_types(events)
-    if changed.height:
-        with transaction(ws) as connection:
-            announce(
-                connection,
-                "behaviour_events_detected",
-                event_ids=tuple(changed["event_id"].to_list()),
-                kinds=tuple(sorted(set(changed["type"].to_list()))),
-            )
+    store_events(ws, store, summary, events, changed, current, (statics_n, statics_h))
     summary.seconds = perf_counter() - started
     return summary
