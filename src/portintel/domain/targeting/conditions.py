@@ -32,7 +32,8 @@ graded_intelligence a report about the vessel in the last ``within_days`` within
                     report's ``reliability[R] * credibility[C]``)         credibility
 incidents           ``min_count`` recorded incidents (in the last         min_count,
                     ``within_days`` days, when given)                     within_days
-any_of / all_of     one / every condition of ``conditions`` fires         conditions
+any_of              one condition of ``conditions`` fires                 conditions
+all_of              every condition of ``conditions`` fires               conditions
 =================== ===================================================== ======================
 
 A match carries its evidence (what a reader may follow), the scale of the
@@ -277,6 +278,7 @@ class FlagMismatch(Condition):
         country = mmsi_country(str(facts.mmsi))
         if country is None:
             return None
+        country = country.lower()
         flags = [f for f in facts.identity if f.prop == "flag" and f.value.lower() != country]
         if not flags:
             return None
