@@ -136,7 +136,7 @@ def test_a_node_set_needs_its_own_version_and_the_right_base(tmp_path: Path) -> 
         'version: "n"\nbased_on: "1999.1"\nindicators:\n  - id: encounter_at_sea\n    weight: 5\n',
         encoding="utf-8",
     )
-    with pytest.raises(ConfigurationError, match="line 2: based_on: names set '1999.1'"):
+    with pytest.raises(ConfigurationError, match=r"line 2: based_on: names set '1999\.1'"):
         load_indicator_set(tmp_path)
 
 

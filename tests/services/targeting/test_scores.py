@@ -15,6 +15,7 @@ from portintel.adapters.database import tables
 from portintel.domain.actors import SYSTEM, Role
 from portintel.domain.reports import FactDraft, ReportDraft
 from portintel.errors import NotFound, PermissionDenied
+from portintel.services import jobs
 from portintel.services.intake.reports import create_report
 from portintel.services.maritime import find_vessel
 from portintel.services.targeting import (
@@ -26,7 +27,6 @@ from portintel.services.targeting import (
     vessel_risk,
 )
 from portintel.services.targeting.jobs import run_matching, run_scoring
-from portintel.services import jobs
 from portintel.services.workspace import Workspace, open_workspace
 from portintel.settings import Settings
 from tests.adapters.ais.nmea_samples import T0

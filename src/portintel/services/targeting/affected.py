@@ -28,7 +28,7 @@ def vessels_of_events(ws: Workspace, event_ids: Sequence[str]) -> list[int]:
         return []
     frame = (
         ws.tracks.scan(EVENTS)
-        .filter(pl.col("event_id").is_in(pl.Series(list(event_ids), dtype=pl.String)))
+        .filter(pl.col("event_id").is_in([str(e) for e in event_ids]))
         .select("mmsi", "other_mmsi")
         .collect()
     )

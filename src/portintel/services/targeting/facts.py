@@ -105,7 +105,7 @@ def load_events(
     ws: Workspace, mmsis: Sequence[int], since: datetime
 ) -> dict[int, list[VesselEvent]]:
     """The behaviour events of each vessel since ``since`` (an encounter is both vessels')."""
-    wanted = pl.Series(list(mmsis), dtype=pl.Int64)
+    wanted = [int(m) for m in mmsis]
     frame = (
         ws.tracks.scan(EVENTS)
         .filter(pl.col("end").fill_null(pl.col("start")) >= since)
@@ -147,7 +147,7 @@ def load_tracks(
     """Each vessel's first and last fix in the window and its transits."""
     frame = (
         ws.tracks.scan(POSITIONS, days=(since.date(), until.date()), mmsi=list(mmsis))
-        .filter(pl.col("mmsi").is_in(pl.Series(list(mmsis), dtype=pl.Int64)))
+        .filter(pl.col("mmsi").is_in([int(m) for m in mmsis]))
         .filter(pl.col("ts").is_between(since, until))
         .select("mmsi", "ts", "lat", "lon", "sog")
         .sort("mmsi", "ts")
