@@ -120,15 +120,16 @@ def _store(
                         "fired_at": first or now,
                     }
                 )
+                kept = {(item.kind, item.id[:200]): item for item in reversed(reason.evidence)}
                 evidence.extend(
                     {
                         "cause_key": reason.cause_key,
-                        "kind": item.kind,
-                        "item_id": item.id[:200],
+                        "kind": kind,
+                        "item_id": item_id,
                         "report_id": item.report_id,
                         "label": item.label,
                     }
-                    for item in dict.fromkeys(reason.evidence)
+                    for (kind, item_id), item in sorted(kept.items())
                 )
     if subjects:
         connection.execute(insert(tables.risk_subjects), subjects)
