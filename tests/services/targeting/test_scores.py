@@ -72,6 +72,12 @@ def test_an_encounter_scores_both_vessels_with_the_event_as_evidence(picture: Wo
         assert [(e.kind, e.id) for e in reason.evidence] == [("event", "ev-encounter")]
         assert risk.score == sum(r.weight for r in risk.vessel.reasons)
     assert reasons_of(picture, analyst, TANKER) == {}
+    # the fisher left port (Koh Rong) after the encounter and is still at sea: one voyage,
+    # scored with what happened in the days before it left
+    (voyage,) = vessel_risk(picture, analyst, FISHER).voyages
+    assert (voyage.from_port, voyage.to_port, voyage.arrived_at) == ("Koh Rong", None, None)
+    assert "encounter_at_sea" in {r.indicator_id for r in voyage.reasons}
+    assert voyage.score == sum(r.weight for r in voyage.reasons)
     ranked = list_risk(picture, analyst)
     assert [line.mmsi for line in ranked][:2] == sorted([FISHER, FREIGHTER])
     assert ranked[-1].mmsi == TANKER and ranked[-1].score == 0
@@ -152,6 +158,12 @@ def test_reasons_a_reader_may_not_read_are_absent_and_not_counted(picture: Works
 
 def test_jobs_rescore_only_the_vessels_a_change_touched(picture: Workspace) -> None:
     analyst = make_user(picture, "ana", MARITIME, Role.ANALYST)
+    # the AIS static data ingested enqueued its watchlist matching, found by "ais"
+    queued = [(job.name, job.arguments) for job in jobs.list_jobs(picture, SYSTEM)]
+    assert any(
+        name == "targeting.match_watchlists" and args.get("found_by") == "ais"
+        for name, args in queued
+    )
     run_scoring(picture, event_ids=["ev-encounter"])
     with picture.engine.connect() as connection:
         scored = connection.execute(select(tables.risk_subjects.c.mmsi).distinct()).scalars().all()
