@@ -11,8 +11,10 @@ hook                                 job
 ``behaviour_events_detected``        rescore the vessels of the events
 ``statements_written``               match the entities against the watchlists
                                      (AIS static data through the vessel registry,
-                                     reports as they are filed), then rescore the
-                                     vessels within two steps of them
+                                     reports as they are filed; new hits rescore
+                                     the vessels near them), and, for statements
+                                     not from AIS alone, rescore the vessels
+                                     within two steps of the entities
 ``report_evaluated``                 rescore the vessels the report is about (its
                                      grading may have changed)
 ==================================== ===============================================
@@ -111,7 +113,12 @@ def statements_written(
     if origin is not None:
         arguments["origin"] = origin
     enqueue(workspace, MATCH_JOB, arguments)
-    enqueue(workspace, SCORE_JOB, {"entity_ids": list(entity_ids)})
+    if found_by != "ais":
+        # AIS identity statements are rewritten by every ingest batch (last seen widened):
+        # rescoring on them would rescore the whole fleet all day. What AIS changes that
+        # an indicator reads reaches the scores through behaviour_events_detected
+        # (identity changes are events) and through the hits the matching job records.
+        enqueue(workspace, SCORE_JOB, {"entity_ids": list(entity_ids)})
 
 
 @hookimpl
