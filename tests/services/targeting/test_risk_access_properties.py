@@ -101,7 +101,9 @@ def _plant(world: World) -> Planted:
             items: list[tuple[str, str, str | None]] = []
             for _ in range(rng.randint(1, 3)):
                 kind = rng.choice(("event", "report", "statement", "incident", "watchlist"))
-                if kind == "event":
+                if kind == "event" and rng.random() < 0.4:  # entered another's analyst area?
+                    items.append(("event", f"ev-area-{rng.choice(AGENCIES)}", None))
+                elif kind == "event":
                     items.append(("event", f"ev-{rng.randint(1, 9)}", None))
                 elif kind == "report":
                     report_id = rng.choice(world.report_ids)
@@ -131,10 +133,32 @@ def _plant(world: World) -> Planted:
                 }
             )
             evidence.extend(
-                {"cause_key": cause, "kind": k, "item_id": i, "report_id": r, "label": ""}
+                {
+                    "cause_key": cause,
+                    "kind": k,
+                    "item_id": i,
+                    "report_id": r,
+                    "label": "",
+                    "area_id": i.replace("ev-area-", "area-") if i.startswith("ev-area-") else None,
+                }
                 for k, i, r in items
             )
+    areas = [
+        {
+            "id": f"area-{agency}",
+            "name": f"zq area {agency}",
+            "geometry": {
+                "type": "Polygon",
+                "coordinates": [[[100, 6], [101, 6], [101, 7], [100, 6]]],
+            },
+            "created_by": owner.user_id,
+            "agency_id": agency,
+            "created_at": now,
+        }
+        for agency in AGENCIES
+    ]
     with ws.engine.begin() as connection:
+        connection.execute(insert(tables.analyst_areas), areas)
         connection.execute(insert(tables.watch_entries), entries)
         connection.execute(insert(tables.risk_subjects), subjects)
         connection.execute(insert(tables.risk_reasons), reasons)
@@ -161,6 +185,9 @@ def _may_read(
     world: World, planted: Planted, reader: Actor, item: tuple[str, str, str | None]
 ) -> bool:
     kind, item_id, report_id = item
+    if kind == "event" and item_id.startswith("ev-area-"):
+        # an entry into an analyst area: read within the area's agency (and by supervisors)
+        return reader.agency_id == item_id.removeprefix("ev-area-") or reader.has(Role.SUPERVISOR)
     if kind == "event":
         return True
     if kind == "statement":

@@ -722,6 +722,8 @@ risk_evidence = Table(
     Column("item_id", String(200), primary_key=True),
     Column("report_id", String(64), nullable=True),
     Column("label", Text, nullable=False),
+    # an area entry or exit: the analyst area it names (hidden from other agencies)
+    Column("area_id", String(64), nullable=True),
     Index("ix_risk_evidence_item", "item_id"),
 )
 """What each reason rests on: a reason is shown only to a reader who may read all of it."""

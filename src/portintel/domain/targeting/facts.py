@@ -34,6 +34,8 @@ class Evidence:
     id: str
     report_id: str | None = None
     label: str = ""
+    area_id: str | None = None
+    """The analyst area an area entry or exit names (read within its agency)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +64,7 @@ class VesselEvent:
     lon: float | None = None
     other_mmsi: int | None = None
     details: dict[str, Any] = field(default_factory=dict)
+    area_id: str | None = None
 
     @property
     def hours(self) -> float:
@@ -73,7 +76,7 @@ class VesselEvent:
         return (self.end - self.start).total_seconds() / 3600.0
 
     def evidence(self) -> Evidence:
-        return Evidence("event", self.event_id, None, self.type)
+        return Evidence("event", self.event_id, None, self.type, self.area_id)
 
 
 @dataclass(frozen=True, slots=True)

@@ -110,7 +110,18 @@ def load_events(
         ws.tracks.scan(EVENTS)
         .filter(pl.col("end").fill_null(pl.col("start")) >= since)
         .filter(pl.col("mmsi").is_in(wanted) | pl.col("other_mmsi").is_in(wanted))
-        .select("event_id", "type", "mmsi", "other_mmsi", "start", "end", "lat", "lon", "details")
+        .select(
+            "event_id",
+            "type",
+            "mmsi",
+            "other_mmsi",
+            "start",
+            "end",
+            "lat",
+            "lon",
+            "details",
+            pl.col("parameters").str.json_path_match("$.area_id").alias("area_id"),
+        )
         .collect()
     )
     events: dict[int, list[VesselEvent]] = defaultdict(list)
@@ -129,6 +140,7 @@ def load_events(
                     lon=row["lon"],
                     other_mmsi=other,
                     details=_details(row["details"]),
+                    area_id=row["area_id"],
                 )
             )
     return events

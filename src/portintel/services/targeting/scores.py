@@ -128,6 +128,7 @@ def _store(
                         "item_id": item_id,
                         "report_id": item.report_id,
                         "label": item.label,
+                        "area_id": item.area_id,
                     }
                     for (kind, item_id), item in sorted(kept.items())
                 )

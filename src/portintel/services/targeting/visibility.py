@@ -10,7 +10,9 @@ sees a lower score, not a hint that something is hidden.
 Evidence, kind by kind:
 
 * ``event`` and ``track``: AIS-derived, read by every reader of the maritime
-  picture (the reads refuse other readers altogether);
+  picture (the reads refuse other readers altogether), except an area entry
+  or exit of an analyst area another agency drew (as in every read of events,
+  :mod:`portintel.services.maritime.area_scope`);
 * ``statement``: rule 5 of :mod:`portintel.domain.access` (the statement
   and its report);
 * ``report`` and ``incident``: the report it comes from (rules 1-4); an
@@ -24,7 +26,7 @@ that works with intelligence.
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, and_, exists, not_, or_, select, true
+from sqlalchemy import ColumnElement, and_, exists, false, not_, or_, select, true
 
 from portintel.adapters.database import tables
 from portintel.adapters.database.scope import (
@@ -46,6 +48,13 @@ def entry_condition(actor: Actor) -> ColumnElement[bool]:
     return or_(_W.restrictive == False, _W.agency_id == actor.agency_id)  # noqa: E712
 
 
+def area_hidden(actor: Actor) -> ColumnElement[bool]:
+    """The analyst areas ``actor`` may not read: another agency's, unless a supervisor."""
+    if actor.is_system or actor.has(Role.SUPERVISOR):
+        return false()
+    return tables.analyst_areas.c.agency_id != actor.agency_id
+
+
 def hidden_evidence(actor: Actor) -> ColumnElement[bool]:
     """True for a ``risk_evidence`` row ``actor`` may not read."""
     scope = reader_scope(actor)
@@ -60,7 +69,10 @@ def hidden_evidence(actor: Actor) -> ColumnElement[bool]:
         select(reports.c.id).where(reports.c.id == _E.report_id, report_condition(scope.reports))
     )
     readable_entry = exists(select(_W.id).where(_W.id == _E.item_id, entry_condition(actor)))
+    areas = tables.analyst_areas.c
+    hidden_area = exists(select(areas.id).where(areas.id == _E.area_id, area_hidden(actor)))
     return or_(
+        and_(_E.area_id.is_not(None), hidden_area),
         and_(_E.kind == "statement", not_(readable_statement)),
         and_(_E.kind.in_(("report", "incident")), _E.report_id.is_not(None), not_(readable_report)),
         and_(_E.kind == "watchlist", not_(readable_entry)),

@@ -109,6 +109,7 @@ def upgrade() -> None:
         sa.Column("item_id", sa.String(200), nullable=False),
         sa.Column("report_id", sa.String(64), nullable=True),
         sa.Column("label", sa.Text(), nullable=False),
+        sa.Column("area_id", sa.String(64), nullable=True),
         sa.ForeignKeyConstraint(
             ["cause_key"],
             ["risk_reasons.cause_key"],
