@@ -109,6 +109,10 @@ PLANTED = {
         "services/collation/leak.py",
         "from portintel.services.sharing.partners import list_partners\n",
     ),
+    "targeting-public-api": (
+        "services/maritime/leak_risk.py",
+        "from portintel.services.targeting.scores import list_risk\n",
+    ),
     "training-public-api": (
         "services/maritime/leak_demo.py",
         "from portintel.services.training.demo import build_demo\n",

@@ -31,7 +31,9 @@ from portintel.cli import (
     search,
     serve,
     share,
+    targeting,
     users,
+    watchlist,
     xref,
 )
 from portintel.cli.context import CliContext, run_guarded
@@ -77,6 +79,8 @@ app.add_typer(node.app, name="node")
 app.add_typer(partners.app, name="partner")
 app.add_typer(partners.agreements_app, name="agreement")
 app.add_typer(share.app, name="share")
+app.add_typer(targeting.app, name="targeting")
+app.add_typer(watchlist.app, name="watchlist")
 
 
 def main() -> None:

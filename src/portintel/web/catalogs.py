@@ -26,6 +26,8 @@ from babel.support import NullTranslations, Translations
 from portintel.errors import ConfigurationError
 
 WEB_DIR = Path(__file__).parent
+INDICATORS_DIR = WEB_DIR.parent / "vocabularies" / "indicators"
+"""The shipped indicator sets: their descriptions are what officers read as reasons."""
 TRANSLATIONS_DIR = WEB_DIR / "translations"
 DOMAIN = "messages"
 DEFAULT_LOCALE = "en"
@@ -89,7 +91,21 @@ def extract_messages() -> Catalog:
         str(WEB_DIR), METHOD_MAP, OPTIONS_MAP
     ):
         catalog.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
+    for message, location in indicator_messages():
+        catalog.add(message, None, [location], auto_comments=["a reason for a risk score"])
     return catalog
+
+
+def indicator_messages() -> list[tuple[str, tuple[str, int]]]:
+    """The description of every shipped indicator, with its file and line."""
+    from portintel.domain.targeting import parse_indicator_set
+
+    found: list[tuple[str, tuple[str, int]]] = []
+    for path in sorted(INDICATORS_DIR.glob("*.yaml")):
+        indicators = parse_indicator_set(path.read_text(encoding="utf-8"), source=path.name)
+        relative = f"../vocabularies/indicators/{path.name}"
+        found.extend((i.description, (relative, i.line)) for i in indicators.indicators)
+    return found
 
 
 def read_catalog(locale: str) -> Catalog:

@@ -626,6 +626,108 @@ package_feedback = Table(
 )
 """What a partner later said it did with a package ("used in operation X")."""
 
+watch_entries = Table(
+    "watch_entries",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    # vessel, person, phone, organisation
+    Column("kind", String(16), nullable=False),
+    Column("names", JSON, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("owner_id", String(64), ForeignKey("users.id"), nullable=False),
+    Column("agency_id", String(64), ForeignKey("agencies.id"), nullable=False),
+    Column("handling", String(64), nullable=False),
+    Column("restrictive", Boolean, nullable=False),
+    Column("expires_at", UTC, nullable=True),
+    Column("created_at", UTC, nullable=False),
+    Column("removed_at", UTC, nullable=True),
+    Column("removed_by", String(64), nullable=True),
+    Index("ix_watch_entries_kind", "kind"),
+)
+"""Watchlist entries; a removed entry is kept (``removed_at``) with its hits."""
+
+watch_identifiers = Table(
+    "watch_identifiers",
+    metadata,
+    Column("entry_id", String(64), ForeignKey("watch_entries.id"), primary_key=True),
+    # imo, mmsi, phone, passport
+    Column("kind", String(16), primary_key=True),
+    Column("value", String(64), primary_key=True),
+    Index("ix_watch_identifiers_value", "value"),
+)
+"""An entry's identifiers, cleaned as intake cleans them: exact matching is an index look-up."""
+
+watch_hits = Table(
+    "watch_hits",
+    metadata,
+    # hash of entry, entity and what matched: a hit is recorded once (alerts key on it)
+    Column("cause_key", String(32), primary_key=True),
+    Column("entry_id", String(64), ForeignKey("watch_entries.id"), nullable=False),
+    Column("entity_id", String(128), nullable=False),
+    Column("schema", String(64), nullable=False),
+    # identifier or name
+    Column("method", String(16), nullable=False),
+    Column("matched", Text, nullable=False),
+    Column("score", Float, nullable=False),
+    # entities (a sweep), ais (static data as it arrived), report (a report as filed)
+    Column("found_by", String(16), nullable=False),
+    Column("origin", String(128), nullable=True),
+    Column("hit_at", UTC, nullable=False),
+    Index("ix_watch_hits_entry_id", "entry_id"),
+    Index("ix_watch_hits_entity_id", "entity_id"),
+)
+"""Watchlist hits: which entity matched which entry, how, and where it was first seen."""
+
+risk_subjects = Table(
+    "risk_subjects",
+    metadata,
+    Column("mmsi", BigInteger, primary_key=True),
+    # "" for the vessel's own recent window, else the voyage's id
+    Column("voyage_id", String(32), primary_key=True),
+    Column("window_start", UTC, nullable=False),
+    Column("window_end", UTC, nullable=False),
+    Column("departed_at", UTC, nullable=True),
+    Column("arrived_at", UTC, nullable=True),
+    Column("from_port", String(200), nullable=True),
+    Column("to_port", String(200), nullable=True),
+    Column("indicator_version", String(64), nullable=False),
+    Column("computed_at", UTC, nullable=False),
+)
+"""What was scored: each vessel's recent window and its voyages, and when."""
+
+risk_reasons = Table(
+    "risk_reasons",
+    metadata,
+    # hash of the set version, indicator, vessel, voyage and evidence: stable across runs
+    Column("cause_key", String(32), primary_key=True),
+    Column("mmsi", BigInteger, nullable=False),
+    Column("voyage_id", String(32), nullable=False),
+    Column("indicator_id", String(64), nullable=False),
+    Column("indicator_version", String(64), nullable=False),
+    Column("description", Text, nullable=False),
+    Column("weight", Float, nullable=False),
+    Column("observed_at", UTC, nullable=True),
+    # when this cause first fired: kept while recomputations find it again
+    Column("fired_at", UTC, nullable=False),
+    Index("ix_risk_reasons_subject", "mmsi", "voyage_id"),
+)
+"""Fired indicators (reasons); a subject's score is the sum of the reasons a reader may see."""
+
+risk_evidence = Table(
+    "risk_evidence",
+    metadata,
+    Column("cause_key", String(32), ForeignKey("risk_reasons.cause_key"), primary_key=True),
+    # event, track, statement, report, incident, watchlist
+    Column("kind", String(16), primary_key=True),
+    Column("item_id", String(200), primary_key=True),
+    Column("report_id", String(64), nullable=True),
+    Column("label", Text, nullable=False),
+    # an area entry or exit: the analyst area it names (hidden from other agencies)
+    Column("area_id", String(64), nullable=True),
+    Index("ix_risk_evidence_item", "item_id"),
+)
+"""What each reason rests on: a reason is shown only to a reader who may read all of it."""
+
 __all__ = [
     "agencies",
     "analyst_areas",
@@ -654,10 +756,16 @@ __all__ = [
     "report_releasable_to",
     "report_suggestions",
     "reports",
+    "risk_evidence",
+    "risk_reasons",
+    "risk_subjects",
     "sources",
     "statements",
     "user_roles",
     "users",
+    "watch_entries",
+    "watch_hits",
+    "watch_identifiers",
     "web_sessions",
     "xref_candidates",
 ]

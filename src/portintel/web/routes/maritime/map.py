@@ -6,7 +6,8 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
-from portintel.services import maritime
+from portintel.errors import NotFound
+from portintel.services import maritime, targeting
 from portintel.services.workspace import Workspace
 from portintel.web.authentication import Principal, page_principal, workspace_of
 from portintel.web.routes.maritime import areas, ports
@@ -26,6 +27,25 @@ async def map_page(
     return render(request, "maritime/map.html", {"event_types": maritime.EVENT_TYPE_LABELS})
 
 
+EVIDENCE_LABELS = {
+    "event": "Event",
+    "track": "Track",
+    "statement": "Stated fact",
+    "report": "Report",
+    "incident": "Incident",
+    "watchlist": "Watchlist entry",
+}
+"""What the vessel page calls each kind of evidence a reason rests on."""
+
+
+def _risk(ws: Workspace, principal: Principal, mmsi: int) -> targeting.VesselRisk | None:
+    """The vessel's risk as the reader sees it; None while it has not been scored."""
+    try:
+        return targeting.vessel_risk(ws, principal.actor, mmsi)
+    except NotFound:
+        return None
+
+
 @router.get("/vessels/{vessel_id}")
 async def vessel_page(
     request: Request,
@@ -34,9 +54,13 @@ async def vessel_page(
     ws: Workspace = Depends(workspace_of),
 ) -> Response:
     profile = await run_in_threadpool(maritime.vessel_profile, ws, principal.actor, vessel_id)
+    risk = await run_in_threadpool(_risk, ws, principal, int(profile.vessel.mmsi))
     context = {
         "profile": profile,
         "event_facts": maritime.event_facts,
         "event_place": maritime.event_place,
+        "risk": risk,
+        "event_labels": maritime.EVENT_TYPE_LABELS,
+        "evidence_labels": EVIDENCE_LABELS,
     }
     return render(request, "maritime/vessel.html", context)

@@ -1,0 +1,1 @@
+"""The targeting API: risk scores and watchlists."""
