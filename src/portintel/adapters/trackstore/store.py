@@ -22,7 +22,8 @@ Why a key check instead of "write once and hope": an ingest killed between
 writing a batch and recording it in the manifest re-reads that batch on the
 next run. Every row's key is compared with the keys already in its day
 partition, so the second pass adds nothing. Keys of a partition are read
-once per process and then kept in memory beside the writes.
+once per process and then kept in memory beside the writes, 16 bytes a key
+in a sorted index (:mod:`~portintel.adapters.trackstore.key_index`).
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ import numpy as np
 import polars as pl
 import pyarrow as pa  # type: ignore[import-untyped]
 
+from portintel.adapters.trackstore.key_index import KeyIndex, key_words
 from portintel.domain.maritime.row_key import (
     OTHER_KEY_FIELDS,
     POSITION_KEY_FIELDS,
@@ -120,8 +122,8 @@ class TrackStore:
     def __init__(self, root: Path, *, retire_grace_seconds: float = RETIRE_GRACE_SECONDS) -> None:
         self.root = root
         self.retire_grace_seconds = retire_grace_seconds
-        self._keys: OrderedDict[tuple[str, str], pl.Series] = OrderedDict()
-        self._session: dict[tuple[str, str], pl.Series] = {}
+        self._keys: OrderedDict[tuple[str, str], KeyIndex] = OrderedDict()
+        self._session: dict[tuple[str, str], KeyIndex] = {}
         self._touched: set[tuple[str, str]] = set()
 
     @contextmanager
@@ -198,18 +200,14 @@ class TrackStore:
                 retired.update(record["retired"])
         return [path for path in files if path.name not in retired]
 
-    def _stored_keys(self, dataset: Dataset, day: str) -> pl.Series:
+    def _stored_keys(self, dataset: Dataset, day: str) -> KeyIndex:
         """Keys already in a partition: read once, then kept beside the writes."""
         cache_key = (dataset.name, day)
         if cache_key in self._keys:
             self._keys.move_to_end(cache_key)
             return self._keys[cache_key]
         files = self._live_files(dataset, day)
-        keys = (
-            pl.read_parquet(files, columns=["key"])["key"]
-            if files
-            else pl.Series("key", [], dtype=pl.Utf8)
-        )
+        keys = KeyIndex.of(pl.read_parquet(files, columns=["key"])["key"]) if files else KeyIndex()
         self._keys[cache_key] = keys
         while len(self._keys) > CACHED_PARTITIONS:
             self._keys.popitem(last=False)
@@ -248,21 +246,22 @@ class TrackStore:
     ) -> tuple[pl.DataFrame, int, int]:
         """Write the new rows of one day: (rows added, repeats in this run, stored before)."""
         stored = self._stored_keys(dataset, day)
-        session = self._session.get((dataset.name, day), pl.Series("key", [], dtype=pl.Utf8))
+        session = self._session.setdefault((dataset.name, day), KeyIndex())
         repeated = already = 0
-        if stored.len():
-            known = part["key"].is_in(stored.implode())
-            if known.any():
-                hits = part.filter(known)["key"]
-                repeated = int(hits.is_in(session.implode()).sum()) if session.len() else 0
-                already = hits.len() - repeated
-                part = part.filter(~known)
+        words = key_words(part["key"])
+        known = stored.contains(words)
+        if known.any():
+            repeated = int(session.contains(words[known]).sum())
+            already = int(known.sum()) - repeated
+            part = part.filter(pl.Series(~known))
+            words = words[~known]
         if part.height == 0:
             return part, repeated, already
         part = part.sort([c for c in SORT_COLUMNS if c in part.columns], nulls_last=True)
         self._write_file(dataset, day, part)
-        self._keys[(dataset.name, day)] = pl.concat([stored, part["key"]], rechunk=False)
-        self._session[(dataset.name, day)] = pl.concat([session, part["key"]], rechunk=False)
+        stored.add(words)
+        session.add(words)
+        self._keys[(dataset.name, day)] = stored
         self._touched.add((dataset.name, day))
         return part, repeated, already
 
@@ -316,7 +315,7 @@ class TrackStore:
         records.append(Retirement(merged=name, retired=retired, at=time.time()))
         _write_retired(directory, records)
         self._write_file(dataset, day, merged)
-        self._keys[(dataset.name, day)] = merged["key"]
+        self._keys[(dataset.name, day)] = KeyIndex.of(merged["key"])
         self.purge_retired(dataset, day)
         return len(files)
 

@@ -33,7 +33,8 @@ import polars as pl
 import pyarrow as pa  # type: ignore[import-untyped]
 
 UTC_TIMESTAMP = pa.timestamp("us", tz="UTC")
-_POLARS_SCHEMAS: dict[tuple[str, tuple[str, ...], tuple[str, ...]], pl.Schema] = {}
+_POLARS_SCHEMAS: dict[int, tuple[tuple[Column, ...], pl.Schema]] = {}
+"""By the identity of a dataset's columns (held, so the identity is not reused)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,13 +72,12 @@ class Dataset:
     @property
     def polars_schema(self) -> pl.Schema:
         # built once per dataset: the store asks for it for every write of every batch
-        key = (self.name, self.names, tuple(str(column.type) for column in self.columns))
-        cached = _POLARS_SCHEMAS.get(key)
-        if cached is None:
+        held = _POLARS_SCHEMAS.get(id(self.columns))
+        if held is None or held[0] is not self.columns:
             frame = pl.from_arrow(self.arrow_schema.empty_table())
             assert isinstance(frame, pl.DataFrame)
-            cached = _POLARS_SCHEMAS[key] = frame.schema
-        return pl.Schema(cached)
+            held = _POLARS_SCHEMAS[id(self.columns)] = (self.columns, frame.schema)
+        return pl.Schema(held[1])
 
     def empty(self) -> pl.DataFrame:
         return pl.DataFrame(schema=self.polars_schema)
