@@ -56,3 +56,11 @@ def test_an_index_built_from_a_series_holds_each_key_once() -> None:
     assert len(index) == 2
     assert index.nbytes == 32
     assert index.contains(key_words(pl.Series([_key(2), _key(3)]))).tolist() == [True, False]
+
+
+@given(st.lists(st.integers(0, 200).map(_key), unique=True, max_size=40), st.integers(0, 40))
+def test_adding_absent_keys_in_any_order_keeps_them_findable(keys: list[str], split: int) -> None:
+    index = KeyIndex.of(pl.Series(keys[:split], dtype=pl.Utf8))
+    index.add_absent(key_words(pl.Series(keys[split:], dtype=pl.Utf8)))
+    assert len(index) == len(keys)
+    assert index.contains(key_words(pl.Series(keys, dtype=pl.Utf8))).all()

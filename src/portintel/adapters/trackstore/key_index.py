@@ -114,9 +114,13 @@ class KeyIndex:
         if len(words) == 0:
             return
         new = _sorted_unique(words)
-        new = new[~self.contains(new)]
-        if len(new) == 0:
+        self.add_absent(new[~self.contains(new)])
+
+    def add_absent(self, words: Words) -> None:
+        """Add keys the caller knows are distinct and not held (a write's new rows)."""
+        if len(words) == 0:
             return
+        new = words[np.argsort(words[:, 0], kind="stable")]
         at = np.searchsorted(self._high, new[:, 0], side="left")
         self._high = np.insert(self._high, at, new[:, 0])
         self._low = np.insert(self._low, at, new[:, 1])

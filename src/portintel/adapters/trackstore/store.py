@@ -259,8 +259,9 @@ class TrackStore:
             return part, repeated, already
         part = part.sort([c for c in SORT_COLUMNS if c in part.columns], nulls_last=True)
         self._write_file(dataset, day, part)
-        stored.add(words)
-        session.add(words)
+        # the rows written are distinct (unique by key) and were in neither index
+        stored.add_absent(words)
+        session.add_absent(words)
         self._keys[(dataset.name, day)] = stored
         self._touched.add((dataset.name, day))
         return part, repeated, already
