@@ -71,20 +71,25 @@ class Dataset:
 
     @property
     def polars_schema(self) -> pl.Schema:
-        # built once per dataset: the store asks for it for every write of every batch
+        """The columns as Polars types (a copy: the caller may change it)."""
+        return pl.Schema(self._shared_schema())
+
+    def _shared_schema(self) -> pl.Schema:
+        # built once per dataset and shared by the methods below, which only read it: the
+        # store conforms every write of every batch, and even copying a schema costs 2 ms
         held = _POLARS_SCHEMAS.get(id(self.columns))
         if held is None or held[0] is not self.columns:
             frame = pl.from_arrow(self.arrow_schema.empty_table())
             assert isinstance(frame, pl.DataFrame)
             held = _POLARS_SCHEMAS[id(self.columns)] = (self.columns, frame.schema)
-        return pl.Schema(held[1])
+        return held[1]
 
     def empty(self) -> pl.DataFrame:
-        return pl.DataFrame(schema=self.polars_schema)
+        return pl.DataFrame(schema=self._shared_schema())
 
     def conform(self, frame: pl.DataFrame) -> pl.DataFrame:
         """Select and cast ``frame`` to exactly this dataset's columns (missing ones null)."""
-        schema = self.polars_schema
+        schema = self._shared_schema()
         fills = {column.name: column.fill for column in self.columns}
 
         def missing(name: str) -> pl.Expr:
