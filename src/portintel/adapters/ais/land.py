@@ -437,7 +437,7 @@ def _gather(
             chunk = os.pread(descriptor, PAGE, page * PAGE)
             buffer[index * PAGE : index * PAGE + len(chunk)] = chunk
     values = np.frombuffer(buffer, dtype=raster.dtype)
-    return values[(where.reshape(at.shape) * PAGE + at % PAGE) // item]
+    return np.asarray(values[(where.reshape(at.shape) * PAGE + at % PAGE) // item])
 
 
 def _open(
