@@ -74,6 +74,9 @@ CACHED_PARTITIONS = 16
 TEMP_SUFFIX = ".tmp"
 ROW_GROUP_ROWS = 65_536
 """Small enough for statistics to skip most of a day file when one vessel is wanted."""
+ZSTD_LEVEL = 1
+"""Files 3% larger than at zstd's default level 3, written in 60% of the CPU time (measured on
+a million positions: 0.40 s against 0.64 s); the ingest writes every row once."""
 RETIRED = "_retired.json"
 INGEST_LOCK = ".ingest.lock"
 READERS_LOCK = ".readers.lock"
@@ -229,13 +232,17 @@ class TrackStore:
             if "ts" in unique.columns
             else pl.lit(UNDATED)
         )
-        unique = unique.with_columns(day.alias("_day"))
+        days = unique.select(day.alias("_day")).to_series()
+        parts: dict[str, pl.DataFrame]
+        if days.n_unique() == 1:  # a batch is nearly always one day: no copy to split it
+            parts = {str(days[0]): unique}
+        else:
+            split = unique.with_columns(days).partition_by("_day", as_dict=True)
+            parts = {str(value): part.drop("_day") for (value,), part in split.items()}
         added: list[pl.DataFrame] = []
         already = 0
-        for (day_value,), part in unique.partition_by("_day", as_dict=True).items():
-            new, seen_here, seen_before = self._write_partition(
-                dataset, str(day_value), part.drop("_day")
-            )
+        for day_value, part in parts.items():
+            new, seen_here, seen_before = self._write_partition(dataset, day_value, part)
             added.append(new)
             repeated += seen_here
             already += seen_before
@@ -274,7 +281,11 @@ class TrackStore:
         try:
             directory.mkdir(parents=True, exist_ok=True)
             part.write_parquet(
-                temporary, compression="zstd", statistics=True, row_group_size=ROW_GROUP_ROWS
+                temporary,
+                compression="zstd",
+                compression_level=ZSTD_LEVEL,
+                statistics=True,
+                row_group_size=ROW_GROUP_ROWS,
             )
             os.replace(temporary, target)
         except OSError as exc:
