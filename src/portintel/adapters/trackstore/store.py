@@ -252,24 +252,25 @@ class TrackStore:
         self, dataset: Dataset, day: str, part: pl.DataFrame
     ) -> tuple[pl.DataFrame, int, int]:
         """Write the new rows of one day: (rows added, repeats in this run, stored before)."""
+        # keys are in the partition's files as read (``stored``, kept while the partition is
+        # among the recent ones) or written by this object since (``session``, always kept):
+        # each key is held once, and a key in both (files re-read) is a repeat of this run
         stored = self._stored_keys(dataset, day)
         session = self._session.setdefault((dataset.name, day), KeyIndex())
-        repeated = already = 0
         words = key_words(part["key"])
-        known = stored.contains(words)
-        if known.any():
-            repeated = int(session.contains(words[known]).sum())
-            already = int(known.sum()) - repeated
-            part = part.filter(pl.Series(~known))
-            words = words[~known]
+        repeats = session.contains(words)
+        earlier = stored.contains(words) & ~repeats
+        repeated, already = int(repeats.sum()), int(earlier.sum())
+        if repeated or already:
+            new = ~(repeats | earlier)
+            part = part.filter(pl.Series(new))
+            words = words[new]
         if part.height == 0:
             return part, repeated, already
         part = part.sort([c for c in SORT_COLUMNS if c in part.columns], nulls_last=True)
         self._write_file(dataset, day, part)
-        # the rows written are distinct (unique by key) and were in neither index
-        stored.add_absent(words)
+        # the rows written are distinct (unique by key) and in neither index
         session.add_absent(words)
-        self._keys[(dataset.name, day)] = stored
         self._touched.add((dataset.name, day))
         return part, repeated, already
 
