@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from portintel.adapters.ais.inland_waters import TABLE_COVERS_KM, near_inland_water
-from portintel.adapters.ais.land import CACHE_NAME, SHORE_CACHE_NAME, LandMask, shore
+from portintel.adapters.ais.land import CACHE_NAME, SHORE_CACHE_NAME, LandMask, _gather, shore
 
 # Berths, river ports and canals that global-land-mask calls land (checked below): every one
 # of them was refused as "position on land" before, and must now be kept, flagged.
@@ -166,3 +169,27 @@ def test_each_port_is_within_reach_of_the_sea(name: str) -> None:
     lat, lon = PORTS_ON_LAND[name]
     result = shore(pl.Series([lat]), pl.Series([lon]))
     assert result["distance_to_shore_km"][0] < TABLE_COVERS_KM
+
+
+@settings(max_examples=40)
+@given(
+    dtype=st.sampled_from([np.uint8, np.uint16]),
+    shape=st.tuples(st.integers(1, 300), st.integers(1, 90)),
+    picks=st.lists(st.tuples(st.floats(0, 1, exclude_max=True), st.floats(0, 1, exclude_max=True))),
+)
+def test_raster_lookups_read_from_the_file_equal_indexing_it(
+    tmp_path_factory: pytest.TempPathFactory,
+    dtype: type[np.unsignedinteger[Any]],
+    shape: tuple[int, int],
+    picks: list[tuple[float, float]],
+) -> None:
+    """Lookups read the pages they need with pread: the same values as indexing the map."""
+    grid = np.random.default_rng(shape[0] * 97 + shape[1]).integers(
+        0, np.iinfo(dtype).max, size=shape, dtype=dtype
+    )
+    path = tmp_path_factory.mktemp("raster") / "grid.npy"
+    np.save(path, grid)
+    mapped = np.load(path, mmap_mode="r")
+    rows = np.array([int(r * shape[0]) for r, _ in picks], dtype=np.int64)
+    columns = np.array([int(c * shape[1]) for _, c in picks], dtype=np.int64)
+    assert _gather(mapped, rows, columns).tolist() == grid[rows, columns].tolist()

@@ -31,7 +31,6 @@ does refuse (far inland and no navigable water near).
 
 from __future__ import annotations
 
-import contextlib
 import importlib.util
 import math
 import mmap
@@ -42,6 +41,7 @@ import zipfile
 import zlib
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -53,8 +53,7 @@ CACHE_NAME = "land-mask-v1"
 SHORE_CACHE_NAME = "shore-distance-v1"
 CACHE_VERSION = SHORE_CACHE_NAME
 """Changing how the shore raster is made means a new name: old caches are then not read."""
-RELEASE_AFTER_LOOKUPS = 100_000
-"""Positions looked up between two releases of the raster pages from resident memory."""
+PAGE = mmap.PAGESIZE
 
 EARTH_RADIUS_KM = 6371.0088
 KM_PER_DEGREE = math.pi * EARTH_RADIUS_KM / 180
@@ -123,7 +122,6 @@ class LandMask:
         self._bits: npt.NDArray[np.uint8] | None = None
         self._axes: npt.NDArray[np.float64] | None = None
         self._shore: npt.NDArray[np.uint16] | None = None
-        self._looked_up = 0
 
     def _paths(self) -> tuple[Path, Path, Path] | None:
         if self.cache_dir is None:
@@ -184,7 +182,7 @@ class LandMask:
         lat0, dlat, lat_min, lat_max, lon0, dlon, lon_min, lon_max, _width = self._axes
         lat_i = ((np.clip(lat, lat_min, lat_max) - lat0) / dlat).astype(np.int64)
         lon_i = ((np.clip(lon, lon_min, lon_max) - lon0) / dlon).astype(np.int64)
-        byte = np.asarray(self._bits[lat_i, lon_i >> 3])
+        byte = _gather(self._bits, lat_i, lon_i >> 3)
         ocean = (byte >> (7 - (lon_i & 7)).astype(np.uint8)) & 1
         return np.asarray(ocean == 0, dtype=np.bool_)
 
@@ -194,24 +192,8 @@ class LandMask:
         """Kilometres to the mask's coastline (either side of it), to about one raster cell."""
         self.load()
         assert self._shore is not None
-        tenths = np.asarray(self._shore[_shore_row(lat), _shore_column(lon)], dtype=np.float64)
+        tenths = _gather(self._shore, _shore_row(lat), _shore_column(lon)).astype(np.float64)
         return tenths * DISTANCE_UNIT_KM
-
-    def _release_pages(self) -> None:
-        """Drop the raster pages a batch read from this process's resident memory.
-
-        They stay in the page cache (the next batch maps them back without
-        reading the disk), but a long ingest no longer keeps every page of the
-        world it ever looked at resident, up to 160 MB. Done every
-        :data:`RELEASE_AFTER_LOOKUPS` positions, not every batch: mapping the
-        pages back costs a fault each.
-        """
-        self._looked_up = 0
-        for raster in (self._bits, self._shore):
-            handle = getattr(raster, "_mmap", None)
-            if isinstance(handle, mmap.mmap):
-                with contextlib.suppress(OSError, ValueError):
-                    handle.madvise(mmap.MADV_DONTNEED)
 
     def shore(self, latitudes: pl.Series, longitudes: pl.Series) -> pl.DataFrame:
         """``on_land``, ``distance_to_shore_km`` and ``inland_water`` per position.
@@ -229,9 +211,6 @@ class LandMask:
         if usable.any():
             land[usable] = self.is_land(lat[usable], lon[usable])
             distance[usable] = self.distance_to_shore_km(lat[usable], lon[usable])
-        self._looked_up += lat.shape[0]
-        if self._looked_up >= RELEASE_AFTER_LOOKUPS:
-            self._release_pages()
         far = land & (np.nan_to_num(distance) > TABLE_COVERS_KM)
         water = np.zeros(lat.shape[0], dtype=bool)
         if far.any():
@@ -422,6 +401,43 @@ def _shore_raster(
         km = np.minimum(on_grid, via_sample)
         shore[rows] = np.minimum(np.rint(km / DISTANCE_UNIT_KM), np.iinfo(np.uint16).max)
     return shore
+
+
+def _gather(
+    raster: npt.NDArray[np.generic], rows: npt.NDArray[np.int64], columns: npt.NDArray[np.int64]
+) -> npt.NDArray[Any]:
+    """``raster[rows, columns]``; from a memory-mapped cache by reading only the pages wanted.
+
+    Indexing the memory map itself would fault each page in, and every page
+    an ingest ever looked at would then count in its resident memory (up to
+    160 MB for a feed spanning the world; releasing them with ``madvise``
+    cost a fault per page per batch). Reading the few distinct pages a batch
+    needs with ``pread`` goes through the page cache the same way, keeps
+    nothing resident, and costs one call per distinct page (a batch of a
+    port's traffic falls on a few hundred).
+    """
+    filename = getattr(raster, "filename", None)
+    item = raster.dtype.itemsize
+    offset = int(getattr(raster, "offset", 0))
+    if (
+        not isinstance(raster, np.memmap)
+        or filename is None
+        or raster.ndim != 2
+        or not raster.flags.c_contiguous
+        or offset % item
+        or PAGE % item
+    ):
+        return np.asarray(raster[rows, columns])
+    at = offset + (rows * raster.shape[1] + columns) * item
+    pages, where = np.unique(at // PAGE, return_inverse=True)
+    buffer = bytearray(len(pages) * PAGE)
+    with open(filename, "rb", buffering=0) as handle:
+        descriptor = handle.fileno()
+        for index, page in enumerate(pages.tolist()):
+            chunk = os.pread(descriptor, PAGE, page * PAGE)
+            buffer[index * PAGE : index * PAGE + len(chunk)] = chunk
+    values = np.frombuffer(buffer, dtype=raster.dtype)
+    return np.asarray(values[(where.reshape(at.shape) * PAGE + at % PAGE) // item])
 
 
 def _open(

@@ -22,7 +22,8 @@ Why a key check instead of "write once and hope": an ingest killed between
 writing a batch and recording it in the manifest re-reads that batch on the
 next run. Every row's key is compared with the keys already in its day
 partition, so the second pass adds nothing. Keys of a partition are read
-once per process and then kept in memory beside the writes.
+once per process and then kept in memory beside the writes, 16 bytes a key
+in a sorted index (:mod:`~portintel.adapters.trackstore.key_index`).
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ import numpy as np
 import polars as pl
 import pyarrow as pa  # type: ignore[import-untyped]
 
+from portintel.adapters.trackstore.key_index import KeyIndex, key_words
 from portintel.domain.maritime.row_key import (
     OTHER_KEY_FIELDS,
     POSITION_KEY_FIELDS,
@@ -72,6 +74,9 @@ CACHED_PARTITIONS = 16
 TEMP_SUFFIX = ".tmp"
 ROW_GROUP_ROWS = 65_536
 """Small enough for statistics to skip most of a day file when one vessel is wanted."""
+ZSTD_LEVEL = 1
+"""Files 3% larger than at zstd's default level 3, written in 60% of the CPU time (measured on
+a million positions: 0.40 s against 0.64 s); the ingest writes every row once."""
 RETIRED = "_retired.json"
 INGEST_LOCK = ".ingest.lock"
 READERS_LOCK = ".readers.lock"
@@ -120,8 +125,8 @@ class TrackStore:
     def __init__(self, root: Path, *, retire_grace_seconds: float = RETIRE_GRACE_SECONDS) -> None:
         self.root = root
         self.retire_grace_seconds = retire_grace_seconds
-        self._keys: OrderedDict[tuple[str, str], pl.Series] = OrderedDict()
-        self._session: dict[tuple[str, str], pl.Series] = {}
+        self._keys: OrderedDict[tuple[str, str], KeyIndex] = OrderedDict()
+        self._session: dict[tuple[str, str], KeyIndex] = {}
         self._touched: set[tuple[str, str]] = set()
 
     @contextmanager
@@ -198,18 +203,14 @@ class TrackStore:
                 retired.update(record["retired"])
         return [path for path in files if path.name not in retired]
 
-    def _stored_keys(self, dataset: Dataset, day: str) -> pl.Series:
+    def _stored_keys(self, dataset: Dataset, day: str) -> KeyIndex:
         """Keys already in a partition: read once, then kept beside the writes."""
         cache_key = (dataset.name, day)
         if cache_key in self._keys:
             self._keys.move_to_end(cache_key)
             return self._keys[cache_key]
         files = self._live_files(dataset, day)
-        keys = (
-            pl.read_parquet(files, columns=["key"])["key"]
-            if files
-            else pl.Series("key", [], dtype=pl.Utf8)
-        )
+        keys = KeyIndex.of(pl.read_parquet(files, columns=["key"])["key"]) if files else KeyIndex()
         self._keys[cache_key] = keys
         while len(self._keys) > CACHED_PARTITIONS:
             self._keys.popitem(last=False)
@@ -231,13 +232,17 @@ class TrackStore:
             if "ts" in unique.columns
             else pl.lit(UNDATED)
         )
-        unique = unique.with_columns(day.alias("_day"))
+        days = unique.select(day.alias("_day")).to_series()
+        parts: dict[str, pl.DataFrame]
+        if days.n_unique() == 1:  # a batch is nearly always one day: no copy to split it
+            parts = {str(days[0]): unique}
+        else:
+            split = unique.with_columns(days).partition_by("_day", as_dict=True)
+            parts = {str(value): part.drop("_day") for (value,), part in split.items()}
         added: list[pl.DataFrame] = []
         already = 0
-        for (day_value,), part in unique.partition_by("_day", as_dict=True).items():
-            new, seen_here, seen_before = self._write_partition(
-                dataset, str(day_value), part.drop("_day")
-            )
+        for day_value, part in parts.items():
+            new, seen_here, seen_before = self._write_partition(dataset, day_value, part)
             added.append(new)
             repeated += seen_here
             already += seen_before
@@ -247,22 +252,25 @@ class TrackStore:
         self, dataset: Dataset, day: str, part: pl.DataFrame
     ) -> tuple[pl.DataFrame, int, int]:
         """Write the new rows of one day: (rows added, repeats in this run, stored before)."""
+        # keys are in the partition's files as read (``stored``, kept while the partition is
+        # among the recent ones) or written by this object since (``session``, always kept):
+        # each key is held once, and a key in both (files re-read) is a repeat of this run
         stored = self._stored_keys(dataset, day)
-        session = self._session.get((dataset.name, day), pl.Series("key", [], dtype=pl.Utf8))
-        repeated = already = 0
-        if stored.len():
-            known = part["key"].is_in(stored.implode())
-            if known.any():
-                hits = part.filter(known)["key"]
-                repeated = int(hits.is_in(session.implode()).sum()) if session.len() else 0
-                already = hits.len() - repeated
-                part = part.filter(~known)
+        session = self._session.setdefault((dataset.name, day), KeyIndex())
+        words = key_words(part["key"])
+        repeats = session.contains(words)
+        earlier = stored.contains(words) & ~repeats
+        repeated, already = int(repeats.sum()), int(earlier.sum())
+        if repeated or already:
+            new = ~(repeats | earlier)
+            part = part.filter(pl.Series(new))
+            words = words[new]
         if part.height == 0:
             return part, repeated, already
         part = part.sort([c for c in SORT_COLUMNS if c in part.columns], nulls_last=True)
         self._write_file(dataset, day, part)
-        self._keys[(dataset.name, day)] = pl.concat([stored, part["key"]], rechunk=False)
-        self._session[(dataset.name, day)] = pl.concat([session, part["key"]], rechunk=False)
+        # the rows written are distinct (unique by key) and in neither index
+        session.add_absent(words)
         self._touched.add((dataset.name, day))
         return part, repeated, already
 
@@ -274,7 +282,11 @@ class TrackStore:
         try:
             directory.mkdir(parents=True, exist_ok=True)
             part.write_parquet(
-                temporary, compression="zstd", statistics=True, row_group_size=ROW_GROUP_ROWS
+                temporary,
+                compression="zstd",
+                compression_level=ZSTD_LEVEL,
+                statistics=True,
+                row_group_size=ROW_GROUP_ROWS,
             )
             os.replace(temporary, target)
         except OSError as exc:
@@ -316,7 +328,7 @@ class TrackStore:
         records.append(Retirement(merged=name, retired=retired, at=time.time()))
         _write_retired(directory, records)
         self._write_file(dataset, day, merged)
-        self._keys[(dataset.name, day)] = merged["key"]
+        self._keys[(dataset.name, day)] = KeyIndex.of(merged["key"])
         self.purge_retired(dataset, day)
         return len(files)
 

@@ -359,11 +359,47 @@ def check_positions(
         .otherwise(pl.lit(None, dtype=pl.Utf8))
     )
     first = _split(frame, reason)
-    candidates = first.accepted.with_columns(
-        pl.int_range(pl.len()).alias("_order"), pl.lit(False).alias("_context")
+    judged = _speed_judgement(first.accepted, limits, previous_fixes)
+    # the judgement is of the same rows in the same order: its columns go beside them
+    wide = first.accepted.with_columns(judged["implied_speed_knots"], judged["_speeding"])
+    output = [*columns, *(c for c in _FLAG_COLUMNS if c not in columns)]
+    accepted = (
+        wide.filter(~pl.col("_speeding"))
+        .with_columns(
+            (pl.col("implied_speed_knots") > limits.segment_speed_knots)
+            .fill_null(False)
+            .alias("speed_flag")
+        )
+        .select(output)
     )
-    candidates = candidates.with_columns(
-        _time_resolution(candidates).alias("_ts_res"),
+    quarantined = pl.concat(
+        [
+            first.quarantined.select([*columns, "reason"]),
+            wide.filter(pl.col("_speeding"))
+            .with_columns(pl.lit(IMPOSSIBLE_SPEED).alias("reason"))
+            .select([*columns, "reason"]),
+        ]
+    )
+    return QualityResult(accepted, quarantined)
+
+
+_JUDGED = ("track_id", "ts", "lat", "lon", "msg_type", "ts_estimated")
+
+
+def _speed_judgement(
+    accepted: pl.DataFrame, limits: QualityThresholds, previous_fixes: pl.DataFrame | None
+) -> pl.DataFrame:
+    """Per row of ``accepted``, in its order: ``_speeding`` (an impossible jump) and speed.
+
+    Judged on the few columns the speed rules read (sorting and shifting the
+    whole rows, raw text and all, cost most of the checks' time), with the
+    previous batches' last fixes as context ahead of each track.
+    """
+    candidates = accepted.select(
+        *_JUDGED,
+        pl.int_range(pl.len()).alias("_order"),
+        pl.lit(False).alias("_context"),
+        _time_resolution(accepted).alias("_ts_res"),
         pl.when(pl.col("msg_type").is_in(COARSE_POSITION_TYPES).fill_null(False))
         .then(COARSE_POSITION_NM + limits.gnss_noise_nm)
         .otherwise(limits.gnss_noise_nm)
@@ -399,35 +435,21 @@ def check_positions(
     judged = _with_neighbours(candidates.sort("track_id", "ts", "_order")).with_columns(
         _spike(limits).alias("_speeding"), _implied_speed(limits)
     )
-    second = _split(
-        judged,
-        pl.when(pl.col("_speeding"))
-        .then(pl.lit(IMPOSSIBLE_SPEED))
-        .otherwise(pl.lit(None, dtype=pl.Utf8)),
-    )
-    kept = second.accepted.drop(_HELPERS)
-    if second.quarantined.height:
+    spikes = judged.filter(pl.col("_speeding"))
+    kept = judged.filter(~pl.col("_speeding")).drop(_HELPERS)
+    if spikes.height:
         # a spike left: the fix after it is now measured from the fix before it
-        respiked = pl.col("track_id").is_in(second.quarantined["track_id"].unique().implode())
+        respiked = pl.col("track_id").is_in(spikes["track_id"].unique().implode())
         again = _with_neighbours(kept.filter(respiked).drop("implied_speed_knots"))
         again = again.with_columns(_implied_speed(limits)).drop(_HELPERS)
         kept = pl.concat([kept.filter(~respiked), again.select(kept.columns)])
-    kept = kept.with_columns(
-        (pl.col("implied_speed_knots") > limits.segment_speed_knots)
-        .fill_null(False)
-        .alias("speed_flag")
+    verdict = ("_order", "_context", "_speeding", "implied_speed_knots")
+    return (
+        pl.concat([kept.select(verdict), spikes.select(verdict)])
+        .filter(~pl.col("_context"))
+        .drop("_context")
+        .sort("_order")
     )
-    output = [*columns, *(c for c in _FLAG_COLUMNS if c not in columns)]
-    accepted = kept.filter(~pl.col("_context")).sort("_order").select(output)
-    quarantined = pl.concat(
-        [
-            first.quarantined.select([*columns, "reason"]),
-            second.quarantined.filter(~pl.col("_context"))
-            .sort("_order")
-            .select([*columns, "reason"]),
-        ]
-    )
-    return QualityResult(accepted, quarantined)
 
 
 _FLAG_COLUMNS = ("on_land", "distance_to_shore_km", "implied_speed_knots", "speed_flag")

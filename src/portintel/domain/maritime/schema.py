@@ -33,7 +33,8 @@ import polars as pl
 import pyarrow as pa  # type: ignore[import-untyped]
 
 UTC_TIMESTAMP = pa.timestamp("us", tz="UTC")
-_POLARS_SCHEMAS: dict[tuple[str, tuple[str, ...], tuple[str, ...]], pl.Schema] = {}
+_POLARS_SCHEMAS: dict[int, tuple[tuple[Column, ...], pl.Schema]] = {}
+"""By the identity of a dataset's columns (held, so the identity is not reused)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,21 +71,25 @@ class Dataset:
 
     @property
     def polars_schema(self) -> pl.Schema:
-        # built once per dataset: the store asks for it for every write of every batch
-        key = (self.name, self.names, tuple(str(column.type) for column in self.columns))
-        cached = _POLARS_SCHEMAS.get(key)
-        if cached is None:
+        """The columns as Polars types (a copy: the caller may change it)."""
+        return pl.Schema(self._shared_schema())
+
+    def _shared_schema(self) -> pl.Schema:
+        # built once per dataset and shared by the methods below, which only read it: the
+        # store conforms every write of every batch, and even copying a schema costs 2 ms
+        held = _POLARS_SCHEMAS.get(id(self.columns))
+        if held is None or held[0] is not self.columns:
             frame = pl.from_arrow(self.arrow_schema.empty_table())
             assert isinstance(frame, pl.DataFrame)
-            cached = _POLARS_SCHEMAS[key] = frame.schema
-        return pl.Schema(cached)
+            held = _POLARS_SCHEMAS[id(self.columns)] = (self.columns, frame.schema)
+        return held[1]
 
     def empty(self) -> pl.DataFrame:
-        return pl.DataFrame(schema=self.polars_schema)
+        return pl.DataFrame(schema=self._shared_schema())
 
     def conform(self, frame: pl.DataFrame) -> pl.DataFrame:
         """Select and cast ``frame`` to exactly this dataset's columns (missing ones null)."""
-        schema = self.polars_schema
+        schema = self._shared_schema()
         fills = {column.name: column.fill for column in self.columns}
 
         def missing(name: str) -> pl.Expr:
