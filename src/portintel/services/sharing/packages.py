@@ -10,8 +10,9 @@ its fingerprint: each object gets its own signature extension
 receiver verifies each on its own), then a detached Ed25519 signature covers
 ``bundle_text(bundle)`` (sorted keys, no spaces) as a whole.
 :func:`verify_document` checks a package file against the keys this node
-knows: its own (current and retired) and its partners'. A package names no recipient: whoever holds it cannot learn who
-else received the same intelligence.
+knows: its own (current and retired) and its partners'. A package names no
+recipient: whoever holds it cannot learn who else received the same
+intelligence.
 """
 
 from __future__ import annotations
