@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 import pytest
@@ -82,13 +83,14 @@ def link(a: Workspace, b: Workspace, *, handling: list[str] | None = None) -> No
     key_a = sharing.init_node(a, SYSTEM).current
     key_b = sharing.init_node(b, SYSTEM).current
     assert key_a is not None and key_b is not None
+    name_a, name_b = a.settings.node_code, b.settings.node_code
     sharing.add_partner(
-        a, SYSTEM, name=B_NODE, kind="CAU", country="KH", public_key=key_b.public_key
+        a, SYSTEM, name=name_b, kind="CAU", country="KH", public_key=key_b.public_key
     )
     sharing.add_agreement(
         a,
         SYSTEM,
-        B_NODE,
+        name_b,
         handling_codes=handling or B_HANDLING,
         tlp_levels=B_TLP,
         categories=["reports", "entities"],
@@ -96,7 +98,7 @@ def link(a: Workspace, b: Workspace, *, handling: list[str] | None = None) -> No
     sharing.add_partner(
         b,
         SYSTEM,
-        name=A_NODE,
+        name=name_a,
         kind="PIU",
         country="KH",
         public_key=key_a.public_key,
@@ -146,9 +148,11 @@ def file_evaluated(
     return report_id
 
 
-def disseminate(ws: Workspace, people: Staff, report_ids: list[str]) -> tuple[str, object]:
-    """(package file, dry run) of an approved dissemination to B."""
-    dry_run = sharing.preview_share(ws, people.analyst, B_NODE, report_ids)
-    request = sharing.request_dissemination(ws, people.analyst, B_NODE, report_ids)
+def disseminate(
+    ws: Workspace, people: Staff, report_ids: list[str], *, to: str = B_NODE
+) -> tuple[str, Any]:
+    """(package file, dry run) of an approved dissemination to ``to``."""
+    dry_run = sharing.preview_share(ws, people.analyst, to, report_ids)
+    request = sharing.request_dissemination(ws, people.analyst, to, report_ids)
     package = sharing.approve_dissemination(ws, people.supervisor, request)
     return sharing.package_file(ws, people.supervisor, package), dry_run

@@ -24,10 +24,11 @@ from sqlalchemy import func, select
 
 from portintel.adapters.database import tables
 from portintel.adapters.database.scope import report_condition
-from portintel.adapters.vocabularies import load_grading_schemes
+from portintel.adapters.vocabularies import load_grading_schemes, load_handling
 from portintel.domain.access import may_work_with_intelligence, reader_scope
 from portintel.domain.actors import Actor, Role
-from portintel.domain.grading import Grading
+from portintel.domain.grading import Grading, GradingSchemes
+from portintel.domain.handling import HandlingVocabularies
 from portintel.errors import InvalidInput, PermissionDenied, PortintelError
 from portintel.services import audit
 from portintel.services.events import transaction
@@ -56,6 +57,10 @@ class InboxReport:
     """As the sender graded it, in the sender's scheme."""
     mapped: Grading | None
     """The same grade read in this node's scheme (None if no mapping is configured)."""
+    grading_label: str
+    """The sender's grade in words, e.g. "UK 3x5x2: Untested; Known indirectly, corroborated"."""
+    mapped_label: str | None
+    handling_label: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,8 +98,27 @@ class Inbox:
     sees_quarantine: bool
 
 
+def grading_words(schemes: GradingSchemes, grading: Grading) -> str:
+    """A grade in words (labels, not codes); the codes if the scheme is unknown here."""
+    try:
+        scheme = schemes.get(grading.scheme)
+        return (
+            f"{scheme.name}: {scheme.reliability_grade(grading.reliability).label}; "
+            f"{scheme.credibility_grade(grading.credibility).label}"
+        )
+    except PortintelError:
+        return f"{grading.scheme} {grading.label}"
+
+
 def sees_quarantine(actor: Actor) -> bool:
     return actor.is_system or actor.has(Role.SUPERVISOR)
+
+
+def _handling_label(vocabularies: HandlingVocabularies, code: str) -> str:
+    try:
+        return vocabularies.label(code)
+    except PortintelError:
+        return code
 
 
 def read_inbox(
@@ -215,6 +239,7 @@ def read_inbox(
             detail={"reports": len(rows), "offset": offset},
             at=ws.clock(),
         )
+    handling = load_handling()
     found = []
     for row in rows:
         grading = Grading(row.grading_scheme, row.reliability, row.credibility)
@@ -237,6 +262,9 @@ def read_inbox(
                 tlp=row.tlp,
                 grading=grading,
                 mapped=mapped,
+                grading_label=grading_words(schemes, grading),
+                mapped_label=None if mapped is None else grading_words(schemes, mapped),
+                handling_label=_handling_label(handling, row.handling),
             )
         )
     return Inbox(

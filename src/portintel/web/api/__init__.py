@@ -11,6 +11,7 @@ def routers() -> list[APIRouter]:
     from portintel.web.api.collation import entities, judgements
     from portintel.web.api.intake import reports, sources, suggestions
     from portintel.web.api.maritime import behaviour_events, edits, picture
+    from portintel.web.api.sharing import inbox
 
     return [
         me.router,
@@ -26,4 +27,5 @@ def routers() -> list[APIRouter]:
         behaviour_events.router,
         picture.router,
         edits.router,
+        inbox.router,
     ]
