@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import json
 from datetime import timedelta
 from typing import Any
@@ -305,4 +304,3 @@ def test_who_may_import_and_bad_files(workspace: Workspace, node_b: Workspace) -
     receipt = sharing.receive_objects(b, analyst, A_NODE, ["not an object", {"id": 3}])
     assert [i.outcome.value for i in receipt.items] == ["quarantined", "quarantined"]
     assert "not a STIX object" in str(receipt.items[0].reason)
-    assert base64  # imported for helpers above
