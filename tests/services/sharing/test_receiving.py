@@ -304,3 +304,35 @@ def test_who_may_import_and_bad_files(workspace: Workspace, node_b: Workspace) -
     receipt = sharing.receive_objects(b, analyst, A_NODE, ["not an object", {"id": 3}])
     assert [i.outcome.value for i in receipt.items] == ["quarantined", "quarantined"]
     assert "not a STIX object" in str(receipt.items[0].reason)
+
+
+def test_what_an_unregistered_key_signed_goes_in_once_the_key_is_registered(
+    workspace: Workspace, node_b: Workspace
+) -> None:
+    a, b = workspace, node_b
+    link(a, b)
+    _, (document, _) = _mixed(a)
+    # B still holds A's key from before A rotated: A's new objects are of an unknown key
+    old = sharing.node_identity(a).current
+    assert old is not None
+    new_key = sharing.rotate_node_key(a, SYSTEM).current
+    assert new_key is not None
+    data = json.loads(document)
+    signer = NodeKeys(a.settings.data_dir)
+    data["bundle"]["objects"] = [
+        sign_object(o, SIGNATURE, signer.sign) if SIGNATURE in o.get("extensions", {}) else o
+        for o in data["bundle"]["objects"]
+    ]
+    people = staff(b, "b")
+    first = sharing.import_package(b, people.analyst, A_NODE, json.dumps(data))
+    assert first.imported == 0 and first.quarantined > 0
+    assert all(
+        "unknown key" in str(i.reason) for i in first.items if i.reason and "key" in i.reason
+    )
+    again = sharing.import_package(b, people.analyst, A_NODE, json.dumps(data))
+    assert again.items == ()  # the same reason still holds: nothing new
+    sharing.replace_partner_key(b, SYSTEM, A_NODE, new_key.public_key)
+    released = sharing.import_package(b, people.analyst, A_NODE, json.dumps(data))
+    assert released.quarantined == 0 and len(_b_reports(b)) == 3
+    assert sharing.read_inbox(b, people.supervisor).quarantined_total == 0
+    assert old.fingerprint != new_key.fingerprint

@@ -230,6 +230,9 @@ class _Receiver:
         self.rows: list[dict[str, Any]] = []
         self.unchanged = 0
         self.seen: set[str] = set()
+        self.retrying: dict[str, int] = {}
+        self.released: list[tuple[int, dict[str, Any]]] = []
+        """sha256 -> row of bytes quarantined before, checked again in this delivery."""
         self.markings: dict[str, Obj] = {}
         self.reports: dict[str, ReceivedReport] = {}
 
@@ -249,7 +252,31 @@ class _Receiver:
         report_id: str | None = None,
         sender_ref: str | None = None,
     ) -> None:
+        retried = self.retrying.get(sha256)
+        if retried is not None and outcome is Outcome.QUARANTINED:
+            self.unchanged += 1  # quarantined before, for a reason that still holds
+            return
         self.items.append(ReceivedItem(obj_id, obj_type, outcome, reason, report_id))
+        row = {
+            "receipt_id": self.receipt_id,
+            "partner_id": self.partner.id,
+            "stix_id": obj_id[:200],
+            "stix_type": obj_type[:100],
+            "modified": version[:40],
+            "sha256": sha256,
+            "outcome": outcome.value,
+            "reason": reason,
+            "fingerprint": fingerprint,
+            "report_id": report_id,
+            "sender_ref": sender_ref,
+            "raw": raw,
+            "received_at": self.now,
+        }
+        if retried is not None:
+            # what was quarantined now verifies (its partner's key was registered since):
+            # the same row, released, keeps one row per object's bytes
+            self.released.append((retried, row))
+            return
         self.rows.append(
             {
                 "receipt_id": self.receipt_id,
@@ -289,9 +316,16 @@ class _Receiver:
         except (TypeError, ValueError):
             raw = repr(item)
         sha256 = hashlib.sha256(raw.encode("utf-8")).hexdigest()
-        if sha256 in self.seen or self._held_bytes(sha256):
+        if sha256 in self.seen:
             self.unchanged += 1
             return None
+        held = self._held_bytes(sha256)
+        if held is not None:
+            row_id, outcome = held
+            if outcome != Outcome.QUARANTINED.value:
+                self.unchanged += 1
+                return None
+            self.retrying[sha256] = row_id  # checked again: the reason may be gone
         self.seen.add(sha256)
         if (
             not isinstance(item, Mapping)
@@ -343,16 +377,15 @@ class _Receiver:
     def _verify(self, data: bytes, signature: bytes, public_key: str) -> bool:
         return node_signer(self.ws).verify(data, signature, public_key)
 
-    def _held_bytes(self, sha256: str) -> bool:
+    def _held_bytes(self, sha256: str) -> tuple[int, str] | None:
+        """(row id, outcome) of these exact bytes from this partner, if received before."""
         received = tables.received_objects.c
-        return (
-            self.connection.execute(
-                select(received.id).where(
-                    received.partner_id == self.partner.id, received.sha256 == sha256
-                )
-            ).first()
-            is not None
-        )
+        row = self.connection.execute(
+            select(received.id, received.outcome).where(
+                received.partner_id == self.partner.id, received.sha256 == sha256
+            )
+        ).first()
+        return None if row is None else (row.id, row.outcome)
 
     def _newer(self, pending: _Pending) -> bool:
         """Whether ``pending`` is newer than every version held (and note what it replaces)."""
@@ -715,6 +748,12 @@ class _Receiver:
         )
         if self.rows:
             self.connection.execute(insert(tables.received_objects), self.rows)
+        for row_id, row in self.released:
+            self.connection.execute(
+                update(tables.received_objects)
+                .where(tables.received_objects.c.id == row_id)
+                .values(**row)
+            )
         audit.record(
             self.connection,
             self.actor,
