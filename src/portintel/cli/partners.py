@@ -87,6 +87,28 @@ def add_command(
     _show_partner(partner)
 
 
+@app.command("rekey")
+def rekey_command(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="The partner node's name.")],
+    public_key: Annotated[
+        str, typer.Option("--public-key", help="The partner's new key (`portintel node show`).")
+    ],
+    fingerprint: Annotated[
+        str | None,
+        typer.Option("--fingerprint", help="The fingerprint the partner gave by another channel."),
+    ] = None,
+) -> None:
+    """Register a partner's new key after it rotated; the old key is kept, so what the
+    partner signed before still verifies (audited)."""
+    from portintel.services import sharing
+
+    partner = sharing.replace_partner_key(
+        context_of(ctx).workspace(), cli_actor(), name, public_key, expected_fingerprint=fingerprint
+    )
+    _show_partner(partner)
+
+
 @app.command("list")
 def list_command(ctx: typer.Context) -> None:
     """List registered partners (credentials shown as set / not set)."""

@@ -1,4 +1,5 @@
-"""CLI: ``portintel share``: the dry run, disseminations, their approval, packages and feedback."""
+"""CLI: ``portintel share``: the dry run, disseminations, their approval, packages and feedback,
+and what partners send: ``import`` and ``inbox``."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from portintel.cli.context import console, context_of
+from portintel.cli.context import built, console, context_of
 from portintel.cli.help_format import command_group
 from portintel.cli.reports import AsUser, acting_user
 
@@ -223,3 +224,102 @@ def verify_command(
         f"bundle {result.bundle_id}, {result.objects} objects.",
         highlight=False,
     )
+
+
+@app.command("import")
+def import_command(
+    ctx: typer.Context,
+    as_user: AsUser,
+    file: Annotated[
+        Path, typer.Argument(help="A package file the partner sent.", exists=True, dir_okay=False)
+    ],
+    partner: Annotated[str, typer.Option("--partner", help="The sending partner's name.")],
+) -> None:
+    """Import a package file received by other means (mail, removable media).
+
+    Every object's signature is checked against the partner's registered key
+    (and its retired keys): an object with a bad or missing signature or an
+    unknown key is quarantined with the reason and never imported. Reports
+    arrive as submitted, for an analyst to evaluate. Importing the same file
+    again changes nothing.
+    """
+    from rich.markup import escape
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from portintel.errors import InvalidInput
+    from portintel.services import sharing
+
+    ws = context_of(ctx).workspace()
+    actor = acting_user(ws, as_user)
+    try:
+        text = file.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise InvalidInput(f"{file} is not UTF-8 text (byte {exc.start})", field="file") from exc
+    columns = (TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn())
+    with Progress(*columns, console=built(console), transient=True) as bar:
+        task = bar.add_task(f"import {file.name}", total=None)
+
+        def on_progress(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        receipt = sharing.import_package(
+            ws, actor, partner, text, filename=file.name, progress=on_progress
+        )
+    if receipt.package_signature is not None and receipt.package_signature != "valid":
+        console.print(
+            f"[yellow]The package signature does not hold:[/] {escape(receipt.package_signature)}"
+            "; each object was checked on its own.",
+            highlight=False,
+        )
+    console.print(
+        f"Receipt {receipt.id} from {escape(receipt.partner)}: {receipt.imported} imported, "
+        f"{receipt.quarantined} quarantined, {receipt.count(sharing.Outcome.WAITING)} waiting, "
+        f"{receipt.count(sharing.Outcome.IGNORED)} with nothing to import, "
+        f"{receipt.unchanged} held already.",
+        highlight=False,
+    )
+    for item in receipt.items:
+        if item.outcome is sharing.Outcome.QUARANTINED:
+            console.print(
+                f"  [red]QUARANTINED[/] {escape(item.stix_id)}: {escape(item.reason or '')}",
+                highlight=False,
+            )
+        elif item.report_id is not None:
+            console.print(
+                f"  {item.outcome.value} report {escape(item.report_id)}", highlight=False
+            )
+
+
+@app.command("inbox")
+def inbox_command(
+    ctx: typer.Context,
+    as_user: AsUser,
+    partner: Annotated[
+        str | None, typer.Option("--partner", help="Only what this partner sent.")
+    ] = None,
+    limit: Annotated[int, typer.Option("--limit", help="How many, newest first.")] = 50,
+) -> None:
+    """Intelligence received from partners that you may read, and (for supervisors)
+    the objects quarantined with their reasons."""
+    from rich.markup import escape
+
+    from portintel.services import sharing
+
+    ws = context_of(ctx).workspace()
+    inbox = sharing.read_inbox(ws, acting_user(ws, as_user), partner=partner, limit=limit)
+    console.print(f"[bold]Received reports[/]: {inbox.total}", highlight=False)
+    for item in inbox.reports:
+        mapped = f" (here {item.mapped.label})" if item.mapped is not None else ""
+        console.print(
+            f"  {escape(item.report_id)}  {item.received_at:%Y-%m-%d %H:%M}  "
+            f"{escape(item.partner)}  {item.status}  {escape(item.handling)}  "
+            f"{item.grading.scheme} {item.grading.label}{mapped}  {escape(item.title)}",
+            highlight=False,
+        )
+    console.print(f"\n[bold]Quarantined[/]: {inbox.quarantined_total}", highlight=False)
+    for quarantined in inbox.quarantined:
+        console.print(
+            f"  {escape(quarantined.stix_id)} from {escape(quarantined.partner)}: "
+            f"{escape(quarantined.reason)}",
+            highlight=False,
+        )

@@ -25,6 +25,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
     text,
     true,
 )
@@ -727,6 +728,59 @@ risk_evidence = Table(
     Index("ix_risk_evidence_item", "item_id"),
 )
 """What each reason rests on: a reason is shown only to a reader who may read all of it."""
+partner_keys = Table(
+    "partner_keys",
+    metadata,
+    Column("partner_id", String(64), ForeignKey("partners.id"), primary_key=True),
+    Column("fingerprint", String(80), primary_key=True),
+    Column("public_key", String(100), nullable=False),
+    Column("retired_at", UTC, nullable=False),
+    Column("retired_by", String(100), nullable=False),
+)
+"""A partner's retired public keys: what it signed before a rotation still verifies."""
+
+receipts = Table(
+    "receipts",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("partner_id", String(64), ForeignKey("partners.id"), nullable=False, index=True),
+    # where the objects came from: a package file's name, or "taxii"
+    Column("source", String(500), nullable=False),
+    Column("received_at", UTC, nullable=False),
+    Column("received_by", String(64), nullable=False),
+    Column("objects", Integer, nullable=False),
+    Column("imported", Integer, nullable=False),
+    Column("quarantined", Integer, nullable=False),
+    Column("unchanged", Integer, nullable=False),
+)
+"""One delivery from a partner (a package file or a TAXII page) and what became of it."""
+
+received_objects = Table(
+    "received_objects",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("receipt_id", String(64), ForeignKey("receipts.id"), nullable=False, index=True),
+    Column("partner_id", String(64), ForeignKey("partners.id"), nullable=False),
+    Column("stix_id", String(200), nullable=False),
+    Column("stix_type", String(100), nullable=False),
+    # the STIX version exactly as sent ("modified", else "created"); "" when it has neither
+    Column("modified", String(40), nullable=False),
+    # SHA-256 of the object's canonical text: the same bytes twice are received once
+    Column("sha256", String(64), nullable=False),
+    # imported, superseded, withdrawn, quarantined, ignored (portintel.services.sharing.receiving)
+    Column("outcome", String(16), nullable=False),
+    Column("reason", Text, nullable=True),
+    Column("fingerprint", String(80), nullable=True),
+    # the local report a received report became (statements' origin)
+    Column("report_id", String(64), ForeignKey("reports.id"), nullable=True, index=True),
+    # the sender's own report id (provenance shown in the inbox)
+    Column("sender_ref", String(200), nullable=True),
+    Column("raw", Text, nullable=False),
+    Column("received_at", UTC, nullable=False),
+    UniqueConstraint("partner_id", "sha256", name="uq_received_objects_partner_sha256"),
+    Index("ix_received_objects_partner_stix", "partner_id", "stix_id", "outcome"),
+)
+"""Every STIX object a partner sent, verified or quarantined with its reason (issue #13)."""
 
 __all__ = [
     "agencies",
@@ -749,9 +803,12 @@ __all__ = [
     "package_feedback",
     "package_items",
     "partner_agreements",
+    "partner_keys",
     "partners",
     "port_edits",
     "quarantine",
+    "receipts",
+    "received_objects",
     "report_events",
     "report_releasable_to",
     "report_suggestions",

@@ -4,12 +4,15 @@
 records, reading **only** the items the preview allowed (so what is sent is
 the dry run, by construction) and only the fields a partner may see: no
 source, author, internal notes or recipients (``SANITISED_FIELDS``).
-:func:`seal` converts and signs: a detached Ed25519 signature over
-``bundle_text(bundle)`` (sorted keys, no spaces) with the node's current key,
-named by its fingerprint. :func:`verify_document` checks a package file
-against the keys this node knows: its own (current and retired) and its
-partners'. A package names no recipient: whoever holds it cannot learn who
-else received the same intelligence.
+:func:`seal` converts and signs twice with the node's current key, named by
+its fingerprint: each object gets its own signature extension
+(``domain.sharing.stix.signatures``; TAXII serves objects one by one, so a
+receiver verifies each on its own), then a detached Ed25519 signature covers
+``bundle_text(bundle)`` (sorted keys, no spaces) as a whole.
+:func:`verify_document` checks a package file against the keys this node
+knows: its own (current and retired) and its partners'. A package names no
+recipient: whoever holds it cannot learn who else received the same
+intelligence.
 """
 
 from __future__ import annotations
@@ -41,6 +44,7 @@ from portintel.domain.sharing.stix import (
     build_bundle,
     bundle_text,
 )
+from portintel.domain.sharing.stix.signatures import sign_objects, unsigned_objects
 from portintel.domain.statements import StatementRecord
 from portintel.errors import InvalidInput
 from portintel.services.sharing.preview import SharePreview
@@ -153,9 +157,15 @@ def selection_of(connection: Connection, node: str, preview: SharePreview) -> Se
 
 
 def seal(selection: Selection, signer: NodeKeys) -> SealedPackage:
-    """Convert ``selection`` to a STIX 2.1 bundle and sign its canonical text."""
-    bundle = build_bundle(
-        selection, load_stix_vocabulary(), load_grading_schemes(), load_handling()
+    """Convert ``selection`` to a STIX 2.1 bundle, sign each object (but the fixed
+    vocabulary objects, see :func:`unsigned_objects`) and then the bundle's canonical text."""
+    vocabulary = load_stix_vocabulary()
+    bundle = build_bundle(selection, vocabulary, load_grading_schemes(), load_handling())
+    bundle["objects"] = sign_objects(
+        bundle["objects"],  # type: ignore[arg-type]
+        vocabulary.extension("signature").id,
+        signer.sign,
+        unsigned=unsigned_objects(vocabulary),
     )
     text = bundle_text(bundle)
     data = text.encode("utf-8")

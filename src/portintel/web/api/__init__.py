@@ -11,6 +11,7 @@ def routers() -> list[APIRouter]:
     from portintel.web.api.collation import entities, judgements
     from portintel.web.api.intake import reports, sources, suggestions
     from portintel.web.api.maritime import behaviour_events, edits, picture
+    from portintel.web.api.sharing import inbox
     from portintel.web.api.targeting import risk, watchlists
 
     return [
@@ -29,4 +30,5 @@ def routers() -> list[APIRouter]:
         edits.router,
         risk.router,
         watchlists.router,
+        inbox.router,
     ]

@@ -101,6 +101,41 @@ class BundleReader:
             revoked_entities=tuple(revoked),
         )
 
+    # -- one object at a time (what a TAXII page delivers) --------------------------------------
+
+    def kind(self, obj: Obj) -> str | None:
+        """What portintel imports from ``obj``: ``report``, ``statements`` (an entity),
+        ``incident``, or None (nothing: locations, sightings, phones and relationships
+        only show what the entities' statements carry)."""
+        if obj.get("type") == "report" and self._ext(obj, "report") is not None:
+            return "report"
+        if obj.get("type") == "incident" and self._ext(obj, "incident") is not None:
+            return "incident"
+        if self._ext(obj, "statements") is not None:
+            return "statements"
+        return None
+
+    def extension(self, obj: Obj, key: str) -> Mapping[str, object] | None:
+        """The portintel extension ``key`` (extensions.yaml) of ``obj``, if it has one."""
+        return self._ext(obj, key)
+
+    def report(self, obj: Obj, markings: Mapping[str, Obj], sender: str) -> ReceivedReport:
+        """One report object; ``markings`` by id are those received so far."""
+        return self._report(obj, markings, sender)
+
+    def incident(self, obj: Obj, markings: Mapping[str, Obj]) -> ReceivedIncident:
+        return self._incident(obj, markings)
+
+    def statements(
+        self, obj: Obj, reports: Mapping[str, ReceivedReport], sender: str
+    ) -> list[ReceivedStatement]:
+        """The statements an entity object carries; ``reports`` by STIX id are those
+        received so far (a statement without grading or handling of its own takes its
+        report's). Empty for a revoked object: it withdraws, it states nothing."""
+        if obj.get("revoked") is True:
+            return []
+        return self._statements(obj, reports, sender)
+
     # -- parts -----------------------------------------------------------------------------------
 
     def _sender(self, objects: list[Obj], by_id: Mapping[str, Obj]) -> str:

@@ -29,6 +29,7 @@ REQUIRED_EXTENSIONS = (
     "handling",
     "report",
     "incident",
+    "signature",
 )
 
 
