@@ -219,3 +219,30 @@ def test_only_partner_tokens_reach_taxii_and_they_reach_nothing_else(
     assert (
         client.get("/taxii2/", headers=_basic("KH-CAU", world.tokens["KH-CAU"])).status_code == 200
     )
+
+
+def test_every_taxii_route_refuses_anyone_but_a_partner(
+    client: TestClient, ws: Workspace, person: Callable[..., Person]
+) -> None:
+    """Walks the TAXII router: no route answers without a partner token."""
+    from fastapi.routing import APIRoute
+
+    from portintel.web.taxii.endpoints import router
+
+    make = person("nina", "administrator", "supervisor", "analyst")
+    user_token = admin.create_token(ws, SYSTEM, "nina", "script")
+    routes = [r for r in router.routes if isinstance(r, APIRoute)]
+    assert len(routes) >= 9
+    for route in routes:
+        path = "/taxii2" + route.path.replace("{api_root}", "sharing")
+        path = path.replace("{collection_id}", "c").replace("{object_id}", "o")
+        path = path.replace("{status_id}", "s")
+        for method in route.methods:
+            for caller, headers in (
+                (client, {"Accept": TAXII_MEDIA_TYPE}),
+                (client, _bearer(user_token)),
+                (make.client, {"Accept": TAXII_MEDIA_TYPE, "X-CSRF-Token": make.csrf_token}),
+            ):
+                response = caller.request(method, path, headers=headers)
+                assert response.status_code == 401, (method, path, response.status_code)
+                assert response.headers["content-type"] == TAXII_MEDIA_TYPE

@@ -46,6 +46,10 @@ API_ROOT = "sharing"
 CHALLENGE = 'Basic realm="TAXII", Bearer realm="TAXII"'
 
 
+def is_taxii_path(path: str) -> bool:
+    return path == MOUNT or path.startswith(f"{MOUNT}/")
+
+
 class NotAcceptable(Exception):
     """The client accepts no media type this server answers with (406)."""
 
