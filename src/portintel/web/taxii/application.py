@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import json
 import logging
 from typing import Any
 
@@ -71,8 +72,6 @@ def error_response(
     headers: dict[str, str] | None = None,
 ) -> Response:
     """The TAXII 2.1 error message resource (section 3.6.1)."""
-    import json
-
     body: dict[str, Any] = {"title": title, "http_status": str(status)}
     if description:
         body["description"] = description
