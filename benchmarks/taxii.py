@@ -421,7 +421,7 @@ def _save(summary: dict[str, Any]) -> None:
         "",
         f"{summary['objects']:,} objects in one collection, all with one `date_added`, pulled with "
         f"the OASIS taxii2-client (`as_pages`, pages of {summary['page']}) over HTTP on 127.0.0.1, "
-        f"{summary["runs"]} run(s) each, alternating. portintel: `portintel serve` (uvicorn, one "
+        f"{summary['runs']} run(s) each, alternating. portintel: `portintel serve` (uvicorn, one "
         f"worker), {summary['portintel_backend']}; medallion 3.0 memory backend (Flask). "
         f"{summary['cpus']} cores shared with other work; 1-minute load averages during the runs: "
         f"{', '.join(str(x) for x in summary['load_1m'])}.",
