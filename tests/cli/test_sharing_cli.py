@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from portintel.cli.app import app
 from portintel.cli.context import built, console
-from portintel.domain.actors import Role
+from portintel.domain.actors import SYSTEM, Role
 from portintel.domain.reports import ReportDraft
 from portintel.services.intake import reports
 from portintel.services.workspace import Workspace
@@ -124,3 +124,30 @@ def test_help_lists_the_sharing_commands(tmp_path: Path) -> None:
     result = runner.invoke(app, ["--help"])
     for group in ("node", "partner", "agreement", "share"):
         assert group in result.stdout
+
+
+def test_partner_tokens_are_printed_once_listed_and_revoked(cli, workspace: Workspace) -> None:  # type: ignore[no-untyped-def]
+    from portintel.domain.secret import Secret
+    from portintel.errors import AuthenticationFailed
+    from portintel.services import sharing
+
+    assert cli("partner", "add", "TH-PIU-RNG", "--kind", "PIU", "--country", "TH").exit_code == 0
+    issued = runner.invoke(
+        app,
+        ["--data-dir", str(workspace.settings.data_dir), "partner", "token", "TH-PIU-RNG"],
+        env={"PORTINTEL_DATABASE_URL": workspace.settings.effective_database_url},
+    )
+    assert issued.exit_code == 0, issued.output
+    token = issued.stdout.strip()
+    assert len(token) >= 40 and "\n" not in token  # alone on stdout, for scripts
+    assert "shown once" in issued.stderr
+    reader = sharing.authenticate_partner(workspace, Secret(token))
+    assert reader.partner_name == "TH-PIU-RNG"
+    listed = cli("partner", "tokens", "TH-PIU-RNG")
+    assert listed.exit_code == 0 and token not in listed.output
+    token_id = sharing.list_partner_tokens(workspace, SYSTEM, "TH-PIU-RNG")[0].id
+    assert token_id in listed.stdout
+    revoked = cli("partner", "revoke-token", token_id)
+    assert revoked.exit_code == 0, revoked.output
+    with pytest.raises(AuthenticationFailed):
+        sharing.authenticate_partner(workspace, Secret(token))

@@ -1,4 +1,6 @@
-"""CLI: ``portintel partner add|list|show`` and ``portintel agreement add|list|show``.
+"""CLI: ``portintel partner add|list|show|token|tokens|revoke-token``, ``portintel agreement``.
+
+A partner's TAXII token (``partner token``) is printed once, alone on stdout.
 
 A partner's credential is read from standard input (``--credential-stdin``),
 never from an argument (which the shell history and ``ps`` would keep), and
@@ -13,7 +15,7 @@ from typing import Annotated
 
 import typer
 
-from portintel.cli.context import console, context_of
+from portintel.cli.context import console, context_of, error_console
 from portintel.cli.help_format import command_group
 from portintel.cli.users import cli_actor
 from portintel.domain.secret import Secret
@@ -137,6 +139,57 @@ def show_command(
     from portintel.services import sharing
 
     _show_partner(sharing.get_partner(context_of(ctx).workspace(), cli_actor(), name))
+
+
+@app.command("token")
+def token_command(
+    ctx: typer.Context, name: Annotated[str, typer.Argument(help="The partner's name.")]
+) -> None:
+    """Issue a token for the partner to pull its TAXII collections; printed once, alone on
+    stdout (give it to the partner by a safe channel). Only its hash is stored."""
+    from portintel.services import sharing
+
+    issued = sharing.issue_partner_token(context_of(ctx).workspace(), cli_actor(), name)
+    error_console.print(
+        f"TAXII token {issued.id} for {issued.partner}. It is shown once: store it now. "
+        f"The partner sends it as 'Authorization: Bearer <token>', or as the password of "
+        f"HTTP Basic with user name {issued.partner}."
+    )
+    typer.echo(issued.secret.reveal())
+
+
+@app.command("tokens")
+def tokens_command(
+    ctx: typer.Context,
+    name: Annotated[str | None, typer.Argument(help="Whose tokens (default: all).")] = None,
+) -> None:
+    """List the TAXII tokens issued to partners (never their text)."""
+    from rich.table import Table
+
+    from portintel.services import sharing
+
+    table = Table("id", "partner", "created", "by", "last used", "revoked")
+    for view in sharing.list_partner_tokens(context_of(ctx).workspace(), cli_actor(), name):
+        table.add_row(
+            view.id,
+            view.partner,
+            f"{view.created_at:%Y-%m-%d %H:%M}",
+            view.created_by,
+            f"{view.last_used_at:%Y-%m-%d %H:%M}" if view.last_used_at else "",
+            f"{view.revoked_at:%Y-%m-%d %H:%M}" if view.revoked_at else "",
+        )
+    console.print(table)
+
+
+@app.command("revoke-token")
+def revoke_token_command(
+    ctx: typer.Context, token_id: Annotated[str, typer.Argument(help="Token id (PT-...).")]
+) -> None:
+    """Revoke a partner's TAXII token at once."""
+    from portintel.services import sharing
+
+    sharing.revoke_partner_token(context_of(ctx).workspace(), cli_actor(), token_id)
+    console.print(f"Partner token {token_id} revoked.")
 
 
 def _parse_expiry(text: str | None) -> datetime | None:

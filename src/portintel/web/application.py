@@ -21,6 +21,8 @@ from portintel.web.error_responses import install_error_handlers
 from portintel.web.pickers import build_pickers
 from portintel.web.request_limits import RequestLimitsMiddleware
 from portintel.web.security_headers import SecurityHeadersMiddleware
+from portintel.web.taxii import MOUNT as TAXII_MOUNT
+from portintel.web.taxii import create_taxii_app
 from portintel.web.templating import build_environment
 from portintel.web.text_inputs import document_nul_refusal, refuse_nul_characters
 
@@ -75,6 +77,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.add_middleware(RequestLimitsMiddleware, settings=settings)
     app.add_middleware(SecurityHeadersMiddleware)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.mount(TAXII_MOUNT, create_taxii_app(app), name="taxii")
     _include_routers(app)
     return app
 

@@ -38,6 +38,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from portintel.settings import Settings
 from portintel.web.authentication import SESSION_COOKIE
 from portintel.web.error_responses import CODE_BY_HTTP_STATUS, is_api_request, render_error
+from portintel.web.taxii.application import error_response as taxii_error
+from portintel.web.taxii.application import is_taxii_path
 
 MIB = 1024 * 1024
 BODYLESS_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
@@ -120,13 +122,16 @@ class RequestLimitsMiddleware:
     ) -> None:
         request = Request(scope)
         code = CODE_BY_HTTP_STATUS.get(status, "error")
-        response = render_error(request, status, code, message, hint=hint)
+        if is_taxii_path(request.url.path):  # partners get TAXII's error message resource
+            response = taxii_error(status, message, details={"hint": hint} if hint else None)
+        else:
+            response = render_error(request, status, code, message, hint=hint)
         response.headers["connection"] = "close"
         await response(scope, _no_body, send)
 
     async def _refuse_anonymous(self, scope: Scope, send: Send) -> None:
         request = Request(scope)
-        if is_api_request(request):
+        if is_api_request(request) or is_taxii_path(request.url.path):
             await self._refuse(
                 scope,
                 send,

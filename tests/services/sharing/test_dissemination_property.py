@@ -77,6 +77,7 @@ def _clear(ws: Workspace) -> None:
         for table in (
             tables.package_feedback,
             tables.package_items,
+            tables.taxii_objects,
             tables.outgoing_packages,
             tables.dissemination_reports,
             tables.disseminations,

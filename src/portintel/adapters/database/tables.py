@@ -781,6 +781,48 @@ received_objects = Table(
     Index("ix_received_objects_partner_stix", "partner_id", "stix_id", "outcome"),
 )
 """Every STIX object a partner sent, verified or quarantined with its reason (issue #13)."""
+taxii_objects = Table(
+    "taxii_objects",
+    metadata,
+    # monotonic, assigned under the publishing lock: the paging cursor (``next``) of TAXII
+    Column("seq", BigInteger, primary_key=True, autoincrement=False),
+    # the collection: one per agreement (its TAXII id is derived from this id)
+    Column("agreement_id", String(64), nullable=False),
+    Column("partner_id", String(64), ForeignKey("partners.id"), nullable=False),
+    Column("object_id", String(200), nullable=False),
+    Column("object_type", String(100), nullable=False),
+    Column("spec_version", String(8), nullable=False),
+    # the object's modified (created when never versioned), as written and as an instant
+    Column("version", String(40), nullable=False),
+    Column("version_at", UTC, nullable=False),
+    Column("date_added", UTC, nullable=False),
+    # whether this is the newest / the oldest version of the object in the collection
+    Column("is_last", Boolean, nullable=False),
+    Column("is_first", Boolean, nullable=False),
+    # the object's JSON exactly as in the signed bundle of the package that published it
+    Column("object", Text, nullable=False),
+    Column("package_id", String(64), ForeignKey("outgoing_packages.id"), nullable=False),
+    Index("ix_taxii_objects_collection_seq", "agreement_id", "seq"),
+    Index(
+        "ix_taxii_objects_collection_object", "agreement_id", "object_id", "version_at", unique=True
+    ),
+    Index("ix_taxii_objects_package_id", "package_id"),
+)
+"""What each partner's TAXII collections serve: the objects of its approved packages (#13)."""
+
+taxii_tokens = Table(
+    "taxii_tokens",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("partner_id", String(64), ForeignKey("partners.id"), nullable=False, index=True),
+    # sha256 of the token this node issued to the partner; the token itself is shown once
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("created_at", UTC, nullable=False),
+    Column("created_by", String(100), nullable=False),
+    Column("last_used_at", UTC, nullable=True),
+    Column("revoked_at", UTC, nullable=True),
+)
+"""Credentials this node issued to partners for its TAXII server; they reach nothing else."""
 
 __all__ = [
     "agencies",
@@ -818,6 +860,8 @@ __all__ = [
     "risk_subjects",
     "sources",
     "statements",
+    "taxii_objects",
+    "taxii_tokens",
     "user_roles",
     "users",
     "watch_entries",

@@ -35,6 +35,15 @@ from portintel.services.sharing.node import (
 )
 from portintel.services.sharing.packages import Verified
 from portintel.services.sharing.partner_keys import replace_partner_key
+from portintel.services.sharing.partner_tokens import (
+    IssuedPartnerToken,
+    PartnerReader,
+    PartnerTokenView,
+    authenticate_partner,
+    issue_partner_token,
+    list_partner_tokens,
+    revoke_partner_token,
+)
 from portintel.services.sharing.partners import (
     add_agreement,
     add_partner,
@@ -46,6 +55,7 @@ from portintel.services.sharing.partners import (
     partner_credential,
 )
 from portintel.services.sharing.preview import PreviewItem, SharePreview, preview_share
+from portintel.services.sharing.publishing import publish_objects, publish_package
 from portintel.services.sharing.receiving import (
     Outcome,
     Receipt,
@@ -54,16 +64,33 @@ from portintel.services.sharing.receiving import (
     may_receive,
     receive_objects,
 )
+from portintel.services.sharing.taxii import (
+    CollectionView,
+    ObjectRecord,
+    Page,
+    Publication,
+    get_collection,
+    list_collections,
+    publication_status,
+    read_objects,
+)
 
 __all__ = [
+    "CollectionView",
     "DisseminationStatus",
     "DisseminationView",
     "Inbox",
     "InboxReport",
+    "IssuedPartnerToken",
     "NodeIdentity",
+    "ObjectRecord",
     "Outcome",
     "PackageView",
+    "Page",
+    "PartnerReader",
+    "PartnerTokenView",
     "PreviewItem",
+    "Publication",
     "QuarantinedObject",
     "Receipt",
     "ReceiptSummary",
@@ -75,14 +102,19 @@ __all__ = [
     "add_agreement",
     "add_partner",
     "approve_dissemination",
+    "authenticate_partner",
     "current_agreement",
     "get_agreement",
+    "get_collection",
     "get_dissemination",
     "get_partner",
     "import_package",
     "init_node",
+    "issue_partner_token",
     "list_agreements",
+    "list_collections",
     "list_disseminations",
+    "list_partner_tokens",
     "list_partners",
     "may_receive",
     "node_identity",
@@ -90,12 +122,17 @@ __all__ = [
     "package_file",
     "partner_credential",
     "preview_share",
+    "publication_status",
+    "publish_objects",
+    "publish_package",
     "read_inbox",
+    "read_objects",
     "receive_objects",
     "record_feedback",
     "replace_partner_key",
     "report_recipients",
     "request_dissemination",
+    "revoke_partner_token",
     "rotate_node_key",
     "verify_package",
 ]

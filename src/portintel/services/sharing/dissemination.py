@@ -6,7 +6,9 @@ partner (refused when the dry run would send nothing of them).
 requester approves; the dry run is run again **as the requester** (their
 need-to-know, the partner's agreement as it stands now) and exactly what it
 allows is sanitised, converted to STIX 2.1, signed with the node key and
-stored as an outgoing package with the list of what it carries. Each
+stored as an outgoing package with the list of what it carries, and its
+objects are published into the partner's TAXII collection
+(:mod:`.publishing`), all in one transaction. Each
 evaluated report in the package becomes ``disseminated`` through the
 report's own transition, whose history names the recipient; a report's
 recipients are read from the packages (:func:`report_recipients`), which
@@ -43,6 +45,7 @@ from portintel.services.sharing.packages import (
 )
 from portintel.services.sharing.partners import find_partner
 from portintel.services.sharing.preview import SharePreview, preview_share
+from portintel.services.sharing.publishing import publish_package
 from portintel.services.workspace import Workspace
 
 
@@ -255,6 +258,15 @@ def approve_dissemination(
                 for i in statements_sent
             ],
         )
+        if preview.agreement_id is not None:  # made available: the partner's TAXII collection
+            publish_package(
+                connection,
+                package_id=package_id,
+                partner_id=row.partner_id,
+                agreement_id=preview.agreement_id,
+                bundle_text=sealed.text,
+                at=at,
+            )
         _mark_disseminated(connection, actor, sorted(reports_sent), at, partner_name, note)
         audit.record(
             connection,
