@@ -241,7 +241,7 @@ def test_a_package_approved_before_the_migration_is_published_by_it(
 
     with workspace.engine.begin() as connection:
         revision = importlib.import_module(
-            "portintel.adapters.database.migrations.versions.0023_taxii"
+            "portintel.adapters.database.migrations.versions.0022_taxii"
         )
         with Operations.context(MigrationContext.configure(connection)):
             revision._publish_existing_packages()
