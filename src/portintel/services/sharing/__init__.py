@@ -18,6 +18,7 @@ from portintel.services.sharing.dissemination import (
     request_dissemination,
     verify_package,
 )
+from portintel.services.sharing.misp_export import package_misp_event
 from portintel.services.sharing.node import (
     NodeIdentity,
     init_node,
@@ -26,6 +27,7 @@ from portintel.services.sharing.node import (
     rotate_node_key,
 )
 from portintel.services.sharing.packages import Verified
+from portintel.services.sharing.partner_changes import expire_agreement, update_partner
 from portintel.services.sharing.partners import (
     add_agreement,
     add_partner,
@@ -35,6 +37,7 @@ from portintel.services.sharing.partners import (
     list_agreements,
     list_partners,
     partner_credential,
+    partners_to_share_with,
 )
 from portintel.services.sharing.preview import PreviewItem, SharePreview, preview_share
 
@@ -52,6 +55,7 @@ __all__ = [
     "add_partner",
     "approve_dissemination",
     "current_agreement",
+    "expire_agreement",
     "get_agreement",
     "get_dissemination",
     "get_partner",
@@ -62,11 +66,14 @@ __all__ = [
     "node_identity",
     "node_signer",
     "package_file",
+    "package_misp_event",
     "partner_credential",
+    "partners_to_share_with",
     "preview_share",
     "record_feedback",
     "report_recipients",
     "request_dissemination",
     "rotate_node_key",
+    "update_partner",
     "verify_package",
 ]

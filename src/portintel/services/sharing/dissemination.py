@@ -406,7 +406,7 @@ def get_dissemination(ws: Workspace, actor: Actor, dissemination_id: str) -> Dis
         return _view(connection, row)
 
 
-def _package_row(connection: Connection, actor: Actor, package_id: str) -> Any:
+def visible_package_row(connection: Connection, actor: Actor, package_id: str) -> Any:
     packages = tables.outgoing_packages
     row = connection.execute(
         select(packages)
@@ -423,7 +423,7 @@ def package_file(ws: Workspace, actor: Actor, package_id: str) -> str:
     _require_intelligence(actor, "export a package")
     at = ws.clock()
     with transaction(ws) as connection:
-        row = _package_row(connection, actor, package_id)
+        row = visible_package_row(connection, actor, package_id)
         audit.record(
             connection,
             actor,
@@ -441,7 +441,7 @@ def acknowledge_package(ws: Workspace, actor: Actor, package_id: str) -> datetim
     _require_intelligence(actor, "record an acknowledgement")
     at = ws.clock()
     with transaction(ws) as connection:
-        row = _package_row(connection, actor, package_id)
+        row = visible_package_row(connection, actor, package_id)
         if row.acknowledged_at is not None:
             raise Conflict(
                 f"package {package_id} was acknowledged already ({row.acknowledged_at:%Y-%m-%d})"
@@ -468,7 +468,7 @@ def record_feedback(ws: Workspace, actor: Actor, package_id: str, text: str) -> 
         raise InvalidInput(f"feedback has {len(cleaned)} characters, at most 4000", field="text")
     at = ws.clock()
     with transaction(ws) as connection:
-        _package_row(connection, actor, package_id)
+        visible_package_row(connection, actor, package_id)
         connection.execute(
             insert(tables.package_feedback).values(
                 package_id=package_id, text=cleaned, recorded_by=actor.user_id, recorded_at=at

@@ -72,6 +72,13 @@ class PreviewItem:
     handling: str | None = None
     conditions: str | None = None
     """The originator's conditions (3x5x2 C, Europol H3): they travel with the item."""
+    tlp: str | None = None
+    """A report's own TLP marking, when one was chosen (else its handling's default)."""
+    entity_id: str | None = None
+    schema: str | None = None
+    prop: str | None = None
+    value: str | None = None
+    """A statement's entity, schema, property and value, for pages to label."""
 
     @property
     def allowed(self) -> bool:
@@ -227,6 +234,7 @@ def preview_share(
                 decision=_decide(agreement, decide_report, _report_facts(row), at),
                 handling=row.handling,
                 conditions=row.handling_conditions,
+                tlp=row.tlp,
             )
             for row in sorted(report_rows, key=lambda row: row.id)
         )
@@ -240,6 +248,10 @@ def preview_share(
                     agreement, decide_statement, _statement_facts(ws, row, protected), at
                 ),
                 handling=row.handling or row.report_handling,
+                entity_id=row.canonical_id,
+                schema=row.schema,
+                prop=row.prop,
+                value=row.value,
             )
             for row in statement_rows
         )

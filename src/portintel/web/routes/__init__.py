@@ -12,6 +12,7 @@ def routers() -> list[APIRouter]:
     from portintel.web.routes.collation import entities, review
     from portintel.web.routes.intake import reports, sources, suggestions
     from portintel.web.routes.maritime import map as maritime_map
+    from portintel.web.routes.sharing import disseminations, partners
 
     return [
         health.router,
@@ -27,4 +28,6 @@ def routers() -> list[APIRouter]:
         audit.router,
         account.router,
         maritime_map.router,
+        partners.router,
+        disseminations.router,
     ]

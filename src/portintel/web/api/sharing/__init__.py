@@ -1,0 +1,1 @@
+"""Sharing API: partners, agreements, disseminations, the dry run, approval, ack and feedback."""

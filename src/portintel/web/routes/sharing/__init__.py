@@ -1,0 +1,1 @@
+"""Sharing pages: partners, agreements, disseminations and the dry run."""
