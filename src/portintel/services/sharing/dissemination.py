@@ -418,6 +418,13 @@ def visible_package_row(connection: Connection, actor: Actor, package_id: str) -
     return row
 
 
+def get_package(ws: Workspace, actor: Actor, package_id: str) -> PackageView:
+    """One package as its dissemination's readers see it; NotFound otherwise."""
+    _require_intelligence(actor, "read a package")
+    with ws.engine.connect() as connection:
+        return _package_view(connection, visible_package_row(connection, actor, package_id))
+
+
 def package_file(ws: Workspace, actor: Actor, package_id: str) -> str:
     """The signed package as the partner receives it (audited: it leaves the node)."""
     _require_intelligence(actor, "export a package")

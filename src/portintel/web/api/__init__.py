@@ -11,6 +11,7 @@ def routers() -> list[APIRouter]:
     from portintel.web.api.collation import entities, judgements
     from portintel.web.api.intake import reports, sources, suggestions
     from portintel.web.api.maritime import behaviour_events, edits, picture
+    from portintel.web.api.sharing import disseminations, partners
 
     return [
         me.router,
@@ -26,4 +27,6 @@ def routers() -> list[APIRouter]:
         behaviour_events.router,
         picture.router,
         edits.router,
+        partners.router,
+        disseminations.router,
     ]
