@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import FastAPI
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import insert
 
+from portintel.adapters.database import tables
 from portintel.domain.actors import SYSTEM, Actor, Role
 from portintel.services import admin, sharing
 from portintel.services.workspace import Workspace
@@ -125,6 +128,7 @@ def _as_service(preview: sharing.SharePreview) -> dict[str, Any]:
         "agreement_id": preview.agreement_id,
         "reports": items(preview.reports),
         "statements": items(preview.statements),
+        "incidents": items(preview.incidents),
     }
 
 
@@ -137,6 +141,7 @@ def _as_api(body: dict[str, Any]) -> dict[str, Any]:
         "agreement_id": body["agreement_id"],
         "reports": items(body["reports"]),
         "statements": items(body["statements"]),
+        "incidents": items(body["incidents"]),
     }
 
 
@@ -150,6 +155,8 @@ def test_the_api_preview_is_the_service_preview(
             "uk-3x5x2:C", "europol:H3") else None)
         for code in HANDLING
     ]  # fmt: skip
+    for number, report_id in enumerate(filed):
+        _incident(ws, f"inc-{number}", report_id)
     _partner(ws)
     ana = person("ana", "analyst")
     # the service is called as the very user the API authenticates
@@ -178,6 +185,18 @@ def test_the_api_preview_is_the_service_preview(
         assert _as_api(response.json()) == _as_service(expected)
 
     check()
+
+
+def _incident(ws: Workspace, incident_id: str, report_id: str) -> None:
+    """An incident the report records (incidents are written by the demo and imports)."""
+    with ws.engine.begin() as connection:
+        connection.execute(
+            insert(tables.incidents).values(
+                id=incident_id, report_id=report_id, kind="intercepted", migrants=12,
+                occurred_at=datetime(2026, 2, 27, tzinfo=UTC), nationalities=["mm"],
+                created_at=datetime(2026, 2, 28, tzinfo=UTC),
+            )
+        )  # fmt: skip
 
 
 def _actor_of(view: admin.UserView) -> Actor:

@@ -62,6 +62,7 @@ class PackageView:
     statements: int
     acknowledged_at: datetime | None
     feedback: tuple[tuple[datetime, str], ...]
+    incidents: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +112,10 @@ def _sent(preview: SharePreview) -> tuple[set[str], set[str]]:
         {item.id for item in preview.reports if item.allowed},
         {item.id for item in preview.statements if item.allowed},
     )
+
+
+def _incidents_sent(preview: SharePreview) -> set[str]:
+    return {item.id for item in preview.incidents if item.allowed}
 
 
 def request_dissemination(
@@ -253,6 +258,10 @@ def approve_dissemination(
             + [
                 {"package_id": package_id, "kind": "statement", "item_id": i}
                 for i in statements_sent
+            ]
+            + [
+                {"package_id": package_id, "kind": "incident", "item_id": i}
+                for i in sorted(_incidents_sent(preview))
             ],
         )
         _mark_disseminated(connection, actor, sorted(reports_sent), at, partner_name, note)
@@ -267,6 +276,7 @@ def approve_dissemination(
                 "package": package_id,
                 "reports": sorted(reports_sent),
                 "statements": len(statements_sent),
+                "incidents": sorted(_incidents_sent(preview)),
                 "sha256": sealed.sha256,
                 "fingerprint": sealed.fingerprint,
             },
@@ -332,6 +342,7 @@ def _package_view(connection: Connection, row: Any) -> PackageView:
         created_at=row.created_at,
         reports=tuple(item.item_id for item in items if item.kind == "report"),
         statements=sum(item.kind == "statement" for item in items),
+        incidents=sum(item.kind == "incident" for item in items),
         acknowledged_at=row.acknowledged_at,
         feedback=tuple((entry.recorded_at, entry.text) for entry in feedback),
     )

@@ -36,6 +36,7 @@ from portintel.domain.handling import HandlingCode
 from portintel.domain.sharing.stix import (
     EntityRecord,
     Handling,
+    IncidentRecord,
     ReportRecord,
     Selection,
     build_bundle,
@@ -149,7 +150,70 @@ def selection_of(connection: Connection, node: str, preview: SharePreview) -> Se
         )
         for entity_id, rows in sorted(grouped.items())
     )
-    return Selection(node=node, reports=tuple(reports), entities=entities)
+    incident_ids = sorted(item.id for item in preview.incidents if item.allowed)
+    return Selection(
+        node=node,
+        reports=tuple(reports),
+        entities=entities,
+        incidents=_incident_records(connection, incident_ids),
+    )
+
+
+def _incident_records(connection: Connection, ids: list[str]) -> tuple[IncidentRecord, ...]:
+    """Allowed incidents with their report's grading and handling (the policy allowed them
+    under their report's rules; only non-nominal fields leave)."""
+    if not ids:
+        return ()
+    incidents, reports = tables.incidents, tables.reports
+    rows = connection.execute(
+        select(
+            incidents,
+            reports.c.grading_scheme,
+            reports.c.reliability,
+            reports.c.credibility,
+            reports.c.handling,
+            reports.c.handling_conditions,
+            reports.c.tlp,
+            reports.c.updated_at,
+        )
+        .select_from(incidents.join(reports, reports.c.id == incidents.c.report_id))
+        .where(incidents.c.id.in_(ids))
+        .order_by(incidents.c.id)
+    ).all()
+    return tuple(
+        IncidentRecord(
+            id=row.id,
+            kind=row.kind,
+            occurred_at=row.occurred_at,
+            migrants=row.migrants,
+            grading=Grading(row.grading_scheme, row.reliability, row.credibility),
+            handling=_handling(row.handling, row.handling_conditions, row.tlp),
+            modified=max(row.created_at, row.updated_at),
+            report_id=row.report_id,
+            minors=row.minors or 0,
+            deaths=row.deaths or 0,
+            missing=row.missing or 0,
+            nationalities=_nationalities(row.nationalities),
+            place=row.place,
+            latitude=row.latitude,
+            longitude=row.longitude,
+            vessel_entity_id=row.vessel_entity_id,
+            route=row.route,
+            departure=row.departure,
+            destination=row.destination,
+            fee_usd=row.fee_usd,
+        )
+        for row in rows
+    )
+
+
+def _nationalities(value: Any) -> tuple[str, ...]:
+    """The stored nationalities: a list of codes, or codes with counts (the demo's)."""
+    if isinstance(value, dict):
+        return tuple(sorted(str(code) for code in value))
+    if isinstance(value, list):
+        return tuple(sorted(str(code) for code in value))
+    return ()
 
 
 def seal(selection: Selection, signer: NodeKeys) -> SealedPackage:

@@ -24,6 +24,7 @@ from sqlalchemy import and_, select
 
 from portintel.adapters.database import tables
 from portintel.adapters.database.partner_scope import (
+    partner_incident_condition,
     partner_report_condition,
     partner_statement_condition,
 )
@@ -41,9 +42,12 @@ from portintel.domain.sharing import (
     SANITISED_FIELDS,
     Agreement,
     Decision,
+    IncidentFacts,
+    PartnerScope,
     Reason,
     ReportFacts,
     StatementFacts,
+    decide_incident,
     decide_report,
     decide_statement,
     partner_scope,
@@ -62,7 +66,7 @@ NO_AGREEMENT = Reason("no-agreement", "there is no agreement with this partner")
 class PreviewItem:
     """One report or statement: whether it would go, and every reason it would not."""
 
-    kind: str  # "report" or "statement"
+    kind: str  # "report", "statement" or "incident"
     id: str
     label: str
     in_view: bool
@@ -100,12 +104,14 @@ class SharePreview:
     at: datetime
     reports: tuple[PreviewItem, ...]
     statements: tuple[PreviewItem, ...]
+    incidents: tuple[PreviewItem, ...] = ()
+    """The incidents the chosen reports record (detected, intercepted, ...)."""
     sanitised: tuple[tuple[str, str], ...] = SANITISED_FIELDS
     """Fields stripped from everything that goes, with why."""
 
     @property
     def items(self) -> tuple[PreviewItem, ...]:
-        return self.reports + self.statements
+        return self.reports + self.statements + self.incidents
 
 
 def _report_facts(row: Any) -> ReportFacts:
@@ -225,6 +231,7 @@ def preview_share(
                         .where(readable_statements, partner_statement_condition(partner_view))
                     ).scalars()
                 )
+        incident_rows, incidents_in_view = _incidents(connection, ids, partner_view)
         report_items = tuple(
             PreviewItem(
                 kind="report",
@@ -255,6 +262,18 @@ def preview_share(
             )
             for row in statement_rows
         )
+        incident_items = tuple(
+            PreviewItem(
+                kind="incident",
+                id=row.id,
+                label=f"{row.kind} {row.occurred_at:%Y-%m-%d}: {row.migrants} migrants",
+                in_view=row.id in incidents_in_view,
+                decision=_decide(agreement, decide_incident, _incident_facts(row), at),
+                handling=row.report_handling,
+                tlp=row.report_tlp,
+            )
+            for row in incident_rows
+        )
         audit.record(
             connection,
             actor,
@@ -267,6 +286,8 @@ def preview_share(
                 "reports_allowed": sum(item.allowed for item in report_items),
                 "statements": len(statement_items),
                 "statements_allowed": sum(item.allowed for item in statement_items),
+                "incidents": len(incident_items),
+                "incidents_allowed": sum(item.allowed for item in incident_items),
             },
             at=at,
         )
@@ -276,7 +297,59 @@ def preview_share(
         at=at,
         reports=report_items,
         statements=statement_items,
+        incidents=incident_items,
     )
+
+
+def _incidents(
+    connection: Any, report_ids: list[str], partner_view: PartnerScope | None
+) -> tuple[list[Any], set[str]]:
+    """The incidents of these (readable) reports, and those in the partner's view."""
+    if not report_ids:
+        return [], set()
+    incidents = tables.incidents
+    reports = tables.reports
+    joined = incidents.outerjoin(reports, reports.c.id == incidents.c.report_id)
+    mine = incidents.c.report_id.in_(report_ids)
+    rows = list(
+        connection.execute(
+            select(
+                incidents,
+                reports.c.status.label("report_status"),
+                reports.c.handling.label("report_handling"),
+                reports.c.tlp.label("report_tlp"),
+                reports.c.origin_node.label("report_origin_node"),
+            )
+            .select_from(joined)
+            .where(mine)
+            .order_by(incidents.c.occurred_at, incidents.c.id)
+        ).all()
+    )
+    in_view: set[str] = set()
+    if partner_view is not None and rows:
+        in_view = set(
+            connection.execute(
+                select(incidents.c.id)
+                .select_from(joined)
+                .where(mine, partner_incident_condition(partner_view))
+            ).scalars()
+        )
+    return rows, in_view
+
+
+def _incident_facts(row: Any) -> IncidentFacts:
+    report = (
+        ReportFacts(
+            id=row.report_id,
+            status=ReportStatus(row.report_status),
+            handling=row.report_handling,
+            tlp=row.report_tlp,
+            received=row.report_origin_node is not None,
+        )
+        if row.report_id is not None and row.report_status is not None
+        else None
+    )
+    return IncidentFacts(id=row.id, report=report)
 
 
 def _statement_facts(ws: Workspace, row: Any, protected: set[str]) -> StatementFacts:

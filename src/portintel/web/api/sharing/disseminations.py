@@ -37,7 +37,7 @@ class ReasonOut(BaseModel):
 
 
 class PreviewItemOut(BaseModel):
-    kind: str = Field(description="report or statement")
+    kind: str = Field(description="report, statement or incident")
     id: str
     label: str
     allowed: bool = Field(description="it would be sent")
@@ -62,6 +62,7 @@ class PreviewOut(BaseModel):
     at: datetime
     reports: list[PreviewItemOut]
     statements: list[PreviewItemOut]
+    incidents: list[PreviewItemOut]
     never_sent: list[SanitisedOut]
 
     @classmethod
@@ -72,6 +73,7 @@ class PreviewOut(BaseModel):
             at=preview.at,
             reports=[_item(item) for item in preview.reports],
             statements=[_item(item) for item in preview.statements],
+            incidents=[_item(item) for item in preview.incidents],
             never_sent=[SanitisedOut(field=f, why=why) for f, why in preview.sanitised],
         )
 
@@ -109,6 +111,7 @@ class PackageOut(BaseModel):
     created_at: datetime
     reports: list[str]
     statements: int
+    incidents: int
     acknowledged_at: datetime | None
     feedback: list[FeedbackOut]
 
@@ -150,6 +153,7 @@ def _package(package: sharing.PackageView) -> PackageOut:
         created_at=package.created_at,
         reports=list(package.reports),
         statements=package.statements,
+        incidents=package.incidents,
         acknowledged_at=package.acknowledged_at,
         feedback=[FeedbackOut(at=at, text=text) for at, text in package.feedback],
     )
