@@ -3,20 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import FastAPI
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import insert
 
-from portintel.adapters.database import tables
 from portintel.domain.actors import SYSTEM, Actor, Role
 from portintel.services import admin, sharing
 from portintel.services.workspace import Workspace
 from tests.web.conftest import Person
-from tests.web.test_sharing_pages import CREDENTIAL, _evaluated, _partner
+from tests.web.test_sharing_pages import CREDENTIAL, _evaluated, _incident, _partner
 
 HANDLING = ["uk-3x5x2:P", "uk-3x5x2:C", "europol:H0", "europol:H1", "europol:H2", "europol:H3"]
 TLP = ["CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED"]
@@ -129,6 +126,7 @@ def _as_service(preview: sharing.SharePreview) -> dict[str, Any]:
         "reports": items(preview.reports),
         "statements": items(preview.statements),
         "incidents": items(preview.incidents),
+        "statistics": items(preview.statistics),
     }
 
 
@@ -142,6 +140,7 @@ def _as_api(body: dict[str, Any]) -> dict[str, Any]:
         "reports": items(body["reports"]),
         "statements": items(body["statements"]),
         "incidents": items(body["incidents"]),
+        "statistics": items(body["statistics"]),
     }
 
 
@@ -185,18 +184,6 @@ def test_the_api_preview_is_the_service_preview(
         assert _as_api(response.json()) == _as_service(expected)
 
     check()
-
-
-def _incident(ws: Workspace, incident_id: str, report_id: str) -> None:
-    """An incident the report records (incidents are written by the demo and imports)."""
-    with ws.engine.begin() as connection:
-        connection.execute(
-            insert(tables.incidents).values(
-                id=incident_id, report_id=report_id, kind="intercepted", migrants=12,
-                occurred_at=datetime(2026, 2, 27, tzinfo=UTC), nationalities=["mm"],
-                created_at=datetime(2026, 2, 28, tzinfo=UTC),
-            )
-        )  # fmt: skip
 
 
 def _actor_of(view: admin.UserView) -> Actor:

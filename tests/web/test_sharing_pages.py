@@ -6,9 +6,12 @@ import html
 import json
 import re
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 from fastapi import FastAPI
+from sqlalchemy import insert
 
+from portintel.adapters.database import tables
 from portintel.domain.actors import SYSTEM, Role
 from portintel.domain.reports import FactDraft, ReportDraft
 from portintel.services import sharing
@@ -46,6 +49,18 @@ def _evaluated(ws: Workspace, title: str, handling: str, conditions: str | None 
     )
     reports.evaluate_report(ws, boss, report_id)
     return report_id
+
+
+def _incident(ws: Workspace, incident_id: str, report_id: str) -> None:
+    """An incident the report records (incidents are written by the demo and imports)."""
+    with ws.engine.begin() as connection:
+        connection.execute(
+            insert(tables.incidents).values(
+                id=incident_id, report_id=report_id, kind="intercepted", migrants=12,
+                occurred_at=datetime(2026, 2, 27, tzinfo=UTC), nationalities=["mm"],
+                created_at=datetime(2026, 2, 28, tzinfo=UTC),
+            )
+        )  # fmt: skip
 
 
 def _partner(ws: Workspace, name: str = "KH-CAU") -> None:
@@ -260,3 +275,29 @@ def test_request_approval_acknowledgement_feedback_and_downloads(
     event = json.loads(misp.text)["Event"]
     assert event["Orgc"]["name"] == ws.settings.node_code
     assert "KH-CAU" not in misp.text  # a MISP event names no recipient either
+
+
+def test_the_dry_run_page_lists_incidents_and_statistics(
+    app: FastAPI, ws: Workspace, person: Callable[..., Person]
+) -> None:
+    shared = _evaluated(ws, "Interception at night", "uk-3x5x2:P")
+    _incident(ws, "inc-1", shared)
+    _partner(ws)  # reports and entities only
+    ana = person("ana", "analyst")
+    text = " ".join(
+        visible(ana.client.get(f"/sharing/preview?report={shared}&partner=KH-CAU").text).split()
+    )
+    assert (
+        "Incidents these reports record" in text and "intercepted 2026-02-27: 12 migrants" in text
+    )
+    assert "The agreement does not cover Incidents." in text
+    assert "The agreement does not cover Non-nominal statistics." in text
+    sharing.add_agreement(
+        ws, SYSTEM, "KH-CAU", handling_codes=["uk-3x5x2:P"], tlp_levels=["GREEN"],
+        categories=["reports", "entities", "incidents", "statistics"],
+    )  # fmt: skip
+    text = " ".join(
+        visible(ana.client.get(f"/sharing/preview?report={shared}&partner=KH-CAU").text).split()
+    )
+    assert "naming no one): Go , counting 1 incident(s)" in text
+    assert "does not cover" not in text

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from sqlalchemy import insert, select
 
 from portintel.adapters.database import tables
+from portintel.adapters.vocabularies import load_stix_vocabulary
 from portintel.domain.actors import SYSTEM, Role
 from portintel.domain.reports import ReportDraft
 from portintel.services import sharing
@@ -122,3 +123,42 @@ def test_an_incident_of_a_withheld_report_stays(workspace: Workspace) -> None:
     [item] = sharing.preview_share(workspace, analyst, "KH-CAU", [report_id]).incidents
     assert not item.allowed and item.agrees
     assert {reason.code for reason in item.reasons} == {"handling", "tlp"}
+
+
+def test_statistics_count_incidents_without_naming_anyone_or_anywhere(
+    workspace: Workspace,
+) -> None:
+    report_id, incident_id = _report_with_incident(workspace)
+    sharing.init_node(workspace, SYSTEM)
+    sharing.add_partner(workspace, SYSTEM, name="KH-CAU", kind="CAU", country="KH")
+    analyst = make_user(workspace, "ana", IMMIGRATION, Role.ANALYST)
+    boss = make_user(workspace, "bea", IMMIGRATION, Role.SUPERVISOR)
+
+    _agreement(workspace, "reports", "incidents")
+    [withheld] = sharing.preview_share(workspace, analyst, "KH-CAU", [report_id]).statistics
+    assert not withheld.allowed and withheld.agrees
+    assert [reason.code for reason in withheld.reasons] == ["category"]
+
+    _agreement(workspace, "reports", "statistics")  # statistics, not the incidents themselves
+    dry_run = sharing.preview_share(workspace, analyst, "KH-CAU", [report_id])
+    [incident] = dry_run.incidents
+    [statistics] = dry_run.statistics
+    assert not incident.allowed and statistics.allowed and statistics.agrees
+    assert statistics.counted == (incident_id,)
+
+    dissemination = sharing.request_dissemination(workspace, analyst, "KH-CAU", [report_id])
+    package_id = sharing.approve_dissemination(workspace, boss, dissemination)
+    assert sharing.get_package(workspace, boss, package_id).statistics
+    bundle = json.loads(sharing.package_file(workspace, boss, package_id))["bundle"]
+    assert strict_problems(bundle) == []
+    assert not [obj for obj in bundle["objects"] if obj["type"] == "incident"]
+    [note] = [obj for obj in bundle["objects"] if obj["type"] == "note"]
+    assert note["abstract"] == "Non-nominal statistics: 1 incidents, 2026-02 to 2026-02"
+    assert note["content"].splitlines() == [
+        "month\tkind\tincidents\tmigrants\tminors\tdeaths\tmissing",
+        "2026-02\tintercepted\t1\t31\t4\t0\t0",
+    ]
+    for nominal in ("Koh Rong", "Kampot", "mm", "2000"):
+        assert nominal not in note["content"] + note["abstract"]
+    tlp_green = load_stix_vocabulary().tlp["GREEN"].id  # the report's, the only one counted
+    assert note["object_marking_refs"] == [tlp_green]

@@ -28,6 +28,7 @@ from sqlalchemy import delete, insert, select
 
 from portintel.adapters.database import tables
 from portintel.adapters.database.partner_scope import (
+    partner_countable_condition,
     partner_incident_condition,
     partner_report_condition,
     partner_statement_condition,
@@ -44,6 +45,7 @@ from portintel.domain.sharing import (
     IncidentFacts,
     ReportFacts,
     StatementFacts,
+    countable,
     decide_incident,
     decide_report,
     decide_statement,
@@ -378,6 +380,17 @@ def test_the_partner_view_is_what_the_policy_allows(
                 .where(partner_incident_condition(scope))
             ).scalars()
         )
+        countable_in_sql = set(
+            connection.execute(
+                select(tables.incidents.c.id)
+                .select_from(
+                    tables.incidents.outerjoin(
+                        tables.reports, tables.reports.c.id == tables.incidents.c.report_id
+                    )
+                )
+                .where(partner_countable_condition(scope))
+            ).scalars()
+        )
     allowed_reports = {
         report.id
         for report in world.reports
@@ -396,6 +409,12 @@ def test_the_partner_view_is_what_the_policy_allows(
     assert reports_in_sql == allowed_reports
     assert statements_in_sql == allowed_statements
     assert incidents_in_sql == allowed_incidents
+    in_force_statistics = terms.in_force(NOW) and Category.STATISTICS in terms.categories
+    assert countable_in_sql == {
+        incident[0]
+        for incident in world.incidents
+        if in_force_statistics and countable(world.incident_facts(incident), terms, VOCABULARIES)
+    }
 
     # the dry run: what it says goes is the view, and its reasons are the policy's
     if world.reports:

@@ -95,7 +95,17 @@ def partner_incident_condition(
     return and_(incidents.c.report_id.is_not(None), _report_content(scope, tables.reports))
 
 
+def partner_countable_condition(
+    scope: PartnerScope, incidents: FromClause = tables.incidents
+) -> ColumnElement[bool]:
+    """The WHERE clause of the incidents statistics for the partner may count (same join)."""
+    if not scope.statistics:
+        return false()
+    return and_(incidents.c.report_id.is_not(None), _report_content(scope, tables.reports))
+
+
 __all__ = [
+    "partner_countable_condition",
     "partner_incident_condition",
     "partner_report_condition",
     "partner_statement_condition",

@@ -11,9 +11,11 @@ from portintel.domain.sharing.policy import (
     Reason,
     ReportFacts,
     StatementFacts,
+    countable,
     decide_incident,
     decide_report,
     decide_statement,
+    decide_statistics,
     partner_scope,
 )
 
@@ -32,8 +34,10 @@ __all__ = [
     "Reason",
     "ReportFacts",
     "StatementFacts",
+    "countable",
     "decide_incident",
     "decide_report",
     "decide_statement",
+    "decide_statistics",
     "partner_scope",
 ]

@@ -39,6 +39,9 @@ The rules, and why:
 10. An **incident** goes under its report's rules 3 to 6 (its grading and
     handling are its report's); an incident from no report carries no
     handling code and does not go.
+11. **Non-nominal statistics** (counts by month and kind, no person, vessel
+    or place) go where the agreement covers statistics; they count only the
+    incidents whose report passes rules 3 to 6, and none counted, none go.
 
 Reasons are :class:`Reason` values: a stable ``code``, an English message
 template (the message id for translation) and its parameters.
@@ -241,6 +244,33 @@ def decide_incident(
     return Decision(tuple(reasons))
 
 
+def countable(
+    incident: IncidentFacts, agreement: Agreement, vocabularies: HandlingVocabularies
+) -> bool:
+    """Rule 11: whether the incident may be counted in statistics for this partner."""
+    return incident.report is not None and not _report_content_reasons(
+        incident.report, agreement, vocabularies
+    )
+
+
+def decide_statistics(
+    incidents: tuple[IncidentFacts, ...],
+    agreement: Agreement,
+    vocabularies: HandlingVocabularies,
+    at: datetime,
+) -> Decision:
+    """Rules 1, 2 and 11: whether statistics over ``incidents`` may go to the partner."""
+    reasons = _agreement_reasons(agreement, Category.STATISTICS, at)
+    if not any(countable(incident, agreement, vocabularies) for incident in incidents):
+        reasons.append(
+            _reason(
+                "nothing-counted",
+                "no incident of these reports may be counted for this partner",
+            )
+        )
+    return Decision(tuple(reasons))
+
+
 def decide_statement(
     statement: StatementFacts,
     agreement: Agreement,
@@ -311,6 +341,8 @@ class PartnerScope:
     incidents: bool = False
     """An incident is in the view iff ``incidents`` and it has a report that passes the
     report conditions (without the category)."""
+    statistics: bool = False
+    """Statistics count the incidents whose report passes the report conditions."""
 
 
 def partner_scope(
@@ -334,4 +366,5 @@ def partner_scope(
         protected_topics=frozenset() if agreement.personal_data else PROTECTED_PERSON_TOPICS,
         dataset=dataset,
         incidents=in_force and Category.INCIDENTS in agreement.categories,
+        statistics=in_force and Category.STATISTICS in agreement.categories,
     )

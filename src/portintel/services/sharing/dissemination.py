@@ -63,6 +63,8 @@ class PackageView:
     acknowledged_at: datetime | None
     feedback: tuple[tuple[datetime, str], ...]
     incidents: int = 0
+    statistics: bool = False
+    """Whether the package carries non-nominal statistics."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +118,10 @@ def _sent(preview: SharePreview) -> tuple[set[str], set[str]]:
 
 def _incidents_sent(preview: SharePreview) -> set[str]:
     return {item.id for item in preview.incidents if item.allowed}
+
+
+def _statistics_sent(preview: SharePreview) -> list[str]:
+    return [item.id for item in preview.statistics if item.allowed]
 
 
 def request_dissemination(
@@ -262,6 +268,10 @@ def approve_dissemination(
             + [
                 {"package_id": package_id, "kind": "incident", "item_id": i}
                 for i in sorted(_incidents_sent(preview))
+            ]
+            + [
+                {"package_id": package_id, "kind": "statistics", "item_id": i}
+                for i in _statistics_sent(preview)
             ],
         )
         _mark_disseminated(connection, actor, sorted(reports_sent), at, partner_name, note)
@@ -277,6 +287,7 @@ def approve_dissemination(
                 "reports": sorted(reports_sent),
                 "statements": len(statements_sent),
                 "incidents": sorted(_incidents_sent(preview)),
+                "statistics": bool(_statistics_sent(preview)),
                 "sha256": sealed.sha256,
                 "fingerprint": sealed.fingerprint,
             },
@@ -343,6 +354,7 @@ def _package_view(connection: Connection, row: Any) -> PackageView:
         reports=tuple(item.item_id for item in items if item.kind == "report"),
         statements=sum(item.kind == "statement" for item in items),
         incidents=sum(item.kind == "incident" for item in items),
+        statistics=any(item.kind == "statistics" for item in items),
         acknowledged_at=row.acknowledged_at,
         feedback=tuple((entry.recorded_at, entry.text) for entry in feedback),
     )

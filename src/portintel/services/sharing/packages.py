@@ -39,6 +39,8 @@ from portintel.domain.sharing.stix import (
     IncidentRecord,
     ReportRecord,
     Selection,
+    StatisticsRecord,
+    StatisticsRow,
     build_bundle,
     bundle_text,
 )
@@ -156,6 +158,52 @@ def selection_of(connection: Connection, node: str, preview: SharePreview) -> Se
         reports=tuple(reports),
         entities=entities,
         incidents=_incident_records(connection, incident_ids),
+        statistics=_statistics(connection, preview),
+    )
+
+
+def _statistics(connection: Connection, preview: SharePreview) -> tuple[StatisticsRecord, ...]:
+    """Counts by month and kind over the incidents the allowed statistics item counts, marked
+    with the strictest TLP of their reports (each is one the agreement admits)."""
+    counted = sorted({i for item in preview.statistics if item.allowed for i in item.counted})
+    if not counted:
+        return ()
+    vocabularies = load_handling()
+    incidents, reports = tables.incidents, tables.reports
+    rows = connection.execute(
+        select(incidents, reports.c.handling, reports.c.tlp, reports.c.updated_at)
+        .select_from(incidents.join(reports, reports.c.id == incidents.c.report_id))
+        .where(incidents.c.id.in_(counted))
+    ).all()
+    groups: dict[tuple[str, str], list[Any]] = defaultdict(list)
+    for row in rows:
+        groups[(f"{row.occurred_at:%Y-%m}", row.kind)].append(row)
+    order = [d.code for d in vocabularies.codes(vocabularies.tlp_vocabulary)]
+    levels = [
+        row.tlp
+        if row.tlp is not None and not row.handling.startswith(f"{vocabularies.tlp_vocabulary}:")
+        else vocabularies.default_tlp(row.handling)
+        for row in rows
+    ]
+    strictest = max(levels, key=order.index)
+    return (
+        StatisticsRecord(
+            id="statistics",
+            rows=tuple(
+                StatisticsRow(
+                    month=month,
+                    kind=kind,
+                    incidents=len(group),
+                    migrants=sum(row.migrants for row in group),
+                    minors=sum(row.minors or 0 for row in group),
+                    deaths=sum(row.deaths or 0 for row in group),
+                    missing=sum(row.missing or 0 for row in group),
+                )
+                for (month, kind), group in sorted(groups.items())
+            ),
+            handling=Handling(vocabularies.parse(f"{vocabularies.tlp_vocabulary}:{strictest}")),
+            modified=max(max(row.created_at, row.updated_at) for row in rows),
+        ),
     )
 
 

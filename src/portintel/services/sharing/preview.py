@@ -24,6 +24,7 @@ from sqlalchemy import and_, select
 
 from portintel.adapters.database import tables
 from portintel.adapters.database.partner_scope import (
+    partner_countable_condition,
     partner_incident_condition,
     partner_report_condition,
     partner_statement_condition,
@@ -50,6 +51,7 @@ from portintel.domain.sharing import (
     decide_incident,
     decide_report,
     decide_statement,
+    decide_statistics,
     partner_scope,
 )
 from portintel.errors import InvalidInput, NotFound, PermissionDenied
@@ -83,6 +85,8 @@ class PreviewItem:
     prop: str | None = None
     value: str | None = None
     """A statement's entity, schema, property and value, for pages to label."""
+    counted: tuple[str, ...] = ()
+    """Statistics: the incidents they would count."""
 
     @property
     def allowed(self) -> bool:
@@ -106,12 +110,14 @@ class SharePreview:
     statements: tuple[PreviewItem, ...]
     incidents: tuple[PreviewItem, ...] = ()
     """The incidents the chosen reports record (detected, intercepted, ...)."""
+    statistics: tuple[PreviewItem, ...] = ()
+    """Non-nominal statistics over those incidents: one item when they record any."""
     sanitised: tuple[tuple[str, str], ...] = SANITISED_FIELDS
     """Fields stripped from everything that goes, with why."""
 
     @property
     def items(self) -> tuple[PreviewItem, ...]:
-        return self.reports + self.statements + self.incidents
+        return self.reports + self.statements + self.incidents + self.statistics
 
 
 def _report_facts(row: Any) -> ReportFacts:
@@ -231,7 +237,7 @@ def preview_share(
                         .where(readable_statements, partner_statement_condition(partner_view))
                     ).scalars()
                 )
-        incident_rows, incidents_in_view = _incidents(connection, ids, partner_view)
+        incident_rows, incidents_in_view, countable = _incidents(connection, ids, partner_view)
         report_items = tuple(
             PreviewItem(
                 kind="report",
@@ -274,6 +280,26 @@ def preview_share(
             )
             for row in incident_rows
         )
+        statistics_items = (
+            (
+                PreviewItem(
+                    kind="statistics",
+                    id="statistics",
+                    label=f"Non-nominal statistics over {len(countable)} of "
+                    f"{len(incident_rows)} incident(s) of these reports",
+                    in_view=bool(countable),
+                    decision=_decide(
+                        agreement,
+                        decide_statistics,
+                        tuple(_incident_facts(row) for row in incident_rows),
+                        at,
+                    ),
+                    counted=tuple(sorted(countable)),
+                ),
+            )
+            if incident_rows
+            else ()
+        )
         audit.record(
             connection,
             actor,
@@ -288,6 +314,7 @@ def preview_share(
                 "statements_allowed": sum(item.allowed for item in statement_items),
                 "incidents": len(incident_items),
                 "incidents_allowed": sum(item.allowed for item in incident_items),
+                "statistics": bool(statistics_items and statistics_items[0].allowed),
             },
             at=at,
         )
@@ -298,15 +325,17 @@ def preview_share(
         reports=report_items,
         statements=statement_items,
         incidents=incident_items,
+        statistics=statistics_items,
     )
 
 
 def _incidents(
     connection: Any, report_ids: list[str], partner_view: PartnerScope | None
-) -> tuple[list[Any], set[str]]:
-    """The incidents of these (readable) reports, and those in the partner's view."""
+) -> tuple[list[Any], set[str], set[str]]:
+    """The incidents of these (readable) reports, those in the partner's view, and those
+    its statistics may count."""
     if not report_ids:
-        return [], set()
+        return [], set(), set()
     incidents = tables.incidents
     reports = tables.reports
     joined = incidents.outerjoin(reports, reports.c.id == incidents.c.report_id)
@@ -326,6 +355,7 @@ def _incidents(
         ).all()
     )
     in_view: set[str] = set()
+    countable: set[str] = set()
     if partner_view is not None and rows:
         in_view = set(
             connection.execute(
@@ -334,7 +364,14 @@ def _incidents(
                 .where(mine, partner_incident_condition(partner_view))
             ).scalars()
         )
-    return rows, in_view
+        countable = set(
+            connection.execute(
+                select(incidents.c.id)
+                .select_from(joined)
+                .where(mine, partner_countable_condition(partner_view))
+            ).scalars()
+        )
+    return rows, in_view, countable
 
 
 def _incident_facts(row: Any) -> IncidentFacts:

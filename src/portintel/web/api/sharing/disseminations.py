@@ -37,7 +37,7 @@ class ReasonOut(BaseModel):
 
 
 class PreviewItemOut(BaseModel):
-    kind: str = Field(description="report, statement or incident")
+    kind: str = Field(description="report, statement, incident or statistics")
     id: str
     label: str
     allowed: bool = Field(description="it would be sent")
@@ -49,6 +49,7 @@ class PreviewItemOut(BaseModel):
     entity_schema: str | None = Field(description="a statement's followthemoney schema")
     prop: str | None
     value: str | None
+    counted: list[str] = Field(description="statistics: the incidents they would count")
 
 
 class SanitisedOut(BaseModel):
@@ -63,6 +64,7 @@ class PreviewOut(BaseModel):
     reports: list[PreviewItemOut]
     statements: list[PreviewItemOut]
     incidents: list[PreviewItemOut]
+    statistics: list[PreviewItemOut] = Field(description="non-nominal statistics, when any")
     never_sent: list[SanitisedOut]
 
     @classmethod
@@ -74,6 +76,7 @@ class PreviewOut(BaseModel):
             reports=[_item(item) for item in preview.reports],
             statements=[_item(item) for item in preview.statements],
             incidents=[_item(item) for item in preview.incidents],
+            statistics=[_item(item) for item in preview.statistics],
             never_sent=[SanitisedOut(field=f, why=why) for f, why in preview.sanitised],
         )
 
@@ -95,6 +98,7 @@ def _item(item: sharing.PreviewItem) -> PreviewItemOut:
         entity_schema=item.schema,
         prop=item.prop,
         value=item.value,
+        counted=list(item.counted),
     )
 
 
@@ -112,6 +116,7 @@ class PackageOut(BaseModel):
     reports: list[str]
     statements: int
     incidents: int
+    statistics: bool
     acknowledged_at: datetime | None
     feedback: list[FeedbackOut]
 
@@ -154,6 +159,7 @@ def _package(package: sharing.PackageView) -> PackageOut:
         reports=list(package.reports),
         statements=package.statements,
         incidents=package.incidents,
+        statistics=package.statistics,
         acknowledged_at=package.acknowledged_at,
         feedback=[FeedbackOut(at=at, text=text) for at, text in package.feedback],
     )
