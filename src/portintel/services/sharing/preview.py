@@ -1,7 +1,8 @@
 """The dry run: exactly what a partner would receive, and why everything else is withheld.
 
-For the reports an analyst selects (and every statement about the entities
-they name), :func:`preview_share` asks two questions and keeps both answers:
+For the reports an analyst selects (every statement about the entities they
+name, the incidents they record, and non-nominal statistics over those
+incidents), :func:`preview_share` asks two questions and keeps both answers:
 the partner's **scoped view** (the agreement compiled into SQL,
 ``portintel.adapters.database.partner_scope``, ANDed with the acting user's
 own need-to-know) says what would go; the **pure policy**
