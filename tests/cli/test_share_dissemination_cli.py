@@ -95,3 +95,19 @@ def test_a_dissemination_from_request_to_feedback(  # type: ignore[no-untyped-de
     binary = tmp_path / "binary.json"
     binary.write_bytes(b"\xff\xfe")
     assert "not UTF-8" in str(cli("share", "verify", str(binary)).exception)
+
+    # the same dissemination exported for a MISP partner, and as the signed package
+    event_file = tmp_path / "event.json"
+    exported = cli(
+        "share", "export", dissemination, "--as", "sue", "--format", "misp",
+        "--output", str(event_file),
+    )  # fmt: skip
+    assert exported.exit_code == 0, exported.output
+    event = json.loads(event_file.read_text())["Event"]
+    assert [o["name"] for o in event["Object"]] == ["report"]
+    assert {"tlp:green", 'portintel-handling:europol="H0"'} == {t["name"] for t in event["Tag"]}
+    assert event["distribution"] == "1"  # TLP:GREEN: this community only
+    again = cli("share", "export", package, "--as", "sue")
+    assert again.exit_code == 0 and json.loads(again.stdout)["package"] == package
+    wrong = cli("share", "export", dissemination, "--as", "sue", "--format", "csv")
+    assert wrong.exit_code == 1 and "--format 'csv' is unknown" in str(wrong.exception)

@@ -49,6 +49,18 @@ include-path-regex = "^/api/v1/(reports|sources|users)$|^/api/v1/reports/[^/]+/e
 checks.positive_data_acceptance.expected-statuses = [
     "2xx", "3xx", 401, 403, 404, 409, 422, 429, "5xx"
 ]
+
+[[operations]]
+include-path-regex = "^/api/v1/(partners|disseminations)(/[^/]+(/agreements)?)?$"
+checks.positive_data_acceptance.expected-statuses = [
+    "2xx", "3xx", 401, 403, 404, 409, 422, 429, "5xx"
+]
+
+[[operations]]
+include-path-regex = "^/api/v1/packages/[^/]+/feedback$"
+checks.positive_data_acceptance.expected-statuses = [
+    "2xx", "3xx", 401, 403, 404, 409, 422, 429, "5xx"
+]
 """
 )
 """Where a body that matches the document may still be refused with 422, and why.
@@ -58,8 +70,10 @@ Every check stays on for every operation. Only ``positive_data_acceptance``
 JSON Schema cannot state: a grading code must belong to the grading scheme
 named beside it (or the node's), a handling code to its vocabulary, and C
 handling needs its conditions (reports, their evaluation, sources); a user's
-agency must be one the node has (users). Each is still refused with 422
-naming the field (tests/web/test_reports.py, tests/web/test_admin_pages.py).
+agency must be one the node has (users); a partner's kind, country, URL and key must be
+ones the node can use, an agreement's codes must be known, a dissemination's reports must
+let something go to the partner, feedback must not be blank (sharing). Each is still refused
+with 422 naming the field (tests/web/test_reports.py, tests/web/test_admin_pages.py).
 """
 
 APP = create_app(Settings(data_dir=DATA_DIR, secure_cookies=False))

@@ -22,6 +22,7 @@ from portintel.errors import ConfigurationError
 if TYPE_CHECKING:
     # the STIX package pulls followthemoney: imported where it is used, not by every
     # reader of grading and handling (the AIS ingest path among them)
+    from portintel.domain.sharing.misp import MispProfile
     from portintel.domain.sharing.stix.vocabulary import StixVocabulary
 
 PACKAGE = "portintel.vocabularies"
@@ -73,4 +74,14 @@ def load_stix_vocabulary() -> StixVocabulary:
         tlp_codes=tuple(
             definition.code for definition in load_handling().codes(load_handling().tlp_vocabulary)
         ),
+    )
+
+
+@functools.cache
+def load_misp_profile() -> MispProfile:
+    """How handling reads in MISP and the MISP object templates portintel fills."""
+    from portintel.domain.sharing.misp import MispProfile
+
+    return MispProfile.from_mappings(
+        read_vocabulary("misp.yaml"), read_vocabulary("misp_templates.yaml")
     )

@@ -172,6 +172,55 @@ def show_command(
         console.print(f"Package written to {save}", highlight=False)
 
 
+@app.command("export")
+def export_command(
+    ctx: typer.Context,
+    dissemination: Annotated[
+        str, typer.Argument(help="An approved dissemination's id (D-...) or its package's (P-...).")
+    ],
+    as_user: AsUser,
+    export_format: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            help="package: the signed STIX 2.1 package file; misp: a MISP event (JSON).",
+        ),
+    ] = "package",
+    output: Annotated[
+        Path | None, typer.Option("--output", help="Write here instead of standard output.")
+    ] = None,
+) -> None:
+    """Export what a dissemination sent: the signed package, or the same as a MISP event
+    for partners that run MISP (handling as MISP distribution levels and tags). Audited."""
+    from portintel.errors import Conflict, InvalidInput
+    from portintel.services import sharing
+
+    if export_format not in ("package", "misp"):
+        raise InvalidInput(
+            f"--format {export_format!r} is unknown", field="format", hint="package or misp"
+        )
+    ws = context_of(ctx).workspace()
+    actor = acting_user(ws, as_user)
+    package_id = dissemination
+    if not dissemination.startswith("P-"):
+        item = sharing.get_dissemination(ws, actor, dissemination)
+        if item.package is None:
+            raise Conflict(
+                f"dissemination {item.id} is {item.status.value}: nothing was sent yet",
+                hint=f"a supervisor approves it first: portintel share approve {item.id}",
+            )
+        package_id = item.package.id
+    if export_format == "misp":
+        text = sharing.package_misp_event(ws, actor, package_id)
+    else:
+        text = sharing.package_file(ws, actor, package_id)
+    if output is None:
+        typer.echo(text)
+    else:
+        output.write_text(text + "\n", encoding="utf-8")
+        console.print(f"Written to {output}", highlight=False)
+
+
 @app.command("ack")
 def ack_command(
     ctx: typer.Context,

@@ -65,9 +65,11 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.settings = settings
     app.state.token_failures = admin.TokenFailureLimiter(settings.token_failures_per_minute)
     app.state.templates = build_environment()
+    # the handling vocabularies, for pages that label codes (sharing's dry run)
+    app.state.handling = load_handling()
     app.state.pickers = build_pickers(
         load_grading_schemes(),
-        load_handling(),
+        app.state.handling,
         scheme_id=settings.grading_scheme,
         vocabulary_id=settings.handling_vocabulary,
     )

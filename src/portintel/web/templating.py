@@ -30,6 +30,13 @@ def _may_see_picture(actor: Actor | None) -> bool:
     return actor is not None and may_see_picture(actor)
 
 
+def _may_share(actor: Actor | None) -> bool:
+    """Whether the nav offers sharing (the sharing service checks again on every call)."""
+    from portintel.domain.access import may_work_with_intelligence
+
+    return actor is not None and may_work_with_intelligence(actor)
+
+
 def build_environment(locale: str = "en") -> Environment:
     """The template environment: autoescape on every template, gettext installed."""
     environment = Environment(
@@ -43,6 +50,7 @@ def build_environment(locale: str = "en") -> Environment:
     environment.install_gettext_translations(load_translations(locale), newstyle=True)  # type: ignore[attr-defined]
     environment.filters["time"] = _format_time
     environment.globals["may_see_picture"] = _may_see_picture
+    environment.globals["may_share"] = _may_share
     return environment
 
 

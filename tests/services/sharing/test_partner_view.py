@@ -9,7 +9,9 @@ personal data or not, expired or not), writes the world to a real store
 partner's scoped view rendered as SQL with the oracle:
 :func:`decide_report` and :func:`decide_statement` over the drawn facts,
 restrictive-ness taken from the handling vocabulary (not from the stored
-flag). The dry run (``preview_share``) is checked against both.
+flag). Incidents, with a report or without, are checked against
+:func:`decide_incident` the same way. The dry run (``preview_share``) is
+checked against both.
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ from sqlalchemy import delete, insert, select
 
 from portintel.adapters.database import tables
 from portintel.adapters.database.partner_scope import (
+    partner_countable_condition,
+    partner_incident_condition,
     partner_report_condition,
     partner_statement_condition,
 )
@@ -38,8 +42,11 @@ from portintel.domain.sharing import (
     Agreement,
     Category,
     Delivery,
+    IncidentFacts,
     ReportFacts,
     StatementFacts,
+    countable,
+    decide_incident,
     decide_report,
     decide_statement,
     partner_scope,
@@ -107,6 +114,13 @@ class DrawnStatement:
 class World:
     reports: tuple[DrawnReport, ...]
     statements: tuple[DrawnStatement, ...]
+    incidents: tuple[tuple[str, str | None], ...] = ()
+    """(incident id, its report id or None)."""
+
+    def incident_facts(self, incident: tuple[str, str | None]) -> IncidentFacts:
+        reports = {report.id: report for report in self.reports}
+        report = reports.get(incident[1]) if incident[1] else None
+        return IncidentFacts(incident[0], report.facts() if report else None)
 
     def protected(self) -> set[str]:
         return {
@@ -159,7 +173,11 @@ def worlds(draw: st.DrawFn) -> World:
                 dataset=draw(st.sampled_from((NODE, "th-piu-rng"))),
             )
         )
-    return World(reports, tuple(statements))
+    incidents = tuple(
+        (f"inc-{number}", draw(st.none() | st.sampled_from([r.id for r in reports])))
+        for number in range(draw(st.integers(0, 4) if reports else st.just(0)))
+    )
+    return World(reports, tuple(statements), incidents)
 
 
 @st.composite
@@ -218,6 +236,7 @@ def _write(ws: Workspace, world: World, terms: Agreement) -> None:
     agency = ws.agency  # type: ignore[attr-defined]
     with transaction(ws) as connection:
         for table in (
+            tables.incidents,
             tables.statements,
             tables.report_releasable_to,
             tables.reports,
@@ -266,6 +285,13 @@ def _write(ws: Workspace, world: World, terms: Agreement) -> None:
                     restrictive=oracle_restrictive(statement.handling),
                 )
             )
+        for incident_id, report_id in world.incidents:
+            connection.execute(
+                insert(tables.incidents).values(
+                    id=incident_id, report_id=report_id, occurred_at=START, kind="intercepted",
+                    migrants=9, nationalities=["mm"], created_at=START,
+                )
+            )  # fmt: skip
         partner_id = connection.execute(select(tables.partners.c.id)).scalar_one()
         connection.execute(
             insert(tables.partner_agreements).values(
@@ -343,6 +369,28 @@ def test_the_partner_view_is_what_the_policy_allows(
                 .where(partner_statement_condition(scope))
             ).scalars()
         )
+        incidents_in_sql = set(
+            connection.execute(
+                select(tables.incidents.c.id)
+                .select_from(
+                    tables.incidents.outerjoin(
+                        tables.reports, tables.reports.c.id == tables.incidents.c.report_id
+                    )
+                )
+                .where(partner_incident_condition(scope))
+            ).scalars()
+        )
+        countable_in_sql = set(
+            connection.execute(
+                select(tables.incidents.c.id)
+                .select_from(
+                    tables.incidents.outerjoin(
+                        tables.reports, tables.reports.c.id == tables.incidents.c.report_id
+                    )
+                )
+                .where(partner_countable_condition(scope))
+            ).scalars()
+        )
     allowed_reports = {
         report.id
         for report in world.reports
@@ -353,8 +401,20 @@ def test_the_partner_view_is_what_the_policy_allows(
         for statement in world.statements
         if decide_statement(world.statement_facts(statement), terms, VOCABULARIES, NOW).allowed
     }
+    allowed_incidents = {
+        incident[0]
+        for incident in world.incidents
+        if decide_incident(world.incident_facts(incident), terms, VOCABULARIES, NOW).allowed
+    }
     assert reports_in_sql == allowed_reports
     assert statements_in_sql == allowed_statements
+    assert incidents_in_sql == allowed_incidents
+    in_force_statistics = terms.in_force(NOW) and Category.STATISTICS in terms.categories
+    assert countable_in_sql == {
+        incident[0]
+        for incident in world.incidents
+        if in_force_statistics and countable(world.incident_facts(incident), terms, VOCABULARIES)
+    }
 
     # the dry run: what it says goes is the view, and its reasons are the policy's
     if world.reports:
@@ -365,6 +425,11 @@ def test_the_partner_view_is_what_the_policy_allows(
         assert {item.id for item in preview.statements} == expected
         assert {item.id for item in preview.statements if item.allowed} == (
             allowed_statements & expected
+        )
+        expected_incidents = {i for i, report_id in world.incidents if report_id is not None}
+        assert {item.id for item in preview.incidents} == expected_incidents
+        assert {item.id for item in preview.incidents if item.allowed} == (
+            allowed_incidents & expected_incidents
         )
         assert all(item.agrees for item in preview.items)
         assert all(item.reasons for item in preview.items if not item.allowed)

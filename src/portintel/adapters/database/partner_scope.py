@@ -85,4 +85,28 @@ def partner_statement_condition(
     return and_(*conditions)
 
 
-__all__ = ["partner_report_condition", "partner_statement_condition"]
+def partner_incident_condition(
+    scope: PartnerScope, incidents: FromClause = tables.incidents
+) -> ColumnElement[bool]:
+    """The WHERE clause of the incidents the partner may receive, over incidents LEFT OUTER
+    JOIN reports on the incident's report (an incident goes under its report's rules)."""
+    if not scope.incidents:
+        return false()
+    return and_(incidents.c.report_id.is_not(None), _report_content(scope, tables.reports))
+
+
+def partner_countable_condition(
+    scope: PartnerScope, incidents: FromClause = tables.incidents
+) -> ColumnElement[bool]:
+    """The WHERE clause of the incidents statistics for the partner may count (same join)."""
+    if not scope.statistics:
+        return false()
+    return and_(incidents.c.report_id.is_not(None), _report_content(scope, tables.reports))
+
+
+__all__ = [
+    "partner_countable_condition",
+    "partner_incident_condition",
+    "partner_report_condition",
+    "partner_statement_condition",
+]

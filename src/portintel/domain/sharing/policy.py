@@ -12,8 +12,8 @@ A property test holds the SQL equal to these functions on both stores.
 The rules, and why:
 
 1. An **agreement in force** is needed: an expired one lets nothing go.
-2. The item's **category** (reports; entities, i.e. statements) must be one
-   the agreement names.
+2. The item's **category** (reports; entities, i.e. statements; incidents)
+   must be one the agreement names.
 3. Only **evaluated** intelligence leaves (status evaluated or disseminated):
    a draft or a submitted report has not been graded by a supervisor, an
    archived one is no longer current.
@@ -36,6 +36,12 @@ The rules, and why:
    notes, audit data, recipient lists), which are stripped from anything
    allowed. Handling conditions (3x5x2 C) and Europol codes always travel
    with the data.
+10. An **incident** goes under its report's rules 3 to 6 (its grading and
+    handling are its report's); an incident from no report carries no
+    handling code and does not go.
+11. **Non-nominal statistics** (counts by month and kind, no person, vessel
+    or place) go where the agreement covers statistics; they count only the
+    incidents whose report passes rules 3 to 6, and none counted, none go.
 
 Reasons are :class:`Reason` values: a stable ``code``, an English message
 template (the message id for translation) and its parameters.
@@ -215,6 +221,56 @@ def decide_report(
     return Decision(tuple(reasons))
 
 
+@dataclass(frozen=True, slots=True)
+class IncidentFacts:
+    """The facts about an incident the policy depends on: its report's."""
+
+    id: str
+    report: ReportFacts | None
+
+
+def decide_incident(
+    incident: IncidentFacts,
+    agreement: Agreement,
+    vocabularies: HandlingVocabularies,
+    at: datetime,
+) -> Decision:
+    """Rules 1 to 6 and 10: whether ``incident`` may go to the agreement's partner."""
+    reasons = _agreement_reasons(agreement, Category.INCIDENTS, at)
+    if incident.report is None:
+        reasons.append(_reason("no-report", "an incident from no report carries no handling code"))
+    else:
+        reasons.extend(_report_content_reasons(incident.report, agreement, vocabularies))
+    return Decision(tuple(reasons))
+
+
+def countable(
+    incident: IncidentFacts, agreement: Agreement, vocabularies: HandlingVocabularies
+) -> bool:
+    """Rule 11: whether the incident may be counted in statistics for this partner."""
+    return incident.report is not None and not _report_content_reasons(
+        incident.report, agreement, vocabularies
+    )
+
+
+def decide_statistics(
+    incidents: tuple[IncidentFacts, ...],
+    agreement: Agreement,
+    vocabularies: HandlingVocabularies,
+    at: datetime,
+) -> Decision:
+    """Rules 1, 2 and 11: whether statistics over ``incidents`` may go to the partner."""
+    reasons = _agreement_reasons(agreement, Category.STATISTICS, at)
+    if not any(countable(incident, agreement, vocabularies) for incident in incidents):
+        reasons.append(
+            _reason(
+                "nothing-counted",
+                "no incident of these reports may be counted for this partner",
+            )
+        )
+    return Decision(tuple(reasons))
+
+
 def decide_statement(
     statement: StatementFacts,
     agreement: Agreement,
@@ -282,6 +338,11 @@ class PartnerScope:
     never_properties: frozenset[str]
     protected_topics: frozenset[str]
     dataset: str
+    incidents: bool = False
+    """An incident is in the view iff ``incidents`` and it has a report that passes the
+    report conditions (without the category)."""
+    statistics: bool = False
+    """Statistics count the incidents whose report passes the report conditions."""
 
 
 def partner_scope(
@@ -304,4 +365,6 @@ def partner_scope(
         never_properties=NEVER_SHARED_PROPERTIES,
         protected_topics=frozenset() if agreement.personal_data else PROTECTED_PERSON_TOPICS,
         dataset=dataset,
+        incidents=in_force and Category.INCIDENTS in agreement.categories,
+        statistics=in_force and Category.STATISTICS in agreement.categories,
     )

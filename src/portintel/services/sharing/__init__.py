@@ -12,6 +12,7 @@ from portintel.services.sharing.dissemination import (
     acknowledge_package,
     approve_dissemination,
     get_dissemination,
+    get_package,
     list_disseminations,
     package_file,
     record_feedback,
@@ -26,6 +27,7 @@ from portintel.services.sharing.inbox import (
     ReceiptSummary,
     read_inbox,
 )
+from portintel.services.sharing.misp_export import package_misp_event
 from portintel.services.sharing.node import (
     NodeIdentity,
     init_node,
@@ -34,6 +36,7 @@ from portintel.services.sharing.node import (
     rotate_node_key,
 )
 from portintel.services.sharing.packages import Verified
+from portintel.services.sharing.partner_changes import expire_agreement, update_partner
 from portintel.services.sharing.partner_keys import replace_partner_key
 from portintel.services.sharing.partner_tokens import (
     IssuedPartnerToken,
@@ -53,6 +56,7 @@ from portintel.services.sharing.partners import (
     list_agreements,
     list_partners,
     partner_credential,
+    partners_to_share_with,
 )
 from portintel.services.sharing.preview import PreviewItem, SharePreview, preview_share
 from portintel.services.sharing.publishing import publish_objects, publish_package
@@ -104,9 +108,11 @@ __all__ = [
     "approve_dissemination",
     "authenticate_partner",
     "current_agreement",
+    "expire_agreement",
     "get_agreement",
     "get_collection",
     "get_dissemination",
+    "get_package",
     "get_partner",
     "import_package",
     "init_node",
@@ -120,7 +126,9 @@ __all__ = [
     "node_identity",
     "node_signer",
     "package_file",
+    "package_misp_event",
     "partner_credential",
+    "partners_to_share_with",
     "preview_share",
     "publication_status",
     "publish_objects",
@@ -134,5 +142,6 @@ __all__ = [
     "request_dissemination",
     "revoke_partner_token",
     "rotate_node_key",
+    "update_partner",
     "verify_package",
 ]

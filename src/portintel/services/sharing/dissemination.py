@@ -65,6 +65,9 @@ class PackageView:
     statements: int
     acknowledged_at: datetime | None
     feedback: tuple[tuple[datetime, str], ...]
+    incidents: int = 0
+    statistics: bool = False
+    """Whether the package carries non-nominal statistics."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +117,14 @@ def _sent(preview: SharePreview) -> tuple[set[str], set[str]]:
         {item.id for item in preview.reports if item.allowed},
         {item.id for item in preview.statements if item.allowed},
     )
+
+
+def _incidents_sent(preview: SharePreview) -> set[str]:
+    return {item.id for item in preview.incidents if item.allowed}
+
+
+def _statistics_sent(preview: SharePreview) -> list[str]:
+    return [item.id for item in preview.statistics if item.allowed]
 
 
 def request_dissemination(
@@ -256,6 +267,14 @@ def approve_dissemination(
             + [
                 {"package_id": package_id, "kind": "statement", "item_id": i}
                 for i in statements_sent
+            ]
+            + [
+                {"package_id": package_id, "kind": "incident", "item_id": i}
+                for i in sorted(_incidents_sent(preview))
+            ]
+            + [
+                {"package_id": package_id, "kind": "statistics", "item_id": i}
+                for i in _statistics_sent(preview)
             ],
         )
         if preview.agreement_id is not None:  # made available: the partner's TAXII collection
@@ -279,6 +298,8 @@ def approve_dissemination(
                 "package": package_id,
                 "reports": sorted(reports_sent),
                 "statements": len(statements_sent),
+                "incidents": sorted(_incidents_sent(preview)),
+                "statistics": bool(_statistics_sent(preview)),
                 "sha256": sealed.sha256,
                 "fingerprint": sealed.fingerprint,
             },
@@ -344,6 +365,8 @@ def _package_view(connection: Connection, row: Any) -> PackageView:
         created_at=row.created_at,
         reports=tuple(item.item_id for item in items if item.kind == "report"),
         statements=sum(item.kind == "statement" for item in items),
+        incidents=sum(item.kind == "incident" for item in items),
+        statistics=any(item.kind == "statistics" for item in items),
         acknowledged_at=row.acknowledged_at,
         feedback=tuple((entry.recorded_at, entry.text) for entry in feedback),
     )
@@ -418,7 +441,7 @@ def get_dissemination(ws: Workspace, actor: Actor, dissemination_id: str) -> Dis
         return _view(connection, row)
 
 
-def _package_row(connection: Connection, actor: Actor, package_id: str) -> Any:
+def visible_package_row(connection: Connection, actor: Actor, package_id: str) -> Any:
     packages = tables.outgoing_packages
     row = connection.execute(
         select(packages)
@@ -430,12 +453,19 @@ def _package_row(connection: Connection, actor: Actor, package_id: str) -> Any:
     return row
 
 
+def get_package(ws: Workspace, actor: Actor, package_id: str) -> PackageView:
+    """One package as its dissemination's readers see it; NotFound otherwise."""
+    _require_intelligence(actor, "read a package")
+    with ws.engine.connect() as connection:
+        return _package_view(connection, visible_package_row(connection, actor, package_id))
+
+
 def package_file(ws: Workspace, actor: Actor, package_id: str) -> str:
     """The signed package as the partner receives it (audited: it leaves the node)."""
     _require_intelligence(actor, "export a package")
     at = ws.clock()
     with transaction(ws) as connection:
-        row = _package_row(connection, actor, package_id)
+        row = visible_package_row(connection, actor, package_id)
         audit.record(
             connection,
             actor,
@@ -453,7 +483,7 @@ def acknowledge_package(ws: Workspace, actor: Actor, package_id: str) -> datetim
     _require_intelligence(actor, "record an acknowledgement")
     at = ws.clock()
     with transaction(ws) as connection:
-        row = _package_row(connection, actor, package_id)
+        row = visible_package_row(connection, actor, package_id)
         if row.acknowledged_at is not None:
             raise Conflict(
                 f"package {package_id} was acknowledged already ({row.acknowledged_at:%Y-%m-%d})"
@@ -480,7 +510,7 @@ def record_feedback(ws: Workspace, actor: Actor, package_id: str, text: str) -> 
         raise InvalidInput(f"feedback has {len(cleaned)} characters, at most 4000", field="text")
     at = ws.clock()
     with transaction(ws) as connection:
-        _package_row(connection, actor, package_id)
+        visible_package_row(connection, actor, package_id)
         connection.execute(
             insert(tables.package_feedback).values(
                 package_id=package_id, text=cleaned, recorded_by=actor.user_id, recorded_at=at

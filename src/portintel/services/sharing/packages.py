@@ -39,8 +39,11 @@ from portintel.domain.handling import HandlingCode
 from portintel.domain.sharing.stix import (
     EntityRecord,
     Handling,
+    IncidentRecord,
     ReportRecord,
     Selection,
+    StatisticsRecord,
+    StatisticsRow,
     build_bundle,
     bundle_text,
 )
@@ -153,7 +156,116 @@ def selection_of(connection: Connection, node: str, preview: SharePreview) -> Se
         )
         for entity_id, rows in sorted(grouped.items())
     )
-    return Selection(node=node, reports=tuple(reports), entities=entities)
+    incident_ids = sorted(item.id for item in preview.incidents if item.allowed)
+    return Selection(
+        node=node,
+        reports=tuple(reports),
+        entities=entities,
+        incidents=_incident_records(connection, incident_ids),
+        statistics=_statistics(connection, preview),
+    )
+
+
+def _statistics(connection: Connection, preview: SharePreview) -> tuple[StatisticsRecord, ...]:
+    """Counts by month and kind over the incidents the allowed statistics item counts, marked
+    with the strictest TLP of their reports (each is one the agreement admits)."""
+    counted = sorted({i for item in preview.statistics if item.allowed for i in item.counted})
+    if not counted:
+        return ()
+    vocabularies = load_handling()
+    incidents, reports = tables.incidents, tables.reports
+    rows = connection.execute(
+        select(incidents, reports.c.handling, reports.c.tlp, reports.c.updated_at)
+        .select_from(incidents.join(reports, reports.c.id == incidents.c.report_id))
+        .where(incidents.c.id.in_(counted))
+    ).all()
+    groups: dict[tuple[str, str], list[Any]] = defaultdict(list)
+    for row in rows:
+        groups[(f"{row.occurred_at:%Y-%m}", row.kind)].append(row)
+    order = [d.code for d in vocabularies.codes(vocabularies.tlp_vocabulary)]
+    levels = [
+        row.tlp
+        if row.tlp is not None and not row.handling.startswith(f"{vocabularies.tlp_vocabulary}:")
+        else vocabularies.default_tlp(row.handling)
+        for row in rows
+    ]
+    strictest = max(levels, key=order.index)
+    return (
+        StatisticsRecord(
+            id="statistics",
+            rows=tuple(
+                StatisticsRow(
+                    month=month,
+                    kind=kind,
+                    incidents=len(group),
+                    migrants=sum(row.migrants for row in group),
+                    minors=sum(row.minors or 0 for row in group),
+                    deaths=sum(row.deaths or 0 for row in group),
+                    missing=sum(row.missing or 0 for row in group),
+                )
+                for (month, kind), group in sorted(groups.items())
+            ),
+            handling=Handling(vocabularies.parse(f"{vocabularies.tlp_vocabulary}:{strictest}")),
+            modified=max(max(row.created_at, row.updated_at) for row in rows),
+        ),
+    )
+
+
+def _incident_records(connection: Connection, ids: list[str]) -> tuple[IncidentRecord, ...]:
+    """Allowed incidents with their report's grading and handling (the policy allowed them
+    under their report's rules; only non-nominal fields leave)."""
+    if not ids:
+        return ()
+    incidents, reports = tables.incidents, tables.reports
+    rows = connection.execute(
+        select(
+            incidents,
+            reports.c.grading_scheme,
+            reports.c.reliability,
+            reports.c.credibility,
+            reports.c.handling,
+            reports.c.handling_conditions,
+            reports.c.tlp,
+            reports.c.updated_at,
+        )
+        .select_from(incidents.join(reports, reports.c.id == incidents.c.report_id))
+        .where(incidents.c.id.in_(ids))
+        .order_by(incidents.c.id)
+    ).all()
+    return tuple(
+        IncidentRecord(
+            id=row.id,
+            kind=row.kind,
+            occurred_at=row.occurred_at,
+            migrants=row.migrants,
+            grading=Grading(row.grading_scheme, row.reliability, row.credibility),
+            handling=_handling(row.handling, row.handling_conditions, row.tlp),
+            modified=max(row.created_at, row.updated_at),
+            report_id=row.report_id,
+            minors=row.minors or 0,
+            deaths=row.deaths or 0,
+            missing=row.missing or 0,
+            nationalities=_nationalities(row.nationalities),
+            place=row.place,
+            latitude=row.latitude,
+            longitude=row.longitude,
+            vessel_entity_id=row.vessel_entity_id,
+            route=row.route,
+            departure=row.departure,
+            destination=row.destination,
+            fee_usd=row.fee_usd,
+        )
+        for row in rows
+    )
+
+
+def _nationalities(value: Any) -> tuple[str, ...]:
+    """The stored nationalities: a list of codes, or codes with counts (the demo's)."""
+    if isinstance(value, dict):
+        return tuple(sorted(str(code) for code in value))
+    if isinstance(value, list):
+        return tuple(sorted(str(code) for code in value))
+    return ()
 
 
 def seal(selection: Selection, signer: NodeKeys) -> SealedPackage:

@@ -23,6 +23,7 @@ from sqlalchemy import insert, select
 from portintel.adapters.database import tables
 from portintel.adapters.node_keys import CredentialVault, decode_public_key, fingerprint
 from portintel.adapters.vocabularies import load_handling
+from portintel.domain.access import may_work_with_intelligence
 from portintel.domain.actors import Actor, Role
 from portintel.domain.secret import Secret
 from portintel.domain.sharing import Agreement, Category, Delivery, NodeKind, Partner
@@ -32,6 +33,10 @@ from portintel.services.events import transaction
 from portintel.services.workspace import Workspace
 
 _NAME = re.compile(r"^[A-Z0-9][A-Z0-9-]{1,99}$")
+
+
+def require_administrator(actor: Actor, what: str) -> None:
+    _require(actor, Role.ADMINISTRATOR, what=what)
 
 
 def _require(actor: Actor, *roles: Role, what: str) -> None:
@@ -44,7 +49,7 @@ def credential_vault(ws: Workspace) -> CredentialVault:
     return CredentialVault(ws.settings.data_dir)
 
 
-def _partner_columns() -> list[Any]:
+def partner_columns() -> list[Any]:
     columns = tables.partners.c
     return [
         columns.id,
@@ -59,7 +64,7 @@ def _partner_columns() -> list[Any]:
     ]
 
 
-def _partner_of(row: Any) -> Partner:
+def partner_of(row: Any) -> Partner:
     return Partner(
         id=row.id,
         name=row.name,
@@ -84,7 +89,51 @@ def _clean_name(name: str) -> str:
     return cleaned
 
 
-def _clean_url(url: str | None) -> str | None:
+def clean_kind(kind: str) -> NodeKind:
+    """The node kind named by ``kind`` (its value, any case); InvalidInput otherwise."""
+    text = kind.strip()
+    for member in NodeKind:
+        if text.casefold() == member.value.casefold():
+            return member
+    raise InvalidInput(
+        f"partner kind {kind!r} is unknown",
+        field="kind",
+        hint=f"one of {', '.join(member.value for member in NodeKind)}",
+    )
+
+
+def clean_country_code(country: str) -> str:
+    cleaned = country.strip().upper()
+    if len(cleaned) != 2 or not cleaned.isalpha() or not cleaned.isascii():
+        raise InvalidInput(
+            f"country {country!r} is not an ISO 3166-1 alpha-2 code",
+            field="country",
+            hint="two letters, e.g. TH",
+        )
+    return cleaned
+
+
+def checked_public_key(
+    public_key: str | None, expected_fingerprint: str | None
+) -> tuple[str | None, str | None]:
+    """The key as stored and its fingerprint, checked against the one given by another
+    channel when there is one; ``(None, None)`` without a key."""
+    if public_key and public_key.strip():
+        raw = decode_public_key(public_key)
+        key_text, key_print = public_key.strip(), fingerprint(raw)
+        if expected_fingerprint and expected_fingerprint.strip() != key_print:
+            raise InvalidInput(
+                f"the public key's fingerprint is {key_print}, not {expected_fingerprint}",
+                field="fingerprint",
+                hint="compare the fingerprint with the partner by another channel",
+            )
+        return key_text, key_print
+    if expected_fingerprint and expected_fingerprint.strip():
+        raise InvalidInput("a fingerprint needs its public key", field="fingerprint")
+    return None, None
+
+
+def clean_url(url: str | None) -> str | None:
     if url is None or not url.strip():
         return None
     parts = urlsplit(url.strip())
@@ -112,31 +161,9 @@ def add_partner(
     """Register a partner node; audited (without the credential)."""
     _require(actor, Role.ADMINISTRATOR, what="register partners")
     clean_name = _clean_name(name)
-    try:
-        node_kind = NodeKind(kind if kind in NodeKind._value2member_map_ else kind.upper())
-    except ValueError:
-        raise InvalidInput(
-            f"partner kind {kind!r} is unknown",
-            field="kind",
-            hint=f"one of {', '.join(member.value for member in NodeKind)}",
-        ) from None
-    clean_country = country.strip().upper()
-    if len(clean_country) != 2 or not clean_country.isalpha():
-        raise InvalidInput(
-            f"country {country!r} is not an ISO 3166-1 alpha-2 code", field="country"
-        )
-    key_text = key_print = None
-    if public_key:
-        raw = decode_public_key(public_key)
-        key_text, key_print = public_key.strip(), fingerprint(raw)
-        if expected_fingerprint and expected_fingerprint.strip() != key_print:
-            raise InvalidInput(
-                f"the public key's fingerprint is {key_print}, not {expected_fingerprint}",
-                field="fingerprint",
-                hint="compare the fingerprint with the partner by another channel",
-            )
-    elif expected_fingerprint:
-        raise InvalidInput("a fingerprint needs its public key", field="fingerprint")
+    node_kind = clean_kind(kind)
+    clean_country = clean_country_code(country)
+    key_text, key_print = checked_public_key(public_key, expected_fingerprint)
     partner_id = f"partner-{secrets.token_hex(8)}"
     sealed = credential_vault(ws).seal(credential, partner_id) if credential else None
     at = ws.clock()
@@ -152,7 +179,7 @@ def add_partner(
                 name=clean_name,
                 kind=node_kind.value,
                 country=clean_country,
-                taxii_url=_clean_url(taxii_url),
+                taxii_url=clean_url(taxii_url),
                 public_key=key_text,
                 fingerprint=key_print,
                 credential_sealed=sealed,
@@ -181,10 +208,18 @@ def add_partner(
 def list_partners(ws: Workspace, actor: Actor) -> list[Partner]:
     _require(actor, Role.ADMINISTRATOR, Role.SUPERVISOR, what="list partners")
     with ws.engine.connect() as connection:
-        rows = connection.execute(
-            select(*_partner_columns()).order_by(tables.partners.c.name)
-        ).all()
-    return [_partner_of(row) for row in rows]
+        rows = connection.execute(select(*partner_columns()).order_by(tables.partners.c.name)).all()
+    return [partner_of(row) for row in rows]
+
+
+def partners_to_share_with(ws: Workspace, actor: Actor) -> list[Partner]:
+    """The partners an analyst may choose as recipients (names, kinds and countries are
+    known to the node's staff; agreements and credentials stay with administrators)."""
+    if not may_work_with_intelligence(actor):
+        raise PermissionDenied("only those who work with intelligence may share")
+    with ws.engine.connect() as connection:
+        rows = connection.execute(select(*partner_columns()).order_by(tables.partners.c.name)).all()
+    return [partner_of(row) for row in rows]
 
 
 def get_partner(ws: Workspace, actor: Actor, name: str, *, audited: bool = True) -> Partner:
@@ -193,7 +228,7 @@ def get_partner(ws: Workspace, actor: Actor, name: str, *, audited: bool = True)
     clean = name.strip().upper()
     with transaction(ws) as connection:
         row = connection.execute(
-            select(*_partner_columns()).where(tables.partners.c.name == clean)
+            select(*partner_columns()).where(tables.partners.c.name == clean)
         ).first()
         if row is None:
             raise NotFound(f"no partner {name!r}", hint="see `portintel partner list`")
@@ -206,18 +241,18 @@ def get_partner(ws: Workspace, actor: Actor, name: str, *, audited: bool = True)
                 object_id=row.id,
                 at=ws.clock(),
             )
-    return _partner_of(row)
+    return partner_of(row)
 
 
 def find_partner(ws: Workspace, name: str) -> Partner:
     """The partner of this name for a service that has checked its caller; NotFound otherwise."""
     with ws.engine.connect() as connection:
         row = connection.execute(
-            select(*_partner_columns()).where(tables.partners.c.name == name.strip().upper())
+            select(*partner_columns()).where(tables.partners.c.name == name.strip().upper())
         ).first()
     if row is None:
         raise NotFound(f"no partner {name!r}", hint="see `portintel partner list`")
-    return _partner_of(row)
+    return partner_of(row)
 
 
 def partner_credential(ws: Workspace, partner_id: str) -> Secret | None:
@@ -275,7 +310,7 @@ def _canonical_tlp(texts: Iterable[str]) -> frozenset[str]:
     return frozenset(found)
 
 
-def _agreement(row: Any) -> Agreement:
+def agreement_of(row: Any) -> Agreement:
     return Agreement(
         id=row.id,
         partner_id=row.partner_id,
@@ -381,7 +416,7 @@ def list_agreements(
         partner = get_partner(ws, actor, partner_name, audited=False)
         query = query.where(tables.partner_agreements.c.partner_id == partner.id)
     with ws.engine.connect() as connection:
-        return [_agreement(row) for row in connection.execute(query)]
+        return [agreement_of(row) for row in connection.execute(query)]
 
 
 def get_agreement(ws: Workspace, actor: Actor, agreement_id: str) -> Agreement:
@@ -392,7 +427,7 @@ def get_agreement(ws: Workspace, actor: Actor, agreement_id: str) -> Agreement:
         ).first()
     if row is None:
         raise NotFound(f"no agreement {agreement_id!r}", hint="see `portintel agreement list`")
-    return _agreement(row)
+    return agreement_of(row)
 
 
 def current_agreement(ws: Workspace, partner_id: str) -> Agreement | None:
@@ -407,4 +442,4 @@ def current_agreement(ws: Workspace, partner_id: str) -> Agreement | None:
             )
             .limit(1)
         ).first()
-    return None if row is None else _agreement(row)
+    return None if row is None else agreement_of(row)

@@ -1,7 +1,8 @@
 """The dry run: exactly what a partner would receive, and why everything else is withheld.
 
-For the reports an analyst selects (and every statement about the entities
-they name), :func:`preview_share` asks two questions and keeps both answers:
+For the reports an analyst selects (every statement about the entities they
+name, the incidents they record, and non-nominal statistics over those
+incidents), :func:`preview_share` asks two questions and keeps both answers:
 the partner's **scoped view** (the agreement compiled into SQL,
 ``portintel.adapters.database.partner_scope``, ANDed with the acting user's
 own need-to-know) says what would go; the **pure policy**
@@ -24,6 +25,8 @@ from sqlalchemy import and_, select
 
 from portintel.adapters.database import tables
 from portintel.adapters.database.partner_scope import (
+    partner_countable_condition,
+    partner_incident_condition,
     partner_report_condition,
     partner_statement_condition,
 )
@@ -41,11 +44,15 @@ from portintel.domain.sharing import (
     SANITISED_FIELDS,
     Agreement,
     Decision,
+    IncidentFacts,
+    PartnerScope,
     Reason,
     ReportFacts,
     StatementFacts,
+    decide_incident,
     decide_report,
     decide_statement,
+    decide_statistics,
     partner_scope,
 )
 from portintel.errors import InvalidInput, NotFound, PermissionDenied
@@ -62,7 +69,7 @@ NO_AGREEMENT = Reason("no-agreement", "there is no agreement with this partner")
 class PreviewItem:
     """One report or statement: whether it would go, and every reason it would not."""
 
-    kind: str  # "report" or "statement"
+    kind: str  # "report", "statement" or "incident"
     id: str
     label: str
     in_view: bool
@@ -72,6 +79,15 @@ class PreviewItem:
     handling: str | None = None
     conditions: str | None = None
     """The originator's conditions (3x5x2 C, Europol H3): they travel with the item."""
+    tlp: str | None = None
+    """A report's own TLP marking, when one was chosen (else its handling's default)."""
+    entity_id: str | None = None
+    schema: str | None = None
+    prop: str | None = None
+    value: str | None = None
+    """A statement's entity, schema, property and value, for pages to label."""
+    counted: tuple[str, ...] = ()
+    """Statistics: the incidents they would count."""
 
     @property
     def allowed(self) -> bool:
@@ -93,12 +109,16 @@ class SharePreview:
     at: datetime
     reports: tuple[PreviewItem, ...]
     statements: tuple[PreviewItem, ...]
+    incidents: tuple[PreviewItem, ...] = ()
+    """The incidents the chosen reports record (detected, intercepted, ...)."""
+    statistics: tuple[PreviewItem, ...] = ()
+    """Non-nominal statistics over those incidents: one item when they record any."""
     sanitised: tuple[tuple[str, str], ...] = SANITISED_FIELDS
     """Fields stripped from everything that goes, with why."""
 
     @property
     def items(self) -> tuple[PreviewItem, ...]:
-        return self.reports + self.statements
+        return self.reports + self.statements + self.incidents + self.statistics
 
 
 def _report_facts(row: Any) -> ReportFacts:
@@ -218,6 +238,7 @@ def preview_share(
                         .where(readable_statements, partner_statement_condition(partner_view))
                     ).scalars()
                 )
+        incident_rows, incidents_in_view, countable = _incidents(connection, ids, partner_view)
         report_items = tuple(
             PreviewItem(
                 kind="report",
@@ -227,6 +248,7 @@ def preview_share(
                 decision=_decide(agreement, decide_report, _report_facts(row), at),
                 handling=row.handling,
                 conditions=row.handling_conditions,
+                tlp=row.tlp,
             )
             for row in sorted(report_rows, key=lambda row: row.id)
         )
@@ -240,8 +262,44 @@ def preview_share(
                     agreement, decide_statement, _statement_facts(ws, row, protected), at
                 ),
                 handling=row.handling or row.report_handling,
+                entity_id=row.canonical_id,
+                schema=row.schema,
+                prop=row.prop,
+                value=row.value,
             )
             for row in statement_rows
+        )
+        incident_items = tuple(
+            PreviewItem(
+                kind="incident",
+                id=row.id,
+                label=f"{row.kind} {row.occurred_at:%Y-%m-%d}: {row.migrants} migrants",
+                in_view=row.id in incidents_in_view,
+                decision=_decide(agreement, decide_incident, _incident_facts(row), at),
+                handling=row.report_handling,
+                tlp=row.report_tlp,
+            )
+            for row in incident_rows
+        )
+        statistics_items = (
+            (
+                PreviewItem(
+                    kind="statistics",
+                    id="statistics",
+                    label=f"Non-nominal statistics over {len(countable)} of "
+                    f"{len(incident_rows)} incident(s) of these reports",
+                    in_view=bool(countable),
+                    decision=_decide(
+                        agreement,
+                        decide_statistics,
+                        tuple(_incident_facts(row) for row in incident_rows),
+                        at,
+                    ),
+                    counted=tuple(sorted(countable)),
+                ),
+            )
+            if incident_rows
+            else ()
         )
         audit.record(
             connection,
@@ -255,6 +313,9 @@ def preview_share(
                 "reports_allowed": sum(item.allowed for item in report_items),
                 "statements": len(statement_items),
                 "statements_allowed": sum(item.allowed for item in statement_items),
+                "incidents": len(incident_items),
+                "incidents_allowed": sum(item.allowed for item in incident_items),
+                "statistics": bool(statistics_items and statistics_items[0].allowed),
             },
             at=at,
         )
@@ -264,7 +325,69 @@ def preview_share(
         at=at,
         reports=report_items,
         statements=statement_items,
+        incidents=incident_items,
+        statistics=statistics_items,
     )
+
+
+def _incidents(
+    connection: Any, report_ids: list[str], partner_view: PartnerScope | None
+) -> tuple[list[Any], set[str], set[str]]:
+    """The incidents of these (readable) reports, those in the partner's view, and those
+    its statistics may count."""
+    if not report_ids:
+        return [], set(), set()
+    incidents = tables.incidents
+    reports = tables.reports
+    joined = incidents.outerjoin(reports, reports.c.id == incidents.c.report_id)
+    mine = incidents.c.report_id.in_(report_ids)
+    rows = list(
+        connection.execute(
+            select(
+                incidents,
+                reports.c.status.label("report_status"),
+                reports.c.handling.label("report_handling"),
+                reports.c.tlp.label("report_tlp"),
+                reports.c.origin_node.label("report_origin_node"),
+            )
+            .select_from(joined)
+            .where(mine)
+            .order_by(incidents.c.occurred_at, incidents.c.id)
+        ).all()
+    )
+    in_view: set[str] = set()
+    countable: set[str] = set()
+    if partner_view is not None and rows:
+        in_view = set(
+            connection.execute(
+                select(incidents.c.id)
+                .select_from(joined)
+                .where(mine, partner_incident_condition(partner_view))
+            ).scalars()
+        )
+        countable = set(
+            connection.execute(
+                select(incidents.c.id)
+                .select_from(joined)
+                .where(mine, partner_countable_condition(partner_view))
+            ).scalars()
+        )
+    return rows, in_view, countable
+
+
+def _incident_facts(row: Any) -> IncidentFacts:
+    report = (
+        ReportFacts(
+            id=row.report_id,
+            status=ReportStatus(row.report_status),
+            handling=row.report_handling,
+            tlp=row.report_tlp,
+            received=row.report_origin_node is not None,
+        )
+        if row.report_id is not None and row.report_status is not None
+        else None
+    )
+    return IncidentFacts(id=row.id, report=report)
 
 
 def _statement_facts(ws: Workspace, row: Any, protected: set[str]) -> StatementFacts:

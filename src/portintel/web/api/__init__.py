@@ -11,7 +11,7 @@ def routers() -> list[APIRouter]:
     from portintel.web.api.collation import entities, judgements
     from portintel.web.api.intake import reports, sources, suggestions
     from portintel.web.api.maritime import behaviour_events, edits, picture
-    from portintel.web.api.sharing import inbox
+    from portintel.web.api.sharing import disseminations, inbox, partners
     from portintel.web.api.targeting import risk, watchlists
 
     return [
@@ -31,4 +31,6 @@ def routers() -> list[APIRouter]:
         risk.router,
         watchlists.router,
         inbox.router,
+        partners.router,
+        disseminations.router,
     ]

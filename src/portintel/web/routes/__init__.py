@@ -12,7 +12,7 @@ def routers() -> list[APIRouter]:
     from portintel.web.routes.collation import entities, review
     from portintel.web.routes.intake import reports, sources, suggestions
     from portintel.web.routes.maritime import map as maritime_map
-    from portintel.web.routes.sharing import inbox
+    from portintel.web.routes.sharing import disseminations, inbox, partners
 
     return [
         health.router,
@@ -29,4 +29,6 @@ def routers() -> list[APIRouter]:
         account.router,
         maritime_map.router,
         inbox.router,
+        partners.router,
+        disseminations.router,
     ]

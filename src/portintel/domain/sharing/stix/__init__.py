@@ -23,6 +23,8 @@ from portintel.domain.sharing.stix.records import (
     ReceivedStatement,
     ReportRecord,
     Selection,
+    StatisticsRecord,
+    StatisticsRow,
 )
 from portintel.domain.sharing.stix.vocabulary import StixVocabulary
 
@@ -38,6 +40,8 @@ __all__ = [
     "ReceivedStatement",
     "ReportRecord",
     "Selection",
+    "StatisticsRecord",
+    "StatisticsRow",
     "StixVocabulary",
     "build_bundle",
     "bundle_text",

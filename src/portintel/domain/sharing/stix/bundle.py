@@ -19,6 +19,7 @@ from portintel.domain.sharing.stix.entity_types import Shared, override_handling
 from portintel.domain.sharing.stix.identifiers import SEPARATOR, stix_id
 from portintel.domain.sharing.stix.objects import ObjectFactory
 from portintel.domain.sharing.stix.records import Handling, Selection
+from portintel.domain.sharing.stix.statistics import statistics_note
 from portintel.domain.sharing.stix.vocabulary import StixVocabulary
 
 Json = dict[str, object]
@@ -35,6 +36,7 @@ def build_bundle(
     shared = Shared.of(selection.entities, selection.reports)
     handlings: list[Handling] = [report.handling for report in selection.reports]
     handlings += [incident.handling for incident in selection.incidents]
+    handlings += [statistics.handling for statistics in selection.statistics]
     handlings += [
         override_handling(statement.handling)
         for entity in selection.entities
@@ -55,6 +57,8 @@ def build_bundle(
         data += factory.report(report, named)
     for incident in selection.incidents:
         data += factory.incident(incident, shared)
+    for statistics in selection.statistics:
+        data.append(statistics_note(factory, statistics))
     objects = [
         *factory.identities(),
         *factory.extension_definitions(),

@@ -84,6 +84,30 @@ class IncidentRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class StatisticsRow:
+    """Non-nominal counts of one month and kind of incident (no person, vessel or place)."""
+
+    month: str  # YYYY-MM
+    kind: str
+    incidents: int
+    migrants: int
+    minors: int
+    deaths: int
+    missing: int
+
+
+@dataclass(frozen=True, slots=True)
+class StatisticsRecord:
+    """Non-nominal statistics over incidents (Bali Process categories: flows by period
+    and kind), marked with the strictest TLP of the incidents counted."""
+
+    id: str
+    rows: tuple[StatisticsRow, ...]
+    handling: Handling
+    modified: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class Selection:
     """What one bundle carries, from one node."""
 
@@ -91,6 +115,7 @@ class Selection:
     reports: tuple[ReportRecord, ...] = ()
     entities: tuple[EntityRecord, ...] = ()
     incidents: tuple[IncidentRecord, ...] = ()
+    statistics: tuple[StatisticsRecord, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

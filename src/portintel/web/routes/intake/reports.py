@@ -12,7 +12,7 @@ from starlette.concurrency import run_in_threadpool
 from portintel.domain.report_fields import REPORT_FIELDS
 from portintel.domain.reports import ReportAction, ReportStatus, may_edit
 from portintel.errors import InvalidInput, PermissionDenied
-from portintel.services import admin, intake
+from portintel.services import admin, intake, sharing
 from portintel.services.intake import reports, sources
 from portintel.services.workspace import Workspace
 from portintel.web.api.intake.reports import read_upload
@@ -180,8 +180,18 @@ async def report_view(
         "suggestions": await run_in_threadpool(
             intake.list_suggestions, ws, principal.actor, report_id
         ),
+        "recipients": await run_in_threadpool(_recipients, ws, principal, report_id),
+        "shareable": view.status in (ReportStatus.EVALUATED, ReportStatus.DISSEMINATED),
     }
     return render(request, "intake/report_view.html", context)
+
+
+def _recipients(ws: Workspace, principal: Principal, report_id: str) -> list[Any]:
+    """The partners the report went to (the node's own staff see them; partners never)."""
+    try:
+        return sharing.report_recipients(ws, principal.actor, report_id)
+    except PermissionDenied:
+        return []
 
 
 @router.post("/reports/{report_id}/evaluate")
