@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import CTE, Select, String, func, literal, select, tuple_, union_all
+from sqlalchemy import CTE, Select, func, select, tuple_, union_all
 
 from portintel.adapters.database import tables
 from portintel.adapters.database.fulltext import (
@@ -129,24 +129,13 @@ def search(
     scope = reader_scope(actor)
     hits = _readable_hits(ws.engine.dialect.name, scope, text)
     h = hits.c
-    chosen = select(h.canonical_id, h.schema)
-    if schema:
-        chosen = chosen.where(h.schema == schema)
-    chosen_sq = chosen.subquery("chosen")
-    by_type = select(h.schema, func.count(h.canonical_id.distinct())).group_by(h.schema)
-    total = select(literal("", String), func.count(chosen_sq.c.canonical_id.distinct()))
-    page = (
-        select(chosen_sq.c.canonical_id)
-        .group_by(chosen_sq.c.canonical_id)
-        .order_by(chosen_sq.c.canonical_id)
-        .limit(limit)
-        .offset(offset)
-    )
     with ws.engine.begin() as connection:
-        counts = connection.execute(union_all(by_type, total)).all()
-        ids = list(connection.execute(page).scalars()) if limit else []
-        summaries = _summaries(connection, scope, ids)
-        found_total = next(int(n) for value, n in counts if value == "")
+        # the readable hits once, counted here: a second statement would find them again
+        found = connection.execute(select(h.canonical_id, h.schema)).all()
+        by_type = Counter(str(found_schema) for _id, found_schema in found)
+        ids = sorted({str(i) for i, found_schema in found if not schema or found_schema == schema})
+        found_total = len(ids)
+        summaries = _summaries(connection, scope, ids[offset : offset + limit]) if limit else []
         audit.record(
             connection,
             actor,
@@ -162,9 +151,7 @@ def search(
             at=ws.clock(),
         )
     types = tuple(
-        FacetCount(value, int(n))
-        for value, n in sorted(counts, key=lambda row: (-row[1], row[0]))
-        if value != ""
+        FacetCount(value, n) for value, n in sorted(by_type.items(), key=lambda v: (-v[1], v[0]))
     )
     return SearchPage(text, schema, found_total, offset, limit, tuple(summaries), types)
 
