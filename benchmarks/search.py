@@ -56,6 +56,7 @@ from portintel.services.collation.search import search, search_reports
 
 RESULTS = Path(__file__).resolve().parent / "results"
 GOAL_MS = 200.0
+NOTES = "<!-- notes: written by hand, kept when the figures are rewritten -->"
 NATIVE = (Script.KHMER, Script.THAI, Script.MYANMAR)
 
 
@@ -317,7 +318,9 @@ def main(argv: list[str]) -> int:
         RESULTS.mkdir(exist_ok=True)
         name = "search_quick" if args.quick else "search"
         (RESULTS / f"{name}.json").write_text(json.dumps(payload, indent=2) + "\n")
-        (RESULTS / f"{name}.md").write_text(markdown(payload))
+        target = RESULTS / f"{name}.md"
+        kept = target.read_text().partition(NOTES)[2] if target.exists() else ""
+        target.write_text(markdown(payload) + (f"\n{NOTES}{kept}" if kept else ""))
     return 0
 
 
