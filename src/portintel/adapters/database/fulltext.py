@@ -33,8 +33,10 @@ from sqlalchemy import (
     ColumnElement,
     Connection,
     Select,
+    String,
     cast,
     func,
+    literal,
     literal_column,
     or_,
     select,
@@ -42,7 +44,7 @@ from sqlalchemy import (
     union_all,
 )
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.dialects.postgresql import TSQUERY
+from sqlalchemy.dialects.postgresql import REGCLASS, TSQUERY
 
 from portintel.adapters.database import tables
 from portintel.domain.fulltext import Term, text_words
@@ -118,10 +120,11 @@ def words_match(
     """The reports (``tables.reports`` in the query) whose words match every one of
     ``terms`` (none when there is no term), or whose id is ``report_id``.
 
-    ``in_date_order`` (SQLite): the query walks the reports newest first by
-    :data:`DATE_INDEX` and stops at its LIMIT, testing each against the matches, rather
-    than fetching every match and sorting: what a word most reports hold wants (see
-    :func:`walks_in_date_order`). Give the query :func:`date_order_hint` as well.
+    ``in_date_order``: the query walks the reports newest first by :data:`DATE_INDEX`
+    and stops at its LIMIT, testing each against the matches (hashed once on
+    PostgreSQL), rather than fetching every match and sorting: what a word most reports
+    hold wants (see :func:`walks_in_date_order`); on SQLite give the query
+    :func:`date_order_hint` as well. Otherwise the store starts from the matches.
     """
     reports = tables.reports.c
     if dialect == "sqlite":
@@ -142,16 +145,22 @@ def words_match(
         return rowid.in_(union_all(rowids, by_id))
     if not terms:
         return reports.id == report_id
+    matching = select(_W.report_id).where(_ts_match(terms))
+    if in_date_order:  # an OR: each report walked is tested against the matches, hashed
+        return or_(reports.id.in_(matching), reports.id == report_id)
+    # a UNION: the matches are found in the index, then their reports by id
+    return reports.id.in_(union_all(matching, select(literal(report_id, String))))
+
+
+def _ts_match(terms: tuple[Term, ...]) -> ColumnElement[bool]:
     vector: ColumnClause[Any] = literal_column(f"{WORDS_TABLE}.{WORDS_VECTOR}")
-    matching = select(_W.report_id).where(vector.op("@@")(cast(ts_query(terms), TSQUERY)))
-    # an OR, not a UNION: the store tests each report against the matches, hashed once
-    return or_(reports.id.in_(matching), reports.id == report_id)
+    return vector.op("@@")(cast(ts_query(terms), TSQUERY))
 
 
 DATE_INDEX = "ix_reports_reported"
 """The reports by (reported_at, id): newest first is this index backwards."""
 DATE_ORDER_SHARE = 0.2
-"""A word in more than this share of all reports is walked in date order (SQLite)."""
+"""A word in more than this share of all reports is walked in date order."""
 
 
 def date_order_hint(select_: Select[Any]) -> Select[Any]:
@@ -160,20 +169,35 @@ def date_order_hint(select_: Select[Any]) -> Select[Any]:
 
 
 def walks_in_date_order(connection: Connection, terms: tuple[Term, ...]) -> bool:
-    """SQLite: whether the reports matching ``terms`` are so many (more than
+    """Whether the reports matching ``terms`` are so many (more than
     :data:`DATE_ORDER_SHARE` of all) that reading newest first and stopping early beats
-    fetching them all and sorting. Counted in the index (milliseconds); PostgreSQL's
-    planner decides by its statistics: False."""
-    if connection.dialect.name != "sqlite" or not terms:
+    fetching them all and sorting. Counted in the index, and on PostgreSQL only up to
+    that share (milliseconds either way)."""
+    if not terms:
         return False
-    matches = connection.execute(
-        select(func.count())
-        .select_from(table(WORDS_FTS))
-        .where(literal_column(WORDS_FTS).op("MATCH")(fts_query(terms)))
+    if connection.dialect.name == "sqlite":
+        matches = connection.execute(
+            select(func.count())
+            .select_from(table(WORDS_FTS))
+            .where(literal_column(WORDS_FTS).op("MATCH")(fts_query(terms)))
+        ).scalar_one()
+        last: Select[tuple[Any]] = select(func.max(literal_column("rowid"))).select_from(
+            tables.reports
+        )
+        reports = connection.execute(last).scalar_one()  # rowids count the rows: none deleted
+        return int(matches) > DATE_ORDER_SHARE * int(reports or 0)
+    estimated: Any = connection.execute(  # the planner's row count: no scan
+        select(literal_column("reltuples"))
+        .select_from(table("pg_class"))
+        .where(literal_column("oid") == cast(literal("reports"), REGCLASS))
     ).scalar_one()
-    last: Select[tuple[Any]] = select(func.max(literal_column("rowid"))).select_from(tables.reports)
-    reports = connection.execute(last).scalar_one()  # rowids count the rows: none deleted
-    return int(matches) > DATE_ORDER_SHARE * int(reports or 0)
+    enough = max(int(DATE_ORDER_SHARE * max(float(estimated), 0.0)), 1)
+    found = connection.execute(
+        select(func.count()).select_from(
+            select(_W.report_id).where(_ts_match(terms)).limit(enough + 1).subquery()
+        )
+    ).scalar_one()
+    return int(found) > enough
 
 
 def rebuild_sqlite_index(connection: Connection) -> None:

@@ -281,8 +281,11 @@ def search_reports(
     newest = (_R.reported_at.desc(), _R.id)
     terms = query_terms(text)
     with ws.engine.begin() as connection:
-        # a reader of some agencies' reports only finds them faster from the matches
-        in_date_order = _reads_every_agency(scope) and walks_in_date_order(connection, terms)
+        # on SQLite, a reader of some agencies' reports only finds them faster from the
+        # matches; PostgreSQL's planner starts from their agency if that is faster
+        in_date_order = (dialect == "postgresql" or _reads_every_agency(scope)) and (
+            walks_in_date_order(connection, terms)
+        )
         matching = readable_reports(scope.reports, _R.id).where(
             words_match(dialect, terms, text, in_date_order=in_date_order),
             *(columns[name] == value for name, value in chosen.items()),
