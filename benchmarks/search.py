@@ -263,6 +263,7 @@ def main(argv: list[str]) -> int:
         print(message, file=sys.stderr, flush=True)
 
     load_start = round(os.getloadavg()[0], 2)
+    commit = _commit()  # the code measured, not what HEAD is when the run ends
     started = time.perf_counter()
     store = ensure_store(DATA, reports, statements, seed=args.seed, progress=progress)
     progress(f"store: {store.statements:,} statements in {time.perf_counter() - started:.1f} s")
@@ -308,7 +309,7 @@ def main(argv: list[str]) -> int:
         "reports": store.reports,
         "seed": args.seed,
         "runs": args.runs,
-        "commit": _commit(),
+        "commit": commit,
         "cpus": os.cpu_count(),
         "load_start": load_start,
         "load_end": round(os.getloadavg()[0], 2),
