@@ -304,7 +304,7 @@ def search_reports(
         exact = len(newest_rows) <= MAX_COUNTED
         del newest_rows[MAX_COUNTED:]
         total = len(newest_rows)
-        if offset + limit <= total or not limit:
+        if exact or offset + limit <= total:  # the page is among the rows counted
             wanted = [row[0] for row in newest_rows[offset : offset + limit]]
             page = select(*_HIT_COLUMNS).where(_R.id.in_(wanted)).order_by(*newest)
         else:  # beyond what was counted: the page from the matches themselves
