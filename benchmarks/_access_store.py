@@ -45,9 +45,12 @@ from _access_data import (
     user_role_rows,
     user_row,
 )
+from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, insert, select, text
 
 from portintel.adapters.database import create_database_engine, tables
+from portintel.adapters.database.engine import MIGRATIONS_DIR
+from portintel.adapters.database.fulltext import fill_report_words
 from portintel.adapters.database.search import fill_search_keys
 from portintel.adapters.passwords import Secret, hash_password
 from portintel.scenario import SOURCES, iter_report_batches
@@ -90,8 +93,12 @@ def ensure_store(
     if not path.exists():
         cache_dir.mkdir(parents=True, exist_ok=True)
         building = path.with_name(f"{path.stem}.building-{uuid.uuid4().hex[:6]}.sqlite")
+        older = _older_store(cache_dir, reports, statements, seed)
         try:
-            build_sqlite(building, reports, statements, seed=seed, progress=progress)
+            if older is not None:
+                _upgrade_copy(older, building, progress)
+            else:
+                build_sqlite(building, reports, statements, seed=seed, progress=progress)
             building.rename(path)
         finally:
             for leftover in cache_dir.glob(building.name + "*"):
@@ -104,6 +111,44 @@ def ensure_store(
     return BuiltStore(
         path, stored_reports, stored, reader_id(*SUPERVISOR_READER), reader_id(*OFFICER_READER)
     )
+
+
+def _older_store(cache_dir: Path, reports: int, statements: int, seed: int) -> Path | None:
+    """A cached store of these rows built at an earlier schema, if one is there: the same
+    sizes, seed and builder, whose migrations are all in this tree's history."""
+    prefix = f"access_scale-{reports}r-{statements}s-seed{seed}-v{BUILD_VERSION}-"
+    known = {
+        revision.revision for revision in ScriptDirectory(str(MIGRATIONS_DIR)).walk_revisions()
+    }
+    for candidate in sorted(cache_dir.glob(f"{prefix}*.sqlite"), key=lambda p: p.stat().st_mtime):
+        if ".building-" in candidate.name:
+            continue
+        engine = create_database_engine(f"sqlite:///{candidate}")
+        try:
+            with engine.connect() as connection:
+                version = connection.execute(text("SELECT version_num FROM alembic_version"))
+                if version.scalar_one() in known:
+                    return candidate
+        finally:
+            engine.dispose()
+    return None
+
+
+def _upgrade_copy(older: Path, target: Path, progress: Progress | None) -> None:
+    """A copy of ``older`` brought to this schema by the migrations, as a node upgrading
+    is (their backfills fill what the new tables derive from the rows), then analysed."""
+    if progress:
+        progress(f"upgrading a copy of {older.name} by the migrations")
+    shutil.copyfile(older, target)
+    with tempfile.TemporaryDirectory(prefix="portintel-access-") as directory:
+        settings = Settings(data_dir=Path(directory), database_url=f"sqlite:///{target}")
+        ws = open_workspace(settings)  # migrates
+        try:
+            with ws.engine.connect() as connection:
+                connection.exec_driver_sql("ANALYZE")
+                connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            ws.close()
 
 
 def _insert(
@@ -175,6 +220,8 @@ def build_sqlite(
             connection.exec_driver_sql(sql)
         if shape.has("search_keys"):  # what write_statements would have written (#12)
             fill_search_keys(connection)
+        if shape.has("report_words"):  # what filing would have written (#12)
+            fill_report_words(connection)
     with ws.engine.connect() as connection:
         connection.exec_driver_sql("ANALYZE")
         connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")

@@ -449,3 +449,31 @@ def test_the_quick_run_prints_its_figures_and_writes_nothing(
     assert "positions/s end to end" in printed
     assert '"positions": 4000' in printed
     assert not out.exists()
+
+
+def test_the_search_benchmark_draws_queries_that_find_and_renders(
+    store: _access_store.BuiltStore,
+) -> None:
+    import search as search_bench
+
+    with (
+        _access_store.sqlite_copy(store) as url,
+        access_scale.workspace(url) as ws,
+        ws.engine.connect() as connection,
+    ):
+        indexed = connection.execute(select(func.count()).select_from(tables.report_words))
+        assert indexed.scalar_one() == REPORTS  # the builder indexed every report's words
+        chosen = search_bench.queries(url, 7, 2)
+        assert {what for what, _listed in chosen.values()} == {"entities", "reports"}
+        actor = get_actor(ws, store.supervisor_id)
+        listed = chosen["IMO, spaced prefix"][1]
+        timing, found = search_bench._timed(
+            ws, lambda q: search_bench.search(ws, actor, q), listed, 1
+        )
+    assert timing["n"] == len(listed) and timing["server_cpu_ms_per_search"] is None
+    assert all(page.total >= 1 for page in found)  # an IMO number written another way
+    row = {"backend": "sqlite", "reader": "r", "search": "entities", "queries": "q",
+           **timing, "found": "1/1 found", "goal": "yes"}  # fmt: skip
+    payload = {"reports": REPORTS, "statements": STATEMENTS, "seed": 7, "runs": 1, "commit": "x",
+               "cpus": 2, "load_start": 1.0, "load_end": 1.0, "rows": [row]}  # fmt: skip
+    assert "| sqlite | r | entities | q |" in search_bench.markdown(payload)

@@ -13,6 +13,7 @@ from sqlalchemy import insert, select, text
 
 from portintel.adapters.database import create_database_engine, metadata, migrate, tables
 from portintel.adapters.database.engine import alembic_config
+from portintel.adapters.database.fulltext import WORDS_FTS, WORDS_INDEX, WORDS_TABLE, WORDS_VECTOR
 from portintel.adapters.database.search import FTS_TABLE, KEYS_FTS, KEYS_INDEX, TRIGRAM_INDEX
 from portintel.domain.statements import statement_id
 
@@ -20,11 +21,16 @@ from portintel.domain.statements import statement_id
 def _declared_or_search_index(
     name: str | None, type_: str, _parent: Mapping[str, str | None]
 ) -> bool:
-    """Compare everything but the search index, which lives outside the metadata: SQLite's
-    FTS5 table (and its shadow tables), PostgreSQL's pg_trgm index."""
+    """Compare everything but the search indexes, which live outside the metadata: SQLite's
+    FTS5 tables (and their shadow tables), PostgreSQL's GIN indexes and the report words'
+    stored tsvector."""
     if type_ == "table" and name is not None:
-        return not any(name == fts or name.startswith(f"{fts}_") for fts in (FTS_TABLE, KEYS_FTS))
-    return not (type_ == "index" and name in (TRIGRAM_INDEX, KEYS_INDEX))
+        return not any(
+            name == fts or name.startswith(f"{fts}_") for fts in (FTS_TABLE, KEYS_FTS, WORDS_FTS)
+        )
+    if type_ == "column" and name == WORDS_VECTOR:
+        return _parent.get("table_name") != WORDS_TABLE  # PostgreSQL's stored tsvector
+    return not (type_ == "index" and name in (TRIGRAM_INDEX, KEYS_INDEX, WORDS_INDEX))
 
 
 def test_migrated_schema_matches_metadata(database_url: str) -> None:

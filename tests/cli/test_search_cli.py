@@ -63,3 +63,15 @@ def test_search_finds_a_spelling_pages_and_counts(workspace: Workspace, settings
     assert "0 entities" in hidden.output and "by type" not in hidden.output
     bad = invoke("search", "x", "--as", "officer", "--type", "Spaceship")
     assert bad.exit_code != 0
+    reports = invoke("search", "CREW", "--as", "officer", "--reports")
+    assert reports.exit_code == 0, reports.output
+    assert "1-1 of 1 reports" in reports.output and "by status: draft 1" in reports.output
+    data = json.loads(
+        invoke("search", "crew", "--as", "officer", "--json", "--where", "status=draft").output
+    )
+    assert data["total"] == 1 and data["total_exact"] and data["filters"] == {"status": "draft"}
+    assert data["reports"][0]["title"] == "Crew" and data["facets"]["grading"] == {"B2": 1}
+    none = invoke("search", "crew", "--as", "analyst", "--reports")  # a draft: not theirs
+    assert "0 of 0 reports" in none.output and "by status" not in none.output
+    wrong = invoke("search", "crew", "--as", "officer", "--where", "colour")
+    assert wrong.exit_code != 0 and "FACET=VALUE" in str(wrong.exception)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +26,7 @@ from sqlalchemy import true
 from portintel.adapters.database.search import keys_admit
 from portintel.domain.access import may_keep_source_register, may_work_with_intelligence
 from portintel.domain.actors import SYSTEM, Role
+from portintel.domain.fulltext import admits, query_terms, text_words
 from portintel.domain.reports import FactDraft, ReportDraft, ReportStatus
 from portintel.errors import NotFound, PermissionDenied
 from portintel.services.collation import entities, search
@@ -259,32 +260,76 @@ def test_search_pages_totals_and_facets_count_only_visible_entities(
         _summary_matches(world, reader, summary)
 
 
-@cases(200)
+def _facet_values(row: Any) -> dict[str, str]:
+    """A report's value of each search facet, from its raw row (the oracle's)."""
+    reported = row.reported_at
+    if reported.tzinfo is not None:
+        reported = reported.astimezone(UTC)
+    return {
+        "type": row.category or "",
+        "status": str(row.status),
+        "agency": row.agency_id,
+        "grading": f"{row.reliability}{row.credibility}",
+        "handling": row.handling,
+        "month": reported.strftime("%Y-%m"),
+    }
+
+
+@cases(300)
 @given(data=st.data())
-def test_report_search_totals_and_facets_count_only_readable_reports(
+def test_report_search_results_and_facets_equal_filtering_the_scoped_view(
     world: World, data: st.DataObject
 ) -> None:
     reader = data.draw(st.sampled_from(world.people)).actor
     report = data.draw(st.sampled_from(list(world.report_rows.values())))
-    query = data.draw(st.sampled_from((report.title, report.title[:3], report.id, "zq", "the")))
+    query = data.draw(
+        st.sampled_from(
+            (
+                report.title,
+                report.title.upper(),
+                report.title[:3],
+                report.id,
+                report.text.split(":")[1],  # a marker: one report's word
+                "zq",
+                "the PIER",
+                "nothing zqt",
+                "zzz",
+            )
+        )
+    )
+    facet = data.draw(st.sampled_from((None, *search.REPORT_FACETS)))
+    filters = {facet: _facet_values(report)[facet]} if facet else {}
+    offset = data.draw(st.sampled_from((0, 0, 3)))
     _count(world, "search_reports")
-    expected = {
-        rid
-        for rid, row in world.report_rows.items()
-        if (query.lower() in row.title.lower() or query.lower() in row.text.lower() or rid == query)
-        and world.may_read_report(reader, rid)
-    }
-    found = search.search_reports(world.ws, reader, query, limit=500)
+    terms = query_terms(query)
+    expected = sorted(
+        (
+            row
+            for rid, row in world.report_rows.items()
+            if (admits(terms, text_words(row.title, row.text)) if terms else False)
+            or rid == query.strip()
+        ),
+        key=lambda row: (-row.reported_at.timestamp(), row.id),
+    )
+    expected = [
+        row
+        for row in expected
+        if world.may_read_report(reader, row.id)
+        and all(_facet_values(row)[name] == value for name, value in filters.items())
+    ]
+    found = search.search_reports(world.ws, reader, query, limit=5, offset=offset, filters=filters)
+    assert found.total_exact
     assert found.total == len(expected)
-    assert {hit.id for hit in found.reports} == expected
-    for name, facet in found.facets.items():
-        assert sum(f.count for f in facet) == len(expected), name
-    statuses = {f.value: f.count for f in found.facets["status"]}
-    expected_statuses: dict[str, int] = {}
-    for rid in expected:
-        status = str(world.report_rows[rid].status)
-        expected_statuses[status] = expected_statuses.get(status, 0) + 1
-    assert statuses == expected_statuses
+    assert [hit.id for hit in found.reports] == [row.id for row in expected[offset : offset + 5]]
+    assert found.filters == filters
+    for name in search.REPORT_FACETS:
+        counted: dict[str, int] = {}
+        for row in expected:
+            value = _facet_values(row)[name]
+            counted[value] = counted.get(value, 0) + 1
+        assert {f.value: f.count for f in found.facets[name]} == counted, name
+    for hit in found.reports:
+        assert not world.leaked_markers(reader, hit.title)
 
 
 @cases(400, at_least=200)

@@ -32,13 +32,13 @@ def test_the_search_page_shows_the_total_and_types(person: Callable[..., Person]
     page = officer.client.get("/search", params={"q": "IMO 9074729"})
     assert page.status_code == 200
     assert 'data-total="1"' in page.text and "Vessel (1)" in page.text
-    assert 'data-report-total="1"' in page.text and "draft (1)" in page.text
+    assert 'data-report-total="1"' in page.text and "Draft (1)" in page.text
     narrowed = officer.client.get("/search", params={"q": "IMO 9074729", "type": "Person"})
     assert 'data-total="0"' in narrowed.text
     outsider = person("mick", "analyst", agency="maritime-police")
     hidden = outsider.client.get("/search", params={"q": "IMO 9074729"})
     assert 'data-total="0"' in hidden.text and "Vessel (" not in hidden.text
-    assert 'data-report-total="0"' in hidden.text and "draft (" not in hidden.text
+    assert 'data-report-total="0"' in hidden.text and "Draft (" not in hidden.text
 
 
 def test_report_search_api_counts_readable_reports(person: Callable[..., Person]) -> None:
@@ -51,3 +51,35 @@ def test_report_search_api_counts_readable_reports(person: Callable[..., Person]
     hidden = outsider.api("GET", "/api/v1/search/reports", params={"q": "sea falcon"}).json()
     assert hidden["total"] == 0 and hidden["reports"] == []
     assert all(found == [] for found in hidden["facets"].values())
+
+
+def test_report_search_api_narrows_by_facets(person: Callable[..., Person]) -> None:
+    officer = person("olga", "officer")
+    created = officer.api("POST", "/api/v1/reports", json=REPORT).json()
+    words = " ".join(REPORT["title"].upper().split()[:2])  # other case: folded
+    page = officer.api("GET", "/api/v1/search/reports", params={"q": words}).json()
+    assert page["total"] == 1 and page["total_exact"] is True and page["filters"] == {}
+    assert set(page["facets"]) == {"type", "status", "agency", "grading", "handling", "month"}
+    month = page["facets"]["month"][0]["value"]
+    kept = officer.api(
+        "GET", "/api/v1/search/reports", params={"q": words, "status": "draft", "month": month}
+    ).json()
+    assert [hit["id"] for hit in kept["reports"]] == [created["id"]]
+    assert kept["filters"] == {"status": "draft", "month": month}
+    gone = officer.api(
+        "GET", "/api/v1/search/reports", params={"q": words, "status": "evaluated"}
+    ).json()
+    assert gone["total"] == 0 and all(found == [] for found in gone["facets"].values())
+    bad = officer.api("GET", "/api/v1/search/reports", params={"q": words, "month": "May"})
+    assert bad.status_code == 422
+
+
+def test_the_search_page_links_report_facets_with_labels(person: Callable[..., Person]) -> None:
+    officer = person("olga", "officer")
+    officer.api("POST", "/api/v1/reports", json=REPORT)
+    words = REPORT["title"].split()[0]
+    page = officer.client.get("/search", params={"q": words})
+    assert 'data-report-total="1"' in page.text and 'data-report-exact="yes"' in page.text
+    assert "report_status=draft" in page.text and "Draft (1)" in page.text
+    narrowed = officer.client.get("/search", params={"q": words, "report_status": "evaluated"})
+    assert 'data-report-total="0"' in narrowed.text

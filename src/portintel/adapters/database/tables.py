@@ -270,6 +270,15 @@ search_keys = Table(
     Column("keys", Text, nullable=False),
 )
 
+report_words = Table(
+    "report_words",
+    metadata,
+    # the words of a report's title and text for full-text search (migration 0022, see
+    # portintel.adapters.database.fulltext); one row per report
+    Column("report_id", String(64), ForeignKey("reports.id"), primary_key=True),
+    Column("words", Text, nullable=False),
+)
+
 incidents = Table(
     "incidents",
     metadata,

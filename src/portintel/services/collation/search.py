@@ -12,16 +12,24 @@ entity the reader may not see, not even as a number. Every search is audited.
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import CTE, Select, String, func, literal, select, tuple_, union_all
+from sqlalchemy import CTE, Select, func, select, tuple_, union_all
 
 from portintel.adapters.database import tables
+from portintel.adapters.database.fulltext import (
+    date_order_hint,
+    walks_in_date_order,
+    words_match,
+)
 from portintel.adapters.database.scope import readable_reports, statement_condition
-from portintel.adapters.database.search import escaped, keys_match, value_contains
+from portintel.adapters.database.search import keys_match, value_contains
 from portintel.domain.access import ReaderScope, reader_scope
 from portintel.domain.actors import Actor
+from portintel.domain.fulltext import query_terms
 from portintel.errors import InvalidInput
 from portintel.services import audit
 from portintel.services.collation.entities import EntitySummary, _check_schema, _summaries
@@ -121,24 +129,13 @@ def search(
     scope = reader_scope(actor)
     hits = _readable_hits(ws.engine.dialect.name, scope, text)
     h = hits.c
-    chosen = select(h.canonical_id, h.schema)
-    if schema:
-        chosen = chosen.where(h.schema == schema)
-    chosen_sq = chosen.subquery("chosen")
-    by_type = select(h.schema, func.count(h.canonical_id.distinct())).group_by(h.schema)
-    total = select(literal("", String), func.count(chosen_sq.c.canonical_id.distinct()))
-    page = (
-        select(chosen_sq.c.canonical_id)
-        .group_by(chosen_sq.c.canonical_id)
-        .order_by(chosen_sq.c.canonical_id)
-        .limit(limit)
-        .offset(offset)
-    )
     with ws.engine.begin() as connection:
-        counts = connection.execute(union_all(by_type, total)).all()
-        ids = list(connection.execute(page).scalars()) if limit else []
-        summaries = _summaries(connection, scope, ids)
-        found_total = next(int(n) for value, n in counts if value == "")
+        # the readable hits once, counted here: a second statement would find them again
+        found = connection.execute(select(h.canonical_id, h.schema)).all()
+        by_type = Counter(str(found_schema) for _id, found_schema in found)
+        ids = sorted({str(i) for i, found_schema in found if not schema or found_schema == schema})
+        found_total = len(ids)
+        summaries = _summaries(connection, scope, ids[offset : offset + limit]) if limit else []
         audit.record(
             connection,
             actor,
@@ -154,18 +151,19 @@ def search(
             at=ws.clock(),
         )
     types = tuple(
-        FacetCount(value, int(n))
-        for value, n in sorted(counts, key=lambda row: (-row[1], row[0]))
-        if value != ""
+        FacetCount(value, n) for value, n in sorted(by_type.items(), key=lambda v: (-v[1], v[0]))
     )
     return SearchPage(text, schema, found_total, offset, limit, tuple(summaries), types)
 
 
-# --- reports: the text of the reports the reader may read, with facets ------------------------
+# --- reports: the full text of the reports the reader may read, with facets -----------------
 
-REPORT_FACETS = ("status", "agency", "grading", "handling", "month")
-"""What report results are counted by: status, agency, grading (reliability and
-credibility), handling code, and month reported."""
+REPORT_FACETS = ("type", "status", "agency", "grading", "handling", "month")
+"""What report results are counted and filtered by: type (the report's category),
+status, agency, grading (reliability and credibility), handling code, month reported."""
+MAX_COUNTED = 10_000
+"""Matching reports counted at most: beyond, the total reads "more than 10,000" and the
+facets count the 10,000 newest (a search box is refined, not read to the end)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,24 +175,35 @@ class ReportHit:
     grading: str
     handling: str
     reported_at: Any
+    category: str
 
 
 @dataclass(frozen=True, slots=True)
 class ReportSearchPage:
-    """One page of the readable reports whose title or text contains ``query`` (or whose
-    id it is), newest first, with the total and counts per facet of the readable ones."""
+    """One page of the readable reports whose title and text hold every word of
+    ``query`` (or whose id it is), newest first, with counts per facet.
+
+    ``total`` counts them exactly when ``total_exact``; otherwise there are more than
+    ``total`` (:data:`MAX_COUNTED`) and the facets count the ``total`` newest. Facet
+    values are codes (an empty value: none given); ``filters`` are the facet values the
+    results were narrowed to.
+    """
 
     query: str
     total: int
+    total_exact: bool
     offset: int
     limit: int
     reports: tuple[ReportHit, ...]
     facets: dict[str, tuple[FacetCount, ...]]
+    filters: dict[str, str]
 
     @property
     def next_offset(self) -> int | None:
         following = self.offset + len(self.reports)
-        return following if following < self.total else None
+        if not self.reports:
+            return None
+        return following if following < self.total or not self.total_exact else None
 
 
 def _month(dialect: str, column: Any) -> Any:
@@ -203,13 +212,59 @@ def _month(dialect: str, column: Any) -> Any:
     return func.substr(column, 1, 7)  # SQLite stores UTC times as text: 'YYYY-MM-DD ...'
 
 
+def _facet_columns(dialect: str) -> dict[str, Any]:
+    return {
+        "type": func.coalesce(_R.category, ""),
+        "status": _R.status,
+        "agency": _R.agency_id,
+        "grading": _R.reliability + _R.credibility,
+        "handling": _R.handling,
+        "month": _month(dialect, _R.reported_at),
+    }
+
+
+_HIT_COLUMNS = (
+    *(_R.id, _R.title, _R.status, _R.agency_id, _R.reliability + _R.credibility, _R.handling),
+    *(_R.reported_at, func.coalesce(_R.category, "")),
+)
+
+
+def _reads_every_agency(scope: ReaderScope) -> bool:
+    """Whether some clause of the reader's scope admits reports of every agency (a
+    supervisor's, an analyst's): most matches of a common word are then theirs."""
+    return any(
+        clause.agency_id is None and clause.author_id is None for clause in scope.reports.clauses
+    )
+
+
+def _checked_filters(filters: Mapping[str, str | None] | None) -> dict[str, str]:
+    chosen = {name: value for name, value in (filters or {}).items() if value is not None}
+    for name, value in chosen.items():
+        if name not in REPORT_FACETS:
+            raise InvalidInput(
+                f"no facet {name!r}: filter by one of {', '.join(REPORT_FACETS)}", field=name
+            )
+        if len(value) > MAX_QUERY:
+            raise InvalidInput(f"{name} must be at most {MAX_QUERY} characters", field=name)
+    return chosen
+
+
 def search_reports(
-    ws: Workspace, actor: Actor, query: str, *, limit: int = 50, offset: int = 0
+    ws: Workspace,
+    actor: Actor,
+    query: str,
+    *,
+    limit: int = 50,
+    offset: int = 0,
+    filters: Mapping[str, str | None] | None = None,
 ) -> ReportSearchPage:
-    """The reports the actor may read whose title or text contains ``query``
-    (case-insensitive, wildcards literal) or whose id it is; newest first, one page,
-    with the total and counts by status, agency, grading, handling and month (of the
-    readable matches only). Audited (``report.search``)."""
+    """The reports the actor may read whose title and text hold every word of ``query``
+    (:mod:`portintel.domain.fulltext`: case and accents folded, a word found by its
+    beginning, Thai, Khmer, Burmese and Chinese by their pairs of characters) or whose
+    id it is; narrowed to the facet values of ``filters``; newest first, one page, with
+    the total and the counts by type, status, agency, grading, handling and month (of
+    the readable matches only, the newest :data:`MAX_COUNTED` at most). Audited
+    (``report.search``)."""
     text = query.strip()
     if not text:
         raise InvalidInput("search for at least one character", field="query")
@@ -219,72 +274,76 @@ def search_reports(
         raise InvalidInput(f"limit must be between 0 and {MAX_LIMIT}, got {limit}", field="limit")
     if offset < 0:
         raise InvalidInput(f"offset must not be negative, got {offset}", field="offset")
+    chosen = _checked_filters(filters)
     dialect = ws.engine.dialect.name
     scope = reader_scope(actor)
-    pattern = f"%{escaped(text)}%"
-    grading = _R.reliability + _R.credibility
-    matching = (
-        readable_reports(
-            scope.reports,
-            _R.id,
-            _R.title,
-            _R.status,
-            _R.agency_id,
-            grading.label("grading"),
-            _R.handling,
-            _R.reported_at,
-            _month(dialect, _R.reported_at).label("month"),
-        )
-        .where(
-            _R.title.ilike(pattern, escape="\\")
-            | _R.text.ilike(pattern, escape="\\")
-            | (_R.id == text)
-        )
-        .cte("matching")
-        .prefix_with("MATERIALIZED")
-    )
-    m = matching.c
-    columns = {"status": m.status, "agency": m.agency_id, "grading": m.grading,
-               "handling": m.handling, "month": m.month}  # fmt: skip
-    counted = union_all(
-        *(
-            select(
-                literal(name, String).label("facet"), column.label("value"), func.count()
-            ).group_by(column)
-            for name, column in columns.items()
-        ),
-        select(literal("", String), literal("", String), func.count()).select_from(matching),
-    )
-    page = (
-        select(m.id, m.title, m.status, m.agency_id, m.grading, m.handling, m.reported_at)
-        .order_by(m.reported_at.desc(), m.id)
-        .limit(limit)
-        .offset(offset)
-    )
+    columns = _facet_columns(dialect)
+    newest = (_R.reported_at.desc(), _R.id)
+    terms = query_terms(text)
     with ws.engine.begin() as connection:
-        counts = connection.execute(counted).all()
-        hits = tuple(ReportHit(*row) for row in connection.execute(page)) if limit else ()
-        total = next(int(n) for facet, _value, n in counts if facet == "")
+        # on SQLite, a reader of some agencies' reports only finds them faster from the
+        # matches; PostgreSQL's planner starts from their agency if that is faster
+        in_date_order = (dialect == "postgresql" or _reads_every_agency(scope)) and (
+            walks_in_date_order(connection, terms)
+        )
+        matching = readable_reports(scope.reports, _R.id).where(
+            words_match(dialect, terms, text, in_date_order=in_date_order),
+            *(columns[name] == value for name, value in chosen.items()),
+        )
+        # the newest matches, one more than are counted: a bounded sort, counted here
+        counted = (
+            matching.with_only_columns(
+                _R.id, *(column.label(name) for name, column in columns.items())
+            )
+            .order_by(*newest)
+            .limit(MAX_COUNTED + 1)
+        )
+        if in_date_order:
+            counted = date_order_hint(counted)
+        newest_rows = list(connection.execute(counted))
+        exact = len(newest_rows) <= MAX_COUNTED
+        del newest_rows[MAX_COUNTED:]
+        total = len(newest_rows)
+        if exact or offset + limit <= total:  # the page is among the rows counted
+            wanted = [row[0] for row in newest_rows[offset : offset + limit]]
+            page = select(*_HIT_COLUMNS).where(_R.id.in_(wanted)).order_by(*newest)
+        else:  # beyond what was counted: the page from the matches themselves
+            page = matching.with_only_columns(*_HIT_COLUMNS).order_by(*newest)
+            page = page.limit(limit).offset(offset)
+        rows: list[Any] = list(connection.execute(page)) if limit else []
+        hits = tuple(ReportHit(*row) for row in rows)
         audit.record(
             connection,
             actor,
             "report.search",
             object_type="report",
-            detail={"query": text, "offset": offset, "results": len(hits), "total": total},
+            detail={
+                "query": text,
+                "filters": chosen,
+                "offset": offset,
+                "results": len(hits),
+                "total": total,
+                "exact": exact,
+            },
             at=ws.clock(),
         )
-    facets: dict[str, list[FacetCount]] = {name: [] for name in REPORT_FACETS}
-    for facet, value, n in counts:
-        if facet and value is not None:
-            facets[facet].append(FacetCount(str(value), int(n)))
+    counts: dict[str, Counter[str]] = {name: Counter() for name in REPORT_FACETS}
+    for row in newest_rows:
+        for name, value in zip(REPORT_FACETS, row[1:], strict=True):
+            counts[name]["" if value is None else str(value)] += 1
     return ReportSearchPage(
         text,
         total,
+        exact,
         offset,
         limit,
         hits,
         {
-            name: tuple(sorted(found, key=lambda f: (-f.count, f.value)))
-            for name, found in facets.items()
+            name: tuple(
+                FacetCount(value, count)
+                for value, count in sorted(found.items(), key=lambda item: (-item[1], item[0]))
+            )
+            for name, found in counts.items()
         },
+        chosen,
     )

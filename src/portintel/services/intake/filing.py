@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import Connection, delete, insert, select
 
 from portintel.adapters.database import tables
+from portintel.adapters.database.fulltext import write_report_words
 from portintel.adapters.vocabularies import load_grading_schemes, load_handling
 from portintel.domain.actors import Actor
 from portintel.domain.report_fields import filing_fields
@@ -196,6 +197,7 @@ def file_report(
         **grading,
     )
     connection.execute(insert(tables.reports).values(row))
+    write_report_words(connection, [(report_id, row["title"], row["text"])])  # full text (#12)
     write_releasable_to(connection, report_id, releasable)
     connection.execute(
         insert(tables.report_events).values(

@@ -240,20 +240,27 @@ class ReportHitOut(BaseModel):
     grading: str
     handling: str
     reported_at: datetime
+    category: str
 
 
 class ReportSearchPageOut(BaseModel):
-    """One page of the reports the caller may read whose title or text contains ``query``,
-    with the total and counts by status, agency, grading, handling and month (of the
-    readable ones only)."""
+    """One page of the reports the caller may read whose title and text hold every word of
+    ``query`` (accents and case folded), with counts by type, status, agency, grading,
+    handling and month (of the readable ones only). ``total_exact`` false: there are more
+    than ``total``, and the facets count the ``total`` newest."""
 
     query: str
     total: int
+    total_exact: bool
     offset: int
     limit: int
     next_offset: int | None
+    filters: dict[str, str]
     facets: dict[str, list[FacetCountOut]]
     reports: list[ReportHitOut]
+
+
+_FACET_QUERY = "Only reports with this {} (a facet's value)."
 
 
 @router.get("/search/reports", response_model=ReportSearchPageOut, responses=errors(403))
@@ -261,20 +268,37 @@ async def search_reports(
     q: str = Query(..., max_length=searching.MAX_QUERY, pattern=NON_BLANK),
     limit: int = Query(50, ge=0, le=searching.MAX_LIMIT),
     offset: int = Query(0, ge=0),
+    type_: str | None = Query(
+        None, alias="type", max_length=64, description=_FACET_QUERY.format("category")
+    ),
+    status: str | None = Query(None, max_length=16, description=_FACET_QUERY.format("status")),
+    agency: str | None = Query(None, max_length=64, description=_FACET_QUERY.format("agency")),
+    grading: str | None = Query(None, max_length=16, description=_FACET_QUERY.format("grading")),
+    handling: str | None = Query(
+        None, max_length=64, description=_FACET_QUERY.format("handling code")
+    ),
+    month: str | None = Query(
+        None, pattern=r"^[0-9]{4}-[0-9]{2}$", description=_FACET_QUERY.format("month, YYYY-MM")
+    ),
     actor: Actor = Depends(api_actor),
     ws: Workspace = Depends(workspace_of),
 ) -> ReportSearchPageOut:
-    """Reports the caller may read whose title or text contains ``q`` (or whose id it is),
-    newest first; one page, with the total and the facets. Audited."""
+    """Reports the caller may read whose title and text hold every word of ``q`` (or whose
+    id it is), narrowed to the facet values given, newest first; one page, with the total
+    and the facets. Audited."""
+    filters = {"type": type_, "status": status, "agency": agency, "grading": grading,
+               "handling": handling, "month": month}  # fmt: skip
     page = await run_in_threadpool(
-        lambda: searching.search_reports(ws, actor, q, limit=limit, offset=offset)
+        lambda: searching.search_reports(ws, actor, q, limit=limit, offset=offset, filters=filters)
     )
     return ReportSearchPageOut(
         query=page.query,
         total=page.total,
+        total_exact=page.total_exact,
         offset=page.offset,
         limit=page.limit,
         next_offset=page.next_offset,
+        filters=page.filters,
         facets={
             name: [FacetCountOut(value=f.value, count=f.count) for f in found]
             for name, found in page.facets.items()
@@ -288,6 +312,7 @@ async def search_reports(
                 grading=hit.grading,
                 handling=hit.handling,
                 reported_at=hit.reported_at,
+                category=hit.category,
             )
             for hit in page.reports
         ],

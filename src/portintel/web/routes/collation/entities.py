@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
+from portintel.services.admin import list_agencies
 from portintel.services.collation import entities
 from portintel.services.collation import search as searching
 from portintel.services.workspace import Workspace
@@ -71,23 +72,39 @@ async def search(
     q: str = Query("", max_length=200),
     schema: str | None = Query(None, alias="type", max_length=64),
     offset: int = Query(0, ge=0),
+    report_offset: int = Query(0, ge=0),
     principal: Principal = Depends(page_principal),
     ws: Workspace = Depends(workspace_of),
 ) -> Response:
     query = q.strip()
+    # the report facets chosen (``report_status=evaluated``...), each one value
+    filters = {
+        name: value[:200]
+        for name in searching.REPORT_FACETS
+        if (value := request.query_params.get(f"report_{name}", "").strip())
+    }
 
     def work() -> dict[str, Any]:
         if not query:
-            return {"entities": [], "report_page": None, "page": None}
+            return {"entities": [], "report_page": None, "page": None, "agency_names": {}}
         page = searching.search(
             ws, principal.actor, query, schema=schema or None, limit=50, offset=offset
         )
         return {
             "page": page,
             "entities": list(page.entities),
-            "report_page": searching.search_reports(ws, principal.actor, query, limit=50),
+            "report_page": searching.search_reports(
+                ws, principal.actor, query, limit=50, offset=report_offset, filters=filters
+            ),
+            "agency_names": {agency.id: agency.name for agency in list_agencies(ws)},
         }
 
     context = await run_in_threadpool(work)
     context["q"] = query
+    context["report_filters"] = filters
+    context["handling_labels"] = {
+        choice.value: choice.label
+        for group in request.app.state.pickers.handling
+        for choice in group.choices
+    }
     return render(request, "collation/search.html", context)

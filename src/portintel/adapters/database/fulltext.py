@@ -1,0 +1,209 @@
+"""The word index of reports: full text of their titles and texts (migration 0022).
+
+Each report has one row of ``report_words`` (report id, words: space-separated),
+its title's and text's words as :mod:`portintel.domain.fulltext` makes them
+(case and accents folded, unspaced scripts as pairs of characters), written
+in Python when the report is filed (:func:`write_report_words`). The index:
+
+* SQLite: a contentless FTS5 table (:data:`WORDS_FTS`) keyed by the
+  *report's* rowid, kept in step by triggers on ``report_words``: a search
+  reaches the matching reports by rowid, tens of thousands of them in a few
+  milliseconds, where a join on the text id would take ten times as long. A
+  later migration that rebuilds ``reports`` (a batch ALTER copies the table
+  and may renumber its rows) must refill this index, as
+  :func:`rebuild_sqlite_index` does;
+* PostgreSQL: a stored generated column (:data:`WORDS_VECTOR`,
+  ``array_to_tsvector(string_to_array(words, ' '))``: the words as lexemes
+  exactly, through no parser or dictionary) and a GIN index of it
+  (:data:`WORDS_INDEX`). The column is outside the declared metadata, as the
+  SQLite index is.
+
+Every word is ASCII letters and digits, so both stores hold the same words
+and a query (:func:`words_match`) finds on both what
+:func:`portintel.domain.fulltext.admits` says.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import (
+    ColumnClause,
+    ColumnElement,
+    Connection,
+    Select,
+    String,
+    cast,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+    table,
+    union_all,
+)
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects.postgresql import REGCLASS, TSQUERY
+
+from portintel.adapters.database import tables
+from portintel.domain.fulltext import Term, text_words
+
+WORDS_TABLE = "report_words"
+WORDS_FTS = "report_words_fts"
+WORDS_TRIGGERS = ("report_words_fts_insert", "report_words_fts_delete", "report_words_fts_update")
+WORDS_INDEX = "ix_report_words_tsv"
+WORDS_VECTOR = "vector"
+"""PostgreSQL: the words as a stored ``tsvector`` (a generated column): a search of a
+word most reports hold tests it on each row, and building it there would cost seconds."""
+BATCH = 5000
+
+_W = tables.report_words.c
+
+
+def report_words(title: str, text: str) -> str:
+    """The ``words`` of a report with this title and text."""
+    return " ".join(text_words(title, text))
+
+
+def write_report_words(connection: Connection, reports: Iterable[tuple[str, str, str]]) -> int:
+    """Index (report id, title, text) triples, replacing what an id had. Returns rows."""
+    rows = [
+        {"report_id": report_id, "words": report_words(title, text)}
+        for report_id, title, text in reports
+    ]
+    if not rows:
+        return 0
+    insert: Any
+    if connection.dialect.name == "postgresql":
+        insert = postgresql.insert(tables.report_words)
+    else:
+        insert = sqlite.insert(tables.report_words)
+    upsert = insert.on_conflict_do_update(
+        index_elements=["report_id"], set_={"words": insert.excluded.words}
+    )
+    for start in range(0, len(rows), BATCH):
+        connection.execute(upsert, rows[start : start + BATCH])
+    return len(rows)
+
+
+def fill_report_words(connection: Connection, *, batch: int = BATCH) -> int:
+    """Index every report not indexed yet (a migration's backfill; idempotent)."""
+    r = tables.reports.c
+    unindexed = connection.execute(
+        select(r.id, r.title, r.text).where(
+            ~select(_W.report_id).where(_W.report_id == r.id).exists()
+        )
+    )
+    rows = unindexed.fetchall()  # read before writing: one connection, one statement at a time
+    written = 0
+    for start in range(0, len(rows), batch):
+        written += write_report_words(
+            connection, [tuple(row) for row in rows[start : start + batch]]
+        )
+    return written
+
+
+def fts_query(terms: Iterable[Term]) -> str:
+    """``terms`` as an FTS5 query: every one (words are ASCII letters and digits)."""
+    return " AND ".join(f'"{term.word}"' + ("*" if term.prefix else "") for term in terms)
+
+
+def ts_query(terms: Iterable[Term]) -> str:
+    """``terms`` as PostgreSQL ``tsquery`` text (cast, never parsed into other lexemes)."""
+    return " & ".join(f"'{term.word}'" + (":*" if term.prefix else "") for term in terms)
+
+
+def words_match(
+    dialect: str, terms: tuple[Term, ...], report_id: str, *, in_date_order: bool = False
+) -> ColumnElement[bool]:
+    """The reports (``tables.reports`` in the query) whose words match every one of
+    ``terms`` (none when there is no term), or whose id is ``report_id``.
+
+    ``in_date_order``: the query walks the reports newest first by :data:`DATE_INDEX`
+    and stops at its LIMIT, testing each against the matches (hashed once on
+    PostgreSQL), rather than fetching every match and sorting: what a word most reports
+    hold wants (see :func:`walks_in_date_order`); on SQLite give the query
+    :func:`date_order_hint` as well. Otherwise the store starts from the matches.
+    """
+    reports = tables.reports.c
+    if dialect == "sqlite":
+        # a unary + keeps the planner from starting at the matches' rowids
+        name = "+reports.rowid" if in_date_order else "reports.rowid"
+        rowid: ColumnClause[Any] = literal_column(name)
+        alias = tables.reports.alias("by_id")
+        by_id: Select[tuple[Any]] = (
+            select(literal_column("by_id.rowid")).select_from(alias).where(alias.c.id == report_id)
+        )
+        if not terms:
+            return rowid.in_(by_id)
+        rowids: Select[tuple[Any]] = (
+            select(literal_column("rowid"))
+            .select_from(table(WORDS_FTS))
+            .where(literal_column(WORDS_FTS).op("MATCH")(fts_query(terms)))
+        )
+        return rowid.in_(union_all(rowids, by_id))
+    if not terms:
+        return reports.id == report_id
+    matching = select(_W.report_id).where(_ts_match(terms))
+    if in_date_order:  # an OR: each report walked is tested against the matches, hashed
+        return or_(reports.id.in_(matching), reports.id == report_id)
+    # a UNION: the matches are found in the index, then their reports by id
+    return reports.id.in_(union_all(matching, select(literal(report_id, String))))
+
+
+def _ts_match(terms: tuple[Term, ...]) -> ColumnElement[bool]:
+    vector: ColumnClause[Any] = literal_column(f"{WORDS_TABLE}.{WORDS_VECTOR}")
+    return vector.op("@@")(cast(ts_query(terms), TSQUERY))
+
+
+DATE_INDEX = "ix_reports_reported"
+"""The reports by (reported_at, id): newest first is this index backwards."""
+DATE_ORDER_SHARE = 0.2
+"""A word in more than this share of all reports is walked in date order."""
+
+
+def date_order_hint(select_: Select[Any]) -> Select[Any]:
+    """``select_`` told to read the reports by :data:`DATE_INDEX` (SQLite)."""
+    return select_.with_hint(tables.reports, f"INDEXED BY {DATE_INDEX}", "sqlite")
+
+
+def walks_in_date_order(connection: Connection, terms: tuple[Term, ...]) -> bool:
+    """Whether the reports matching ``terms`` are so many (more than
+    :data:`DATE_ORDER_SHARE` of all) that reading newest first and stopping early beats
+    fetching them all and sorting. Counted in the index, and on PostgreSQL only up to
+    that share (milliseconds either way)."""
+    if not terms:
+        return False
+    if connection.dialect.name == "sqlite":
+        matches = connection.execute(
+            select(func.count())
+            .select_from(table(WORDS_FTS))
+            .where(literal_column(WORDS_FTS).op("MATCH")(fts_query(terms)))
+        ).scalar_one()
+        last: Select[tuple[Any]] = select(func.max(literal_column("rowid"))).select_from(
+            tables.reports
+        )
+        reports = connection.execute(last).scalar_one()  # rowids count the rows: none deleted
+        return int(matches) > DATE_ORDER_SHARE * int(reports or 0)
+    estimated: Any = connection.execute(  # the planner's row count: no scan
+        select(literal_column("reltuples"))
+        .select_from(table("pg_class"))
+        .where(literal_column("oid") == cast(literal("reports"), REGCLASS))
+    ).scalar_one()
+    enough = max(int(DATE_ORDER_SHARE * max(float(estimated), 0.0)), 1)
+    found = connection.execute(
+        select(func.count()).select_from(
+            select(_W.report_id).where(_ts_match(terms)).limit(enough + 1).subquery()
+        )
+    ).scalar_one()
+    return int(found) > enough
+
+
+def rebuild_sqlite_index(connection: Connection) -> None:
+    """SQLite: fill the index again from ``report_words`` (after ``reports`` was rebuilt)."""
+    connection.exec_driver_sql(f"INSERT INTO {WORDS_FTS}({WORDS_FTS}) VALUES ('delete-all')")  # noqa: S608
+    connection.exec_driver_sql(
+        f"INSERT INTO {WORDS_FTS}(rowid, words) SELECT r.rowid, w.words "  # noqa: S608
+        f"FROM {WORDS_TABLE} w JOIN reports r ON r.id = w.report_id"
+    )
