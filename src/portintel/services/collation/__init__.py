@@ -4,6 +4,7 @@ The public face of the capability: other capabilities import from here, never
 from its modules (an import-linter contract in ``pyproject.toml`` checks it).
 """
 
+from portintel.services.collation.canonical import readable_ids
 from portintel.services.collation.entities import (
     EntityPage,
     EntitySummary,
@@ -19,12 +20,14 @@ from portintel.services.collation.entities import (
     search_entities,
 )
 from portintel.services.collation.entity_import import EntityImport, import_entities
+from portintel.services.collation.resolver import stored_mapping
 from portintel.services.collation.xref import (
     XrefRun,
     cross_reference_entities,
     evaluate_name_pairs,
     load_profiles,
 )
+from portintel.services.collation.xref_queue import refresh_candidates
 
 __all__ = [
     "EntityImport",
@@ -44,5 +47,8 @@ __all__ = [
     "import_entities",
     "list_entities",
     "load_profiles",
+    "readable_ids",
+    "refresh_candidates",
     "search_entities",
+    "stored_mapping",
 ]
