@@ -25,7 +25,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from rapidfuzz.distance import Indel, JaroWinkler
-from rigour.names import remove_person_prefixes
 
 from portintel.domain.names.romanise import romanisations
 from portintel.domain.names.variants import NameVariants
@@ -111,6 +110,8 @@ def without_titles(name: str) -> str:
     Gen, ...) and the region's (:data:`HONORIFICS`), as long as two words remain."""
     if len(name.split()) < 3:  # nothing to drop: two words must remain
         return name
+    from rigour.names import remove_person_prefixes  # its tables load only when needed
+
     words = remove_person_prefixes(name).split()
     while len(words) > 2 and words[0].lower().rstrip(".") in HONORIFICS:
         words = words[1:]
