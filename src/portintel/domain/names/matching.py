@@ -118,10 +118,23 @@ def without_titles(name: str) -> str:
     return " ".join(words) if len(words) >= 2 else name
 
 
+PATRONYMIC_PARTICLES = frozenset({"bin", "binti", "bte", "b.", "bt.", "a/l", "a/p"})
+"""Malay patronymic particles ("son of", "daughter of"), written or left out at will:
+Ahmad Faizal bin Osman = Ahmad Faizal b. Osman = Ahmad Faizal Osman."""
+
+
+def without_particles(name: str) -> str:
+    """``name`` without its patronymic particles (:data:`PATRONYMIC_PARTICLES`), when two
+    words remain."""
+    words = name.split()
+    kept = [word for word in words if word.lower() not in PATRONYMIC_PARTICLES]
+    return " ".join(kept) if len(kept) >= 2 and len(kept) < len(words) else name
+
+
 def prepare_name(name: str, variants: NameVariants) -> PreparedName:
     """``name`` in every romanisation, with keys (also without its titles: Samdech Hun
-    Sen = Hun Sen); the same name always prepares the same."""
-    texts = dict.fromkeys((name, without_titles(name)))
+    Sen = Hun Sen; and its patronymic particles); the same name always prepares the same."""
+    texts = dict.fromkeys((name, without_titles(name), without_particles(name)))
     forms = tuple(
         _form(words, variants) for text in texts for words in romanisations(text, variants)
     )
