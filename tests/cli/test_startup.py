@@ -116,3 +116,29 @@ def test_every_command_group_is_checked() -> None:
     assert ("report", "list") in COMMANDS
     assert ("ais", "ingest") in COMMANDS
     assert len(COMMANDS) > 20
+
+
+def test_xref_imports_only_what_cross_referencing_needs(tmp_path: Path) -> None:
+    """``portintel xref`` on a migrated node: no followthemoney (entity pages), no Polars
+    (tracks), no alembic (the schema is at its head already); SQLAlchemy, which it does
+    need, shows the probe can fail."""
+    from portintel.domain.actors import SYSTEM
+    from portintel.services import admin
+    from portintel.services.workspace import open_workspace
+    from portintel.settings import load_settings
+
+    settings = load_settings(tmp_path / "node")
+    ws = open_workspace(settings)  # created and migrated here, by this process
+    admin.ensure_agencies(ws)
+    admin.create_user(
+        ws, SYSTEM, username="ana", display_name="Ana", agency=settings.agencies[0],
+        roles=["analyst"], password="correct horse battery staple",
+    )  # fmt: skip
+    ws.close()
+    code, modules = _modules_after(
+        "--data-dir", str(tmp_path / "node"), "xref", "--as", "ana", "--format", "csv"
+    )
+    assert code == 0
+    assert _loaded(modules, "sqlalchemy") and _loaded(modules, "portintel.domain.xref")
+    unneeded = ("followthemoney", "polars", "pyarrow", "numpy", "alembic", "fastapi", "rigour")
+    assert [name for name in unneeded if _loaded(modules, name)] == []

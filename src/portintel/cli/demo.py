@@ -25,6 +25,14 @@ def _print_summary(summary: DemoSummary) -> None:
         f"{summary.incidents} incidents, {summary.sources} sources."
     )
     console.print(
+        f"[bold]Collation[/]: {summary.persons_written} person entities written by the reports, "
+        f"{summary.persons} after the automatic merges (strong identifiers); "
+        f"{summary.candidate_pairs} pairs kept for review or merged. How well: "
+        "portintel xref evaluate-demo",
+        soft_wrap=True,
+        highlight=False,
+    )
+    console.print(
         "[bold]Demo accounts[/] [red](DEMO ONLY: never use these passwords on a real node)[/]:"
     )
     for account in summary.accounts:

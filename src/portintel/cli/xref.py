@@ -24,6 +24,7 @@ from portintel.cli.reports import AsUser, acting_user
 
 if TYPE_CHECKING:
     from portintel.domain.xref import CandidatePair
+    from portintel.services.training.demo_resolution import ResolutionReport
 
 app = typer.Typer(
     cls=FlagHelpGroup,
@@ -159,6 +160,93 @@ def evaluate_names_command(
                 f"  miss {outcome.pair.id}: {outcome.pair.left['name']} | "
                 f"{outcome.pair.right['name']} -> {outcome.decision.value} {outcome.score:.3f}"
             )
+
+
+@app.command("evaluate-demo")
+def evaluate_demo_command(
+    ctx: typer.Context,
+    as_user: Annotated[
+        str,
+        typer.Option(
+            "--as",
+            help="Read as this user (their scope applies); default: every entity, as the system.",
+        ),
+    ] = "",
+    as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
+) -> None:
+    """Pairwise precision and recall of collation on the demo, against the scenario's truth."""
+    from portintel.domain.actors import SYSTEM
+    from portintel.services.training.demo_resolution import GOAL, evaluate_demo_resolution
+
+    ws = context_of(ctx).workspace()
+    actor = acting_user(ws, as_user) if as_user else SYSTEM
+    report = evaluate_demo_resolution(ws, actor)
+    if as_json:
+        sys.stdout.write(json.dumps(resolution_json(report), indent=2) + "\n")
+        return
+    console.print(
+        f"demo of seed {report.seed}, {report.reports} reports: {report.truth_entities} "
+        f"entities in the truth, read as {report.reader}"
+        + (f" ({report.out_of_scope} out of scope, left out)" if report.out_of_scope else ""),
+        highlight=False,
+    )
+    for schema in report.schemata:
+        console.print(
+            f"{schema.schema}: {schema.entities} entities written, {schema.after_merges} after "
+            f"merges, {schema.after_review} if every review pair were accepted; "
+            f"{schema.cast} in the cast; {schema.review_pairs} pairs for review",
+            highlight=False,
+        )
+        for label, counts in (
+            ("merges", schema.merges),
+            ("merges + review", schema.merges_and_review),
+        ):
+            console.print(
+                f"  {label:<16} precision {counts.precision:.3f}  recall {counts.recall:.3f}  "
+                f"({counts.correct_pairs} of {counts.predicted_pairs} pairs right, "
+                f"{counts.true_pairs} true)",
+                highlight=False,
+            )
+    verdict = "met" if report.meets() else "NOT met"
+    console.print(
+        f"goal: merge precision, and merge + review precision and recall >= {GOAL}: {verdict}",
+        highlight=False,
+    )
+
+
+def resolution_json(report: ResolutionReport) -> dict[str, Any]:
+    """The JSON form of a demo resolution report."""
+    return {
+        "seed": report.seed,
+        "reports": report.reports,
+        "reader": report.reader,
+        "truth_entities": report.truth_entities,
+        "out_of_scope": report.out_of_scope,
+        "meets_goal": report.meets(),
+        "schemata": {
+            schema.schema: {
+                "entities": schema.entities,
+                "cast": schema.cast,
+                "after_merges": schema.after_merges,
+                "after_review": schema.after_review,
+                "review_pairs": schema.review_pairs,
+                **{
+                    label: {
+                        "precision": round(counts.precision, 4),
+                        "recall": round(counts.recall, 4),
+                        "correct_pairs": counts.correct_pairs,
+                        "predicted_pairs": counts.predicted_pairs,
+                        "true_pairs": counts.true_pairs,
+                    }
+                    for label, counts in (
+                        ("merges", schema.merges),
+                        ("merges_and_review", schema.merges_and_review),
+                    )
+                },
+            }
+            for schema in report.schemata
+        },
+    }
 
 
 @app.command("refresh")

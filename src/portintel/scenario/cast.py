@@ -103,11 +103,28 @@ def _birth_date(rng: random.Random, youngest: int, oldest: int) -> date:
     return TODAY - timedelta(days=rng.randint(youngest * 365, oldest * 365))
 
 
+NAME_DRAWS = 30
+"""Draws for a name no one else in the cast bears (the name pools are small: a real
+case of a few hundred people has far fewer exact namesakes than blind draws give)."""
+
+
 def _person(
-    key: str, nationality: str, role: str, rng: random.Random, *, minor: bool = False
+    key: str,
+    nationality: str,
+    role: str,
+    rng: random.Random,
+    *,
+    minor: bool = False,
+    taken: set[str] | None = None,
 ) -> Person:
     gender = "female" if rng.random() < (0.35 if role == "migrant" else 0.12) else "male"
     name = person_name(nationality, gender, rng)
+    if taken is not None:
+        for _ in range(NAME_DRAWS):
+            if name.native not in taken:
+                break
+            name = person_name(nationality, gender, rng)
+        taken.add(name.native)
     birth = _birth_date(rng, 8, 17) if minor else _birth_date(rng, 19, 58)
     stateless = role == "migrant" and nationality == "MM" and rng.random() < 0.7
     has_passport = not stateless and (role != "migrant" or rng.random() < 0.4)
@@ -247,17 +264,19 @@ def build_cast(rng: random.Random, reports: int) -> Cast:
         for name, country, kind in [ORGANIZATIONS[i % len(ORGANIZATIONS)]]
     ]
     facilitators: list[Person] = []
+    taken: set[str] = set()
     for i in range(facilitator_count):
         # every role in every nationality it recruits from, in turn
         role, nationalities = FACILITATOR_ROLES[i % len(FACILITATOR_ROLES)]
         nationality = nationalities[(i // len(FACILITATOR_ROLES)) % len(nationalities)]
-        facilitators.append(_person(f"person-{i + 1:04d}", nationality, role, rng))
+        facilitators.append(_person(f"person-{i + 1:04d}", nationality, role, rng, taken=taken))
     crew = [
         _person(
             f"person-{facilitator_count + i + 1:04d}",
             rng.choice(("KH", "KH", "TH", "MM", "MM", "VN", "ID")),
             "crew",
             rng,
+            taken=taken,
         )
         for i in range(crew_count)
     ]
@@ -269,6 +288,7 @@ def build_cast(rng: random.Random, reports: int) -> Cast:
             "migrant",
             rng,
             minor=rng.random() < 0.18,
+            taken=taken,
         )
         for i in range(migrant_count)
     ]

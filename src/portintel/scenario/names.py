@@ -75,6 +75,17 @@ BURMESE_SYLLABLES: tuple[Part, ...] = (
     ("မြင့်", ("Myint", "Myin", "Myit")),
     ("ဆွေ", ("Swe", "Hswe", "Shwe")),
     ("လွင်", ("Lwin", "Lwinn", "Lwyn")),
+    # more of the syllables Burmese names are made of, in their usual spelling
+    ("သိန်း", ("Thein",)),
+    ("ခင်", ("Khin",)),
+    ("မောင်", ("Maung",)),
+    ("လှ", ("Hla",)),
+    ("အေး", ("Aye",)),
+    ("မျိုး", ("Myo",)),
+    ("မိုး", ("Moe",)),
+    ("ညွန့်", ("Nyunt",)),
+    ("လှိုင်", ("Hlaing",)),
+    ("ထင်", ("Htin",)),
 )
 BENGALI_FIRST: tuple[Part, ...] = (
     ("মোহাম্মদ", ("Mohammad", "Md.", "Muhammad", "Mohammed")),

@@ -21,6 +21,7 @@ from portintel.adapters.database.sessions import SqlSessionStore
 from portintel.adapters.files import AttachmentStore
 from portintel.adapters.files.node_key import node_key_path
 from portintel.adapters.files.permissions import private_directory, private_file, tighten_files
+from portintel.adapters.lazy_tracks import LazyTrackStore
 from portintel.adapters.passwords import Argon2PasswordHasher
 from portintel.errors import ConfigurationError
 from portintel.services.events import HookRegistry
@@ -102,8 +103,6 @@ def open_workspace(
 
 def _plugged(settings: Settings, engine: Engine) -> Workspace:
     """The workspace with the node's adapters plugged into its ports."""
-    from portintel.adapters.trackstore import TrackStore  # Polars: only once a node opens
-
     return Workspace(
         settings=settings,
         engine=engine,
@@ -111,6 +110,6 @@ def _plugged(settings: Settings, engine: Engine) -> Workspace:
         store_probe=SqlStoreProbe(engine, settings.effective_database_url),
         passwords=Argon2PasswordHasher(),
         attachments=AttachmentStore(settings.attachments_dir, settings.attachment_max_bytes),
-        tracks=TrackStore(settings.tracks_dir),
+        tracks=LazyTrackStore(settings.tracks_dir),  # Polars only once a track is read
         hooks=HookRegistry(settings.plugins),
     )

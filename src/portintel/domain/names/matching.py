@@ -10,7 +10,8 @@ reading of ចាន់ធី) share ``cnt``. Keys are also what blocking groups
 
 :func:`compare_names` scores two prepared names in [0, 1]: tokens are
 aligned regardless of order (Sok Chanthy = CHANTHY SOK), each pair scored
-1.0 for one group, 0.95 for one skeleton, else the Jaro-Winkler similarity of
+1.0 for one group, 0.95 for one skeleton (unless the table puts the two in two
+groups: Zaw is not Swe), else the Jaro-Winkler similarity of
 the spellings; tokens left unmatched in the longer name count half against
 it (Aung San is not Aung San Suu Kyi). The joined spelling is compared too,
 for names split differently (Chan-o-cha = Chanocha; Burmese syllables).
@@ -24,7 +25,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from rapidfuzz.distance import Indel, JaroWinkler
-from rigour.names import remove_person_prefixes
 
 from portintel.domain.names.romanise import romanisations
 from portintel.domain.names.variants import NameVariants
@@ -68,6 +68,8 @@ class NameForm:
     grouped: tuple[bool, ...]
     """Whether each key is a group of the variants table (else a skeleton)."""
     joined: str
+    groups: tuple[str, ...] = ()
+    """Each token's group in the variants table, "" for a token the table does not know."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,12 +87,13 @@ class PreparedName:
 def _form(words: str, variants: NameVariants) -> NameForm:
     tokens = tuple(words.split())
     keys: list[str] = []
-    grouped: list[bool] = []
+    groups: list[str] = []
     for token in tokens:
         group = variants.group(token)
         keys.append(skeleton(group) if group else skeleton(token))
-        grouped.append(group is not None)
-    return NameForm(tokens, tuple(keys), tuple(grouped), "".join(tokens))
+        groups.append(group or "")
+    grouped = tuple(bool(group) for group in groups)
+    return NameForm(tokens, tuple(keys), grouped, "".join(tokens), tuple(groups))
 
 
 HONORIFICS = frozenset(
@@ -107,16 +110,31 @@ def without_titles(name: str) -> str:
     Gen, ...) and the region's (:data:`HONORIFICS`), as long as two words remain."""
     if len(name.split()) < 3:  # nothing to drop: two words must remain
         return name
+    from rigour.names import remove_person_prefixes  # its tables load only when needed
+
     words = remove_person_prefixes(name).split()
     while len(words) > 2 and words[0].lower().rstrip(".") in HONORIFICS:
         words = words[1:]
     return " ".join(words) if len(words) >= 2 else name
 
 
+PATRONYMIC_PARTICLES = frozenset({"bin", "binti", "bte", "b.", "bt.", "a/l", "a/p"})
+"""Malay patronymic particles ("son of", "daughter of"), written or left out at will:
+Ahmad Faizal bin Osman = Ahmad Faizal b. Osman = Ahmad Faizal Osman."""
+
+
+def without_particles(name: str) -> str:
+    """``name`` without its patronymic particles (:data:`PATRONYMIC_PARTICLES`), when two
+    words remain."""
+    words = name.split()
+    kept = [word for word in words if word.lower() not in PATRONYMIC_PARTICLES]
+    return " ".join(kept) if len(kept) >= 2 and len(kept) < len(words) else name
+
+
 def prepare_name(name: str, variants: NameVariants) -> PreparedName:
     """``name`` in every romanisation, with keys (also without its titles: Samdech Hun
-    Sen = Hun Sen); the same name always prepares the same."""
-    texts = dict.fromkeys((name, without_titles(name)))
+    Sen = Hun Sen; and its patronymic particles); the same name always prepares the same."""
+    texts = dict.fromkeys((name, without_titles(name), without_particles(name)))
     forms = tuple(
         _form(words, variants) for text in texts for words in romanisations(text, variants)
     )
@@ -124,27 +142,50 @@ def prepare_name(name: str, variants: NameVariants) -> PreparedName:
     return PreparedName(name, tuple(unique.values()))
 
 
-def _token_score(a: str, key_a: str, b: str, key_b: str, same_group: bool) -> float:
+OTHER_GROUP_CAP = 0.3
+"""The most two name parts of two groups of the variants table score: the table knows
+them as two names, however alike their spellings (Karim and Rahim, Zaw and Swe)."""
+
+
+def _token_score(a: str, key_a: str, group_a: str, b: str, key_b: str, group_b: str) -> float:
     if a == b:
         return 1.0
     if a.isdigit() or b.isdigit():  # numbers (MITR SAMUT 27 / 28) match exactly or not at all
         return 0.0
-    if key_a == key_b and key_a:
-        return 1.0 if same_group else max(0.95, JaroWinkler.normalized_similarity(a, b))
+    if group_a and group_a == group_b:
+        return 1.0
+    if key_a == key_b and key_a and not (group_a and group_b):
+        # one skeleton; two groups of the table are two name parts (Zaw is not Swe)
+        return max(0.95, JaroWinkler.normalized_similarity(a, b))
     if len(a) == 1 or len(b) == 1:  # an initial
         return 0.8 if a[0] == b[0] else 0.0
     # Jaro-Winkler alone is generous to short tokens (An ~ Chanthy): averaged with Indel
-    return (JaroWinkler.normalized_similarity(a, b) + Indel.normalized_similarity(a, b)) / 2
+    spelling = (JaroWinkler.normalized_similarity(a, b) + Indel.normalized_similarity(a, b)) / 2
+    if group_a and group_b:  # the table knows both: two name parts (Karim, Rahim)
+        return min(spelling, OTHER_GROUP_CAP)
+    return spelling
 
 
 def _pair_score(short: NameForm, i: int, long: NameForm, j: int) -> float:
     return _token_score(
         short.tokens[i],
         short.keys[i],
+        short.groups[i],
         long.tokens[j],
         long.keys[j],
-        short.grouped[i] and long.grouped[j],
+        long.groups[j],
     )
+
+
+UNLIKE_BELOW = 0.6
+"""In names of three parts or more, a part less alike than this to its counterpart is
+another name, and scores nothing: two names sharing two common parts (Nur, Abdul, Thi,
+Teuku Iskandar) are told apart by the third (Nur Karim Rahman is not Nur Karim Hossain).
+Two-part names keep the partial score: the other part and the qualifiers then decide."""
+
+
+def _floored(score: float, floor: float) -> float:
+    return score if score >= floor else 0.0
 
 
 def _aligned_total(short: NameForm, long: NameForm) -> float:
@@ -159,8 +200,13 @@ def _aligned_total(short: NameForm, long: NameForm) -> float:
             return 2.0
         s01, s10 = _pair_score(short, 0, long, 1), _pair_score(short, 1, long, 0)
         return max(s00 + s11, s01 + s10)
+    floor = UNLIKE_BELOW if n >= 3 else 0.0
     scored = sorted(
-        ((_pair_score(short, i, long, j), i, j) for i in range(n) for j in range(m)),
+        (
+            (_floored(_pair_score(short, i, long, j), floor), i, j)
+            for i in range(n)
+            for j in range(m)
+        ),
         reverse=True,
     )
     used_short: set[int] = set()

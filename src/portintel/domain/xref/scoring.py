@@ -26,7 +26,12 @@ from rapidfuzz.distance import Indel, Levenshtein
 from portintel.domain.names import best_name_match
 from portintel.domain.xref.profiles import Family, Profile, identifier_text
 
-SCORING_VERSION = "xref-score@1"
+SCORING_VERSION = "xref-score@2"
+"""@2 (the weights are @1's; the name comparison changed, see
+:mod:`portintel.domain.names.matching`): two name parts the variants table puts in two
+groups (Zaw and Swe, Karim and Rahim) are two names, not one by their consonant skeleton
+(@1 scored them 1.0); in names of three parts or more, a part unlike its counterpart
+scores nothing (Nur Karim Rahman is not Nur Karim Hossain)."""
 
 
 @dataclass(frozen=True, slots=True)

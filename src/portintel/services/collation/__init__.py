@@ -1,30 +1,80 @@
-"""Collation: entities assembled from statements; room for cross-referencing and judgements.
+"""Collation: entities assembled from statements, cross-referencing and judgements.
 
 The public face of the capability: other capabilities import from here, never
 from its modules (an import-linter contract in ``pyproject.toml`` checks it).
+
+Every name is imported on first use (PEP 562): ``portintel xref`` needs the
+cross-referencing modules only, not the entity pages behind followthemoney
+(a second of start-up, more on a loaded machine).
 """
 
-from portintel.services.collation.entities import (
-    EntityPage,
-    EntitySummary,
-    EntityView,
-    PropertyView,
-    StatementPage,
-    StatementView,
-    ValueCount,
-    entity_page,
-    entity_statements,
-    get_entity,
-    list_entities,
-    search_entities,
-)
-from portintel.services.collation.entity_import import EntityImport, import_entities
-from portintel.services.collation.xref import (
-    XrefRun,
-    cross_reference_entities,
-    evaluate_name_pairs,
-    load_profiles,
-)
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from portintel.services.collation.canonical import readable_ids
+    from portintel.services.collation.entities import (
+        EntityPage,
+        EntitySummary,
+        EntityView,
+        PropertyView,
+        StatementPage,
+        StatementView,
+        ValueCount,
+        entity_page,
+        entity_statements,
+        get_entity,
+        list_entities,
+        search_entities,
+    )
+    from portintel.services.collation.entity_import import EntityImport, import_entities
+    from portintel.services.collation.resolver import stored_mapping
+    from portintel.services.collation.xref import (
+        XrefRun,
+        cross_reference_entities,
+        evaluate_name_pairs,
+        load_profiles,
+    )
+    from portintel.services.collation.xref_queue import refresh_candidates
+
+_MODULE_OF = {
+    "readable_ids": "canonical",
+    **dict.fromkeys(
+        (
+            "EntityPage",
+            "EntitySummary",
+            "EntityView",
+            "PropertyView",
+            "StatementPage",
+            "StatementView",
+            "ValueCount",
+            "entity_page",
+            "entity_statements",
+            "get_entity",
+            "list_entities",
+            "search_entities",
+        ),
+        "entities",
+    ),
+    **dict.fromkeys(("EntityImport", "import_entities"), "entity_import"),
+    "stored_mapping": "resolver",
+    **dict.fromkeys(
+        ("XrefRun", "cross_reference_entities", "evaluate_name_pairs", "load_profiles"), "xref"
+    ),
+    "refresh_candidates": "xref_queue",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _MODULE_OF.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "EntityImport",
@@ -44,5 +94,8 @@ __all__ = [
     "import_entities",
     "list_entities",
     "load_profiles",
+    "readable_ids",
+    "refresh_candidates",
     "search_entities",
+    "stored_mapping",
 ]

@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Connection, Select, select
 
 from portintel.adapters.database import tables
 from portintel.adapters.database.scope import statement_condition, statements_with_reports
@@ -38,6 +38,7 @@ from portintel.domain.xref.evaluation import NamePairsReport, parse_name_pairs
 from portintel.domain.xref.evaluation import evaluate_name_pairs as score_name_pairs
 from portintel.errors import ConfigurationError, InvalidInput, PermissionDenied
 from portintel.services import audit
+from portintel.services.collation.resolver import stored_mapping
 from portintel.services.workspace import Workspace
 from portintel.settings import Settings
 
@@ -74,32 +75,57 @@ def _readable_values(actor: Actor, entity_ids: Sequence[str] | None) -> Select[A
             _S.schema.in_(sorted(SCHEMA_FAMILY)),
             _S.prop.in_(COMPARED_PROPS),
         )
-        .order_by(_S.canonical_id)
     )
     if entity_ids is not None:
         query = query.where(_S.canonical_id.in_(sorted(set(entity_ids))))
     return query
 
 
+def _clusters(connection: Connection, entity_ids: Sequence[str] | None) -> dict[str, str]:
+    """Entity id -> its cluster's key, for every entity merged with another (judgements);
+    with ``entity_ids``, only those ids' clusters."""
+    mapping = stored_mapping(connection)
+    if entity_ids is None:
+        return mapping
+    wanted = {mapping.get(entity, entity) for entity in entity_ids}
+    return {member: key for member, key in mapping.items() if key in wanted}
+
+
 def load_profiles(
-    ws: Workspace, actor: Actor, *, entity_ids: Sequence[str] | None = None
+    ws: Workspace,
+    actor: Actor,
+    *,
+    entity_ids: Sequence[str] | None = None,
+    clustered: bool = True,
 ) -> list[Profile]:
-    """The profile of every entity (or of ``entity_ids``) the actor may read something of,
-    from readable values only."""
+    """The profile of every entity (or of ``entity_ids``' clusters) the actor may read
+    something of, from readable values only.
+
+    Entities merged by judgements are one profile, named as the reader sees the
+    cluster (:mod:`~portintel.services.collation.canonical`): by its smallest member
+    of which they may read a statement, so no id they could not see is shown. With
+    ``clustered`` false, each of ``entity_ids`` is a profile of its own (the review
+    queue judges the pairs it kept, member by member).
+    """
     variants = name_variants()
-    by_entity: dict[str, tuple[set[str], list[tuple[str, str, bool]]]] = {}
+    by_cluster: dict[str, tuple[set[str], set[str], list[tuple[str, str, bool]]]] = {}
     with ws.engine.connect() as connection:
+        clusters = _clusters(connection, entity_ids) if clustered else {}
+        wanted = None if entity_ids is None else sorted({*entity_ids, *clusters})
         for canonical_id, schema, prop, value, invalid in connection.execute(
-            _readable_values(actor, entity_ids)
+            _readable_values(actor, wanted)
         ):
-            schemata, values = by_entity.setdefault(canonical_id, (set(), []))
+            key = clusters.get(canonical_id, canonical_id)
+            members, schemata, values = by_cluster.setdefault(key, (set(), set(), []))
+            members.add(canonical_id)
             schemata.add(schema)
             values.append((prop, value, invalid is None))
     profiles = []
-    for entity_id, (schemata, values) in by_entity.items():
+    for members, schemata, values in by_cluster.values():
         # an entity stated as Person by one report and LegalEntity by another is a Person
         schema = sorted(schemata, key=lambda name: (name == "LegalEntity", name))[0]
-        profiles.append(build_profile(entity_id, schema, values, variants))
+        profiles.append(build_profile(min(members), schema, values, variants))
+    profiles.sort(key=lambda profile: profile.id)
     return profiles
 
 

@@ -127,7 +127,10 @@ def review_queue(
                 break
             offset += len(rows)
             wanted = {entity_id for row in rows for entity_id in row}
-            profiles = {p.id: p for p in load_profiles(ws, actor, entity_ids=sorted(wanted))}
+            profiles = {
+                p.id: p
+                for p in load_profiles(ws, actor, entity_ids=sorted(wanted), clustered=False)
+            }
             settled = settled_pairs(connection, wanted)
             for left_id, right_id in rows:
                 if (left_id, right_id) in settled:

@@ -39,8 +39,10 @@ from portintel.scenario import (
     report_key,
     scenario_cast,
 )
-from portintel.scenario.generator import PERIOD_START
+from portintel.scenario.generator import PERIOD_DAYS, PERIOD_START
 from portintel.services import admin, intake
+from portintel.services.collation import refresh_candidates, stored_mapping
+from portintel.services.training.demo_truth import TRUTH_FILE, demo_truth, write_truth
 from portintel.services.workspace import Workspace
 
 Progress = Callable[[int, int], None]
@@ -75,6 +77,12 @@ class DemoSummary:
     accounts: tuple[DemoAccount, ...]
     example_vessel: str | None = None
     """The vessel entity seen by the most reports: a good first ``entity show``."""
+    candidate_pairs: int = 0
+    """Pairs cross-referencing kept (merged by a rule, or queued for review)."""
+    persons_written: int = 0
+    """Person entities the reports wrote, before collation merged any."""
+    persons: int = 0
+    """Person entities after the automatic merges."""
 
 
 class ScenarioClock:
@@ -405,7 +413,15 @@ def _summary(ws: Workspace, seed: int, total: int, added: int) -> DemoSummary:
             .order_by(func.count(columns.origin.distinct()).desc(), columns.canonical_id)
             .limit(1)
         ).scalar()
+        persons = set(
+            connection.execute(
+                select(columns.entity_id).where(columns.schema == "Person").distinct()
+            ).scalars()
+        )
+        merged = stored_mapping(connection)
     return DemoSummary(
+        persons_written=len(persons),
+        persons=len({merged.get(person, person) for person in persons}),
         example_vessel=example_vessel,
         seed=seed,
         reports=report_count,
@@ -474,9 +490,15 @@ def build_demo(
                 _insert_incidents(
                     connection, [r.incident for r in batch if r.incident is not None], known
                 )
+        # collation at work: the automatic rules' merges applied, the rest queued for review
+        clock.set(PERIOD_START + timedelta(days=PERIOD_DAYS))
+        review = refresh_candidates(ws)
     finally:
         ws.clock = original_clock
-    return _summary(ws, seed, reports, added)
+    truth = demo_truth(ws, seed, reports)
+    ws.settings.data_dir.mkdir(parents=True, exist_ok=True)
+    write_truth(ws.settings.data_dir / TRUTH_FILE, truth)
+    return replace(_summary(ws, seed, reports, added), candidate_pairs=review)
 
 
 __all__ = [
