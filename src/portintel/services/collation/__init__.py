@@ -19,6 +19,13 @@ from portintel.services.collation.entities import (
     search_entities,
 )
 from portintel.services.collation.entity_import import EntityImport, import_entities
+from portintel.services.collation.profile import (
+    EntityProfile,
+    PropertySupport,
+    Relationship,
+    ValueSupport,
+    entity_profile,
+)
 from portintel.services.collation.xref import (
     XrefRun,
     cross_reference_entities,
@@ -29,15 +36,20 @@ from portintel.services.collation.xref import (
 __all__ = [
     "EntityImport",
     "EntityPage",
+    "EntityProfile",
     "EntitySummary",
     "EntityView",
+    "PropertySupport",
     "PropertyView",
+    "Relationship",
     "StatementPage",
     "StatementView",
     "ValueCount",
+    "ValueSupport",
     "XrefRun",
     "cross_reference_entities",
     "entity_page",
+    "entity_profile",
     "entity_statements",
     "evaluate_name_pairs",
     "get_entity",

@@ -610,11 +610,14 @@ STATEMENT_PAGE = 100
 """Statements per page of one property (:func:`entity_statements`)."""
 
 
-def _readable_members(predicate: StatementPredicate, *, single: bool) -> tuple[CTE, CTE]:
-    """The readable statements of each entity as (key, ``_MEMBER_COLUMNS``) rows, found
-    once: an entity is its canonical id's statements and those of entity ids merged in.
-    The entities are bound parameters: ``:entity_id`` if ``single``, else the expanding
-    ``:entity_ids``.
+def _readable_members(
+    predicate: StatementPredicate, *, single: bool, extra: tuple[str, ...] = ()
+) -> tuple[CTE, CTE]:
+    """The readable statements of each entity as (key, ``_MEMBER_COLUMNS``, ``extra``)
+    rows, found once: an entity is its canonical id's statements and those of entity ids
+    merged in. The entities are bound parameters: ``:entity_id`` if ``single``, else the
+    expanding ``:entity_ids``. ``extra`` names more statement columns (not in the entity
+    page's covering index: the rows are then read from the table).
 
     A big entity has thousands of statements from far fewer reports: the
     scope is decided once per (report, statement restrictiveness) pair, not
@@ -660,7 +663,11 @@ def _readable_members(predicate: StatementPredicate, *, single: bool) -> tuple[C
     # report instead (every statement of every readable report, then the entity's)
     is_readable = tuple_(_S.origin + "", _S.restrictive).in_(select(r.origin, r.restrictive))
     report_id = case((_S.origin.in_(select(r.report_id)), _S.origin), else_=None)
-    columns = (*_MEMBER_COLUMNS[:-1], report_id.label("report_id"))
+    columns = (
+        *_MEMBER_COLUMNS[:-1],
+        report_id.label("report_id"),
+        *(tables.statements.c[name] for name in extra),
+    )
     key = bindparam("entity_id", type_=String, required=True) if single else _S.canonical_id
     merged_key = bindparam("entity_id", type_=String, required=True) if single else _S.entity_id
     # two disjoint branches (a merged statement's canonical id is another entity's): the
