@@ -24,7 +24,9 @@ from portintel.services.collation.profile import (
     PropertySupport,
     Relationship,
     ValueSupport,
+    entity_names,
     entity_profile,
+    grading_meaning,
 )
 from portintel.services.collation.xref import (
     XrefRun,
@@ -48,11 +50,13 @@ __all__ = [
     "ValueSupport",
     "XrefRun",
     "cross_reference_entities",
+    "entity_names",
     "entity_page",
     "entity_profile",
     "entity_statements",
     "evaluate_name_pairs",
     "get_entity",
+    "grading_meaning",
     "import_entities",
     "list_entities",
     "load_profiles",

@@ -201,6 +201,8 @@ class StatementPage:
     total: int
     offset: int
     statements: tuple[StatementView, ...]
+    value: str | None = None
+    """The one value paged, when the page is of one value only."""
 
 
 def _visible(predicate: StatementPredicate, *columns: Any) -> Select[Any]:
@@ -906,12 +908,15 @@ def entity_page(
 
 @lru_cache(maxsize=_BUILT)
 def _property_queries(
-    dialect: str, shape: StatementPredicate
+    dialect: str, shape: StatementPredicate, by_value: bool = False
 ) -> tuple[Select[Any], Select[Any], Select[Any]]:
     """For :func:`entity_statements`: a readable statement of ``:entity_id`` (if any), the
-    count of its readable statements of ``:prop``, and one page of them, newest first."""
+    count of its readable statements of ``:prop`` (of value ``:value`` if ``by_value``),
+    and one page of them, newest first."""
     del dialect
     of_property = _S.prop == bindparam("prop", type_=String, required=True)
+    if by_value:
+        of_property = and_(of_property, _S.value == bindparam("value", type_=String, required=True))
     return (
         _visible(shape, _S.id).where(_of_entity()).limit(1),
         _visible(shape, func.count()).where(_of_entity(), of_property),
@@ -932,9 +937,11 @@ def entity_statements(
     *,
     limit: int = STATEMENT_PAGE,
     offset: int = 0,
+    value: str | None = None,
 ) -> StatementPage:
-    """One page of the entity's readable statements of ``prop``, newest first, with their
-    total; NotFound if the actor may read nothing of the entity. Audited."""
+    """One page of the entity's readable statements of ``prop`` (and ``value``, if given),
+    newest first, with their total; NotFound if the actor may read nothing of the entity.
+    Audited."""
     if limit < 0 or offset < 0:
         raise InvalidInput("limit and offset must not be negative", field="limit")
     shape, values = _bound(reader_scope(actor))
@@ -942,9 +949,13 @@ def entity_statements(
         found = read_members(connection, actor, entity_id)
         if found is None:
             raise NotFound(f"entity {entity_id} not found", hint="check the id, or search")
-        page = {**values, "members": list(found.member_ids), "prop": prop}
+        page: dict[str, Any] = {**values, "members": list(found.member_ids), "prop": prop}
         page.update(limit=limit, offset=offset)
-        any_one, count, one_page = _property_queries(connection.dialect.name, shape)
+        if value is not None:
+            page["value"] = value
+        any_one, count, one_page = _property_queries(
+            connection.dialect.name, shape, value is not None
+        )
         readable = connection.execute(any_one, page).first()
         if readable is None:
             raise NotFound(f"entity {entity_id} not found", hint="check the id, or search")
@@ -957,7 +968,7 @@ def entity_statements(
             "entity.read",
             object_type="entity",
             object_id=entity_id,
-            detail={"prop": prop, "offset": offset, "shown": len(statements)},
+            detail={"prop": prop, "value": value, "offset": offset, "shown": len(statements)},
             at=ws.clock(),
         )
-    return StatementPage(found.canonical_id, prop, int(total), offset, statements)
+    return StatementPage(found.canonical_id, prop, int(total), offset, statements, value)

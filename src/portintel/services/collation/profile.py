@@ -865,3 +865,28 @@ def _prop_order(schema: str, prop: str) -> tuple[int, str]:
     caption = list(found.caption) if found is not None else []
     order = caption + [p for p in featured if p not in caption]
     return (order.index(prop) if prop in order else len(order), property_label(schema, prop))
+
+
+def grading_meaning(grading: Grading | None) -> str:
+    """A grading in words (``Usually reliable; Probably true``), for a tooltip beside its
+    code; empty when there is none, the code itself when its scheme is not known."""
+    if grading is None:
+        return ""
+    try:
+        scheme = load_grading_schemes().get(grading.scheme)
+        reliability = scheme.reliability_grade(grading.reliability).label
+        credibility = scheme.credibility_grade(grading.credibility).label
+    except InvalidInput:
+        return grading.label
+    return f"{reliability}; {credibility}"
+
+
+def entity_names(ws: Workspace, actor: Actor, entity_ids: Iterable[str]) -> dict[str, str]:
+    """The caption of each id the actor may read (as its own entity, not its cluster's:
+    a merge history names each member); unreadable ids are absent."""
+    wanted = sorted(set(entity_ids))
+    if not wanted:
+        return {}
+    with ws.engine.connect() as connection:
+        summaries = _summaries(connection, reader_scope(actor), wanted)
+    return {summary.id: summary.caption for summary in summaries}

@@ -8,7 +8,8 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
-from portintel.services.collation import entities
+from portintel.domain.entity_labels import property_label
+from portintel.services.collation import entities, profile
 from portintel.services.collation import search as searching
 from portintel.services.workspace import Workspace
 from portintel.web.authentication import Principal, page_principal, workspace_of
@@ -37,8 +38,31 @@ async def entity_view(
     principal: Principal = Depends(page_principal),
     ws: Workspace = Depends(workspace_of),
 ) -> Response:
-    view = await run_in_threadpool(entities.entity_page, ws, principal.actor, entity_id)
-    return render(request, "collation/entity_view.html", {"entity": view})
+    """The profile of the canonical entity: values with their support, ties, reports."""
+    found = await run_in_threadpool(profile.entity_profile, ws, principal.actor, entity_id)
+    return render(
+        request,
+        "collation/entity_view.html",
+        {
+            "entity": found,
+            "meaning": profile.grading_meaning,
+            "bars": _bars(found.timeline),
+        },
+    )
+
+
+def _bars(timeline: tuple[profile.MonthCount, ...]) -> list[dict[str, Any]]:
+    """The timeline's months as bars of a small SVG chart (x, height out of 40)."""
+    highest = max((month.reports for month in timeline), default=0)
+    return [
+        {
+            "x": index * 14,
+            "height": max(2, round(40 * month.reports / highest)) if highest else 0,
+            "month": month.month,
+            "reports": month.reports,
+        }
+        for index, month in enumerate(timeline)
+    ]
 
 
 @router.get("/entities/{entity_id}/statements")
@@ -46,13 +70,17 @@ async def entity_statements(
     request: Request,
     entity_id: str,
     prop: str = Query(..., min_length=1, max_length=64),
+    value: str | None = Query(None, max_length=10_000),
     offset: int = Query(0, ge=0),
     principal: Principal = Depends(page_principal),
     ws: Workspace = Depends(workspace_of),
 ) -> Response:
-    """Every statement of one property of an entity, a page at a time, newest first."""
+    """Every statement of one property (or one value) of an entity, a page at a time,
+    newest first."""
     page = await run_in_threadpool(
-        lambda: entities.entity_statements(ws, principal.actor, entity_id, prop, offset=offset)
+        lambda: entities.entity_statements(
+            ws, principal.actor, entity_id, prop, offset=offset, value=value
+        )
     )
     return render(
         request,
@@ -61,6 +89,7 @@ async def entity_statements(
             "page": page,
             "next_offset": offset + len(page.statements),
             "size": entities.STATEMENT_PAGE,
+            "label": property_label(page.statements[0].schema if page.statements else "", prop),
         },
     )
 
