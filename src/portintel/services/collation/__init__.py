@@ -19,6 +19,11 @@ from portintel.services.collation.entities import (
     search_entities,
 )
 from portintel.services.collation.entity_import import EntityImport, import_entities
+from portintel.services.collation.entity_list import (
+    EntityListItem,
+    EntityListPage,
+    browse_entities,
+)
 from portintel.services.collation.profile import (
     EntityProfile,
     PropertySupport,
@@ -37,6 +42,8 @@ from portintel.services.collation.xref import (
 
 __all__ = [
     "EntityImport",
+    "EntityListItem",
+    "EntityListPage",
     "EntityPage",
     "EntityProfile",
     "EntitySummary",
@@ -49,6 +56,7 @@ __all__ = [
     "ValueCount",
     "ValueSupport",
     "XrefRun",
+    "browse_entities",
     "cross_reference_entities",
     "entity_names",
     "entity_page",

@@ -460,8 +460,7 @@ def _canonical_summaries(
     connection: Connection, actor: Actor, scope: ReaderScope, entity_ids: list[str]
 ) -> list[EntitySummary]:
     """The summaries of a page of ids as canonical entities: a merged entity once, under
-    its canonical id, counted over the members the reader may read (a page with merged
-    entities may so hold fewer rows than asked)."""
+    its canonical id, counted over the members the reader may read."""
     clusters = page_clusters(connection, actor, entity_ids)
     members = [member for _, group in clusters for member in group]
     by_id = {summary.id: summary for summary in _summaries(connection, scope, members)}
@@ -483,16 +482,56 @@ def _canonical_summaries(
     return summaries
 
 
+def _hidden_members(shape: StatementPredicate, by_schema: bool) -> CTE:
+    """The merged entity ids a list leaves out for the reader: those with a smaller member
+    of their cluster that the reader may read (of schema ``:schema`` if ``by_schema``).
+    A cluster is so listed once, under its smallest readable member (the canonical id the
+    reader is shown, :mod:`~portintel.services.collation.canonical`), and a page holds as
+    many entities as asked. Found from ``entity_resolution`` (merged ids only: few)."""
+    merged = tables.entity_resolution.c
+    own = or_(_S.canonical_id == merged.entity_id, _S.entity_id == merged.entity_id)
+    readable = (
+        select(merged.entity_id, merged.canonical_id)
+        .select_from(
+            tables.entity_resolution.join(tables.statements, own).outerjoin(
+                tables.reports, _R.id == _S.origin
+            )
+        )
+        .where(statement_condition(shape))
+        .group_by(merged.entity_id, merged.canonical_id)
+    )
+    if by_schema:
+        readable = readable.where(_S.schema == bindparam("schema", type_=String, required=True))
+    members = readable.cte("readable_merged").prefix_with("MATERIALIZED")
+    smaller = members.alias("smaller")
+    return (
+        select(members.c.entity_id)
+        .where(
+            exists(
+                select(literal(1)).where(
+                    smaller.c.canonical_id == members.c.canonical_id,
+                    smaller.c.entity_id < members.c.entity_id,
+                )
+            )
+        )
+        .cte("hidden")
+        .prefix_with("MATERIALIZED")
+    )
+
+
 @lru_cache(maxsize=_BUILT)
 def _page_of_ids_query(dialect: str, shape: StatementPredicate, by_schema: bool) -> Select[Any]:
     """Distinct canonical ids of the readable statements (of schema ``:schema`` if
-    ``by_schema``), in order, one page (``:limit``, ``:offset``)."""
+    ``by_schema``), in order, one page (``:limit``, ``:offset``); of a merged entity only
+    the smallest member the reader may read (:func:`_hidden_members`)."""
     del dialect
+    hidden = _hidden_members(shape, by_schema)
     query = _visible(shape, _S.canonical_id)
     if by_schema:
         query = query.where(_S.schema == bindparam("schema", type_=String, required=True))
     return (
         query.group_by(_S.canonical_id)
+        .having(_S.canonical_id.not_in(select(hidden.c.entity_id)))
         .order_by(_S.canonical_id)
         .limit(bindparam("limit", type_=Integer, required=True))
         .offset(bindparam("offset", type_=Integer, required=True))

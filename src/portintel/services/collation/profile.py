@@ -29,7 +29,6 @@ from sqlalchemy import (
     CompoundSelect,
     Connection,
     Integer,
-    Row,
     Select,
     String,
     and_,
@@ -729,8 +728,8 @@ def entity_profile(
             "values_shown": values_shown,
             "reports_shown": reports_shown,
         }
-        rows = list(connection.execute(_values_query(dialect, shape), page))
-        by_kind: dict[str, list[Row[Any]]] = {}
+        rows: list[Any] = list(connection.execute(_values_query(dialect, shape), page))
+        by_kind: dict[str, list[Any]] = {}
         for row in rows:
             by_kind.setdefault(row[0], []).append(row)
         total = by_kind["total"][0]

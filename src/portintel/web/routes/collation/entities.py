@@ -10,6 +10,7 @@ from starlette.concurrency import run_in_threadpool
 
 from portintel.domain.entity_labels import property_label
 from portintel.services.collation import entities, profile
+from portintel.services.collation import entity_list as entity_list_service
 from portintel.services.collation import search as searching
 from portintel.services.workspace import Workspace
 from portintel.web.authentication import Principal, page_principal, workspace_of
@@ -22,13 +23,38 @@ router = APIRouter()
 async def entity_list(
     request: Request,
     schema: str = Query("", max_length=64),
+    has: str = Query("", max_length=64),
+    sort: str = Query("name", max_length=16),
+    offset: int = Query(0, ge=0),
+    limit: int = Query(50, ge=1, le=entity_list_service.MAX_LIMIT),
     principal: Principal = Depends(page_principal),
     ws: Workspace = Depends(workspace_of),
 ) -> Response:
+    """Every entity the reader may see, a page at a time, with the total; filtered by type
+    and by a property it has (phones...), sorted by name, last seen, reports, statements."""
     found = await run_in_threadpool(
-        lambda: entities.list_entities(ws, principal.actor, schema=schema or None, limit=200)
+        lambda: entity_list_service.browse_entities(
+            ws,
+            principal.actor,
+            schema=schema or None,
+            prop=has or None,
+            sort=sort,
+            limit=limit,
+            offset=offset,
+        )
     )
-    return render(request, "collation/entity_list.html", {"entities": found, "schema": schema})
+    return render(
+        request,
+        "collation/entity_list.html",
+        {
+            "page": found,
+            "schema": schema,
+            "has": has,
+            "sort": sort,
+            "filter_props": entity_list_service.FILTER_PROPS,
+            "sorts": entity_list_service.SORTS,
+        },
+    )
 
 
 @router.get("/entities/{entity_id}")
