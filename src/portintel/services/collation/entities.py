@@ -489,31 +489,25 @@ def _hidden_members(shape: StatementPredicate, by_schema: bool) -> CTE:
     reader is shown, :mod:`~portintel.services.collation.canonical`), and a page holds as
     many entities as asked. Found from ``entity_resolution`` (merged ids only: few)."""
     merged = tables.entity_resolution.c
-    own = or_(_S.canonical_id == merged.entity_id, _S.entity_id == merged.entity_id)
-    readable = (
-        select(merged.entity_id, merged.canonical_id)
-        .select_from(
-            tables.entity_resolution.join(tables.statements, own).outerjoin(
-                tables.reports, _R.id == _S.origin
-            )
-        )
-        .where(statement_condition(shape))
-        .group_by(merged.entity_id, merged.canonical_id)
+    ids = select(merged.entity_id)
+    branches = []
+    for column in (_S.canonical_id, _S.entity_id):  # statements found by merged id: few
+        branch = _visible(shape, column.label("member")).where(column.in_(ids))
+        if by_schema:
+            branch = branch.where(_S.schema == bindparam("schema", type_=String, required=True))
+        branches.append(branch)
+    found = union_all(*branches).subquery("found")
+    readable = select(merged.entity_id, merged.canonical_id).where(
+        merged.entity_id.in_(select(found.c.member))
     )
-    if by_schema:
-        readable = readable.where(_S.schema == bindparam("schema", type_=String, required=True))
-    members = readable.cte("readable_merged").prefix_with("MATERIALIZED")
-    smaller = members.alias("smaller")
+    members = readable.subquery("readable_merged")
+    ranked = select(
+        members.c.entity_id,
+        func.min(members.c.entity_id).over(partition_by=members.c.canonical_id).label("first"),
+    ).subquery("ranked")
     return (
-        select(members.c.entity_id)
-        .where(
-            exists(
-                select(literal(1)).where(
-                    smaller.c.canonical_id == members.c.canonical_id,
-                    smaller.c.entity_id < members.c.entity_id,
-                )
-            )
-        )
+        select(ranked.c.entity_id)
+        .where(ranked.c.entity_id > ranked.c.first)
         .cte("hidden")
         .prefix_with("MATERIALIZED")
     )

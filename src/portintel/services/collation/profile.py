@@ -80,8 +80,6 @@ REPORTS_SHOWN = 50
 RELATED_SHOWN = 60
 """Related entities a profile names at most (links first, then shared numbers, then
 entities stated in the same reports)."""
-TOGETHER_REPORTS = 200
-"""The newest reports of the entity in which entities stated together with it are sought."""
 INCIDENTS_SHOWN = 30
 
 _EXTRA = ("last_seen", "prop_type", "grading_scheme", "reliability", "credibility")
@@ -771,7 +769,7 @@ def entity_profile(
             canonical.member_ids,
             own_links,
             phones,
-            [report.id for report in reports[:TOGETHER_REPORTS]],
+            [report.id for report in reports],  # the newest: where those stated with it are sought
             schema,
         )
         incidents = tuple(
