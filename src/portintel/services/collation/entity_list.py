@@ -26,7 +26,6 @@ from sqlalchemy import (
     CTE,
     Connection,
     Integer,
-    Select,
     String,
     and_,
     bindparam,
@@ -148,11 +147,13 @@ def _grouped(shape: StatementPredicate, by_prop: bool) -> tuple[CTE, CTE]:
 
 
 @lru_cache(maxsize=_BUILT)
-def _list_queries(
+def _list_query(
     dialect: str, shape: StatementPredicate, by_schema: bool, by_prop: bool, sort: str
-) -> tuple[Select[Any], Any]:
-    """One page of groups (``:limit``, ``:offset``), and the counts: by type (``schema``,
-    n) and the total (``''``, n)."""
+) -> Any:
+    """One query, the readable statements and their groups found once: rows ``(kind, id,
+    statements, reports, last_seen, members)``: ``page`` rows, one page of groups
+    (``:limit``, ``:offset``) in order (``members`` carries the rank); ``type`` rows, a
+    schema (``id``) and its count of groups (``statements``); the ``total`` row."""
     del dialect
     readable, groups = _grouped(shape, by_prop)
     r, g = readable.c, groups.c
@@ -168,22 +169,51 @@ def _list_queries(
         "statements": (g.statements.desc(), g.id),
     }[sort]
     page = (
-        select(g.id, g.cluster, g.statements, g.reports, g.last_seen, g.members)
+        select(
+            g.id,
+            g.statements,
+            g.reports,
+            g.last_seen,
+            g.members,
+            func.row_number().over(order_by=order).label("rank"),
+        )
         .where(*filtered)
         .order_by(*order)
         .limit(bindparam("limit", type_=Integer, required=True))
         .offset(bindparam("offset", type_=Integer, required=True))
+        .subquery("page")
     )
-    of_type = select(r.schema, func.count(r.cluster.distinct())).select_from(
-        readable.join(groups, g.cluster == r.cluster)
+    ranked = select(
+        literal("page", String),
+        page.c.id,
+        page.c.statements,
+        page.c.reports,
+        page.c.last_seen,
+        page.c.members,
+        page.c.rank,
     )
-    if chosen:
-        of_type = of_type.where(*chosen)
-    counts = union_all(
-        of_type.group_by(r.schema),
-        select(literal("", String), func.count()).select_from(groups).where(*filtered),
+    of_type = select(r.schema, func.count(r.cluster.distinct()))
+    if by_prop:
+        of_type = of_type.where(r.cluster.in_(select(g.cluster).where(*chosen)))
+    zero = literal(0, Integer)
+    never = literal(None, tables.statements.c.last_seen.type)
+    types = select(
+        literal("type", String),
+        r.schema,
+        func.count(r.cluster.distinct()),
+        zero,
+        never,
+        zero,
+        zero,
+    ).group_by(r.schema)
+    if by_prop:
+        types = types.where(r.cluster.in_(select(g.cluster).where(*chosen)))
+    total = (
+        select(literal("total", String), literal("", String), func.count(), zero, never, zero, zero)
+        .select_from(groups)
+        .where(*filtered)
     )
-    return page, counts
+    return union_all(ranked, types, total)
 
 
 def browse_entities(
@@ -216,11 +246,11 @@ def browse_entities(
     if prop:
         params["prop"] = prop
     with ws.engine.begin() as connection:
-        page, counts = _list_queries(connection.dialect.name, shape, bool(schema), bool(prop), sort)
-        rows = list(connection.execute(page, params)) if limit else []
-        counted = list(connection.execute(counts, params))
-        items = _items(connection, actor, rows)
-        total = next(int(n) for value, n in counted if value == "")
+        query = _list_query(connection.dialect.name, shape, bool(schema), bool(prop), sort)
+        rows: list[Any] = list(connection.execute(query, params))
+        page_rows = sorted((row for row in rows if row[0] == "page"), key=lambda row: row[6])
+        items = _items(connection, actor, page_rows if limit else [])
+        total = next(int(row[2]) for row in rows if row[0] == "total")
         audit.record(
             connection,
             actor,
@@ -236,11 +266,8 @@ def browse_entities(
             },
             at=ws.clock(),
         )
-    types = tuple(
-        TypeCount(str(value), int(n))
-        for value, n in sorted(counted, key=lambda row: (-row[1], row[0]))
-        if value != ""
-    )
+    counted = [(str(row[1]), int(row[2])) for row in rows if row[0] == "type"]
+    types = tuple(TypeCount(value, n) for value, n in sorted(counted, key=lambda c: (-c[1], c[0])))
     return EntityListPage(schema, prop, sort, total, offset, limit, tuple(items), types)
 
 
@@ -249,27 +276,27 @@ def _items(connection: Connection, actor: Actor, rows: list[Any]) -> list[Entity
     read; counted already)."""
     from portintel.services.collation.canonical import canonical_entities
 
-    merged = [row.id for row in rows if row.members > 1]
+    merged = [row[1] for row in rows if row[5] > 1]
     clusters = canonical_entities(connection, actor, merged) if merged else {}
     members = {
-        row.id: (clusters[row.id].member_ids if row.id in clusters else (row.id,)) for row in rows
+        row[1]: (clusters[row[1]].member_ids if row[1] in clusters else (row[1],)) for row in rows
     }
     wanted = sorted({member for group in members.values() for member in group})
     summaries = {s.id: s for s in _summaries(connection, reader_scope(actor), wanted)}
     items = []
-    for row in rows:
-        found = [summaries[m] for m in members[row.id] if m in summaries]
+    for _, entity_id, statements, reports, last_seen, *_rest in rows:
+        found = [summaries[m] for m in members[entity_id] if m in summaries]
         if not found:  # pragma: no cover - the group has readable statements
             continue
-        schema, _ = entity_caption(row.id, [s.schema for s in found], ())
+        schema, _ = entity_caption(entity_id, [s.schema for s in found], ())
         items.append(
             EntityListItem(
-                id=row.id,
+                id=entity_id,
                 schema=schema,
                 caption=found[0].caption,
-                statement_count=int(row.statements),
-                report_count=int(row.reports),
-                last_seen=row.last_seen,
+                statement_count=int(statements),
+                report_count=int(reports),
+                last_seen=last_seen,
                 members=len(found),
             )
         )

@@ -498,14 +498,28 @@ def _named(
     wanted = sorted(set(ids))
     if not wanted:
         return {}
-    canonical = canonical_entities(connection, actor, wanted)
-    keys = sorted({found.canonical_id for found in canonical.values()})
+    # only merged ids need their cluster (few); any other id is its own canonical entity,
+    # and the scoped summaries below leave it out if the reader may read nothing of it
+    merged_ids = set(
+        connection.execute(
+            select(tables.entity_resolution.c.entity_id).where(
+                tables.entity_resolution.c.entity_id.in_(wanted)
+            )
+        ).scalars()
+    )
+    clusters = canonical_entities(connection, actor, merged_ids) if merged_ids else {}
+    canonical = {
+        entity: clusters[entity].canonical_id if entity in clusters else entity
+        for entity in wanted
+        if entity not in merged_ids or entity in clusters
+    }
+    keys = sorted(set(canonical.values()))
     summaries = {summary.id: summary for summary in _summaries(connection, scope, keys)}
     named = {}
-    for entity, found in canonical.items():
-        summary = summaries.get(found.canonical_id)
+    for entity, key in canonical.items():
+        summary = summaries.get(key)
         if summary is not None:
-            named[entity] = (found.canonical_id, summary.schema, summary.caption)
+            named[entity] = (key, summary.schema, summary.caption)
     return named
 
 
