@@ -27,12 +27,12 @@ from portintel.services.collation.entity_list import (
 from portintel.services.collation.profile import (
     EntityProfile,
     PropertySupport,
-    Relationship,
     ValueSupport,
     entity_names,
     entity_profile,
     grading_meaning,
 )
+from portintel.services.collation.relationships import Relationship
 from portintel.services.collation.xref import (
     XrefRun,
     cross_reference_entities,
