@@ -23,14 +23,9 @@ from sqlalchemy import func, select
 from portintel.adapters.database import tables
 from portintel.domain.actors import Actor
 from portintel.errors import NotFound
-from portintel.services.collation.entities import (
-    PER_PROPERTY,
-    REPORTS_SHOWN,
-    VALUES_PER_PROPERTY,
-    entity_page,
-    list_entities,
-    search_entities,
-)
+from portintel.services.collation.entities import list_entities, search_entities
+from portintel.services.collation.entity_list import browse_entities
+from portintel.services.collation.profile import VALUES_SHOWN, _best, entity_profile
 from portintel.services.intake.reports import ReportFilters, count_reports, list_reports
 from portintel.services.workspace import Workspace
 
@@ -87,7 +82,9 @@ def _found(read: Callable[[], Any]) -> Any:
 
 
 def _page_key(page: Any) -> Fingerprint:
-    """What an entity page shows (``entity_page``), as comparable data."""
+    """What an entity page shows of its values (``entity_profile``), as comparable data:
+    per property its counts and its best supported values, each with its statements,
+    reports, first and last seen, best and latest grading."""
     if page == NOT_FOUND:
         return NOT_FOUND
     properties = tuple(
@@ -95,37 +92,82 @@ def _page_key(page: Any) -> Fingerprint:
             p.prop,
             p.statement_count,
             p.value_count,
-            tuple((v.value, v.statements) for v in p.top_values),
-            p.shown,
+            tuple(
+                (
+                    v.value,
+                    v.statements,
+                    v.reports,
+                    v.first_seen,
+                    v.last_seen,
+                    v.best_grading,
+                    v.latest_grading,
+                )
+                for v in p.values
+            ),
         )
-        for p in page.properties
+        for p in sorted(page.properties, key=lambda p: p.prop)
     )
-    statements = tuple(s.id for s in page.statements)
-    return (page.id, page.schema, page.caption, page.statement_count, page.report_count,
-            properties, statements, page.report_ids)  # fmt: skip
+    return (
+        page.id,
+        page.schema,
+        page.caption,
+        page.statement_count,
+        page.report_count,
+        properties,
+        tuple(sorted(r.id for r in page.reports)),
+    )
 
 
 def _page_of_full_read(entity: Any) -> Fingerprint:
-    """The same page worked out from the previous read (every readable statement, fetched
-    and filtered): per property its counts, most stated values and newest statements,
-    and the first report ids. Computed after the clock stops."""
+    """The same profile worked out from the previous read (every readable statement,
+    fetched and filtered): per property and value its support. Computed after the clock
+    stops."""
     if entity == NOT_FOUND:
         return NOT_FOUND
     by_prop: dict[str, list[Any]] = {}
     for statement in entity.statements:
         by_prop.setdefault(statement.prop, []).append(statement)
     properties = []
-    statements: list[str] = []
     for prop in sorted(by_prop):
-        stated = Counter(s.value for s in by_prop[prop])
-        top = sorted(stated.items(), key=lambda item: (-item[1], item[0]))[:VALUES_PER_PROPERTY]
-        newest = sorted(by_prop[prop], key=lambda s: (s.first_seen, s.id), reverse=True)
-        newest = newest[:PER_PROPERTY]
-        properties.append((prop, len(by_prop[prop]), len(stated), tuple(top), len(newest)))
-        statements.extend(s.id for s in newest)
-    return (entity.id, entity.schema, entity.caption, len(entity.statements),
-            len(entity.report_ids), tuple(properties), tuple(statements),
-            entity.report_ids[:REPORTS_SHOWN])  # fmt: skip
+        by_value: dict[str, list[Any]] = {}
+        for statement in by_prop[prop]:
+            by_value.setdefault(statement.value, []).append(statement)
+        ranked = sorted(by_value.items(), key=lambda item: (-len(item[1]), item[0]))
+        values = []
+        for value, stated in ranked[:VALUES_SHOWN]:
+            newest = max(stated, key=lambda s: (s.last_seen, s.id))
+            values.append(
+                (
+                    value,
+                    len(stated),
+                    len({s.report_id for s in stated if s.report_id}),
+                    min(s.first_seen for s in stated),
+                    max(s.last_seen for s in stated),
+                    _best(s.grading for s in stated if s.grading),
+                    newest.grading,
+                )
+            )
+        properties.append((prop, len(by_prop[prop]), len(by_value), tuple(values)))
+    # the page names the newest reports; compared as a set, the full read's are all of them
+    return (
+        entity.id,
+        entity.schema,
+        entity.caption,
+        len(entity.statements),
+        len(entity.report_ids),
+        tuple(properties),
+        None,
+    )
+
+
+def _profile_key(page: Any) -> Fingerprint:
+    """The profile's fingerprint less the reports it names (the full read's are all)."""
+    key = _page_key(page)
+    return key if key == NOT_FOUND else (*key[:-1], None)
+
+
+def _browse_key(page: Any) -> Fingerprint:
+    return page.total, [item.id for item in page.entities]
 
 
 def _has_pool(work: Workload, read: str) -> bool:
@@ -151,9 +193,12 @@ def _report_key(found: Any) -> Fingerprint:
 def reads(work: Workload) -> dict[str, tuple[Read, Read]]:
     """Read name -> (scoped service read, fetch-then-filter read).
 
-    The entity page is what the web page and the API read (``entity_page``:
-    counted and paged in SQL); the previous page read every readable
-    statement (``get_entity`` then), and the same page is worked out from it.
+    The entity page is what the web page reads (``entity_profile``: each value's
+    support counted in SQL, with relationships, reports and timeline); the previous
+    page read every readable statement (``get_entity`` then), and the same values and
+    support are worked out from it (relationships are not compared: the full read has
+    none). The entity list page with its total is what the list page reads
+    (``browse_entities``), sorted by reports so both approaches order alike.
     """
 
     def report_page(ws: Workspace, actor: Actor, run: int) -> Any:
@@ -170,14 +215,20 @@ def reads(work: Workload) -> dict[str, tuple[Read, Read]]:
     def entity_list_old(ws: Workspace, actor: Actor, run: int) -> Any:
         return baseline.list_entities(ws, actor, limit=PAGE, offset=(run % PAGES) * PAGE)
 
+    def browse(ws: Workspace, actor: Actor, run: int) -> Any:
+        return browse_entities(ws, actor, sort="reports", limit=PAGE, offset=(run % PAGES) * PAGE)
+
+    def browse_old(ws: Workspace, actor: Actor, run: int) -> Any:
+        return baseline.browse_by_reports(ws, actor, limit=PAGE, offset=(run % PAGES) * PAGE)
+
     def entity(pool: tuple[str, ...], old: bool) -> Read:
         def fetch(ws: Workspace, actor: Actor, run: int) -> Any:
             wanted = _pick(pool, run)
             if old:
                 return _found(lambda: baseline.get_entity(ws, actor, wanted))
-            return _found(lambda: entity_page(ws, actor, wanted))
+            return _found(lambda: entity_profile(ws, actor, wanted))
 
-        return Read(fetch, _page_of_full_read if old else _page_key)
+        return Read(fetch, _page_of_full_read if old else _profile_key)
 
     def search(terms: tuple[str, ...], old: bool) -> Read:
         def fetch(ws: Workspace, actor: Actor, run: int) -> Any:
@@ -194,6 +245,10 @@ def reads(work: Workload) -> dict[str, tuple[Read, Read]]:
             Read(report_page_old, _report_key),
         ),
         "entity list page": (Read(entity_list, _summaries), Read(entity_list_old, _summaries)),
+        "entity list page + total (by reports)": (
+            Read(browse, _browse_key),
+            Read(browse_old, lambda found: found),
+        ),
         "entity page (visible)": (entity(work.visible, False), entity(work.visible, True)),
         "entity page (not visible)": (entity(work.invisible, False), entity(work.invisible, True)),
         "entity page (largest)": (entity(work.largest, False), entity(work.largest, True)),

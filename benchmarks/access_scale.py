@@ -12,10 +12,12 @@ SQLite and on PostgreSQL:
 
 - the report list page with its total (``list_reports`` + ``count_reports``),
 - the entity list page (``list_entities``),
+- the entity list page with its total, most reports first (``browse_entities``,
+  what the list page reads: #12),
 - the entity page of an entity the reader may see, of one they may not, and
-  of the largest entity they may see (``entity_page``, what the web page and
-  the API read: counted and paged in SQL; the previous page read every
-  statement, ``get_entity`` then),
+  of the largest entity they may see (``entity_profile``, what the web page
+  reads: each value's support counted in SQL, with relationships, reports and
+  timeline; the previous page read every statement, ``get_entity`` then),
 - search for a common and for a rare term (``search_entities``).
 
 Each read runs ``--runs`` times (``_access_reads``: pages, entities and
@@ -241,8 +243,13 @@ RATIO_NOTES: dict[tuple[str, str | None], str] = {
         "The ratio compares a lookup with a lookup and a write"
     ),
     ("entity page (largest)", None): (
-        "the one entity with the most statements the reader may read; its page is "
-        "counted in SQL where fetch-then-filter reads every statement into Python"
+        "the one entity with the most statements the reader may read; its profile (each "
+        "value's support, relationships, reports, timeline: #12) is counted in SQL where "
+        "fetch-then-filter reads every statement into Python"
+    ),
+    ("entity list page + total (by reports)", None): (
+        "both group every readable statement by entity to count and sort them: the "
+        "scoped read in one SQL query, fetch-then-filter in Python after fetching them all"
     ),
     ("search (common term)", "postgresql"): (
         "pg_trgm's GIN index (migration 0008) serves the baseline's ILIKE as well: both "

@@ -295,9 +295,18 @@ def test_entity_page(served: Served, data: st.DataObject) -> None:
     reader = served.world.person(username).actor
     visible = served.world.visible_statement_ids(reader, entity_id)
     assert page.status_code == (200 if visible else 404)
+    # the profile lists the best supported values of each property; the rest are one click
+    # away, on the property's statements page (read through the same scope)
+    elsewhere: dict[str, str] = {}
     for row in served.world.entity_statements(entity_id):
-        if row.id in visible and row.value.startswith("zq"):
-            assert row.value in page.text
+        if row.id in visible and row.value.startswith("zq") and row.value not in page.text:
+            if row.prop not in elsewhere:
+                more = f"/entities/{quote(entity_id)}/statements?prop={quote(row.prop)}"
+                assert f'href="{more}"' in page.text, row.prop
+                listed = served.browsers[username].get(more)
+                _assert_no_leak(served, username, listed.text)
+                elsewhere[row.prop] = listed.text
+            assert row.value in elsewhere[row.prop]
 
 
 @cases(300, at_least=150)

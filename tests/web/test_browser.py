@@ -208,6 +208,13 @@ def test_officer_files_supervisor_evaluates_analyst_sees_provenance(
     analyst.goto(f"{live_server.url}/search?q=9074729")
     analyst.click("table a:has-text('SEA FALCON')")
     analyst.wait_for_url(f"{live_server.url}/entities/*")
+    # the profile: the value with its support and grading, the report that states it
+    value = analyst.locator("tbody[data-prop=imoNumber] tr[data-value=IMO9074729]")
+    assert "B2" in value.inner_text() and value.locator("td.support").inner_text() == "1"
+    assert analyst.locator(f"#reports a[href='/reports/{report_id}']").count() == 1
+    # one click away: the statement with its report, grading and handling
+    value.locator("a").first.click()
+    analyst.wait_for_url(f"{live_server.url}/entities/*/statements*")
     row = analyst.locator("tr[data-prop=imoNumber]")
     assert "IMO9074729" in row.inner_text()
     assert row.locator(f"a[href='/reports/{report_id}']").count() == 1

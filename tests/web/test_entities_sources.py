@@ -179,11 +179,21 @@ def test_a_big_entity_is_shown_a_page_at_a_time(person: Callable[..., Person]) -
         assert page["total"] == 50
         seen.extend(s["id"] for s in page["statements"])
     assert len(seen) == len(set(seen)) == 50
+    # the API's profile: each distinct name with its support
+    support = next(p for p in entity["values"] if p["prop"] == "name")
+    assert (support["statement_count"], support["value_count"]) == (50, 4)
+    assert support["values"][0]["value"] == "SEA FALCON"
+    assert (support["values"][0]["statements"], support["values"][0]["reports"]) == (25, 25)
+    assert [v["reports"] for v in support["values"][1:]] == [9, 8, 8]
+    assert support["values"][0]["best_grading"]["label"] == "B2"
+    # the page: one row per distinct value, its statements one click away
     shown = analyst.client.get(f"/entities/{vessel_id}")
     assert shown.status_code == 200
-    assert 'data-property="name"' in shown.text and "SEA FALCON <span" in shown.text
-    assert shown.text.count('<tr data-prop="name">') == 20
-    more = f"/entities/{vessel_id}/statements?prop=name"
-    assert f'href="{more}"' in shown.text
-    rest = analyst.client.get(more)
-    assert rest.status_code == 200 and rest.text.count('<tr data-prop="name">') == 50
+    assert '<tbody data-prop="name">' in shown.text
+    assert shown.text.count('<tr data-value="SEA FALCON') == 4
+    one = f"/entities/{vessel_id}/statements?prop=name&amp;value=SEA+FALCON"
+    assert f'href="{one}"' in shown.text
+    rest = analyst.client.get(one.replace("&amp;", "&"))
+    assert rest.status_code == 200 and rest.text.count('<tr data-prop="name">') == 25
+    every = analyst.client.get(f"/entities/{vessel_id}/statements?prop=name")
+    assert every.status_code == 200 and every.text.count('<tr data-prop="name">') == 50

@@ -85,7 +85,11 @@ def compile_catalogs(directory: Path) -> list[Path]:
 
 
 def extract_messages() -> Catalog:
-    """Every translatable message in the templates and Python modules of the web face."""
+    """Every translatable message in the templates and Python modules of the web face, and
+    followthemoney's labels of entity types and properties (pages show them through
+    ``_()``: "IMO Number", "Owner", never ``imoNumber``)."""
+    from portintel.domain.entity_labels import every_label
+
     catalog = Catalog(project="portintel", domain=DOMAIN)
     for filename, lineno, message, comments, context in extract_from_dir(
         str(WEB_DIR), METHOD_MAP, OPTIONS_MAP
@@ -93,6 +97,9 @@ def extract_messages() -> Catalog:
         catalog.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
     for message, location in indicator_messages():
         catalog.add(message, None, [location], auto_comments=["a reason for a risk score"])
+    for label in every_label():
+        if label not in catalog:
+            catalog.add(label, None, [("followthemoney", 0)], auto_comments=["followthemoney"])
     return catalog
 
 

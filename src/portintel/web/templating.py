@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from portintel.domain.actors import Actor
+from portintel.domain.entity_labels import property_label, schema_label
 from portintel.web.catalogs import load_translations
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
@@ -49,6 +50,8 @@ def build_environment(locale: str = "en") -> Environment:
     )
     environment.install_gettext_translations(load_translations(locale), newstyle=True)  # type: ignore[attr-defined]
     environment.filters["time"] = _format_time
+    environment.filters["schema_label"] = schema_label
+    environment.filters["prop_label"] = property_label
     environment.globals["may_see_picture"] = _may_see_picture
     environment.globals["may_share"] = _may_share
     return environment

@@ -30,6 +30,20 @@ if TYPE_CHECKING:
         search_entities,
     )
     from portintel.services.collation.entity_import import EntityImport, import_entities
+    from portintel.services.collation.entity_list import (
+        EntityListItem,
+        EntityListPage,
+        browse_entities,
+    )
+    from portintel.services.collation.profile import (
+        EntityProfile,
+        PropertySupport,
+        ValueSupport,
+        entity_names,
+        entity_profile,
+        grading_meaning,
+    )
+    from portintel.services.collation.relationships import Relationship
     from portintel.services.collation.resolver import stored_mapping
     from portintel.services.collation.xref import (
         XrefRun,
@@ -59,6 +73,19 @@ _MODULE_OF = {
         "entities",
     ),
     **dict.fromkeys(("EntityImport", "import_entities"), "entity_import"),
+    **dict.fromkeys(("EntityListItem", "EntityListPage", "browse_entities"), "entity_list"),
+    **dict.fromkeys(
+        (
+            "EntityProfile",
+            "PropertySupport",
+            "ValueSupport",
+            "entity_names",
+            "entity_profile",
+            "grading_meaning",
+        ),
+        "profile",
+    ),
+    "Relationship": "relationships",
     "stored_mapping": "resolver",
     **dict.fromkeys(
         ("XrefRun", "cross_reference_entities", "evaluate_name_pairs", "load_profiles"), "xref"
@@ -78,19 +105,29 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     "EntityImport",
+    "EntityListItem",
+    "EntityListPage",
     "EntityPage",
+    "EntityProfile",
     "EntitySummary",
     "EntityView",
+    "PropertySupport",
     "PropertyView",
+    "Relationship",
     "StatementPage",
     "StatementView",
     "ValueCount",
+    "ValueSupport",
     "XrefRun",
+    "browse_entities",
     "cross_reference_entities",
+    "entity_names",
     "entity_page",
+    "entity_profile",
     "entity_statements",
     "evaluate_name_pairs",
     "get_entity",
+    "grading_meaning",
     "import_entities",
     "list_entities",
     "load_profiles",

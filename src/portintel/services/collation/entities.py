@@ -201,6 +201,8 @@ class StatementPage:
     total: int
     offset: int
     statements: tuple[StatementView, ...]
+    value: str | None = None
+    """The one value paged, when the page is of one value only."""
 
 
 def _visible(predicate: StatementPredicate, *columns: Any) -> Select[Any]:
@@ -458,8 +460,7 @@ def _canonical_summaries(
     connection: Connection, actor: Actor, scope: ReaderScope, entity_ids: list[str]
 ) -> list[EntitySummary]:
     """The summaries of a page of ids as canonical entities: a merged entity once, under
-    its canonical id, counted over the members the reader may read (a page with merged
-    entities may so hold fewer rows than asked)."""
+    its canonical id, counted over the members the reader may read."""
     clusters = page_clusters(connection, actor, entity_ids)
     members = [member for _, group in clusters for member in group]
     by_id = {summary.id: summary for summary in _summaries(connection, scope, members)}
@@ -481,16 +482,50 @@ def _canonical_summaries(
     return summaries
 
 
+def _hidden_members(shape: StatementPredicate, by_schema: bool) -> CTE:
+    """The merged entity ids a list leaves out for the reader: those with a smaller member
+    of their cluster that the reader may read (of schema ``:schema`` if ``by_schema``).
+    A cluster is so listed once, under its smallest readable member (the canonical id the
+    reader is shown, :mod:`~portintel.services.collation.canonical`), and a page holds as
+    many entities as asked. Found from ``entity_resolution`` (merged ids only: few)."""
+    merged = tables.entity_resolution.c
+    ids = select(merged.entity_id)
+    branches = []
+    for column in (_S.canonical_id, _S.entity_id):  # statements found by merged id: few
+        branch = _visible(shape, column.label("member")).where(column.in_(ids))
+        if by_schema:
+            branch = branch.where(_S.schema == bindparam("schema", type_=String, required=True))
+        branches.append(branch)
+    found = union_all(*branches).subquery("found")
+    readable = select(merged.entity_id, merged.canonical_id).where(
+        merged.entity_id.in_(select(found.c.member))
+    )
+    members = readable.subquery("readable_merged")
+    ranked = select(
+        members.c.entity_id,
+        func.min(members.c.entity_id).over(partition_by=members.c.canonical_id).label("first"),
+    ).subquery("ranked")
+    return (
+        select(ranked.c.entity_id)
+        .where(ranked.c.entity_id > ranked.c.first)
+        .cte("hidden")
+        .prefix_with("MATERIALIZED")
+    )
+
+
 @lru_cache(maxsize=_BUILT)
 def _page_of_ids_query(dialect: str, shape: StatementPredicate, by_schema: bool) -> Select[Any]:
     """Distinct canonical ids of the readable statements (of schema ``:schema`` if
-    ``by_schema``), in order, one page (``:limit``, ``:offset``)."""
+    ``by_schema``), in order, one page (``:limit``, ``:offset``); of a merged entity only
+    the smallest member the reader may read (:func:`_hidden_members`)."""
     del dialect
+    hidden = _hidden_members(shape, by_schema)
     query = _visible(shape, _S.canonical_id)
     if by_schema:
         query = query.where(_S.schema == bindparam("schema", type_=String, required=True))
     return (
         query.group_by(_S.canonical_id)
+        .having(_S.canonical_id.not_in(select(hidden.c.entity_id)))
         .order_by(_S.canonical_id)
         .limit(bindparam("limit", type_=Integer, required=True))
         .offset(bindparam("offset", type_=Integer, required=True))
@@ -610,11 +645,14 @@ STATEMENT_PAGE = 100
 """Statements per page of one property (:func:`entity_statements`)."""
 
 
-def _readable_members(predicate: StatementPredicate, *, single: bool) -> tuple[CTE, CTE]:
-    """The readable statements of each entity as (key, ``_MEMBER_COLUMNS``) rows, found
-    once: an entity is its canonical id's statements and those of entity ids merged in.
-    The entities are bound parameters: ``:entity_id`` if ``single``, else the expanding
-    ``:entity_ids``.
+def _readable_members(
+    predicate: StatementPredicate, *, single: bool, extra: tuple[str, ...] = ()
+) -> tuple[CTE, CTE]:
+    """The readable statements of each entity as (key, ``_MEMBER_COLUMNS``, ``extra``)
+    rows, found once: an entity is its canonical id's statements and those of entity ids
+    merged in. The entities are bound parameters: ``:entity_id`` if ``single``, else the
+    expanding ``:entity_ids``. ``extra`` names more statement columns (not in the entity
+    page's covering index: the rows are then read from the table).
 
     A big entity has thousands of statements from far fewer reports: the
     scope is decided once per (report, statement restrictiveness) pair, not
@@ -660,7 +698,11 @@ def _readable_members(predicate: StatementPredicate, *, single: bool) -> tuple[C
     # report instead (every statement of every readable report, then the entity's)
     is_readable = tuple_(_S.origin + "", _S.restrictive).in_(select(r.origin, r.restrictive))
     report_id = case((_S.origin.in_(select(r.report_id)), _S.origin), else_=None)
-    columns = (*_MEMBER_COLUMNS[:-1], report_id.label("report_id"))
+    columns = (
+        *_MEMBER_COLUMNS[:-1],
+        report_id.label("report_id"),
+        *(tables.statements.c[name] for name in extra),
+    )
     key = bindparam("entity_id", type_=String, required=True) if single else _S.canonical_id
     merged_key = bindparam("entity_id", type_=String, required=True) if single else _S.entity_id
     # two disjoint branches (a merged statement's canonical id is another entity's): the
@@ -899,12 +941,15 @@ def entity_page(
 
 @lru_cache(maxsize=_BUILT)
 def _property_queries(
-    dialect: str, shape: StatementPredicate
+    dialect: str, shape: StatementPredicate, by_value: bool = False
 ) -> tuple[Select[Any], Select[Any], Select[Any]]:
     """For :func:`entity_statements`: a readable statement of ``:entity_id`` (if any), the
-    count of its readable statements of ``:prop``, and one page of them, newest first."""
+    count of its readable statements of ``:prop`` (of value ``:value`` if ``by_value``),
+    and one page of them, newest first."""
     del dialect
     of_property = _S.prop == bindparam("prop", type_=String, required=True)
+    if by_value:
+        of_property = and_(of_property, _S.value == bindparam("value", type_=String, required=True))
     return (
         _visible(shape, _S.id).where(_of_entity()).limit(1),
         _visible(shape, func.count()).where(_of_entity(), of_property),
@@ -925,9 +970,11 @@ def entity_statements(
     *,
     limit: int = STATEMENT_PAGE,
     offset: int = 0,
+    value: str | None = None,
 ) -> StatementPage:
-    """One page of the entity's readable statements of ``prop``, newest first, with their
-    total; NotFound if the actor may read nothing of the entity. Audited."""
+    """One page of the entity's readable statements of ``prop`` (and ``value``, if given),
+    newest first, with their total; NotFound if the actor may read nothing of the entity.
+    Audited."""
     if limit < 0 or offset < 0:
         raise InvalidInput("limit and offset must not be negative", field="limit")
     shape, values = _bound(reader_scope(actor))
@@ -935,9 +982,13 @@ def entity_statements(
         found = read_members(connection, actor, entity_id)
         if found is None:
             raise NotFound(f"entity {entity_id} not found", hint="check the id, or search")
-        page = {**values, "members": list(found.member_ids), "prop": prop}
+        page: dict[str, Any] = {**values, "members": list(found.member_ids), "prop": prop}
         page.update(limit=limit, offset=offset)
-        any_one, count, one_page = _property_queries(connection.dialect.name, shape)
+        if value is not None:
+            page["value"] = value
+        any_one, count, one_page = _property_queries(
+            connection.dialect.name, shape, value is not None
+        )
         readable = connection.execute(any_one, page).first()
         if readable is None:
             raise NotFound(f"entity {entity_id} not found", hint="check the id, or search")
@@ -950,7 +1001,7 @@ def entity_statements(
             "entity.read",
             object_type="entity",
             object_id=entity_id,
-            detail={"prop": prop, "offset": offset, "shown": len(statements)},
+            detail={"prop": prop, "value": value, "offset": offset, "shown": len(statements)},
             at=ws.clock(),
         )
-    return StatementPage(found.canonical_id, prop, int(total), offset, statements)
+    return StatementPage(found.canonical_id, prop, int(total), offset, statements, value)

@@ -9,12 +9,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from fastapi import APIRouter, Depends, Query
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from portintel.domain.actors import Actor
 from portintel.domain.entities import entity_type_names
-from portintel.services.collation import entities
+from portintel.services.collation import entities, profile
 from portintel.services.collation import search as searching
 from portintel.services.workspace import Workspace
 from portintel.web.api.intake.report_models import GradingOut
@@ -95,31 +95,186 @@ class PropertyOut(BaseModel):
         )
 
 
+class ValueSupportOut(BaseModel):
+    """A distinct value and what supports it: readable statements and reports, the best
+    and the latest grading among them, first and last seen."""
+
+    value: str
+    statements: int
+    reports: int
+    first_seen: datetime
+    last_seen: datetime
+    best_grading: GradingOut | None
+    latest_grading: GradingOut | None
+    invalid_reason: str | None
+    entity_id: str | None = Field(
+        None, description="for an entity-typed value: the canonical id it names, if readable"
+    )
+    caption: str | None = None
+
+    @classmethod
+    def of(cls, view: profile.ValueSupport) -> ValueSupportOut:
+        return cls(
+            value=view.value,
+            statements=view.statements,
+            reports=view.reports,
+            first_seen=view.first_seen,
+            last_seen=view.last_seen,
+            best_grading=GradingOut.of(view.best_grading) if view.best_grading else None,
+            latest_grading=GradingOut.of(view.latest_grading) if view.latest_grading else None,
+            invalid_reason=view.invalid_reason,
+            entity_id=view.link,
+            caption=view.caption,
+        )
+
+
+class PropertySupportOut(BaseModel):
+    prop: str
+    label: str
+    prop_type: str
+    statement_count: int
+    value_count: int
+    complete: bool = Field(description="every distinct value is listed")
+    values: list[ValueSupportOut]
+
+
+class RelationshipOut(BaseModel):
+    """An entity tied to this one: ``kind`` link (an FtM link entity, ``via``), reference
+    (one names the other), phone (the same number) or together (in ``reports`` of the
+    same reports); ``label`` is its role, ``role`` the words the link states."""
+
+    kind: str
+    label: str
+    entity_id: str
+    schema_name: str
+    caption: str
+    role: str | None
+    via: str | None
+    via_schema: str | None
+    reports: int
+
+
+class ReportMentionOut(BaseModel):
+    id: str
+    title: str
+    status: str
+    reported_at: datetime
+    occurred_at: datetime | None
+    grading: GradingOut
+
+
+class IncidentOut(BaseModel):
+    id: str
+    occurred_at: datetime
+    kind: str
+    place: str | None
+    migrants: int
+    deaths: int
+    report_id: str | None
+    as_vessel: bool
+
+
+class MonthCountOut(BaseModel):
+    month: str
+    reports: int
+
+
 class EntityOut(BaseModel):
-    """An entity as its page shows it: every property counted, its most stated values and
-    newest statements; ``complete`` when nothing is left out (else page a property with
-    ``/entities/{id}/statements``)."""
+    """The canonical entity as the caller may read it.
+
+    ``values``: per property, each distinct value with its support (statements,
+    reports, best and latest grading, first and last seen); ``relationships``,
+    ``reports`` (newest first), ``incidents`` and ``timeline`` (reports by month) as on
+    its page. Provenance, value by value: ``statements``, the newest of each property
+    (``properties`` counts them; ``complete`` when nothing is left out, else page a
+    property with ``/entities/{id}/statements``). ``member_ids``: the entities merged
+    into it that the caller may read.
+    """
 
     id: str
     schema_name: str
+    schema_label: str
     caption: str
+    member_ids: list[str]
     statement_count: int
     report_count: int
+    first_seen: datetime
+    last_seen: datetime
     complete: bool
     report_ids: list[str]
+    values: list[PropertySupportOut]
+    relationships: list[RelationshipOut]
+    reports: list[ReportMentionOut]
+    incidents: list[IncidentOut]
+    timeline: list[MonthCountOut]
     properties: list[PropertyOut]
     statements: list[StatementOut]
 
     @classmethod
-    def of(cls, view: entities.EntityPage) -> EntityOut:
+    def of(cls, found: profile.EntityProfile, view: entities.EntityPage) -> EntityOut:
         return cls(
-            id=view.id,
-            schema_name=view.schema,
-            caption=view.caption,
+            id=found.id,
+            schema_name=found.schema,
+            schema_label=found.schema_label,
+            caption=found.caption,
+            member_ids=list(found.member_ids),
             statement_count=view.statement_count,
             report_count=view.report_count,
+            first_seen=found.first_seen,
+            last_seen=found.last_seen,
             complete=view.complete,
             report_ids=list(view.report_ids),
+            values=[
+                PropertySupportOut(
+                    prop=p.prop,
+                    label=p.label,
+                    prop_type=p.prop_type,
+                    statement_count=p.statement_count,
+                    value_count=p.value_count,
+                    complete=p.complete,
+                    values=[ValueSupportOut.of(v) for v in p.values],
+                )
+                for p in found.properties
+            ],
+            relationships=[
+                RelationshipOut(
+                    kind=r.kind,
+                    label=r.label,
+                    entity_id=r.entity_id,
+                    schema_name=r.schema,
+                    caption=r.caption,
+                    role=r.role,
+                    via=r.via,
+                    via_schema=r.via_schema,
+                    reports=r.reports,
+                )
+                for r in found.relationships
+            ],
+            reports=[
+                ReportMentionOut(
+                    id=r.id,
+                    title=r.title,
+                    status=r.status,
+                    reported_at=r.reported_at,
+                    occurred_at=r.occurred_at,
+                    grading=GradingOut.of(r.grading),
+                )
+                for r in found.reports
+            ],
+            incidents=[
+                IncidentOut(
+                    id=i.id,
+                    occurred_at=i.occurred_at,
+                    kind=i.kind,
+                    place=i.place,
+                    migrants=i.migrants,
+                    deaths=i.deaths,
+                    report_id=i.report_id,
+                    as_vessel=i.as_vessel,
+                )
+                for i in found.incidents
+            ],
+            timeline=[MonthCountOut(month=m.month, reports=m.reports) for m in found.timeline],
             properties=[PropertyOut.of(p) for p in view.properties],
             statements=[StatementOut.of(s) for s in view.statements],
         )
@@ -326,16 +481,23 @@ async def get_entity(
         entities.PER_PROPERTY, ge=0, le=1000, description="newest statements per property"
     ),
     reports: int = Query(entities.REPORTS_SHOWN, ge=0, le=5000, description="report ids named"),
+    values_shown: int = Query(
+        profile.VALUES_SHOWN, ge=0, le=1000, description="distinct values listed per property"
+    ),
     actor: Actor = Depends(api_actor),
     ws: Workspace = Depends(workspace_of),
 ) -> EntityOut:
-    """The entity, aggregated per property; at most ``per_property`` statements each."""
-    page = await run_in_threadpool(
-        lambda: entities.entity_page(
+    """The canonical entity with its values, their support and provenance (at most
+    ``per_property`` statements of each property), relationships, reports and timeline."""
+
+    def read() -> EntityOut:
+        found = profile.entity_profile(ws, actor, entity_id, values_shown=values_shown)
+        page = entities.entity_page(
             ws, actor, entity_id, per_property=per_property, reports=reports
         )
-    )
-    return EntityOut.of(page)
+        return EntityOut.of(found, page)
+
+    return await run_in_threadpool(read)
 
 
 @router.get(
@@ -346,14 +508,18 @@ async def get_entity(
 async def get_entity_statements(
     entity_id: str,
     prop: str = Query(..., min_length=1, max_length=64, description="property, e.g. name"),
+    value: str | None = Query(None, max_length=10_000, description="only this value"),
     limit: int = Query(entities.STATEMENT_PAGE, ge=1, le=1000),
     offset: int = Query(0, ge=0),
     actor: Actor = Depends(api_actor),
     ws: Workspace = Depends(workspace_of),
 ) -> StatementPageOut:
-    """One page of the entity's statements of ``prop``, newest first, with their total."""
+    """One page of the entity's statements of ``prop`` (of ``value`` if given), newest
+    first, with their total."""
     page = await run_in_threadpool(
-        lambda: entities.entity_statements(ws, actor, entity_id, prop, limit=limit, offset=offset)
+        lambda: entities.entity_statements(
+            ws, actor, entity_id, prop, limit=limit, offset=offset, value=value
+        )
     )
     return StatementPageOut(
         entity_id=page.entity_id,
