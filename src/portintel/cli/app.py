@@ -31,6 +31,7 @@ from portintel.cli import (
     search,
     serve,
     share,
+    sync,
     users,
     xref,
 )
@@ -77,6 +78,7 @@ app.add_typer(node.app, name="node")
 app.add_typer(partners.app, name="partner")
 app.add_typer(partners.agreements_app, name="agreement")
 app.add_typer(share.app, name="share")
+app.command("sync")(sync.sync_command)
 
 
 def main() -> None:
