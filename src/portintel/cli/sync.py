@@ -17,6 +17,10 @@ def sync_command(
         str | None,
         typer.Option("--partner", help="Sync with this partner only (default: every partner)."),
     ] = None,
+    page_size: Annotated[
+        int,
+        typer.Option("--page-size", help="Objects asked for per page (1 to 10000)."),
+    ] = 500,
     enqueue: Annotated[
         bool,
         typer.Option(
@@ -53,7 +57,11 @@ def sync_command(
         return
     for name in names:
         result = sync_partner(
-            ws, actor, name, progress=lambda line: console.print(escape(line), highlight=False)
+            ws,
+            actor,
+            name,
+            page_size=page_size,
+            progress=lambda line: console.print(escape(line), highlight=False),
         )
         console.print(
             f"[bold]{escape(result.partner)}[/]: {result.objects:,} objects read, "
