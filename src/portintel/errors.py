@@ -108,6 +108,13 @@ class StorageFull(UpstreamFailure):
     code = "storage_full"
 
 
+class PeerRefused(PortintelError):
+    """A partner node's server answered, but refused (401, 403, 404) or answered what
+    cannot be used; retrying will not help until someone fixes the cause."""
+
+    code = "peer_refused"
+
+
 class ConfigurationError(PortintelError):
     """Settings or a vocabulary file are wrong; fix the configuration."""
 

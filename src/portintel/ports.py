@@ -17,6 +17,7 @@ real adapter on every backend.
     TrackReader          trackstore.TrackStore (Parquet)               services.maritime
     NodeSigner           node_keys.NodeKeys (Ed25519 files)            services.sharing
     CredentialSealer     node_keys.CredentialVault (AES-GCM)           services.sharing
+    TaxiiPeer            taxii_peer.HttpTaxiiPeer (TAXII 2.1, httpx)   services.sharing.sync
 
 The module sits between the adapters and the domain: both the services and
 the adapters may import it, and it imports only the domain (checked by the
@@ -49,11 +50,14 @@ __all__ = [
     "CredentialSealer",
     "NodePublicKey",
     "NodeSigner",
+    "ObjectPage",
     "PasswordHasher",
+    "PeerCollection",
     "SessionRecord",
     "SessionStore",
     "StoreProbe",
     "StoredBlob",
+    "TaxiiPeer",
     "TrackReader",
 ]
 
@@ -212,3 +216,53 @@ class CredentialSealer(Protocol):
 
     def open(self, sealed: bytes, context: str) -> Secret:
         """The secret sealed for ``context``; ConfigurationError when it does not open."""
+
+
+# --- a partner node's TAXII 2.1 server (sync) ------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PeerCollection:
+    """A collection a partner's TAXII server offers this node."""
+
+    id: str
+    title: str
+    can_read: bool
+    can_write: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectPage:
+    """One page of a collection's objects, as the partner's server sent it."""
+
+    objects: list[dict[str, object]]
+    more: bool
+    next: str | None
+    """The server's opaque cursor for the page after this one (``None`` on the last)."""
+    date_added_last: str | None
+    """``X-TAXII-Date-Added-Last``: when the newest object of the page was added."""
+
+
+class TaxiiPeer(Protocol):
+    """A partner node's TAXII 2.1 server, as a client of it sees it.
+
+    Every method raises ``UpstreamFailure`` for what retrying may cure (the
+    server unreachable, a 5xx, a 429) after the adapter's own retries, and
+    ``Refused`` for what it will not (401, 403, 404, a malformed answer).
+    """
+
+    def collections(self) -> list[PeerCollection]:
+        """The collections of the server's default API root that this node may see."""
+
+    def objects_page(
+        self,
+        collection_id: str,
+        *,
+        added_after: str | None,
+        cursor: str | None,
+        limit: int,
+    ) -> ObjectPage:
+        """A page of objects: after ``cursor`` if given, else added after ``added_after``."""
+
+    def add_objects(self, collection_id: str, objects: Sequence[dict[str, object]]) -> str:
+        """Post ``objects`` to the collection (push); the status id the server answered."""

@@ -31,6 +31,7 @@ from portintel.cli import (
     search,
     serve,
     share,
+    sync,
     targeting,
     users,
     watchlist,
@@ -81,6 +82,7 @@ app.add_typer(partners.agreements_app, name="agreement")
 app.add_typer(share.app, name="share")
 app.add_typer(targeting.app, name="targeting")
 app.add_typer(watchlist.app, name="watchlist")
+app.command("sync")(sync.sync_command)
 
 
 def main() -> None:

@@ -832,6 +832,33 @@ taxii_tokens = Table(
     Column("revoked_at", UTC, nullable=True),
 )
 """Credentials this node issued to partners for its TAXII server; they reach nothing else."""
+sync_checkpoints = Table(
+    "sync_checkpoints",
+    metadata,
+    Column("partner_id", String(64), ForeignKey("partners.id"), primary_key=True),
+    # the collection's id on the partner's TAXII server
+    Column("collection_id", String(200), primary_key=True),
+    # where the next pull starts: the server's cursor mid-collection, else added_after
+    Column("added_after", String(40), nullable=True),
+    Column("cursor", Text, nullable=True),
+    Column("objects", Integer, nullable=False, default=0),
+    Column("pages", Integer, nullable=False, default=0),
+    Column("updated_at", UTC, nullable=False),
+)
+"""How far this node has pulled each partner collection (issue #13): a sync resumes here."""
+
+package_pushes = Table(
+    "package_pushes",
+    metadata,
+    Column("package_id", String(64), ForeignKey("outgoing_packages.id"), primary_key=True),
+    Column("partner_id", String(64), ForeignKey("partners.id"), nullable=False, index=True),
+    Column("collection_id", String(200), nullable=False),
+    # the TAXII status id the partner's server answered
+    Column("status_id", String(200), nullable=False),
+    Column("objects", Integer, nullable=False),
+    Column("pushed_at", UTC, nullable=False),
+)
+"""Packages pushed to a partner whose agreement says push: each is pushed once."""
 
 __all__ = [
     "agencies",
@@ -853,6 +880,7 @@ __all__ = [
     "outgoing_packages",
     "package_feedback",
     "package_items",
+    "package_pushes",
     "partner_agreements",
     "partner_keys",
     "partners",
@@ -869,6 +897,7 @@ __all__ = [
     "risk_subjects",
     "sources",
     "statements",
+    "sync_checkpoints",
     "taxii_objects",
     "taxii_tokens",
     "user_roles",
