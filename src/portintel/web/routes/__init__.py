@@ -8,6 +8,7 @@ from fastapi import APIRouter
 def routers() -> list[APIRouter]:
     from portintel.web.routes import health, home
     from portintel.web.routes.admin import account, jobs, login, users
+    from portintel.web.routes.analysis import charts
     from portintel.web.routes.audit import entries as audit
     from portintel.web.routes.collation import entities, review
     from portintel.web.routes.intake import reports, sources, suggestions
@@ -27,4 +28,5 @@ def routers() -> list[APIRouter]:
         audit.router,
         account.router,
         maritime_map.router,
+        charts.router,
     ]
