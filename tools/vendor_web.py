@@ -57,6 +57,13 @@ PACKAGES = (
         ("dist/maplibre-gl.mjs", "dist/maplibre-gl-worker.mjs", "dist/maplibre-gl.css"),
     ),
     Package(
+        "cytoscape",
+        "3.35.0",
+        "MIT",
+        "LICENSE",
+        ("dist/cytoscape.esm.min.mjs",),
+    ),
+    Package(
         "world-atlas",
         "2.0.2",
         "ISC (Natural Earth data: public domain)",

@@ -1,0 +1,1 @@
+"""The analysis capability's API: link charts and paths."""
