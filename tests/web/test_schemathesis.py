@@ -57,6 +57,12 @@ checks.positive_data_acceptance.expected-statuses = [
 ]
 
 [[operations]]
+include-path-regex = "^/api/v1/maritime/ports(/[^/]+)?$"
+checks.positive_data_acceptance.expected-statuses = [
+    "2xx", "3xx", 401, 403, 404, 409, 422, 429, "5xx"
+]
+
+[[operations]]
 include-path-regex = "^/api/v1/packages/[^/]+/feedback$"
 checks.positive_data_acceptance.expected-statuses = [
     "2xx", "3xx", 401, 403, 404, 409, 422, 429, "5xx"
@@ -72,7 +78,9 @@ named beside it (or the node's), a handling code to its vocabulary, and C
 handling needs its conditions (reports, their evaluation, sources); a user's
 agency must be one the node has (users); a partner's kind, country, URL and key must be
 ones the node can use, an agreement's codes must be known, a dissemination's reports must
-let something go to the partner, feedback must not be blank (sharing). Each is still refused
+let something go to the partner, feedback must not be blank (sharing); a port entry's country
+must be in the node's country list and its name and source must not be blank once spaces are
+folded (the gazetteer of ports, issue #10). Each is still refused
 with 422 naming the field (tests/web/test_reports.py, tests/web/test_admin_pages.py).
 """
 

@@ -22,6 +22,7 @@ from portintel.domain.analysis import EdgeKind
 from portintel.services import analysis
 from portintel.services.workspace import Workspace
 from portintel.web.api.responses import errors
+from portintel.web.api.times import IsoDateTime
 from portintel.web.authentication import api_actor, workspace_of
 
 router = APIRouter(tags=["analysis"])
@@ -133,8 +134,8 @@ Kinds = Annotated[
     list[Kind] | None,
     Query(description="kinds of link to follow (repeat); default: all but `report`"),
 ]
-Since = Annotated[datetime | None, Query(description="only facts seen since (ISO 8601)")]
-Until = Annotated[datetime | None, Query(description="only facts seen until (ISO 8601)")]
+Since = Annotated[IsoDateTime | None, Query(description="only facts seen since (ISO 8601)")]
+Until = Annotated[IsoDateTime | None, Query(description="only facts seen until (ISO 8601)")]
 MinGrading = Annotated[
     str | None,
     Query(

@@ -61,8 +61,8 @@ async def import_areas(
 
 
 class PortIn(BaseModel):
-    name: str = Field(max_length=200)
-    country: str = Field(description="ISO 3166-1 alpha-2", max_length=2)
+    name: str = Field(min_length=1, max_length=200, pattern=r"\S")
+    country: str = Field(description="ISO 3166-1 alpha-2", min_length=2, max_length=2)
     kind: str = Field(description="port, anchorage, fishing_harbour or landing_site")
     lat: float = Field(ge=-90, le=90)
     lon: float = Field(ge=-180, le=180)

@@ -21,6 +21,7 @@ from portintel.domain.actors import Actor
 from portintel.services import maritime
 from portintel.services.workspace import Workspace
 from portintel.web.api.responses import errors
+from portintel.web.api.times import IsoDateTime
 from portintel.web.authentication import api_actor, workspace_of
 
 router = APIRouter(tags=["maritime"])
@@ -39,8 +40,8 @@ class LatestPositionsOut(BaseModel):
     responses=errors(403),
 )
 async def latest_positions(
-    since: datetime | None = Query(None, description="window start, ISO 8601 UTC"),
-    until: datetime | None = Query(None, description="window end (default: last fix stored)"),
+    since: IsoDateTime | None = Query(None, description="window start, ISO 8601 UTC"),
+    until: IsoDateTime | None = Query(None, description="window end (default: last fix stored)"),
     mmsi: list[int] = Query([], description="only these vessels"),
     actor: Actor = Depends(api_actor),
     ws: Workspace = Depends(workspace_of),
@@ -82,8 +83,8 @@ class TrackOut(BaseModel):
 )
 async def vessel_track(
     vessel_id: str,
-    since: datetime | None = Query(None, description="from, ISO 8601 UTC"),
-    until: datetime | None = Query(None, description="to, ISO 8601 UTC"),
+    since: IsoDateTime | None = Query(None, description="from, ISO 8601 UTC"),
+    until: IsoDateTime | None = Query(None, description="to, ISO 8601 UTC"),
     max_points: int = Query(2000, ge=2, le=50_000, description="vertices at most"),
     actor: Actor = Depends(api_actor),
     ws: Workspace = Depends(workspace_of),
@@ -141,8 +142,8 @@ class MapEventOut(BaseModel):
 
 @router.get("/maritime/events", response_model=list[MapEventOut], responses=errors(403))
 async def map_events(
-    since: datetime | None = Query(None),
-    until: datetime | None = Query(None),
+    since: IsoDateTime | None = Query(None),
+    until: IsoDateTime | None = Query(None),
     type: list[str] = Query([], description="event types, e.g. gap, loitering"),
     mmsi: int | None = Query(None),
     actor: Actor = Depends(api_actor),
