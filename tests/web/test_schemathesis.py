@@ -57,6 +57,18 @@ checks.positive_data_acceptance.expected-statuses = [
 ]
 
 [[operations]]
+include-path-regex = "^/api/v1/(maritime/positions/latest|maritime/events|vessels/[^/]+/track)$"
+checks.positive_data_acceptance.expected-statuses = [
+    "2xx", "3xx", 401, 403, 404, 409, 422, 429, "5xx"
+]
+
+[[operations]]
+include-path-regex = "^/api/v1/(entities/[^/]+/chart|paths)$"
+checks.positive_data_acceptance.expected-statuses = [
+    "2xx", "3xx", 401, 403, 404, 409, 422, 429, "5xx"
+]
+
+[[operations]]
 include-path-regex = "^/api/v1/maritime/ports(/[^/]+)?$"
 checks.positive_data_acceptance.expected-statuses = [
     "2xx", "3xx", 401, 403, 404, 409, 422, 429, "5xx"
@@ -80,7 +92,9 @@ agency must be one the node has (users); a partner's kind, country, URL and key 
 ones the node can use, an agreement's codes must be known, a dissemination's reports must
 let something go to the partner, feedback must not be blank (sharing); a port entry's country
 must be in the node's country list and its name and source must not be blank once spaces are
-folded (the gazetteer of ports, issue #10). Each is still refused
+folded (the gazetteer of ports, issue #10); a window's ``since`` must not be after its
+``until``, and an event type must be one the node detects (the map, a link chart's dates).
+Each is still refused
 with 422 naming the field (tests/web/test_reports.py, tests/web/test_admin_pages.py).
 """
 

@@ -11,10 +11,10 @@ intelligence (403) and needs a caller (401).
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Query
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from portintel.domain.actors import Actor
@@ -23,6 +23,9 @@ from portintel.services.workspace import Workspace
 from portintel.web.api.responses import errors
 from portintel.web.api.times import IsoDateTime
 from portintel.web.authentication import api_actor, workspace_of
+
+VesselNumber = Annotated[int, Field(ge=0, le=2**63 - 1)]
+"""An MMSI, or a track id of an archive whose vessels are not MMSIs: a non-negative 64-bit id."""
 
 router = APIRouter(tags=["maritime"])
 
@@ -42,7 +45,7 @@ class LatestPositionsOut(BaseModel):
 async def latest_positions(
     since: IsoDateTime | None = Query(None, description="window start, ISO 8601 UTC"),
     until: IsoDateTime | None = Query(None, description="window end (default: last fix stored)"),
-    mmsi: list[int] = Query([], description="only these vessels"),
+    mmsi: list[VesselNumber] = Query([], description="only these vessels"),
     actor: Actor = Depends(api_actor),
     ws: Workspace = Depends(workspace_of),
 ) -> LatestPositionsOut:
@@ -145,7 +148,7 @@ async def map_events(
     since: IsoDateTime | None = Query(None),
     until: IsoDateTime | None = Query(None),
     type: list[str] = Query([], description="event types, e.g. gap, loitering"),
-    mmsi: int | None = Query(None),
+    mmsi: VesselNumber | None = Query(None),
     actor: Actor = Depends(api_actor),
     ws: Workspace = Depends(workspace_of),
 ) -> list[MapEventOut]:
