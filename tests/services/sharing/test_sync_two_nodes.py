@@ -9,21 +9,11 @@ second sync imports nothing; the checkpoint resumes where the first stopped.
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
-from collections.abc import Iterator
-from dataclasses import dataclass
-
-import pytest
-import uvicorn
-
 from portintel.domain.actors import SYSTEM
 from portintel.services import sharing
 from portintel.services.sharing.sync import sync_partner
 from portintel.services.workspace import Workspace
-from portintel.settings import Settings
-from portintel.web import create_app
+from tests.services.sharing.test_four_nodes import Served, node_a  # noqa: F401 (fixture)
 from tests.services.sharing.two_nodes import (  # noqa: F401 (fixture)
     A_NODE,
     B_NODE,
@@ -35,37 +25,8 @@ from tests.services.sharing.two_nodes import (  # noqa: F401 (fixture)
 )
 
 
-@dataclass
-class Served:
-    url: str
-    workspace: Workspace
-
-
-@pytest.fixture
-def node_a(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterator[Served]:
-    for variable in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy"):
-        monkeypatch.delenv(variable, raising=False)
-    app = create_app(settings)
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the test server did not start")
-        time.sleep(0.05)
-    yield Served(url=f"http://127.0.0.1:{port}", workspace=app.state.workspace)
-    server.should_exit = True
-    thread.join(timeout=10)
-    sock.close()
-
-
 def test_b_pulls_exactly_what_a_approved_for_it_and_a_second_sync_imports_nothing(
-    node_a: Served,
+    node_a: Served,  # noqa: F811
     node_b: Workspace,  # noqa: F811
 ) -> None:
     a, b = node_a.workspace, node_b
