@@ -16,18 +16,16 @@ from __future__ import annotations
 import socket
 import threading
 import time
-import uuid
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 import uvicorn
-from sqlalchemy import select, text
+from sqlalchemy import select
 
-from portintel.adapters.database import create_database_engine, tables
+from portintel.adapters.database import tables
 from portintel.domain.actors import SYSTEM, Role
 from portintel.domain.reports import FactDraft, ReportDraft
 from portintel.services import sharing
@@ -36,8 +34,8 @@ from portintel.services.sharing.sync import sync_partner
 from portintel.services.workspace import Workspace, open_workspace
 from portintel.settings import Settings
 from portintel.web import create_app
-from tests.conftest import POSTGRES_URL, TickingClock
-from tests.services.sharing.two_nodes import Staff, staff
+from tests.conftest import TickingClock
+from tests.services.sharing.two_nodes import Staff, second_database, staff
 from tests.services.staff import IMMIGRATION, make_user
 
 A_NODE = "KH-PIU-SHV"
@@ -107,23 +105,16 @@ def node_a(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterator[Serv
 def partners(settings: Settings, tmp_path: Path) -> Iterator[dict[str, Workspace]]:
     """The three receiving nodes, each with its own data directory and database."""
     opened: dict[str, Workspace] = {}
-    schemas: list[str] = []
-    admin = create_database_engine(POSTGRES_URL) if POSTGRES_URL else None
+    databases = []
     for terms in PARTNERS:
-        if (settings.database_url or "sqlite").startswith("sqlite"):
-            url = f"sqlite:///{tmp_path / f'{terms.node_id}.sqlite'}"
-        else:
-            assert admin is not None and POSTGRES_URL is not None
-            schema = f"n_{uuid.uuid4().hex[:12]}"
-            with admin.begin() as connection:
-                connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-            schemas.append(schema)
-            separator = "&" if "?" in POSTGRES_URL else "?"
-            url = f"{POSTGRES_URL}{separator}options={quote(f'-csearch_path={schema}')}"
+        folder = tmp_path / f"{terms.node_id}-db"
+        folder.mkdir()
+        urls = second_database(settings.database_url or "sqlite", folder)
+        databases.append(urls)
         ws = open_workspace(
             Settings(
                 data_dir=tmp_path / terms.node_id,
-                database_url=url,
+                database_url=next(urls),
                 secure_cookies=False,
                 node_code=terms.node,
                 node_id=terms.node_id,
@@ -135,11 +126,9 @@ def partners(settings: Settings, tmp_path: Path) -> Iterator[dict[str, Workspace
     yield opened
     for ws in opened.values():
         ws.close()
-    if admin is not None:
-        with admin.begin() as connection:
-            for schema in schemas:
-                connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    for urls in databases:  # drops each PostgreSQL schema
+        for _ in urls:
+            pass
 
 
 def _link(a: Served, node: Workspace, terms: Terms) -> None:
