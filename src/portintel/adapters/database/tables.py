@@ -860,6 +860,32 @@ package_pushes = Table(
 )
 """Packages pushed to a partner whose agreement says push: each is pushed once."""
 
+push_recipients = Table(
+    "push_recipients",
+    metadata,
+    Column("partner_id", String(64), ForeignKey("partners.id"), primary_key=True),
+    # the analyst or supervisor under whom what the partner pushes is filed (their agency)
+    Column("user_id", String(64), ForeignKey("users.id"), nullable=False),
+    Column("set_at", UTC, nullable=False),
+    Column("set_by", String(100), nullable=False),
+)
+"""Who receives what a partner pushes into its inbox collection here (issue #13)."""
+
+push_statuses = Table(
+    "push_statuses",
+    metadata,
+    # the TAXII status id answered to the partner's POST (a UUID)
+    Column("id", String(64), primary_key=True),
+    Column("partner_id", String(64), ForeignKey("partners.id"), nullable=False, index=True),
+    Column("receipt_id", String(64), ForeignKey("receipts.id"), nullable=True),
+    Column("requested_at", UTC, nullable=False),
+    # [{"id", "version"}] received or held already; [{"id", "version", "message"}] refused
+    Column("successes", JSON, nullable=False),
+    Column("failures", JSON, nullable=False),
+    Column("pending", JSON, nullable=False),
+)
+"""The TAXII status of each push a partner made into its inbox collection here."""
+
 __all__ = [
     "agencies",
     "analyst_areas",
@@ -885,6 +911,8 @@ __all__ = [
     "partner_keys",
     "partners",
     "port_edits",
+    "push_recipients",
+    "push_statuses",
     "quarantine",
     "receipts",
     "received_objects",
