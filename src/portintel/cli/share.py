@@ -54,6 +54,8 @@ def preview_command(
             if not item.allowed:
                 for reason in item.reasons:
                     console.print(f"      - {escape(reason.message)}", highlight=False)
+            for release in item.releases:
+                console.print(f"      + {escape(release.message)}", highlight=False)
             if not item.agrees:
                 console.print("      [yellow]policy and view disagree[/]", highlight=False)
     console.print("\n[bold]Never sent[/] (stripped from everything):", highlight=False)
@@ -250,6 +252,81 @@ def feedback_command(
     ws = context_of(ctx).workspace()
     sharing.record_feedback(ws, acting_user(ws, as_user), package, text)
     console.print(f"Feedback on package {package} recorded.")
+
+
+@app.command("permit")
+def permit_command(
+    ctx: typer.Context,
+    as_user: AsUser,
+    partner: Annotated[
+        str, typer.Option("--partner", help="The partner the report may now go to.")
+    ],
+    reference: Annotated[
+        str,
+        typer.Option("--reference", help="The provider's reference, e.g. its letter's number."),
+    ],
+    granted_on: Annotated[
+        str, typer.Option("--date", help="The day the provider gave it (YYYY-MM-DD).")
+    ],
+    report: Annotated[
+        str | None, typer.Option("--report", help="The received report (RX-...).")
+    ] = None,
+    receipt: Annotated[
+        str | None,
+        typer.Option("--receipt", help="A whole delivery (RCV-...): each report it brought."),
+    ] = None,
+) -> None:
+    """Record the provider's permission to pass a received report (H2, 3x5x2 C, ...) on to
+    one partner; supervisors only, audited. The dry run then shows it released."""
+    from datetime import date
+
+    from portintel.errors import InvalidInput
+    from portintel.services import sharing
+
+    try:
+        day = date.fromisoformat(granted_on.strip())
+    except ValueError as exc:
+        raise InvalidInput(
+            f"date {granted_on!r} is not a day", field="granted_on", hint="e.g. 2026-11-20"
+        ) from exc
+    ws = context_of(ctx).workspace()
+    recorded = sharing.record_permission(
+        ws, acting_user(ws, as_user), partner, reference=reference, granted_on=day,
+        report_id=report, receipt_id=receipt,
+    )  # fmt: skip
+    for permission in recorded:
+        console.print(
+            f"{permission.report_id} ({permission.report_title}) may go to "
+            f"{permission.partner}: permitted by {permission.provider}, "
+            f"{permission.reference}, {permission.granted_on.isoformat()}",
+            highlight=False,
+            markup=False,
+        )
+
+
+@app.command("permissions")
+def permissions_command(
+    ctx: typer.Context,
+    as_user: AsUser,
+    report: Annotated[
+        list[str] | None, typer.Option("--report", help="Only these reports (repeat).")
+    ] = None,
+) -> None:
+    """The providers' permissions recorded for reports you may read, newest first."""
+    from portintel.services import sharing
+
+    ws = context_of(ctx).workspace()
+    found = sharing.list_permissions(ws, acting_user(ws, as_user), report_ids=report)
+    if not found:
+        console.print("No provider's permission is recorded.")
+    for permission in found:
+        console.print(
+            f"{permission.report_id} -> {permission.partner}: {permission.provider}, "
+            f"{permission.reference}, {permission.granted_on.isoformat()} "
+            f"(recorded by {permission.recorded_by})",
+            highlight=False,
+            markup=False,
+        )
 
 
 @app.command("verify")

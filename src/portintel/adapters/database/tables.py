@@ -16,6 +16,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Column,
+    Date,
     Float,
     ForeignKey,
     Index,
@@ -886,6 +887,26 @@ push_statuses = Table(
 )
 """The TAXII status of each push a partner made into its inbox collection here."""
 
+provider_permissions = Table(
+    "provider_permissions",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    # the received report, and the partner it may now go to (rule 6 of the sharing policy)
+    Column("report_id", String(64), ForeignKey("reports.id"), nullable=False),
+    Column("partner_id", String(64), ForeignKey("partners.id"), nullable=False),
+    # the node that provided the report (its origin_node), and its reference and date
+    Column("provider", String(100), nullable=False),
+    Column("reference", String(200), nullable=False),
+    Column("granted_on", Date, nullable=False),
+    # set when recorded for a whole delivery (a receipt): one row per report of it
+    Column("receipt_id", String(64), ForeignKey("receipts.id"), nullable=True),
+    Column("recorded_by", String(64), nullable=False),
+    Column("recorded_at", UTC, nullable=False),
+    UniqueConstraint("report_id", "partner_id", name="uq_provider_permissions_report_partner"),
+    Index("ix_provider_permissions_partner_report", "partner_id", "report_id"),
+)
+"""The providers' permissions to pass received reports on to a partner (issue #13)."""
+
 __all__ = [
     "agencies",
     "analyst_areas",
@@ -911,6 +932,7 @@ __all__ = [
     "partner_keys",
     "partners",
     "port_edits",
+    "provider_permissions",
     "push_recipients",
     "push_statuses",
     "quarantine",

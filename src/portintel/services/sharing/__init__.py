@@ -58,6 +58,11 @@ from portintel.services.sharing.partners import (
     partner_credential,
     partners_to_share_with,
 )
+from portintel.services.sharing.permissions import (
+    PermissionView,
+    list_permissions,
+    record_permission,
+)
 from portintel.services.sharing.preview import PreviewItem, SharePreview, preview_share
 from portintel.services.sharing.publishing import publish_objects, publish_package
 from portintel.services.sharing.push_inbox import (
@@ -108,6 +113,7 @@ __all__ = [
     "Page",
     "PartnerReader",
     "PartnerTokenView",
+    "PermissionView",
     "PreviewItem",
     "Publication",
     "PushRecipient",
@@ -142,6 +148,7 @@ __all__ = [
     "list_disseminations",
     "list_partner_tokens",
     "list_partners",
+    "list_permissions",
     "may_receive",
     "node_identity",
     "node_signer",
@@ -162,6 +169,7 @@ __all__ = [
     "receive_objects",
     "receive_push",
     "record_feedback",
+    "record_permission",
     "replace_partner_key",
     "report_recipients",
     "request_dissemination",
