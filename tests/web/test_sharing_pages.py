@@ -275,6 +275,11 @@ def test_request_approval_acknowledgement_feedback_and_downloads(
     event = json.loads(misp.text)["Event"]
     assert event["Orgc"]["name"] == ws.settings.node_code
     assert "KH-CAU" not in misp.text  # a MISP event names no recipient either
+    assert 'id="download-ftm"' in bea.client.get(path).text
+    ftm = bea.client.get(f"/sharing/packages/{package_id}/ftm.json")
+    assert ftm.status_code == 200 and "attachment" in ftm.headers["content-disposition"]
+    assert json.loads(ftm.text)["format"] == "portintel-ftm-package/1"
+    assert "KH-CAU" not in ftm.text
 
 
 def test_the_dry_run_page_lists_incidents_and_statistics(

@@ -185,21 +185,23 @@ def export_command(
         str,
         typer.Option(
             "--format",
-            help="package: the signed STIX 2.1 package file; misp: a MISP event (JSON).",
+            help="package: the signed STIX 2.1 package file; ftm: the same as signed FtM JSON "
+            "(between portintel nodes); misp: a MISP event (JSON).",
         ),
     ] = "package",
     output: Annotated[
         Path | None, typer.Option("--output", help="Write here instead of standard output.")
     ] = None,
 ) -> None:
-    """Export what a dissemination sent: the signed package, or the same as a MISP event
-    for partners that run MISP (handling as MISP distribution levels and tags). Audited."""
+    """Export what a dissemination sent: the signed package, the same as signed FtM JSON
+    for portintel partners, or as a MISP event for partners that run MISP (handling as MISP
+    distribution levels and tags). Audited."""
     from portintel.errors import Conflict, InvalidInput
     from portintel.services import sharing
 
-    if export_format not in ("package", "misp"):
+    if export_format not in ("package", "ftm", "misp"):
         raise InvalidInput(
-            f"--format {export_format!r} is unknown", field="format", hint="package or misp"
+            f"--format {export_format!r} is unknown", field="format", hint="package, ftm or misp"
         )
     ws = context_of(ctx).workspace()
     actor = acting_user(ws, as_user)
@@ -214,6 +216,8 @@ def export_command(
         package_id = item.package.id
     if export_format == "misp":
         text = sharing.package_misp_event(ws, actor, package_id)
+    elif export_format == "ftm":
+        text = sharing.package_ftm_file(ws, actor, package_id)
     else:
         text = sharing.package_file(ws, actor, package_id)
     if output is None:
@@ -361,7 +365,8 @@ def import_command(
     ],
     partner: Annotated[str, typer.Option("--partner", help="The sending partner's name.")],
 ) -> None:
-    """Import a package file received by other means (mail, removable media).
+    """Import a package file received by other means (mail, removable media): a STIX
+    package or an FtM one (``share export --format ftm`` on the sending node).
 
     Every object's signature is checked against the partner's registered key
     (and its retired keys): an object with a bad or missing signature or an
@@ -388,9 +393,12 @@ def import_command(
         def on_progress(done: int, total: int) -> None:
             bar.update(task, completed=done, total=total)
 
-        receipt = sharing.import_package(
-            ws, actor, partner, text, filename=file.name, progress=on_progress
-        )
+        if sharing.is_ftm_package(text):
+            receipt = sharing.import_ftm_package(ws, actor, partner, text, filename=file.name)
+        else:
+            receipt = sharing.import_package(
+                ws, actor, partner, text, filename=file.name, progress=on_progress
+            )
     if receipt.package_signature is not None and receipt.package_signature != "valid":
         console.print(
             f"[yellow]The package signature does not hold:[/] {escape(receipt.package_signature)}"

@@ -608,6 +608,10 @@ outgoing_packages = Table(
     # the node key's "SHA256:<hex>" fingerprint and the detached Ed25519 signature (base64)
     Column("fingerprint", String(80), nullable=False),
     Column("signature", String(100), nullable=False),
+    # the same selection as an FtM JSON document (canonical text) and its signature by the
+    # same key: the second format between portintel nodes; None before it existed
+    Column("ftm", Text, nullable=True),
+    Column("ftm_signature", String(100), nullable=True),
     Column("created_at", UTC, nullable=False),
     Column("acknowledged_at", UTC, nullable=True),
     Column("acknowledged_by", String(64), nullable=True),

@@ -1,4 +1,4 @@
-"""the providers' permissions to pass received reports on to a partner
+"""the providers' permissions to pass received reports on to a partner; packages as FtM JSON
 
 Revision ID: 0030
 Revises: 0029
@@ -17,6 +17,10 @@ depends_on = None
 
 
 def upgrade() -> None:
+    op.add_column("outgoing_packages", sa.Column("ftm", sa.Text(), nullable=True))
+    op.add_column(
+        "outgoing_packages", sa.Column("ftm_signature", sa.String(length=100), nullable=True)
+    )
     op.create_table(
         "provider_permissions",
         sa.Column("id", sa.String(length=64), nullable=False),
@@ -57,3 +61,6 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index("ix_provider_permissions_partner_report", table_name="provider_permissions")
     op.drop_table("provider_permissions")
+    with op.batch_alter_table("outgoing_packages") as batch:
+        batch.drop_column("ftm_signature")
+        batch.drop_column("ftm")
