@@ -109,5 +109,8 @@ def test_a_dissemination_from_request_to_feedback(  # type: ignore[no-untyped-de
     assert event["distribution"] == "1"  # TLP:GREEN: this community only
     again = cli("share", "export", package, "--as", "sue")
     assert again.exit_code == 0 and json.loads(again.stdout)["package"] == package
+    as_ftm = cli("share", "export", package, "--as", "sue", "--format", "ftm")
+    assert as_ftm.exit_code == 0, as_ftm.output
+    assert json.loads(as_ftm.stdout)["format"] == "portintel-ftm-package/1"
     wrong = cli("share", "export", dissemination, "--as", "sue", "--format", "csv")
     assert wrong.exit_code == 1 and "--format 'csv' is unknown" in str(wrong.exception)

@@ -82,3 +82,48 @@ def test_import_a_package_then_read_the_inbox(
                   "--fingerprint", key.fingerprint)  # fmt: skip
     assert rekeyed.exit_code == 0, rekeyed.output
     assert key.fingerprint in rekeyed.stdout
+
+
+def test_share_permit_records_the_providers_permission_and_preview_shows_the_release(
+    workspace: Workspace, node_b: Workspace
+) -> None:
+    link(workspace, node_b)
+    people = staff(workspace, "a")
+    h2 = file_evaluated(workspace, people, "Departure planned for Friday", "europol:H2")
+    document, _ = disseminate(workspace, people, [h2])
+    receiver = staff(node_b, "b")
+    receipt = sharing.import_package(node_b, receiver.analyst, A_NODE, document)
+    local = next(item.report_id for item in receipt.items if item.report_id)
+    assert local is not None
+    from portintel.services.intake import reports
+
+    reports.evaluate_report(node_b, receiver.supervisor, local)
+    sharing.add_partner(node_b, SYSTEM, name="TH-PIU-RNG", kind="PIU", country="TH")
+    sharing.add_agreement(
+        node_b, SYSTEM, "TH-PIU-RNG", handling_codes=["europol:H2"],
+        tlp_levels=["AMBER+STRICT"], categories=["reports"],
+    )  # fmt: skip
+    env = {
+        "PORTINTEL_DATABASE_URL": node_b.settings.effective_database_url,
+        "PORTINTEL_NODE_CODE": node_b.settings.node_code,
+        "COLUMNS": "250",
+    }
+
+    def cli(*args: str):  # type: ignore[no-untyped-def]
+        return runner.invoke(app, ["--data-dir", str(node_b.settings.data_dir), *args], env=env)
+
+    preview = ["share", "preview", "--partner", "TH-PIU-RNG", "--report", local, "--as", "bana"]
+    before = cli(*preview)
+    assert before.exit_code == 0, before.output
+    assert f"needs the permission of {A_NODE}, the provider" in before.stdout
+    day = node_b.clock().date().isoformat()
+    permit = ["share", "permit", "--partner", "TH-PIU-RNG", "--report", local]
+    refused = cli(*permit, "--reference", "letter 5", "--date", day, "--as", "bana")
+    assert refused.exit_code == 1 and "supervisor" in str(refused.exception)
+    done = cli(*permit, "--reference", "letter 5", "--date", day, "--as", "bsup")
+    assert done.exit_code == 0, done.output
+    assert f"may go to TH-PIU-RNG: permitted by {A_NODE}, letter 5" in done.stdout
+    after = cli(*preview)
+    assert "SEND" in after.stdout and "released with the permission of" in after.stdout
+    listed = cli("share", "permissions", "--as", "bana")
+    assert listed.exit_code == 0 and "letter 5" in listed.stdout

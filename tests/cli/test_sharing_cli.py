@@ -151,3 +151,21 @@ def test_partner_tokens_are_printed_once_listed_and_revoked(cli, workspace: Work
     assert revoked.exit_code == 0, revoked.output
     with pytest.raises(AuthenticationFailed):
         sharing.authenticate_partner(workspace, Secret(token))
+
+
+def test_partner_recipient_shows_chooses_and_clears_who_receives_pushes(  # type: ignore[no-untyped-def]
+    cli, workspace: Workspace
+) -> None:
+    assert cli("partner", "add", "KH-CAU", "--kind", "CAU", "--country", "KH").exit_code == 0
+    make_user(workspace, "ana", IMMIGRATION, Role.ANALYST)
+    make_user(workspace, "otto", IMMIGRATION, Role.OFFICER)
+    unset = cli("partner", "recipient", "KH-CAU")
+    assert unset.exit_code == 0 and "Nobody receives" in unset.stdout
+    chosen = cli("partner", "recipient", "kh-cau", "ana")
+    assert chosen.exit_code == 0, chosen.output
+    assert "filed under Ana (ana)" in chosen.stdout
+    assert "Ana (ana)" in cli("partner", "recipient", "KH-CAU").stdout
+    officer = cli("partner", "recipient", "KH-CAU", "otto")
+    assert officer.exit_code != 0 and "analyst or supervisor" in str(officer.exception)
+    cleared = cli("partner", "recipient", "KH-CAU", "--nobody")
+    assert cleared.exit_code == 0 and "Nobody receives" in cleared.stdout

@@ -275,6 +275,11 @@ def test_request_approval_acknowledgement_feedback_and_downloads(
     event = json.loads(misp.text)["Event"]
     assert event["Orgc"]["name"] == ws.settings.node_code
     assert "KH-CAU" not in misp.text  # a MISP event names no recipient either
+    assert 'id="download-ftm"' in bea.client.get(path).text
+    ftm = bea.client.get(f"/sharing/packages/{package_id}/ftm.json")
+    assert ftm.status_code == 200 and "attachment" in ftm.headers["content-disposition"]
+    assert json.loads(ftm.text)["format"] == "portintel-ftm-package/1"
+    assert "KH-CAU" not in ftm.text
 
 
 def test_the_dry_run_page_lists_incidents_and_statistics(
@@ -301,3 +306,39 @@ def test_the_dry_run_page_lists_incidents_and_statistics(
     )
     assert "naming no one): Go , counting 1 incident(s)" in text
     assert "does not cover" not in text
+
+
+def test_an_administrator_chooses_who_receives_pushes_and_the_inbox_names_them(
+    app: FastAPI, ws: Workspace, person: Callable[..., Person]
+) -> None:
+    adam = person("adam", "administrator")
+    ana = person("ana", "analyst")
+    person("otto", "officer")
+    _partner(ws)
+    sharing.add_agreement(
+        ws,
+        SYSTEM,
+        "KH-CAU",
+        handling_codes=["uk-3x5x2:P"],
+        tlp_levels=["GREEN"],
+        categories=["reports"],
+        delivery="push",
+    )
+    page = adam.client.get("/sharing/partners/KH-CAU")
+    assert "has an inbox collection" in visible(page.text)
+    assert "Nobody is chosen" in visible(page.text)
+    choices = page.text[page.text.index('id="p-recipient"') :]
+    choices = choices[: choices.index("</select>")]
+    assert 'value="ana"' in choices and 'value="otto"' not in choices  # officers receive not
+    refused = adam.form("/sharing/partners/KH-CAU/recipient", {"recipient": "otto"})
+    assert refused.status_code == 422 and "analyst or supervisor" in refused.text
+    chosen = adam.form("/sharing/partners/KH-CAU/recipient", {"recipient": "ana"})
+    assert chosen.status_code == 303
+    recipient = sharing.push_recipient(ws, SYSTEM, "KH-CAU")
+    assert recipient is not None and recipient.username == "ana"
+    shown = visible(adam.client.get("/sharing/partners/KH-CAU").text)
+    assert f"filed under {recipient.display_name}" in shown
+    inbox = visible(ana.client.get("/inbox").text)
+    assert f"What KH-CAU pushes is filed under {recipient.display_name}" in inbox
+    # an analyst reads the partner page but may not choose
+    assert ana.form("/sharing/partners/KH-CAU/recipient", {"recipient": ""}).status_code == 403

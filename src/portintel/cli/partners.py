@@ -1,4 +1,5 @@
-"""CLI: ``portintel partner add|list|show|token|tokens|revoke-token``, ``portintel agreement``.
+"""CLI: ``portintel partner add|list|show|recipient|token|tokens|revoke-token``,
+``portintel agreement``.
 
 A partner's TAXII token (``partner token``) is printed once, alone on stdout.
 
@@ -139,6 +140,45 @@ def show_command(
     from portintel.services import sharing
 
     _show_partner(sharing.get_partner(context_of(ctx).workspace(), cli_actor(), name))
+
+
+@app.command("recipient")
+def recipient_command(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="The partner's name.")],
+    username: Annotated[
+        str | None,
+        typer.Argument(help="The analyst or supervisor who receives what the partner pushes."),
+    ] = None,
+    nobody: Annotated[
+        bool, typer.Option("--nobody", help="Designate nobody: the partner's pushes are refused.")
+    ] = False,
+) -> None:
+    """Show or choose who receives what the partner pushes into its inbox collection here:
+    received reports are filed under that person and their agency (audited)."""
+    from portintel.services import sharing
+
+    ws, actor = context_of(ctx).workspace(), cli_actor()
+    if username is not None and nobody:
+        raise InvalidInput("name a recipient or give --nobody, not both", field="recipient")
+    if username is not None or nobody:
+        chosen = sharing.set_push_recipient(ws, actor, name, None if nobody else username)
+    else:
+        chosen = sharing.push_recipient(ws, actor, name)
+    if chosen is None:
+        console.print(
+            f"Nobody receives what {name.upper()} pushes: its pushes are refused until an "
+            f"administrator runs `portintel partner recipient {name.upper()} USERNAME`.",
+            highlight=False,
+            markup=False,
+        )
+        return
+    console.print(
+        f"{chosen.partner}: pushed intelligence is filed under {chosen.display_name} "
+        f"({chosen.username}), chosen by {chosen.set_by} on {chosen.set_at:%Y-%m-%d}.",
+        highlight=False,
+        markup=False,
+    )
 
 
 @app.command("token")

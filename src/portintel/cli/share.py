@@ -54,6 +54,8 @@ def preview_command(
             if not item.allowed:
                 for reason in item.reasons:
                     console.print(f"      - {escape(reason.message)}", highlight=False)
+            for release in item.releases:
+                console.print(f"      + {escape(release.message)}", highlight=False)
             if not item.agrees:
                 console.print("      [yellow]policy and view disagree[/]", highlight=False)
     console.print("\n[bold]Never sent[/] (stripped from everything):", highlight=False)
@@ -183,21 +185,23 @@ def export_command(
         str,
         typer.Option(
             "--format",
-            help="package: the signed STIX 2.1 package file; misp: a MISP event (JSON).",
+            help="package: the signed STIX 2.1 package file; ftm: the same as signed FtM JSON "
+            "(between portintel nodes); misp: a MISP event (JSON).",
         ),
     ] = "package",
     output: Annotated[
         Path | None, typer.Option("--output", help="Write here instead of standard output.")
     ] = None,
 ) -> None:
-    """Export what a dissemination sent: the signed package, or the same as a MISP event
-    for partners that run MISP (handling as MISP distribution levels and tags). Audited."""
+    """Export what a dissemination sent: the signed package, the same as signed FtM JSON
+    for portintel partners, or as a MISP event for partners that run MISP (handling as MISP
+    distribution levels and tags). Audited."""
     from portintel.errors import Conflict, InvalidInput
     from portintel.services import sharing
 
-    if export_format not in ("package", "misp"):
+    if export_format not in ("package", "ftm", "misp"):
         raise InvalidInput(
-            f"--format {export_format!r} is unknown", field="format", hint="package or misp"
+            f"--format {export_format!r} is unknown", field="format", hint="package, ftm or misp"
         )
     ws = context_of(ctx).workspace()
     actor = acting_user(ws, as_user)
@@ -212,6 +216,8 @@ def export_command(
         package_id = item.package.id
     if export_format == "misp":
         text = sharing.package_misp_event(ws, actor, package_id)
+    elif export_format == "ftm":
+        text = sharing.package_ftm_file(ws, actor, package_id)
     else:
         text = sharing.package_file(ws, actor, package_id)
     if output is None:
@@ -252,6 +258,81 @@ def feedback_command(
     console.print(f"Feedback on package {package} recorded.")
 
 
+@app.command("permit")
+def permit_command(
+    ctx: typer.Context,
+    as_user: AsUser,
+    partner: Annotated[
+        str, typer.Option("--partner", help="The partner the report may now go to.")
+    ],
+    reference: Annotated[
+        str,
+        typer.Option("--reference", help="The provider's reference, e.g. its letter's number."),
+    ],
+    granted_on: Annotated[
+        str, typer.Option("--date", help="The day the provider gave it (YYYY-MM-DD).")
+    ],
+    report: Annotated[
+        str | None, typer.Option("--report", help="The received report (RX-...).")
+    ] = None,
+    receipt: Annotated[
+        str | None,
+        typer.Option("--receipt", help="A whole delivery (RCV-...): each report it brought."),
+    ] = None,
+) -> None:
+    """Record the provider's permission to pass a received report (H2, 3x5x2 C, ...) on to
+    one partner; supervisors only, audited. The dry run then shows it released."""
+    from datetime import date
+
+    from portintel.errors import InvalidInput
+    from portintel.services import sharing
+
+    try:
+        day = date.fromisoformat(granted_on.strip())
+    except ValueError as exc:
+        raise InvalidInput(
+            f"date {granted_on!r} is not a day", field="granted_on", hint="e.g. 2026-11-20"
+        ) from exc
+    ws = context_of(ctx).workspace()
+    recorded = sharing.record_permission(
+        ws, acting_user(ws, as_user), partner, reference=reference, granted_on=day,
+        report_id=report, receipt_id=receipt,
+    )  # fmt: skip
+    for permission in recorded:
+        console.print(
+            f"{permission.report_id} ({permission.report_title}) may go to "
+            f"{permission.partner}: permitted by {permission.provider}, "
+            f"{permission.reference}, {permission.granted_on.isoformat()}",
+            highlight=False,
+            markup=False,
+        )
+
+
+@app.command("permissions")
+def permissions_command(
+    ctx: typer.Context,
+    as_user: AsUser,
+    report: Annotated[
+        list[str] | None, typer.Option("--report", help="Only these reports (repeat).")
+    ] = None,
+) -> None:
+    """The providers' permissions recorded for reports you may read, newest first."""
+    from portintel.services import sharing
+
+    ws = context_of(ctx).workspace()
+    found = sharing.list_permissions(ws, acting_user(ws, as_user), report_ids=report)
+    if not found:
+        console.print("No provider's permission is recorded.")
+    for permission in found:
+        console.print(
+            f"{permission.report_id} -> {permission.partner}: {permission.provider}, "
+            f"{permission.reference}, {permission.granted_on.isoformat()} "
+            f"(recorded by {permission.recorded_by})",
+            highlight=False,
+            markup=False,
+        )
+
+
 @app.command("verify")
 def verify_command(
     ctx: typer.Context,
@@ -284,7 +365,8 @@ def import_command(
     ],
     partner: Annotated[str, typer.Option("--partner", help="The sending partner's name.")],
 ) -> None:
-    """Import a package file received by other means (mail, removable media).
+    """Import a package file received by other means (mail, removable media): a STIX
+    package or an FtM one (``share export --format ftm`` on the sending node).
 
     Every object's signature is checked against the partner's registered key
     (and its retired keys): an object with a bad or missing signature or an
@@ -311,9 +393,12 @@ def import_command(
         def on_progress(done: int, total: int) -> None:
             bar.update(task, completed=done, total=total)
 
-        receipt = sharing.import_package(
-            ws, actor, partner, text, filename=file.name, progress=on_progress
-        )
+        if sharing.is_ftm_package(text):
+            receipt = sharing.import_ftm_package(ws, actor, partner, text, filename=file.name)
+        else:
+            receipt = sharing.import_package(
+                ws, actor, partner, text, filename=file.name, progress=on_progress
+            )
     if receipt.package_signature is not None and receipt.package_signature != "valid":
         console.print(
             f"[yellow]The package signature does not hold:[/] {escape(receipt.package_signature)}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from hypothesis import given
@@ -14,6 +15,7 @@ from portintel.domain.sharing import (
     Agreement,
     Category,
     Delivery,
+    Permission,
     ReportFacts,
     StatementFacts,
     decide_report,
@@ -79,7 +81,7 @@ def test_every_reason_is_named_with_a_readable_message() -> None:
     messages = [reason.message for reason in decision.reasons]
     assert "handling code europol:H2 is not in the agreement" in messages
     assert "TLP:AMBER+STRICT is not in the agreement" in messages
-    assert any("without the provider's permission" in message for message in messages)
+    assert any("needs the permission of" in message for message in messages)
 
 
 def test_an_explicit_tlp_wins_over_the_default_of_the_handling_code() -> None:
@@ -99,6 +101,35 @@ def test_an_h2_report_received_from_another_node_does_not_go_onwards() -> None:
         report(handling="europol:H2", received=True), allows_h2, VOCABULARIES, NOW
     )
     assert codes(received) == {"received"}
+
+
+def test_the_providers_permission_releases_a_received_report_to_that_partner_only() -> None:
+    allows = agreement(
+        handling_codes=frozenset({"europol:H2", "uk-3x5x2:C"}),
+        tlp_levels=frozenset({"AMBER", "AMBER+STRICT"}),
+    )
+    letter = Permission("partner-1", "KH-CAU", "KH-CAU letter 7", NOW.date())
+    for code in ("europol:H2", "uk-3x5x2:C"):
+        withheld = decide_report(
+            report(handling=code, received=True, provider="KH-CAU"), allows, VOCABULARIES, NOW
+        )
+        (reason,) = withheld.reasons
+        assert reason.message.startswith("needs the permission of KH-CAU, the provider")
+        for_another = report(
+            handling=code, received=True, provider="KH-CAU",
+            permissions=(Permission("partner-2", "KH-CAU", "x", NOW.date()),),
+        )  # fmt: skip
+        assert codes(decide_report(for_another, allows, VOCABULARIES, NOW)) == {"received"}
+        permitted = report(handling=code, received=True, provider="KH-CAU", permissions=(letter,))
+        released = decide_report(permitted, allows, VOCABULARIES, NOW)
+        assert released.allowed
+        (why,) = released.releases
+        assert why.code == "permitted" and "KH-CAU letter 7" in why.message
+        # the facts the report brought go with it, their own restrictive code too
+        fact = StatementFacts(report=permitted, prop="name", handling="uk-3x5x2:C")
+        assert decide_statement(
+            fact, replace(allows, categories=frozenset({Category.ENTITIES})), VOCABULARIES, NOW
+        ).allowed
 
 
 def test_an_unknown_code_fails_closed_even_when_the_agreement_names_it() -> None:
@@ -155,6 +186,17 @@ reports = st.builds(
     handling=st.sampled_from((*HANDLING, UNKNOWN)),
     tlp=st.none() | st.sampled_from(TLP),
     received=st.booleans(),
+    provider=st.none() | st.just("KH-CAU"),
+    permissions=st.lists(
+        st.builds(
+            Permission,
+            partner_id=st.sampled_from(("partner-1", "partner-2")),
+            provider=st.just("KH-CAU"),
+            reference=st.just("letter 12"),
+            granted_on=st.just(NOW.date()),
+        ),
+        max_size=2,
+    ).map(tuple),
 )
 statements = st.builds(
     StatementFacts,
@@ -174,7 +216,9 @@ def _report_within(facts: ReportFacts, terms: Agreement) -> None:
     assert facts.status in (ReportStatus.EVALUATED, ReportStatus.DISSEMINATED)
     assert facts.handling in terms.handling_codes
     assert _marking(facts) in terms.tlp_levels
-    assert not (facts.received and VOCABULARIES.is_restrictive(facts.handling))
+    if facts.received and VOCABULARIES.is_restrictive(facts.handling):
+        # rule 6: never onwards without the provider's permission for this very partner
+        assert facts.permission_for(terms.partner_id) is not None
 
 
 @given(facts=reports, terms=agreements())
@@ -208,7 +252,9 @@ def test_an_allowed_statement_is_always_within_the_agreement(
         assert facts.handling in terms.handling_codes
         assert VOCABULARIES.default_tlp(facts.handling) in terms.tlp_levels
         received = facts.report.received if facts.report else facts.received
-        assert not (received and VOCABULARIES.is_restrictive(facts.handling))
+        if received and VOCABULARIES.is_restrictive(facts.handling):
+            assert facts.report is not None
+            assert facts.report.permission_for(terms.partner_id) is not None
 
 
 @given(terms=agreements())

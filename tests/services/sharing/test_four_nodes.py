@@ -18,6 +18,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -78,10 +79,9 @@ class Served:
     workspace: Workspace
 
 
-@pytest.fixture
-def node_a(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterator[Served]:
-    for variable in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy"):
-        monkeypatch.delenv(variable, raising=False)
+@contextmanager
+def serve(settings: Settings) -> Iterator[Served]:
+    """The node of ``settings`` served by uvicorn on a free port of 127.0.0.1."""
     app = create_app(settings)
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -95,10 +95,24 @@ def node_a(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterator[Serv
         if time.monotonic() > deadline or not thread.is_alive():
             raise RuntimeError("the test server did not start")
         time.sleep(0.05)
-    yield Served(url=f"http://127.0.0.1:{port}", workspace=app.state.workspace)
-    server.should_exit = True
-    thread.join(timeout=10)
-    sock.close()
+    try:
+        yield Served(url=f"http://127.0.0.1:{port}", workspace=app.state.workspace)
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        sock.close()
+
+
+def no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
+    for variable in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy"):
+        monkeypatch.delenv(variable, raising=False)
+
+
+@pytest.fixture
+def node_a(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterator[Served]:
+    no_proxy(monkeypatch)
+    with serve(settings) as served:
+        yield served
 
 
 @pytest.fixture

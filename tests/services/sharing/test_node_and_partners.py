@@ -182,3 +182,39 @@ def test_agreements_are_validated_and_the_latest_is_in_force(workspace: Workspac
     with pytest.raises(NotFound):
         sharing.get_agreement(workspace, SYSTEM, "agreement-none")
     assert _actions(workspace).count("agreement.add") == 2
+
+
+def test_an_edit_without_a_public_key_keeps_the_registered_one(workspace: Workspace) -> None:
+    first = NodeKeys(workspace.settings.data_dir / "elsewhere").create()
+    sharing.add_partner(
+        workspace,
+        SYSTEM,
+        name="KH-CAU",
+        kind="CAU",
+        country="KH",
+        public_key=first.public_key,
+        expected_fingerprint=first.fingerprint,
+    )
+    kept = sharing.update_partner(
+        workspace, SYSTEM, "KH-CAU", kind="CAU", country="KH", public_key=None
+    )
+    assert (kept.public_key, kept.fingerprint) == (first.public_key, first.fingerprint)
+    with pytest.raises(InvalidInput, match="registered key") as caught:
+        sharing.update_partner(
+            workspace,
+            SYSTEM,
+            "KH-CAU",
+            kind="CAU",
+            country="KH",
+            expected_fingerprint="SHA256:00",
+        )
+    assert caught.value.field == "fingerprint"
+    # a new key replaces it, and the old one is kept to verify what it signed before
+    second = NodeKeys(workspace.settings.data_dir / "rotated").create()
+    replaced = sharing.update_partner(
+        workspace, SYSTEM, "KH-CAU", kind="CAU", country="KH", public_key=second.public_key
+    )
+    assert replaced.fingerprint == second.fingerprint
+    with workspace.engine.connect() as connection:
+        retired = list(connection.execute(select(tables.partner_keys.c.fingerprint)).scalars())
+    assert retired == [first.fingerprint]

@@ -43,6 +43,7 @@ from portintel.domain.sharing import (
     Category,
     Delivery,
     IncidentFacts,
+    Permission,
     ReportFacts,
     StatementFacts,
     countable,
@@ -74,6 +75,8 @@ ENTITIES = ("vessel-a", "person-b", "person-c")
 NODE = "kh-piu-shv"
 START = datetime(2026, 1, 1, tzinfo=UTC)
 NOW = datetime(2026, 6, 1, tzinfo=UTC)
+PARTNER_IDS = ("partner-drawn", "partner-other")
+"""The partner whose view is drawn (the agreements' ``partner_id``), and another one."""
 
 
 def oracle_restrictive(code: str | None) -> bool:
@@ -92,10 +95,21 @@ class DrawnReport:
     handling: str
     tlp: str | None
     origin_node: str | None
+    permitted: frozenset[str] = frozenset()
+    """The partners (ids) a provider's permission is recorded for."""
 
     def facts(self) -> ReportFacts:
         return ReportFacts(
-            self.id, self.status, self.handling, self.tlp, received=self.origin_node is not None
+            self.id,
+            self.status,
+            self.handling,
+            self.tlp,
+            received=self.origin_node is not None,
+            provider=self.origin_node,
+            permissions=tuple(
+                Permission(partner, self.origin_node or "?", "ref", START.date())
+                for partner in sorted(self.permitted)
+            ),
         )
 
 
@@ -150,6 +164,7 @@ def worlds(draw: st.DrawFn) -> World:
             handling=draw(st.sampled_from(HANDLING)),
             tlp=draw(st.none() | st.sampled_from(TLP)),
             origin_node=draw(st.none() | st.just("TH-PIU-RNG")),
+            permitted=draw(st.frozensets(st.sampled_from(PARTNER_IDS))),
         )
         for number in range(draw(st.integers(0, 8)))
     )
@@ -226,7 +241,14 @@ def store(
                     created_at=START,
                 )
             )
-        sharing.add_partner(ws, SYSTEM, name="TH-PIU-RNG", kind="PIU", country="TH")
+            # fixed ids: the drawn agreements and permissions name them
+            for partner_id, name in zip(PARTNER_IDS, ("TH-PIU-RNG", "ID-PIU-BLW"), strict=True):
+                connection.execute(
+                    insert(tables.partners).values(
+                        id=partner_id, name=name, kind="PIU", country=name[:2],
+                        created_at=START, created_by="test",
+                    )
+                )  # fmt: skip
         ws.agency = agency  # type: ignore[attr-defined]
         yield ws
         ws.close()
@@ -236,6 +258,7 @@ def _write(ws: Workspace, world: World, terms: Agreement) -> None:
     agency = ws.agency  # type: ignore[attr-defined]
     with transaction(ws) as connection:
         for table in (
+            tables.provider_permissions,
             tables.incidents,
             tables.statements,
             tables.report_releasable_to,
@@ -266,6 +289,15 @@ def _write(ws: Workspace, world: World, terms: Agreement) -> None:
                     updated_at=moment,
                 )
             )
+            for number, partner_id in enumerate(sorted(report.permitted)):
+                connection.execute(
+                    insert(tables.provider_permissions).values(
+                        id=f"PP-{report.id}-{number}", report_id=report.id,
+                        partner_id=partner_id, provider=report.origin_node or "?",
+                        reference="ref", granted_on=START.date(), recorded_by="U-1",
+                        recorded_at=START,
+                    )
+                )  # fmt: skip
         for statement in world.statements:
             connection.execute(
                 insert(tables.statements).values(
@@ -292,7 +324,7 @@ def _write(ws: Workspace, world: World, terms: Agreement) -> None:
                     migrants=9, nationalities=["mm"], created_at=START,
                 )
             )  # fmt: skip
-        partner_id = connection.execute(select(tables.partners.c.id)).scalar_one()
+        partner_id = PARTNER_IDS[0]
         connection.execute(
             insert(tables.partner_agreements).values(
                 id=terms.id,
@@ -343,8 +375,37 @@ RECEIVED = World(
 )
 
 
+PERMITTED = World(
+    reports=(
+        # received under H2 and C: released to this partner only by its own permission
+        DrawnReport(
+            "R-20260101-00000011",
+            ReportStatus.EVALUATED,
+            "europol:H2",
+            None,
+            "TH-X",
+            frozenset({"partner-drawn"}),
+        ),
+        DrawnReport(
+            "R-20260101-00000012",
+            ReportStatus.EVALUATED,
+            "uk-3x5x2:C",
+            None,
+            "TH-X",
+            frozenset({"partner-other"}),
+        ),
+    ),
+    statements=(
+        DrawnStatement("s11", "vessel-a", "name", "A", "R-20260101-00000011", "uk-3x5x2:C", NODE),
+        DrawnStatement("s12", "vessel-a", "name", "B", "R-20260101-00000012", None, NODE),
+    ),
+    incidents=(("inc-11", "R-20260101-00000011"), ("inc-12", "R-20260101-00000012")),
+)
+
+
 @example(world=RECEIVED, terms=GENEROUS)
 @example(world=RECEIVED, terms=replace(GENEROUS, personal_data=True))
+@example(world=PERMITTED, terms=replace(GENEROUS, categories=frozenset(Category)))
 @settings(
     max_examples=150,
     deadline=None,

@@ -20,6 +20,27 @@ def _sorted(values: frozenset[str]) -> list[str]:
     return sorted(values)
 
 
+def _permitted(scope: PartnerScope, reports: FromClause) -> ColumnElement[bool]:
+    """Rule 6 lifted: the provider's permission to pass the report on to this partner."""
+    permissions = tables.provider_permissions.c
+    return exists(
+        select(permissions.id).where(
+            permissions.partner_id == scope.partner_id, permissions.report_id == reports.c.id
+        )
+    )
+
+
+def _not_withheld_as_received(
+    scope: PartnerScope, reports: FromClause, restrictive: ColumnElement[bool]
+) -> ColumnElement[bool]:
+    """Rule 6: not received, or not under a restrictive code, or released by permission."""
+    return or_(
+        reports.c.origin_node.is_(None),
+        restrictive == False,  # noqa: E712
+        _permitted(scope, reports),
+    )
+
+
 def _report_content(scope: PartnerScope, reports: FromClause) -> ColumnElement[bool]:
     """Rules 3 to 6 over a report (category and expiry are the caller's)."""
     columns = reports.c
@@ -32,7 +53,7 @@ def _report_content(scope: PartnerScope, reports: FromClause) -> ColumnElement[b
             and_(columns.tlp.is_(None), columns.handling.in_(_sorted(scope.handling_default_tlp))),
             columns.tlp.in_(_sorted(scope.tlp_levels)),
         ),
-        or_(columns.origin_node.is_(None), columns.restrictive == False),  # noqa: E712
+        _not_withheld_as_received(scope, reports, columns.restrictive),
     )
 
 
@@ -59,7 +80,7 @@ def partner_statement_condition(
         reports.c.id.is_not(None),
         _report_content(scope, reports),
         or_(columns.handling.is_(None), own_handling_passes),
-        or_(reports.c.origin_node.is_(None), columns.restrictive == False),  # noqa: E712
+        _not_withheld_as_received(scope, reports, columns.restrictive),
     )
     without_report = and_(
         reports.c.id.is_(None),

@@ -16,6 +16,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Column,
+    Date,
     Float,
     ForeignKey,
     Index,
@@ -607,6 +608,10 @@ outgoing_packages = Table(
     # the node key's "SHA256:<hex>" fingerprint and the detached Ed25519 signature (base64)
     Column("fingerprint", String(80), nullable=False),
     Column("signature", String(100), nullable=False),
+    # the same selection as an FtM JSON document (canonical text) and its signature by the
+    # same key: the second format between portintel nodes; None before it existed
+    Column("ftm", Text, nullable=True),
+    Column("ftm_signature", String(100), nullable=True),
     Column("created_at", UTC, nullable=False),
     Column("acknowledged_at", UTC, nullable=True),
     Column("acknowledged_by", String(64), nullable=True),
@@ -860,6 +865,52 @@ package_pushes = Table(
 )
 """Packages pushed to a partner whose agreement says push: each is pushed once."""
 
+push_recipients = Table(
+    "push_recipients",
+    metadata,
+    Column("partner_id", String(64), ForeignKey("partners.id"), primary_key=True),
+    # the analyst or supervisor under whom what the partner pushes is filed (their agency)
+    Column("user_id", String(64), ForeignKey("users.id"), nullable=False),
+    Column("set_at", UTC, nullable=False),
+    Column("set_by", String(100), nullable=False),
+)
+"""Who receives what a partner pushes into its inbox collection here (issue #13)."""
+
+push_statuses = Table(
+    "push_statuses",
+    metadata,
+    # the TAXII status id answered to the partner's POST (a UUID)
+    Column("id", String(64), primary_key=True),
+    Column("partner_id", String(64), ForeignKey("partners.id"), nullable=False, index=True),
+    Column("receipt_id", String(64), ForeignKey("receipts.id"), nullable=True),
+    Column("requested_at", UTC, nullable=False),
+    # [{"id", "version"}] received or held already; [{"id", "version", "message"}] refused
+    Column("successes", JSON, nullable=False),
+    Column("failures", JSON, nullable=False),
+    Column("pending", JSON, nullable=False),
+)
+"""The TAXII status of each push a partner made into its inbox collection here."""
+
+provider_permissions = Table(
+    "provider_permissions",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    # the received report, and the partner it may now go to (rule 6 of the sharing policy)
+    Column("report_id", String(64), ForeignKey("reports.id"), nullable=False),
+    Column("partner_id", String(64), ForeignKey("partners.id"), nullable=False),
+    # the node that provided the report (its origin_node), and its reference and date
+    Column("provider", String(100), nullable=False),
+    Column("reference", String(200), nullable=False),
+    Column("granted_on", Date, nullable=False),
+    # set when recorded for a whole delivery (a receipt): one row per report of it
+    Column("receipt_id", String(64), ForeignKey("receipts.id"), nullable=True),
+    Column("recorded_by", String(64), nullable=False),
+    Column("recorded_at", UTC, nullable=False),
+    UniqueConstraint("report_id", "partner_id", name="uq_provider_permissions_report_partner"),
+    Index("ix_provider_permissions_partner_report", "partner_id", "report_id"),
+)
+"""The providers' permissions to pass received reports on to a partner (issue #13)."""
+
 __all__ = [
     "agencies",
     "analyst_areas",
@@ -885,6 +936,9 @@ __all__ = [
     "partner_keys",
     "partners",
     "port_edits",
+    "provider_permissions",
+    "push_recipients",
+    "push_statuses",
     "quarantine",
     "receipts",
     "received_objects",

@@ -23,7 +23,11 @@ The rules, and why:
    default TLP of its handling code) must be one the agreement lists.
 6. What this node **received** from another node under a restrictive code
    (3x5x2 C, Europol H2/H3, TLP AMBER+STRICT/RED) is not disseminated
-   onwards without the provider's permission.
+   onwards without the provider's permission: a :class:`Permission`
+   recorded for that report and that very partner (a supervisor records it,
+   with the provider's reference and date). A permission for another
+   partner releases nothing; the decision names the permission that released
+   an item (:attr:`Decision.releases`), so the dry run shows why it goes.
 7. A statement carrying its **own handling** must pass rules 4 and 5 for
    that code too, and its report's rules 3 to 6; a statement from no report
    must carry a handling code (nobody said what may be done with it).
@@ -51,7 +55,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from portintel.domain.handling import HandlingVocabularies
 from portintel.domain.report_fields import ReportStatus
@@ -98,10 +102,23 @@ class Decision:
     """Allow (no reason) or deny (every reason that applies)."""
 
     reasons: tuple[Reason, ...] = ()
+    releases: tuple[Reason, ...] = ()
+    """Why a restriction does not hold here (rule 6: the provider's permission)."""
 
     @property
     def allowed(self) -> bool:
         return not self.reasons
+
+
+@dataclass(frozen=True, slots=True)
+class Permission:
+    """The provider's permission to pass one received report on to one partner (rule 6)."""
+
+    partner_id: str
+    """The partner it may go to: a permission releases nothing to anyone else."""
+    provider: str
+    reference: str
+    granted_on: date
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +131,13 @@ class ReportFacts:
     tlp: str | None = None
     received: bool = False
     """The report came from another node (``origin_node`` is set)."""
+    provider: str | None = None
+    """The node it came from (``origin_node``), named when its permission is needed."""
+    permissions: tuple[Permission, ...] = ()
+    """The provider's permissions recorded for this report, for any partner."""
+
+    def permission_for(self, partner_id: str) -> Permission | None:
+        return next((p for p in self.permissions if p.partner_id == partner_id), None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,17 +219,38 @@ def _report_content_reasons(
             )
         )
     reasons.extend(_handling_reasons(report.handling, report.tlp, agreement, vocabularies))
-    if report.received and _restrictive(vocabularies, report.handling):
-        reasons.append(_received(report.handling))
+    if (
+        report.received
+        and _restrictive(vocabularies, report.handling)
+        and report.permission_for(agreement.partner_id) is None
+    ):
+        reasons.append(_received(report.handling, report.provider))
     return reasons
 
 
-def _received(code: str) -> Reason:
+def _received(code: str, provider: str | None) -> Reason:
     return _reason(
         "received",
-        "received from another node under {code}: not disseminated onwards "
-        "without the provider's permission",
+        "needs the permission of {provider}, the provider: received under {code}, it is "
+        "not disseminated onwards without it",
         code=code,
+        provider=provider or "the node it came from",
+    )
+
+
+def _releases(report: ReportFacts | None, agreement: Agreement) -> tuple[Reason, ...]:
+    """Rule 6 lifted: the permission that lets a received report go to this partner."""
+    permission = None if report is None else report.permission_for(agreement.partner_id)
+    if report is None or not report.received or permission is None:
+        return ()
+    return (
+        _reason(
+            "permitted",
+            "released with the permission of {provider}, the provider ({reference}, {date})",
+            provider=permission.provider,
+            reference=permission.reference,
+            date=permission.granted_on.isoformat(),
+        ),
     )
 
 
@@ -218,7 +263,7 @@ def decide_report(
     """Rules 1 to 6: whether ``report`` may go to the agreement's partner."""
     reasons = _agreement_reasons(agreement, Category.REPORTS, at)
     reasons.extend(_report_content_reasons(report, agreement, vocabularies))
-    return Decision(tuple(reasons))
+    return Decision(tuple(reasons), _releases(report, agreement))
 
 
 @dataclass(frozen=True, slots=True)
@@ -241,7 +286,7 @@ def decide_incident(
         reasons.append(_reason("no-report", "an incident from no report carries no handling code"))
     else:
         reasons.extend(_report_content_reasons(incident.report, agreement, vocabularies))
-    return Decision(tuple(reasons))
+    return Decision(tuple(reasons), _releases(incident.report, agreement))
 
 
 def countable(
@@ -291,21 +336,24 @@ def decide_statement(
             )
         )
     own = statement.handling
-    if statement.report is not None:
-        reasons.extend(_report_content_reasons(statement.report, agreement, vocabularies))
-        received = statement.report.received
+    report = statement.report
+    if report is not None:
+        reasons.extend(_report_content_reasons(report, agreement, vocabularies))
+        received = report.received
+        # the permission to pass the report on covers the facts it brought
+        permitted = report.permission_for(agreement.partner_id) is not None
     elif own is None:
         reasons.append(
             _reason("no-handling", "a fact from no report without a handling code of its own")
         )
-        received = statement.received
+        received, permitted = statement.received, False
     else:
-        received = statement.received
+        received, permitted = statement.received, False
     if own is not None:
         reasons.extend(_handling_reasons(own, None, agreement, vocabularies))
-        if received and _restrictive(vocabularies, own):
-            reasons.append(_received(own))
-    return Decision(tuple(reasons))
+        if received and _restrictive(vocabularies, own) and not permitted:
+            reasons.append(_received(own, report.provider if report else None))
+    return Decision(tuple(reasons), _releases(report, agreement))
 
 
 # -- the rules compiled for one partner: data the store renders as SQL --------------
@@ -318,7 +366,8 @@ class PartnerScope:
     A report is in the view iff ``reports`` and its status is in
     ``statuses`` and its handling in ``handling`` and its TLP is in
     ``tlp_levels`` (a report without TLP: its handling in
-    ``handling_default_tlp``) and it is not received under a restrictive code.
+    ``handling_default_tlp``) and it is not received under a restrictive code
+    unless a permission for ``partner_id`` is recorded for it.
     A statement is in the view iff ``entities``, its property is not in
     ``never_properties``, its entity carries none of ``protected_topics``,
     and: with a report, the report passes the report conditions (without the
@@ -338,6 +387,9 @@ class PartnerScope:
     never_properties: frozenset[str]
     protected_topics: frozenset[str]
     dataset: str
+    partner_id: str = ""
+    """Rule 6: a received restrictive report goes iff a permission for this partner is
+    recorded for it (``provider_permissions``)."""
     incidents: bool = False
     """An incident is in the view iff ``incidents`` and it has a report that passes the
     report conditions (without the category)."""
@@ -365,6 +417,7 @@ def partner_scope(
         never_properties=NEVER_SHARED_PROPERTIES,
         protected_topics=frozenset() if agreement.personal_data else PROTECTED_PERSON_TOPICS,
         dataset=dataset,
+        partner_id=agreement.partner_id,
         incidents=in_force and Category.INCIDENTS in agreement.categories,
         statistics=in_force and Category.STATISTICS in agreement.categories,
     )

@@ -38,8 +38,10 @@ from portintel.services.events import transaction
 from portintel.services.sharing.node import node_signer
 from portintel.services.sharing.packages import (
     Verified,
+    ftm_package_document,
     package_document,
     seal,
+    seal_ftm,
     selection_of,
     verify_document,
 )
@@ -68,6 +70,8 @@ class PackageView:
     incidents: int = 0
     statistics: bool = False
     """Whether the package carries non-nominal statistics."""
+    has_ftm: bool = False
+    """Whether the package was also made as FtM JSON (every package approved since)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,7 +236,10 @@ def approve_dissemination(
     package_id = f"P-{secrets.token_hex(8)}"
     at = ws.clock()
     with transaction(ws) as connection:
-        sealed = seal(selection_of(connection, ws.settings.node_code, preview), node_signer(ws))
+        selection = selection_of(connection, ws.settings.node_code, preview)
+        sealed = seal(selection, node_signer(ws))
+        # the same selection as FtM JSON, signed the same way: exactly what the bundle holds
+        sealed_ftm = seal_ftm(selection, node_signer(ws))
         done = connection.execute(
             update(tables.disseminations)
             .where(
@@ -258,6 +265,8 @@ def approve_dissemination(
                 sha256=sealed.sha256,
                 fingerprint=sealed.fingerprint,
                 signature=sealed.signature,
+                ftm=sealed_ftm.text,
+                ftm_signature=sealed_ftm.signature,
                 created_at=at,
             )
         )
@@ -367,6 +376,7 @@ def _package_view(connection: Connection, row: Any) -> PackageView:
         statements=sum(item.kind == "statement" for item in items),
         incidents=sum(item.kind == "incident" for item in items),
         statistics=any(item.kind == "statistics" for item in items),
+        has_ftm=row.ftm is not None,
         acknowledged_at=row.acknowledged_at,
         feedback=tuple((entry.recorded_at, entry.text) for entry in feedback),
     )
@@ -476,6 +486,30 @@ def package_file(ws: Workspace, actor: Actor, package_id: str) -> str:
             at=at,
         )
     return package_document(row.id, row.bundle, row.fingerprint, row.signature)
+
+
+def package_ftm_file(ws: Workspace, actor: Actor, package_id: str) -> str:
+    """The package as signed FtM JSON, for portintel partners (audited: it leaves the node).
+    It carries exactly what the STIX package carries: both were made from one selection."""
+    _require_intelligence(actor, "export a package")
+    at = ws.clock()
+    with transaction(ws) as connection:
+        row = visible_package_row(connection, actor, package_id)
+        if row.ftm is None or row.ftm_signature is None:
+            raise Conflict(
+                f"package {package_id} was approved before packages were also made as FtM JSON",
+                hint="export it as the STIX package, or approve a new dissemination",
+            )
+        audit.record(
+            connection,
+            actor,
+            "share.exported",
+            object_type="package",
+            object_id=package_id,
+            detail={"sha256": row.sha256, "format": "ftm"},
+            at=at,
+        )
+    return ftm_package_document(row.id, row.ftm, row.fingerprint, row.ftm_signature)
 
 
 def acknowledge_package(ws: Workspace, actor: Actor, package_id: str) -> datetime:

@@ -47,12 +47,14 @@ from portintel.domain.sharing.stix import (
     build_bundle,
     bundle_text,
 )
+from portintel.domain.sharing.stix.ftm import ftm_document
 from portintel.domain.sharing.stix.signatures import sign_objects, unsigned_objects
 from portintel.domain.statements import StatementRecord
 from portintel.errors import InvalidInput
 from portintel.services.sharing.preview import SharePreview
 
 PACKAGE_FORMAT = "portintel-package/1"
+FTM_PACKAGE_FORMAT = "portintel-ftm-package/1"
 
 
 @dataclass(frozen=True, slots=True)
@@ -289,6 +291,73 @@ def seal(selection: Selection, signer: NodeKeys) -> SealedPackage:
         fingerprint=fingerprint,
         signature=base64.b64encode(signature).decode("ascii"),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class SealedFtm:
+    """The selection as an FtM JSON document, signed by the same key as its STIX bundle."""
+
+    text: str
+    """The document's canonical text (sorted keys, no spaces): the exact bytes signed."""
+    fingerprint: str
+    signature: str
+
+
+def seal_ftm(selection: Selection, signer: NodeKeys) -> SealedFtm:
+    """The same selection the STIX bundle carries, as FtM JSON, with a detached signature."""
+    document = ftm_document(selection, load_handling())
+    text = json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    fingerprint, signature = signer.sign(text.encode("utf-8"))
+    return SealedFtm(text, fingerprint, base64.b64encode(signature).decode("ascii"))
+
+
+def ftm_package_document(package_id: str, text: str, fingerprint: str, signature: str) -> str:
+    """The FtM file a partner receives: the document, its signature and the key's fingerprint
+    (like :func:`package_document`, no recipient is named)."""
+    return json.dumps(
+        {
+            "format": FTM_PACKAGE_FORMAT,
+            "package": package_id,
+            "document": json.loads(text),
+            "signature": {"algorithm": "ed25519", "fingerprint": fingerprint, "value": signature},
+        },
+        ensure_ascii=False,
+        indent=2,
+        sort_keys=True,
+    )
+
+
+def verify_ftm_document(
+    document: Any, known_keys: dict[str, tuple[str, str]], keys: NodeKeys
+) -> tuple[str, str]:
+    """Check an FtM package's signature over its document's canonical text: ``(signer,
+    fingerprint)``, or InvalidInput naming what is wrong (then nothing is imported)."""
+    inner = document.get("document") if isinstance(document, dict) else None
+    signature = document.get("signature") if isinstance(document, dict) else None
+    if not isinstance(inner, dict):
+        raise InvalidInput("the FtM package holds no document", field="package.document")
+    if not isinstance(signature, dict) or signature.get("algorithm") != "ed25519":
+        raise InvalidInput("the package has no Ed25519 signature", field="package.signature")
+    fingerprint = str(signature.get("fingerprint", ""))
+    try:
+        raw = base64.b64decode(str(signature.get("value", "")), validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise InvalidInput("the signature is not base64", field="package.signature.value") from exc
+    if fingerprint not in known_keys:
+        raise InvalidInput(
+            f"the package is signed by an unknown key {fingerprint!r}",
+            field="package.signature.fingerprint",
+            hint="register the sending partner with its public key (`portintel partner add`)",
+        )
+    signer, public_key = known_keys[fingerprint]
+    text = json.dumps(inner, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    if not keys.verify(text.encode("utf-8"), raw, public_key):
+        raise InvalidInput(
+            f"the signature does not match the document (key of {signer}): "
+            "the package was altered or damaged",
+            field="package.signature",
+        )
+    return signer, fingerprint
 
 
 def package_document(package_id: str, text: str, fingerprint: str, signature: str) -> str:

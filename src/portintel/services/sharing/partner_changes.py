@@ -2,7 +2,9 @@
 
 A partner's name is its identity among nodes and never changes (its
 disseminations and packages name it); its kind, country, TAXII URL, public
-key and credential may. The credential is write-only: an edit either keeps
+key and credential may. A public key left out keeps the registered one; a new
+one retires the old (kept to verify what the partner signed before, as
+``replace_partner_key`` does). The credential is write-only: an edit either keeps
 it, replaces it (sealed as at registration) or removes it, and the audit
 entry says only which. A new public key must again match the fingerprint the
 partner gave by another channel, when one is given.
@@ -24,6 +26,7 @@ from portintel.domain.sharing import Agreement, Partner
 from portintel.errors import Conflict, InvalidInput, NotFound
 from portintel.services import audit
 from portintel.services.events import transaction
+from portintel.services.sharing.partner_keys import retire_key
 from portintel.services.sharing.partners import (
     agreement_of,
     checked_public_key,
@@ -35,6 +38,27 @@ from portintel.services.sharing.partners import (
     require_administrator,
 )
 from portintel.services.workspace import Workspace
+
+
+def _kept_or_new_key(
+    partner: Partner, public_key: str | None, expected_fingerprint: str | None
+) -> tuple[str | None, str | None]:
+    """The key after an edit: no key given keeps the registered one (``None`` means
+    unchanged, never "remove": a partner's signatures must stay verifiable); a fingerprint
+    given alone is checked against the registered key."""
+    if public_key and public_key.strip():
+        return checked_public_key(public_key, expected_fingerprint)
+    if expected_fingerprint and expected_fingerprint.strip():
+        if partner.fingerprint is None:
+            raise InvalidInput("a fingerprint needs its public key", field="fingerprint")
+        if expected_fingerprint.strip() != partner.fingerprint:
+            raise InvalidInput(
+                f"the registered key's fingerprint is {partner.fingerprint}, "
+                f"not {expected_fingerprint.strip()}",
+                field="fingerprint",
+                hint="compare the fingerprint with the partner by another channel",
+            )
+    return partner.public_key, partner.fingerprint
 
 
 def update_partner(
@@ -60,7 +84,7 @@ def update_partner(
     node_kind = clean_kind(kind)
     country_code = clean_country_code(country)
     url = clean_url(taxii_url)
-    key_text, key_print = checked_public_key(public_key, expected_fingerprint)
+    key_text, key_print = _kept_or_new_key(partner, public_key, expected_fingerprint)
     values: dict[str, object] = {
         "kind": node_kind.value,
         "country": country_code,
@@ -68,6 +92,7 @@ def update_partner(
         "public_key": key_text,
         "fingerprint": key_print,
     }
+    key_replaced = key_print != partner.fingerprint and partner.fingerprint is not None
     change = "kept"
     if credential is not None and credential.reveal():
         values["credential_sealed"] = credential_vault(ws).seal(credential, partner.id)
@@ -77,6 +102,8 @@ def update_partner(
         change = "removed"
     at = ws.clock()
     with transaction(ws) as connection:
+        if key_replaced:
+            retire_key(connection, partner, actor, at)
         connection.execute(
             update(tables.partners).where(tables.partners.c.id == partner.id).values(**values)
         )

@@ -8,7 +8,9 @@ arrive later (a TAXII collection keeps old objects), still verify.
 
 from __future__ import annotations
 
-from sqlalchemy import insert, select, update
+from datetime import datetime
+
+from sqlalchemy import Connection, insert, select, update
 
 from portintel.adapters.database import tables
 from portintel.adapters.node_keys import decode_public_key, fingerprint
@@ -19,6 +21,28 @@ from portintel.services import audit
 from portintel.services.events import transaction
 from portintel.services.sharing.partners import find_partner, get_partner
 from portintel.services.workspace import Workspace
+
+
+def retire_key(connection: Connection, partner: Partner, actor: Actor, at: datetime) -> None:
+    """Keep the partner's current key (if any) as retired, to verify what it signed before."""
+    if not (partner.public_key and partner.fingerprint):
+        return
+    retired = tables.partner_keys.c
+    held = connection.execute(
+        select(retired.fingerprint).where(
+            retired.partner_id == partner.id, retired.fingerprint == partner.fingerprint
+        )
+    ).first()
+    if held is None:
+        connection.execute(
+            insert(tables.partner_keys).values(
+                partner_id=partner.id,
+                fingerprint=partner.fingerprint,
+                public_key=partner.public_key,
+                retired_at=at,
+                retired_by=actor.username,
+            )
+        )
 
 
 def replace_partner_key(
@@ -45,23 +69,7 @@ def replace_partner_key(
         raise Conflict(f"{partner.name} has this key already")
     at = ws.clock()
     with transaction(ws) as connection:
-        if partner.public_key and partner.fingerprint:
-            retired = tables.partner_keys.c
-            held = connection.execute(
-                select(retired.fingerprint).where(
-                    retired.partner_id == partner.id, retired.fingerprint == partner.fingerprint
-                )
-            ).first()
-            if held is None:
-                connection.execute(
-                    insert(tables.partner_keys).values(
-                        partner_id=partner.id,
-                        fingerprint=partner.fingerprint,
-                        public_key=partner.public_key,
-                        retired_at=at,
-                        retired_by=actor.username,
-                    )
-                )
+        retire_key(connection, partner, actor, at)
         connection.execute(
             update(tables.partners)
             .where(tables.partners.c.id == partner.id)

@@ -46,6 +46,7 @@ from portintel.domain.sharing import (
     Decision,
     IncidentFacts,
     PartnerScope,
+    Permission,
     Reason,
     ReportFacts,
     StatementFacts,
@@ -59,6 +60,7 @@ from portintel.errors import InvalidInput, NotFound, PermissionDenied
 from portintel.services import audit
 from portintel.services.events import transaction
 from portintel.services.sharing.partners import current_agreement, find_partner
+from portintel.services.sharing.permissions import permissions_of
 from portintel.services.workspace import Workspace
 
 DEFAULT_LIMIT = 100
@@ -101,6 +103,11 @@ class PreviewItem:
     def reasons(self) -> tuple[Reason, ...]:
         return self.decision.reasons
 
+    @property
+    def releases(self) -> tuple[Reason, ...]:
+        """Why a restriction does not hold for this partner (the provider's permission)."""
+        return self.decision.releases if self.in_view else ()
+
 
 @dataclass(frozen=True, slots=True)
 class SharePreview:
@@ -121,13 +128,18 @@ class SharePreview:
         return self.reports + self.statements + self.incidents + self.statistics
 
 
-def _report_facts(row: Any) -> ReportFacts:
+Permissions = dict[str, tuple[Permission, ...]]
+
+
+def _report_facts(row: Any, permissions: Permissions) -> ReportFacts:
     return ReportFacts(
         id=row.id,
         status=ReportStatus(row.status),
         handling=row.handling,
         tlp=row.tlp,
         received=row.origin_node is not None,
+        provider=row.origin_node,
+        permissions=permissions.get(row.id, ()),
     )
 
 
@@ -239,13 +251,17 @@ def preview_share(
                     ).scalars()
                 )
         incident_rows, incidents_in_view, countable = _incidents(connection, ids, partner_view)
+        permissions = permissions_of(
+            connection,
+            {*ids, *(row.report_id for row in statement_rows if row.report_id is not None)},
+        )
         report_items = tuple(
             PreviewItem(
                 kind="report",
                 id=row.id,
                 label=row.title,
                 in_view=row.id in in_view,
-                decision=_decide(agreement, decide_report, _report_facts(row), at),
+                decision=_decide(agreement, decide_report, _report_facts(row, permissions), at),
                 handling=row.handling,
                 conditions=row.handling_conditions,
                 tlp=row.tlp,
@@ -259,7 +275,10 @@ def preview_share(
                 label=f"{row.schema} {row.canonical_id}: {row.prop} = {row.value}",
                 in_view=row.id in statements_in_view,
                 decision=_decide(
-                    agreement, decide_statement, _statement_facts(ws, row, protected), at
+                    agreement,
+                    decide_statement,
+                    _statement_facts(ws, row, protected, permissions),
+                    at,
                 ),
                 handling=row.handling or row.report_handling,
                 entity_id=row.canonical_id,
@@ -275,7 +294,7 @@ def preview_share(
                 id=row.id,
                 label=f"{row.kind} {row.occurred_at:%Y-%m-%d}: {row.migrants} migrants",
                 in_view=row.id in incidents_in_view,
-                decision=_decide(agreement, decide_incident, _incident_facts(row), at),
+                decision=_decide(agreement, decide_incident, _incident_facts(row, permissions), at),
                 handling=row.report_handling,
                 tlp=row.report_tlp,
             )
@@ -292,7 +311,7 @@ def preview_share(
                     decision=_decide(
                         agreement,
                         decide_statistics,
-                        tuple(_incident_facts(row) for row in incident_rows),
+                        tuple(_incident_facts(row, permissions) for row in incident_rows),
                         at,
                     ),
                     counted=tuple(sorted(countable)),
@@ -375,7 +394,7 @@ def _incidents(
     return rows, in_view, countable
 
 
-def _incident_facts(row: Any) -> IncidentFacts:
+def _incident_facts(row: Any, permissions: Permissions) -> IncidentFacts:
     report = (
         ReportFacts(
             id=row.report_id,
@@ -383,6 +402,8 @@ def _incident_facts(row: Any) -> IncidentFacts:
             handling=row.report_handling,
             tlp=row.report_tlp,
             received=row.report_origin_node is not None,
+            provider=row.report_origin_node,
+            permissions=permissions.get(row.report_id, ()),
         )
         if row.report_id is not None and row.report_status is not None
         else None
@@ -390,7 +411,9 @@ def _incident_facts(row: Any) -> IncidentFacts:
     return IncidentFacts(id=row.id, report=report)
 
 
-def _statement_facts(ws: Workspace, row: Any, protected: set[str]) -> StatementFacts:
+def _statement_facts(
+    ws: Workspace, row: Any, protected: set[str], permissions: Permissions
+) -> StatementFacts:
     report = (
         ReportFacts(
             id=row.report_id,
@@ -398,6 +421,8 @@ def _statement_facts(ws: Workspace, row: Any, protected: set[str]) -> StatementF
             handling=row.report_handling,
             tlp=row.report_tlp,
             received=row.report_origin_node is not None,
+            provider=row.report_origin_node,
+            permissions=permissions.get(row.report_id, ()),
         )
         if row.report_id is not None
         else None

@@ -545,6 +545,12 @@ class _Receiver:
 
     def _report(self, obj: Obj) -> tuple[Outcome, str | None, str | None]:
         report = self.reader.report(obj, self.markings, self.partner.name)
+        return self.write_report(report, obj.get("modified"))
+
+    def write_report(
+        self, report: ReceivedReport, modified: object
+    ) -> tuple[Outcome, str | None, str | None]:
+        """A received report (from STIX or FtM JSON) written as a local report."""
         self.reports[report.stix_id] = report
         local = local_report_id(self.partner.id, report.stix_id)
         reports = tables.reports.c
@@ -584,7 +590,7 @@ class _Receiver:
                         report_id=local, action="withdrawn", from_status=exists.status,
                         to_status=ReportStatus.ARCHIVED.value, actor_id=self.actor.user_id,
                         at=self.now, note=f"withdrawn by {self.partner.name}",
-                        detail={"stix_id": report.stix_id, "modified": obj.get("modified")},
+                        detail={"stix_id": report.stix_id, "modified": modified},
                     )
                 )  # fmt: skip
             return Outcome.WITHDRAWN, local if exists is not None else None, report.sender_id
@@ -620,7 +626,7 @@ class _Receiver:
                 report_id=local, action=action, from_status=from_status, to_status=to_status,
                 actor_id=self.actor.user_id, at=self.now, note=f"received from {self.partner.name}",
                 detail={"stix_id": report.stix_id, "sender_report": report.sender_id,
-                        "modified": obj.get("modified")},
+                        "modified": modified},
             )
         )  # fmt: skip
         return Outcome.IMPORTED, local, report.sender_id

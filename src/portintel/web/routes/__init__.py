@@ -13,7 +13,7 @@ def routers() -> list[APIRouter]:
     from portintel.web.routes.collation import entities, review
     from portintel.web.routes.intake import reports, sources, suggestions
     from portintel.web.routes.maritime import map as maritime_map
-    from portintel.web.routes.sharing import disseminations, inbox, partners
+    from portintel.web.routes.sharing import disseminations, inbox, partners, permissions
 
     return [
         health.router,
@@ -32,5 +32,6 @@ def routers() -> list[APIRouter]:
         inbox.router,
         partners.router,
         disseminations.router,
+        permissions.router,
         charts.router,
     ]

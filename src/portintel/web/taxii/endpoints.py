@@ -1,4 +1,5 @@
-"""The TAXII 2.1 endpoints: discovery, the API root, collections, objects, manifest, versions.
+"""The TAXII 2.1 endpoints: discovery, the API root, collections, objects, manifest, versions,
+status, and the push of a partner into its inbox collection.
 
 Every endpoint needs a partner (:func:`~portintel.web.taxii.application.partner_reader`)
 and reads through :mod:`portintel.services.sharing` scoped to it. Pages of
@@ -25,7 +26,7 @@ from portintel.domain.sharing.taxii import (
     format_timestamp,
     parse_object_query,
 )
-from portintel.errors import NotFound, PermissionDenied
+from portintel.errors import InvalidInput, NotFound, PermissionDenied
 from portintel.services import sharing
 from portintel.services.workspace import Workspace
 from portintel.web.taxii.application import (
@@ -144,15 +145,28 @@ async def api_root(
     )
 
 
-def _collection(view: sharing.CollectionView) -> dict[str, object]:
+def _collection(view: sharing.CollectionView | sharing.InboxCollection) -> dict[str, object]:
+    inbox = isinstance(view, sharing.InboxCollection)
     return {
         "id": view.id,
         "title": view.title,
         "description": view.description,
-        "can_read": True,
-        "can_write": False,
+        "can_read": not inbox,
+        "can_write": inbox,
         "media_types": [STIX_MEDIA_TYPE],
     }
+
+
+def _all_collections(
+    ws: Workspace, reader: sharing.PartnerReader
+) -> list[sharing.CollectionView | sharing.InboxCollection]:
+    views: list[sharing.CollectionView | sharing.InboxCollection] = list(
+        sharing.list_collections(ws, reader)
+    )
+    inbox = sharing.inbox_of(ws, reader)
+    if inbox is not None:
+        views.append(inbox)
+    return views
 
 
 @router.get("/{api_root}/collections/")
@@ -162,8 +176,26 @@ async def collections(
     ws: Workspace = Depends(workspace_of),
 ) -> Response:
     _check_root(api_root)
-    views = await run_in_threadpool(sharing.list_collections, ws, reader)
+    views = await run_in_threadpool(_all_collections, ws, reader)
     return _json({"collections": [_collection(view) for view in views]} if views else {})
+
+
+def _one_collection(
+    ws: Workspace, reader: sharing.PartnerReader, wanted: str
+) -> sharing.CollectionView | sharing.InboxCollection:
+    inbox = sharing.inbox_of(ws, reader)
+    if inbox is not None and inbox.id == wanted.strip():
+        return inbox
+    return sharing.get_collection(ws, reader, wanted)
+
+
+async def _readable(ws: Workspace, reader: sharing.PartnerReader, wanted: str) -> None:
+    """403 for the reader's inbox (write only); a collection it may not reach stays 404."""
+    if await run_in_threadpool(sharing.is_inbox, ws, reader, wanted):
+        raise PermissionDenied(
+            "your inbox collection here is write only: you push into it",
+            hint="read what this node sends you from your other collections",
+        )
 
 
 @router.get("/{api_root}/collections/{collection_id}/")
@@ -174,7 +206,7 @@ async def collection(
     ws: Workspace = Depends(workspace_of),
 ) -> Response:
     _check_root(api_root)
-    view = await run_in_threadpool(sharing.get_collection, ws, reader, collection_id)
+    view = await run_in_threadpool(_one_collection, ws, reader, collection_id)
     return _json(_collection(view))
 
 
@@ -187,6 +219,7 @@ async def objects(
     ws: Workspace = Depends(workspace_of),
 ) -> Response:
     _check_root(api_root)
+    await _readable(ws, reader, collection_id)
     query = filters.query()
     page = await run_in_threadpool(sharing.read_objects, ws, reader, collection_id, query)
     return _envelope(page, "objects", (record.text for record in page.records))
@@ -200,16 +233,57 @@ async def add_objects(
     reader: sharing.PartnerReader = Depends(partner_reader),
     ws: Workspace = Depends(workspace_of),
 ) -> Response:
-    """Partners read here; they never write (``can_write`` is false): 403 after the checks
-    TAXII orders before it (the collection exists for this partner, the body's type)."""
+    """A partner pushes into its inbox collection (``can_write``), an envelope of STIX
+    objects: verified and received like a pull, answered 202 with the push's status.
+    Its other collections hold what this node sends: 403 there, after the checks TAXII
+    orders before it (the collection exists for this partner, the body's type). The body
+    is read only now, after authentication, and the size limit holds before any of it is
+    read (``RequestLimitsMiddleware``)."""
     _check_root(api_root)
-    await run_in_threadpool(sharing.get_collection, ws, reader, collection_id)
+    view = await run_in_threadpool(_one_collection, ws, reader, collection_id)
     if not is_taxii_body(request.headers.get("content-type")):
         raise UnsupportedMediaType()
-    raise PermissionDenied(
-        "this collection is read-only: a partner's collection holds what this node sends",
-        hint="send intelligence to this node through your own node's collections",
-    )
+    if not isinstance(view, sharing.InboxCollection):
+        raise PermissionDenied(
+            "this collection is read-only: it holds what this node sends you",
+            hint="push into your inbox collection here (the one with can_write), if your "
+            "agreement with this node says push",
+        )
+    objects = _envelope_objects(await request.body())
+    status = await run_in_threadpool(sharing.receive_push, ws, reader, collection_id, objects)
+    return _json(_push_status(status), status=202)
+
+
+def _envelope_objects(body: bytes) -> list[object]:
+    try:
+        envelope = json.loads(body)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InvalidInput(
+            f"the body is not JSON: {exc}", hint='send a TAXII envelope {"objects": [...]}'
+        ) from exc
+    objects = envelope.get("objects") if isinstance(envelope, dict) else None
+    if not isinstance(objects, list) or not objects:
+        raise InvalidInput(
+            "the body is not a TAXII envelope with objects",
+            field="objects",
+            hint='send a TAXII envelope {"objects": [...]} of STIX 2.1 objects',
+        )
+    return objects
+
+
+def _push_status(status: sharing.PushStatus) -> dict[str, object]:
+    return {
+        "id": status.id,
+        "status": "pending" if status.pending else "complete",
+        "request_timestamp": format_timestamp(status.requested_at),
+        "total_count": status.total,
+        "success_count": len(status.successes),
+        "successes": list(status.successes),
+        "failure_count": len(status.failures),
+        "failures": list(status.failures),
+        "pending_count": len(status.pending),
+        "pendings": list(status.pending),
+    }
 
 
 @router.get("/{api_root}/collections/{collection_id}/manifest/")
@@ -221,6 +295,7 @@ async def manifest(
     ws: Workspace = Depends(workspace_of),
 ) -> Response:
     _check_root(api_root)
+    await _readable(ws, reader, collection_id)
     query = filters.query()
     page = await run_in_threadpool(
         lambda: sharing.read_objects(ws, reader, collection_id, query, endpoint="manifest")
@@ -253,6 +328,7 @@ async def get_object(
     ws: Workspace = Depends(workspace_of),
 ) -> Response:
     _check_root(api_root)
+    await _readable(ws, reader, collection_id)
     query = filters.query()
     page = await run_in_threadpool(
         lambda: sharing.read_objects(
@@ -272,6 +348,7 @@ async def versions(
     ws: Workspace = Depends(workspace_of),
 ) -> Response:
     _check_root(api_root)
+    await _readable(ws, reader, collection_id)
     query = filters.query(VersionFilter(frozenset({VersionSelection.ALL})))
     page = await run_in_threadpool(
         lambda: sharing.read_objects(
@@ -289,6 +366,9 @@ async def status(
     ws: Workspace = Depends(workspace_of),
 ) -> Response:
     _check_root(api_root)
+    pushed = await run_in_threadpool(sharing.push_status, ws, reader, status_id)
+    if pushed is not None:
+        return _json(_push_status(pushed))
     found = await run_in_threadpool(sharing.publication_status, ws, reader, status_id)
     return _json(
         {

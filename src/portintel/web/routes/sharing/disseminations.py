@@ -337,6 +337,17 @@ async def download_package(
     return _download(text + "\n", f"{package_id}.json")
 
 
+@router.get("/packages/{package_id}/ftm.json")
+async def download_ftm(
+    package_id: str,
+    principal: Principal = Depends(page_principal),
+    ws: Workspace = Depends(workspace_of),
+) -> Response:
+    """The package as signed FtM JSON, for portintel partners (audited)."""
+    text = await run_in_threadpool(sharing.package_ftm_file, ws, principal.actor, package_id)
+    return _download(text + "\n", f"{package_id}-ftm.json")
+
+
 @router.get("/packages/{package_id}/misp.json")
 async def download_misp(
     package_id: str,

@@ -34,12 +34,18 @@ async def inbox_page(
         limit=PAGE_SIZE,
         offset=(page - 1) * PAGE_SIZE,
     )
+    recipients = (
+        await run_in_threadpool(sharing.push_recipients, ws, principal.actor)
+        if sharing.may_receive(principal.actor)
+        else []
+    )
     query = urlencode({"partner": partner.strip()}) + "&" if partner.strip() else ""
     return render(
         request,
         "sharing/inbox.html",
         {
             "inbox": inbox,
+            "recipients": recipients,
             "form": {"partner": partner},
             "page": page,
             "has_next": page * PAGE_SIZE < inbox.total,

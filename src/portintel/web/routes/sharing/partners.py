@@ -148,13 +148,27 @@ def _partner_page(
     agreement_form: dict[str, Any] | None = None,
     error: InvalidInput | None = None,
     agreement_error: InvalidInput | None = None,
+    recipient_form: str | None = None,
+    recipient_error: InvalidInput | None = None,
     status: int = 200,
 ) -> Response:
     partner = sharing.get_partner(ws, principal.actor, name)
     agreements = sharing.list_agreements(ws, principal.actor, partner.name)
+    recipient = sharing.push_recipient(ws, principal.actor, partner.name)
     context = {
         "partner": partner,
         "agreements": agreements,
+        "pushes": bool(agreements)
+        and agreements[0].delivery is Delivery.PUSH
+        and agreements[0].in_force(ws.clock()),
+        "recipient": recipient,
+        "recipient_choices": sharing.push_recipient_choices(ws, principal.actor)
+        if _is_admin(principal)
+        else [],
+        "recipient_form": recipient_form
+        if recipient_form is not None
+        else (recipient.username if recipient else ""),
+        "recipient_error": recipient_error,
         "now": ws.clock(),
         "may_edit": _is_admin(principal),
         "form": form
@@ -228,6 +242,36 @@ async def edit_partner(
             )
         )
     return RedirectResponse(f"/sharing/partners/{partner.name}", status_code=303)
+
+
+@router.post("/partners/{name}/recipient")
+async def choose_push_recipient(
+    request: Request,
+    name: str,
+    recipient: str = Form("", max_length=100),
+    principal: Principal = Depends(page_principal),
+    ws: Workspace = Depends(workspace_of),
+) -> Response:
+    """Who receives what the partner pushes (empty: nobody, its pushes are refused)."""
+    try:
+        chosen = await run_in_threadpool(
+            sharing.set_push_recipient, ws, principal.actor, name, recipient or None
+        )
+    except InvalidInput as exc:
+        refused: InvalidInput = exc
+        return await run_in_threadpool(
+            lambda: _partner_page(
+                request,
+                ws,
+                principal,
+                name,
+                recipient_form=recipient,
+                recipient_error=refused,
+                status=422,
+            )
+        )
+    partner = chosen.partner if chosen is not None else name.strip().upper()
+    return RedirectResponse(f"/sharing/partners/{partner}#push", status_code=303)
 
 
 def parse_expiry(text: str) -> datetime | None:
