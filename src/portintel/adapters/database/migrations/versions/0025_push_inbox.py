@@ -1,6 +1,6 @@
 """push into this node: who receives what a partner pushes, and the status of each push
 
-Revision ID: 0029
+Revision ID: 0025
 Revises: 0024
 Create Date: 2026-11-29 15:30:00
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0029"
+revision = "0025"
 down_revision = "0024"
 branch_labels = None
 depends_on = None

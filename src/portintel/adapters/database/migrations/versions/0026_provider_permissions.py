@@ -1,7 +1,7 @@
 """the providers' permissions to pass received reports on to a partner; packages as FtM JSON
 
-Revision ID: 0030
-Revises: 0029
+Revision ID: 0026
+Revises: 0025
 Create Date: 2026-11-29 15:40:00
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0030"
-down_revision = "0029"
+revision = "0026"
+down_revision = "0025"
 branch_labels = None
 depends_on = None
 
