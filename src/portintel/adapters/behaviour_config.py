@@ -25,6 +25,7 @@ from typing import Any
 from portintel.domain.maritime.behaviour.area import Area, load_areas
 from portintel.domain.maritime.behaviour.ports import Gazetteer, build_gazetteer
 from portintel.domain.maritime.behaviour.settings import BehaviourSettings, parse_settings
+from portintel.domain.targeting.destinations import parse_aliases
 from portintel.errors import ConfigurationError
 
 PACKAGE = "portintel.vocabularies"
@@ -33,6 +34,8 @@ PORTS_FILE = "ports.csv"
 AREAS_DIR = "areas"
 ANALYST_AREAS_FILE = "analyst-areas.geojson"
 ANALYST_PORTS_FILE = "ports-analysts.csv"
+ALIASES_FILE = "port_aliases.csv"
+NODE_ALIASES_FILE = "port-aliases.csv"
 
 
 def _shipped(name: str) -> str:
@@ -74,6 +77,27 @@ def load_gazetteer(data_dir: Path, *, analysts: bool = True) -> Gazetteer:
         if text is not None:
             texts.append((text, str(node)))
     return build_gazetteer(*texts)
+
+
+def load_port_aliases(data_dir: Path) -> dict[str, tuple[str, ...]]:
+    """Other names of ports (``id,alias``): shipped, then ``<data_dir>/port-aliases.csv``.
+
+    A refused row is an error naming the file and line: an alias that silently
+    did not load would leave vessels off the pre-arrival list.
+    """
+    texts = [(_shipped(ALIASES_FILE), ALIASES_FILE)]
+    node = data_dir / NODE_ALIASES_FILE
+    text = _node_file(node)
+    if text is not None:
+        texts.append((text, str(node)))
+    merged: dict[str, tuple[str, ...]] = {}
+    for body, source in texts:
+        aliases, refused = parse_aliases(body, source)
+        if refused:
+            raise ConfigurationError(refused[0], hint="each row is a port id and one alias")
+        for port_id, names in aliases.items():
+            merged[port_id] = (*merged.get(port_id, ()), *names)
+    return merged
 
 
 def _write_atomically(path: Path, text: str) -> None:

@@ -63,7 +63,7 @@ class PortKey:
 
     text: str
     how: str
-    """``UN/LOCODE``, ``name`` or ``alias``."""
+    """``UN/LOCODE``, ``port code``, ``name`` or ``alias``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,12 +107,17 @@ def port_names(
     """The keys a destination may name a port by."""
     keys: list[PortKey] = []
     code = re.sub(r"[^A-Z0-9]", "", port_id.upper())
-    for candidate in (code, *(re.sub(r"[^A-Z0-9]", "", c.upper()) for c in locodes)):
+    if LOCODE.match(code):
+        # the shipped ids are UN/LOCODEs, or the project's own (KH-KKG) where there is none
+        keys.append(PortKey(code, "UN/LOCODE" if code == port_id.upper() else "port code"))
+    for candidate in (re.sub(r"[^A-Z0-9]", "", c.upper()) for c in locodes):
         if LOCODE.match(candidate):
             keys.append(PortKey(candidate, "UN/LOCODE"))
     inner = re.findall(r"\(([^)]*)\)", name)
     outer = re.sub(r"\([^)]*\)", " ", name)
-    for text in (outer, *inner):
+    # "Kuching, Sarawak": the place before the comma is a name on its own
+    parts = [part for part in outer.split(",") if part.strip()]
+    for text in (outer, *parts[:1], *inner):
         compact = _compact(_words(text))
         if compact:
             keys.append(PortKey(compact, "name"))
@@ -146,7 +151,7 @@ def match_destination(destination: str | None, port: PortNames) -> DestinationMa
             return DestinationMatch(port.id, key.how)
     whole = candidates[0]
     for key in port.keys:
-        if key.how == "UN/LOCODE" or len(key.text) < MIN_FUZZY_LENGTH:
+        if key.how in ("UN/LOCODE", "port code") or len(key.text) < MIN_FUZZY_LENGTH:
             continue
         for candidate in (whole, *candidates[1:]):
             if len(candidate) < MIN_FUZZY_LENGTH:

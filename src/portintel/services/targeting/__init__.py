@@ -1,4 +1,5 @@
-"""Targeting use cases: risk scores with their reasons, watchlists and their hits.
+"""Targeting use cases: risk scores with their reasons, watchlists and their hits,
+the pre-arrival list.
 
 The public face of the capability: other capabilities import from here, never
 from its modules (an import-linter contract in ``pyproject.toml`` checks it).
@@ -6,6 +7,15 @@ The jobs that keep scores and hits up to date are a plugin
 (:mod:`portintel.services.targeting.jobs`).
 """
 
+from portintel.services.targeting.prearrival import (
+    HOURS,
+    PortChoice,
+    PrearrivalLine,
+    PrearrivalList,
+    find_port,
+    port_choices,
+    prearrival_list,
+)
 from portintel.services.targeting.scores import (
     EvidenceView,
     ReasonView,
@@ -34,7 +44,11 @@ from portintel.services.targeting.watchlists import (
 )
 
 __all__ = [
+    "HOURS",
     "EvidenceView",
+    "PortChoice",
+    "PrearrivalLine",
+    "PrearrivalList",
     "ReasonView",
     "RiskLine",
     "ScoringSummary",
@@ -43,6 +57,7 @@ __all__ = [
     "WatchEntryView",
     "WatchHitView",
     "add_entry",
+    "find_port",
     "get_entry",
     "list_entries",
     "list_hits",
@@ -50,6 +65,8 @@ __all__ = [
     "match_entities",
     "may_keep_watchlists",
     "parse_identifiers",
+    "port_choices",
+    "prearrival_list",
     "registry_mmsis",
     "remove_entry",
     "rescore_all",
