@@ -304,12 +304,36 @@ def prearrival_list(
     return PrearrivalList(chosen, float(hours), start, now, tuple(lines))
 
 
+CSV_COLUMNS = ("rank", "mmsi", "name", "score", "expected_at", "how", "reasons")
+
+
+def csv_rows(listed: PrearrivalList) -> list[list[str]]:
+    """The list as CSV rows (header first): one vessel a row, its reasons joined by "; "."""
+    rows = [list(CSV_COLUMNS)]
+    for rank, x in enumerate(listed.lines, start=1):
+        reasons = "; ".join(f"{r.description} (+{r.weight:g})" for r in x.reasons)
+        rows.append(
+            [
+                str(rank),
+                str(x.mmsi),
+                x.name or "",
+                f"{x.score:g}" if x.scored else "",
+                x.arrival.expected_at.strftime("%Y-%m-%d %H:%M UTC"),
+                x.arrival.explanation,
+                reasons,
+            ]
+        )
+    return rows
+
+
 __all__ = [
+    "CSV_COLUMNS",
     "HOURS",
     "MAX_HOURS",
     "PortChoice",
     "PrearrivalLine",
     "PrearrivalList",
+    "csv_rows",
     "find_port",
     "port_choices",
     "prearrival_list",
