@@ -9,6 +9,7 @@ The jobs that keep scores and hits up to date are a plugin
 
 from portintel.services.targeting.prearrival import (
     HOURS,
+    MAX_HOURS,
     PortChoice,
     PrearrivalLine,
     PrearrivalList,
@@ -16,6 +17,7 @@ from portintel.services.targeting.prearrival import (
     find_port,
     port_choices,
     prearrival_list,
+    prearrival_pdf,
 )
 from portintel.services.targeting.scores import (
     EvidenceView,
@@ -46,6 +48,7 @@ from portintel.services.targeting.watchlists import (
 
 __all__ = [
     "HOURS",
+    "MAX_HOURS",
     "EvidenceView",
     "PortChoice",
     "PrearrivalLine",
@@ -69,6 +72,7 @@ __all__ = [
     "parse_identifiers",
     "port_choices",
     "prearrival_list",
+    "prearrival_pdf",
     "registry_mmsis",
     "remove_entry",
     "rescore_all",

@@ -326,6 +326,13 @@ def csv_rows(listed: PrearrivalList) -> list[list[str]]:
     return rows
 
 
+def prearrival_pdf(html: str, title: str) -> bytes:
+    """The list printed: the page's print template (``html``) rendered to PDF, offline."""
+    from portintel.adapters.pdf import render_pdf
+
+    return render_pdf(html, title=title)
+
+
 __all__ = [
     "CSV_COLUMNS",
     "HOURS",
@@ -337,4 +344,5 @@ __all__ = [
     "find_port",
     "port_choices",
     "prearrival_list",
+    "prearrival_pdf",
 ]
