@@ -32,7 +32,7 @@ def _tagged(line: str, when: datetime) -> str:
     return f"\\{body}*{checksum(body)}\\{line}"
 
 
-def _position(mmsi: int, lat: float, lon: float, sog: float, cog: float, when: datetime) -> str:
+def position_line(mmsi: int, lat: float, lon: float, sog: float, cog: float, when: datetime) -> str:
     (line,) = sentences(
         {"msg_type": 1, "mmsi": mmsi, "lat": lat, "lon": lon, "speed": sog, "course": cog}
     )
@@ -64,12 +64,12 @@ def write_arrivals(ws: Workspace, folder: Path) -> Path:
     for step in range(3):  # three fixes each, ten minutes apart, the last at SENT
         when = SENT - timedelta(minutes=10 * (2 - step))
         lines += [
-            _position(BY_ETA, lat - 1.0, lon - 1.5, 0.0, 0.0, when),
-            _position(BY_COURSE, lat, lon - 1.0, 10.0, 90.0, when),
-            _position(LATE, lat - 0.5, lon - 0.5, 8.0, 45.0, when),
-            _position(STOPPED, lat, lon - 0.5, 0.2, 90.0, when),
-            _position(IN_PORT, lat + 0.005, lon, 0.0, 0.0, when),
-            _position(ELSEWHERE, lat - 0.3, lon - 0.3, 10.0, 225.0, when),
+            position_line(BY_ETA, lat - 1.0, lon - 1.5, 0.0, 0.0, when),
+            position_line(BY_COURSE, lat, lon - 1.0, 10.0, 90.0, when),
+            position_line(LATE, lat - 0.5, lon - 0.5, 8.0, 45.0, when),
+            position_line(STOPPED, lat, lon - 0.5, 0.2, 90.0, when),
+            position_line(IN_PORT, lat + 0.005, lon, 0.0, 0.0, when),
+            position_line(ELSEWHERE, lat - 0.3, lon - 0.3, 10.0, 225.0, when),
         ]
     lines += _voyage(BY_ETA, "EASTERN GRACE", "KOMPONG SOM", (1, 2, 3, 0))
     lines += _voyage(LATE, "LATE COMER", "SIHANOUKVILLE", (1, 6, 12, 0))
