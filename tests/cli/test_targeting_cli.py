@@ -80,3 +80,41 @@ def test_watchlist_and_scores_from_the_command_line(
     removed = invoke("watchlist", "remove", entry["id"], "--as", "analyst")
     assert removed.exit_code == 0
     assert json.loads(invoke("watchlist", "list", "--as", "analyst", "--json").stdout) == []
+
+
+def test_the_pre_arrival_list_from_the_command_line(
+    workspace: Workspace, settings: Settings, tmp_path: Path
+) -> None:
+    from tests.services.targeting.prearrival_sample import BY_COURSE, BY_ETA, write_arrivals
+
+    write_arrivals(workspace, tmp_path)
+    make_user(workspace, "analyst", MARITIME, Role.ANALYST)
+    env = {"PORTINTEL_DATABASE_URL": settings.effective_database_url, "COLUMNS": "250"}
+
+    def invoke(*args: str):  # type: ignore[no-untyped-def]
+        return runner.invoke(app, ["--data-dir", str(settings.data_dir), *args], env=env)
+
+    table = invoke("targeting", "list", "--as", "analyst", "--port", "Kompong Som")
+    assert table.exit_code == 0, table.output
+    assert "Sihanoukville Autonomous Port (KHKOS)" in table.output
+    assert "EASTERN GRACE" in table.output and "projected from course 090" in table.output
+    document = json.loads(
+        invoke("targeting", "list", "--as", "analyst", "--port", "KHKOS", "--format", "json").stdout
+    )
+    assert [v["mmsi"] for v in document["vessels"]] == [BY_COURSE, BY_ETA]
+    assert document["vessels"][1]["how"].startswith("ETA 02 Jan 03:00 UTC from AIS")
+    rows = invoke(
+        "targeting",
+        "list",
+        "--as",
+        "analyst",
+        "--port",
+        "KHKOS",
+        "--hours",
+        "24",
+        "--format",
+        "csv",
+    ).stdout.splitlines()
+    assert rows[0] == "rank,mmsi,name,score,expected_at,how,reasons" and len(rows) == 2
+    unknown = invoke("targeting", "list", "--as", "analyst", "--port", "Atlantis")
+    assert unknown.exit_code != 0 and "no port called 'Atlantis'" in str(unknown.exception)

@@ -15,6 +15,8 @@ detection reads one set of files.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import tempfile
@@ -23,8 +25,15 @@ from pathlib import Path
 from typing import Any
 
 from portintel.domain.maritime.behaviour.area import Area, load_areas
-from portintel.domain.maritime.behaviour.ports import Gazetteer, build_gazetteer
+from portintel.domain.maritime.behaviour.ports import (
+    COLUMNS,
+    Gazetteer,
+    Port,
+    build_gazetteer,
+    parse_ports,
+)
 from portintel.domain.maritime.behaviour.settings import BehaviourSettings, parse_settings
+from portintel.domain.targeting.destinations import parse_aliases
 from portintel.errors import ConfigurationError
 
 PACKAGE = "portintel.vocabularies"
@@ -33,6 +42,8 @@ PORTS_FILE = "ports.csv"
 AREAS_DIR = "areas"
 ANALYST_AREAS_FILE = "analyst-areas.geojson"
 ANALYST_PORTS_FILE = "ports-analysts.csv"
+ALIASES_FILE = "port_aliases.csv"
+NODE_ALIASES_FILE = "port-aliases.csv"
 
 
 def _shipped(name: str) -> str:
@@ -74,6 +85,48 @@ def load_gazetteer(data_dir: Path, *, analysts: bool = True) -> Gazetteer:
         if text is not None:
             texts.append((text, str(node)))
     return build_gazetteer(*texts)
+
+
+def add_node_port(data_dir: Path, port: Port) -> bool:
+    """Add ``port`` to the node's ``<data_dir>/ports.csv`` unless an entry has its id.
+
+    For setups that know a place the shipped gazetteer lacks (the demo's landing
+    beach); analysts use the Ports page, which keeps its own audited file.
+    """
+    path = data_dir / PORTS_FILE
+    text = _node_file(path)
+    if text is not None:
+        known, _ = parse_ports(text, source=str(path))
+        if any(p.id == port.id for p in known):
+            return False
+    lines = [] if text else [",".join(COLUMNS)]
+    row = io.StringIO()
+    csv.writer(row, lineterminator="").writerow([getattr(port, name) for name in COLUMNS])
+    lines.append(row.getvalue())
+    prefix = text if text is None or text.endswith("\n") else text + "\n"
+    _write_atomically(path, (prefix or "") + "\n".join(lines) + "\n")
+    return True
+
+
+def load_port_aliases(data_dir: Path) -> dict[str, tuple[str, ...]]:
+    """Other names of ports (``id,alias``): shipped, then ``<data_dir>/port-aliases.csv``.
+
+    A refused row is an error naming the file and line: an alias that silently
+    did not load would leave vessels off the pre-arrival list.
+    """
+    texts = [(_shipped(ALIASES_FILE), ALIASES_FILE)]
+    node = data_dir / NODE_ALIASES_FILE
+    text = _node_file(node)
+    if text is not None:
+        texts.append((text, str(node)))
+    merged: dict[str, tuple[str, ...]] = {}
+    for body, source in texts:
+        aliases, refused = parse_aliases(body, source)
+        if refused:
+            raise ConfigurationError(refused[0], hint="each row is a port id and one alias")
+        for port_id, names in aliases.items():
+            merged[port_id] = (*merged.get(port_id, ()), *names)
+    return merged
 
 
 def _write_atomically(path: Path, text: str) -> None:

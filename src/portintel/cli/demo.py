@@ -78,7 +78,8 @@ def _build_tracks(ws: Workspace, seed: int, reports: int, vessels: int) -> None:
     console.print(
         f"The smuggling run: {tracks.boat_name} (MMSI {tracks.boat_mmsi}) goes dark near Koh "
         f"Kong, meets MMSI {tracks.freighter_mmsi} at sea, loiters off a landing beach: "
-        "see /map and the vessel page.",
+        "see /map, the vessel page, and the pre-arrival list of Koh Kong "
+        "(/prearrival?port=KH-KKG), which it tops on its way back.",
         soft_wrap=True,
         highlight=False,
     )

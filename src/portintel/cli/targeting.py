@@ -1,11 +1,13 @@
-"""CLI: ``portintel targeting scores`` and ``portintel targeting rescore``.
+"""CLI: ``portintel targeting scores``, ``rescore`` and ``list`` (the pre-arrival list).
 
 ``scores`` ranks vessels by their risk score, or shows one vessel's score
 and its voyages' with every reason and its evidence (``--vessel MMSI``), as
 the acting user may see them: a reason whose evidence they may not read is
 absent, and the score is the sum of the reasons shown. ``rescore``
 recomputes every vessel after the indicators changed (administrators and
-supervisors); jobs keep scores up to date otherwise.
+supervisors); jobs keep scores up to date otherwise. ``list`` prints the
+vessels expected at a port in the next hours, ranked by risk as the acting
+user may see it, with how each arrival was predicted.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import csv
 import json
 import sys
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -23,7 +26,7 @@ from portintel.cli.help_format import FlagHelpGroup
 from portintel.cli.reports import AsUser, acting_user
 
 if TYPE_CHECKING:
-    from portintel.services.targeting import SubjectView
+    from portintel.services.targeting import PrearrivalLine, PrearrivalList, SubjectView
 
 app = typer.Typer(
     cls=FlagHelpGroup,
@@ -160,3 +163,102 @@ def rescore_command(ctx: typer.Context, as_user: AsUser = "") -> None:
         f"scored {summary.vessels} vessels: {summary.subjects} scores (vessels and voyages), "
         f"{summary.reasons} reasons, {len(summary.new_causes)} new"
     )
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def prearrival_json(listed: PrearrivalList) -> dict[str, Any]:
+    """The list as JSON: the same document as ``GET /api/v1/targeting/prearrival``."""
+
+    def line(x: PrearrivalLine) -> dict[str, Any]:
+        a = x.arrival
+        return {
+            "mmsi": x.mmsi,
+            "name": x.name,
+            "score": x.score,
+            "scored": x.scored,
+            "expected_at": a.expected_at.isoformat(),
+            "method": a.method,
+            "how": a.explanation,
+            "distance_km": a.distance_km,
+            "speed_knots": a.speed_knots,
+            "course": a.course,
+            "destination": a.destination,
+            "last_fix_at": _iso(a.last_fix_at),
+            "reasons": [
+                {
+                    "indicator": r.indicator_id,
+                    "description": r.description,
+                    "weight": r.weight,
+                    "fired_at": r.fired_at.isoformat(),
+                    "evidence": [
+                        {"kind": e.kind, "id": e.id, "label": e.label} for e in r.evidence
+                    ],
+                }
+                for r in x.reasons
+            ],
+        }
+
+    return {
+        "port": {"id": listed.port.id, "name": listed.port.name},
+        "hours": listed.hours,
+        "as_of": listed.as_of.isoformat(),
+        "behind_hours": round(listed.behind.total_seconds() / 3600, 1),
+        "vessels": [line(x) for x in listed.lines],
+    }
+
+
+@app.command("list")
+def list_command(
+    ctx: typer.Context,
+    as_user: AsUser = "",
+    port: Annotated[
+        str, typer.Option("--port", help="The port: its id (KHKOS), name or another name.")
+    ] = "",
+    hours: Annotated[
+        float, typer.Option(help="Vessels expected within this many hours (up to 168).")
+    ] = 48,
+    output_format: Annotated[
+        OutputFormat, typer.Option("--format", help="table, csv or json.")
+    ] = OutputFormat.TABLE,
+) -> None:
+    """The pre-arrival list: vessels expected at a port, ranked by risk, with their reasons."""
+    if not as_user:
+        raise typer.BadParameter("name the user to act as: --as USER or PORTINTEL_USER")
+    if not port:
+        raise typer.BadParameter("name the port: --port KHKOS (or its name)")
+    from portintel.services.targeting import csv_rows, prearrival_list
+
+    ws = context_of(ctx).workspace()
+    actor = acting_user(ws, as_user)
+    listed = prearrival_list(ws, actor, port, hours=hours)
+    if output_format is OutputFormat.JSON:
+        document = prearrival_json(listed)
+        sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+        return
+    if output_format is OutputFormat.CSV:
+        csv.writer(sys.stdout).writerows(csv_rows(listed))
+        return
+    from rich.table import Table
+
+    title = (
+        f"{listed.port.name} ({listed.port.id}): expected in the next {listed.hours:g} h "
+        f"from {listed.as_of:%Y-%m-%d %H:%M} UTC"
+    )
+    if listed.behind > timedelta(hours=1):
+        title += f" (the last AIS heard is {listed.behind.total_seconds() / 3600:.0f} h old)"
+    table = Table("Vessel", "Score", "Expected (UTC)", "How", "Reasons", title=title)
+    for x in listed.lines:
+        reasons = "\n".join(f"+{r.weight:g} {r.description}" for r in x.reasons)
+        table.add_row(
+            f"{x.name or ''} {x.mmsi}".strip(),
+            f"{x.score:g}" if x.scored else "not scored",
+            f"{x.arrival.expected_at:%Y-%m-%d %H:%M}",
+            x.arrival.explanation,
+            reasons,
+        )
+    console.print(table)
+    if not listed.lines:
+        console.print("no vessel is expected in that window")

@@ -229,3 +229,50 @@ def test_a_reader_sees_the_reasons_whose_evidence_they_may_read_and_their_sum(
     assert risk.score == score_of(weight for weight, _ in expected.values())
     (line,) = list_risk(built.ws, reader, mmsi=mmsi)
     assert line.score == risk.score and line.reasons == len(expected)
+
+
+@pytest.fixture(scope="module")
+def arriving(world: tuple[World, Planted], tmp_path_factory: pytest.TempPathFactory) -> World:
+    """Every planted vessel heard once, west of Sihanoukville, heading for it at 10 kn."""
+    from portintel.services.maritime import ingest_paths
+    from tests.services.targeting.prearrival_sample import PORT, SENT, position_line
+
+    built, _ = world
+    lines = [
+        position_line(mmsi, PORT[0], PORT[1] - 0.3 - 0.02 * k, 10.0, 90.0, SENT)
+        for k, mmsi in enumerate(VESSELS)
+    ]
+    path = tmp_path_factory.mktemp("arriving") / "arriving.nmea"
+    path.write_text("\n".join(lines) + "\n")
+    ingest_paths(built.ws, [path], source="rx-test")
+    return built
+
+
+@cases(60, at_least=30)  # a small space: the readers times three windows
+@given(data=st.data())
+def test_the_pre_arrival_list_shows_no_vessel_or_reason_outside_the_readers_scope(
+    world: tuple[World, Planted], arriving: World, data: st.DataObject
+) -> None:
+    from portintel.services.targeting import prearrival_list
+
+    built, planted = world
+    reader = data.draw(st.sampled_from(built.people)).actor
+    hours = data.draw(st.sampled_from((24, 48, 72)))
+    CASES[(built.backend, "services.prearrival_list")] += 1
+    if not may_work_with_intelligence(reader):
+        with pytest.raises(PermissionDenied):
+            prearrival_list(built.ws, reader, "KHKOS", hours=hours)
+        return
+    listed = prearrival_list(built.ws, reader, "KHKOS", hours=hours)
+    # AIS is the picture every such reader sees: each vessel heard is there, none other
+    assert sorted(line.mmsi for line in listed.lines) == sorted(VESSELS)
+    for line in listed.lines:
+        expected = {
+            cause: weight
+            for cause, weight, items in planted.reasons[line.mmsi]
+            if all(_may_read(built, planted, reader, item) for item in items)
+        }
+        assert {r.cause_key: r.weight for r in line.reasons} == expected
+        assert line.score == score_of(expected.values())
+    scores = [line.score for line in listed.lines]
+    assert scores == sorted(scores, reverse=True)

@@ -1,4 +1,5 @@
-"""Targeting use cases: risk scores with their reasons, watchlists and their hits.
+"""Targeting use cases: risk scores with their reasons, watchlists and their hits,
+the pre-arrival list.
 
 The public face of the capability: other capabilities import from here, never
 from its modules (an import-linter contract in ``pyproject.toml`` checks it).
@@ -6,6 +7,18 @@ The jobs that keep scores and hits up to date are a plugin
 (:mod:`portintel.services.targeting.jobs`).
 """
 
+from portintel.services.targeting.prearrival import (
+    HOURS,
+    MAX_HOURS,
+    PortChoice,
+    PrearrivalLine,
+    PrearrivalList,
+    csv_rows,
+    find_port,
+    port_choices,
+    prearrival_list,
+    prearrival_pdf,
+)
 from portintel.services.targeting.scores import (
     EvidenceView,
     ReasonView,
@@ -34,7 +47,12 @@ from portintel.services.targeting.watchlists import (
 )
 
 __all__ = [
+    "HOURS",
+    "MAX_HOURS",
     "EvidenceView",
+    "PortChoice",
+    "PrearrivalLine",
+    "PrearrivalList",
     "ReasonView",
     "RiskLine",
     "ScoringSummary",
@@ -43,6 +61,8 @@ __all__ = [
     "WatchEntryView",
     "WatchHitView",
     "add_entry",
+    "csv_rows",
+    "find_port",
     "get_entry",
     "list_entries",
     "list_hits",
@@ -50,6 +70,9 @@ __all__ = [
     "match_entities",
     "may_keep_watchlists",
     "parse_identifiers",
+    "port_choices",
+    "prearrival_list",
+    "prearrival_pdf",
     "registry_mmsis",
     "remove_entry",
     "rescore_all",

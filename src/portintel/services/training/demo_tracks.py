@@ -8,8 +8,14 @@ Kong, meets a freighter of the cast at sea and loiters off a landing beach in
 southern Thailand. The AIS is written as an NMEA log into
 ``<data_dir>/incoming/`` and taken through ``ingest_paths`` and
 ``detect_behaviours`` like any feed; the watch areas (a landing beach among
-them) go to ``<data_dir>/areas/``. Idempotent: the log is written once, the
-ingest manifest skips it when it is in, and detection changes nothing then.
+them) go to ``<data_dir>/areas/``, and the beach itself to the node's
+``<data_dir>/ports.csv`` as a landing site (a unit knows where boats land
+people; the shipped gazetteer does not know this fictional beach). Risk
+scores are then computed as of the end of the picture, so the pre-arrival
+list shows the boat, on its way back to Koh Kong, with the reasons that
+explain why it tops the list. Idempotent: the log is written once, the
+ingest manifest skips it when it is in, and detection and scoring change
+nothing then.
 """
 
 from __future__ import annotations
@@ -19,8 +25,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from portintel.adapters.behaviour_config import load_gazetteer
-from portintel.domain.maritime.behaviour.ports import Gazetteer
+import polars as pl
+
+from portintel.adapters.behaviour_config import add_node_port, load_gazetteer
+from portintel.domain.maritime.behaviour.ports import Gazetteer, Port
+from portintel.domain.maritime.schema import POSITIONS
 from portintel.scenario import scenario_cast
 from portintel.scenario.ais_story import BEACH_AREA, SmugglingRun, smuggling_run
 from portintel.scenario.ais_tracks import AisScenario, FleetSpec, generate_fleet
@@ -28,12 +37,24 @@ from portintel.scenario.generator import PERIOD_DAYS, PERIOD_START
 from portintel.scenario.model import Vessel
 from portintel.scenario.sea_lanes import AREAS
 from portintel.services.maritime import IngestProgress, detect_behaviours, ingest_paths
+from portintel.services.targeting import registry_mmsis, score_vessels
 from portintel.services.training.ais_accuracy import write_scenario_inputs
 from portintel.services.workspace import Workspace
 
 Step = Callable[[str], None]
 DEMO_DAYS = 14.0
 DEMO_VESSELS = 180
+LANDING_SITE = Port(
+    id="DEMO-TH-PKP-BEACH",
+    name=BEACH_AREA.name,
+    country="TH",
+    kind="landing_site",
+    lat=8.05,
+    lon=100.45,
+    source="portintel demo scenario (a fictional case; the beach is the scenario's)",
+    licence="CC0-1.0",
+)
+"""The landing beach of the smuggling run, as the demo unit knows it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +67,7 @@ class DemoTracksSummary:
     boat_mmsi: int
     boat_name: str
     freighter_mmsi: int
+    scored: int = 0
     seconds: dict[str, float] = field(default_factory=dict)
 
 
@@ -86,10 +108,12 @@ def plan_demo_tracks(
     """The demo's fleet and its smuggling run (pure planning, nothing written)."""
     boat, freighter, others = smuggling_cast(seed, reports)
     runs: list[SmugglingRun] = []
+    # planned without the beach the demo adds, so a second run plans the same fleet
+    planned = Gazetteer(tuple(p for p in gazetteer.ports if p.id != LANDING_SITE.id))
     scenario = generate_fleet(
         seed,
         demo_spec(vessels, days),
-        gazetteer,
+        planned,
         with_truth=False,
         cast=others,
         story=lambda planner: runs.append(smuggling_run(planner, boat, freighter)),
@@ -129,8 +153,16 @@ def build_demo_tracks(
     started = time.perf_counter()
     if step:
         step("detecting behaviours")
+    add_node_port(data_dir, LANDING_SITE)
     detection = detect_behaviours(ws)
     seconds["detect"] = time.perf_counter() - started
+    started = time.perf_counter()
+    if step:
+        step("scoring risk")
+    # as of the end of the picture: the demo's "now" (the map and the lists read it so too)
+    end = ws.tracks.scan(POSITIONS).select(pl.col("ts").max()).collect().item()
+    scoring = score_vessels(ws, registry_mmsis(ws), now=end) if end is not None else None
+    seconds["score"] = time.perf_counter() - started
     return DemoTracksSummary(
         vessels=len(scenario.vessels),
         lines=lines or ingest.sentences,
@@ -140,5 +172,6 @@ def build_demo_tracks(
         boat_mmsi=run.boat.mmsi,
         boat_name=run.boat.name,
         freighter_mmsi=run.freighter.mmsi,
+        scored=scoring.vessels if scoring else 0,
         seconds={k: round(v, 1) for k, v in seconds.items()},
     )

@@ -14,6 +14,7 @@ def routers() -> list[APIRouter]:
     from portintel.web.routes.intake import reports, sources, suggestions
     from portintel.web.routes.maritime import map as maritime_map
     from portintel.web.routes.sharing import disseminations, inbox, partners, permissions
+    from portintel.web.routes.targeting import prearrival
 
     return [
         health.router,
@@ -29,6 +30,7 @@ def routers() -> list[APIRouter]:
         audit.router,
         account.router,
         maritime_map.router,
+        prearrival.router,
         inbox.router,
         partners.router,
         disseminations.router,

@@ -19,7 +19,13 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from portintel.domain.actors import Actor
-from portintel.services.targeting import RiskLine, SubjectView, list_risk, vessel_risk
+from portintel.services.targeting import (
+    ReasonView,
+    RiskLine,
+    SubjectView,
+    list_risk,
+    vessel_risk,
+)
 from portintel.services.workspace import Workspace
 from portintel.web.api.responses import errors
 from portintel.web.authentication import api_actor, workspace_of
@@ -42,6 +48,19 @@ class ReasonOut(BaseModel):
     cause_key: str
     indicator_version: str
     evidence: list[EvidenceOut]
+
+    @classmethod
+    def of(cls, r: ReasonView) -> ReasonOut:
+        return cls(
+            indicator=r.indicator_id,
+            description=r.description,
+            weight=r.weight,
+            fired_at=r.fired_at,
+            observed_at=r.observed_at,
+            cause_key=r.cause_key,
+            indicator_version=r.indicator_version,
+            evidence=[EvidenceOut(kind=e.kind, id=e.id, label=e.label) for e in r.evidence],
+        )
 
 
 class SubjectOut(BaseModel):
@@ -68,19 +87,7 @@ class SubjectOut(BaseModel):
             window_end=subject.window_end,
             computed_at=subject.computed_at,
             score=subject.score,
-            reasons=[
-                ReasonOut(
-                    indicator=r.indicator_id,
-                    description=r.description,
-                    weight=r.weight,
-                    fired_at=r.fired_at,
-                    observed_at=r.observed_at,
-                    cause_key=r.cause_key,
-                    indicator_version=r.indicator_version,
-                    evidence=[EvidenceOut(kind=e.kind, id=e.id, label=e.label) for e in r.evidence],
-                )
-                for r in subject.reasons
-            ],
+            reasons=[ReasonOut.of(r) for r in subject.reasons],
         )
 
 

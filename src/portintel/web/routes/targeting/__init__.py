@@ -1,0 +1,1 @@
+"""Targeting pages: the pre-arrival list."""
