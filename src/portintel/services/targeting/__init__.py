@@ -1,4 +1,4 @@
-"""Targeting use cases: risk scores with their reasons, watchlists and their hits.
+"""Targeting use cases: risk scores with their reasons, watchlists and their hits, alerts.
 
 The public face of the capability: other capabilities import from here, never
 from its modules (an import-linter contract in ``pyproject.toml`` checks it).
@@ -6,6 +6,35 @@ The jobs that keep scores and hits up to date are a plugin
 (:mod:`portintel.services.targeting.jobs`).
 """
 
+from portintel.services.targeting.alert_delivery import (
+    alert_payload,
+    deliver_email,
+    deliver_webhook,
+)
+from portintel.services.targeting.alert_raising import (
+    raise_for_behaviours,
+    raise_for_hits,
+    raise_for_scores,
+)
+from portintel.services.targeting.alerts import (
+    KIND_LABELS as ALERT_KIND_LABELS,
+)
+from portintel.services.targeting.alerts import (
+    STATUS_LABELS as ALERT_STATUS_LABELS,
+)
+from portintel.services.targeting.alerts import (
+    AlertPreferences,
+    AlertView,
+    acknowledge_alert,
+    assign_alert,
+    close_alert,
+    count_alerts,
+    get_alert,
+    get_alert_preferences,
+    list_alerts,
+    require_alert_reader,
+    set_alert_preferences,
+)
 from portintel.services.targeting.scores import (
     EvidenceView,
     ReasonView,
@@ -34,6 +63,10 @@ from portintel.services.targeting.watchlists import (
 )
 
 __all__ = [
+    "ALERT_KIND_LABELS",
+    "ALERT_STATUS_LABELS",
+    "AlertPreferences",
+    "AlertView",
     "EvidenceView",
     "ReasonView",
     "RiskLine",
@@ -42,18 +75,33 @@ __all__ = [
     "VesselRisk",
     "WatchEntryView",
     "WatchHitView",
+    "acknowledge_alert",
     "add_entry",
+    "alert_payload",
+    "assign_alert",
+    "close_alert",
+    "count_alerts",
+    "deliver_email",
+    "deliver_webhook",
+    "get_alert",
+    "get_alert_preferences",
     "get_entry",
+    "list_alerts",
     "list_entries",
     "list_hits",
     "list_risk",
     "match_entities",
     "may_keep_watchlists",
     "parse_identifiers",
+    "raise_for_behaviours",
+    "raise_for_hits",
+    "raise_for_scores",
     "registry_mmsis",
     "remove_entry",
+    "require_alert_reader",
     "rescore_all",
     "score_vessels",
+    "set_alert_preferences",
     "sweep_entries",
     "vessel_risk",
 ]
