@@ -15,6 +15,7 @@ from portintel.services.targeting.alert_raising import (
     raise_for_behaviours,
     raise_for_hits,
     raise_for_scores,
+    raise_for_vessel,
 )
 from portintel.services.targeting.alerts import (
     KIND_LABELS as ALERT_KIND_LABELS,
@@ -96,6 +97,7 @@ __all__ = [
     "raise_for_behaviours",
     "raise_for_hits",
     "raise_for_scores",
+    "raise_for_vessel",
     "registry_mmsis",
     "remove_entry",
     "require_alert_reader",

@@ -414,6 +414,18 @@ def raise_for_behaviours(
     return _store(ws, drafts)
 
 
+def raise_for_vessel(ws: Workspace, mmsi: int) -> list[int]:
+    """Alerts for every listed behaviour the track store holds of one (newly watched) vessel."""
+    frame = (
+        ws.tracks.scan(EVENTS)
+        .filter((pl.col("mmsi") == int(mmsi)) | (pl.col("other_mmsi") == int(mmsi)))
+        .select("event_id")
+        .collect()
+    )
+    events = [str(e) for e in frame["event_id"].to_list()]
+    return raise_for_behaviours(ws, events, ws.settings.alert_behaviours)
+
+
 def _area_of(parameters: str | None) -> str | None:
     if not parameters:
         return None
@@ -424,4 +436,4 @@ def _area_of(parameters: str | None) -> str | None:
     return str(value) if value else None
 
 
-__all__ = ["raise_for_behaviours", "raise_for_hits", "raise_for_scores"]
+__all__ = ["raise_for_behaviours", "raise_for_hits", "raise_for_scores", "raise_for_vessel"]
