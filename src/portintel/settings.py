@@ -13,7 +13,7 @@ import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from portintel.errors import ConfigurationError
@@ -166,6 +166,76 @@ class Settings(BaseSettings):
         description=(
             "How long a running job's lease lasts without a heartbeat; a job whose worker "
             "died is queued again once its lease has run out."
+        ),
+    )
+
+    # alerts (issue #14): what raises them and where they are delivered
+    alert_score_threshold: float = Field(
+        default=50.0,
+        gt=0,
+        description=(
+            "Risk score at which a vessel or voyage raises an alert when it crosses it "
+            "(the sum of its fired indicators' weights)."
+        ),
+    )
+    alert_behaviours: tuple[str, ...] = Field(
+        default=("gap", "loitering", "encounter", "identity_change", "area_entry"),
+        description=(
+            "Behaviour event types that raise an alert when a vessel on a watchlist shows "
+            "them (gap, loitering, encounter, identity_change, area_entry, area_exit, "
+            "port_visit, implausible_jump); empty turns them off."
+        ),
+    )
+    alert_webhook_url: str | None = Field(
+        default=None,
+        pattern=r"^https?://",
+        description="URL every alert is POSTed to as JSON; unset: no webhook.",
+    )
+    alert_webhook_secret: SecretStr | None = Field(
+        default=None,
+        description=(
+            "Shared secret of the webhook: each delivery carries X-Portintel-Signature, "
+            "sha256=HMAC-SHA256 of the body with this secret. Never logged."
+        ),
+    )
+    alert_webhook_user: str | None = Field(
+        default=None,
+        description=(
+            "User whose need-to-know the webhook reads with (it receives only the alerts "
+            "that user may read); unset: what an analyst of no agency may read."
+        ),
+    )
+    alert_webhook_attempts: int = Field(
+        default=6,
+        ge=1,
+        le=20,
+        description="Attempts of a webhook delivery, each after twice the previous wait.",
+    )
+    alert_retry_seconds: float = Field(
+        default=5.0,
+        gt=0,
+        description="Wait before the first retry of a failed alert delivery (then doubled).",
+    )
+    alert_smtp_host: str | None = Field(
+        default=None, description="SMTP server that sends alerts by e-mail; unset: no e-mail."
+    )
+    alert_smtp_port: int = Field(default=587, ge=1, le=65535, description="Port of the server.")
+    alert_smtp_starttls: bool = Field(
+        default=True,
+        description="Use STARTTLS with the SMTP server (turn off for a relay on localhost).",
+    )
+    alert_smtp_user: str | None = Field(default=None, description="SMTP login, if it needs one.")
+    alert_smtp_password: SecretStr | None = Field(
+        default=None, description="SMTP password. Never logged."
+    )
+    alert_mail_from: str = Field(
+        default="portintel@localhost", description="Sender address of alert e-mails."
+    )
+    alert_email_roles: tuple[str, ...] = Field(
+        default=(),
+        description=(
+            "Roles whose members receive every alert they may read by e-mail (at the address "
+            "on their alert settings page), besides the users who opted in themselves."
         ),
     )
 

@@ -47,13 +47,31 @@ def test_demo_no_serve_builds_and_prints_accounts(data_dir: Path) -> None:
     assert _reports_in(data_dir) == 30
 
 
+def _alerts_in(data_dir: Path) -> list[tuple[str, str]]:
+    ws = open_workspace(load_settings(data_dir))
+    try:
+        with ws.engine.connect() as connection:
+            rows = connection.execute(
+                select(tables.alerts.c.kind, tables.alerts.c.title).order_by(tables.alerts.c.id)
+            ).all()
+        return [(row.kind, row.title) for row in rows]
+    finally:
+        ws.close()
+
+
 def test_demo_twice_says_already_built(data_dir: Path) -> None:
     arguments = ["--data-dir", str(data_dir), "demo", "--no-serve", "--reports", "30"]
-    CliRunner().invoke(app, arguments)
+    first = CliRunner().invoke(app, arguments)
+    assert "alert(s) raised for it: see /alerts" in first.output
+    alerts = _alerts_in(data_dir)
+    # the smuggling boat is watched: its hit and what it did on its run are alerts
+    assert alerts[0][0] == "watchlist_hit"
+    assert {kind for kind, _ in alerts} == {"watchlist_hit", "behaviour"}
     again = CliRunner().invoke(app, arguments)
     assert again.exit_code == 0, again.output
     assert "already built" in again.output
     assert _reports_in(data_dir) == 30
+    assert _alerts_in(data_dir) == alerts  # watched once, each alert raised once
 
 
 def test_demo_with_another_size_is_refused(data_dir: Path) -> None:

@@ -20,6 +20,7 @@ import typer
 
 from portintel.cli import (
     ais,
+    alerts,
     audit,
     demo,
     entities,
@@ -82,6 +83,7 @@ app.add_typer(partners.agreements_app, name="agreement")
 app.add_typer(share.app, name="share")
 app.add_typer(targeting.app, name="targeting")
 app.add_typer(watchlist.app, name="watchlist")
+app.add_typer(alerts.app, name="alerts")
 app.command("sync")(sync.sync_command)
 
 

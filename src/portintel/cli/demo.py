@@ -83,6 +83,47 @@ def _build_tracks(ws: Workspace, seed: int, reports: int, vessels: int) -> None:
         soft_wrap=True,
         highlight=False,
     )
+    raised = _watch_the_boat(ws, tracks.boat_mmsi, tracks.boat_name)
+    console.print(
+        f"[bold]Alerts[/]: the boat is on the demo analyst's watchlist; {raised} alert(s) "
+        "raised for it: see /alerts.",
+        soft_wrap=True,
+        highlight=False,
+    )
+
+
+def _watch_the_boat(ws: Workspace, mmsi: int, name: str) -> int:
+    """Put the smuggling boat on the watchlist once; raise the alerts of its hit and its run."""
+    from portintel.cli.reports import acting_user
+    from portintel.services.targeting import (
+        add_entry,
+        list_entries,
+        raise_for_hits,
+        raise_for_vessel,
+        sweep_entries,
+    )
+
+    analyst = acting_user(ws, "demo-analyst")
+    watched = [
+        view
+        for view in list_entries(ws, analyst, kind="vessel")
+        if ("mmsi", str(mmsi)) in view.entry.identifiers
+    ]
+    entry = (
+        watched[0]
+        if watched
+        else add_entry(
+            ws,
+            analyst,
+            kind="vessel",
+            names=[name],
+            identifiers=[("mmsi", str(mmsi))],
+            reason="Suspected of carrying migrants from Koh Kong (demo scenario)",
+            handling="tlp:AMBER",
+        )
+    )
+    raised = raise_for_hits(ws, sweep_entries(ws, [entry.id]))
+    return len(raised) + len(raise_for_vessel(ws, mmsi))
 
 
 def demo_command(

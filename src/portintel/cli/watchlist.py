@@ -88,7 +88,12 @@ def add_command(
 ) -> None:
     """Put a vessel, person, phone or organisation on the watchlist; sweep the store for it."""
     _need_user(as_user)
-    from portintel.services.targeting import add_entry, parse_identifiers, sweep_entries
+    from portintel.services.targeting import (
+        add_entry,
+        parse_identifiers,
+        raise_for_hits,
+        sweep_entries,
+    )
 
     ws = context_of(ctx).workspace()
     actor = acting_user(ws, as_user)
@@ -103,7 +108,11 @@ def add_command(
         expires_at=_expiry(expires),
     )
     hits = sweep_entries(ws, [view.id])
-    console.print(f"added {view.id} ({view.kind_label}): {len(hits)} hit(s) in the entity store")
+    raised = raise_for_hits(ws, hits)
+    console.print(
+        f"added {view.id} ({view.kind_label}): {len(hits)} hit(s) in the entity store, "
+        f"{len(raised)} alert(s) raised"
+    )
 
 
 @app.command("list")

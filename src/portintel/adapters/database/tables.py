@@ -742,6 +742,84 @@ risk_evidence = Table(
     Index("ix_risk_evidence_item", "item_id"),
 )
 """What each reason rests on: a reason is shown only to a reader who may read all of it."""
+
+alerts = Table(
+    "alerts",
+    metadata,
+    # increasing: the live stream's event id (a client resumes after the last one it saw)
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    # "hit:", "score:" or "behaviour:" and a hash of the cause: an alert is raised once
+    Column("cause_key", String(80), nullable=False, unique=True),
+    # watchlist_hit, score, behaviour
+    Column("kind", String(16), nullable=False),
+    Column("title", Text, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("entity_id", String(128), nullable=True),
+    Column("mmsi", BigInteger, nullable=True),
+    Column("voyage_id", String(32), nullable=True),
+    Column("entry_id", String(64), nullable=True),
+    Column("event_id", String(64), nullable=True),
+    Column("score", Float, nullable=True),
+    # the reasons at the time it was raised: [{indicator_id, description, weight}]
+    Column("reasons", JSON, nullable=False),
+    Column("handling", String(64), nullable=True),
+    Column("raised_at", UTC, nullable=False),
+    # open, acknowledged, closed
+    Column("status", String(16), nullable=False),
+    Column("acknowledged_at", UTC, nullable=True),
+    Column("acknowledged_by", String(64), nullable=True),
+    Column("assigned_to", String(64), ForeignKey("users.id"), nullable=True),
+    Column("assigned_at", UTC, nullable=True),
+    Column("assigned_by", String(64), nullable=True),
+    Column("closed_at", UTC, nullable=True),
+    Column("closed_by", String(64), nullable=True),
+    Column("close_note", Text, nullable=True),
+    Column("updated_at", UTC, nullable=False),
+    Index("ix_alerts_status", "status", "id"),
+    Index("ix_alerts_assigned_to", "assigned_to"),
+    Index("ix_alerts_mmsi", "mmsi"),
+)
+"""Alerts: raised once per cause, acknowledged, assigned and closed with a note."""
+
+alert_evidence = Table(
+    "alert_evidence",
+    metadata,
+    Column("alert_id", Integer, ForeignKey("alerts.id"), primary_key=True),
+    # event, track, statement, report, incident, watchlist (as risk_evidence)
+    Column("kind", String(16), primary_key=True),
+    Column("item_id", String(200), primary_key=True),
+    Column("report_id", String(64), nullable=True),
+    Column("label", Text, nullable=False),
+    Column("area_id", String(64), nullable=True),
+    Index("ix_alert_evidence_item", "item_id"),
+)
+"""What an alert rests on: it reaches only a reader who may read all of it."""
+
+alert_preferences = Table(
+    "alert_preferences",
+    metadata,
+    Column("user_id", String(64), ForeignKey("users.id"), primary_key=True),
+    Column("email", String(320), nullable=True),
+    Column("by_email", Boolean, nullable=False),
+    Column("updated_at", UTC, nullable=False),
+)
+"""Each user's address for alerts by e-mail and whether they want them."""
+
+alert_deliveries = Table(
+    "alert_deliveries",
+    metadata,
+    Column("alert_id", Integer, ForeignKey("alerts.id"), primary_key=True),
+    # webhook, email
+    Column("channel", String(16), primary_key=True),
+    # the webhook's URL without secrets, or the user id an e-mail went to
+    Column("recipient", String(320), primary_key=True),
+    # sending, sent, failed
+    Column("status", String(16), nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("last_error", Text, nullable=True),
+    Column("updated_at", UTC, nullable=False),
+)
+"""Outbound deliveries of alerts: each sent once per recipient, its attempts and last error."""
 partner_keys = Table(
     "partner_keys",
     metadata,
@@ -913,6 +991,10 @@ provider_permissions = Table(
 
 __all__ = [
     "agencies",
+    "alert_deliveries",
+    "alert_evidence",
+    "alert_preferences",
+    "alerts",
     "analyst_areas",
     "api_tokens",
     "attachments",

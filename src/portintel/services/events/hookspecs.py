@@ -139,11 +139,13 @@ def behaviour_events_detected(
 
 @hookspec
 def alert_raised(workspace: Workspace, alert_id: str, entity_id: str, reason: str) -> None:
-    """A watchlist hit or an indicator raised an alert.
+    """A watchlist hit, a score over the threshold or a watched vessel's behaviour raised an alert.
 
-    Declared for the targeting capability; nothing fires it yet. It will fire
-    after the commit that stores the alert: its id, the entity it is about and
-    the reason shown to the analyst.
+    Fires after the commit that stores the alert, once per alert (an alert is
+    raised once per cause): its id (the alerts table's, as text), the
+    canonical entity it is about (empty when no entity is known, e.g. a
+    vessel seen only by MMSI) and the reason shown to the analyst. The
+    targeting plugin delivers it to the webhook and by e-mail as jobs.
     """
 
 

@@ -1,5 +1,5 @@
 """Targeting use cases: risk scores with their reasons, watchlists and their hits,
-the pre-arrival list.
+the pre-arrival list, alerts.
 
 The public face of the capability: other capabilities import from here, never
 from its modules (an import-linter contract in ``pyproject.toml`` checks it).
@@ -7,6 +7,36 @@ The jobs that keep scores and hits up to date are a plugin
 (:mod:`portintel.services.targeting.jobs`).
 """
 
+from portintel.services.targeting.alert_delivery import (
+    alert_payload,
+    deliver_email,
+    deliver_webhook,
+)
+from portintel.services.targeting.alert_raising import (
+    raise_for_behaviours,
+    raise_for_hits,
+    raise_for_scores,
+    raise_for_vessel,
+)
+from portintel.services.targeting.alerts import (
+    KIND_LABELS as ALERT_KIND_LABELS,
+)
+from portintel.services.targeting.alerts import (
+    STATUS_LABELS as ALERT_STATUS_LABELS,
+)
+from portintel.services.targeting.alerts import (
+    AlertPreferences,
+    AlertView,
+    acknowledge_alert,
+    assign_alert,
+    close_alert,
+    count_alerts,
+    get_alert,
+    get_alert_preferences,
+    list_alerts,
+    require_alert_reader,
+    set_alert_preferences,
+)
 from portintel.services.targeting.prearrival import (
     HOURS,
     MAX_HOURS,
@@ -47,8 +77,12 @@ from portintel.services.targeting.watchlists import (
 )
 
 __all__ = [
+    "ALERT_KIND_LABELS",
+    "ALERT_STATUS_LABELS",
     "HOURS",
     "MAX_HOURS",
+    "AlertPreferences",
+    "AlertView",
     "EvidenceView",
     "PortChoice",
     "PrearrivalLine",
@@ -60,10 +94,20 @@ __all__ = [
     "VesselRisk",
     "WatchEntryView",
     "WatchHitView",
+    "acknowledge_alert",
     "add_entry",
+    "alert_payload",
+    "assign_alert",
+    "close_alert",
+    "count_alerts",
     "csv_rows",
+    "deliver_email",
+    "deliver_webhook",
     "find_port",
+    "get_alert",
+    "get_alert_preferences",
     "get_entry",
+    "list_alerts",
     "list_entries",
     "list_hits",
     "list_risk",
@@ -73,10 +117,16 @@ __all__ = [
     "port_choices",
     "prearrival_list",
     "prearrival_pdf",
+    "raise_for_behaviours",
+    "raise_for_hits",
+    "raise_for_scores",
+    "raise_for_vessel",
     "registry_mmsis",
     "remove_entry",
+    "require_alert_reader",
     "rescore_all",
     "score_vessels",
+    "set_alert_preferences",
     "sweep_entries",
     "vessel_risk",
 ]

@@ -17,7 +17,14 @@ hook                                 job
                                      within two steps of the entities
 ``report_evaluated``                 rescore the vessels the report is about (its
                                      grading may have changed)
+``alert_raised``                     deliver the alert to the webhook and by e-mail
+                                     (when configured)
 ==================================== ===============================================
+
+Alerts are raised inside the jobs, as soon as their cause is stored: new
+watchlist hits (matching, sweeps), scores whose new reasons cross
+``alert_score_threshold`` (scoring), and listed behaviours of watched vessels
+(scoring after ``behaviour_events_detected``); see :mod:`.alert_raising`.
 
 A new watchlist entry is swept against the whole entity store by
 :data:`SWEEP_JOB` (enqueued by ``portintel watchlist add`` and the API).
@@ -39,6 +46,8 @@ if TYPE_CHECKING:
 SCORE_JOB = "targeting.score_vessels"
 MATCH_JOB = "targeting.match_watchlists"
 SWEEP_JOB = "targeting.sweep_watchlist"
+WEBHOOK_JOB = "targeting.deliver_alert_webhook"
+EMAIL_JOB = "targeting.deliver_alert_email"
 
 
 def run_scoring(
@@ -59,25 +68,46 @@ def run_scoring(
     chosen.update(vessels_of_events(ws, event_ids or []))
     entities = list(entity_ids or []) + entities_of_reports(ws, report_ids or [])
     chosen.update(vessels_near_entities(ws, entities))
-    score_vessels(ws, sorted(chosen))
+    summary = score_vessels(ws, sorted(chosen))
+    from portintel.services.targeting.alert_raising import raise_for_behaviours, raise_for_scores
+
+    raise_for_scores(ws, summary.new_causes, ws.settings.alert_score_threshold)
+    if event_ids:
+        raise_for_behaviours(ws, event_ids, ws.settings.alert_behaviours)
 
 
 def run_matching(
     ws: Workspace, entity_ids: list[str], found_by: str = "entities", origin: str | None = None
 ) -> None:
+    from portintel.services.targeting.alert_raising import raise_for_hits
     from portintel.services.targeting.watchlists import hit_entities, match_entities
 
     new = match_entities(ws, entity_ids, found_by=found_by, origin=origin)
+    raise_for_hits(ws, new)
     if new:
         enqueue(ws, SCORE_JOB, {"entity_ids": hit_entities(ws, new)})
 
 
 def run_sweep(ws: Workspace, entry_ids: list[str] | None = None) -> None:
+    from portintel.services.targeting.alert_raising import raise_for_hits
     from portintel.services.targeting.watchlists import hit_entities, sweep_entries
 
     new = sweep_entries(ws, entry_ids)
+    raise_for_hits(ws, new)
     if new:
         enqueue(ws, SCORE_JOB, {"entity_ids": hit_entities(ws, new)})
+
+
+def run_webhook(ws: Workspace, alert_id: int, attempt: int = 1) -> None:
+    from portintel.services.targeting.alert_delivery import deliver_webhook
+
+    deliver_webhook(ws, alert_id, attempt)
+
+
+def run_email(ws: Workspace, alert_id: int, attempt: int = 1) -> None:
+    from portintel.services.targeting.alert_delivery import deliver_email
+
+    deliver_email(ws, alert_id, attempt)
 
 
 @hookimpl
@@ -86,7 +116,18 @@ def register_jobs() -> Sequence[JobDefinition]:
         JobDefinition(SCORE_JOB, run_scoring, retries=2, title="Score vessels"),
         JobDefinition(MATCH_JOB, run_matching, retries=2, title="Match watchlists"),
         JobDefinition(SWEEP_JOB, run_sweep, retries=2, title="Sweep a watchlist entry"),
+        # back-off is theirs: a failed send enqueues the next attempt with a longer delay
+        JobDefinition(WEBHOOK_JOB, run_webhook, retries=0, title="Send an alert to the webhook"),
+        JobDefinition(EMAIL_JOB, run_email, retries=0, title="E-mail an alert"),
     ]
+
+
+@hookimpl
+def alert_raised(workspace: Workspace, alert_id: str) -> None:
+    if workspace.settings.alert_webhook_url:
+        enqueue(workspace, WEBHOOK_JOB, {"alert_id": int(alert_id)})
+    if workspace.settings.alert_smtp_host:
+        enqueue(workspace, EMAIL_JOB, {"alert_id": int(alert_id)})
 
 
 @hookimpl

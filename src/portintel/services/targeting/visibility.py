@@ -26,7 +26,7 @@ that works with intelligence.
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, and_, exists, false, not_, or_, select, true
+from sqlalchemy import ColumnElement, Table, and_, exists, false, not_, or_, select, true
 
 from portintel.adapters.database import tables
 from portintel.adapters.database.scope import (
@@ -55,8 +55,13 @@ def area_hidden(actor: Actor) -> ColumnElement[bool]:
     return tables.analyst_areas.c.agency_id != actor.agency_id
 
 
-def hidden_evidence(actor: Actor) -> ColumnElement[bool]:
-    """True for a ``risk_evidence`` row ``actor`` may not read."""
+def hidden_evidence(actor: Actor, table: Table | None = None) -> ColumnElement[bool]:
+    """True for a ``risk_evidence`` row (or one of ``table``, shaped alike) ``actor`` may not read.
+
+    Alerts keep their evidence in ``alert_evidence``, with the same columns, so an
+    alert is scoped by exactly the rules that scope a reason.
+    """
+    _E = (table if table is not None else tables.risk_evidence).c
     scope = reader_scope(actor)
     statements = tables.statements
     reports = tables.reports
@@ -87,5 +92,24 @@ def visible_reason(actor: Actor) -> ColumnElement[bool]:
     return not_(
         exists(
             select(_E.cause_key).where(_E.cause_key == reasons.cause_key, hidden_evidence(actor))
+        )
+    )
+
+
+def visible_alert(actor: Actor) -> ColumnElement[bool]:
+    """True for an ``alerts`` row all of whose evidence ``actor`` may read.
+
+    An alert and everything it says (its title, reasons, score) rest on its
+    evidence; a reader who may not read one piece does not receive the alert
+    at all, in lists, counts, the live stream, e-mail or the webhook.
+    """
+    if actor.is_system:
+        return true()
+    evidence = tables.alert_evidence
+    return not_(
+        exists(
+            select(evidence.c.alert_id).where(
+                evidence.c.alert_id == tables.alerts.c.id, hidden_evidence(actor, evidence)
+            )
         )
     )

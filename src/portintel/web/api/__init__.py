@@ -13,7 +13,7 @@ def routers() -> list[APIRouter]:
     from portintel.web.api.intake import reports, sources, suggestions
     from portintel.web.api.maritime import behaviour_events, edits, picture
     from portintel.web.api.sharing import disseminations, inbox, partners
-    from portintel.web.api.targeting import prearrival, risk, watchlists
+    from portintel.web.api.targeting import alerts, prearrival, risk, watchlists
 
     return [
         me.router,
@@ -32,6 +32,7 @@ def routers() -> list[APIRouter]:
         risk.router,
         prearrival.router,
         watchlists.router,
+        alerts.router,
         inbox.router,
         partners.router,
         disseminations.router,

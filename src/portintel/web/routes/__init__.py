@@ -8,6 +8,7 @@ from fastapi import APIRouter
 def routers() -> list[APIRouter]:
     from portintel.web.routes import health, home
     from portintel.web.routes.admin import account, jobs, login, users
+    from portintel.web.routes.alerts import pages as alerts
     from portintel.web.routes.analysis import charts
     from portintel.web.routes.audit import entries as audit
     from portintel.web.routes.collation import entities, review
@@ -36,4 +37,5 @@ def routers() -> list[APIRouter]:
         disseminations.router,
         permissions.router,
         charts.router,
+        alerts.router,
     ]

@@ -24,6 +24,7 @@ from portintel.services.targeting import (
     list_entries,
     list_hits,
     parse_identifiers,
+    raise_for_hits,
     remove_entry,
     sweep_entries,
 )
@@ -137,7 +138,7 @@ async def add(
             handling=body.handling,
             expires_at=body.expires_at,
         )
-        sweep_entries(ws, [view.id])
+        raise_for_hits(ws, sweep_entries(ws, [view.id]))
         return WatchEntryOut.of(get_entry(ws, actor, view.id))
 
     return await run_in_threadpool(work)
