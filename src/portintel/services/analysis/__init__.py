@@ -1,4 +1,5 @@
-"""Analysis: link charts, paths, brokers and communities over the reader's scoped view.
+"""Analysis: link charts, paths, brokers and communities, and smuggling statistics, over the
+reader's scoped view.
 
 The public face of the capability; other packages and the faces import from here.
 """
@@ -10,5 +11,27 @@ from portintel.services.analysis.charts import (
     neighbourhood,
     paths_between,
 )
+from portintel.services.analysis.statistics import (
+    SHARING_THRESHOLD,
+    StatisticsExport,
+    StatisticsQuery,
+    export_statistics,
+    readable_incidents,
+    smuggling_statistics,
+    table_rows,
+)
 
-__all__ = ["ChartOptions", "LinkChart", "Paths", "neighbourhood", "paths_between"]
+__all__ = [
+    "SHARING_THRESHOLD",
+    "ChartOptions",
+    "LinkChart",
+    "Paths",
+    "StatisticsExport",
+    "StatisticsQuery",
+    "export_statistics",
+    "neighbourhood",
+    "paths_between",
+    "readable_incidents",
+    "smuggling_statistics",
+    "table_rows",
+]
