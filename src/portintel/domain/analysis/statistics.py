@@ -53,6 +53,8 @@ class Period(StrEnum):
     MONTH = "month"
     QUARTER = "quarter"
     YEAR = "year"
+    ALL = "all"
+    """One period: the whole time asked for (the overview tables)."""
 
 
 class Dimension(StrEnum):
@@ -160,12 +162,24 @@ class StatisticsTable:
 
 
 def period_of(moment: datetime, period: Period) -> str:
-    """``2025-03``, ``2025-Q1`` or ``2025``."""
+    """``2025-03``, ``2025-Q1``, ``2025`` or ``all``."""
     if period is Period.MONTH:
         return f"{moment:%Y-%m}"
     if period is Period.QUARTER:
         return f"{moment.year}-Q{(moment.month - 1) // 3 + 1}"
-    return f"{moment.year}"
+    if period is Period.YEAR:
+        return f"{moment.year}"
+    return "all"
+
+
+OVERVIEW = (
+    Dimension.ROUTE,
+    Dimension.FLOW,
+    Dimension.KIND,
+    Dimension.VESSEL_TYPE,
+    Dimension.NATIONALITY,
+)
+"""The VRS categories the overview shows, each as one table over the whole period."""
 
 
 def country_label(code: str) -> str:
@@ -283,6 +297,7 @@ __all__ = [
     "DIMENSION_LABELS",
     "KIND_LABELS",
     "NOT_RECORDED",
+    "OVERVIEW",
     "Dimension",
     "IncidentFigures",
     "Period",

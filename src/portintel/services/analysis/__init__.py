@@ -14,10 +14,12 @@ from portintel.services.analysis.charts import (
 from portintel.services.analysis.statistics import (
     SHARING_THRESHOLD,
     StatisticsExport,
+    StatisticsPage,
     StatisticsQuery,
     export_statistics,
     readable_incidents,
     smuggling_statistics,
+    statistics_page,
     table_rows,
 )
 
@@ -27,11 +29,13 @@ __all__ = [
     "LinkChart",
     "Paths",
     "StatisticsExport",
+    "StatisticsPage",
     "StatisticsQuery",
     "export_statistics",
     "neighbourhood",
     "paths_between",
     "readable_incidents",
     "smuggling_statistics",
+    "statistics_page",
     "table_rows",
 ]

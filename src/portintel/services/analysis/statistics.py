@@ -35,6 +35,7 @@ from portintel.domain.access import reader_scope
 from portintel.domain.actors import Actor
 from portintel.domain.analysis.statistics import (
     DIMENSION_LABELS,
+    OVERVIEW,
     Dimension,
     IncidentFigures,
     Period,
@@ -179,6 +180,27 @@ def smuggling_statistics(
     return suppress(table, chosen.suppress_below) if chosen.suppress_below else table
 
 
+@dataclass(frozen=True, slots=True)
+class StatisticsPage:
+    """What the statistics page shows: the table asked for, and one table per VRS category
+    over the whole period (routes, flows, how it ended, means of transport, nationalities)."""
+
+    table: StatisticsTable
+    overview: tuple[StatisticsTable, ...]
+
+
+def statistics_page(ws: Workspace, actor: Actor, query: StatisticsQuery) -> StatisticsPage:
+    """The table of ``query`` and the overview, from one scoped read."""
+    query.check()
+    with ws.engine.connect() as connection:
+        incidents = readable_incidents(connection, actor, since=query.since, until=query.until)
+    tables_ = [aggregate(incidents, query.period, query.dimension)]
+    tables_ += [aggregate(incidents, Period.ALL, dimension) for dimension in OVERVIEW]
+    if query.suppress_below:
+        tables_ = [suppress(table, query.suppress_below) for table in tables_]
+    return StatisticsPage(table=tables_[0], overview=tuple(tables_[1:]))
+
+
 COLUMNS = (
     ("period", "Period"),
     ("group", "Group"),
@@ -202,7 +224,7 @@ def table_rows(table: StatisticsTable) -> list[list[str]]:
     for row in (*table.rows, table.total):
         lines.append(
             [
-                row.period if row.period != "all" else "All periods",
+                "All periods" if row.period == "all" else row.period,
                 row.group,
                 *(cell_text(row, name, table) for name, _ in COLUMNS[2:]),
             ]
@@ -293,9 +315,11 @@ def export_statistics(
 __all__ = [
     "SHARING_THRESHOLD",
     "StatisticsExport",
+    "StatisticsPage",
     "StatisticsQuery",
     "export_statistics",
     "readable_incidents",
     "smuggling_statistics",
+    "statistics_page",
     "table_rows",
 ]
