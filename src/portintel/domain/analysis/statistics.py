@@ -112,6 +112,8 @@ class IncidentFigures:
     destination: str | None = None
     fee_usd: int | None = None
     vessel_type: str | None = None
+    report_id: str | None = None
+    """The report that records it: a product's source annex cites it; never counted."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -126,6 +126,7 @@ def readable_incidents(
             _I.destination,
             _I.fee_usd,
             _I.vessel_entity_id,
+            _I.report_id,
         )
         .select_from(tables.incidents.join(tables.reports, _R.id == _I.report_id))
         .where(report_condition(scope.reports))
@@ -154,6 +155,7 @@ def readable_incidents(
             destination=row.destination,
             fee_usd=row.fee_usd,
             vessel_type=types.get(row.vessel_entity_id) if row.vessel_entity_id else None,
+            report_id=row.report_id,
         )
         for row in rows
     ]
