@@ -114,8 +114,10 @@ def _name(ws: Workspace, user_id: str | None) -> str:
 
 
 def _label(code: str) -> str:
-    vocabularies = load_handling()
-    return f"{code.upper()} ({vocabularies.label(code)})"
+    """``TLP:AMBER: limited disclosure ...``, or ``EUROPOL:H2 (label)`` when the label
+    does not name its code: the code is what a reader looks for on a page."""
+    label = load_handling().label(code)
+    return label if label.upper().startswith(code.upper()) else f"{code.upper()} ({label})"
 
 
 def _require_writer(actor: Actor) -> None:
