@@ -100,3 +100,24 @@ def test_downloads_as_csv_and_excel(ws: Workspace, person: Callable[..., Person]
     excel = analyst.client.get("/statistics/export?format=xlsx&period=year&dimension=none")
     assert excel.status_code == 200 and excel.content[:2] == b"PK"
     assert analyst.client.get("/statistics/export?format=exe").status_code == 422
+
+
+def test_the_json_api_gives_the_same_counts(ws: Workspace, person: Callable[..., Person]) -> None:
+    analyst = person("ana", "analyst")
+    _incidents(ws, "ana")
+    answer = analyst.api("GET", "/api/v1/statistics?period=month&dimension=route")
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    assert body["incidents_counted"] == 5 and body["total"]["migrants"] == 110
+    march = [r for r in body["rows"] if r["period"] == "2026-03"]
+    assert march == [
+        {"period": "2026-03", "group": "Kawthaung - Ranong", "incidents": 2, "migrants": 41,
+         "minors": 6, "adults": 35, "deaths": 0, "missing": 0, "fee_median": 450,
+         "fee_lowest": 450, "fee_highest": 450, "fees_known": 2, "withheld": []}
+    ]  # fmt: skip
+    withheld = analyst.api("GET", "/api/v1/statistics?dimension=route&withhold=true").json()
+    assert withheld["withheld_below"] == 3
+    assert (
+        withheld["rows"][0]["incidents"] is None and "incidents" in withheld["rows"][0]["withheld"]
+    )
+    assert analyst.api("GET", "/api/v1/statistics?period=decade").status_code == 422
