@@ -110,6 +110,9 @@ def test_submit_approve_freezes_and_only_readers_of_the_handling_see_it(
         analysis.add_item(workspace, analyst, product, ItemSpec(ItemKind.MAP, "more"))
     with pytest.raises(PermissionDenied):
         analysis.approve_product(workspace, analyst, product)
+    with pytest.raises(NotFound):  # nothing the author may read: refused, not drawn empty
+        draft = analysis.create_product(workspace, analyst, "target_profile", "T", "tlp:GREEN")
+        analysis.add_item(workspace, analyst, draft, ItemSpec(ItemKind.CHART, "", "nobody", 1))
     analysis.approve_product(workspace, supervisor, product)
     view = analysis.get_product(workspace, analyst, product)
     assert view.status is ProductStatus.APPROVED and view.approved_by == "Sam"
@@ -157,3 +160,21 @@ def test_the_pdf_has_the_banner_on_every_page_and_renders(
     assert "Smuggling by sea" in pages[0] and "Annex: sources" in "".join(pages)
     subprocess.run(["pdftoppm", "-r", "30", "-png", str(path), str(tmp_path / "p")], check=True)
     assert len(list(tmp_path.glob("p-*.png"))) == len(pages)
+
+
+def test_labels_in_the_drawings_are_escaped(workspace: Workspace, world: dict) -> None:
+    hostile = "<img src=x onerror=alert(1)>"
+    with transaction(workspace) as connection:
+        write_statements(
+            connection, [_statement("p-sok", "Person", "alias", "name", hostile, world["amber"])]
+        )
+        connection.execute(
+            insert(tables.incidents).values(
+                id="inc-2", report_id=world["green"], occurred_at=MARCH, kind="intercepted",
+                latitude=9.9, longitude=98.5, migrants=3, minors=0, deaths=0, missing=0,
+                nationalities={}, route=hostile, created_at=MARCH,
+            )
+        )  # fmt: skip
+    product = _assessment(workspace, world["analyst"])
+    body = analysis.get_product(workspace, world["analyst"], product).body
+    assert hostile not in body and "&lt;img src=x onerror=alert(1)&gt;" in body

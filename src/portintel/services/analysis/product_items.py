@@ -3,7 +3,9 @@
 Each item is drawn as static SVG (and a table for statistics) and keeps the
 reports it rests on (its sources) and their strictest handling. Everything
 is read as the *author* (their scoped view), whoever reads the product: the
-product says so, and its handling is raised to cover what it embeds.
+product says so, and its handling is raised to cover what it embeds. (A
+chart's expansion is audited by the chart service as the author's, since it
+runs in the author's scope.)
 """
 
 from __future__ import annotations
@@ -63,6 +65,8 @@ class RenderedItem:
     handling: str | None
     """The strictest handling of its sources (None: it rests on no report)."""
     note: str
+    found: bool = True
+    """False when a chart's entity is not within the author's scope (nothing drawn)."""
 
 
 def _day(text: str | None) -> datetime | None:
@@ -91,7 +95,7 @@ def _chart(ws: Workspace, author: Actor, spec: ItemSpec) -> RenderedItem:
     except NotFound:
         return RenderedItem(
             spec, chart_svg([], []), (), (), None,
-            "The entity is not within the author's scope: nothing is drawn.",
+            "The entity is not within the author's scope: nothing is drawn.", found=False,
         )  # fmt: skip
     nodes = [ChartNode(node.id, node.label, node.schema) for node in chart.nodes]
     links = [ChartLink(edge.source, edge.target, edge.label) for edge in chart.edges]

@@ -301,7 +301,11 @@ def add_item(ws: Workspace, actor: Actor, product_id: str, spec: ItemSpec) -> No
     if len(row.items) >= MAX_ITEMS:
         raise InvalidInput(f"a product embeds at most {MAX_ITEMS} items", field="kind")
     author = _author(ws, row)
-    render_item(ws, author, spec)  # an item that cannot be drawn is refused now, not at print
+    if not render_item(ws, author, spec).found:  # refused now, not found empty at print
+        raise NotFound(
+            f"no entity {spec.entity_id} among what you may read",
+            hint="copy the id from the entity's profile",
+        )
     items = [*row.items, spec.as_json()]
     rendered = [render_item(ws, author, ItemSpec.from_json(data)) for data in items]
     effective, _ = _effective(row.chosen_handling, rendered)
