@@ -71,7 +71,36 @@ PACKAGES = (
         (),
         (("land-50m.json", "land-50m.geojson", "topojson_to_geojson"),),
     ),
+    # the charts of the statistics page (issue #16): the UMD build defines window.Chart, which
+    # static/statistics_chart.js draws with
+    Package("chart.js", "4.6.1", "MIT", "LICENSE.md", ("dist/chart.umd.min.js",)),
+    # Noto Sans for every script the unit writes in (Latin, Khmer, Thai, Myanmar, Lao), regular
+    # and bold: the web pages (@font-face in style.css) and the PDF products (adapters/pdf.py)
+    # use the same files, so a name never prints as boxes. SIL Open Font License 1.1.
+    *(
+        Package(
+            f"@fontsource/noto-sans{suffix}",
+            "5.3.0",
+            "OFL-1.1",
+            "LICENSE",
+            tuple(
+                f"files/noto-sans{suffix}-{subset}-{weight}-normal.woff2"
+                for subset in subsets
+                for weight in (400, 700)
+            ),
+        )
+        for suffix, subsets in (
+            ("", ("latin", "latin-ext")),
+            ("-khmer", ("khmer",)),
+            ("-thai", ("thai",)),
+            ("-myanmar", ("myanmar",)),
+            ("-lao", ("lao",)),
+        )
+    ),
 )
+
+BINARY = (".woff2", ".woff")
+"""Files read as bytes only: no addresses to look for in a font."""
 
 
 def sha256(path: Path) -> str:
@@ -132,8 +161,10 @@ def fetch(package: Package, workdir: Path) -> Path:
     spec = f"{package.name}@{package.version}"
     command = ["npm", "pack", spec, "--silent"]  # pinned names from PACKAGES, npm from PATH
     subprocess.run(command, cwd=workdir, check=True, capture_output=True)  # noqa: S603
-    (tarball,) = workdir.glob(f"{package.name}-{package.version}.tgz")
-    target = workdir / package.name
+    # a scoped package @scope/name is packed as scope-name-VERSION.tgz
+    packed = package.name.lstrip("@").replace("/", "-")
+    (tarball,) = workdir.glob(f"{packed}-{package.version}.tgz")
+    target = workdir / packed
     with tarfile.open(tarball) as archive:
         archive.extractall(target, filter="data")
     return target / "package"
@@ -159,6 +190,9 @@ def vendor() -> dict[str, Any]:
                 item["sha256"] = sha256(folder / item["file"])
                 # addresses the code mentions (links, error texts): reviewed when updating,
                 # never fetched (the browser tests abort any request off the node)
+                if item["file"].endswith(BINARY):
+                    item["mentions"] = []
+                    continue
                 text = (folder / item["file"]).read_text(encoding="utf-8")
                 item["mentions"] = sorted({m.group(0) for m in URL.finditer(text)})
             entries.append(

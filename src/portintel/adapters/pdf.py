@@ -1,92 +1,139 @@
-"""HTML in, PDF bytes out: printable lists and products, rendered by WeasyPrint.
+"""HTML to PDF with WeasyPrint, the node's vendored Noto fonts, and nothing fetched.
 
-Small on purpose, for every face that prints (the pre-arrival list today,
-analysts' products later): the caller renders its own HTML (a Jinja
-template with a print stylesheet) and gets the PDF back. Nothing is fetched
-from the network while rendering (a PIU's network is often closed, and a
-document must not call out): only ``data:`` URLs and files under the
-package's static folder load, anything else is refused and left out.
+Products and lists are written as HTML (Jinja, like the pages) and printed
+here. Two rules hold for every PDF:
 
-Fonts: the ``@font-face`` rules of :func:`font_faces` name the font files the
-package ships under ``web/static/fonts/`` (none yet: Noto Sans with Khmer,
-Thai and Myanmar is to be vendored there); until then the system's fonts are
-used (DejaVu Sans on Debian), which cover Latin, not Khmer or Thai script.
+- **Every script prints.** The Noto Sans faces vendored for the web pages
+  (Latin, Khmer, Thai, Myanmar, Lao; ``web/static/vendor/@fontsource``) are
+  declared with ``@font-face`` before the document's own styles, and
+  :data:`FONT_STACK` lists them in the order a glyph is looked for, so a
+  Khmer name never comes out as boxes on a machine without Khmer fonts.
+- **Nothing leaves the node.** The URL fetcher serves ``data:`` URLs and
+  files inside the folders given (the fonts' and the ``base_url``'s) and
+  refuses every other address, so a link in a report's text cannot make the
+  printer call out (or read ``/etc/passwd``).
 
-WeasyPrint is the optional ``pdf`` extra and needs Pango from the system
-(Debian: ``libpango-1.0-0 libpangoft2-1.0-0``); without them
-:func:`render_pdf` raises :class:`~portintel.errors.ConfigurationError`
-saying what to install.
+WeasyPrint is the optional extra ``pdf``: without it :func:`render_pdf` raises
+:class:`~portintel.errors.ConfigurationError` saying what to install.
 """
 
 from __future__ import annotations
 
-from importlib import resources
+from collections.abc import Sequence
+from functools import cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
-from portintel.errors import ConfigurationError
+from portintel.errors import ConfigurationError, UpstreamFailure
 
-FONT_SUFFIXES = (".woff2", ".woff", ".ttf", ".otf")
+FONT_DIR = Path(__file__).resolve().parents[1] / "web" / "static" / "vendor" / "@fontsource"
+"""The fonts vendored by ``tools/vendor_web.py`` (shared with the web pages' style.css)."""
 
+FAMILIES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("Noto Sans", "noto-sans", ("latin", "latin-ext")),
+    ("Noto Sans Khmer", "noto-sans-khmer", ("khmer",)),
+    ("Noto Sans Thai", "noto-sans-thai", ("thai",)),
+    ("Noto Sans Myanmar", "noto-sans-myanmar", ("myanmar",)),
+    ("Noto Sans Lao", "noto-sans-lao", ("lao",)),
+)
+"""(family, vendored package, subsets): one ``@font-face`` per subset and weight."""
 
-def _static_dir() -> Path:
-    return Path(str(resources.files("portintel.web").joinpath("static")))
+FONT_STACK = ", ".join(f'"{family}"' for family, _, _ in FAMILIES) + ", sans-serif"
+"""The ``font-family`` of a printed page: Latin first, then each script's face."""
+
+WEIGHTS = (400, 700)
 
 
 def font_files() -> list[Path]:
-    """The font files the package ships (``web/static/fonts/``), if any."""
-    folder = _static_dir() / "fonts"
-    if not folder.is_dir():
-        return []
-    return sorted(p for p in folder.rglob("*") if p.suffix.lower() in FONT_SUFFIXES)
+    """Every vendored font file the PDFs use (a test checks they are all there)."""
+    return [
+        FONT_DIR / package / f"{package}-{subset}-{weight}-normal.woff2"
+        for _, package, subsets in FAMILIES
+        for subset in subsets
+        for weight in WEIGHTS
+    ]
 
 
-def font_faces() -> str:
-    """``@font-face`` rules for the shipped fonts, each family named by its file's stem."""
+@cache
+def font_face_css() -> str:
+    """``@font-face`` rules for the vendored faces, as file URLs."""
     rules = []
-    for path in font_files():
-        family = path.stem.split("-")[0]
-        rules.append(f'@font-face {{ font-family: "{family}"; src: url("{path.as_uri()}"); }}')
+    for family, package, subsets in FAMILIES:
+        for subset in subsets:
+            for weight in WEIGHTS:
+                path = FONT_DIR / package / f"{package}-{subset}-{weight}-normal.woff2"
+                rules.append(
+                    f'@font-face {{ font-family: "{family}"; font-style: normal; '
+                    f'font-weight: {weight}; src: url("{path.as_uri()}") format("woff2"); }}'
+                )
+    rules.append(f"html {{ font-family: {FONT_STACK}; }}")
     return "\n".join(rules)
 
 
-def _offline_fetcher() -> Any:
-    """A fetcher for ``data:`` URLs and the package's static files, refusing the rest."""
-    from weasyprint.urls import URLFetcher  # type: ignore[import-untyped]
+def _local_fetcher(allowed: Sequence[Path]) -> Any:
+    """A WeasyPrint URL fetcher that reads ``data:`` URLs and files under ``allowed`` only."""
+    from weasyprint.urls import URLFetcher
 
-    static = _static_dir().resolve()
+    roots = [folder.resolve() for folder in allowed]
 
-    class OfflineFetcher(URLFetcher):  # type: ignore[misc]
+    class LocalFetcher(URLFetcher):  # type: ignore[misc]
         def fetch(self, url: str, headers: Any = None) -> Any:
-            if url.startswith("file://"):
-                path = Path(url.removeprefix("file://")).resolve()
-                if not path.is_relative_to(static):
-                    raise ValueError(f"not read while printing (outside the package): {url}")
-            return super().fetch(url, headers)
+            if url.startswith("data:"):
+                return super().fetch(url, headers)
+            parts = urlsplit(url)
+            if parts.scheme == "file":
+                path = Path(unquote(parts.path)).resolve()
+                if any(path.is_relative_to(root) for root in roots) and path.is_file():
+                    return super().fetch(url, headers)
+            raise ValueError(f"the PDF may not fetch {url!r}: only the node's own files print")
 
-    return OfflineFetcher(allowed_protocols=("data", "file"), fail_on_errors=False)
+    return LocalFetcher(allowed_protocols=("data", "file"), allow_redirects=False)
 
 
-def render_pdf(html: str, *, stylesheet: str = "", title: str | None = None) -> bytes:
-    """The PDF of ``html``, with ``stylesheet`` (CSS text) and the shipped fonts applied."""
+def render_pdf(
+    html: str,
+    *,
+    base_url: str | None = None,
+    stylesheets: Sequence[str] = (),
+) -> bytes:
+    """The PDF of ``html`` (a whole document), printed with the vendored fonts.
+
+    ``base_url`` resolves the document's relative links (a ``file://`` folder:
+    its files may be fetched too); ``stylesheets`` are CSS texts applied after
+    the fonts' (a product's page rules, for example).
+    """
     try:
-        from weasyprint import CSS, HTML  # type: ignore[import-untyped]
-    except (ImportError, OSError) as exc:
+        from weasyprint import CSS, HTML
+        from weasyprint.text.fonts import FontConfiguration
+    except ImportError as exc:  # the optional extra is missing
         raise ConfigurationError(
-            f"PDF export is not available: {exc}",
-            hint="install the pdf extra (pip install 'portintel[pdf]') and Pango "
-            "(Debian: apt-get install libpango-1.0-0 libpangoft2-1.0-0)",
+            "printing to PDF needs WeasyPrint, which is not installed",
+            hint="install portintel with the pdf extra: pip install 'portintel[pdf]'",
         ) from exc
-    sheets = [CSS(string=text) for text in (font_faces(), stylesheet) if text]
-    document = HTML(
-        string=html, base_url=_static_dir().as_uri() + "/", url_fetcher=_offline_fetcher()
-    )
-    rendered = document.render(stylesheets=sheets)
-    if title:
-        rendered.metadata.title = title
-    data = rendered.write_pdf()
-    assert isinstance(data, bytes)
-    return data
+    except OSError as exc:  # the Pango libraries are missing
+        raise ConfigurationError(
+            f"WeasyPrint cannot load its system libraries: {exc}",
+            hint="install Pango: apt-get install libpango-1.0-0 libpangoft2-1.0-0",
+        ) from exc
+    allowed = [FONT_DIR]
+    if base_url is not None and base_url.startswith("file:"):
+        allowed.append(Path(unquote(urlsplit(base_url).path)))
+    fetcher = _local_fetcher(allowed)
+    try:
+        fonts = FontConfiguration()  # @font-face rules register their files here
+        document = HTML(string=html, base_url=base_url, url_fetcher=fetcher)
+        sheets = [CSS(string=font_face_css(), url_fetcher=fetcher, font_config=fonts)]
+        sheets += [
+            CSS(string=text, base_url=base_url, url_fetcher=fetcher, font_config=fonts)
+            for text in stylesheets
+        ]
+        written = document.write_pdf(stylesheets=sheets, font_config=fonts)
+    except (ValueError, OSError) as exc:
+        raise UpstreamFailure(f"the PDF could not be printed: {exc}") from exc
+    if not isinstance(written, bytes):  # write_pdf without a target returns the bytes
+        raise UpstreamFailure("the PDF printer returned nothing")
+    return written
 
 
-__all__ = ["font_faces", "font_files", "render_pdf"]
+__all__ = ["FONT_DIR", "FONT_STACK", "font_face_css", "font_files", "render_pdf"]

@@ -930,6 +930,35 @@ sync_checkpoints = Table(
 )
 """How far this node has pulled each partner collection (issue #13): a sync resumes here."""
 
+products = Table(
+    "products",
+    metadata,
+    # strategic and tactical products (issue #16): threat assessments, bulletins, profiles
+    Column("id", String(64), primary_key=True),
+    # threat_assessment, intelligence_bulletin, target_profile, network_profile
+    Column("template", String(32), nullable=False),
+    Column("title", String(300), nullable=False),
+    Column("author_id", String(64), ForeignKey("users.id"), nullable=False, index=True),
+    Column("agency_id", String(64), ForeignKey("agencies.id"), nullable=False),
+    # draft, submitted, approved (read like a report's draft, submitted, evaluated)
+    Column("status", String(16), nullable=False, index=True),
+    # the handling the author chose, and the one the product carries: at least the most
+    # restrictive of what it embeds
+    Column("chosen_handling", String(64), nullable=False),
+    Column("handling", String(64), nullable=False),
+    Column("restrictive", Boolean, nullable=False, server_default=true()),
+    # [{"heading": ..., "text": ...}] and [{"kind": "chart"|"map"|"statistics", ...}]
+    Column("sections", JSON, nullable=False),
+    Column("items", JSON, nullable=False),
+    # the body as approved, frozen: what the supervisor approved is what prints
+    Column("approved_body", Text, nullable=True),
+    Column("approved_by", String(64), ForeignKey("users.id"), nullable=True),
+    Column("approved_at", UTC, nullable=True),
+    Column("note", Text, nullable=True),
+    Column("created_at", UTC, nullable=False),
+    Column("updated_at", UTC, nullable=False),
+)
+
 package_pushes = Table(
     "package_pushes",
     metadata,
@@ -1021,6 +1050,7 @@ __all__ = [
     "provider_permissions",
     "push_recipients",
     "push_statuses",
+    "products",
     "quarantine",
     "receipts",
     "received_objects",

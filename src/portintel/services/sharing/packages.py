@@ -49,6 +49,7 @@ from portintel.domain.sharing.stix import (
 )
 from portintel.domain.sharing.stix.ftm import ftm_document
 from portintel.domain.sharing.stix.signatures import sign_objects, unsigned_objects
+from portintel.domain.sharing.stix.statistics import withhold_small_counts
 from portintel.domain.statements import StatementRecord
 from portintel.errors import InvalidInput
 from portintel.services.sharing.preview import SharePreview
@@ -170,7 +171,8 @@ def selection_of(connection: Connection, node: str, preview: SharePreview) -> Se
 
 def _statistics(connection: Connection, preview: SharePreview) -> tuple[StatisticsRecord, ...]:
     """Counts by month and kind over the incidents the allowed statistics item counts, marked
-    with the strictest TLP of their reports (each is one the agreement admits)."""
+    with the strictest TLP of their reports (each is one the agreement admits), small counts
+    withheld."""
     counted = sorted({i for item in preview.statistics if item.allowed for i in item.counted})
     if not counted:
         return ()
@@ -193,22 +195,24 @@ def _statistics(connection: Connection, preview: SharePreview) -> tuple[Statisti
     ]
     strictest = max(levels, key=order.index)
     return (
-        StatisticsRecord(
-            id="statistics",
-            rows=tuple(
-                StatisticsRow(
-                    month=month,
-                    kind=kind,
-                    incidents=len(group),
-                    migrants=sum(row.migrants for row in group),
-                    minors=sum(row.minors or 0 for row in group),
-                    deaths=sum(row.deaths or 0 for row in group),
-                    missing=sum(row.missing or 0 for row in group),
-                )
-                for (month, kind), group in sorted(groups.items())
-            ),
-            handling=Handling(vocabularies.parse(f"{vocabularies.tlp_vocabulary}:{strictest}")),
-            modified=max(max(row.created_at, row.updated_at) for row in rows),
+        withhold_small_counts(
+            StatisticsRecord(
+                id="statistics",
+                rows=tuple(
+                    StatisticsRow(
+                        month=month,
+                        kind=kind,
+                        incidents=len(group),
+                        migrants=sum(row.migrants for row in group),
+                        minors=sum(row.minors or 0 for row in group),
+                        deaths=sum(row.deaths or 0 for row in group),
+                        missing=sum(row.missing or 0 for row in group),
+                    )
+                    for (month, kind), group in sorted(groups.items())
+                ),
+                handling=Handling(vocabularies.parse(f"{vocabularies.tlp_vocabulary}:{strictest}")),
+                modified=max(max(row.created_at, row.updated_at) for row in rows),
+            )
         ),
     )
 

@@ -89,11 +89,12 @@ class StatisticsRow:
 
     month: str  # YYYY-MM
     kind: str
-    incidents: int
-    migrants: int
-    minors: int
-    deaths: int
-    missing: int
+    incidents: int | None
+    """None: withheld as a small count (see ``StatisticsRecord.withheld_below``)."""
+    migrants: int | None
+    minors: int | None
+    deaths: int | None
+    missing: int | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +106,10 @@ class StatisticsRecord:
     rows: tuple[StatisticsRow, ...]
     handling: Handling
     modified: datetime
+    withheld_below: int | None = None
+    """Counts from 1 to this less one are withheld (None in the rows); None: none withheld."""
+    incidents: int | None = None
+    """How many incidents are counted (before withholding; shown only when not small)."""
 
 
 @dataclass(frozen=True, slots=True)
