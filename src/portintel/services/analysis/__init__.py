@@ -1,4 +1,4 @@
-"""Analysis: link charts, paths, brokers and communities over the reader's scoped view.
+"""Analysis: link charts, paths, brokers, communities and timelines over the reader's scoped view.
 
 The public face of the capability; other packages and the faces import from here.
 """
@@ -10,5 +10,25 @@ from portintel.services.analysis.charts import (
     neighbourhood,
     paths_between,
 )
+from portintel.services.analysis.timelines import (
+    MAX_LANES,
+    TimelineWindow,
+    case_timeline,
+    chart_timeline,
+    entity_timeline,
+    timeline,
+)
 
-__all__ = ["ChartOptions", "LinkChart", "Paths", "neighbourhood", "paths_between"]
+__all__ = [
+    "MAX_LANES",
+    "ChartOptions",
+    "LinkChart",
+    "Paths",
+    "TimelineWindow",
+    "case_timeline",
+    "chart_timeline",
+    "entity_timeline",
+    "neighbourhood",
+    "paths_between",
+    "timeline",
+]
