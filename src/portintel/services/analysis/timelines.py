@@ -327,6 +327,25 @@ def _incident_items(
     return items
 
 
+def _area_stays(events: list[maritime.MapEvent]) -> list[tuple[str, datetime, datetime]]:
+    """(area, entered, left) of a vessel's area entries and the exits that follow them, so
+    that loitering there is said where (``Loitering in Landing beaches ...``)."""
+    entered: dict[str, datetime] = {}
+    stays: list[tuple[str, datetime, datetime]] = []
+    for event in sorted((e for e in events if e.start is not None), key=lambda e: e.start):  # type: ignore[arg-type, return-value]
+        area = event.details.get("area_name")
+        if not isinstance(area, str) or event.start is None:
+            continue
+        if event.type == "area_entry":
+            entered[area] = event.start
+        elif event.type == "area_exit" and area in entered:
+            stays.append((area, entered.pop(area), event.start))
+    stays += [
+        (area, start, datetime.max.replace(tzinfo=start.tzinfo)) for area, start in entered.items()
+    ]
+    return stays
+
+
 def _event_items(ws: Workspace, actor: Actor, rows: list[Any]) -> list[TimelineItem]:
     """AIS events of the vessels among the lanes (none for a role without the picture)."""
     if not maritime.may_see_picture(actor):
@@ -337,17 +356,23 @@ def _event_items(ws: Workspace, actor: Actor, rows: list[Any]) -> list[TimelineI
             mmsis[int(row.value)].add(row.canonical_id)
     items: list[TimelineItem] = []
     for mmsi, lanes in sorted(mmsis.items()):
-        for event in maritime.event_layer(ws, actor, mmsi=mmsi):
+        events = maritime.event_layer(ws, actor, mmsi=mmsi)
+        inside = _area_stays(events)
+        for event in events:
             if event.start is None:
                 continue
             kind = ItemKind.PORT_CALL if event.type == "port_visit" else ItemKind.AIS_EVENT
             key = event.event_id or f"{event.type}:{event.mmsi}:{event.start.isoformat()}"
+            label = event_label(event, mmsi)
+            if event.type == "loitering" and not maritime.event_place(event):
+                area = next((name for name, a, b in inside if a <= event.start <= b), None)
+                label = f"{label} in {area}" if area else label
             items += [
                 TimelineItem(
                     id=f"event:{key}",
                     lane=lane,
                     kind=kind,
-                    label=event_label(event, mmsi),
+                    label=label,
                     start=event.start,
                     end=event.end if event.end and event.end > event.start else None,
                     evidence_kind="event",

@@ -8,7 +8,7 @@ from fastapi import APIRouter
 def routers() -> list[APIRouter]:
     from portintel.web.routes import health, home
     from portintel.web.routes.admin import account, jobs, login, users
-    from portintel.web.routes.analysis import charts
+    from portintel.web.routes.analysis import charts, timelines
     from portintel.web.routes.audit import entries as audit
     from portintel.web.routes.collation import entities, review
     from portintel.web.routes.intake import reports, sources, suggestions
@@ -33,4 +33,5 @@ def routers() -> list[APIRouter]:
         partners.router,
         disseminations.router,
         charts.router,
+        timelines.router,
     ]
