@@ -10,6 +10,15 @@ from portintel.services.analysis.charts import (
     neighbourhood,
     paths_between,
 )
+from portintel.services.analysis.intelligence_map import (
+    MEDIA_TYPES,
+    IntelligenceMap,
+    MapExport,
+    MapRequest,
+    export_map,
+    intelligence_map,
+    layers_of,
+)
 from portintel.services.analysis.timelines import (
     MAX_LANES,
     TimelineWindow,
@@ -21,13 +30,20 @@ from portintel.services.analysis.timelines import (
 
 __all__ = [
     "MAX_LANES",
+    "MEDIA_TYPES",
     "ChartOptions",
+    "IntelligenceMap",
     "LinkChart",
+    "MapExport",
+    "MapRequest",
     "Paths",
     "TimelineWindow",
     "case_timeline",
     "chart_timeline",
     "entity_timeline",
+    "export_map",
+    "intelligence_map",
+    "layers_of",
     "neighbourhood",
     "paths_between",
     "timeline",
