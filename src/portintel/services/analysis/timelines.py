@@ -183,6 +183,7 @@ class _Reader:
     def entities_of_reports(self, report_ids: Iterable[str]) -> list[str]:
         """The entities readable statements of the reports are about (not relationships)."""
         found: dict[str, datetime] = {}
+        relationships = edge_schemata()
         for chunk in _chunks(report_ids):
             rows = self.connection.execute(
                 select(_S.canonical_id, _S.schema, _S.first_seen)
@@ -190,7 +191,7 @@ class _Reader:
                 .where(self.statements, _S.origin.in_(chunk))
             )
             for row in rows:
-                if row.schema not in edge_schemata() and row.canonical_id not in found:
+                if row.schema not in relationships and row.canonical_id not in found:
                     found[row.canonical_id] = row.first_seen
         return sorted(found, key=lambda entity: (found[entity], entity))
 
