@@ -63,7 +63,7 @@ checks.positive_data_acceptance.expected-statuses = [
 ]
 
 [[operations]]
-include-path-regex = "^/api/v1/(entities/[^/]+/chart|paths)$"
+include-path-regex = "^/api/v1/(entities/[^/]+/chart|paths|timeline|maps/intelligence(/export)?)$"
 checks.positive_data_acceptance.expected-statuses = [
     "2xx", "3xx", 401, 403, 404, 409, 422, 429, "5xx"
 ]
@@ -93,7 +93,9 @@ ones the node can use, an agreement's codes must be known, a dissemination's rep
 let something go to the partner, feedback must not be blank (sharing); a port entry's country
 must be in the node's country list and its name and source must not be blank once spaces are
 folded (the gazetteer of ports, issue #10); a window's ``since`` must not be after its
-``until``, and an event type must be one the node detects (the map, a link chart's dates).
+``until``, and an event type must be one the node detects (the map, a link chart's dates);
+a timeline names its entities one way only (entity, chart or report), at least one, and a
+map's period and window are not given together inconsistently (issue #16).
 Each is still refused
 with 422 naming the field (tests/web/test_reports.py, tests/web/test_admin_pages.py).
 """

@@ -1,5 +1,5 @@
-"""Analysis: link charts, paths, brokers and communities, and smuggling statistics, over the
-reader's scoped view.
+"""Analysis: link charts, paths, brokers, communities, timelines and smuggling statistics,
+over the reader's scoped view.
 
 The public face of the capability; other packages and the faces import from here.
 """
@@ -10,6 +10,15 @@ from portintel.services.analysis.charts import (
     Paths,
     neighbourhood,
     paths_between,
+)
+from portintel.services.analysis.intelligence_map import (
+    MEDIA_TYPES,
+    IntelligenceMap,
+    MapExport,
+    MapRequest,
+    export_map,
+    intelligence_map,
+    layers_of,
 )
 from portintel.services.analysis.products import (
     ProductSummary,
@@ -36,22 +45,42 @@ from portintel.services.analysis.statistics import (
     statistics_page,
     table_rows,
 )
+from portintel.services.analysis.timelines import (
+    MAX_LANES,
+    TimelineWindow,
+    case_timeline,
+    chart_timeline,
+    entity_timeline,
+    timeline,
+)
 
 __all__ = [
+    "MAX_LANES",
+    "MEDIA_TYPES",
     "SHARING_THRESHOLD",
     "ChartOptions",
+    "IntelligenceMap",
     "LinkChart",
+    "MapExport",
+    "MapRequest",
     "Paths",
     "ProductSummary",
     "ProductView",
     "StatisticsExport",
     "StatisticsPage",
     "StatisticsQuery",
+    "TimelineWindow",
     "add_item",
     "approve_product",
+    "case_timeline",
+    "chart_timeline",
     "create_product",
+    "entity_timeline",
+    "export_map",
     "export_statistics",
     "get_product",
+    "intelligence_map",
+    "layers_of",
     "list_products",
     "neighbourhood",
     "paths_between",
@@ -63,5 +92,6 @@ __all__ = [
     "statistics_page",
     "submit_product",
     "table_rows",
+    "timeline",
     "update_product",
 ]

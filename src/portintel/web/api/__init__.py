@@ -7,7 +7,7 @@ from fastapi import APIRouter
 
 def routers() -> list[APIRouter]:
     from portintel.web.api.admin import jobs, me, tokens, users
-    from portintel.web.api.analysis import charts, statistics
+    from portintel.web.api.analysis import charts, maps, statistics, timelines
     from portintel.web.api.audit import entries as audit
     from portintel.web.api.collation import entities, judgements
     from portintel.web.api.intake import reports, sources, suggestions
@@ -38,4 +38,6 @@ def routers() -> list[APIRouter]:
         disseminations.router,
         charts.router,
         statistics.router,
+        timelines.router,
+        maps.router,
     ]

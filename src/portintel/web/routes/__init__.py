@@ -9,7 +9,7 @@ def routers() -> list[APIRouter]:
     from portintel.web.routes import health, home
     from portintel.web.routes.admin import account, jobs, login, users
     from portintel.web.routes.alerts import pages as alerts
-    from portintel.web.routes.analysis import charts, products, statistics
+    from portintel.web.routes.analysis import charts, products, statistics, timelines
     from portintel.web.routes.audit import entries as audit
     from portintel.web.routes.collation import entities, review
     from portintel.web.routes.intake import reports, sources, suggestions
@@ -40,4 +40,5 @@ def routers() -> list[APIRouter]:
         alerts.router,
         statistics.router,
         products.router,
+        timelines.router,
     ]

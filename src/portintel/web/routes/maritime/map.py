@@ -24,7 +24,24 @@ async def map_page(
     principal: Principal = Depends(page_principal),
 ) -> Response:
     maritime.require_picture(principal.actor)
-    return render(request, "maritime/map.html", {"event_types": maritime.EVENT_TYPE_LABELS})
+    return render(
+        request,
+        "maritime/map.html",
+        {"event_types": maritime.EVENT_TYPE_LABELS, "intelligence_layers": INTELLIGENCE_LAYERS},
+    )
+
+
+INTELLIGENCE_LAYERS = (
+    ("incidents", "Incidents", True),
+    ("interceptions", "Interception locations", False),
+    ("heat", "Heat map of incidents", False),
+    ("departures", "Departure points", False),
+    ("landings", "Landing sites", True),
+    ("routes", "Routes", False),
+    ("reports", "Reports with a position", False),
+)
+"""The intelligence layers of the map page (``analysis_map_layers.js``) and whether each
+is on when the page opens."""
 
 
 EVIDENCE_LABELS = {
