@@ -11,6 +11,7 @@ from sqlalchemy import select
 from portintel.adapters.database import tables
 from portintel.domain.actors import SYSTEM
 from portintel.domain.maritime.normalise import InputContext
+from portintel.domain.statements import StatementRecord
 from portintel.services.events import hookimpl, transaction
 from portintel.services.intake.statements import widen_statement_spans
 from portintel.services.maritime.ingest import ingest_paths
@@ -144,9 +145,8 @@ def test_a_registry_widens_what_it_wrote_and_ends_as_writing_every_batch_whole(
         start + timedelta(minutes=30),
     )
     assert stored[("name", "OCEAN STAR")] == (start, start)
-    # statements are announced when they are new (the first batch, the renaming one), not
-    # when only a span widens
-    assert recorder.written == 2
+    # a batch is announced when it added or widened statements, not when it changed nothing
+    assert recorder.written == 3
 
 
 class Recorder:
@@ -165,6 +165,17 @@ class Recorder:
 def test_widening_an_unknown_statement_changes_nothing(workspace: Workspace) -> None:
     moment = datetime(2026, 3, 1, tzinfo=UTC)
     with transaction(workspace) as connection:
-        assert widen_statement_spans(connection, [("no-such-id", moment, moment)]) == 1
+        record = StatementRecord(
+            entity_id="ent-x",
+            schema="Vessel",
+            prop="name",
+            prop_type="name",
+            value="SEA STAR",
+            dataset="n",
+            origin="ais:rx",
+            first_seen=moment,
+            last_seen=moment,
+        )
+        assert widen_statement_spans(connection, [(record, moment, moment)]) == 1
         assert widen_statement_spans(connection, []) == 0
     assert _spans(workspace) == {}

@@ -218,17 +218,24 @@ _PG_WIDEN = (
 
 
 def widen_statement_spans(
-    connection: Connection, spans: Iterable[tuple[str, datetime, datetime]]
+    connection: Connection, spans: Iterable[tuple[StatementRecord, datetime, datetime]]
 ) -> int:
     """Widen ``first_seen``/``last_seen`` of statements already stored; returns rows asked.
 
-    ``spans`` are (statement id, first seen, last seen). The cheap half of
-    :func:`write_statements` for a writer that knows the statements exist
-    (the vessel registry hears the same vessels every batch): no value
-    changes, so nothing is announced and no search key is written. An id
-    that is not stored is left alone.
+    ``spans`` are (the stored statement, first seen, last seen). The cheap
+    half of :func:`write_statements` for a writer that knows the statements
+    exist (the vessel registry hears the same vessels every batch): one
+    UPDATE by id, no value and no search key rewritten. A sighting that
+    widened a statement is announced as :func:`write_statements` announces
+    it. An id that is not stored is left alone.
     """
-    rows = [(_utc(first), _utc(last), statement_id) for statement_id, first, last in spans]
+    if not announcing(connection):
+        raise RuntimeError(
+            "widen_statement_spans needs a connection from portintel.services.events"
+            ".transaction(ws), so that subscribers hear of the statements once committed"
+        )
+    spans = list(spans)
+    rows = [(_utc(first), _utc(last), record.id) for record, first, last in spans]
     if not rows:
         return 0
     if connection.dialect.name == "sqlite":
@@ -256,6 +263,9 @@ def widen_statement_spans(
             f"statements cannot be written to a {connection.dialect.name} database",
             hint="use SQLite or PostgreSQL",
         )
+    origins = {record.origin for record, _, _ in spans}
+    entity_ids = {record.canonical_id or record.entity_id for record, _, _ in spans}
+    _announce(connection, origins, entity_ids, len(rows))
     return len(rows)
 
 

@@ -191,7 +191,8 @@ class VesselRegistry:
     each statement it committed (its id and span), so a batch writes in full
     only the statements new to this object; one it wrote before only has its
     span widened, and only when the batch widens it. The store ends the same
-    as if every batch's statements had been written in full.
+    as if every batch's statements had been written in full, and a batch that
+    widened or added statements is announced (``statements_written``) as before.
     """
 
     def __init__(self, ws: Workspace) -> None:
@@ -200,8 +201,10 @@ class VesselRegistry:
         # MMSI -> registry entity, as committed: an ingest meets the same vessels every
         # batch, and only vessels new to this object are looked up in the store
         self._entity_ids: dict[int, str] = {}
-        # (entity, property, value, origin) -> (statement id, first seen, last seen), committed
-        self._spans: dict[tuple[str, str, str, str], tuple[str, datetime, datetime]] = {}
+        # (entity, property, value, origin) -> (statement, first seen, last seen), committed
+        self._spans: dict[
+            tuple[str, str, str, str], tuple[StatementRecord, datetime, datetime]
+        ] = {}
 
     def observe(
         self, positions: pl.DataFrame, statics: pl.DataFrame, context: InputContext
@@ -211,7 +214,7 @@ class VesselRegistry:
         if not ships and positions.height == 0:
             return
         entity_ids: dict[int, str] = {}
-        spans: dict[tuple[str, str, str, str], tuple[str, datetime, datetime]] = {}
+        spans: dict[tuple[str, str, str, str], tuple[StatementRecord, datetime, datetime]] = {}
         with transaction(self.ws) as connection:
             if ships:
                 unknown = [mmsi for mmsi in ships if mmsi not in self._entity_ids]
@@ -220,7 +223,7 @@ class VesselRegistry:
                 origin = f"{ORIGIN_PREFIX}{context.source}"
                 dataset = self.ws.settings.node_id
                 records: dict[tuple[str, str, str, str], StatementRecord] = {}
-                widened: list[tuple[str, datetime, datetime]] = []
+                widened: list[tuple[StatementRecord, datetime, datetime]] = []
                 for row in identity_rows(positions, statics):
                     entity_id = entity_ids[row[0]]
                     key = (entity_id, row[1], row[3], origin)
@@ -233,13 +236,13 @@ class VesselRegistry:
                     if committed is None:
                         record = _record(row, entity_id=entity_id, dataset=dataset, origin=origin)
                         records[key] = record  # the batch's last raw value, as write_statements
-                        spans[key] = (record.id, first, last)
+                        spans[key] = (record, first, last)
                         continue
-                    statement_id, was_first, was_last = spans.get(key, committed)
+                    stored, was_first, was_last = spans.get(key, committed)
                     if first < was_first or last > was_last:
                         first, last = min(first, was_first), max(last, was_last)
-                        widened.append((statement_id, first, last))
-                        spans[key] = (statement_id, first, last)
+                        widened.append((stored, first, last))
+                        spans[key] = (stored, first, last)
                 self.written += write_statements(connection, records.values())
                 self.written += widen_statement_spans(connection, widened)
             if positions.height:
