@@ -141,10 +141,12 @@ def decode_field(payloads: Payloads, field: Field) -> pl.Series:
 
 def _column(name: str, values: npt.NDArray[np.generic], available: Counts) -> pl.Series:
     """A Series of the values, null where the payload holds none of the field's bits."""
-    missing = available == 0
-    if missing.any():
-        return pl.Series(name, pa.array(values, mask=missing))
-    return pl.Series(name, values)
+    series = pl.Series(name, values)
+    missing = np.flatnonzero(available == 0)
+    if missing.size:
+        # not pa.array(values, mask=...): pyarrow imports pandas (0.5 s) on its first call
+        series.scatter(missing, None)
+    return series
 
 
 def _binary_column(

@@ -167,7 +167,10 @@ def received_series(micros: I64, known: npt.NDArray[np.bool_]) -> pl.Series:
     """Receive times as a nullable Int64 Series (null where not ``known``)."""
     if known.all():
         return pl.Series("received_us", micros)
-    return pl.Series("received_us", pa.array(micros, mask=~known))
+    series = pl.Series("received_us", micros)
+    # not pa.array(micros, mask=...): pyarrow imports pandas (0.5 s) on its first call
+    series.scatter(np.flatnonzero(~known), None)
+    return series
 
 
 def _trim_separators(buffer: npt.NDArray[np.uint8], start: I64, end: I64) -> None:

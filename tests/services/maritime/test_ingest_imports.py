@@ -65,3 +65,61 @@ def test_the_lazy_public_names_are_the_same_objects() -> None:
     assert intake.resolve_entity_ids is resolve_entity_ids
     for package in (maritime, intake):
         assert all(getattr(package, name) is not None for name in package.__all__)
+
+
+BATCH_PROBE = """
+import json, sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import polars as pl
+
+from portintel.adapters.trackstore import TrackStore
+from portintel.ais import StreamDecoder
+from portintel.domain.maritime.normalise import InputContext
+from portintel.services.maritime.pipeline import TrackPipeline
+
+def at_sea(latitudes, longitudes):
+    return pl.DataFrame({
+        "on_land": [False] * latitudes.len(),
+        "distance_to_shore_km": [10.0] * latitudes.len(),
+        "inland_water": [False] * latitudes.len(),
+    })
+
+lines = Path(sys.argv[1]).read_text().splitlines()
+pipeline = TrackPipeline(TrackStore(Path(sys.argv[2])), land_check=at_sea)
+context = InputContext("rx", "rx", datetime.now(UTC), False)
+decoder = StreamDecoder()
+counts = pipeline.decoded(decoder.feed(lines, 1), context)
+counts.add(pipeline.decoded(decoder.flush(), context))
+assert (counts.positions, counts.statics, counts.quarantined.total()) == (3, 1, 1), counts
+print(json.dumps(sorted(sys.modules)))
+"""
+
+
+def test_a_batch_from_decoding_to_the_store_does_not_import_pandas(tmp_path: Path) -> None:
+    """pyarrow imports pandas (half a second) on its first ``pa.array`` or ``empty_table``."""
+    from tests.adapters.ais.nmea_samples import SEA, position, static
+
+    feed = tmp_path / "feed.nmea"
+    lines = [
+        position(574000001, *SEA, seconds=0),
+        position(574000001, SEA[0] + 0.001, SEA[1], seconds=60),
+        *static(574000001, "SEA STAR", 9074729, seconds=30),
+        "\\c:1700000000*00\\!AIVDM,1,1,,A,13u?etPv2;0n:dDPwUM1U1Cb069D,0*24",  # bad tag checksum
+        "not AIS at all",  # quarantined
+    ]
+    feed.write_text("\n".join(lines) + "\n")
+    source = Path(portintel.__file__).resolve().parents[1]
+    result = subprocess.run(
+        [sys.executable, "-c", BATCH_PROBE, str(feed), str(tmp_path / "tracks")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "PYTHONPATH": str(source)},
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    modules = set(json.loads(result.stdout.strip().splitlines()[-1]))
+    assert "portintel.services.maritime.pipeline" in modules
+    assert "pandas" not in modules

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import polars as pl
 from sqlalchemy import select
 
 from portintel.adapters.database import tables
 from portintel.domain.actors import SYSTEM
+from portintel.domain.maritime.normalise import InputContext
+from portintel.domain.statements import StatementRecord
+from portintel.services.events import hookimpl, transaction
+from portintel.services.intake.statements import widen_statement_spans
 from portintel.services.maritime.ingest import ingest_paths
-from portintel.services.maritime.registry import list_vessels
+from portintel.services.maritime.registry import VesselRegistry, list_vessels, vessel_statements
 from portintel.services.workspace import Workspace
 from tests.adapters.ais.nmea_samples import SEA, position, static
 
@@ -61,3 +67,115 @@ def test_identities_become_statements_with_origin_and_first_last_seen(
     }
     assert view.invalid["imoNumber"] == ["9074728"]
     assert (view.last_seen - view.first_seen).total_seconds() == 900
+
+
+def _batch(mmsi: int, minutes: tuple[int, int], name: str) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Positions and statics of one ship heard from ``minutes[0]`` to ``minutes[1]``."""
+    start = datetime(2026, 3, 1, tzinfo=UTC)
+    times = [start + timedelta(minutes=m) for m in minutes]
+    positions = pl.DataFrame(
+        {"mmsi": [mmsi, mmsi], "msg_type": [1, 1], "ts": times},
+        schema={"mmsi": pl.Int64, "msg_type": pl.Int64, "ts": pl.Datetime("us", "UTC")},
+    )
+    statics = pl.DataFrame(
+        {
+            "mmsi": [mmsi],
+            "msg_type": [5],
+            "ts": [times[0]],
+            "name": [name],
+            "callsign": ["XUAB7"],
+            "imo": ["9074729"],
+            "ship_type": [70],
+        },
+        schema_overrides={"ts": pl.Datetime("us", "UTC")},
+    )
+    return positions, statics
+
+
+def _spans(workspace: Workspace) -> dict[tuple[str, str], tuple[datetime, datetime]]:
+    s = tables.statements.c
+    with workspace.engine.connect() as connection:
+        rows = connection.execute(
+            select(s.prop, s.value, s.first_seen, s.last_seen).where(s.schema == "Vessel")
+        ).all()
+    return {
+        (row.prop, row.value): (
+            row.first_seen.replace(tzinfo=UTC),
+            row.last_seen.replace(tzinfo=UTC),
+        )
+        for row in rows
+    }
+
+
+def test_a_registry_widens_what_it_wrote_and_ends_as_writing_every_batch_whole(
+    workspace: Workspace,
+) -> None:
+    context = InputContext("rx-ranong", "rx-ranong", datetime.now(UTC), False)
+    batches = [
+        _batch(574000001, (10, 20), "SEA STAR"),
+        _batch(574000001, (30, 40), "SEA STAR"),  # later: spans widen, nothing new
+        _batch(574000001, (12, 18), "SEA STAR"),  # inside the span: nothing to write
+        _batch(574000001, (0, 50), "OCEAN STAR"),  # renamed, and earlier and later
+    ]
+    registry = VesselRegistry(workspace)
+    recorder = Recorder()
+    workspace.hooks.register(recorder)
+    try:
+        for positions, statics in batches:
+            registry.observe(positions, statics, context)
+    finally:
+        workspace.hooks.unregister(recorder)
+    stored = _spans(workspace)
+
+    # what writing every batch's statements whole would leave: each span covers all batches
+    whole: dict[tuple[str, str], tuple[datetime, datetime]] = {}
+    for positions, statics in batches:
+        for record in vessel_statements(
+            positions, statics, dataset="n", source="rx-ranong", entity_ids={574000001: "e"}
+        ):
+            key = (record.prop, record.value)
+            first, last = whole.get(key, (record.first_seen, record.last_seen))
+            whole[key] = (min(first, record.first_seen), max(last, record.last_seen))
+    assert stored == whole
+
+    start = datetime(2026, 3, 1, tzinfo=UTC)
+    assert stored[("mmsi", "574000001")] == (start, start + timedelta(minutes=50))
+    assert stored[("name", "SEA STAR")] == (
+        start + timedelta(minutes=10),
+        start + timedelta(minutes=30),
+    )
+    assert stored[("name", "OCEAN STAR")] == (start, start)
+    # a batch is announced when it added or widened statements, not when it changed nothing
+    assert recorder.written == 3
+
+
+class Recorder:
+    """Counts the transactions that announced written statements."""
+
+    def __init__(self) -> None:
+        self.written = 0
+
+    @hookimpl
+    def statements_written(
+        self, workspace: Workspace, origins: tuple[str, ...], entity_ids: tuple[str, ...]
+    ) -> None:
+        self.written += 1
+
+
+def test_widening_an_unknown_statement_changes_nothing(workspace: Workspace) -> None:
+    moment = datetime(2026, 3, 1, tzinfo=UTC)
+    with transaction(workspace) as connection:
+        record = StatementRecord(
+            entity_id="ent-x",
+            schema="Vessel",
+            prop="name",
+            prop_type="name",
+            value="SEA STAR",
+            dataset="n",
+            origin="ais:rx",
+            first_seen=moment,
+            last_seen=moment,
+        )
+        assert widen_statement_spans(connection, [(record, moment, moment)]) == 1
+        assert widen_statement_spans(connection, []) == 0
+    assert _spans(workspace) == {}

@@ -79,7 +79,12 @@ class Dataset:
         # store conforms every write of every batch, and even copying a schema costs 2 ms
         held = _POLARS_SCHEMAS.get(id(self.columns))
         if held is None or held[0] is not self.columns:
-            frame = pl.from_arrow(self.arrow_schema.empty_table())
+            # empty arrays from pa.nulls: empty_table() and pa.array make pyarrow import pandas
+            schema = self.arrow_schema
+            empty = pa.Table.from_arrays(
+                [pa.nulls(0, field.type) for field in schema], schema=schema
+            )
+            frame = pl.from_arrow(empty)
             assert isinstance(frame, pl.DataFrame)
             held = _POLARS_SCHEMAS[id(self.columns)] = (self.columns, frame.schema)
         return held[1]

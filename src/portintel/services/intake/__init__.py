@@ -38,7 +38,7 @@ if TYPE_CHECKING:
         get_source,
         list_sources,
     )
-    from portintel.services.intake.statements import write_statements
+    from portintel.services.intake.statements import widen_statement_spans, write_statements
     from portintel.services.intake.suggestions import (
         Decision,
         SuggestionList,
@@ -80,7 +80,7 @@ _MODULE_OF = {
     **dict.fromkeys(
         ("SourceKind", "SourceView", "create_source", "get_source", "list_sources"), "sources"
     ),
-    **dict.fromkeys(("write_statements",), "statements"),
+    **dict.fromkeys(("widen_statement_spans", "write_statements"), "statements"),
     **dict.fromkeys(
         (
             "Decision",
@@ -152,5 +152,6 @@ __all__ = [
     "report_exists",
     "resolve_entity_ids",
     "submit_report",
+    "widen_statement_spans",
     "write_statements",
 ]

@@ -29,7 +29,13 @@ from portintel.services.intake.views import is_restrictive
 
 BATCH_SIZE = 5_000
 
-__all__ = ["BATCH_SIZE", "make_fact_statements", "statement_row", "write_statements"]
+__all__ = [
+    "BATCH_SIZE",
+    "make_fact_statements",
+    "statement_row",
+    "widen_statement_spans",
+    "write_statements",
+]
 
 
 def _utc(moment: datetime) -> datetime:
@@ -199,6 +205,68 @@ def write_statements(
     if written:
         _announce(connection, origins, entity_ids, written)
     return written
+
+
+_SQLITE_WIDEN = (
+    "UPDATE statements SET first_seen = min(first_seen, ?), last_seen = max(last_seen, ?) "
+    "WHERE id = ?"
+)
+_PG_WIDEN = (
+    "UPDATE statements SET first_seen = LEAST(first_seen, %s), "
+    "last_seen = GREATEST(last_seen, %s) WHERE id = %s"
+)
+
+
+def widen_statement_spans(
+    connection: Connection, spans: Iterable[tuple[StatementRecord, datetime, datetime]]
+) -> int:
+    """Widen ``first_seen``/``last_seen`` of statements already stored; returns rows asked.
+
+    ``spans`` are (the stored statement, first seen, last seen). The cheap
+    half of :func:`write_statements` for a writer that knows the statements
+    exist (the vessel registry hears the same vessels every batch): one
+    UPDATE by id, no value and no search key rewritten. A sighting that
+    widened a statement is announced as :func:`write_statements` announces
+    it. An id that is not stored is left alone.
+    """
+    if not announcing(connection):
+        raise RuntimeError(
+            "widen_statement_spans needs a connection from portintel.services.events"
+            ".transaction(ws), so that subscribers hear of the statements once committed"
+        )
+    spans = list(spans)
+    rows = [(_utc(first), _utc(last), record.id) for record, first, last in spans]
+    if not rows:
+        return 0
+    if connection.dialect.name == "sqlite":
+        times: dict[datetime, str] = {}
+
+        def text_of(moment: datetime) -> str:
+            found = times.get(moment)
+            if found is None:
+                found = times[moment] = moment.strftime(_SQLITE_TIME)
+            return found
+
+        connection.exec_driver_sql(
+            _SQLITE_WIDEN, [(text_of(first), text_of(last), key) for first, last, key in rows]
+        )
+    elif connection.dialect.name == "postgresql":
+        raw = connection.connection.dbapi_connection
+        assert raw is not None  # a live connection inside a transaction
+        cursor = raw.cursor()
+        try:
+            cursor.executemany(_PG_WIDEN, rows)
+        finally:
+            cursor.close()
+    else:  # pragma: no cover - only the two supported stores reach here
+        raise ConfigurationError(
+            f"statements cannot be written to a {connection.dialect.name} database",
+            hint="use SQLite or PostgreSQL",
+        )
+    origins = {record.origin for record, _, _ in spans}
+    entity_ids = {record.canonical_id or record.entity_id for record, _, _ in spans}
+    _announce(connection, origins, entity_ids, len(rows))
+    return len(rows)
 
 
 def _announce(connection: Connection, origins: set[str], entity_ids: set[str], count: int) -> None:

@@ -33,7 +33,7 @@ from portintel.domain.maritime.normalise import InputContext
 from portintel.domain.maritime.vocabulary import ship_type_label
 from portintel.domain.statements import StatementRecord
 from portintel.services.events import announce, transaction
-from portintel.services.intake import new_entity_id, write_statements
+from portintel.services.intake import new_entity_id, widen_statement_spans, write_statements
 from portintel.services.workspace import Workspace
 
 # an ingest meets the same few thousand vessels in every batch: their checks are remembered
@@ -107,6 +107,63 @@ def heard_ships(positions: pl.DataFrame, statics: pl.DataFrame) -> list[int]:
     return sorted(int(mmsi) for mmsi in ships.get_column("mmsi").unique().to_list())
 
 
+IdentityRow = tuple[int, str, str, str, str | None, str | None, datetime, datetime]
+"""(mmsi, property, property type, value, original value, invalid reason, first, last)."""
+
+
+def identity_rows(positions: pl.DataFrame, statics: pl.DataFrame) -> list[IdentityRow]:
+    """Each ship's identity values of one batch with when they were first and last heard."""
+    positions, statics = _ships(positions), _ships(statics)
+    heard = pl.concat(
+        [positions.select("mmsi", "ts"), statics.select("mmsi", "ts")], how="vertical_relaxed"
+    )
+    rows: list[IdentityRow] = []
+    heard_spans = (
+        heard.group_by("mmsi")
+        .agg(pl.col("ts").min().alias("first"), pl.col("ts").max().alias("last"))
+        .sort("mmsi")
+    )
+    for mmsi, first, last in heard_spans.iter_rows():
+        rows.append((mmsi, "mmsi", "identifier", str(mmsi), None, None, first, last))
+        country = _country_of(f"{mmsi:09d}")
+        if country:
+            rows.append((mmsi, "flag", "country", country.lower(), None, None, first, last))
+    for column, (prop, prop_type) in IDENTITY_PROPERTIES.items():
+        for mmsi, value, first, last in _spans(statics, column):
+            if column == "imo":
+                check = _imo_check(str(value))
+                if check.valid and check.value:
+                    rows.append((mmsi, prop, prop_type, check.value, str(value), None, first, last))
+                else:
+                    rows.append(
+                        (mmsi, prop, prop_type, str(value), None, check.reason, first, last)
+                    )
+            elif column == "ship_type":
+                label = _ship_type(int(str(value)))
+                if label:
+                    rows.append((mmsi, prop, prop_type, label, str(value), None, first, last))
+            else:
+                rows.append((mmsi, prop, prop_type, str(value), None, None, first, last))
+    return rows
+
+
+def _record(row: IdentityRow, *, entity_id: str, dataset: str, origin: str) -> StatementRecord:
+    _mmsi, prop, prop_type, value, original, invalid_reason, first, last = row
+    return StatementRecord(
+        entity_id=entity_id,
+        schema=SCHEMA,
+        prop=prop,
+        prop_type=prop_type,
+        value=value,
+        dataset=dataset,
+        origin=origin,
+        first_seen=first,
+        last_seen=last,
+        original_value=original,
+        invalid_reason=invalid_reason,
+    )
+
+
 def vessel_statements(
     positions: pl.DataFrame,
     statics: pl.DataFrame,
@@ -120,67 +177,23 @@ def vessel_statements(
     ``entity_ids`` gives each ship's registry entity (see :func:`heard_ships`).
     """
     origin = f"{ORIGIN_PREFIX}{source}"
-    positions, statics = _ships(positions), _ships(statics)
-    heard = pl.concat(
-        [positions.select("mmsi", "ts"), statics.select("mmsi", "ts")], how="vertical_relaxed"
-    )
-    records: list[StatementRecord] = []
-
-    def add(
-        mmsi: int,
-        prop: str,
-        prop_type: str,
-        value: str,
-        first: datetime,
-        last: datetime,
-        invalid_reason: str | None = None,
-        original: str | None = None,
-    ) -> None:
-        records.append(
-            StatementRecord(
-                entity_id=entity_ids[mmsi],
-                schema=SCHEMA,
-                prop=prop,
-                prop_type=prop_type,
-                value=value,
-                dataset=dataset,
-                origin=origin,
-                first_seen=first,
-                last_seen=last,
-                original_value=original,
-                invalid_reason=invalid_reason,
-            )
-        )
-
-    heard_spans = (
-        heard.group_by("mmsi")
-        .agg(pl.col("ts").min().alias("first"), pl.col("ts").max().alias("last"))
-        .sort("mmsi")
-    )
-    for mmsi, first, last in heard_spans.iter_rows():
-        add(mmsi, "mmsi", "identifier", str(mmsi), first, last)
-        country = _country_of(f"{mmsi:09d}")
-        if country:
-            add(mmsi, "flag", "country", country.lower(), first, last)
-    for column, (prop, prop_type) in IDENTITY_PROPERTIES.items():
-        for mmsi, value, first, last in _spans(statics, column):
-            if column == "imo":
-                check = _imo_check(str(value))
-                if check.valid and check.value:
-                    add(mmsi, prop, prop_type, check.value, first, last, original=str(value))
-                else:
-                    add(mmsi, prop, prop_type, str(value), first, last, invalid_reason=check.reason)
-            elif column == "ship_type":
-                label = _ship_type(int(str(value)))
-                if label:
-                    add(mmsi, prop, prop_type, label, first, last, original=str(value))
-            else:
-                add(mmsi, prop, prop_type, str(value), first, last)
-    return records
+    return [
+        _record(row, entity_id=entity_ids[row[0]], dataset=dataset, origin=origin)
+        for row in identity_rows(positions, statics)
+    ]
 
 
 class VesselRegistry:
-    """Writes the registry statements of each accepted batch into the relational store."""
+    """Writes the registry statements of each accepted batch into the relational store.
+
+    An ingest hears the same vessels in every batch, and most of a batch's
+    statements exist already with a narrower span. The registry remembers
+    each statement it committed (its id and span), so a batch writes in full
+    only the statements new to this object; one it wrote before only has its
+    span widened, and only when the batch widens it. The store ends the same
+    as if every batch's statements had been written in full, and a batch that
+    widened or added statements is announced (``statements_written``) as before.
+    """
 
     def __init__(self, ws: Workspace) -> None:
         self.ws = ws
@@ -188,6 +201,10 @@ class VesselRegistry:
         # MMSI -> registry entity, as committed: an ingest meets the same vessels every
         # batch, and only vessels new to this object are looked up in the store
         self._entity_ids: dict[int, str] = {}
+        # (entity, property, value, origin) -> (statement, first seen, last seen), committed
+        self._spans: dict[
+            tuple[str, str, str, str], tuple[StatementRecord, datetime, datetime]
+        ] = {}
 
     def observe(
         self, positions: pl.DataFrame, statics: pl.DataFrame, context: InputContext
@@ -197,22 +214,42 @@ class VesselRegistry:
         if not ships and positions.height == 0:
             return
         entity_ids: dict[int, str] = {}
+        spans: dict[tuple[str, str, str, str], tuple[StatementRecord, datetime, datetime]] = {}
         with transaction(self.ws) as connection:
             if ships:
                 unknown = [mmsi for mmsi in ships if mmsi not in self._entity_ids]
                 known = {**self._entity_ids, **registry_entity_ids(connection, unknown)}
                 entity_ids = {mmsi: known.get(mmsi) or new_entity_id() for mmsi in ships}
-                records = vessel_statements(
-                    positions,
-                    statics,
-                    dataset=self.ws.settings.node_id,
-                    source=context.source,
-                    entity_ids=entity_ids,
-                )
-                self.written += write_statements(connection, records)
+                origin = f"{ORIGIN_PREFIX}{context.source}"
+                dataset = self.ws.settings.node_id
+                records: dict[tuple[str, str, str, str], StatementRecord] = {}
+                widened: list[tuple[StatementRecord, datetime, datetime]] = []
+                for row in identity_rows(positions, statics):
+                    entity_id = entity_ids[row[0]]
+                    key = (entity_id, row[1], row[3], origin)
+                    first, last = row[6], row[7]
+                    if key in records:  # two raw values, one statement (IMO 1234567, IMO1234567)
+                        _id, was_first, was_last = spans[key]
+                        first, last = min(first, was_first), max(last, was_last)
+                        row = (*row[:6], first, last)
+                    committed = self._spans.get(key)
+                    if committed is None:
+                        record = _record(row, entity_id=entity_id, dataset=dataset, origin=origin)
+                        records[key] = record  # the batch's last raw value, as write_statements
+                        spans[key] = (record, first, last)
+                        continue
+                    stored, was_first, was_last = spans.get(key, committed)
+                    if first < was_first or last > was_last:
+                        first, last = min(first, was_first), max(last, was_last)
+                        widened.append((stored, first, last))
+                        spans[key] = (stored, first, last)
+                self.written += write_statements(connection, records.values())
+                self.written += widen_statement_spans(connection, widened)
             if positions.height:
                 announce(connection, "positions_accepted", **accepted_summary(positions, context))
-        self._entity_ids.update(entity_ids)  # committed: the ids are the store's now
+        # committed: the ids and spans are the store's now
+        self._entity_ids.update(entity_ids)
+        self._spans.update(spans)
 
 
 def accepted_summary(positions: pl.DataFrame, context: InputContext) -> dict[str, Any]:
