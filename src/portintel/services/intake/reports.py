@@ -400,7 +400,9 @@ def archive_report(
     return _step(ws, actor, report_id, ReportAction.ARCHIVE, note)
 
 
-def return_report(ws: Workspace, actor: Actor, report_id: str, *, note: str | None) -> ReportStatus:
+def return_report(
+    ws: Workspace, actor: Actor, report_id: str, *, note: str | None = None
+) -> ReportStatus:
     """A supervisor sends a submitted report back to its author with the reason.
 
     The report becomes a draft again: its author corrects it and submits it
