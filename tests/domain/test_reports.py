@@ -32,8 +32,46 @@ def test_the_happy_path() -> None:
     assert status is ReportStatus.EVALUATED
     status = check_transition(SUPERVISOR, ReportAction.DISSEMINATE, status, AUTHOR.user_id)
     assert status is ReportStatus.DISSEMINATED
-    status = check_transition(SUPERVISOR, ReportAction.ARCHIVE, status, AUTHOR.user_id)
+    status = check_transition(
+        SUPERVISOR, ReportAction.ARCHIVE, status, AUTHOR.user_id, "operation closed"
+    )
     assert status is ReportStatus.ARCHIVED
+
+
+def test_a_supervisor_returns_a_submitted_report_with_its_reason() -> None:
+    status = check_transition(
+        SUPERVISOR, ReportAction.RETURN, ReportStatus.SUBMITTED, AUTHOR.user_id, "add the IMO"
+    )
+    assert status is ReportStatus.DRAFT
+    # the author corrects it and submits it again
+    status = check_transition(AUTHOR, ReportAction.SUBMIT, status, AUTHOR.user_id)
+    assert status is ReportStatus.SUBMITTED
+
+
+@pytest.mark.parametrize("action", [ReportAction.RETURN, ReportAction.ARCHIVE])
+@pytest.mark.parametrize("note", [None, "", "   \n"])
+def test_return_and_archive_need_a_note(action: ReportAction, note: str | None) -> None:
+    with pytest.raises(InvalidInput, match="needs a note") as raised:
+        check_transition(SUPERVISOR, action, ReportStatus.SUBMITTED, AUTHOR.user_id, note)
+    assert raised.value.field == "note"
+    # the system (imports, migrations) is not asked for one
+    assert check_transition(SYSTEM, action, ReportStatus.SUBMITTED, AUTHOR.user_id) in (
+        ReportStatus.DRAFT,
+        ReportStatus.ARCHIVED,
+    )
+
+
+def test_withdrawing_a_draft_needs_no_note() -> None:
+    assert (
+        check_transition(AUTHOR, ReportAction.WITHDRAW, ReportStatus.DRAFT, AUTHOR.user_id)
+        is ReportStatus.ARCHIVED
+    )
+
+
+@pytest.mark.parametrize("status", [ReportStatus.DRAFT, ReportStatus.EVALUATED])
+def test_only_a_submitted_report_goes_back(status: ReportStatus) -> None:
+    with pytest.raises(Conflict, match="cannot return"):
+        check_transition(SUPERVISOR, ReportAction.RETURN, status, AUTHOR.user_id, "why")
 
 
 @pytest.mark.parametrize("actor", [OTHER_OFFICER, SUPERVISOR, ANALYST, ADMIN])
@@ -44,13 +82,14 @@ def test_only_the_author_submits(actor: Actor) -> None:
 
 @pytest.mark.parametrize("actor", [AUTHOR, OTHER_OFFICER, ANALYST, ADMIN])
 @pytest.mark.parametrize(
-    "action", [ReportAction.EVALUATE, ReportAction.DISSEMINATE, ReportAction.ARCHIVE]
+    "action",
+    [ReportAction.EVALUATE, ReportAction.DISSEMINATE, ReportAction.ARCHIVE, ReportAction.RETURN],
 )
 def test_only_a_supervisor_evaluates_disseminates_archives(
     actor: Actor, action: ReportAction
 ) -> None:
     with pytest.raises(PermissionDenied, match="supervisor"):
-        check_transition(actor, action, ReportStatus.SUBMITTED, AUTHOR.user_id)
+        check_transition(actor, action, ReportStatus.SUBMITTED, AUTHOR.user_id, "a note")
 
 
 @pytest.mark.parametrize(
@@ -65,7 +104,7 @@ def test_only_a_supervisor_evaluates_disseminates_archives(
 )
 def test_wrong_status_is_a_conflict(action: ReportAction, status: ReportStatus) -> None:
     with pytest.raises(Conflict, match=f"cannot {action.value}"):
-        check_transition(SUPERVISOR, action, status, AUTHOR.user_id)
+        check_transition(SUPERVISOR, action, status, AUTHOR.user_id, "a note")
 
 
 def test_author_withdraws_own_draft_and_submits_only_once() -> None:
@@ -83,6 +122,7 @@ def test_allowed_actions_and_editing() -> None:
     assert set(allowed_actions(SUPERVISOR, ReportStatus.SUBMITTED, "u-author")) == {
         ReportAction.EVALUATE,
         ReportAction.ARCHIVE,
+        ReportAction.RETURN,
     }
     assert allowed_actions(ADMIN, ReportStatus.SUBMITTED, "u-author") == ()
     assert may_edit(AUTHOR, ReportStatus.DRAFT, "u-author")

@@ -422,7 +422,7 @@ def build_world(settings: Settings, backend: str = "sqlite", *, tokens: bool = F
         if status is ReportStatus.DISSEMINATED:
             reports.mark_disseminated(ws, supervisor, report_id)
         elif status is ReportStatus.ARCHIVED:
-            reports.archive_report(ws, supervisor, report_id)
+            reports.archive_report(ws, supervisor, report_id, note="case closed")
     _write_feed_statements(ws)
     issued = {
         p.username: credentials.create_token(ws, p.actor, p.username, "leaktest")

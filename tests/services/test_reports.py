@@ -88,7 +88,11 @@ def test_lifecycle_with_history(workspace: Workspace, people: dict[str, Actor]) 
     )
     assert status is ReportStatus.EVALUATED
     assert mark_disseminated(workspace, supervisor, report_id) is ReportStatus.DISSEMINATED
-    assert archive_report(workspace, supervisor, report_id) is ReportStatus.ARCHIVED
+    with pytest.raises(InvalidInput, match="needs a note"):
+        archive_report(workspace, supervisor, report_id)
+    assert archive_report(workspace, supervisor, report_id, note="case closed") is (
+        ReportStatus.ARCHIVED
+    )
     view = get_report(workspace, officer, report_id)
     assert view.grading.label == "C3"
     assert [(e.action, e.to_status) for e in view.events] == [
@@ -106,7 +110,7 @@ def test_lifecycle_with_history(workspace: Workspace, people: dict[str, Actor]) 
         "after": {"reliability": "C", "credibility": "3"},
     }
     with pytest.raises(Conflict):
-        archive_report(workspace, supervisor, report_id)
+        archive_report(workspace, supervisor, report_id, note="again")
 
 
 def test_colleague_cannot_see_a_draft(workspace: Workspace, people: dict[str, Actor]) -> None:

@@ -246,7 +246,12 @@ def test_archive_and_disseminate_steps_on_pages(team: dict[str, Person]) -> None
     # no status flip: a report is disseminated by an approved dissemination (share approve)
     assert 'id="step-disseminate"' not in page
     assert team["supervisor"].form(f"{path}/disseminate").status_code == 422
-    assert team["supervisor"].form(f"{path}/archive").status_code == 303
+    refused = team["supervisor"].form(f"{path}/archive")
+    assert refused.status_code == 422  # archiving needs a note for the record
+    assert "needs a note" in refused.text
+    assert (
+        team["supervisor"].form(f"{path}/archive", {"note": "no further action"}).status_code == 303
+    )
     status = team["officer"].api("GET", f"/api/v1/reports/{report['id']}").json()["status"]
     assert status == "archived"
 
@@ -331,3 +336,79 @@ def test_attachment_store_errors_name_no_server_path(
         assert response.json()["error"]["message"].startswith(("attachment", "cannot store"))
         assert data_dir not in response.text and str(root) not in response.text
     assert str(root) in caplog.text  # the operator still learns where
+
+
+def test_a_supervisor_returns_a_report_and_the_author_resubmits(team: dict[str, Person]) -> None:
+    report = _file(team["officer"], submit=True)
+    path = f"/reports/{report['id']}"
+    supervisor, officer = team["supervisor"], team["officer"]
+    page = supervisor.client.get(path).text
+    assert 'id="step-return"' in page and 'id="return-note"' in page
+    # the officer may not return their own report
+    assert officer.form(f"{path}/return", {"note": "mine"}).status_code == 403
+    # without a reason the page comes back with the error, nothing changes
+    refused = supervisor.form(f"{path}/return", {"note": "   "})
+    assert refused.status_code == 422
+    assert "needs a note" in refused.text
+    assert officer.api("GET", f"/api/v1/reports/{report['id']}").json()["status"] == "submitted"
+    reason = "Add the boat's IMO number & the time <of> departure."
+    done = supervisor.form(f"{path}/return", {"note": reason})
+    assert done.status_code == 303
+    # back to the reports awaiting evaluation: the draft is its author's alone now
+    assert done.headers["location"] == "/reports?status=submitted"
+    assert supervisor.client.get(done.headers["location"]).status_code == 200
+    body = officer.api("GET", f"/api/v1/reports/{report['id']}").json()
+    assert body["status"] == "draft"
+    mine = officer.client.get(path).text
+    assert 'id="returned-notice"' in mine
+    assert "Add the boat&#39;s IMO number &amp; the time &lt;of&gt; departure." in mine
+    assert supervisor.username.title() in mine.split('id="returned-notice"')[1].split("</div>")[0]
+    assert 'id="step-submit"' in mine and 'id="step-withdraw"' in mine
+    # corrected and submitted again: the notice is gone, the history keeps the reason
+    assert officer.form(f"{path}/submit").status_code == 303
+    again = officer.client.get(path).text
+    assert 'id="returned-notice"' not in again
+    assert "Add the boat&#39;s IMO number" in again  # in the history
+
+
+def test_a_refused_archive_keeps_the_typed_note(team: dict[str, Person]) -> None:
+    report = _file(team["officer"], submit=True)
+    path = f"/reports/{report['id']}"
+    supervisor = team["supervisor"]
+    assert (
+        supervisor.form(f"{path}/archive", {"note": "duplicate of an earlier report"}).status_code
+        == 303
+    )
+    # a second archive conflicts: the page says why and keeps what was typed
+    conflict = supervisor.form(f"{path}/archive", {"note": "typed again"})
+    assert conflict.status_code == 409
+    assert "cannot archive" in conflict.text
+
+
+def test_the_author_discards_a_draft_from_its_page(team: dict[str, Person]) -> None:
+    report = _file(team["officer"])
+    path = f"/reports/{report['id']}"
+    page = team["officer"].client.get(path).text
+    assert 'id="step-withdraw"' in page and "data-confirm" in page.split('id="step-withdraw"')[0]
+    assert team["officer"].form(f"{path}/withdraw").status_code == 303
+    status = team["officer"].api("GET", f"/api/v1/reports/{report['id']}").json()["status"]
+    assert status == "archived"
+
+
+def test_returning_a_report_by_api(team: dict[str, Person]) -> None:
+    report = _file(team["officer"], submit=True)
+    url = f"/api/v1/reports/{report['id']}/return"
+    missing = team["supervisor"].api("POST", url, json={})
+    assert missing.status_code == 422
+    returned = team["supervisor"].api("POST", url, json={"note": "which port?"})
+    assert returned.status_code == 200, returned.text
+    assert returned.json() == {
+        "id": report["id"],
+        "status": "draft",
+        "returned_to": report["author_id"],
+    }
+    events = team["officer"].api("GET", f"/api/v1/reports/{report['id']}").json()["events"]
+    assert (events[-1]["action"], events[-1]["note"]) == ("return", "which port?")
+    # a draft again, which only its author reads: to the supervisor it is not there
+    again = team["supervisor"].api("POST", url, json={"note": "twice"})
+    assert again.status_code == 404

@@ -11,10 +11,16 @@ action     from                           to             who
 submit     draft                          submitted      the author (their own draft)
 evaluate   submitted                      evaluated      a supervisor (approves grading)
 disseminate evaluated                     disseminated   a supervisor (every release)
-archive    submitted, evaluated,          archived       a supervisor
+archive    submitted, evaluated,          archived       a supervisor, with a note
            disseminated
-withdraw   draft                          archived       the author
+withdraw   draft                          archived       the author (discards a draft)
+return     submitted                      draft          a supervisor, with the reason
 ========== ============================== ============== =============================
+
+A supervisor who does not approve a submitted report either returns it to its
+author with the reason (the author corrects it and submits it again) or
+archives it with a note: both need words, because the author and the record
+must know why (:data:`NOTE_REQUIRED`).
 
 Editing (text, facts, attachments) is allowed to the author while the report
 is a draft or submitted, and to a supervisor while it is submitted: once
@@ -40,6 +46,7 @@ class ReportAction(StrEnum):
     DISSEMINATE = "disseminate"
     ARCHIVE = "archive"
     WITHDRAW = "withdraw"
+    RETURN = "return"
 
 
 class Who(StrEnum):
@@ -90,8 +97,17 @@ TRANSITIONS: dict[ReportAction, Transition] = {
             ReportStatus.ARCHIVED,
             Who.AUTHOR,
         ),
+        Transition(
+            ReportAction.RETURN,
+            frozenset({ReportStatus.SUBMITTED}),
+            ReportStatus.DRAFT,
+            Who.SUPERVISOR,
+        ),
     )
 }
+
+NOTE_REQUIRED: frozenset[ReportAction] = frozenset({ReportAction.RETURN, ReportAction.ARCHIVE})
+"""Steps a supervisor takes only with words: why a report goes back, why it is archived."""
 
 
 def _qualifies(actor: Actor, who: Who, author_id: str) -> bool:
@@ -103,12 +119,18 @@ def _qualifies(actor: Actor, who: Who, author_id: str) -> bool:
 
 
 def check_transition(
-    actor: Actor, action: ReportAction, status: ReportStatus, author_id: str
+    actor: Actor,
+    action: ReportAction,
+    status: ReportStatus,
+    author_id: str,
+    note: str | None = None,
 ) -> ReportStatus:
-    """The status after ``action``; raises if the actor or the status forbids it.
+    """The status after ``action``; raises if the actor, the status or a missing note forbids it.
 
     PermissionDenied when the actor is not the one the table names;
-    Conflict when the report is in a status the step does not start from.
+    Conflict when the report is in a status the step does not start from;
+    InvalidInput when a step of :data:`NOTE_REQUIRED` comes without a note
+    (the system, migrating or importing, is exempt).
     """
     transition = TRANSITIONS[action]
     if not _qualifies(actor, transition.who, author_id):
@@ -121,6 +143,13 @@ def check_transition(
         raise Conflict(
             f"cannot {action.value} a report that is {status.value}",
             hint=f"{action.value} applies to reports that are {allowed}",
+        )
+    if action in NOTE_REQUIRED and not actor.is_system and not (note or "").strip():
+        doing = "returning" if action is ReportAction.RETURN else "archiving"
+        raise InvalidInput(
+            f"{doing} a report needs a note",
+            field="note",
+            hint="say why, in a few words: the author and the record keep it",
         )
     return transition.target
 

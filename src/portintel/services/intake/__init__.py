@@ -29,6 +29,7 @@ if TYPE_CHECKING:
         list_reports,
         mark_disseminated,
         report_exists,
+        return_report,
         submit_report,
     )
     from portintel.services.intake.sources import (
@@ -72,6 +73,7 @@ _MODULE_OF = {
             "get_report",
             "list_reports",
             "mark_disseminated",
+            "return_report",
             "report_exists",
             "submit_report",
         ),
@@ -151,6 +153,7 @@ __all__ = [
     "readable_references",
     "report_exists",
     "resolve_entity_ids",
+    "return_report",
     "submit_report",
     "widen_statement_spans",
     "write_statements",

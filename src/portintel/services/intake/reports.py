@@ -80,6 +80,7 @@ __all__ = [
     "mark_disseminated",
     "read_attachment",
     "report_exists",
+    "return_report",
     "submit_report",
 ]
 
@@ -145,10 +146,12 @@ def get_report(ws: Workspace, actor: Actor, report_id: str) -> ReportView:
     scope = reader_scope(actor)
     with ws.engine.begin() as connection:
         row = _readable_row(connection, scope, report_id)
+        report_events, users = tables.report_events, tables.users
         events = connection.execute(
-            select(tables.report_events)
-            .where(tables.report_events.c.report_id == report_id)
-            .order_by(tables.report_events.c.id)
+            select(report_events, users.c.display_name.label("actor_name"))
+            .select_from(report_events.outerjoin(users, users.c.id == report_events.c.actor_id))
+            .where(report_events.c.report_id == report_id)
+            .order_by(report_events.c.id)
         ).all()
         files = connection.execute(
             select(tables.attachments)
@@ -312,7 +315,7 @@ def apply_transition(
     status = ReportStatus(row.status)
     if action is ReportAction.ARCHIVE and status is ReportStatus.DRAFT:
         action = ReportAction.WITHDRAW
-    target = check_transition(actor, action, status, row.author_id)
+    target = check_transition(actor, action, status, row.author_id, note)
     result = connection.execute(
         update(tables.reports)
         .where(tables.reports.c.id == report_id, tables.reports.c.status == status.value)
@@ -395,6 +398,17 @@ def archive_report(
 ) -> ReportStatus:
     """A supervisor archives a report; an author archiving their own draft withdraws it."""
     return _step(ws, actor, report_id, ReportAction.ARCHIVE, note)
+
+
+def return_report(
+    ws: Workspace, actor: Actor, report_id: str, *, note: str | None = None
+) -> ReportStatus:
+    """A supervisor sends a submitted report back to its author with the reason.
+
+    The report becomes a draft again: its author corrects it and submits it
+    anew. The reason is kept in the report's history and shown to the author.
+    """
+    return _step(ws, actor, report_id, ReportAction.RETURN, note)
 
 
 def evaluate_report(

@@ -66,6 +66,8 @@ class ReportEventView:
     at: datetime
     note: str | None
     detail: dict[str, Any] | None = None
+    actor_name: str | None = None
+    """Who took the step, by name (the system's own steps have none)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,6 +145,14 @@ class ReportView:
     entities: tuple[ReportEntity, ...] = ()
     allowed_actions: tuple[ReportAction, ...] = field(default_factory=tuple)
 
+    @property
+    def returned(self) -> ReportEventView | None:
+        """The step that sent this draft back to its author, while it is still a draft."""
+        if self.status is not ReportStatus.DRAFT or not self.events:
+            return None
+        last = self.events[-1]
+        return last if last.action == "return" else None
+
 
 LISTED_FIELDS = tuple(field for field in REPORT_FIELDS if field.listed)
 """The fields a report list shows (:class:`ReportSummary`)."""
@@ -193,6 +203,7 @@ def event_of(row: Row[Any]) -> ReportEventView:
         at=row.at,
         note=row.note,
         detail=row.detail,
+        actor_name=getattr(row, "actor_name", None),
     )
 
 

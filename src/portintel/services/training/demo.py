@@ -328,7 +328,9 @@ def _advance(
         elif action == "disseminate":
             intake.mark_disseminated(ws, supervisor, report.key)
         else:
-            intake.archive_report(ws, supervisor, report.key)
+            intake.archive_report(
+                ws, supervisor, report.key, note="No further action: filed for the record."
+            )
 
 
 def _file(

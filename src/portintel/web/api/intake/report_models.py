@@ -127,6 +127,24 @@ class StepIn(BaseModel):
     note: str | None = Field(None, max_length=5_000)
 
 
+class ReturnIn(BaseModel):
+    """Why a supervisor sends a submitted report back to its author."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    note: str = Field(
+        ..., min_length=1, max_length=5_000, description="The reason, for the author."
+    )
+
+
+class ReturnedOut(BaseModel):
+    """A report sent back to its author: a draft again, which only its author reads."""
+
+    id: str
+    status: str = Field(description="Always `draft`: the author corrects it and submits it again.")
+    returned_to: str = Field(description="The author's user id.")
+
+
 class ReportEntityOut(BaseModel):
     """An entity the report names, with the caption the report's facts give it."""
 

@@ -22,6 +22,8 @@ from portintel.web.api.intake.report_models import (
     ReportList,
     ReportOut,
     ReportSummaryOut,
+    ReturnedOut,
+    ReturnIn,
     StepIn,
 )
 from portintel.web.api.responses import errors
@@ -144,6 +146,29 @@ async def archive_report(
     note = body.note if body else None
     await run_in_threadpool(lambda: reports.archive_report(ws, actor, report_id, note=note))
     return await _report_out(ws, actor, report_id)
+
+
+@router.post(
+    "/reports/{report_id}/return",
+    response_model=ReturnedOut,
+    responses=errors(404, 409, 422, write=True),
+)
+async def return_report(
+    report_id: str,
+    body: ReturnIn,
+    actor: Actor = Depends(api_actor),
+    ws: Workspace = Depends(workspace_of),
+) -> ReturnedOut:
+    """A supervisor returns a submitted report to its author with the reason.
+
+    The report is a draft again: its author corrects it and submits it anew.
+    """
+    author = (await run_in_threadpool(reports.get_report, ws, actor, report_id)).author_id
+    status = await run_in_threadpool(
+        lambda: reports.return_report(ws, actor, report_id, note=body.note)
+    )
+    # a draft is its author's alone: the supervisor gets the outcome, not the report
+    return ReturnedOut(id=report_id, status=status.value, returned_to=author)
 
 
 async def read_upload(ws: Workspace, upload: UploadFile) -> bytes:

@@ -11,7 +11,7 @@ from starlette.concurrency import run_in_threadpool
 
 from portintel.domain.report_fields import REPORT_FIELDS
 from portintel.domain.reports import ReportAction, ReportStatus, may_edit
-from portintel.errors import InvalidInput, PermissionDenied
+from portintel.errors import Conflict, InvalidInput, PermissionDenied, PortintelError
 from portintel.services import admin, intake, sharing
 from portintel.services.intake import reports, sources
 from portintel.services.workspace import Workspace
@@ -28,6 +28,8 @@ FIELDS_BY_NAME = {field.name: field for field in REPORT_FIELDS}
 PAGE_SIZE = 100
 STEPS = {
     "submit": reports.submit_report,
+    "withdraw": reports.archive_report,
+    "return": reports.return_report,
     "archive": reports.archive_report,
 }
 """No "disseminate" step: a report becomes disseminated when a supervisor approves a
@@ -169,12 +171,31 @@ async def report_view(
     principal: Principal = Depends(page_principal),
     ws: Workspace = Depends(workspace_of),
 ) -> Response:
+    return await _report_page(request, ws, principal, report_id)
+
+
+async def _report_page(
+    request: Request,
+    ws: Workspace,
+    principal: Principal,
+    report_id: str,
+    *,
+    error: PortintelError | None = None,
+    step_failed: str = "",
+    step_note: str = "",
+    status: int = 200,
+) -> Response:
+    """The report with its next steps; after a refused step, its error and what was typed."""
     view = await run_in_threadpool(reports.get_report, ws, principal.actor, report_id)
     context = {
         "report": view,
         "pickers": request.app.state.pickers,
         "can_evaluate": ReportAction.EVALUATE in view.allowed_actions,
         "steps": [a.value for a in view.allowed_actions if a.value in STEPS],
+        "returned": view.returned,
+        "error": error,
+        "step_failed": step_failed,
+        "step_note": step_note,
         # display only: add_attachment checks the same rule again
         "can_attach": may_edit(principal.actor, view.status, view.author_id),
         "suggestions": await run_in_threadpool(
@@ -183,7 +204,7 @@ async def report_view(
         "recipients": await run_in_threadpool(_recipients, ws, principal, report_id),
         "shareable": view.status in (ReportStatus.EVALUATED, ReportStatus.DISSEMINATED),
     }
-    return render(request, "intake/report_view.html", context)
+    return render(request, "intake/report_view.html", context, status_code=status)
 
 
 def _recipients(ws: Workspace, principal: Principal, report_id: str) -> list[Any]:
@@ -247,6 +268,7 @@ async def _attach(
 
 @router.post("/reports/{report_id}/{step}")
 async def report_step(
+    request: Request,
     report_id: str,
     step: str,
     note: str = Form("", max_length=5_000),
@@ -256,9 +278,24 @@ async def report_step(
     if step not in STEPS:
         raise InvalidInput(f"unknown step {step!r}", field="step", hint=", ".join(STEPS))
     action = STEPS[step]
-    await run_in_threadpool(
-        lambda: action(ws, principal.actor, report_id, note=note.strip() or None)
-    )
+    try:
+        await run_in_threadpool(
+            lambda: action(ws, principal.actor, report_id, note=note.strip() or None)
+        )
+    except (InvalidInput, Conflict) as refused:
+        # the page again, with the reason and the note as typed
+        return await _report_page(
+            request,
+            ws,
+            principal,
+            report_id,
+            error=refused,
+            step_failed=step,
+            step_note=note,
+            status=422 if isinstance(refused, InvalidInput) else 409,
+        )
+    if step == "return":  # a draft again, which only its author reads
+        return RedirectResponse("/reports?status=submitted", status_code=303)
     return RedirectResponse(f"/reports/{report_id}", status_code=303)
 
 
