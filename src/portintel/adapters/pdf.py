@@ -96,12 +96,14 @@ def render_pdf(
     *,
     base_url: str | None = None,
     stylesheets: Sequence[str] = (),
+    title: str | None = None,
 ) -> bytes:
     """The PDF of ``html`` (a whole document), printed with the vendored fonts.
 
     ``base_url`` resolves the document's relative links (a ``file://`` folder:
     its files may be fetched too); ``stylesheets`` are CSS texts applied after
-    the fonts' (a product's page rules, for example).
+    the fonts' (a product's page rules, for example); ``title`` is the PDF's
+    own title (its metadata), when the document's ``<title>`` is not the one.
     """
     try:
         from weasyprint import CSS, HTML
@@ -128,7 +130,10 @@ def render_pdf(
             CSS(string=text, base_url=base_url, url_fetcher=fetcher, font_config=fonts)
             for text in stylesheets
         ]
-        written = document.write_pdf(stylesheets=sheets, font_config=fonts)
+        rendered = document.render(stylesheets=sheets, font_config=fonts)
+        if title:
+            rendered.metadata.title = title
+        written = rendered.write_pdf()
     except (ValueError, OSError) as exc:
         raise UpstreamFailure(f"the PDF could not be printed: {exc}") from exc
     if not isinstance(written, bytes):  # write_pdf without a target returns the bytes
