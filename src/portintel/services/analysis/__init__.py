@@ -10,5 +10,33 @@ from portintel.services.analysis.charts import (
     neighbourhood,
     paths_between,
 )
+from portintel.services.analysis.saved_charts import (
+    ChartDraft,
+    OpenedChart,
+    SavedChart,
+    delete_chart,
+    get_saved,
+    handling_floor,
+    list_saved,
+    open_chart,
+    save_chart,
+    update_chart,
+)
 
-__all__ = ["ChartOptions", "LinkChart", "Paths", "neighbourhood", "paths_between"]
+__all__ = [
+    "ChartDraft",
+    "ChartOptions",
+    "LinkChart",
+    "OpenedChart",
+    "Paths",
+    "SavedChart",
+    "delete_chart",
+    "get_saved",
+    "handling_floor",
+    "list_saved",
+    "neighbourhood",
+    "open_chart",
+    "paths_between",
+    "save_chart",
+    "update_chart",
+]
