@@ -77,7 +77,7 @@ class PathsOut(BaseModel):
     paths: list[PathOut] = Field(description="every simple path up to max_length, shortest first")
 
 
-def _chart_out(chart: analysis.LinkChart) -> ChartOut:
+def chart_out(chart: analysis.LinkChart) -> ChartOut:
     return ChartOut(
         root=chart.root,
         nodes=[
@@ -111,7 +111,7 @@ def _chart_out(chart: analysis.LinkChart) -> ChartOut:
     )
 
 
-def _options(
+def chart_options(
     hops: int,
     kind: list[Kind] | None,
     since: datetime | None,
@@ -164,9 +164,9 @@ async def get_chart(
     ws: Workspace = Depends(workspace_of),
 ) -> ChartOut:
     """The entity's neighbourhood as a link chart, within the caller's scope (audited)."""
-    options = _options(hops, kind, since, until, min_grading, max_nodes)
+    options = chart_options(hops, kind, since, until, min_grading, max_nodes)
     chart = await run_in_threadpool(lambda: analysis.neighbourhood(ws, actor, entity_id, options))
-    return _chart_out(chart)
+    return chart_out(chart)
 
 
 @router.get(
@@ -186,14 +186,14 @@ async def get_paths(
     ws: Workspace = Depends(workspace_of),
 ) -> PathsOut:
     """The shortest path and every simple path between two entities, in the caller's scope."""
-    options = _options(max_length, kind, since, until, min_grading, 500)
+    options = chart_options(max_length, kind, since, until, min_grading, 500)
     found = await run_in_threadpool(
         lambda: analysis.paths_between(
             ws, actor, source, target, max_length=max_length, options=options
         )
     )
     return PathsOut(
-        chart=_chart_out(found.chart),
+        chart=chart_out(found.chart),
         shortest=PathOut(nodes=list(found.shortest.nodes), edges=list(found.shortest.edges))
         if found.shortest
         else None,
