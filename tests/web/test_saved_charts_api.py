@@ -66,3 +66,37 @@ def test_a_supervisor_saves_a_chart_an_analyst_opens_it_in_her_own_scope(
     assert no_csrf.status_code == 403
     assert bea.api("DELETE", f"/api/v1/charts/{chart_id}").status_code == 204
     assert bea.api("GET", f"/api/v1/charts/{chart_id}").status_code == 404
+
+
+def test_the_saved_charts_pages_list_rename_open_and_delete(
+    ws: Workspace, person: Callable[..., Person]
+) -> None:
+    with transaction(ws) as connection:
+        write_statements(connection, NETWORK)
+    ana = person("ana", "analyst")
+    bea = person("bea", "supervisor")
+    chart_id = bea.api("POST", "/api/v1/charts", json=BODY).json()["id"]
+
+    mine = bea.client.get("/charts")
+    assert mine.status_code == 200 and "Sok network" in mine.text
+    assert "Not disseminated" in mine.text or "RED" in mine.text  # the handling, as a label
+    theirs = ana.client.get("/charts")
+    assert "Sok network" in theirs.text and "Bea" in theirs.text
+
+    page = ana.client.get(f"/charts/{chart_id}")
+    assert page.status_code == 200
+    assert 'data-saved="' + chart_id + '"' in page.text and "the broker is Sok" in page.text
+    assert "data-mine" not in page.text  # she may open it, not change it
+    assert bea.client.get(f"/charts/{chart_id}").text.count('data-mine="yes"') == 1
+
+    empty = bea.form(f"/charts/{chart_id}/rename", {"name": "  "})
+    assert empty.status_code == 422 and "needs a name" in empty.text
+    renamed = bea.form(f"/charts/{chart_id}/rename", {"name": "Sok, March"}, follow_redirects=False)
+    assert renamed.status_code == 303
+    assert "Sok, March" in bea.client.get("/charts").text
+    assert ana.form(f"/charts/{chart_id}/delete").status_code == 403
+    no_csrf = bea.client.post(f"/charts/{chart_id}/delete", data={})
+    assert no_csrf.status_code == 403
+    gone = bea.form(f"/charts/{chart_id}/delete", follow_redirects=False)
+    assert gone.status_code == 303
+    assert bea.client.get(f"/charts/{chart_id}").status_code == 404
