@@ -74,10 +74,7 @@ class SavedChart:
 
     @property
     def handling_label(self) -> str:
-        try:
-            return load_handling().label(self.handling)
-        except PortintelError:
-            return self.handling
+        return handling_label(self.handling) or self.handling
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +102,28 @@ class ChartDraft:
     handling_conditions: str | None = None
     shared_with_unit: bool | None = None
     shared_with: Sequence[str] | None = None
+
+
+def handling_choices() -> list[tuple[str, list[tuple[str, str]]]]:
+    """Every handling code by vocabulary name, as (code, "H2: label") for a picker."""
+    vocabularies = load_handling()
+    return [
+        (
+            vocabularies.vocabulary(vocabulary).name,
+            [(str(code), f"{code.code}: {code.label}") for code in vocabularies.codes(vocabulary)],
+        )
+        for vocabulary in vocabularies.ids
+    ]
+
+
+def handling_label(code: str | None) -> str | None:
+    """The label of a handling code ("Not disseminated without permission"); the code if unknown."""
+    if code is None:
+        return None
+    try:
+        return load_handling().label(code)
+    except PortintelError:
+        return code
 
 
 def options_to_json(options: ChartOptions) -> dict[str, Any]:

@@ -112,6 +112,7 @@ function style() {
     } },
     { selector: "edge[kind = 'relationship'], edge[kind = 'property']", style: { "target-arrow-shape": "triangle" } },
     { selector: "edge[kind = 'report']", style: { "line-style": "dashed" } },
+    { selector: "edge[kind = 'encounter']", style: { "line-color": "#0f7a5a", width: 2.5, "line-style": "dashed" } },
     { selector: "edge[kind = 'phone'], edge[kind = 'identifier']", style: { "line-style": "dotted" } },
     { selector: ".path", style: { "line-color": "#c0392b", "target-arrow-color": "#c0392b", width: 4, "border-color": "#c0392b" } },
     { selector: ":selected", style: { "overlay-opacity": 0.15, "overlay-color": "#2f6fb0" } },
@@ -179,6 +180,18 @@ function describeEdge(edge) {
   }
   if (!data.reports.length) list.append(text("li", words.none, { class: "muted" }));
   selection.append(list);
+  if (data.events && data.events.length) {
+    selection.append(text("h3", words.encounters));
+    const met = text("ul", null, { class: "plain evidence-events" });
+    for (const event of data.events) {
+      const place = event.lat === null ? "" : ` · ${event.lat.toFixed(3)}, ${event.lon.toFixed(3)}`;
+      const span = `${event.start.slice(0, 16).replace("T", " ")} – ${event.end ? event.end.slice(0, 16).replace("T", " ") : "…"} UTC${place}`;
+      const item = text("li");
+      item.append(text("a", span, { href: `/api/v1/events?type=encounter&since=${encodeURIComponent(event.start)}&until=${encodeURIComponent(event.start)}`, title: event.event_id }));
+      met.append(item);
+    }
+    selection.append(met);
+  }
 }
 
 function fillPathChoices() {

@@ -40,6 +40,14 @@ class NodeOut(BaseModel):
     community: int | None = Field(description="the node's Louvain community, 0 the largest")
 
 
+class EventOut(BaseModel):
+    event_id: str = Field(description="the behaviour event (GET /api/v1/events)")
+    start: datetime
+    end: datetime | None
+    lat: float | None
+    lon: float | None
+
+
 class EdgeOut(BaseModel):
     id: str = Field(description="stable: the same link has the same id in every chart")
     source: str
@@ -51,6 +59,9 @@ class EdgeOut(BaseModel):
     grading: str | None = Field(description="the best grading of the evidence, e.g. B2")
     first_seen: datetime | None
     last_seen: datetime | None
+    events: list[EventOut] = Field(
+        description="the AIS encounters behind a `met at sea` edge: when and where"
+    )
 
 
 class BrokerOut(BaseModel):
@@ -103,6 +114,10 @@ def chart_out(chart: analysis.LinkChart) -> ChartOut:
                 grading=edge.grading,
                 first_seen=edge.first_seen,
                 last_seen=edge.last_seen,
+                events=[
+                    EventOut(event_id=e.event_id, start=e.start, end=e.end, lat=e.lat, lon=e.lon)
+                    for e in edge.events
+                ],
             )
             for edge in chart.edges
         ],

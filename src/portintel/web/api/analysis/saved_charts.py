@@ -16,10 +16,8 @@ from fastapi import APIRouter, Depends, Query, Response
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from portintel.adapters.vocabularies import load_handling
 from portintel.domain.actors import Actor
 from portintel.domain.analysis.saved import Group, Layout, Position
-from portintel.errors import PortintelError
 from portintel.services import analysis
 from portintel.services.workspace import Workspace
 from portintel.web.api.analysis.charts import DEFAULT_KINDS, ChartOut, Kind, chart_out
@@ -157,15 +155,6 @@ class FloorOut(BaseModel):
     floor_label: str | None
 
 
-def _label(code: str | None) -> str | None:
-    if code is None:
-        return None
-    try:
-        return load_handling().label(code)
-    except PortintelError:
-        return code
-
-
 def options_of(body: OptionsIO) -> analysis.ChartOptions:
     from portintel.domain.analysis import EdgeKind
 
@@ -185,7 +174,7 @@ def opened_out(opened: analysis.OpenedChart) -> OpenedChartOut:
         chart=chart_out(opened.chart),
         layout=LayoutIO.of(opened.layout),
         floor=opened.floor,
-        floor_label=_label(opened.floor),
+        floor_label=analysis.handling_label(opened.floor),
         mine=opened.mine,
     )
 
@@ -253,7 +242,7 @@ async def chart_floor(
     def work() -> FloorOut:
         chart = analysis.neighbourhood(ws, actor, entity_id, options)
         floor = analysis.handling_floor(ws, actor, chart)
-        return FloorOut(floor=floor, floor_label=_label(floor))
+        return FloorOut(floor=floor, floor_label=analysis.handling_label(floor))
 
     return await run_in_threadpool(work)
 

@@ -14,7 +14,6 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from portintel.adapters.vocabularies import load_handling
 from portintel.domain.analysis import EdgeKind
 from portintel.errors import InvalidInput
 from portintel.services import analysis
@@ -34,24 +33,12 @@ KIND_LABELS = {
 }
 
 
-def handling_choices() -> list[tuple[str, list[tuple[str, str]]]]:
-    """Every handling code by vocabulary, as (value, label) for a select."""
-    vocabularies = load_handling()
-    return [
-        (
-            vocabularies.vocabulary(vocabulary).name,
-            [(str(code), f"{code.code}: {code.label}") for code in vocabularies.codes(vocabulary)],
-        )
-        for vocabulary in vocabularies.ids
-    ]
-
-
 def _chart_context(entity_id: str, caption: str, kinds: frozenset[EdgeKind]) -> dict[str, Any]:
     return {
         "entity_id": entity_id,
         "caption": caption,
         "kinds": [(kind.value, label, kind in kinds) for kind, label in KIND_LABELS.items()],
-        "handling_choices": handling_choices(),
+        "handling_choices": analysis.handling_choices(),
         "export_formats": EXPORT_LABELS,
         "saved": None,
         "mine": False,
