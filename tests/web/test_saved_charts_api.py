@@ -100,3 +100,51 @@ def test_the_saved_charts_pages_list_rename_open_and_delete(
     gone = bea.form(f"/charts/{chart_id}/delete", follow_redirects=False)
     assert gone.status_code == 303
     assert bea.client.get(f"/charts/{chart_id}").status_code == 404
+
+
+def test_exports_hold_only_what_the_caller_sees_and_are_audited(
+    ws: Workspace, person: Callable[..., Person]
+) -> None:
+    import io
+    import json
+
+    import networkx as nx
+    from sqlalchemy import select
+
+    from portintel.adapters.database import tables
+
+    with transaction(ws) as connection:
+        write_statements(connection, NETWORK)
+    ana = person("ana", "analyst")
+    bea = person("bea", "supervisor")
+    for fmt in ("graphml", "gexf", "anx", "ftm"):
+        answer = ana.api("GET", f"/api/v1/entities/p-sok/chart/export?format={fmt}&hops=2")
+        assert answer.status_code == 200, answer.text
+        assert "attachment" in answer.headers["content-disposition"]
+        assert "p-hidden" not in answer.text and "zq-secret" not in answer.text
+        assert "p-dara" in answer.text
+    graph = nx.read_graphml(
+        io.BytesIO(ana.api("GET", "/api/v1/entities/p-sok/chart/export?format=graphml").content)
+    )
+    assert "v-boat" in graph.nodes
+    assert ana.api("GET", "/api/v1/entities/p-sok/chart/export?format=pdf").status_code == 422
+    assert ana.api("GET", "/api/v1/entities/p-hidden/chart/export?format=ftm").status_code == 404
+
+    chart_id = bea.api("POST", "/api/v1/charts", json=BODY).json()["id"]
+    hers = ana.api("GET", f"/api/v1/charts/{chart_id}/export?format=ftm")
+    assert hers.status_code == 200 and "p-hidden" not in hers.text
+    assert hers.headers["x-handling"] == "tlp:RED"  # at least the saved chart's handling
+    assert all(json.loads(line)["id"] for line in hers.text.splitlines())
+    his = bea.api("GET", f"/api/v1/charts/{chart_id}/export?format=anx")
+    assert "p-hidden" in his.text and his.headers["x-handling"] == "tlp:RED"
+    assert person("cho", "analyst").api(
+        "GET", f"/api/v1/charts/{chart_id}/export?format=anx"
+    ).status_code == 404  # fmt: skip
+    with ws.engine.connect() as connection:
+        exported = connection.execute(
+            select(tables.audit_log.c.actor, tables.audit_log.c.detail).where(
+                tables.audit_log.c.action == "chart.exported"
+            )
+        ).all()
+    assert len(exported) == 7
+    assert sum(1 for row in exported if row.actor == "bea") == 1

@@ -10,6 +10,12 @@ from portintel.services.analysis.charts import (
     neighbourhood,
     paths_between,
 )
+from portintel.services.analysis.exports import (
+    EXPORT_FORMATS,
+    ChartFile,
+    export_neighbourhood,
+    export_saved,
+)
 from portintel.services.analysis.saved_charts import (
     ChartDraft,
     OpenedChart,
@@ -26,13 +32,17 @@ from portintel.services.analysis.saved_charts import (
 )
 
 __all__ = [
+    "EXPORT_FORMATS",
     "ChartDraft",
+    "ChartFile",
     "ChartOptions",
     "LinkChart",
     "OpenedChart",
     "Paths",
     "SavedChart",
     "delete_chart",
+    "export_neighbourhood",
+    "export_saved",
     "get_saved",
     "handling_choices",
     "handling_floor",

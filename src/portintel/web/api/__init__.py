@@ -7,7 +7,7 @@ from fastapi import APIRouter
 
 def routers() -> list[APIRouter]:
     from portintel.web.api.admin import jobs, me, tokens, users
-    from portintel.web.api.analysis import charts, saved_charts
+    from portintel.web.api.analysis import chart_exports, charts, saved_charts
     from portintel.web.api.audit import entries as audit
     from portintel.web.api.collation import entities, judgements
     from portintel.web.api.intake import reports, sources, suggestions
@@ -36,4 +36,5 @@ def routers() -> list[APIRouter]:
         disseminations.router,
         charts.router,
         saved_charts.router,
+        chart_exports.router,
     ]
