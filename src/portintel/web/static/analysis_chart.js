@@ -25,6 +25,7 @@ const COLOURS = {
   Person: "#2f6fb0", Vessel: "#0f7a5a", Phone: "#8a5a00", Identifier: "#6b4aa0",
   Organization: "#9c3d54", Company: "#9c3d54", LegalEntity: "#9c3d54",
 };
+const BIG_CHART = 1000;
 const PALETTE = ["#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d", "#666666"];
 
 let cy = null;
@@ -116,6 +117,15 @@ function style() {
     { selector: "edge[kind = 'phone'], edge[kind = 'identifier']", style: { "line-style": "dotted" } },
     { selector: ".path", style: { "line-color": "#c0392b", "target-arrow-color": "#c0392b", width: 4, "border-color": "#c0392b" } },
     { selector: ":selected", style: { "overlay-opacity": 0.15, "overlay-color": "#2f6fb0" } },
+  ];
+}
+
+function bigStyle() {
+  // thousands of nodes: straight links without labels, labels only when zoomed in enough to read
+  return [
+    ...style(),
+    { selector: "node", style: { "text-wrap": "none", "min-zoomed-font-size": 9 } },
+    { selector: "edge", style: { "curve-style": "haystack", label: "", "target-arrow-shape": "none", width: 1 } },
   ];
 }
 
@@ -247,7 +257,15 @@ function draw(data, saved = null) {
   groupCount = 0;
   const { elements } = elementsOf(data);
   if (cy) cy.destroy();
-  cy = cytoscape({ container: box, elements, style: style(), wheelSensitivity: 0.3, minZoom: 0.05, maxZoom: 4 });
+  // a big chart stays interactive: while it is panned or zoomed, Cytoscape moves a picture of
+  // it and leaves out links and labels; a force-directed layout of thousands of nodes would
+  // hold the page for minutes, so big charts open in rings by steps
+  const big = data.nodes.length > BIG_CHART;
+  if (big && document.getElementById("chart-layout").value === "cose") document.getElementById("chart-layout").value = "concentric";
+  cy = cytoscape({
+    container: box, elements, style: big ? bigStyle() : style(), wheelSensitivity: 0.3, minZoom: 0.02, maxZoom: 4,
+    textureOnViewport: big, hideEdgesOnViewport: big, hideLabelsOnViewport: big, pixelRatio: big ? 1 : "auto",
+  });
   box.dataset.state = data.nodes.length > 1 ? "ready" : "empty";
   summary.textContent = `${data.nodes.length} ${words.nodes}, ${data.edges.length} ${words.links}` +
     (data.truncated ? `. ${box.dataset.truncated}` : "");
@@ -260,6 +278,7 @@ function draw(data, saved = null) {
   showBrokers();
   if (document.getElementById("chart-communities").checked || document.getElementById("chart-group").checked) applyCommunities();
   window.portintelChart = cy; // for the browser tests and the frame-time benchmark
+  window.portintelDraw = draw;
 }
 
 function addGroup(name, members) {
