@@ -46,3 +46,24 @@ def test_a_chart_and_paths_in_the_caller_s_scope(
     bad = analyst.api("GET", "/api/v1/entities/p-sok/chart?min_grading=2B")
     assert bad.status_code == 422
     assert analyst.api("GET", "/api/v1/entities/p-sok/chart?hops=9").status_code == 422
+
+
+def test_an_encounter_edge_carries_its_events(ws: Workspace, person: Callable[..., Person]) -> None:
+    import polars as pl
+
+    from portintel.adapters.eventstore import STATE_SCHEMA
+    from portintel.domain.maritime.behaviour import events_frame
+    from portintel.services.maritime.behaviours import event_store
+    from tests.services.analysis.test_chart_encounters import MOTHER, REGISTRY, _encounter
+
+    with transaction(ws) as connection:
+        write_statements(connection, [*NETWORK, *REGISTRY])
+    event_store(ws).save(events_frame([_encounter(MOTHER, 0)]), pl.DataFrame(schema=STATE_SCHEMA))
+    analyst = person("ana", "analyst")
+    answer = analyst.api("GET", "/api/v1/entities/v-boat/chart?hops=1&kind=encounter")
+    assert answer.status_code == 200, answer.text
+    (edge,) = answer.json()["edges"]
+    assert edge["kind"] == "encounter" and edge["label"] == "met at sea"
+    (event,) = edge["events"]
+    assert event["start"].startswith("2026-03-01T02:00") and event["lat"] == 10.1
+    assert "zq-ghost" not in answer.text

@@ -1017,6 +1017,36 @@ provider_permissions = Table(
     Index("ix_provider_permissions_partner_report", "partner_id", "report_id"),
 )
 """The providers' permissions to pass received reports on to a partner (issue #13)."""
+saved_charts = Table(
+    "saved_charts",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("owner_id", String(64), ForeignKey("users.id"), nullable=False, index=True),
+    # how the chart is expanded again for whoever opens it, in their own scope
+    Column("root_entity", String(128), nullable=False),
+    Column("options", JSON, nullable=False),
+    # the analyst's work: positions, pinned, hidden, groups (node ids)
+    Column("layout", JSON, nullable=False),
+    Column("notes", Text, nullable=False, default=""),
+    # at least the most restrictive handling of what the chart showed its author
+    Column("handling", String(64), nullable=False),
+    Column("handling_conditions", Text, nullable=True),
+    # every user of the node may open it (in their own scope), beside the named readers
+    Column("shared_with_unit", Boolean, nullable=False, default=False),
+    Column("created_at", UTC, nullable=False),
+    Column("updated_at", UTC, nullable=False),
+)
+"""Saved link charts (issue #16): parameters and layout, never the nodes themselves."""
+
+saved_chart_readers = Table(
+    "saved_chart_readers",
+    metadata,
+    Column("chart_id", String(64), ForeignKey("saved_charts.id"), primary_key=True),
+    Column("user_id", String(64), ForeignKey("users.id"), primary_key=True),
+    Index("ix_saved_chart_readers_user_id", "user_id"),
+)
+"""The colleagues a saved chart is shared with by name."""
 
 __all__ = [
     "agencies",

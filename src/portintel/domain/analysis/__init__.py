@@ -3,6 +3,7 @@
 from portintel.domain.analysis.graph import (
     Edge,
     EdgeKind,
+    EventEvidence,
     Fact,
     Node,
     NodeKind,
@@ -10,11 +11,13 @@ from portintel.domain.analysis.graph import (
     links,
     mentioned_together,
     merge_edges,
+    met_at_sea,
 )
 
 __all__ = [
     "Edge",
     "EdgeKind",
+    "EventEvidence",
     "Fact",
     "Node",
     "NodeKind",
@@ -22,4 +25,5 @@ __all__ = [
     "links",
     "mentioned_together",
     "merge_edges",
+    "met_at_sea",
 ]

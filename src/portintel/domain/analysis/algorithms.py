@@ -16,6 +16,8 @@ import networkx as nx
 
 from portintel.domain.analysis.graph import Edge
 
+EXACT_BROKERS = 100
+BROKER_SOURCES = 64
 MAX_PATHS = 50
 """At most this many simple paths are listed: past that, a longer cutoff helps no one."""
 
@@ -79,12 +81,15 @@ def simple_paths(graph: nx.Graph, source: str, target: str, max_length: int) -> 
 def brokers(graph: nx.Graph, top: int = 10) -> list[tuple[str, float]]:
     """The nodes most often on shortest paths between others (betweenness), highest first.
 
-    Exact up to 2,000 nodes; above, estimated from 500 sampled sources with a
-    fixed seed (the same chart gives the same brokers).
+    Exact up to EXACT_BROKERS nodes; above, estimated from BROKER_SOURCES
+    sampled sources with a fixed seed (the same chart gives the same brokers).
+    Exact betweenness is O(nodes x links): on a 2-hop chart of a few hundred
+    nodes it took two thirds of the request (benchmarks/graph.py), while the
+    top ten brokers of a sample of 64 sources are the same nodes in practice.
     """
     if graph.number_of_nodes() < 3:
         return []
-    sample = None if graph.number_of_nodes() <= 2_000 else 500
+    sample = None if graph.number_of_nodes() <= EXACT_BROKERS else BROKER_SOURCES
     scores = nx.betweenness_centrality(graph, k=sample, normalized=True, seed=7)
     ranked = sorted(((v, n) for n, v in scores.items() if v > 0), key=lambda p: (-p[0], p[1]))
     return [(node, round(value, 4)) for value, node in ranked[:top]]

@@ -17,6 +17,9 @@ reports entities were mentioned in. The rules, pure and tested here:
   entities share it (a lone identifier is a property, not a link).
 - Entities mentioned in the same report are linked "mentioned together",
   one edge per pair whatever the number of reports, which it lists.
+- Two vessels that met at sea (an AIS encounter, a behaviour event) are
+  linked "met at sea", one edge per pair whatever the number of encounters,
+  each listed as evidence with its time and place (:func:`met_at_sea`).
 
 Every edge keeps the ids of its statements and reports and its best grading
 (the most reliable source, then the most credible information), so a reader
@@ -103,6 +106,17 @@ class Node:
 
 
 @dataclass(frozen=True, slots=True)
+class EventEvidence:
+    """A behaviour event that supports an edge: which, when and where."""
+
+    event_id: str
+    start: datetime
+    end: datetime | None
+    lat: float | None
+    lon: float | None
+
+
+@dataclass(frozen=True, slots=True)
 class Edge:
     id: str
     source: str
@@ -114,6 +128,8 @@ class Edge:
     grading: str | None
     first_seen: datetime | None
     last_seen: datetime | None
+    events: tuple[EventEvidence, ...] = ()
+    """The behaviour events behind an encounter edge, oldest first."""
 
 
 @dataclass(slots=True)
@@ -255,6 +271,43 @@ def mentioned_together(
     return [building.edge() for building in pairs.values()]
 
 
+MET_AT_SEA = "met at sea"
+
+
+def met_at_sea(encounters: Iterable[tuple[str, str, EventEvidence]]) -> list[Edge]:
+    """One undirected edge per pair of vessel entities that met, every encounter its evidence.
+
+    ``encounters`` are (entity, other entity, event): the caller resolved each
+    MMSI to the entities the reader may see; a vessel meeting itself is no link.
+    """
+    found: dict[tuple[str, str], dict[str, EventEvidence]] = defaultdict(dict)
+    for left, right, event in encounters:
+        if left == right:
+            continue
+        pair = (left, right) if left < right else (right, left)
+        found[pair][event.event_id] = event
+    edges = []
+    for (left, right), events in found.items():
+        ordered = tuple(sorted(events.values(), key=lambda e: (e.start, e.event_id)))
+        ends = [e.end or e.start for e in ordered]
+        edges.append(
+            Edge(
+                id=edge_id(EdgeKind.ENCOUNTER, left, right, MET_AT_SEA),
+                source=left,
+                target=right,
+                kind=EdgeKind.ENCOUNTER,
+                label=MET_AT_SEA,
+                statements=(),
+                reports=(),
+                grading=None,
+                first_seen=ordered[0].start,
+                last_seen=max(ends),
+                events=ordered,
+            )
+        )
+    return edges
+
+
 def merge_edges(edges: Iterable[Edge]) -> list[Edge]:
     """Edges by id, the evidence of duplicates joined (one id, one edge)."""
     merged: dict[str, Edge] = {}
@@ -276,5 +329,11 @@ def merge_edges(edges: Iterable[Edge]) -> list[Edge]:
             grading=best_grading(g for g in (known.grading, edge.grading) if g),
             first_seen=min(firsts) if firsts else None,
             last_seen=max(lasts) if lasts else None,
+            events=tuple(
+                sorted(
+                    {e.event_id: e for e in (*known.events, *edge.events)}.values(),
+                    key=lambda e: (e.start, e.event_id),
+                )
+            ),
         )
     return sorted(merged.values(), key=lambda e: e.id)

@@ -15,7 +15,12 @@ One hop, from the entities and value nodes of the frontier:
    referrers, and FtM edge entities (Ownership, Family ...) whose other end
    is then read at once (an edge entity is an edge, not a hop);
 3. the entities sharing a frontier phone number or identifier;
-4. the entities mentioned in the same reports (when asked for).
+4. the entities mentioned in the same reports (when asked for);
+5. the vessels a frontier vessel met at sea: its MMSIs (its own ``mmsi``
+   statements, and those of the entities sharing its IMO number) are looked
+   up in the stored AIS encounters (:func:`portintel.services.maritime.encounters_of`),
+   and the other vessel's MMSI is matched to the entities the reader may see
+   that carry it.
 
 The graph algorithms then run on the chart (:mod:`portintel.domain.analysis.algorithms`).
 """
@@ -41,6 +46,7 @@ from portintel.domain.analysis.graph import (
     LINKING_TYPES,
     Edge,
     EdgeKind,
+    EventEvidence,
     Fact,
     Node,
     NodeKind,
@@ -49,11 +55,12 @@ from portintel.domain.analysis.graph import (
     links,
     mentioned_together,
     merge_edges,
+    met_at_sea,
     phone_node,
 )
 from portintel.domain.entities import entity_caption
 from portintel.errors import InvalidInput, NotFound
-from portintel.services import audit
+from portintel.services import audit, maritime
 from portintel.services.workspace import Workspace
 
 MAX_HOPS = 4
@@ -247,7 +254,10 @@ def _fact(row: Any, resolved: dict[str, str]) -> Fact:
 class _Expansion:
     reader: _Reader
     options: ChartOptions
+    ws: Workspace
+    actor: Actor
     hop_of: dict[str, int] = field(default_factory=dict)
+    encounters: list[tuple[str, str, EventEvidence]] = field(default_factory=list)
     facts: dict[str, Fact] = field(default_factory=dict)
     mentions: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     shared_identifiers: set[str] = field(default_factory=set)
@@ -304,6 +314,48 @@ class _Expansion:
                 if row.schema not in edge_schemata():
                     self.mentions[row.report_id].add(row.canonical_id)
 
+    def _mmsi_holders(self, prop: str, values: Iterable[str]) -> dict[str, set[str]]:
+        """Value -> the canonical ids of the visible entities with ``prop`` of that value."""
+        found: dict[str, set[str]] = defaultdict(set)
+        for chunk in _chunks(values):
+            rows = self.reader.facts(_S.prop == prop, _S.value.in_(chunk))
+            for row in rows:
+                found[row.value].add(row.canonical_id)
+        return found
+
+    def _met_at_sea(self, entities: set[str], facts: list[Fact]) -> set[str]:
+        """Record the frontier vessels' encounters; the entities they met."""
+        mmsi_of: dict[str, set[str]] = defaultdict(set)  # mmsi -> frontier entities
+        imos: dict[str, set[str]] = defaultdict(set)
+        for fact in facts:
+            if fact.entity in entities and fact.prop == "mmsi":
+                mmsi_of[fact.value].add(fact.entity)
+            elif fact.entity in entities and fact.prop == "imoNumber":
+                imos[fact.value].add(fact.entity)
+        if imos:  # the AIS registry's vessel of the same IMO number has the MMSI
+            twins = self._mmsi_holders("imoNumber", imos)
+            by_twin = {twin: imos[imo] for imo, found in twins.items() for twin in found}
+            for chunk in _chunks(by_twin):
+                for row in self.reader.facts(_S.prop == "mmsi", _S.canonical_id.in_(chunk)):
+                    mmsi_of[row.value] |= by_twin[row.canonical_id]
+        numbers = {int(m) for m in mmsi_of if m.isdigit()}
+        if not numbers:
+            return set()
+        found = maritime.encounters_of(
+            self.ws, self.actor, numbers, since=self.options.since, until=self.options.until
+        )
+        others = {str(e.other_mmsi) for e in found} | {str(e.mmsi) for e in found}
+        holders = self._mmsi_holders("mmsi", others)
+        reached: set[str] = set()
+        for event in found:
+            evidence = EventEvidence(event.event_id, event.start, event.end, event.lat, event.lon)
+            for mine, theirs in ((event.mmsi, event.other_mmsi), (event.other_mmsi, event.mmsi)):
+                for vessel in mmsi_of.get(str(mine), ()):
+                    for other in holders.get(str(theirs), ()):
+                        self.encounters.append((vessel, other, evidence))
+                        reached.add(other)
+        return reached
+
     def run(self, root: str) -> None:
         kinds = self.options.kinds
         self.hop_of[root] = 0
@@ -329,6 +381,8 @@ class _Expansion:
             if EdgeKind.REPORT in kinds:
                 self._co_mentioned(entities)
             reached = self._reached(entities, value_nodes, facts, neighbours)
+            if EdgeKind.ENCOUNTER in kinds:
+                reached |= self._met_at_sea(entities, facts) - entities
             new = sorted(n for n in reached if n not in self.hop_of)
             room = self.options.max_nodes - len(self.hop_of)
             if len(new) > room:
@@ -400,6 +454,8 @@ def _nodes_and_edges(expansion: _Expansion) -> tuple[list[Node], list[Edge]]:
     )
     if EdgeKind.REPORT in kinds:
         edges += mentioned_together({r: named & present for r, named in expansion.mentions.items()})
+    if EdgeKind.ENCOUNTER in kinds:
+        edges += met_at_sea(expansion.encounters)
     kept = [
         e
         for e in merge_edges(edges)
@@ -424,7 +480,7 @@ def neighbourhood(
         root = reader.canonical([entity_id]).get(entity_id, entity_id)
         if root not in reader.visible([root]):
             raise NotFound(f"entity {entity_id} not found", hint="check the id, or search")
-        expansion = _Expansion(reader, chosen)
+        expansion = _Expansion(reader, chosen, ws, actor)
         expansion.run(root)
         nodes, edges = _nodes_and_edges(expansion)
         audit.record(

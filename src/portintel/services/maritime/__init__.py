@@ -32,7 +32,12 @@ if TYPE_CHECKING:
         import_areas,
         list_areas,
     )
-    from portintel.services.maritime.behaviours import DetectionSummary, detect_behaviours
+    from portintel.services.maritime.behaviours import (
+        DetectionSummary,
+        Encounter,
+        detect_behaviours,
+        encounters_of,
+    )
     from portintel.services.maritime.node_files import export_node_files
     from portintel.services.maritime.picture import (
         EVENT_TYPE_LABELS,
@@ -71,7 +76,9 @@ if TYPE_CHECKING:
     )
 
 _MODULE_OF = {
-    **dict.fromkeys(("DetectionSummary", "detect_behaviours"), "behaviours"),
+    **dict.fromkeys(
+        ("DetectionSummary", "Encounter", "detect_behaviours", "encounters_of"), "behaviours"
+    ),
     "export_node_files": "node_files",
     **dict.fromkeys(
         ("AreaImport", "AreaView", "create_area", "export_areas", "import_areas", "list_areas"),
@@ -138,6 +145,7 @@ __all__ = [
     "AreaImport",
     "AreaView",
     "DetectionSummary",
+    "Encounter",
     "Fact",
     "GazetteerEntry",
     "IdentityEntry",
@@ -159,6 +167,7 @@ __all__ = [
     "correct_port",
     "create_area",
     "detect_behaviours",
+    "encounters_of",
     "event_facts",
     "event_layer",
     "event_place",

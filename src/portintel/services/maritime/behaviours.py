@@ -683,3 +683,61 @@ def export_events(frame: pl.DataFrame, fmt: str) -> str:
     raise InvalidInput(
         f"unknown format {fmt!r}", hint=f"formats: table, {', '.join(EXPORT_FORMATS)}"
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Encounter:
+    """A stored encounter between two vessels, as evidence of a link between them."""
+
+    event_id: str
+    mmsi: int
+    other_mmsi: int
+    start: datetime
+    end: datetime | None
+    lat: float | None
+    lon: float | None
+
+
+def encounters_of(
+    ws: Workspace,
+    actor: Actor,
+    mmsis: Iterable[int],
+    *,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> list[Encounter]:
+    """The stored encounters of these vessels (either side), oldest first.
+
+    Empty for an actor whose roles read no intelligence (behaviour events are
+    facts from no report: :func:`require_events_reader`), rather than an
+    error: a link chart simply has no encounter for them.
+    """
+    from portintel.domain.access import may_work_with_intelligence
+
+    wanted = sorted({int(m) for m in mmsis})
+    if not wanted or not may_work_with_intelligence(actor):
+        return []
+    query = EventFilter(type="encounter", since=since, until=until)
+    frame = ws.tracks.scan(EVENTS).filter(
+        (pl.col("type") == "encounter")
+        & pl.col("other_mmsi").is_not_null()
+        & (pl.col("mmsi").is_in(wanted) | pl.col("other_mmsi").is_in(wanted))
+    )
+    if query.since is not None:
+        frame = frame.filter(pl.col("end").is_null() | (pl.col("end") >= query.since))
+    if query.until is not None:
+        frame = frame.filter(pl.col("start") <= query.until)
+    with ws.tracks.reading():
+        events = frame.sort(["start", "event_id"]).collect()
+    return [
+        Encounter(
+            event_id=row["event_id"],
+            mmsi=int(row["mmsi"]),
+            other_mmsi=int(row["other_mmsi"]),
+            start=row["start"],
+            end=row["end"],
+            lat=row["lat"],
+            lon=row["lon"],
+        )
+        for row in events.iter_rows(named=True)
+    ]

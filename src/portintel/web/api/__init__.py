@@ -7,7 +7,14 @@ from fastapi import APIRouter
 
 def routers() -> list[APIRouter]:
     from portintel.web.api.admin import jobs, me, tokens, users
-    from portintel.web.api.analysis import charts, maps, statistics, timelines
+    from portintel.web.api.analysis import (
+        chart_exports,
+        charts,
+        maps,
+        saved_charts,
+        statistics,
+        timelines,
+    )
     from portintel.web.api.audit import entries as audit
     from portintel.web.api.collation import entities, judgements
     from portintel.web.api.intake import reports, sources, suggestions
@@ -40,4 +47,6 @@ def routers() -> list[APIRouter]:
         statistics.router,
         timelines.router,
         maps.router,
+        saved_charts.router,
+        chart_exports.router,
     ]

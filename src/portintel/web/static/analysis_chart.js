@@ -11,6 +11,10 @@ const selection = document.getElementById("chart-selection");
 const pathsBox = document.getElementById("chart-paths");
 const brokerBox = document.getElementById("chart-broker-list");
 const root = form.dataset.entity;
+const savedId = form.dataset.saved || null;
+const saveForm = document.getElementById("chart-save");
+const saveStatus = document.getElementById("chart-save-status");
+const floorBox = document.getElementById("chart-floor");
 
 const SHAPES = {
   Person: "ellipse", Vessel: "round-triangle", Phone: "round-diamond", Identifier: "round-tag",
@@ -21,11 +25,17 @@ const COLOURS = {
   Person: "#2f6fb0", Vessel: "#0f7a5a", Phone: "#8a5a00", Identifier: "#6b4aa0",
   Organization: "#9c3d54", Company: "#9c3d54", LegalEntity: "#9c3d54",
 };
+const BIG_CHART = 1000;
 const PALETTE = ["#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d", "#666666"];
 
 let cy = null;
 let chart = null;
 let hidden = [];
+let groupCount = 0;
+
+function csrfToken() {
+  return saveForm.querySelector('input[name="csrf_token"]').value;
+}
 
 function text(tag, content, attributes = {}) {
   const element = document.createElement(tag);
@@ -46,14 +56,21 @@ function query(extra = {}) {
   return params;
 }
 
-async function fetchJson(url) {
-  const response = await fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } });
+async function fetchJson(url, method = "GET", body = undefined) {
+  const headers = { Accept: "application/json" };
+  if (body !== undefined) Object.assign(headers, { "Content-Type": "application/json", "X-CSRF-Token": csrfToken() });
+  const response = await fetch(url, {
+    method, credentials: "same-origin", headers, body: body === undefined ? undefined : JSON.stringify(body),
+  });
   if (!response.ok) {
     let message = `HTTP ${response.status}`;
-    try { message = (await response.json()).error.message; } catch { /* keep the status */ }
+    try {
+      const error = (await response.json()).error;
+      message = error.hint ? `${error.message}: ${error.hint}` : error.message;
+    } catch { /* keep the status */ }
     throw new Error(message);
   }
-  return response.json();
+  return response.status === 204 ? null : response.json();
 }
 
 function elementsOf(data) {
@@ -88,6 +105,7 @@ function style() {
     { selector: "node.community", style: { "background-color": "data(tint)" } },
     { selector: "node.broker", style: { "border-color": "#c0392b", "border-width": 5 } },
     { selector: "node:parent", style: { "background-opacity": 0.08, label: "", "border-color": "#aab2bd", "border-width": 1 } },
+    { selector: "node[group]", style: { label: "data(group)", "text-valign": "top", "font-weight": "bold", "background-color": "#f2c14e", "background-opacity": 0.15, "border-color": "#b08a1e", "border-width": 2 } },
     { selector: "edge", style: {
       width: 1.6, "line-color": "#8793a1", "target-arrow-color": "#8793a1", "curve-style": "bezier",
       label: "data(label)", "font-size": 9, color: "#55606e", "text-rotation": "autorotate",
@@ -95,9 +113,19 @@ function style() {
     } },
     { selector: "edge[kind = 'relationship'], edge[kind = 'property']", style: { "target-arrow-shape": "triangle" } },
     { selector: "edge[kind = 'report']", style: { "line-style": "dashed" } },
+    { selector: "edge[kind = 'encounter']", style: { "line-color": "#0f7a5a", width: 2.5, "line-style": "dashed" } },
     { selector: "edge[kind = 'phone'], edge[kind = 'identifier']", style: { "line-style": "dotted" } },
     { selector: ".path", style: { "line-color": "#c0392b", "target-arrow-color": "#c0392b", width: 4, "border-color": "#c0392b" } },
     { selector: ":selected", style: { "overlay-opacity": 0.15, "overlay-color": "#2f6fb0" } },
+  ];
+}
+
+function bigStyle() {
+  // thousands of nodes: straight links without labels, labels only when zoomed in enough to read
+  return [
+    ...style(),
+    { selector: "node", style: { "text-wrap": "none", "min-zoomed-font-size": 9 } },
+    { selector: "edge", style: { "curve-style": "haystack", label: "", "target-arrow-shape": "none", width: 1 } },
   ];
 }
 
@@ -162,6 +190,18 @@ function describeEdge(edge) {
   }
   if (!data.reports.length) list.append(text("li", words.none, { class: "muted" }));
   selection.append(list);
+  if (data.events && data.events.length) {
+    selection.append(text("h3", words.encounters));
+    const met = text("ul", null, { class: "plain evidence-events" });
+    for (const event of data.events) {
+      const place = event.lat === null ? "" : ` · ${event.lat.toFixed(3)}, ${event.lon.toFixed(3)}`;
+      const span = `${event.start.slice(0, 16).replace("T", " ")} – ${event.end ? event.end.slice(0, 16).replace("T", " ") : "…"} UTC${place}`;
+      const item = text("li");
+      item.append(text("a", span, { href: `/api/v1/events?type=encounter&since=${encodeURIComponent(event.start)}&until=${encodeURIComponent(event.start)}`, title: event.event_id }));
+      met.append(item);
+    }
+    selection.append(met);
+  }
 }
 
 function fillPathChoices() {
@@ -196,25 +236,36 @@ function applyCommunities() {
   cy.nodes("[kind]").toggleClass("community", colour);
   const group = document.getElementById("chart-group").checked;
   cy.batch(() => {
-    cy.nodes("[kind]").move({ parent: null });
-    cy.nodes(":parent").remove();
+    const communityParents = cy.nodes("[?communityGroup]");
+    communityParents.children().move({ parent: null });
+    communityParents.remove();
     if (!group) return;
-    const groups = new Set(cy.nodes("[kind]").map((n) => n.data("community")));
+    const free = cy.nodes("[kind]").filter((n) => n.parent().empty());
+    const groups = new Set(free.map((n) => n.data("community")));
     for (const community of groups) {
       if (community === null || community === undefined) continue;
-      const parent = cy.add({ group: "nodes", data: { id: `community-${community}` } });
-      cy.nodes(`[community = ${community}]`).move({ parent: parent.id() });
+      const parent = cy.add({ group: "nodes", data: { id: `community-${community}`, communityGroup: true } });
+      free.filter((n) => n.data("community") === community).move({ parent: parent.id() });
     }
   });
   runLayout();
 }
 
-function draw(data) {
+function draw(data, saved = null) {
   chart = data;
   hidden = [];
+  groupCount = 0;
   const { elements } = elementsOf(data);
   if (cy) cy.destroy();
-  cy = cytoscape({ container: box, elements, style: style(), wheelSensitivity: 0.3, minZoom: 0.05, maxZoom: 4 });
+  // a big chart stays interactive: while it is panned or zoomed, Cytoscape moves a picture of
+  // it and leaves out links and labels; a force-directed layout of thousands of nodes would
+  // hold the page for minutes, so big charts open in rings by steps
+  const big = data.nodes.length > BIG_CHART;
+  if (big && document.getElementById("chart-layout").value === "cose") document.getElementById("chart-layout").value = "concentric";
+  cy = cytoscape({
+    container: box, elements, style: big ? bigStyle() : style(), wheelSensitivity: 0.3, minZoom: 0.02, maxZoom: 4,
+    textureOnViewport: big, hideEdgesOnViewport: big, hideLabelsOnViewport: big, pixelRatio: big ? 1 : "auto",
+  });
   box.dataset.state = data.nodes.length > 1 ? "ready" : "empty";
   summary.textContent = `${data.nodes.length} ${words.nodes}, ${data.edges.length} ${words.links}` +
     (data.truncated ? `. ${box.dataset.truncated}` : "");
@@ -222,16 +273,138 @@ function draw(data) {
   cy.on("tap", "node[kind]", (event) => describeNode(event.target));
   cy.on("tap", "edge", (event) => describeEdge(event.target));
   runLayout();
+  if (saved) applySavedLayout(saved);
   fillPathChoices();
   showBrokers();
   if (document.getElementById("chart-communities").checked || document.getElementById("chart-group").checked) applyCommunities();
   window.portintelChart = cy; // for the browser tests and the frame-time benchmark
+  window.portintelDraw = draw;
 }
 
-async function load() {
+function addGroup(name, members) {
+  groupCount += 1;
+  const parent = cy.add({ group: "nodes", data: { id: `analyst-group-${groupCount}`, group: name } });
+  members.move({ parent: parent.id() });
+}
+
+function applySavedLayout(layout) {
+  cy.batch(() => {
+    for (const [id, [x, y]] of Object.entries(layout.positions)) cy.getElementById(id).position({ x, y });
+    for (const group of layout.groups) {
+      const members = cy.collection(group.members.map((id) => cy.getElementById(id)).filter((n) => n.nonempty()));
+      if (members.nonempty()) addGroup(group.name, members);
+    }
+    for (const id of layout.pinned) cy.getElementById(id).lock();
+    for (const id of layout.hidden) {
+      const node = cy.getElementById(id);
+      if (node.nonempty()) hidden.push(node.remove());
+    }
+  });
+  if (Object.keys(layout.positions).length) cy.fit(undefined, 30);
+}
+
+function currentLayout() {
+  const positions = {};
+  const pinned = [];
+  cy.nodes("[kind]").forEach((node) => {
+    const { x, y } = node.position();
+    positions[node.id()] = [Math.round(x * 10) / 10, Math.round(y * 10) / 10];
+    if (node.locked()) pinned.push(node.id());
+  });
+  const hiddenIds = [];
+  for (const gone of hidden) gone.nodes("[kind]").forEach((node) => { hiddenIds.push(node.id()); });
+  const groups = cy.nodes("[group]").map((parent) => ({ name: parent.data("group"), members: parent.children("[kind]").map((n) => n.id()) }))
+    .filter((group) => group.members.length);
+  return { positions, pinned, hidden: hiddenIds, groups };
+}
+
+function optionsOfForm() {
+  const data = new FormData(form);
+  const options = { hops: Number(data.get("hops")), kinds: data.getAll("kind"), max_nodes: Number(data.get("max_nodes") || 500) };
+  if (data.get("min_grading")) options.min_grading = data.get("min_grading");
+  if (data.get("since")) options.since = `${data.get("since")}T00:00:00Z`;
+  if (data.get("until")) options.until = `${data.get("until")}T23:59:59Z`;
+  return options;
+}
+
+function showFloor(floor, label) {
+  if (!floor) { floorBox.textContent = floorBox.dataset.none; return; }
+  floorBox.textContent = floorBox.dataset.template.replace("{label}", label || floor).replace("{code}", floor);
+  const select = document.getElementById("save-handling");
+  if (!savedId || form.dataset.mine !== "yes") select.value = floor;
+}
+
+function setExports(base) {
+  for (const link of document.querySelectorAll("#chart-exports a[data-format]")) {
+    link.href = `${base}${base.includes("?") ? "&" : "?"}format=${link.dataset.format}`;
+  }
+}
+
+async function refreshFloor() {
+  try {
+    const found = await fetchJson(`/api/v1/entities/${encodeURIComponent(root)}/chart/handling?${query()}`);
+    showFloor(found.floor, found.floor_label);
+  } catch { /* the chart's own error is already shown */ }
+}
+
+async function saveChart(event) {
+  event.preventDefault();
+  const data = new FormData(saveForm);
+  const mode = event.submitter ? event.submitter.value : "new";
+  const body = {
+    name: data.get("name"), notes: data.get("notes"), handling: data.get("handling"),
+    handling_conditions: data.get("handling_conditions") || null,
+    shared_with_unit: data.get("shared_with_unit") === "yes",
+    shared_with: String(data.get("shared_with") || "").split(",").map((name) => name.trim()).filter(Boolean),
+    layout: currentLayout(),
+  };
+  saveStatus.className = "";
+  saveStatus.textContent = "";
+  try {
+    if (mode === "update" && savedId) {
+      await fetchJson(`/api/v1/charts/${encodeURIComponent(savedId)}`, "PATCH", body);
+      saveStatus.className = "flash ok";
+      saveStatus.textContent = words.savedOk;
+    } else {
+      const made = await fetchJson("/api/v1/charts", "POST", { ...body, root: chart.root, options: optionsOfForm() });
+      window.location.assign(`/charts/${encodeURIComponent(made.id)}`);
+    }
+  } catch (error) {
+    saveStatus.className = "flash error"; // what was typed stays in the form
+    saveStatus.textContent = error.message;
+  }
+}
+
+function groupSelected() {
+  const name = document.getElementById("chart-group-name").value.trim();
+  const chosen = cy.nodes("[kind]:selected");
+  if (!name) { summary.textContent = words.groupName; return; }
+  if (chosen.empty()) { summary.textContent = words.selectFirst; return; }
+  const before = chosen.parents("[group]");
+  addGroup(name, chosen);
+  before.filter((p) => p.children().empty()).remove();
+}
+
+function ungroupSelected() {
+  const chosen = cy.nodes("[kind]:selected");
+  const before = chosen.parents("[group]");
+  chosen.move({ parent: null });
+  before.filter((p) => p.children().empty()).remove();
+}
+
+async function load(fromSaved = false) {
   box.dataset.state = "loading";
   try {
+    if (fromSaved) {
+      const opened = await fetchJson(`/api/v1/charts/${encodeURIComponent(savedId)}`);
+      draw(opened.chart, opened.layout);
+      showFloor(opened.floor, opened.floor_label);
+      setExports(`/api/v1/charts/${encodeURIComponent(savedId)}/export`);
+      return;
+    }
     draw(await fetchJson(`/api/v1/entities/${encodeURIComponent(root)}/chart?${query()}`));
+    setExports(`/api/v1/entities/${encodeURIComponent(root)}/chart/export?${query()}`);
+    refreshFloor();
   } catch (error) {
     box.dataset.state = "failed";
     summary.textContent = `${box.dataset.failed} (${error.message})`;
@@ -286,4 +459,7 @@ document.getElementById("chart-group").addEventListener("change", applyCommuniti
 document.getElementById("chart-fit").addEventListener("click", () => cy && cy.fit(undefined, 30));
 document.getElementById("chart-show-hidden").addEventListener("click", () => { for (const gone of hidden) gone.restore(); hidden = []; });
 document.getElementById("chart-path").addEventListener("submit", findPaths);
-load();
+document.getElementById("chart-group-selected").addEventListener("click", groupSelected);
+document.getElementById("chart-ungroup-selected").addEventListener("click", ungroupSelected);
+saveForm.addEventListener("submit", saveChart);
+load(Boolean(savedId));

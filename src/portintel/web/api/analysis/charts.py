@@ -40,6 +40,14 @@ class NodeOut(BaseModel):
     community: int | None = Field(description="the node's Louvain community, 0 the largest")
 
 
+class EventOut(BaseModel):
+    event_id: str = Field(description="the behaviour event (GET /api/v1/events)")
+    start: datetime
+    end: datetime | None
+    lat: float | None
+    lon: float | None
+
+
 class EdgeOut(BaseModel):
     id: str = Field(description="stable: the same link has the same id in every chart")
     source: str
@@ -51,6 +59,9 @@ class EdgeOut(BaseModel):
     grading: str | None = Field(description="the best grading of the evidence, e.g. B2")
     first_seen: datetime | None
     last_seen: datetime | None
+    events: list[EventOut] = Field(
+        description="the AIS encounters behind a `met at sea` edge: when and where"
+    )
 
 
 class BrokerOut(BaseModel):
@@ -77,7 +88,7 @@ class PathsOut(BaseModel):
     paths: list[PathOut] = Field(description="every simple path up to max_length, shortest first")
 
 
-def _chart_out(chart: analysis.LinkChart) -> ChartOut:
+def chart_out(chart: analysis.LinkChart) -> ChartOut:
     return ChartOut(
         root=chart.root,
         nodes=[
@@ -103,6 +114,10 @@ def _chart_out(chart: analysis.LinkChart) -> ChartOut:
                 grading=edge.grading,
                 first_seen=edge.first_seen,
                 last_seen=edge.last_seen,
+                events=[
+                    EventOut(event_id=e.event_id, start=e.start, end=e.end, lat=e.lat, lon=e.lon)
+                    for e in edge.events
+                ],
             )
             for edge in chart.edges
         ],
@@ -111,7 +126,7 @@ def _chart_out(chart: analysis.LinkChart) -> ChartOut:
     )
 
 
-def _options(
+def chart_options(
     hops: int,
     kind: list[Kind] | None,
     since: datetime | None,
@@ -164,9 +179,9 @@ async def get_chart(
     ws: Workspace = Depends(workspace_of),
 ) -> ChartOut:
     """The entity's neighbourhood as a link chart, within the caller's scope (audited)."""
-    options = _options(hops, kind, since, until, min_grading, max_nodes)
+    options = chart_options(hops, kind, since, until, min_grading, max_nodes)
     chart = await run_in_threadpool(lambda: analysis.neighbourhood(ws, actor, entity_id, options))
-    return _chart_out(chart)
+    return chart_out(chart)
 
 
 @router.get(
@@ -186,14 +201,14 @@ async def get_paths(
     ws: Workspace = Depends(workspace_of),
 ) -> PathsOut:
     """The shortest path and every simple path between two entities, in the caller's scope."""
-    options = _options(max_length, kind, since, until, min_grading, 500)
+    options = chart_options(max_length, kind, since, until, min_grading, 500)
     found = await run_in_threadpool(
         lambda: analysis.paths_between(
             ws, actor, source, target, max_length=max_length, options=options
         )
     )
     return PathsOut(
-        chart=_chart_out(found.chart),
+        chart=chart_out(found.chart),
         shortest=PathOut(nodes=list(found.shortest.nodes), edges=list(found.shortest.edges))
         if found.shortest
         else None,
