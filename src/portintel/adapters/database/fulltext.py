@@ -121,10 +121,11 @@ def words_match(
     ``terms`` (none when there is no term), or whose id is ``report_id``.
 
     ``in_date_order``: the query walks the reports newest first by :data:`DATE_INDEX`
-    and stops at its LIMIT, testing each against the matches (hashed once on
-    PostgreSQL), rather than fetching every match and sorting: what a word most reports
-    hold wants (see :func:`walks_in_date_order`); on SQLite give the query
-    :func:`date_order_hint` as well. Otherwise the store starts from the matches.
+    and stops at its LIMIT, testing each against the matches (on PostgreSQL each
+    report's own words, looked up by its id), rather than fetching every match and
+    sorting: what a word most reports hold wants (see :func:`walks_in_date_order`); on
+    SQLite give the query :func:`date_order_hint` as well. Otherwise the store starts
+    from the matches.
     """
     reports = tables.reports.c
     if dialect == "sqlite":
@@ -145,9 +146,14 @@ def words_match(
         return rowid.in_(union_all(rowids, by_id))
     if not terms:
         return reports.id == report_id
+    if in_date_order:
+        # each report walked is tested by its own words (one lookup by its id): an IN here
+        # would be hashed, every match found first (a scan of the words of most reports)
+        words: ColumnClause[Any] = literal_column(f"{WORDS_TABLE}.{WORDS_VECTOR}")
+        own = select(words).select_from(tables.report_words).where(_W.report_id == reports.id)
+        tested = own.scalar_subquery().op("@@")(cast(ts_query(terms), TSQUERY))
+        return or_(tested, reports.id == report_id)
     matching = select(_W.report_id).where(_ts_match(terms))
-    if in_date_order:  # an OR: each report walked is tested against the matches, hashed
-        return or_(reports.id.in_(matching), reports.id == report_id)
     # a UNION: the matches are found in the index, then their reports by id
     return reports.id.in_(union_all(matching, select(literal(report_id, String))))
 
