@@ -256,8 +256,20 @@ def test_search_pages_totals_and_facets_count_only_visible_entities(
     assert found.total == len(expected)
     assert [hit.id for hit in found.entities] == expected[offset : offset + 5]
     assert {f.value: f.count for f in found.types} == {k: len(v) for k, v in by_type.items()}
+    assert found.total_exact and found.types_exact
     for summary in found.entities:
         _summary_matches(world, reader, summary)
+    # counted to a bound, what is found and counted is still only what the reader may see
+    bound, search.MAX_ENTITIES = search.MAX_ENTITIES, 2
+    try:
+        capped = search.search(world.ws, reader, query, schema=schema, limit=5)
+    finally:
+        search.MAX_ENTITIES = bound
+    assert capped.total == min(len(expected), 2)
+    assert capped.total_exact == (len(expected) <= 2)
+    assert {hit.id for hit in capped.entities} <= set(expected)
+    for facet in capped.types:
+        assert facet.count <= len(by_type.get(facet.value, ()))
 
 
 def _facet_values(row: Any) -> dict[str, str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
 from sqlalchemy import delete, func, select
 
 from portintel.adapters.database import tables
@@ -128,3 +129,32 @@ def test_report_search_counts_only_readable_reports(workspace: Workspace) -> Non
     assert [(f.value, f.count) for f in seen.facets["handling"]] == [("tlp:RED", 1)]
     assert [(f.value, f.count) for f in seen.facets["grading"]] == [("B2", 1)]
     assert seen.facets["month"][0].count == 1 and len(seen.facets["month"][0].value) == 7
+
+
+def test_a_common_word_is_counted_to_a_bound_and_says_more(
+    workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Beyond ``MAX_ENTITIES`` the total says "more than", the page and the counts by type
+    are of those found first (names and identifiers first), and a total below the bound
+    stays exact."""
+    from portintel.services.collation import search as searching
+
+    analyst, _ = _report(workspace)
+    everything = searching.search(workspace, analyst, "i")  # type: ignore[arg-type]
+    assert everything.total_exact and everything.types_exact
+    assert everything.total >= 4 and everything.next_offset is None
+    every_id = {entity.id for entity in everything.entities}
+    monkeypatch.setattr(searching, "MAX_ENTITIES", 2)
+    capped = searching.search(workspace, analyst, "i", limit=1)  # type: ignore[arg-type]
+    assert (capped.total, capped.total_exact, capped.types_exact) == (2, False, False)
+    assert sum(facet.count for facet in capped.types) == 2
+    assert capped.next_offset == 1 and len(capped.entities) == 1
+    following = searching.search(workspace, analyst, "i", limit=5, offset=1)  # type: ignore[arg-type]
+    assert len(following.entities) == 1 and following.next_offset is None
+    shown = {capped.entities[0].id, following.entities[0].id}
+    assert len(shown) == 2 and shown <= every_id
+    exact = searching.search(workspace, analyst, "SEA DRAGON")  # type: ignore[arg-type]
+    assert (exact.total, exact.total_exact) == (1, True)
+    # a type asked for is searched on its own: exact when it has few
+    vessels = searching.search(workspace, analyst, "i", schema="Vessel")  # type: ignore[arg-type]
+    assert (vessels.total, vessels.total_exact, vessels.types_exact) == (1, True, False)

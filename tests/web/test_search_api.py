@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
+
 from tests.web.conftest import Person
 from tests.web.test_reports import REPORT
 
@@ -83,3 +85,23 @@ def test_the_search_page_links_report_facets_with_labels(person: Callable[..., P
     assert "report_status=draft" in page.text and "Draft (1)" in page.text
     narrowed = officer.client.get("/search", params={"q": words, "report_status": "evaluated"})
     assert 'data-report-total="0"' in narrowed.text
+
+
+def test_a_capped_total_is_shown_as_more_than(
+    person: Callable[..., Person], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Beyond the bound, the API says the total is not exact and the page says "more
+    than", honestly, rather than a number that is not the whole count."""
+    from portintel.services.collation import search as searching
+
+    officer = person("olga", "officer")
+    officer.api("POST", "/api/v1/reports", json=REPORT)
+    exact = officer.api("GET", "/api/v1/search", params={"q": "9"}).json()
+    assert exact["total_exact"] and exact["types_exact"] and exact["total"] >= 1
+    monkeypatch.setattr(searching, "MAX_ENTITIES", 0)
+    capped = officer.api("GET", "/api/v1/search", params={"q": "9"}).json()
+    assert (capped["total"], capped["total_exact"], capped["types_exact"]) == (0, False, False)
+    assert capped["next_offset"] is None
+    page = officer.client.get("/search", params={"q": "9"})
+    assert 'data-exact="no"' in page.text
+    assert "More than 0 entities you may see" in page.text

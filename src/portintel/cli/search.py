@@ -3,7 +3,8 @@ identifier (however written) or any value's text, with the total and counts by t
 ``--reports``: reports by the words of their title and text, with the counts by type,
 status, agency, grading, handling and month, narrowed by ``--where FACET=VALUE``.
 
-``--json`` prints the page as data: ``total``, ``types`` and ``entities`` (with
+``--json`` prints the page as data: ``total``, ``total_exact`` (false: more than
+``total``, the page of those found first), ``types`` and ``entities`` (with
 ``--reports``: ``total``, ``total_exact``, ``facets`` and ``reports``).
 """
 
@@ -55,7 +56,7 @@ def search_command(
     from rich.markup import escape
     from rich.table import Column, Table
 
-    from portintel.services.collation.search import search
+    from portintel.services.collation.search import MAX_ENTITIES, search
 
     ws = context_of(ctx).workspace()
     if reports or where:
@@ -68,6 +69,7 @@ def search_command(
                 {
                     "query": page.query,
                     "total": page.total,
+                    "total_exact": page.total_exact,
                     "offset": page.offset,
                     "types": {facet.value: facet.count for facet in page.types},
                     "entities": [asdict(summary) for summary in page.entities],
@@ -90,10 +92,15 @@ def search_command(
         )
     console.print(table)
     first = page.offset + 1 if page.entities else page.offset
-    console.print(f"{first}-{page.offset + len(page.entities)} of {page.total} entities")
+    counted = str(page.total) if page.total_exact else f"more than {page.total}"
+    console.print(f"{first}-{page.offset + len(page.entities)} of {counted} entities")
+    if not page.total_exact:
+        console.print(f"(of the first {page.total} found: add words to narrow the search)")
     if page.types:
         console.print(
-            "by type: " + ", ".join(f"{facet.value} {facet.count}" for facet in page.types)
+            ("by type" if page.types_exact else f"by type, of the first {MAX_ENTITIES} found")
+            + ": "
+            + ", ".join(f"{facet.value} {facet.count}" for facet in page.types)
         )
     if page.next_offset is not None:
         console.print(f"next page: --offset {page.next_offset}")

@@ -3,11 +3,13 @@ written, and any value's text; one page at a time, with the total and counts by 
 
 The matching statements are found through the indexes
 (:mod:`portintel.adapters.database.search`: the trigram index of values, the
-word index of search keys, and an id match); then the reader's scope
-(``statement_condition``, need-to-know rule 5) is decided once per distinct
-(report, restrictiveness) pair of the matches, in SQL, and only the readable
-matches are paged, counted and faceted. A count therefore never includes an
-entity the reader may not see, not even as a number. Every search is audited.
+word index of search keys, and an id match), each tested against the reader's
+scope in SQL (``statement_condition``, need-to-know rule 5), and read a batch
+at a time: only readable matches are paged, counted and faceted, so a count
+never includes an entity the reader may not see, not even as a number. A
+common word is not counted to the end: beyond :data:`MAX_ENTITIES` entities
+(reports: :data:`MAX_COUNTED`) the total reads "more than" and the page and
+facets are of those found first. Every search is audited.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import CTE, Select, func, select, tuple_, union_all
+from sqlalchemy import ColumnElement, Connection, Select, func, select, union_all
 
 from portintel.adapters.database import tables
 from portintel.adapters.database.fulltext import (
@@ -25,7 +27,11 @@ from portintel.adapters.database.fulltext import (
     walks_in_date_order,
     words_match,
 )
-from portintel.adapters.database.scope import readable_reports, statement_condition
+from portintel.adapters.database.scope import (
+    readable_reports,
+    statement_condition,
+    statements_with_reports,
+)
 from portintel.adapters.database.search import keys_match, value_contains
 from portintel.domain.access import ReaderScope, reader_scope
 from portintel.domain.actors import Actor
@@ -50,12 +56,21 @@ class FacetCount:
     count: int
 
 
+MAX_ENTITIES = 1_000
+"""Matching entities counted at most: beyond, the total reads "more than 1,000", the page
+and the counts by type are of the first 1,000 found (names and identifiers first, then
+other values, newest first): a common word is refined, not read to the end."""
+
+
 @dataclass(frozen=True, slots=True)
 class SearchPage:
     """One page of the entities matching ``query`` that the reader may see.
 
-    ``total`` counts them all (of ``schema`` if given); ``types`` counts them
-    by entity type (whatever ``schema`` is: the choices the reader has).
+    ``total`` counts them all (of ``schema`` if given) when ``total_exact``; otherwise
+    there are more than ``total`` (:data:`MAX_ENTITIES`) and the page is of the ``total``
+    found first. ``types`` counts them by entity type (whatever ``schema`` is: the choices
+    the reader has), of the first :data:`MAX_ENTITIES` found (all of them when
+    ``types_exact``).
     """
 
     query: str
@@ -65,6 +80,8 @@ class SearchPage:
     limit: int
     entities: tuple[EntitySummary, ...]
     types: tuple[FacetCount, ...]
+    total_exact: bool = True
+    types_exact: bool = True
 
     @property
     def next_offset(self) -> int | None:
@@ -72,35 +89,50 @@ class SearchPage:
         return following if following < self.total else None
 
 
-def _readable_hits(dialect: str, scope: ReaderScope, text: str) -> CTE:
-    """(canonical_id, schema) of each readable statement matching ``text``."""
-    columns = (_S.canonical_id, _S.schema, _S.origin, _S.restrictive)
-    branches: list[Select[Any]] = [
-        select(*columns).where(value_contains(dialect, tables.statements, text)),
-        select(*columns).where(_S.canonical_id == text),
-    ]
+def _readable_hits(dialect: str, scope: ReaderScope, text: str, schema: str | None) -> Select[Any]:
+    """(canonical_id, schema) of each readable statement matching ``text``: the entity's
+    id, then the search keys (names, identifiers), then any value containing ``text``,
+    each newest first; the reader's scope tested on each statement in SQL, so that the
+    caller reads only as many as it counts."""
+    matches: list[ColumnElement[bool]] = [_S.canonical_id == text]
     keyed = keys_match(dialect, text)
     if keyed is not None:
-        branches.append(select(*columns).where(_S.id.in_(keyed)))
-    candidates = union_all(*branches).cte("candidates").prefix_with("MATERIALIZED")
-    c = candidates.c
-    pairs = select(c.origin, c.restrictive).group_by(c.origin, c.restrictive).subquery("pairs")
-    readable = (
-        select(pairs.c.origin, pairs.c.restrictive)
-        .select_from(pairs.outerjoin(tables.reports, _R.id == pairs.c.origin))
-        .where(statement_condition(scope.statements, pairs))
-        .cte("readable")
-        .prefix_with("MATERIALIZED")  # the scope decided once per pair
-    )
-    return (
-        select(c.canonical_id, c.schema)
-        .where(
-            tuple_(c.origin, c.restrictive).in_(select(readable.c.origin, readable.c.restrictive))
-        )
-        .group_by(c.canonical_id, c.schema)
-        .cte("hits")
-        .prefix_with("MATERIALIZED")
-    )
+        matches.append(_S.id.in_(keyed))
+    matches.append(value_contains(dialect, tables.statements, text))
+    readable = statement_condition(scope.statements)
+    typed = [_S.schema == schema] if schema else []
+    branches = [
+        select(_S.canonical_id, _S.schema)
+        .select_from(statements_with_reports())
+        .where(match, readable, *typed)
+        for match in matches
+    ]
+    return select(union_all(*branches).subquery("hits"))
+
+
+def _first_found(connection: Connection, query: Select[Any]) -> tuple[list[tuple[str, str]], bool]:
+    """The first :data:`MAX_ENTITIES` distinct (entity, type) pairs ``query`` yields by entity,
+    and whether that is all of them (the rows are read a batch at a time, and no further
+    than one entity beyond)."""
+    found: dict[str, str] = {}
+    types: dict[tuple[str, str], None] = {}
+    exact = True
+    result = connection.execute(query.execution_options(yield_per=_BATCH))
+    try:
+        for entity_id, entity_schema in result:
+            if entity_id not in found:
+                if len(found) == MAX_ENTITIES:
+                    exact = False
+                    break
+                found[entity_id] = entity_schema
+            types[(str(entity_id), str(entity_schema))] = None
+    finally:
+        result.close()
+    return list(types), exact
+
+
+_BATCH = 500
+"""Rows of matches fetched at a time (PostgreSQL: through a server-side cursor)."""
 
 
 def search(
@@ -115,7 +147,7 @@ def search(
     """The entities the actor may see with a value matching ``query``: its text in any
     value (case-insensitive), a name in another script or spelling, an identifier however
     written, or the entity's id. Ordered by id; one page, with the total and the counts by
-    type. Audited."""
+    type; beyond :data:`MAX_ENTITIES`, of the first found (``total_exact`` false). Audited."""
     text = query.strip()
     if not text:
         raise InvalidInput("search for at least one character", field="query")
@@ -127,13 +159,16 @@ def search(
         raise InvalidInput(f"offset must not be negative, got {offset}", field="offset")
     _check_schema(schema)
     scope = reader_scope(actor)
-    hits = _readable_hits(ws.engine.dialect.name, scope, text)
-    h = hits.c
+    dialect = ws.engine.dialect.name
     with ws.engine.begin() as connection:
-        # the readable hits once, counted here: a second statement would find them again
-        found = connection.execute(select(h.canonical_id, h.schema)).all()
-        by_type = Counter(str(found_schema) for _id, found_schema in found)
-        ids = sorted({str(i) for i, found_schema in found if not schema or found_schema == schema})
+        found, types_exact = _first_found(connection, _readable_hits(dialect, scope, text, None))
+        if schema and not types_exact:  # the first found of this type: a search of its own
+            typed, exact = _first_found(connection, _readable_hits(dialect, scope, text, schema))
+        else:
+            typed = [pair for pair in found if not schema or pair[1] == schema]
+            exact = types_exact
+        by_type = Counter(found_schema for _id, found_schema in found)
+        ids = sorted({entity_id for entity_id, _schema in typed})
         found_total = len(ids)
         summaries = _summaries(connection, scope, ids[offset : offset + limit]) if limit else []
         audit.record(
@@ -147,13 +182,16 @@ def search(
                 "offset": offset,
                 "results": len(summaries),
                 "total": found_total,
+                "exact": exact,
             },
             at=ws.clock(),
         )
     types = tuple(
         FacetCount(value, n) for value, n in sorted(by_type.items(), key=lambda v: (-v[1], v[0]))
     )
-    return SearchPage(text, schema, found_total, offset, limit, tuple(summaries), types)
+    return SearchPage(
+        text, schema, found_total, offset, limit, tuple(summaries), types, exact, types_exact
+    )
 
 
 # --- reports: the full text of the reports the reader may read, with facets -----------------
@@ -161,9 +199,9 @@ def search(
 REPORT_FACETS = ("type", "status", "agency", "grading", "handling", "month")
 """What report results are counted and filtered by: type (the report's category),
 status, agency, grading (reliability and credibility), handling code, month reported."""
-MAX_COUNTED = 10_000
-"""Matching reports counted at most: beyond, the total reads "more than 10,000" and the
-facets count the 10,000 newest (a search box is refined, not read to the end)."""
+MAX_COUNTED = 1_000
+"""Matching reports counted at most: beyond, the total reads "more than 1,000" and the
+facets count the 1,000 newest (a search box is refined, not read to the end)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -344,11 +344,15 @@ class FacetCountOut(BaseModel):
 
 class SearchPageOut(BaseModel):
     """One page of the entities matching ``query`` that the caller may see, with the total
-    and counts by type (of what the caller may see only)."""
+    and counts by type (of what the caller may see only). ``total_exact`` false: there are
+    more than ``total``, and the page is of the ``total`` found first (names and
+    identifiers first); ``types_exact`` false: the counts by type are of those."""
 
     query: str
     schema_name: str | None
     total: int
+    total_exact: bool
+    types_exact: bool
     offset: int
     limit: int
     next_offset: int | None
@@ -361,6 +365,8 @@ class SearchPageOut(BaseModel):
             query=page.query,
             schema_name=page.schema,
             total=page.total,
+            total_exact=page.total_exact,
+            types_exact=page.types_exact,
             offset=page.offset,
             limit=page.limit,
             next_offset=page.next_offset,

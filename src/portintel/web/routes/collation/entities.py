@@ -156,6 +156,7 @@ async def search(
 
     context = await run_in_threadpool(work)
     context["q"] = query
+    context["max_entities"] = searching.MAX_ENTITIES
     context["report_filters"] = filters
     context["handling_labels"] = {
         choice.value: choice.label
