@@ -179,7 +179,7 @@ def opened_out(opened: analysis.OpenedChart) -> OpenedChartOut:
     )
 
 
-@router.get("/charts", response_model=list[SavedChartOut])
+@router.get("/charts", response_model=list[SavedChartOut], responses=errors())
 async def saved_charts(
     whose: Annotated[
         Literal["mine", "shared", "all"],
