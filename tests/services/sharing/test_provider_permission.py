@@ -174,3 +174,52 @@ def test_recording_a_permission_is_checked(workspace: Workspace, node_b: Workspa
         sharing.record_permission(
             b, people.supervisor, "TH-PIU-RNG", report_id=h2, reference="y", granted_on=today
         )
+
+
+def test_a_withdrawn_permission_withholds_the_report_again(
+    workspace: Workspace, node_b: Workspace
+) -> None:
+    a, b = workspace, node_b
+    ids = _received_at_b(a, b)
+    people = staff(b, "c")
+    h2 = ids["Departure planned for Friday"]
+    today = b.clock().date()
+    (permission,) = sharing.record_permission(
+        b, people.supervisor, "TH-PIU-RNG", report_id=h2, reference="letter 5", granted_on=today
+    )
+    assert sharing.preview_share(b, people.analyst, "TH-PIU-RNG", [h2]).reports[0].allowed
+
+    with pytest.raises(PermissionDenied):
+        sharing.withdraw_permission(b, people.analyst, permission.id, reason="taken back")
+    with pytest.raises(InvalidInput) as blank:
+        sharing.withdraw_permission(b, people.supervisor, permission.id, reason="   ")
+    assert blank.value.field == "reason"
+    with pytest.raises(NotFound):
+        sharing.withdraw_permission(b, people.supervisor, "PP-nothing", reason="x")
+    withdrawn = sharing.withdraw_permission(
+        b, people.supervisor, f" {permission.id} ", reason="KH-PIU-SHV  message 9 takes it back"
+    )
+    assert (withdrawn.id, withdrawn.report_id, withdrawn.partner) == (
+        permission.id, h2, "TH-PIU-RNG",
+    )  # fmt: skip
+
+    (again,) = sharing.preview_share(b, people.analyst, "TH-PIU-RNG", [h2]).reports
+    assert not again.allowed and again.reasons[0].code == "received"
+    assert again.releases == ()
+    assert sharing.list_permissions(b, people.analyst) == []
+    with pytest.raises(NotFound):  # withdrawn once only
+        sharing.withdraw_permission(b, people.supervisor, permission.id, reason="x")
+    with b.engine.connect() as connection:
+        detail = connection.execute(
+            select(tables.audit_log.c.detail).where(
+                tables.audit_log.c.action == "share.permission_withdrawn"
+            )
+        ).scalar_one()
+    found = detail if isinstance(detail, dict) else json.loads(detail)
+    assert found["reason"] == "KH-PIU-SHV message 9 takes it back"
+    assert found["reference"] == "letter 5" and found["permission"] == permission.id
+    # recorded afresh, it releases the report again
+    sharing.record_permission(
+        b, people.supervisor, "TH-PIU-RNG", report_id=h2, reference="letter 6", granted_on=today
+    )
+    assert sharing.preview_share(b, people.analyst, "TH-PIU-RNG", [h2]).reports[0].allowed
