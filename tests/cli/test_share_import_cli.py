@@ -127,3 +127,19 @@ def test_share_permit_records_the_providers_permission_and_preview_shows_the_rel
     assert "SEND" in after.stdout and "released with the permission of" in after.stdout
     listed = cli("share", "permissions", "--as", "bana")
     assert listed.exit_code == 0 and "letter 5" in listed.stdout
+    # withdrawn by a supervisor, with a reason: the dry run withholds it again
+    (permission_id,) = [
+        line.split()[0] for line in listed.stdout.splitlines() if line.startswith("PP-")
+    ]
+    withdraw = ["share", "withdraw", permission_id]
+    denied = cli(*withdraw, "--reason", "taken back", "--as", "bana")
+    assert denied.exit_code == 1 and "supervisor" in str(denied.exception)
+    gone = cli(*withdraw, "--reason", "KH message 9 takes it back", "--as", "bsup")
+    assert gone.exit_code == 0, gone.output
+    assert f"no longer goes to TH-PIU-RNG ({A_NODE}, letter 5)" in gone.stdout
+    withheld = cli(*preview)
+    assert f"needs the permission of {A_NODE}, the provider" in withheld.stdout
+    assert (
+        "No provider's permission is recorded."
+        in cli("share", "permissions", "--as", "bana").stdout
+    )

@@ -60,6 +60,26 @@ def test_a_supervisor_records_the_providers_permission_and_the_dry_run_releases_
     assert "KH-CAU letter 9" in shown.text and 'id="record-permission"' not in shown.text
     assert ana.form("/sharing/permissions", {**typed, "granted_on": day}).status_code == 403
 
+    # withdrawn by a supervisor, with a reason; the dry run withholds the report again
+    (permission,) = sharing.list_permissions(ws, _sue(ws))
+    withdraw = f"/sharing/permissions/{permission.id}/withdraw"
+    assert f'action="{withdraw}"' in sue.client.get("/sharing/permissions").text
+    assert f'action="{withdraw}"' not in shown.text
+    assert ana.form(withdraw, {"reason": "taken back"}).status_code == 403
+    blank = sue.form(withdraw, {"reason": "  "})
+    assert blank.status_code == 422 and "the reason for withdrawing is missing" in blank.text
+    long = "taken back " * 60
+    too_long = sue.form(withdraw, {"reason": long})
+    assert too_long.status_code == 422 and f'value="{long}"' in too_long.text  # kept as typed
+    missing = sue.form("/sharing/permissions/PP-nothing/withdraw", {"reason": "KH-CAU msg 12"})
+    assert missing.status_code == 422 and "no provider&#39;s permission" in missing.text
+    gone = sue.form(withdraw, {"reason": "KH-CAU message 12 takes it back"})
+    assert gone.status_code == 303
+    after = visible(sue.client.get(gone.headers["location"]).text)
+    assert "Permission withdrawn" in after and "KH-CAU letter 9" not in after
+    withheld = sharing.preview_share(ws, _sue(ws), "TH-PIU-RNG", [h2]).reports[0]
+    assert not withheld.allowed and withheld.reasons[0].code == "received"
+
 
 def _sue(ws: Workspace):  # type: ignore[no-untyped-def]
     from portintel.services import admin

@@ -51,7 +51,7 @@ checks.positive_data_acceptance.expected-statuses = [
 ]
 
 [[operations]]
-include-path-regex = "^/api/v1/(partners|disseminations)(/[^/]+(/agreements)?)?$"
+include-path-regex = "^/api/v1/(partners|disseminations)(/[^/]+(/agreements|/recipient)?)?$"
 checks.positive_data_acceptance.expected-statuses = [
     "2xx", "3xx", 401, 403, 404, 409, 422, 429, "5xx"
 ]
@@ -75,6 +75,12 @@ checks.positive_data_acceptance.expected-statuses = [
 ]
 
 [[operations]]
+include-path-regex = "^/api/v1/permissions(/[^/]+/withdraw)?$"
+checks.positive_data_acceptance.expected-statuses = [
+    "2xx", "3xx", 401, 403, 404, 409, 422, 429, "5xx"
+]
+
+[[operations]]
 include-path-regex = "^/api/v1/packages/[^/]+/feedback$"
 checks.positive_data_acceptance.expected-statuses = [
     "2xx", "3xx", 401, 403, 404, 409, 422, 429, "5xx"
@@ -90,7 +96,10 @@ named beside it (or the node's), a handling code to its vocabulary, and C
 handling needs its conditions (reports, their evaluation, sources); a user's
 agency must be one the node has (users); a partner's kind, country, URL and key must be
 ones the node can use, an agreement's codes must be known, a dissemination's reports must
-let something go to the partner, feedback must not be blank (sharing); a port entry's country
+let something go to the partner, feedback must not be blank, a push recipient must be an
+active analyst or supervisor, a provider's permission must name a received restricted report
+or a delivery (not both), be dated no later than today and carry a reference, a withdrawal a
+reason, once spaces are folded (sharing); a port entry's country
 must be in the node's country list and its name and source must not be blank once spaces are
 folded (the gazetteer of ports, issue #10); a window's ``since`` must not be after its
 ``until``, and an event type must be one the node detects (the map, a link chart's dates);

@@ -325,12 +325,37 @@ def permissions_command(
         console.print("No provider's permission is recorded.")
     for permission in found:
         console.print(
-            f"{permission.report_id} -> {permission.partner}: {permission.provider}, "
-            f"{permission.reference}, {permission.granted_on.isoformat()} "
-            f"(recorded by {permission.recorded_by})",
+            f"{permission.id}  {permission.report_id} -> {permission.partner}: "
+            f"{permission.provider}, {permission.reference}, "
+            f"{permission.granted_on.isoformat()} (recorded by {permission.recorded_by})",
             highlight=False,
             markup=False,
         )
+
+
+@app.command("withdraw")
+def withdraw_command(
+    ctx: typer.Context,
+    as_user: AsUser,
+    permission: Annotated[
+        str, typer.Argument(help="The permission (PP-..., see `portintel share permissions`).")
+    ],
+    reason: Annotated[
+        str, typer.Option("--reason", help="Why, e.g. the provider's message taking it back.")
+    ],
+) -> None:
+    """Withdraw a provider's permission: the report is withheld from that partner again;
+    supervisors only, audited with the reason."""
+    from portintel.services import sharing
+
+    ws = context_of(ctx).workspace()
+    withdrawn = sharing.withdraw_permission(ws, acting_user(ws, as_user), permission, reason=reason)
+    console.print(
+        f"Withdrawn: {withdrawn.report_id} ({withdrawn.report_title}) no longer goes to "
+        f"{withdrawn.partner} ({withdrawn.provider}, {withdrawn.reference}).",
+        highlight=False,
+        markup=False,
+    )
 
 
 @app.command("verify")

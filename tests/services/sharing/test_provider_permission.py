@@ -14,6 +14,8 @@ import json
 from datetime import timedelta
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import select
 
 from portintel.adapters.database import tables
@@ -174,3 +176,112 @@ def test_recording_a_permission_is_checked(workspace: Workspace, node_b: Workspa
         sharing.record_permission(
             b, people.supervisor, "TH-PIU-RNG", report_id=h2, reference="y", granted_on=today
         )
+
+
+def test_a_withdrawn_permission_withholds_the_report_again(
+    workspace: Workspace, node_b: Workspace
+) -> None:
+    a, b = workspace, node_b
+    ids = _received_at_b(a, b)
+    people = staff(b, "c")
+    h2 = ids["Departure planned for Friday"]
+    today = b.clock().date()
+    (permission,) = sharing.record_permission(
+        b, people.supervisor, "TH-PIU-RNG", report_id=h2, reference="letter 5", granted_on=today
+    )
+    assert sharing.preview_share(b, people.analyst, "TH-PIU-RNG", [h2]).reports[0].allowed
+
+    with pytest.raises(PermissionDenied):
+        sharing.withdraw_permission(b, people.analyst, permission.id, reason="taken back")
+    with pytest.raises(InvalidInput) as blank:
+        sharing.withdraw_permission(b, people.supervisor, permission.id, reason="   ")
+    assert blank.value.field == "reason"
+    with pytest.raises(NotFound):
+        sharing.withdraw_permission(b, people.supervisor, "PP-nothing", reason="x")
+    withdrawn = sharing.withdraw_permission(
+        b, people.supervisor, f" {permission.id} ", reason="KH-PIU-SHV  message 9 takes it back"
+    )
+    assert (withdrawn.id, withdrawn.report_id, withdrawn.partner) == (
+        permission.id, h2, "TH-PIU-RNG",
+    )  # fmt: skip
+
+    (again,) = sharing.preview_share(b, people.analyst, "TH-PIU-RNG", [h2]).reports
+    assert not again.allowed and again.reasons[0].code == "received"
+    assert again.releases == ()
+    assert sharing.list_permissions(b, people.analyst) == []
+    with pytest.raises(NotFound):  # withdrawn once only
+        sharing.withdraw_permission(b, people.supervisor, permission.id, reason="x")
+    with b.engine.connect() as connection:
+        detail = connection.execute(
+            select(tables.audit_log.c.detail).where(
+                tables.audit_log.c.action == "share.permission_withdrawn"
+            )
+        ).scalar_one()
+    found = detail if isinstance(detail, dict) else json.loads(detail)
+    assert found["reason"] == "KH-PIU-SHV message 9 takes it back"
+    assert found["reference"] == "letter 5" and found["permission"] == permission.id
+    # recorded afresh, it releases the report again
+    sharing.record_permission(
+        b, people.supervisor, "TH-PIU-RNG", report_id=h2, reference="letter 6", granted_on=today
+    )
+    assert sharing.preview_share(b, people.analyst, "TH-PIU-RNG", [h2]).reports[0].allowed
+
+
+STEPS = st.lists(
+    st.tuples(
+        st.sampled_from(("Fees paid in cash", "Departure planned for Friday")),
+        st.sampled_from(ONWARD),
+        st.booleans(),  # True: record, False: withdraw
+    ),
+    min_size=1,
+    max_size=6,
+)
+
+
+def test_recording_and_withdrawing_in_any_order_the_dry_run_follows(
+    workspace: Workspace, node_b: Workspace
+) -> None:
+    """After any sequence of records and withdrawals, a restricted report goes to exactly
+    the partners whose permission is held, and the SQL view agrees with the policy."""
+    a, b = workspace, node_b
+    ids = _received_at_b(a, b)
+    people = staff(b, "c")
+    today = b.clock().date()
+
+    @settings(
+        max_examples=8,
+        deadline=None,
+        database=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
+    @given(steps=STEPS)
+    def run(steps: list[tuple[str, str, bool]]) -> None:
+        held = {
+            (p.report_id, p.partner): p.id for p in sharing.list_permissions(b, people.supervisor)
+        }
+        for title, partner, record in steps:
+            key = (ids[title], partner)
+            if record and key in held:
+                with pytest.raises(Conflict):
+                    sharing.record_permission(
+                        b, people.supervisor, partner, report_id=ids[title],
+                        reference="again", granted_on=today,
+                    )  # fmt: skip
+            elif record:
+                (made,) = sharing.record_permission(
+                    b, people.supervisor, partner, report_id=ids[title],
+                    reference="letter", granted_on=today,
+                )  # fmt: skip
+                held[key] = made.id
+            elif key in held:
+                sharing.withdraw_permission(
+                    b, people.supervisor, held.pop(key), reason="taken back"
+                )
+        for partner in ONWARD:
+            preview = sharing.preview_share(b, people.analyst, partner, sorted(ids.values()))
+            assert all(item.agrees for item in preview.items)
+            for item in preview.reports:
+                if item.id in (ids["Fees paid in cash"], ids["Departure planned for Friday"]):
+                    assert item.allowed == ((item.id, partner) in held), (item.id, partner)
+
+    run()

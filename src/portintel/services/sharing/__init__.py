@@ -64,6 +64,7 @@ from portintel.services.sharing.permissions import (
     PermissionView,
     list_permissions,
     record_permission,
+    withdraw_permission,
 )
 from portintel.services.sharing.preview import PreviewItem, SharePreview, preview_share
 from portintel.services.sharing.publishing import publish_objects, publish_package
@@ -183,4 +184,5 @@ __all__ = [
     "set_push_recipient",
     "update_partner",
     "verify_package",
+    "withdraw_permission",
 ]

@@ -13,6 +13,12 @@ the partner's scoped view (SQL) and the pure policy read the same rows.
 Only what the supervisor may read can be permitted (an unreadable report
 answers like a missing one), and every permission is audited
 (``share.permission``).
+
+A supervisor withdraws a permission (the provider took it back, or it was
+recorded in error) with a reason: the row goes, so the dry run, the
+partner's scoped view and the policy withhold the report again at once, and
+the audit log keeps what was withdrawn, by whom and why
+(``share.permission_withdrawn``). It can then be recorded afresh.
 """
 
 from __future__ import annotations
@@ -21,8 +27,9 @@ import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import Connection, and_, insert, select
+from sqlalchemy import Connection, Row, Select, and_, delete, insert, select
 
 from portintel.adapters.database import tables
 from portintel.adapters.database.scope import report_condition
@@ -37,6 +44,7 @@ from portintel.services.sharing.partners import find_partner
 from portintel.services.workspace import Workspace
 
 MAX_REFERENCE = 200
+MAX_REASON = 500
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,10 +82,10 @@ def permissions_of(
     return {report_id: tuple(held) for report_id, held in found.items()}
 
 
-def _require_supervisor(actor: Actor) -> None:
+def _require_supervisor(actor: Actor, what: str = "records") -> None:
     if not actor.has(Role.SUPERVISOR):
         raise PermissionDenied(
-            "only a supervisor records a provider's permission",
+            f"only a supervisor {what} a provider's permission",
             hint="ask a supervisor of the unit",
         )
 
@@ -238,30 +246,43 @@ def record_permission(
     return views
 
 
-def list_permissions(
-    ws: Workspace, actor: Actor, *, report_ids: Sequence[str] | None = None
-) -> list[PermissionView]:
-    """The permissions recorded for reports the actor may read, newest first."""
-    if not (actor.has(Role.SUPERVISOR) or actor.has(Role.ANALYST)):
-        raise PermissionDenied("only analysts and supervisors see providers' permissions")
+def _query() -> Select[Any]:
     permissions, reports, partners = (
         tables.provider_permissions,
         tables.reports,
         tables.partners,
     )
     users = tables.users
+    return select(
+        permissions,
+        reports.c.title,
+        partners.c.name.label("partner_name"),
+        users.c.username,
+    ).select_from(
+        permissions.join(reports, reports.c.id == permissions.c.report_id)
+        .join(partners, partners.c.id == permissions.c.partner_id)
+        .outerjoin(users, users.c.id == permissions.c.recorded_by)
+    )
+
+
+def _view(row: Row[Any]) -> PermissionView:
+    return PermissionView(
+        id=row.id, report_id=row.report_id, report_title=row.title,
+        partner=row.partner_name, provider=row.provider, reference=row.reference,
+        granted_on=row.granted_on, recorded_by=row.username or row.recorded_by,
+        recorded_at=row.recorded_at, receipt_id=row.receipt_id,
+    )  # fmt: skip
+
+
+def list_permissions(
+    ws: Workspace, actor: Actor, *, report_ids: Sequence[str] | None = None
+) -> list[PermissionView]:
+    """The permissions recorded for reports the actor may read, newest first."""
+    if not (actor.has(Role.SUPERVISOR) or actor.has(Role.ANALYST)):
+        raise PermissionDenied("only analysts and supervisors see providers' permissions")
+    permissions = tables.provider_permissions
     query = (
-        select(
-            permissions,
-            reports.c.title,
-            partners.c.name.label("partner_name"),
-            users.c.username,
-        )
-        .select_from(
-            permissions.join(reports, reports.c.id == permissions.c.report_id)
-            .join(partners, partners.c.id == permissions.c.partner_id)
-            .outerjoin(users, users.c.id == permissions.c.recorded_by)
-        )
+        _query()
         .where(report_condition(reader_scope(actor).reports))
         .order_by(permissions.c.recorded_at.desc(), permissions.c.id)
     )
@@ -269,12 +290,62 @@ def list_permissions(
         query = query.where(and_(permissions.c.report_id.in_(sorted(set(report_ids)))))
     with ws.engine.connect() as connection:
         rows = connection.execute(query).all()
-    return [
-        PermissionView(
-            id=row.id, report_id=row.report_id, report_title=row.title,
-            partner=row.partner_name, provider=row.provider, reference=row.reference,
-            granted_on=row.granted_on, recorded_by=row.username or row.recorded_by,
-            recorded_at=row.recorded_at, receipt_id=row.receipt_id,
+    return [_view(row) for row in rows]
+
+
+def _clean_reason(reason: str) -> str:
+    cleaned = " ".join(reason.split())
+    if not cleaned:
+        raise InvalidInput(
+            "the reason for withdrawing is missing",
+            field="reason",
+            hint="e.g. the provider's message that takes the permission back",
         )
-        for row in rows
-    ]  # fmt: skip
+    if len(cleaned) > MAX_REASON:
+        raise InvalidInput(f"the reason is longer than {MAX_REASON} characters", field="reason")
+    return cleaned
+
+
+def withdraw_permission(
+    ws: Workspace, actor: Actor, permission_id: str, *, reason: str
+) -> PermissionView:
+    """Withdraw a recorded permission (supervisors, with a reason; audited as
+    ``share.permission_withdrawn``): the report is withheld from that partner again.
+    A permission for a report the actor may not read answers like a missing one."""
+    _require_supervisor(actor, "withdraws")
+    cleaned = _clean_reason(reason)
+    permissions = tables.provider_permissions
+    at = ws.clock()
+    with transaction(ws) as connection:
+        row = connection.execute(
+            _query().where(
+                permissions.c.id == permission_id.strip(),
+                report_condition(reader_scope(actor).reports),
+            )
+        ).first()
+        if row is None:
+            raise NotFound(
+                f"no provider's permission {permission_id.strip()!r}",
+                hint="see the providers' permissions for their ids",
+            )
+        withdrawn = _view(row)
+        connection.execute(delete(permissions).where(permissions.c.id == withdrawn.id))
+        audit.record(
+            connection,
+            actor,
+            "share.permission_withdrawn",
+            object_type="report",
+            object_id=withdrawn.report_id,
+            detail={
+                "permission": withdrawn.id,
+                "partner": row.partner_id,
+                "provider": withdrawn.provider,
+                "reference": withdrawn.reference,
+                "granted_on": withdrawn.granted_on.isoformat(),
+                "recorded_by": row.recorded_by,
+                "receipt": withdrawn.receipt_id,
+                "reason": cleaned,
+            },
+            at=at,
+        )
+    return withdrawn

@@ -19,7 +19,7 @@ def routers() -> list[APIRouter]:
     from portintel.web.api.collation import entities, judgements
     from portintel.web.api.intake import reports, sources, suggestions
     from portintel.web.api.maritime import behaviour_events, edits, picture
-    from portintel.web.api.sharing import disseminations, inbox, partners
+    from portintel.web.api.sharing import disseminations, inbox, partners, permissions
     from portintel.web.api.targeting import alerts, prearrival, risk, watchlists
 
     return [
@@ -43,6 +43,7 @@ def routers() -> list[APIRouter]:
         inbox.router,
         partners.router,
         disseminations.router,
+        permissions.router,
         charts.router,
         statistics.router,
         timelines.router,

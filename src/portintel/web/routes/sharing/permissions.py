@@ -2,14 +2,15 @@
 
 Analysts and supervisors see the permissions recorded for reports they may
 read; a supervisor records one (the provider's reference and date, for one
-report or a whole delivery, and one partner). A refused form comes back with
-everything as typed.
+report or a whole delivery, and one partner) or withdraws one, with a reason.
+A refused form comes back with everything as typed.
 """
 
 from __future__ import annotations
 
 from datetime import date
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
@@ -33,6 +34,9 @@ def _page(
     form: dict[str, Any],
     error: PortintelError | None = None,
     recorded: int = 0,
+    withdrawn: str = "",
+    withdrawing: dict[str, str] | None = None,
+    withdraw_error: PortintelError | None = None,
     status: int = 200,
 ) -> Response:
     actor = principal.actor
@@ -46,6 +50,9 @@ def _page(
         "form": form,
         "error": error,
         "recorded": recorded,
+        "withdrawn": withdrawn,
+        "withdrawing": withdrawing or {"id": "", "reason": ""},
+        "withdraw_error": withdraw_error,
     }
     return render(request, "sharing/permissions.html", context, status_code=status)
 
@@ -56,6 +63,7 @@ async def permissions_page(
     report: str = Query("", max_length=64),
     partner: str = Query("", max_length=100),
     recorded: int = Query(0, ge=0, le=100_000),
+    withdrawn: str = Query("", max_length=64),
     principal: Principal = Depends(page_principal),
     ws: Workspace = Depends(workspace_of),
 ) -> Response:
@@ -67,7 +75,7 @@ async def permissions_page(
         "granted_on": ws.clock().date().isoformat(),
     }
     return await run_in_threadpool(
-        lambda: _page(request, ws, principal, form=form, recorded=recorded)
+        lambda: _page(request, ws, principal, form=form, recorded=recorded, withdrawn=withdrawn)
     )
 
 
@@ -116,3 +124,43 @@ async def record_permission(
             lambda: _page(request, ws, principal, form=form, error=refused, status=422)
         )
     return RedirectResponse(f"/sharing/permissions?recorded={len(recorded)}", status_code=303)
+
+
+def _blank_form(ws: Workspace) -> dict[str, Any]:
+    return {
+        "report": "",
+        "receipt": "",
+        "partner": "",
+        "reference": "",
+        "granted_on": ws.clock().date().isoformat(),
+    }
+
+
+@router.post("/permissions/{permission_id}/withdraw")
+async def withdraw_permission(
+    request: Request,
+    permission_id: str,
+    reason: str = Form("", max_length=1000),
+    principal: Principal = Depends(page_principal),
+    ws: Workspace = Depends(workspace_of),
+) -> Response:
+    try:
+        withdrawn = await run_in_threadpool(
+            lambda: sharing.withdraw_permission(ws, principal.actor, permission_id, reason=reason)
+        )
+    except (InvalidInput, NotFound) as exc:  # the reason comes back as typed
+        refused: PortintelError = exc
+        return await run_in_threadpool(
+            lambda: _page(
+                request,
+                ws,
+                principal,
+                form=_blank_form(ws),
+                withdrawing={"id": permission_id, "reason": reason},
+                withdraw_error=refused,
+                status=422,
+            )
+        )
+    return RedirectResponse(
+        f"/sharing/permissions?withdrawn={quote(withdrawn.report_id)}", status_code=303
+    )
