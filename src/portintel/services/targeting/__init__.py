@@ -8,6 +8,7 @@ The jobs that keep scores and hits up to date are a plugin
 """
 
 from portintel.services.targeting.alert_delivery import (
+    alert_link,
     alert_payload,
     deliver_email,
     deliver_webhook,
@@ -96,6 +97,7 @@ __all__ = [
     "WatchHitView",
     "acknowledge_alert",
     "add_entry",
+    "alert_link",
     "alert_payload",
     "assign_alert",
     "close_alert",
