@@ -68,6 +68,15 @@ class Settings(BaseSettings):
     attachment_max_bytes: int = Field(
         default=25 * 1024 * 1024, description="Largest attachment accepted, in bytes."
     )
+    public_url: str | None = Field(
+        default=None,
+        pattern=r"^https?://[^\s/?#]+(/[^\s?#]*)?$",
+        description=(
+            "Address at which people reach this node's web pages, such as "
+            "https://portintel.piu.example; e-mails and webhooks then carry full links "
+            "(unset: they give the page's path only)."
+        ),
+    )
     secure_cookies: bool = Field(
         default=True, description="Mark cookies Secure (turn off only for plain-HTTP demos)."
     )

@@ -5,10 +5,14 @@ workspace; an analyst keeps the alert page open; then the boat is put on the
 watchlist and its hit and its listed behaviours (the run's gap, encounter,
 loitering) raise alerts, as the targeting jobs do. The rows must appear over
 the event stream while the page stays the same document, and nothing may be
-requested from outside 127.0.0.1.
+requested from outside 127.0.0.1. Then a colleague acknowledges, assigns and
+closes an alert in another browser: the lists already open show each change
+(or drop the row their filter no longer covers), again without a reload.
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import polars as pl
 import pytest
@@ -23,6 +27,8 @@ from portintel.services.targeting import (
     sweep_entries,
 )
 from portintel.services.training.demo_tracks import build_demo_tracks
+from tests.web.maritime_sample import write_sample
+from tests.web.test_alerts_pages import raise_hit
 from tests.web.test_browser import (  # noqa: F401 (fixtures)
     LiveServer,
     _log_in,
@@ -93,5 +99,60 @@ def test_the_smuggling_boats_alerts_appear_live_without_a_reload(
     page.click(f'#alert-rows tr[data-alert-id="{hit_alert}"] a')
     page.wait_for_selector("#alert-evidence")
     assert "suspected of carrying migrants to Malaysia" in page.inner_text("main")
+    assert errors == []
+    assert live_server.foreign_requests == []
+
+
+def _badge(page, alert_id: int) -> str:  # type: ignore[no-untyped-def]
+    return str(page.inner_text(f'#alert-rows tr[data-alert-id="{alert_id}"] td:nth-child(3)'))
+
+
+def test_a_colleagues_acknowledgement_assignment_and_closure_show_live_in_open_lists(
+    browser: object,  # noqa: F811
+    live_server: LiveServer,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    ws = live_server.workspace
+    write_sample(ws, tmp_path)
+    alert_id = raise_hit(ws, "ana")
+    # ana keeps two lists open: every alert, and the open ones
+    every = _page(browser, live_server)
+    errors = _watch_console(every)
+    _log_in(every, live_server, "ana")
+    every.goto(f"{live_server.url}/alerts?status=all")
+    every.wait_for_selector("#alert-live[data-state=live]", timeout=READY)
+    opened = every.context.new_page()  # same session, another tab
+    errors += _watch_console(opened)
+    opened.goto(f"{live_server.url}/alerts")
+    opened.wait_for_selector("#alert-live[data-state=live]", timeout=READY)
+    for page in (every, opened):
+        assert _badge(page, alert_id) == "Open"
+        page.evaluate("window.stillTheSamePage = true")
+
+    # olga, in another browser, acknowledges it on its page
+    olga = _page(browser, live_server)
+    errors += _watch_console(olga)
+    _log_in(olga, live_server, "olga")
+    olga.goto(f"{live_server.url}/alerts/{alert_id}")
+    olga.click("button:has-text('Acknowledge')")
+    olga.wait_for_url(f"{live_server.url}/alerts/{alert_id}")
+
+    row = f'#alert-rows tr[data-alert-id="{alert_id}"]'
+    every.wait_for_selector(f"{row} td:nth-child(3):has-text('Acknowledged')", timeout=READY)
+    # no longer open: the open list drops it, as a reload would, and says it is empty
+    opened.wait_for_selector(row, state="detached", timeout=READY)
+    assert opened.is_visible("#alert-empty")
+
+    # she gives it to ana, then closes it with a note
+    olga.fill("#assign-username", "ana")
+    olga.click("button:has-text('Assign')")
+    every.wait_for_selector(f"{row} td:nth-child(4):has-text('Ana')", timeout=READY)
+    olga.fill("#close-note", "Boarded at Koh Rong; nothing found.")
+    olga.click("button:has-text('Close')")
+    every.wait_for_selector(f"{row} td:nth-child(3):has-text('Closed')", timeout=READY)
+    assert every.inner_text(f"{row} td:nth-child(4)") == "Ana"
+    assert every.eval_on_selector_all("#alert-rows tr", "rows => rows.length") == 1
+    for page in (every, opened):
+        assert page.evaluate("window.stillTheSamePage") is True  # no reload happened
     assert errors == []
     assert live_server.foreign_requests == []

@@ -272,7 +272,7 @@ def run(ws: Workspace, settings: Settings, hooks: Received, mails: Received) -> 
 
     event = streamed.items[0][1]
     data = json.loads(event["data"])
-    assert event["id"] == str(data["id"])
+    assert event["id"].split(".")[0] == str(data["id"])  # the alert cursor, then the changes
     assert data["title"] == f"Vessel on the watchlist: {NAME}"
     assert data["kind_label"] == "Watchlist hit" and data["url"] == f"/alerts/{data['id']}"
 

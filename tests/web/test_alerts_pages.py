@@ -8,11 +8,20 @@ from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
-from portintel.domain.actors import SYSTEM
+from portintel.domain.actors import SYSTEM, Actor
 from portintel.services import admin
-from portintel.services.targeting import add_entry, list_alerts, raise_for_hits, sweep_entries
+from portintel.services.targeting import (
+    acknowledge_alert,
+    add_entry,
+    assign_alert,
+    close_alert,
+    latest_alert_change,
+    list_alerts,
+    raise_for_hits,
+    sweep_entries,
+)
 from portintel.services.workspace import Workspace
-from portintel.web.routes.alerts.stream import alert_events
+from portintel.web.routes.alerts.stream import _start, alert_events
 from tests.adapters.ais.nmea_samples import T0
 from tests.web.conftest import Person
 from tests.web.maritime_sample import FISHER, write_sample
@@ -55,7 +64,9 @@ def test_the_list_and_the_detail_show_labels_reasons_and_evidence(
     assert "Vessel on the watchlist: SEA STAR &lt;b&gt;" in page.text  # escaped
     assert "Watchlist hit" in page.text and "watchlist_hit" not in page.text
     assert 'src="/static/alerts_live.js"' in page.text
-    assert f'data-stream="/alerts/stream?after={alert_id}&amp;status=open"' in page.text
+    assert (
+        f'data-stream="/alerts/stream?after={alert_id}&amp;changes=0&amp;status=open"' in page.text
+    )
     detail = analyst.client.get(f"/alerts/{alert_id}")
     assert detail.status_code == 200
     assert "carried migrants in March" in detail.text
@@ -145,7 +156,7 @@ class _Request:
         return False
 
 
-def _events(ws: Workspace, username: str, start: int) -> list[dict[str, object]]:
+def _actor(ws: Workspace, username: str) -> Actor:
     from sqlalchemy import select
 
     from portintel.adapters.database import tables
@@ -154,7 +165,20 @@ def _events(ws: Workspace, username: str, start: int) -> list[dict[str, object]]
         user_id = connection.execute(
             select(tables.users.c.id).where(tables.users.c.username == username)
         ).scalar_one()
-    actor = admin.get_actor(ws, user_id)
+    return admin.get_actor(ws, user_id)
+
+
+def _stream(
+    ws: Workspace,
+    username: str,
+    start: int,
+    *,
+    changes_after: int | None = None,
+    status: str | None = "open",
+    mine: bool = False,
+) -> list[tuple[str, str, dict[str, object]]]:
+    """The events one short stream sends: (type, id, data)."""
+    actor = _actor(ws, username)
 
     async def collect() -> list[str]:
         return [
@@ -164,7 +188,9 @@ def _events(ws: Workspace, username: str, start: int) -> list[dict[str, object]]
                 actor,
                 _Request(),  # type: ignore[arg-type]
                 start,
-                status="open",
+                changes_after=changes_after,
+                status=status,
+                mine=mine,
                 max_seconds=0.3,
             )
         ]
@@ -176,9 +202,15 @@ def _events(ws: Workspace, username: str, start: int) -> list[dict[str, object]]
         if chunk.startswith(":"):
             continue
         lines = dict(line.split(": ", 1) for line in chunk.strip().split("\n"))
-        assert lines["event"] == "alert"
-        data = json.loads(lines["data"])
-        assert str(data["id"]) == lines["id"]
+        events.append((lines["event"], lines["id"], json.loads(lines["data"])))
+    return events
+
+
+def _events(ws: Workspace, username: str, start: int) -> list[dict[str, object]]:
+    events = []
+    for kind, event_id, data in _stream(ws, username, start):
+        assert kind == "alert"
+        assert event_id.split(".")[0] == str(data["id"])  # the alert cursor: this alert
         events.append(data)
     return events
 
@@ -200,3 +232,37 @@ def test_the_stream_sends_each_reader_only_their_alerts_after_the_last_seen(
 def test_the_stream_needs_a_session(client: object) -> None:
     answer = client.get("/alerts/stream")  # type: ignore[attr-defined]
     assert answer.status_code in (302, 303) and "/login" in answer.headers["location"]
+
+
+def test_changes_reach_every_reader_who_may_read_the_alert_and_resume_after_the_last(
+    ws: Workspace, person: Callable[..., Person], tmp_path: Path
+) -> None:
+    write_sample(ws, tmp_path)
+    person("ana", "analyst", agency="maritime-police")
+    person("lea", "analyst", agency="maritime-police")
+    person("otto", "analyst", agency="immigration")
+    alert_id = raise_hit(ws, "ana", handling="tlp:AMBER+STRICT")
+    before = latest_alert_change(ws)  # as a page built now passes it
+    acknowledge_alert(ws, _actor(ws, "lea"), alert_id)
+    (event,) = _stream(ws, "ana", alert_id, changes_after=before)
+    kind, event_id, data = event
+    assert kind == "change" and data["id"] == alert_id
+    assert (data["status"], data["status_label"]) == ("acknowledged", "Acknowledged")
+    assert data["assigned_to_me"] is False
+    assert event_id == f"{alert_id}.{latest_alert_change(ws)}"
+    # the browser reconnects with Last-Event-ID: both cursors, nothing sent twice
+    start, changes_after = _start(event_id, 0, None)
+    assert _stream(ws, "ana", start, changes_after=changes_after) == []
+    # an assignment, then the closure; to a page filtered on "mine", whatever its status
+    assign_alert(ws, _actor(ws, "lea"), alert_id, "ana")
+    close_alert(ws, _actor(ws, "ana"), alert_id, "Boarded; nothing found.")
+    changes = _stream(ws, "ana", start, changes_after=changes_after, mine=True)
+    assert [(k, d["status"], d["assigned_name"], d["assigned_to_me"]) for k, _, d in changes] == [
+        ("change", "closed", "Ana", True)
+    ] * 2
+    # restricted: another agency's analyst hears of no change
+    assert _stream(ws, "otto", 0, changes_after=before) == []
+    # with no change cursor the changes start from now; a bare number is an alert id
+    assert _stream(ws, "ana", alert_id) == []
+    assert _start(str(alert_id), 0, 5) == (alert_id, None)
+    assert _start(None, 3, 7) == (3, 7) and _start("junk", 3, None) == (3, None)

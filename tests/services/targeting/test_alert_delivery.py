@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import logging
 import uuid
 from collections.abc import Iterator
@@ -18,7 +19,7 @@ from typing import Any
 
 import httpx
 import pytest
-from pydantic import SecretStr
+from pydantic import SecretStr, ValidationError
 from sqlalchemy import select
 
 from portintel.adapters import alert_transports
@@ -28,6 +29,7 @@ from portintel.errors import UpstreamFailure
 from portintel.services import jobs
 from portintel.services.targeting import (
     add_entry,
+    alert_link,
     deliver_email,
     deliver_webhook,
     list_alerts,
@@ -112,6 +114,38 @@ def test_e_mail_goes_to_each_recipient_who_may_read_the_alert_once(node: Workspa
     # run again (a retried job): nothing is sent twice
     deliver_email(node, alert_id, send=lambda **mail: sent.append(mail))
     assert len(sent) == 2
+
+
+def test_with_a_public_url_e_mails_and_webhooks_carry_full_links(node: Workspace) -> None:
+    colleague = make_user(node, "col", MARITIME, Role.OFFICER)
+    set_alert_preferences(node, colleague, email="col@piu.example", by_email=True)
+    alert_id = raise_alert(node, "tlp:AMBER")
+    node.settings = Settings(
+        **{**node.settings.model_dump(), "public_url": "https://portintel.piu.example/"}
+    )
+    sent: list[dict[str, Any]] = []
+    deliver_email(node, alert_id, send=lambda **mail: sent.append(mail))
+    (mail,) = [m for m in sent if m["recipient"] == "col@piu.example"]
+    assert f"https://portintel.piu.example/alerts/{alert_id}\n" in mail["text"] + "\n"
+    posted: list[bytes] = []
+
+    def post(url: str, body: bytes, **options: Any) -> int:
+        posted.append(body)
+        return 204
+
+    deliver_webhook(node, alert_id, post=post)
+    payload = json.loads(posted[0])["alert"]
+    assert payload["url"] == f"https://portintel.piu.example/alerts/{alert_id}"
+    assert payload["path"] == f"/alerts/{alert_id}"
+    assert alert_link(node.settings, 7) == "https://portintel.piu.example/alerts/7"
+
+
+def test_a_public_url_must_be_an_address_without_query() -> None:
+    assert alert_link(Settings(), 3) == "/alerts/3"
+    assert Settings(public_url="http://10.0.0.5:8000/piu").public_url
+    for wrong in ("portintel.piu.example", "https://x.example/?a=1", "ftp://x.example"):
+        with pytest.raises(ValidationError):
+            Settings(public_url=wrong)
 
 
 def test_the_webhook_reads_as_its_reader_and_backs_off_when_the_receiver_fails(

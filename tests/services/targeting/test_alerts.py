@@ -19,10 +19,12 @@ from portintel.services import jobs
 from portintel.services.targeting import (
     acknowledge_alert,
     add_entry,
+    alert_changes,
     assign_alert,
     close_alert,
     count_alerts,
     get_alert,
+    latest_alert_change,
     list_alerts,
     raise_for_behaviours,
     raise_for_hits,
@@ -287,3 +289,30 @@ def test_the_stream_reads_alerts_after_the_last_one_seen(picture: Workspace) -> 
     first = list_alerts(picture, officer)[0]
     assert list_alerts(picture, officer, after_id=first.id) == []
     assert [a.id for a in list_alerts(picture, officer, after_id=first.id - 1)] == [first.id]
+
+
+def test_each_change_is_logged_in_order_and_read_through_the_readers_scope(
+    picture: Workspace,
+) -> None:
+    run_sweep(picture, [watch_fisher(picture, handling="tlp:AMBER+STRICT", agency=MARITIME)])
+    officer = make_user(picture, "off", MARITIME, Role.OFFICER)
+    analyst = make_user(picture, "lea", MARITIME, Role.ANALYST)
+    outsider = make_user(picture, "out", IMMIGRATION, Role.ANALYST)
+    (alert,) = list_alerts(picture, officer)
+    before = latest_alert_change(picture)
+    assert alert_changes(picture, officer, after=before) == []
+    acknowledge_alert(picture, officer, alert.id)
+    acknowledge_alert(picture, officer, alert.id)  # nothing changes: nothing logged
+    assign_alert(picture, officer, alert.id, "lea")
+    close_alert(picture, analyst, alert.id, "Boarded; nothing found.")
+    changes = alert_changes(picture, analyst, after=before)
+    assert [view.id for _, view in changes] == [alert.id] * 3
+    numbers = [number for number, _ in changes]
+    assert numbers == sorted(numbers) and numbers[-1] == latest_alert_change(picture)
+    # each comes with the alert as it is now
+    assert {(view.status, view.assigned_name) for _, view in changes} == {("closed", "Lea")}
+    assert [n for n, _ in alert_changes(picture, analyst, after=numbers[0])] == numbers[1:]
+    # restricted: another agency's analyst hears of no change either
+    assert alert_changes(picture, outsider, after=before) == []
+    with pytest.raises(PermissionDenied):
+        alert_changes(picture, make_user(picture, "adm", MARITIME, Role.ADMINISTRATOR), after=0)

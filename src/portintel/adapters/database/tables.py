@@ -820,6 +820,16 @@ alert_deliveries = Table(
     Column("updated_at", UTC, nullable=False),
 )
 """Outbound deliveries of alerts: each sent once per recipient, its attempts and last error."""
+
+alert_changes = Table(
+    "alert_changes",
+    metadata,
+    # increasing: the live stream's cursor of changes (a client resumes after the last one)
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("alert_id", Integer, ForeignKey("alerts.id"), nullable=False),
+    Column("changed_at", UTC, nullable=False),
+)
+"""Each acknowledgement, assignment and closure of an alert, in order: the live lists follow it."""
 partner_keys = Table(
     "partner_keys",
     metadata,
@@ -1050,6 +1060,7 @@ saved_chart_readers = Table(
 
 __all__ = [
     "agencies",
+    "alert_changes",
     "alert_deliveries",
     "alert_evidence",
     "alert_preferences",

@@ -8,6 +8,7 @@ The jobs that keep scores and hits up to date are a plugin
 """
 
 from portintel.services.targeting.alert_delivery import (
+    alert_link,
     alert_payload,
     deliver_email,
     deliver_webhook,
@@ -28,11 +29,13 @@ from portintel.services.targeting.alerts import (
     AlertPreferences,
     AlertView,
     acknowledge_alert,
+    alert_changes,
     assign_alert,
     close_alert,
     count_alerts,
     get_alert,
     get_alert_preferences,
+    latest_alert_change,
     list_alerts,
     require_alert_reader,
     set_alert_preferences,
@@ -96,6 +99,8 @@ __all__ = [
     "WatchHitView",
     "acknowledge_alert",
     "add_entry",
+    "alert_changes",
+    "alert_link",
     "alert_payload",
     "assign_alert",
     "close_alert",
@@ -107,6 +112,7 @@ __all__ = [
     "get_alert",
     "get_alert_preferences",
     "get_entry",
+    "latest_alert_change",
     "list_alerts",
     "list_entries",
     "list_hits",

@@ -32,6 +32,7 @@ from portintel.services import admin
 from portintel.services.jobs import enqueue
 from portintel.services.targeting.alerts import AlertView, get_alert
 from portintel.services.workspace import Workspace
+from portintel.settings import Settings
 
 logger = logging.getLogger("portintel.alerts")
 
@@ -47,8 +48,15 @@ _U = tables.users.c
 _UR = tables.user_roles.c
 
 
-def alert_payload(alert: AlertView) -> dict[str, Any]:
-    """The JSON an alert is delivered as (the webhook's body)."""
+def alert_link(settings: Settings, alert_id: int) -> str:
+    """The alert's page: a full link under ``public_url`` when the node has one, else its path."""
+    path = f"/alerts/{alert_id}"
+    return f"{settings.public_url.rstrip('/')}{path}" if settings.public_url else path
+
+
+def alert_payload(alert: AlertView, settings: Settings | None = None) -> dict[str, Any]:
+    """The JSON an alert is delivered as (the webhook's body); ``url`` is full under
+    ``public_url`` (otherwise the same as ``path``)."""
     return {
         "event": "alert.raised",
         "alert": {
@@ -68,6 +76,7 @@ def alert_payload(alert: AlertView) -> dict[str, Any]:
             "raised_at": alert.raised_at.isoformat(),
             "status": alert.status,
             "path": f"/alerts/{alert.id}",
+            "url": alert_link(settings, alert.id) if settings else f"/alerts/{alert.id}",
         },
     }
 
@@ -172,7 +181,7 @@ def deliver_webhook(
     if alert is None:
         _record(ws, alert_id, "webhook", recipient, "withheld", attempt)
         return "withheld"
-    body = json.dumps(alert_payload(alert), sort_keys=True).encode()
+    body = json.dumps(alert_payload(alert, ws.settings), sort_keys=True).encode()
     try:
         post(url, body, secret=ws.settings.alert_webhook_secret, event_id=f"{alert_id}-{attempt}")
     except PortintelError as exc:
@@ -215,13 +224,14 @@ def email_recipients(ws: Workspace) -> list[tuple[str, str]]:
     return [(row.id, row.email) for row in rows if row.by_email or row.id in by_role]
 
 
-def _mail_text(alert: AlertView) -> str:
+def _mail_text(alert: AlertView, settings: Settings) -> str:
     lines = [alert.title, "", alert.kind_label, "", alert.reason, ""]
     if alert.reasons:
         lines.append("Reasons:")
         lines.extend(f"  {r.weight:g}  {r.description}" for r in alert.reasons)
         lines.append("")
-    lines.append(f"Open it in portintel: Alerts, alert #{alert.id} (/alerts/{alert.id}).")
+    lines.append(f"Open it in portintel: Alerts, alert #{alert.id}:")
+    lines.append(alert_link(settings, alert.id))
     return "\n".join(lines)
 
 
@@ -261,7 +271,7 @@ def deliver_email(
                 sender=settings.alert_mail_from,
                 recipient=address,
                 subject=f"[portintel] {alert.title}",
-                text=_mail_text(alert),
+                text=_mail_text(alert, settings),
             )
         except PortintelError as exc:
             failures.append(exc.message)
@@ -285,6 +295,7 @@ __all__ = [
     "EMAIL_JOB",
     "WEBHOOK_JOB",
     "WEBHOOK_READER",
+    "alert_link",
     "alert_payload",
     "deliver_email",
     "deliver_webhook",

@@ -11,6 +11,10 @@ Lifecycle (each change audited)::
     open --acknowledge--> acknowledged --close (with a note)--> closed
       \\__________________close (with a note)__________________/
 
+Each change is also logged in ``alert_changes`` (in the same transaction), in
+order: the live lists follow that log (:func:`alert_changes`), so a list open in
+another browser shows the new status or assignee without a reload.
+
 Assigning (to a person who may read the alert) does not change the status:
 an assigned alert is still open until someone acknowledges it. Closing a
 closed alert is a conflict; acknowledging an acknowledged one changes nothing.
@@ -44,6 +48,7 @@ MAX_NOTE = 4_000
 
 _A = tables.alerts.c
 _AE = tables.alert_evidence.c
+_C = tables.alert_changes.c
 _U = tables.users.c
 
 
@@ -227,6 +232,37 @@ def get_alert(ws: Workspace, actor: Actor, alert_id: int) -> AlertView:
     return _view(row, evidence.get(int(row.id)))
 
 
+def latest_alert_change(ws: Workspace) -> int:
+    """The newest change's number (0 before any): a live list follows the changes after it."""
+    with ws.engine.connect() as connection:
+        return int(connection.execute(select(func.max(_C.id))).scalar_one() or 0)
+
+
+def alert_changes(
+    ws: Workspace, actor: Actor, *, after: int, limit: int = 200
+) -> list[tuple[int, AlertView]]:
+    """The changes after number ``after`` to the alerts ``actor`` may read, oldest first.
+
+    Each comes with the alert as it is now (read through the reader's scoped view,
+    as every read); a change to an alert the reader may not read is not returned.
+    """
+    require_alert_reader(actor)
+    query = (
+        select(tables.alerts, _U.display_name.label("assigned_name"), _C.id.label("change_id"))
+        .select_from(
+            tables.alert_changes.join(tables.alerts, _A.id == _C.alert_id).outerjoin(
+                tables.users, _U.id == _A.assigned_to
+            )
+        )
+        .where(visible_alert(actor), _C.id > int(after))
+        .order_by(_C.id)
+        .limit(max(1, min(limit, 1000)))
+    )
+    with ws.engine.connect() as connection:
+        rows = connection.execute(query).all()
+    return [(int(row.change_id), _view(row)) for row in rows]
+
+
 def _change(
     ws: Workspace,
     actor: Actor,
@@ -247,6 +283,7 @@ def _change(
                 f"alert {alert.id} was changed by someone else meanwhile",
                 hint="reload the alert and try again",
             )
+        connection.execute(tables.alert_changes.insert().values(alert_id=alert.id, changed_at=now))
         audit.record(
             connection,
             actor,
@@ -408,11 +445,13 @@ __all__ = [
     "AlertReason",
     "AlertView",
     "acknowledge_alert",
+    "alert_changes",
     "assign_alert",
     "close_alert",
     "count_alerts",
     "get_alert",
     "get_alert_preferences",
+    "latest_alert_change",
     "list_alerts",
     "require_alert_reader",
     "set_alert_preferences",

@@ -1,6 +1,8 @@
 // portintel: the alert list updates itself over server-sent events (no reload).
-// The server sends only the alerts this user may read; each event's id is the alert's id,
-// so EventSource's own reconnection (Last-Event-ID) resumes where it left off.
+// The server sends only the alerts this user may read: "alert" events for new ones, "change"
+// events when one is acknowledged, assigned or closed (the row is updated, or dropped when it
+// no longer belongs under the page's filter, as a reload would show). Each event's id holds
+// both cursors, so EventSource's own reconnection (Last-Event-ID) resumes where it left off.
 // Rows are built with textContent: nothing the server sends is parsed as HTML.
 
 const status = document.getElementById("alert-live");
@@ -52,6 +54,54 @@ function show(alert) {
   status.dataset.received = String(Number(status.dataset.received || "0") + 1);
 }
 
+function belongs(alert) {
+  // the page's filter, as the server applies it on a reload
+  const wanted = status.dataset.status || "open";
+  if (wanted !== "all" && alert.status !== wanted) {
+    return false;
+  }
+  return status.dataset.mine !== "true" || alert.assigned_to_me === true;
+}
+
+function place(tr, id) {
+  // newest first: before the first row with an older alert; past the last only if the page
+  // shows the end of the list (otherwise the row belongs on a later page)
+  for (const other of rows.querySelectorAll("tr[data-alert-id]")) {
+    if (Number(other.dataset.alertId) < id) {
+      rows.insertBefore(tr, other);
+      return true;
+    }
+  }
+  if (status.dataset.complete === "true") {
+    rows.appendChild(tr);
+    return true;
+  }
+  return false;
+}
+
+function change(alert) {
+  const row = rows.querySelector(`tr[data-alert-id="${alert.id}"]`);
+  if (!belongs(alert)) {
+    if (row) {
+      row.remove();
+    }
+  } else if (row) {
+    const cells = row.querySelectorAll("td");
+    const badge = cells[2].querySelector(".badge");
+    (badge || cells[2]).textContent = alert.status_label;
+    cells[3].textContent = alert.assigned_name || "";
+    row.classList.add("alert-changed");
+  } else {
+    const fresh = rowOf(alert);
+    fresh.className = "alert-changed";
+    place(fresh, alert.id);
+  }
+  if (empty) {
+    empty.hidden = rows.querySelector("tr[data-alert-id]") !== null;
+  }
+  status.dataset.changes = String(Number(status.dataset.changes || "0") + 1);
+}
+
 function connect() {
   if (!status || !rows || !window.EventSource) {
     return;
@@ -70,6 +120,13 @@ function connect() {
       show(JSON.parse(event.data));
     } catch (error) {
       console.warn("portintel: an alert event could not be read", error);
+    }
+  });
+  source.addEventListener("change", (event) => {
+    try {
+      change(JSON.parse(event.data));
+    } catch (error) {
+      console.warn("portintel: a change to an alert could not be read", error);
     }
   });
 }

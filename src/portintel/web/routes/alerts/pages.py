@@ -54,6 +54,8 @@ async def alert_list(
     actor = principal.actor
 
     def work() -> dict[str, Any]:
+        # read first: a change made while the rows are read is then sent again, never lost
+        changes = targeting.latest_alert_change(ws)
         alerts = targeting.list_alerts(
             ws,
             actor,
@@ -72,6 +74,8 @@ async def alert_list(
             "filters": FILTERS,
             # the stream starts after the newest alert the reader could see when the page was built
             "after": newest[0].id if newest else 0,
+            # and the changes after the newest one made before it was built
+            "changes": changes,
         }
 
     return render(request, "alerts/list.html", await run_in_threadpool(work))

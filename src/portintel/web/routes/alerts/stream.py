@@ -1,15 +1,24 @@
-"""``/alerts/stream``: new alerts as server-sent events, each reader receiving only theirs.
+"""``/alerts/stream``: new alerts and changes to alerts as server-sent events, each reader
+receiving only theirs.
 
-The stream polls the store through the reader's scoped view
-(:func:`portintel.services.targeting.list_alerts` after the last id sent),
-so it needs nothing shared between the worker that raises an alert and the
-web process that shows it. Each event's ``id`` is the alert's id: a browser
-that reconnects sends ``Last-Event-ID`` and receives what it missed (a page
-passes ``after``, the newest alert it already shows, on its first
-connection). Alerts committed out of id order (two jobs at once) are still
-sent: each poll looks :data:`LATE_WINDOW` ids back and skips those already
-sent. A stream ends after :data:`MAX_SECONDS` and the browser reconnects,
-so a signed-out or deactivated user stops receiving alerts within that time.
+Two event types: ``alert`` (a new alert matching the page's filter) and
+``change`` (an alert was acknowledged, assigned or closed: the alert as it is
+now, whatever the filter, so the page can update its row or drop it). The
+stream polls the store through the reader's scoped view
+(:func:`portintel.services.targeting.list_alerts` after the last alert sent,
+:func:`portintel.services.targeting.alert_changes` after the last change
+sent), so it needs nothing shared between the process that raises or changes
+an alert and the web process that shows it.
+
+Each event's ``id`` is both cursors, ``<last alert>.<last change>``: a browser
+that reconnects sends ``Last-Event-ID`` and receives what it missed of both
+(a page passes ``after``, the newest alert, and ``changes``, the newest change,
+it already shows on its first connection; a bare number is an alert id, and the
+changes then start from now). Rows committed out of order (two jobs at once)
+are still sent: each poll looks :data:`LATE_WINDOW` back and skips those
+already sent. A stream ends after :data:`MAX_SECONDS` and the browser
+reconnects, so a signed-out or deactivated user stops receiving alerts within
+that time.
 """
 
 from __future__ import annotations
@@ -53,10 +62,17 @@ def event_data(alert: targeting.AlertView) -> dict[str, object]:
     }
 
 
-def _start(last_event_id: str | None, after: int) -> int:
-    if last_event_id and last_event_id.strip().isdigit():
-        return int(last_event_id.strip())
-    return max(0, after)
+def change_data(alert: targeting.AlertView, actor: Actor) -> dict[str, object]:
+    """A changed alert: its row as :func:`event_data`, and whether it is now the reader's."""
+    return {**event_data(alert), "assigned_to_me": alert.assigned_to == actor.user_id}
+
+
+def _start(last_event_id: str | None, after: int, changes: int | None) -> tuple[int, int | None]:
+    """Where to resume: the alert and the change cursors (None: the changes from now on)."""
+    alert_part, _, change_part = (last_event_id or "").strip().partition(".")
+    if alert_part.isdigit():
+        return int(alert_part), int(change_part) if change_part.isdigit() else None
+    return max(0, after), changes
 
 
 async def alert_events(
@@ -65,14 +81,20 @@ async def alert_events(
     request: Request,
     start: int,
     *,
+    changes_after: int | None = None,
     status: str | None = None,
     mine: bool = False,
     max_seconds: float = MAX_SECONDS,
 ) -> AsyncIterator[str]:
-    """The event stream of ``actor``'s alerts after ``start``, until the client goes."""
+    """The event stream of ``actor``'s alerts after ``start`` and of the changes to the alerts
+    they may read after ``changes_after`` (None: from now on), until the client goes."""
     yield f"retry: {RETRY_MILLISECONDS}\n\n"
     sent: set[int] = set()
     last = start
+    if changes_after is None:
+        changes_after = await run_in_threadpool(targeting.latest_alert_change, ws)
+    changes_start = last_change = changes_after
+    sent_changes: set[int] = set()
     began = beat = time.monotonic()
     while time.monotonic() - began < max_seconds:
         if await request.is_disconnected():
@@ -87,9 +109,25 @@ async def alert_events(
             sent.add(alert.id)
             last = max(last, alert.id)
             data = json.dumps(event_data(alert), ensure_ascii=False)
-            yield f"id: {alert.id}\nevent: alert\ndata: {data}\n\n"
+            yield f"id: {last}.{last_change}\nevent: alert\ndata: {data}\n\n"
         if len(sent) > 10 * LATE_WINDOW:
             sent = {i for i in sent if i > last - LATE_WINDOW}
+        changed = await run_in_threadpool(
+            targeting.alert_changes,
+            ws,
+            actor,
+            after=max(changes_start, last_change - LATE_WINDOW),
+            limit=200,
+        )
+        for change_id, alert in changed:
+            if change_id in sent_changes:
+                continue
+            sent_changes.add(change_id)
+            last_change = max(last_change, change_id)
+            data = json.dumps(change_data(alert, actor), ensure_ascii=False)
+            yield f"id: {last}.{last_change}\nevent: change\ndata: {data}\n\n"
+        if len(sent_changes) > 10 * LATE_WINDOW:
+            sent_changes = {i for i in sent_changes if i > last_change - LATE_WINDOW}
         if time.monotonic() - beat > HEARTBEAT_SECONDS:
             beat = time.monotonic()
             yield ": still here\n\n"
@@ -100,6 +138,7 @@ async def alert_events(
 async def alert_stream(
     request: Request,
     after: int = Query(0, ge=0),
+    changes: int | None = Query(None, ge=0),
     status: str = Query("open", max_length=20),
     mine: bool = Query(False),
     principal: Principal = Depends(page_principal),
@@ -107,9 +146,17 @@ async def alert_stream(
 ) -> StreamingResponse:
     targeting.require_alert_reader(principal.actor)
     chosen = status if status in targeting.ALERT_STATUS_LABELS else None
-    start = _start(request.headers.get("last-event-id"), after)
+    start, changes_after = _start(request.headers.get("last-event-id"), after, changes)
     return StreamingResponse(
-        alert_events(ws, principal.actor, request, start, status=chosen, mine=mine),
+        alert_events(
+            ws,
+            principal.actor,
+            request,
+            start,
+            changes_after=changes_after,
+            status=chosen,
+            mine=mine,
+        ),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
     )
