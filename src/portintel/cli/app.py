@@ -22,6 +22,7 @@ from portintel.cli import (
     ais,
     alerts,
     audit,
+    charts,
     demo,
     entities,
     jobs,
@@ -84,6 +85,7 @@ app.add_typer(share.app, name="share")
 app.add_typer(targeting.app, name="targeting")
 app.add_typer(watchlist.app, name="watchlist")
 app.add_typer(alerts.app, name="alerts")
+app.add_typer(charts.app, name="chart")
 app.command("sync")(sync.sync_command)
 
 

@@ -24,9 +24,11 @@ class CaseIndex:
         self._with_passport = [p for p in cast.persons if p.passport is not None]
         self._relations: dict[tuple[str, str, str], Relation] = {}
         self._of_subject: dict[str, list[Relation]] = {}
+        self._of_target: dict[str, list[Relation]] = {}
         for relation in cast.relations:
             self._relations[(relation.schema, relation.subject, relation.target)] = relation
             self._of_subject.setdefault(relation.subject, []).append(relation)
+            self._of_target.setdefault(relation.target, []).append(relation)
         self._fishing_by_flag: dict[str, list[Vessel]] = {}
         for vessel in cast.vessels:
             if vessel.vessel_type == "wooden fishing boat":
@@ -41,6 +43,13 @@ class CaseIndex:
 
     def person(self, key: str) -> Person:
         return self._persons[key]
+
+    def is_person(self, key: str) -> bool:
+        return key in self._persons
+
+    def owners_of(self, vessel_key: str) -> list[Relation]:
+        """The ownership relations whose asset is ``vessel_key``."""
+        return [r for r in self._of_target.get(vessel_key, []) if r.schema == "Ownership"]
 
     def pick(self, role: str, nationalities: Sequence[str], rng: random.Random) -> Person:
         """Someone of ``role`` from one of ``nationalities`` (any nationality if none)."""

@@ -21,7 +21,7 @@ from portintel.scenario.facts import (
 )
 from portintel.scenario.geography import PORTS, Route, place, where
 from portintel.scenario.identities import bad_imo_number
-from portintel.scenario.model import DataQualityTrap, Incident, Place
+from portintel.scenario.model import DataQualityTrap, Incident, Place, Vessel
 from portintel.scenario.names import with_typo
 
 
@@ -147,6 +147,7 @@ def vessel_event(
         "migrant", route.migrant_nationalities, rng, rng.randint(1, 3) if full else 0
     ):
         passengers.append(mention_person(sheet, migrant, rng, style=style, details=False)[1])
+    owner_name = _registered_owner(sheet, case, vessel, rng) if full else None
     incident_kind = {
         "boarding": "intercepted",
         "patrol": "detected",
@@ -175,6 +176,8 @@ def vessel_event(
             f"{', '.join(passengers) or 'none'}. Passports of the crew were scanned; the "
             f"vessel was escorted to Sihanoukville."
         )
+        if owner_name:
+            text += f" The registration papers name {owner_name} as registered owner."
     elif kind == "patrol":
         title = f"Patrol sighting of {vessel.name}"
         text = (
@@ -189,6 +192,8 @@ def vessel_event(
             f"Engine failure, no water for three days. {figures} Master {captain_name} and "
             f"crew ({', '.join(crew_names) or 'not listed'}) detained."
         )
+        if owner_name:
+            text += f" The boat's papers name {owner_name} as its registered owner."
     else:
         title = f"Capsizing of {vessel.name} {where_text}"
         text = (
@@ -200,6 +205,25 @@ def vessel_event(
     return Draft(
         kind, title, text, source, "demo-officer", location, "interception", incident, trap
     )
+
+
+def _registered_owner(
+    sheet: FactSheet, case: CaseIndex, vessel: Vessel, rng: random.Random
+) -> str | None:
+    """The owner a boarding reads from the vessel's papers, stated with the ownership.
+
+    Only a person registered as owner (the boat owners of the network) is
+    named: a company's beneficial ownership is not on the papers. The name is
+    copied from the document, which draws nothing from ``rng``, so the rest
+    of the scenario stays as it was.
+    """
+    for relation in case.owners_of(vessel.key):
+        if relation.schema == "Ownership" and case.is_person(relation.subject):
+            owner = case.person(relation.subject)
+            key, name = mention_person(sheet, owner, rng, style="document", details=False)
+            state_relation(sheet, relation, key, vessel.key)
+            return name
+    return None
 
 
 def informant_contact(

@@ -20,6 +20,9 @@ here can add what they may not see) and returns the file's bytes:
   an ``UnknownLink`` (subject, object, role = the link's label, its dates),
   since its kind (a shared phone, an encounter at sea, a report) has no
   FtM schema of its own.
+- **JSON**: the chart as the API gives it (``GET /api/v1/entities/{id}/chart``):
+  nodes with their hop and community, edges with their evidence and grading,
+  under the chart's title, root and handling, for scripts.
 """
 
 from __future__ import annotations
@@ -43,6 +46,7 @@ FORMATS: dict[str, tuple[str, str]] = {
     "gexf": ("application/gexf+xml", "gexf"),
     "anx": ("application/xml", "anx"),
     "ftm": ("application/json", "ftm.json"),
+    "json": ("application/json", "json"),
 }
 """Format -> (media type, file extension)."""
 
@@ -289,4 +293,58 @@ def to_ftm(chart: ChartForExport) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
-WRITERS = {"graphml": to_graphml, "gexf": to_gexf, "anx": to_anx, "ftm": to_ftm}
+def to_json(chart: ChartForExport) -> bytes:
+    """The chart as one JSON document: the API's nodes and edges, with title and handling."""
+    document = {
+        "title": chart.title,
+        "root": chart.root,
+        "handling": chart.handling,
+        "handling_label": chart.handling_label,
+        "generated_at": _day(chart.generated_at) or None,
+        "nodes": [
+            {
+                "id": node.id,
+                "kind": node.kind.value,
+                "type": node.schema,
+                "label": node.label,
+                "hop": node.hop,
+                "community": chart.communities.get(node.id),
+            }
+            for node in chart.nodes
+        ],
+        "edges": [
+            {
+                "id": edge.id,
+                "source": edge.source,
+                "target": edge.target,
+                "kind": edge.kind.value,
+                "label": edge.label,
+                "statements": list(edge.statements),
+                "reports": list(edge.reports),
+                "grading": edge.grading,
+                "first_seen": _day(edge.first_seen) or None,
+                "last_seen": _day(edge.last_seen) or None,
+                "events": [
+                    {
+                        "event_id": e.event_id,
+                        "start": e.start.isoformat(),
+                        "end": _day(e.end) or None,
+                        "lat": e.lat,
+                        "lon": e.lon,
+                    }
+                    for e in edge.events
+                ],
+            }
+            for edge in chart.edges
+        ],
+    }
+    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+WRITERS = {
+    "graphml": to_graphml,
+    "gexf": to_gexf,
+    "anx": to_anx,
+    "ftm": to_ftm,
+    "json": to_json,
+}
