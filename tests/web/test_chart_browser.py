@@ -101,8 +101,8 @@ BIG = """(count) => {
   const nodes = [];
   const edges = [];
   for (let i = 0; i < count; i += 1) {
-    nodes.push({ id: `n${i}`, label: `Entity ${i}`, kind: "entity", type: i % 3 ? "Person" : "Vessel",
-      hop: i ? 1 + (i % 2) : 0, community: i % 5 });
+    nodes.push({ id: `n${i}`, label: `Entity ${i}`, kind: "entity",
+      type: i % 3 ? "Person" : "Vessel", hop: i ? 1 + (i % 2) : 0, community: i % 5 });
   }
   for (let i = 1; i < count; i += 1) {
     edges.push({ id: `e${i}`, source: `n${Math.floor(i / 2)}`, target: `n${i}`, kind: "phone",
