@@ -95,3 +95,59 @@ def test_a_chart_of_an_entity_the_reader_cannot_see_is_not_found(
     _log_in(page, live_server, "ana")
     answer = page.goto(f"{live_server.url}/entities/p-hidden/chart")
     assert answer is not None and answer.status == 404
+
+
+BIG = """(count) => {
+  const nodes = [];
+  const edges = [];
+  for (let i = 0; i < count; i += 1) {
+    nodes.push({ id: `n${i}`, label: `Entity ${i}`, kind: "entity",
+      type: i % 3 ? "Person" : "Vessel", hop: i ? 1 + (i % 2) : 0, community: i % 5 });
+  }
+  for (let i = 1; i < count; i += 1) {
+    edges.push({ id: `e${i}`, source: `n${Math.floor(i / 2)}`, target: `n${i}`, kind: "phone",
+      label: "Phone", statements: [], reports: [], events: [], grading: null });
+  }
+  window.portintelDraw({ root: "n0", nodes, edges, brokers: [], truncated: false });
+  const cy = window.portintelChart;
+  const before = cy.zoom();
+  cy.zoom({ level: before * 1.5, renderedPosition: { x: 200, y: 200 } });
+  cy.panBy({ x: 40, y: 20 });
+  return {
+    renderer: document.getElementById("chart").dataset.renderer,
+    webgl: Boolean(cy.renderer().webgl),
+    nodes: cy.nodes().length,
+    layout: document.getElementById("chart-layout").value,
+    rootLabel: cy.getElementById("n0").style("label"),
+    otherLabel: cy.getElementById("n7").style("label"),
+    zoomed: cy.zoom() > before,
+  };
+}"""
+
+
+def test_a_chart_of_thousands_of_nodes_is_drawn_with_webgl_without_errors(
+    browser: object,  # noqa: F811
+    live_server: LiveServer,  # noqa: F811
+) -> None:
+    with transaction(live_server.workspace) as connection:
+        write_statements(connection, NETWORK)
+    page = _page(browser, live_server)
+    errors = _watch_console(page)
+    _log_in(page, live_server, "ana")
+    page.goto(f"{live_server.url}/entities/p-sok/chart")
+    page.wait_for_selector("#chart[data-state=ready]", timeout=READY)
+    assert page.get_attribute("#chart", "data-renderer") == "canvas"  # small: the usual canvas
+
+    drawn = page.evaluate(BIG, 1500)
+    assert drawn["renderer"] == "webgl" and drawn["webgl"]
+    assert drawn["nodes"] == 1500
+    assert drawn["layout"] == "concentric"  # no force-directed layout of thousands of nodes
+    assert drawn["rootLabel"] == "Entity 0" and drawn["otherLabel"] == ""
+    assert drawn["zoomed"]
+    # choosing a node shows its label and its details, as on a small chart
+    page.evaluate("window.portintelChart.getElementById('n7').select().emit('tap')")
+    assert page.evaluate("window.portintelChart.getElementById('n7').style('label')") == "Entity 7"
+    assert "Entity 7" in page.inner_text("#chart-selection")
+    page.wait_for_timeout(300)  # a few frames drawn
+    assert errors == []  # WebGL needs no change to the content security policy
+    assert live_server.foreign_requests == []

@@ -121,11 +121,16 @@ function style() {
 }
 
 function bigStyle() {
-  // thousands of nodes: straight links without labels, labels only when zoomed in enough to read
+  // thousands of nodes, drawn with WebGL: a label is a texture each, so only the root's and the
+  // chosen node's are drawn (the others are in the details panel and the path lists); links are
+  // plain straight lines, which the WebGL renderer draws in one batch
   return [
     ...style(),
-    { selector: "node", style: { "text-wrap": "none", "min-zoomed-font-size": 9 } },
-    { selector: "edge", style: { "curve-style": "haystack", label: "", "target-arrow-shape": "none", width: 1 } },
+    { selector: "node", style: { label: "", "text-wrap": "none" } },
+    { selector: "node[hop = 0], node:selected, node.path, node.broker", style: { label: "data(label)" } },
+    { selector: "edge", style: {
+      "curve-style": "straight", "line-style": "solid", label: "", "target-arrow-shape": "none", width: 1,
+    } },
   ];
 }
 
@@ -257,15 +262,17 @@ function draw(data, saved = null) {
   groupCount = 0;
   const { elements } = elementsOf(data);
   if (cy) cy.destroy();
-  // a big chart stays interactive: while it is panned or zoomed, Cytoscape moves a picture of
-  // it and leaves out links and labels; a force-directed layout of thousands of nodes would
-  // hold the page for minutes, so big charts open in rings by steps
+  // a big chart stays interactive: it is drawn with WebGL (software rendering where there is no
+  // graphics card), without links while it is dragged or zoomed; a force-directed layout of
+  // thousands of nodes would hold the page for minutes, so big charts open in rings by steps
   const big = data.nodes.length > BIG_CHART;
   if (big && document.getElementById("chart-layout").value === "cose") document.getElementById("chart-layout").value = "concentric";
   cy = cytoscape({
     container: box, elements, style: big ? bigStyle() : style(), wheelSensitivity: 0.3, minZoom: 0.02, maxZoom: 4,
-    textureOnViewport: big, hideEdgesOnViewport: big, hideLabelsOnViewport: big, pixelRatio: big ? 1 : "auto",
+    hideEdgesOnViewport: big, hideLabelsOnViewport: big, pixelRatio: big ? 1 : "auto",
+    renderer: big ? { name: "canvas", webgl: true } : { name: "canvas" },
   });
+  box.dataset.renderer = big ? "webgl" : "canvas";
   box.dataset.state = data.nodes.length > 1 ? "ready" : "empty";
   summary.textContent = `${data.nodes.length} ${words.nodes}, ${data.edges.length} ${words.links}` +
     (data.truncated ? `. ${box.dataset.truncated}` : "");
