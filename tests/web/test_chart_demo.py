@@ -20,6 +20,8 @@ import pytest
 from sqlalchemy import select
 
 from portintel.adapters.database import tables
+from portintel.adapters.vocabularies import load_handling
+from portintel.errors import InvalidInput
 from portintel.scenario import scenario_cast
 from portintel.services import admin
 from portintel.services.analysis import ChartOptions, handling_floor, neighbourhood
@@ -81,6 +83,16 @@ def _facilitator_id(ws: Workspace, name: str) -> str:
         return next(iter(found))
 
 
+def _takes_conditions(code: str) -> bool:
+    """Whether a handling code needs the originator's conditions (3x5x2 C)."""
+    vocabularies = load_handling()
+    try:
+        vocabularies.parse(code)
+    except InvalidInput:
+        return True
+    return False
+
+
 def test_the_analyst_charts_the_facilitator_finds_the_dark_boat_and_saves_the_chart(
     browser: object,  # noqa: F811
     live_server: LiveServer,  # noqa: F811
@@ -135,6 +147,8 @@ def test_the_analyst_charts_the_facilitator_finds_the_dark_boat_and_saves_the_ch
     page.fill("#save-name", "Dark boat and its owner")
     page.fill("#save-notes", "The boat went dark for 17 hours before meeting the freighter.")
     page.select_option("#save-handling", floor or "tlp:AMBER")
+    if floor and _takes_conditions(floor):  # 3x5x2 C: shared only with its stated conditions
+        page.fill("#save-conditions", "PIU and CAU staff only; no onward release")
     page.click("#chart-save button[value=new]")
     page.wait_for_url(f"{live_server.url}/charts/chart-*", timeout=READY)
 
