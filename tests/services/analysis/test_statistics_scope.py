@@ -23,6 +23,7 @@ from portintel.adapters.database import tables
 from portintel.domain.actors import Role
 from portintel.domain.analysis.products import ItemKind, ItemSpec
 from portintel.domain.analysis.statistics import Dimension, Period
+from portintel.errors import NotFound
 from portintel.services import analysis
 from portintel.services.analysis import StatisticsQuery, smuggling_statistics
 from portintel.services.events import transaction
@@ -109,7 +110,12 @@ def test_no_product_holds_what_its_author_may_not_read(world: World) -> None:
             world.ws, author, "network_profile", f"Profile by {person.username}", "tlp:GREEN"
         )
         for entity in entities:
-            analysis.add_item(world.ws, author, product, ItemSpec(ItemKind.CHART, "", entity, 2))
+            spec = ItemSpec(ItemKind.CHART, "", entity, 2)
+            if world.visible_statement_ids(author, entity):
+                analysis.add_item(world.ws, author, product, spec)
+            else:  # an entity the author may not read is refused, as one that does not exist
+                with pytest.raises(NotFound):
+                    analysis.add_item(world.ws, author, product, spec)
         analysis.add_item(world.ws, author, product, ItemSpec(ItemKind.MAP, "All"))
         analysis.add_item(world.ws, author, product, ItemSpec(ItemKind.STATISTICS, "By route"))
         view = analysis.get_product(world.ws, author, product)

@@ -40,7 +40,7 @@ class NodeOut(BaseModel):
     community: int | None = Field(description="the node's Louvain community, 0 the largest")
 
 
-class EventOut(BaseModel):
+class EncounterEventOut(BaseModel):
     event_id: str = Field(description="the behaviour event (GET /api/v1/events)")
     start: datetime
     end: datetime | None
@@ -59,7 +59,7 @@ class EdgeOut(BaseModel):
     grading: str | None = Field(description="the best grading of the evidence, e.g. B2")
     first_seen: datetime | None
     last_seen: datetime | None
-    events: list[EventOut] = Field(
+    events: list[EncounterEventOut] = Field(
         description="the AIS encounters behind a `met at sea` edge: when and where"
     )
 
@@ -115,7 +115,9 @@ def chart_out(chart: analysis.LinkChart) -> ChartOut:
                 first_seen=edge.first_seen,
                 last_seen=edge.last_seen,
                 events=[
-                    EventOut(event_id=e.event_id, start=e.start, end=e.end, lat=e.lat, lon=e.lon)
+                    EncounterEventOut(
+                        event_id=e.event_id, start=e.start, end=e.end, lat=e.lat, lon=e.lon
+                    )
                     for e in edge.events
                 ],
             )
