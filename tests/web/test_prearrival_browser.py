@@ -44,7 +44,10 @@ def test_the_smuggling_boat_tops_the_list_of_its_port_and_the_list_updates_itsel
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     _log_in(page, server, "olga")
     page.click("nav >> text=Arrivals")
-    page.select_option("#prearrival-port", KOH_KONG)  # a change submits the form
+    # the page and its script loaded before choosing: a change submits the form only once
+    # the script listens (on a loaded machine the choice could otherwise come first)
+    page.wait_for_url("**/prearrival", wait_until="load")
+    page.select_option("#prearrival-port", KOH_KONG)
     page.wait_for_url(f"**/prearrival?port={KOH_KONG}**")
     page.check("input[name=hours][value='72']")
     page.wait_for_url("**hours=72**")
