@@ -24,7 +24,13 @@ from portintel.services.intake.statements import (
     write_statements,
 )
 from portintel.services.maritime.ingest import ingest_paths
-from portintel.services.maritime.registry import VesselRegistry, list_vessels, vessel_statements
+from portintel.services.maritime.registry import (
+    VesselRegistry,
+    heard_ships,
+    identity_rows,
+    list_vessels,
+    vessel_statements,
+)
 from portintel.services.workspace import Workspace
 from tests.adapters.ais.nmea_samples import SEA, position, static
 
@@ -242,3 +248,14 @@ def test_widening_by_id_reads_back_as_widening_by_record(workspace: Workspace) -
         workspace.hooks.unregister(recorder)
     assert _spans(workspace) == {("name", "SEA STAR"): (earlier, later)}
     assert recorder.written == 3  # the write and two widenings; an empty one says nothing
+
+
+def test_the_ships_of_a_batch_are_those_with_an_mmsi_identity() -> None:
+    # observe takes the batch's ships from the identity rows: they must be heard_ships
+    frames = [_batch(mmsi, (5, 9), "SEA STAR") for mmsi in (574000002, 2573500, 574000001)]
+    positions = pl.concat([p for p, _ in frames])
+    statics = pl.concat([s for _, s in frames])
+    statics = statics.with_columns(pl.Series("mmsi", [574000002, 2573500, 970000001]))
+    rows = identity_rows(positions, statics)
+    ships = [row[0] for row in rows if row[1] == "mmsi"]
+    assert ships == heard_ships(positions, statics) == [574000001, 574000002]

@@ -230,7 +230,9 @@ class VesselRegistry:
         self, positions: pl.DataFrame, statics: pl.DataFrame, context: InputContext
     ) -> None:
         """Write the batch's registry statements; announce the accepted positions after commit."""
-        ships = heard_ships(positions, statics)
+        identities = _timed_identity_rows(positions, statics)
+        # every ship heard has its ``mmsi`` row, in MMSI order: the batch's ships (heard_ships)
+        ships = [row[0] for row in identities if row[1] == "mmsi"]
         if not ships and positions.height == 0:
             return
         entity_ids: dict[int, str] = {}
@@ -244,7 +246,7 @@ class VesselRegistry:
                 dataset = self.ws.settings.node_id
                 new: dict[tuple[str, str, str, str], _TimedRow] = {}
                 widened: dict[tuple[str, str, str, str], tuple[str, int, int]] = {}
-                for row in _timed_identity_rows(positions, statics):
+                for row in identities:
                     entity_id = entity_ids[row[0]]
                     key = (entity_id, row[1], row[3], origin)
                     first, last = row[6], row[7]
