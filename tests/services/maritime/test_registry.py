@@ -6,6 +6,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import polars as pl
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import select
 
 from portintel.adapters.database import tables
@@ -13,9 +15,22 @@ from portintel.domain.actors import SYSTEM
 from portintel.domain.maritime.normalise import InputContext
 from portintel.domain.statements import StatementRecord
 from portintel.services.events import hookimpl, transaction
-from portintel.services.intake.statements import widen_statement_spans
+from portintel.services.intake.statements import (
+    _SQLITE_TIME,
+    _sqlite_times,
+    _utc_times,
+    widen_spans_by_id,
+    widen_statement_spans,
+    write_statements,
+)
 from portintel.services.maritime.ingest import ingest_paths
-from portintel.services.maritime.registry import VesselRegistry, list_vessels, vessel_statements
+from portintel.services.maritime.registry import (
+    VesselRegistry,
+    heard_ships,
+    identity_rows,
+    list_vessels,
+    vessel_statements,
+)
 from portintel.services.workspace import Workspace
 from tests.adapters.ais.nmea_samples import SEA, position, static
 
@@ -179,3 +194,68 @@ def test_widening_an_unknown_statement_changes_nothing(workspace: Workspace) -> 
         assert widen_statement_spans(connection, [(record, moment, moment)]) == 1
         assert widen_statement_spans(connection, []) == 0
     assert _spans(workspace) == {}
+
+
+@given(
+    st.datetimes(
+        min_value=datetime(1970, 1, 1), max_value=datetime(2200, 1, 1), timezones=st.just(UTC)
+    )
+)
+def test_times_widened_by_id_are_the_text_sqlalchemy_stores(moment: datetime) -> None:
+    # the vectorised form must be byte for byte SQLAlchemy's, or min()/max() on text would lie
+    microseconds = (moment - datetime(1970, 1, 1, tzinfo=UTC)) // timedelta(microseconds=1)
+    ((text,),), ((aware,),) = _sqlite_times([microseconds]), _utc_times([microseconds])
+    assert text == moment.strftime(_SQLITE_TIME)
+    assert aware == moment
+
+
+def test_widening_by_id_reads_back_as_widening_by_record(workspace: Workspace) -> None:
+    start = datetime(2026, 3, 1, 12, 30, 15, 250_001, tzinfo=UTC)
+    record = StatementRecord(
+        entity_id="ent-x",
+        schema="Vessel",
+        prop="name",
+        prop_type="name",
+        value="SEA STAR",
+        dataset="n",
+        origin="ais:rx",
+        first_seen=start,
+        last_seen=start,
+    )
+    recorder = Recorder()
+    workspace.hooks.register(recorder)
+    try:
+        with transaction(workspace) as connection:
+            write_statements(connection, [record])
+        earlier, later = start - timedelta(hours=3, microseconds=7), start + timedelta(days=2)
+        with transaction(workspace) as connection:
+            microseconds = [
+                (moment - datetime(1970, 1, 1, tzinfo=UTC)) // timedelta(microseconds=1)
+                for moment in (earlier, start)
+            ]
+            asked = widen_spans_by_id(
+                connection,
+                [(record.id, *microseconds)],
+                origins=["ais:rx"],
+                entity_ids=["ent-x"],
+            )
+            assert asked == 1
+        with transaction(workspace) as connection:
+            assert widen_statement_spans(connection, [(record, start, later)]) == 1
+        with transaction(workspace) as connection:
+            assert widen_spans_by_id(connection, [], origins=(), entity_ids=()) == 0
+    finally:
+        workspace.hooks.unregister(recorder)
+    assert _spans(workspace) == {("name", "SEA STAR"): (earlier, later)}
+    assert recorder.written == 3  # the write and two widenings; an empty one says nothing
+
+
+def test_the_ships_of_a_batch_are_those_with_an_mmsi_identity() -> None:
+    # observe takes the batch's ships from the identity rows: they must be heard_ships
+    frames = [_batch(mmsi, (5, 9), "SEA STAR") for mmsi in (574000002, 2573500, 574000001)]
+    positions = pl.concat([p for p, _ in frames])
+    statics = pl.concat([s for _, s in frames])
+    statics = statics.with_columns(pl.Series("mmsi", [574000002, 2573500, 970000001]))
+    rows = identity_rows(positions, statics)
+    ships = [row[0] for row in rows if row[1] == "mmsi"]
+    assert ships == heard_ships(positions, statics) == [574000001, 574000002]

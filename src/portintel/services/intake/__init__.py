@@ -39,7 +39,11 @@ if TYPE_CHECKING:
         get_source,
         list_sources,
     )
-    from portintel.services.intake.statements import widen_statement_spans, write_statements
+    from portintel.services.intake.statements import (
+        widen_spans_by_id,
+        widen_statement_spans,
+        write_statements,
+    )
     from portintel.services.intake.suggestions import (
         Decision,
         SuggestionList,
@@ -82,7 +86,9 @@ _MODULE_OF = {
     **dict.fromkeys(
         ("SourceKind", "SourceView", "create_source", "get_source", "list_sources"), "sources"
     ),
-    **dict.fromkeys(("widen_statement_spans", "write_statements"), "statements"),
+    **dict.fromkeys(
+        ("widen_spans_by_id", "widen_statement_spans", "write_statements"), "statements"
+    ),
     **dict.fromkeys(
         (
             "Decision",
@@ -155,6 +161,7 @@ __all__ = [
     "resolve_entity_ids",
     "return_report",
     "submit_report",
+    "widen_spans_by_id",
     "widen_statement_spans",
     "write_statements",
 ]

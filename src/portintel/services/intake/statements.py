@@ -11,8 +11,8 @@ caller's transaction commits), so it needs a connection opened with
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from datetime import UTC, datetime
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import UTC, datetime, timedelta
 from itertools import islice
 from typing import Any
 
@@ -33,6 +33,7 @@ __all__ = [
     "BATCH_SIZE",
     "make_fact_statements",
     "statement_row",
+    "widen_spans_by_id",
     "widen_statement_spans",
     "write_statements",
 ]
@@ -229,33 +230,57 @@ def widen_statement_spans(
     widened a statement is announced as :func:`write_statements` announces
     it. An id that is not stored is left alone.
     """
+    spans = list(spans)
+    return widen_spans_by_id(
+        connection,
+        [(record.id, _microseconds(first), _microseconds(last)) for record, first, last in spans],
+        origins={record.origin for record, _, _ in spans},
+        entity_ids={record.canonical_id or record.entity_id for record, _, _ in spans},
+    )
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _microseconds(moment: datetime) -> int:
+    """``moment`` as microseconds since the epoch (UTC; a naive time is taken as UTC)."""
+    return (_utc(moment) - _EPOCH) // timedelta(microseconds=1)
+
+
+def widen_spans_by_id(
+    connection: Connection,
+    spans: Sequence[tuple[str, int, int]],
+    *,
+    origins: Iterable[str],
+    entity_ids: Iterable[str],
+) -> int:
+    """:func:`widen_statement_spans` for a writer that keeps ids and times as numbers.
+
+    ``spans`` are (statement id, first seen, last seen) with the times in
+    microseconds since the epoch (UTC); ``origins`` and ``entity_ids`` are
+    those of the statements, for the announcement. The times become the
+    store's text or timestamps in one vectorised step, not one Python
+    ``datetime`` each (the vessel registry widens thousands a batch).
+    """
     if not announcing(connection):
         raise RuntimeError(
             "widen_statement_spans needs a connection from portintel.services.events"
             ".transaction(ws), so that subscribers hear of the statements once committed"
         )
-    spans = list(spans)
-    rows = [(_utc(first), _utc(last), record.id) for record, first, last in spans]
-    if not rows:
+    if not spans:
         return 0
+    ids = [key for key, _, _ in spans]
+    firsts, lasts = [first for _, first, _ in spans], [last for _, _, last in spans]
     if connection.dialect.name == "sqlite":
-        times: dict[datetime, str] = {}
-
-        def text_of(moment: datetime) -> str:
-            found = times.get(moment)
-            if found is None:
-                found = times[moment] = moment.strftime(_SQLITE_TIME)
-            return found
-
-        connection.exec_driver_sql(
-            _SQLITE_WIDEN, [(text_of(first), text_of(last), key) for first, last, key in rows]
-        )
+        texts = _sqlite_times(firsts, lasts)
+        connection.exec_driver_sql(_SQLITE_WIDEN, list(zip(*texts, ids, strict=True)))
     elif connection.dialect.name == "postgresql":
+        moments = _utc_times(firsts, lasts)
         raw = connection.connection.dbapi_connection
         assert raw is not None  # a live connection inside a transaction
         cursor = raw.cursor()
         try:
-            cursor.executemany(_PG_WIDEN, rows)
+            cursor.executemany(_PG_WIDEN, list(zip(*moments, ids, strict=True)))
         finally:
             cursor.close()
     else:  # pragma: no cover - only the two supported stores reach here
@@ -263,10 +288,31 @@ def widen_statement_spans(
             f"statements cannot be written to a {connection.dialect.name} database",
             hint="use SQLite or PostgreSQL",
         )
-    origins = {record.origin for record, _, _ in spans}
-    entity_ids = {record.canonical_id or record.entity_id for record, _, _ in spans}
-    _announce(connection, origins, entity_ids, len(rows))
-    return len(rows)
+    _announce(connection, set(origins), set(entity_ids), len(spans))
+    return len(spans)
+
+
+def _sqlite_times(*columns: list[int]) -> list[list[str]]:
+    """Microseconds since the epoch as SQLAlchemy's SQLite text (``_SQLITE_TIME``), vectorised."""
+    import polars as pl
+
+    return [
+        pl.Series(column, dtype=pl.Int64)
+        .cast(pl.Datetime("us"))
+        .dt.strftime("%Y-%m-%d %H:%M:%S%.6f")
+        .to_list()
+        for column in columns
+    ]
+
+
+def _utc_times(*columns: list[int]) -> list[list[datetime]]:
+    """Microseconds since the epoch as aware UTC datetimes, vectorised."""
+    import polars as pl
+
+    return [
+        pl.Series(column, dtype=pl.Int64).cast(pl.Datetime("us", "UTC")).to_list()
+        for column in columns
+    ]
 
 
 def _announce(connection: Connection, origins: set[str], entity_ids: set[str], count: int) -> None:

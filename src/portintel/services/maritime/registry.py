@@ -18,7 +18,7 @@ import functools
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import polars as pl
@@ -33,7 +33,7 @@ from portintel.domain.maritime.normalise import InputContext
 from portintel.domain.maritime.vocabulary import ship_type_label
 from portintel.domain.statements import StatementRecord
 from portintel.services.events import announce, transaction
-from portintel.services.intake import new_entity_id, widen_statement_spans, write_statements
+from portintel.services.intake import new_entity_id, widen_spans_by_id, write_statements
 from portintel.services.workspace import Workspace
 
 # an ingest meets the same few thousand vessels in every batch: their checks are remembered
@@ -85,17 +85,26 @@ def _ships(frame: pl.DataFrame) -> pl.DataFrame:
     return ships.filter(pl.col("ts").is_not_null())
 
 
-def _spans(frame: pl.DataFrame, column: str) -> list[tuple[int, object, datetime, datetime]]:
-    """(mmsi, value, first seen, last seen) for each distinct non-null value of ``column``."""
+def _spans(frame: pl.DataFrame, column: str) -> list[tuple[int, object, int, int]]:
+    """(mmsi, value, first seen, last seen) for each distinct non-null value of ``column``;
+    times in microseconds since the epoch."""
     if column not in frame.columns:
         return []
     grouped = (
         frame.filter(pl.col(column).is_not_null())
         .group_by("mmsi", column)
-        .agg(pl.col("ts").min().alias("first"), pl.col("ts").max().alias("last"))
+        .agg(_first_us(), _last_us())
         .sort("mmsi", column)
     )
     return list(grouped.iter_rows())
+
+
+def _first_us() -> pl.Expr:
+    return pl.col("ts").min().dt.epoch("us").alias("first")
+
+
+def _last_us() -> pl.Expr:
+    return pl.col("ts").max().dt.epoch("us").alias("last")
 
 
 def heard_ships(positions: pl.DataFrame, statics: pl.DataFrame) -> list[int]:
@@ -109,20 +118,31 @@ def heard_ships(positions: pl.DataFrame, statics: pl.DataFrame) -> list[int]:
 
 IdentityRow = tuple[int, str, str, str, str | None, str | None, datetime, datetime]
 """(mmsi, property, property type, value, original value, invalid reason, first, last)."""
+_TimedRow = tuple[int, str, str, str, str | None, str | None, int, int]
+"""An identity row with first and last in microseconds since the epoch (UTC)."""
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _moment(microseconds: int) -> datetime:
+    return _EPOCH + timedelta(microseconds=microseconds)
 
 
 def identity_rows(positions: pl.DataFrame, statics: pl.DataFrame) -> list[IdentityRow]:
     """Each ship's identity values of one batch with when they were first and last heard."""
+    return [
+        (*row[:6], _moment(row[6]), _moment(row[7]))
+        for row in _timed_identity_rows(positions, statics)
+    ]
+
+
+def _timed_identity_rows(positions: pl.DataFrame, statics: pl.DataFrame) -> list[_TimedRow]:
+    """:func:`identity_rows` with the times as integers: no ``datetime`` built per row."""
     positions, statics = _ships(positions), _ships(statics)
     heard = pl.concat(
         [positions.select("mmsi", "ts"), statics.select("mmsi", "ts")], how="vertical_relaxed"
     )
-    rows: list[IdentityRow] = []
-    heard_spans = (
-        heard.group_by("mmsi")
-        .agg(pl.col("ts").min().alias("first"), pl.col("ts").max().alias("last"))
-        .sort("mmsi")
-    )
+    rows: list[_TimedRow] = []
+    heard_spans = heard.group_by("mmsi").agg(_first_us(), _last_us()).sort("mmsi")
     for mmsi, first, last in heard_spans.iter_rows():
         rows.append((mmsi, "mmsi", "identifier", str(mmsi), None, None, first, last))
         country = _country_of(f"{mmsi:09d}")
@@ -202,19 +222,21 @@ class VesselRegistry:
         # batch, and only vessels new to this object are looked up in the store
         self._entity_ids: dict[int, str] = {}
         # (entity, property, value, origin) -> (statement, first seen, last seen), committed
-        self._spans: dict[
-            tuple[str, str, str, str], tuple[StatementRecord, datetime, datetime]
-        ] = {}
+        self._spans: dict[tuple[str, str, str, str], tuple[str, int, int]] = {}
+        """(entity, property, value, origin) -> (statement id, first, last seen), committed;
+        times in microseconds since the epoch (no ``datetime`` per statement and batch)."""
 
     def observe(
         self, positions: pl.DataFrame, statics: pl.DataFrame, context: InputContext
     ) -> None:
         """Write the batch's registry statements; announce the accepted positions after commit."""
-        ships = heard_ships(positions, statics)
+        identities = _timed_identity_rows(positions, statics)
+        # every ship heard has its ``mmsi`` row, in MMSI order: the batch's ships (heard_ships)
+        ships = [row[0] for row in identities if row[1] == "mmsi"]
         if not ships and positions.height == 0:
             return
         entity_ids: dict[int, str] = {}
-        spans: dict[tuple[str, str, str, str], tuple[StatementRecord, datetime, datetime]] = {}
+        spans: dict[tuple[str, str, str, str], tuple[str, int, int]] = {}
         with transaction(self.ws) as connection:
             if ships:
                 unknown = [mmsi for mmsi in ships if mmsi not in self._entity_ids]
@@ -222,29 +244,41 @@ class VesselRegistry:
                 entity_ids = {mmsi: known.get(mmsi) or new_entity_id() for mmsi in ships}
                 origin = f"{ORIGIN_PREFIX}{context.source}"
                 dataset = self.ws.settings.node_id
-                records: dict[tuple[str, str, str, str], StatementRecord] = {}
-                widened: list[tuple[StatementRecord, datetime, datetime]] = []
-                for row in identity_rows(positions, statics):
+                new: dict[tuple[str, str, str, str], _TimedRow] = {}
+                widened: dict[tuple[str, str, str, str], tuple[str, int, int]] = {}
+                for row in identities:
                     entity_id = entity_ids[row[0]]
                     key = (entity_id, row[1], row[3], origin)
                     first, last = row[6], row[7]
-                    if key in records:  # two raw values, one statement (IMO 1234567, IMO1234567)
-                        _id, was_first, was_last = spans[key]
-                        first, last = min(first, was_first), max(last, was_last)
-                        row = (*row[:6], first, last)
                     committed = self._spans.get(key)
                     if committed is None:
-                        record = _record(row, entity_id=entity_id, dataset=dataset, origin=origin)
-                        records[key] = record  # the batch's last raw value, as write_statements
-                        spans[key] = (record, first, last)
+                        if key in new:  # two raw values, one statement (IMO 1234567, IMO1234567)
+                            was = new[key]
+                            first, last = min(first, was[6]), max(last, was[7])
+                        new[key] = (*row[:6], first, last)  # the batch's last raw value
                         continue
-                    stored, was_first, was_last = spans.get(key, committed)
+                    statement_id, was_first, was_last = spans.get(key, committed)
                     if first < was_first or last > was_last:
-                        first, last = min(first, was_first), max(last, was_last)
-                        widened.append((stored, first, last))
-                        spans[key] = (stored, first, last)
-                self.written += write_statements(connection, records.values())
-                self.written += widen_statement_spans(connection, widened)
+                        span = (statement_id, min(first, was_first), max(last, was_last))
+                        widened[key] = spans[key] = span
+                records = [
+                    _record(
+                        (*row[:6], _moment(row[6]), _moment(row[7])),
+                        entity_id=key[0],
+                        dataset=dataset,
+                        origin=origin,
+                    )
+                    for key, row in new.items()
+                ]
+                self.written += write_statements(connection, records)
+                for key, record in zip(new, records, strict=True):
+                    spans[key] = (record.id, new[key][6], new[key][7])
+                self.written += widen_spans_by_id(
+                    connection,
+                    list(widened.values()),
+                    origins=(origin,),
+                    entity_ids={key[0] for key in widened},
+                )
             if positions.height:
                 announce(connection, "positions_accepted", **accepted_summary(positions, context))
         # committed: the ids and spans are the store's now
