@@ -205,6 +205,8 @@ def test_the_pdf_prints_a_timeline_and_a_saved_chart_under_the_banner(
     analysis.add_item(
         workspace, analyst, product, ItemSpec(ItemKind.SAVED_CHART, "As laid out", chart_id=chart)
     )
+    raised = analysis.get_product(workspace, analyst, product).raised or ""
+    assert "figure 1 (timeline), figure 2 (saved chart) rest on" in raised
     analysis.submit_product(workspace, analyst, product)
     analysis.approve_product(workspace, supervisor, product)
     name, pdf = analysis.product_pdf(workspace, analyst, product)

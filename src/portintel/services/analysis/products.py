@@ -209,7 +209,8 @@ def _effective(chosen: str, items: list[RenderedItem]) -> tuple[str, str | None]
         for n, item in enumerate(items, start=1)
         if item.handling == code
     ]
-    return code, f"{', '.join(which)} rests on information marked {code.upper()}"
+    rest = "rests" if len(which) == 1 else "rest"
+    return code, f"{', '.join(which)} {rest} on information marked {code.upper()}"
 
 
 def _author(ws: Workspace, row: Any) -> Actor:
