@@ -6,13 +6,17 @@ for every person, the statistics by route must hold exactly the routes of
 the reports the need-to-know oracle lets them read, with those incidents'
 migrants, and nothing of any other report. A product written by each
 analyst and supervisor, embedding a link chart, a map and statistics, may
-cite only reports its author may read and hold no marker of anything else.
+cite only reports its author may read and hold no marker of anything else;
+so may one embedding timelines of entities, and saved charts (and their
+timelines) saved by the writer who reads the most and shared with the unit:
+each is expanded again in the embedding author's scope.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -21,15 +25,16 @@ from sqlalchemy import insert
 
 from portintel.adapters.database import tables
 from portintel.domain.actors import Role
+from portintel.domain.analysis import NodeKind
 from portintel.domain.analysis.products import ItemKind, ItemSpec
 from portintel.domain.analysis.statistics import Dimension, Period
-from portintel.errors import NotFound
+from portintel.errors import InvalidInput, NotFound
 from portintel.services import analysis
 from portintel.services.analysis import StatisticsQuery, smuggling_statistics
 from portintel.services.events import transaction
 from portintel.settings import Settings
 from tests.conftest import BACKENDS
-from tests.services.access_world import World, build_world, world_database
+from tests.services.access_world import Person, World, build_world, world_database
 
 START = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -127,3 +132,77 @@ def test_no_product_holds_what_its_author_may_not_read(world: World) -> None:
         assert not world.leaked_markers(author, view.body), person.username
         charts_drawn += view.body.count("<line ")
     assert charts_drawn > 0 and len(writers) >= 2  # not vacuous
+
+
+def _save_for_unit(world: World, owner: Person, root: str) -> str:
+    """A chart of ``root`` saved by ``owner``, shared with the unit, at its handling floor."""
+    actor = owner.actor
+    options = analysis.ChartOptions(hops=2)
+    floor = analysis.handling_floor(
+        world.ws, actor, analysis.neighbourhood(world.ws, actor, root, options)
+    )
+    draft = analysis.ChartDraft(
+        name=f"Network of {root}", root=root, options=options, handling=floor or "tlp:GREEN",
+        shared_with_unit=True,
+    )  # fmt: skip
+    try:
+        return analysis.save_chart(world.ws, actor, draft).id
+    except InvalidInput:  # 3x5x2 C: its conditions are written down
+        conditioned = replace(draft, handling_conditions="Within the unit only")
+        return analysis.save_chart(world.ws, actor, conditioned).id
+
+
+def test_no_timeline_or_saved_chart_in_a_product_holds_what_its_author_may_not_read(
+    world: World,
+) -> None:
+    writers = [
+        p for p in world.people
+        if p.active and p.actor.roles & {Role.ANALYST, Role.SUPERVISOR}
+    ]  # fmt: skip
+    owner = max(writers, key=lambda p: len(world.readable_reports(p.actor)))
+
+    def sees(person: Person, entity: str) -> bool:
+        return bool(world.visible_statement_ids(person.actor, entity))
+
+    # roots where the scopes differ: one that many writers may not see at all, and one
+    # whose chart (as the owner sees it) has entities that writers who see the root do not
+    options = analysis.ChartOptions(hops=2)
+    seen = [e for e in world.entity_ids if sees(owner, e)]
+    unseen_by = {e: sum(not sees(p, e) for p in writers) for e in seen}
+    partly: dict[str, int] = {}
+    for entity in seen:
+        chart = analysis.neighbourhood(world.ws, owner.actor, entity, options)
+        nodes = [n.id for n in chart.nodes if n.kind is NodeKind.ENTITY]
+        partly[entity] = sum(
+            sees(p, entity) and not all(sees(p, n) for n in nodes) for p in writers
+        )
+    roots = [max(partly, key=lambda e: (partly[e], e))]
+    roots.append(max((e for e in seen if e not in roots), key=lambda e: (unseen_by[e], e)))
+    assert partly[roots[0]] > 0  # not vacuous: some writers see part of the owner's chart
+    charts = {root: _save_for_unit(world, owner, root) for root in roots}
+    entities = world.entity_ids[:: max(1, len(world.entity_ids) // 3)][:3]
+    drawn = refused = lanes = 0
+    for person in writers:
+        author = person.actor
+        product = analysis.create_product(
+            world.ws, author, "target_profile", f"Timelines by {person.username}", "tlp:GREEN"
+        )
+        specs = [ItemSpec(ItemKind.TIMELINE, "", entity) for entity in entities]
+        specs += [ItemSpec(kind, "", chart_id=chart_id) for chart_id in charts.values()
+                  for kind in (ItemKind.SAVED_CHART, ItemKind.TIMELINE)]  # fmt: skip
+        for spec in specs:
+            root = spec.entity_id or next(r for r, c in charts.items() if c == spec.chart_id)
+            if sees(person, root):
+                analysis.add_item(world.ws, author, product, spec)
+                drawn += 1
+            else:  # what the author may not read is refused, as what does not exist
+                with pytest.raises(NotFound):
+                    analysis.add_item(world.ws, author, product, spec)
+                refused += 1
+        view = analysis.get_product(world.ws, author, product)
+        cited = set(REPORT_ID.findall(view.body))
+        assert all(world.may_read_report(author, r) for r in cited), person.username
+        assert not world.leaked_markers(author, view.body), person.username
+        assert "item-not-drawn" not in view.body
+        lanes += view.body.count("<td>1</td>")
+    assert drawn > 0 and refused > 0 and lanes > 0  # not vacuous: scopes differ

@@ -2,7 +2,9 @@
 
 A product is a threat assessment, an intelligence bulletin, a target profile
 or a network profile: text sections from its template, plus items embedded
-from the workspace (a link chart, a map of incidents, a statistics table).
+from the workspace (a link chart, a map of incidents, a statistics table, the
+timeline of an entity or of a saved chart's entities, a saved chart as its
+owner laid it out).
 
 **Handling.** Every embedded item rests on reports (its sources) and carries
 the strictest handling of them; the product's handling is at least the
@@ -98,12 +100,16 @@ class ItemKind(StrEnum):
     CHART = "chart"
     MAP = "map"
     STATISTICS = "statistics"
+    TIMELINE = "timeline"
+    SAVED_CHART = "saved_chart"
 
 
 ITEM_LABELS = {
     ItemKind.CHART: "Link chart",
     ItemKind.MAP: "Map of incidents",
     ItemKind.STATISTICS: "Statistics",
+    ItemKind.TIMELINE: "Timeline",
+    ItemKind.SAVED_CHART: "Saved chart",
 }
 
 
@@ -120,6 +126,8 @@ class ItemSpec:
     until: str | None = None
     period: str = "month"
     dimension: str = "route"
+    chart_id: str | None = None
+    """A saved chart: the chart embedded, or (a timeline) whose entities have lanes."""
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -131,6 +139,7 @@ class ItemSpec:
             "until": self.until,
             "period": self.period,
             "dimension": self.dimension,
+            "chart_id": self.chart_id,
         }
 
     @classmethod
@@ -144,11 +153,28 @@ class ItemSpec:
             until=data.get("until"),
             period=str(data.get("period") or "month"),
             dimension=str(data.get("dimension") or "route"),
+            chart_id=data.get("chart_id") or None,
         )
 
     def check(self) -> None:
         if self.kind is ItemKind.CHART and not (self.entity_id or "").strip():
             raise InvalidInput("a link chart starts from an entity: give its id", field="entity_id")
+        if self.kind is ItemKind.SAVED_CHART and not (self.chart_id or "").strip():
+            raise InvalidInput(
+                "choose the saved chart to embed",
+                field="chart_id",
+                hint="save a chart from its page first, or ask its owner to share it with you",
+            )
+        if self.kind is ItemKind.TIMELINE:
+            has_entity, has_chart = bool((self.entity_id or "").strip()), bool(self.chart_id)
+            if has_entity == has_chart:
+                raise InvalidInput(
+                    "a timeline is of one entity or of a saved chart's entities: give one of them",
+                    field="entity_id",
+                    hint="give the entity's id, or choose a saved chart, not both",
+                )
+            if self.since and self.until and self.since > self.until:
+                raise InvalidInput("the timeline's start is after its end", field="since")
         if not 1 <= self.hops <= 3:
             raise InvalidInput("a chart in a product reaches 1 to 3 steps", field="hops")
         if len(self.caption) > 300:

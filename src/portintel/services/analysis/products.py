@@ -42,6 +42,7 @@ from portintel.services.analysis.product_items import (
     render_item,
     source_reports,
 )
+from portintel.services.analysis.saved_charts import get_saved
 from portintel.services.workspace import Workspace
 
 _P = tables.products.c
@@ -208,7 +209,8 @@ def _effective(chosen: str, items: list[RenderedItem]) -> tuple[str, str | None]
         for n, item in enumerate(items, start=1)
         if item.handling == code
     ]
-    return code, f"{', '.join(which)} rests on information marked {code.upper()}"
+    rest = "rests" if len(which) == 1 else "rest"
+    return code, f"{', '.join(which)} {rest} on information marked {code.upper()}"
 
 
 def _author(ws: Workspace, row: Any) -> Actor:
@@ -240,7 +242,7 @@ def _body(ws: Workspace, row: Any, items: list[RenderedItem]) -> str:
         items=[
             {
                 "spec": item.spec, "svg": item.svg, "table": item.table, "sources": item.sources,
-                "note": item.note, "title": ITEM_LABELS[item.spec.kind],
+                "note": item.note, "title": ITEM_LABELS[item.spec.kind], "found": item.found,
                 "handling_label": _label(item.handling) if item.handling else "no report",
             }
             for item in items
@@ -294,18 +296,36 @@ def update_product(
         )  # fmt: skip
 
 
+def _refuse_missing(ws: Workspace, author: Actor, spec: ItemSpec) -> None:
+    """NotFound saying what the author may not read (a saved chart, or an entity)."""
+    if spec.chart_id:
+        try:
+            saved = get_saved(ws, author, spec.chart_id)
+        except NotFound:
+            raise NotFound(
+                "no such saved chart among those you may open",
+                hint="choose one of your saved charts or one shared with you",
+            ) from None
+        raise NotFound(
+            f"the entity of the saved chart {saved.name!r} is no longer among what you may read",
+            hint="draw the chart again from an entity you may read, and save it",
+        )
+    raise NotFound(
+        f"no entity {spec.entity_id} among what you may read",
+        hint="copy the id from the entity's profile",
+    )
+
+
 def add_item(ws: Workspace, actor: Actor, product_id: str, spec: ItemSpec) -> None:
-    """Embed a chart, map or statistics table; the handling is raised if it must be."""
+    """Embed a chart, map, statistics table, timeline or saved chart; the handling is raised
+    if it must be."""
     spec.check()
     row = _editable(ws, actor, product_id)
     if len(row.items) >= MAX_ITEMS:
         raise InvalidInput(f"a product embeds at most {MAX_ITEMS} items", field="kind")
     author = _author(ws, row)
     if not render_item(ws, author, spec).found:  # refused now, not found empty at print
-        raise NotFound(
-            f"no entity {spec.entity_id} among what you may read",
-            hint="copy the id from the entity's profile",
-        )
+        _refuse_missing(ws, author, spec)
     items = [*row.items, spec.as_json()]
     rendered = [render_item(ws, author, ItemSpec.from_json(data)) for data in items]
     effective, _ = _effective(row.chosen_handling, rendered)
@@ -486,6 +506,7 @@ body { font-size: 10.5pt; line-height: 1.45; color: #16202b; }
 .cover dt { font-weight: 700; }
 h2 { font-size: 14pt; margin-top: 8mm; }
 .product-item { margin: 6mm 0; page-break-inside: avoid; }
+.product-item[data-kind=timeline] { page-break-inside: auto; }
 .product-item svg { width: 100%%; height: auto; }
 .item-handling { font-size: 9pt; color: #a1261b; }
 figcaption { font-size: 9pt; color: #52606d; }

@@ -11,7 +11,7 @@ from starlette.concurrency import run_in_threadpool
 
 from portintel.domain.analysis.products import ITEM_LABELS, TEMPLATES, ItemKind, ItemSpec
 from portintel.domain.analysis.statistics import DIMENSION_LABELS, Dimension
-from portintel.errors import InvalidInput
+from portintel.errors import InvalidInput, NotFound
 from portintel.services import analysis
 from portintel.services.workspace import Workspace
 from portintel.web.authentication import Principal, page_principal, workspace_of
@@ -72,8 +72,9 @@ async def _product_page(
     principal: Principal,
     product_id: str,
     *,
-    error: InvalidInput | None = None,
+    error: InvalidInput | NotFound | None = None,
     typed: dict[str, Any] | None = None,
+    item: dict[str, str] | None = None,
 ) -> Response:
     view = await run_in_threadpool(analysis.get_product, ws, principal.actor, product_id)
     form = typed or {
@@ -81,7 +82,13 @@ async def _product_page(
         "handling": view.chosen_handling,
         "texts": [text for _, text in view.sections],
     }
-    context = {"product": view, "form": form, "error": error, **_choices(request)}
+    saved_charts = (
+        await run_in_threadpool(analysis.list_saved, ws, principal.actor) if view.may_edit else []
+    )
+    context = {
+        "product": view, "form": form, "error": error, "saved_charts": saved_charts,
+        "item": item or {}, **_choices(request),
+    }  # fmt: skip
     return render(request, "analysis/product.html", context, status_code=422 if error else 200)
 
 
@@ -130,20 +137,28 @@ async def add_item(
     until: str = Form("", max_length=10),
     period: str = Form("month", max_length=16),
     dimension: str = Form("route", max_length=32),
+    chart_id: str = Form("", max_length=64),
     principal: Principal = Depends(page_principal),
     ws: Workspace = Depends(workspace_of),
 ) -> Response:
+    typed = {
+        "kind": kind, "caption": caption, "entity_id": entity_id, "since": since,
+        "until": until, "chart_id": chart_id,
+    }  # fmt: skip
     try:
         spec = ItemSpec(
             kind=ItemKind(kind), caption=caption.strip(), entity_id=entity_id.strip() or None,
             hops=hops, since=since or None, until=until or None, period=period,
-            dimension=dimension,
+            dimension=dimension, chart_id=chart_id.strip() or None,
         )  # fmt: skip
         await run_in_threadpool(analysis.add_item, ws, principal.actor, product_id, spec)
-    except InvalidInput as error:
-        return await _product_page(request, ws, principal, product_id, error=error)
+    except (InvalidInput, NotFound) as error:  # the item's form keeps what was typed
+        return await _product_page(request, ws, principal, product_id, error=error, item=typed)
     except ValueError:  # not one of the kinds offered
-        unknown = InvalidInput("choose a chart, a map or statistics to embed", field="kind")
+        unknown = InvalidInput(
+            "choose a chart, a map, statistics, a timeline or a saved chart to embed",
+            field="kind",
+        )
         return await _product_page(request, ws, principal, product_id, error=unknown)
     return RedirectResponse(f"/products/{quote(product_id)}#items", status_code=303)
 
