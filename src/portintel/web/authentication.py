@@ -15,7 +15,7 @@ Authorisation is not decided here: services receive the actor and decide.
 from __future__ import annotations
 
 import hmac
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 from fastapi import Depends, Request
@@ -41,7 +41,7 @@ class Principal:
     actor: Actor
     method: Literal["session", "token"]
     session: admin.SessionRecord | None = None
-    preferences: admin.Preferences = admin.Preferences()
+    preferences: admin.Preferences = field(default_factory=admin.Preferences)
 
     @property
     def csrf_token(self) -> str:
