@@ -167,7 +167,10 @@ def update_catalogs() -> None:
         catalog.version = "1"
         if locale == DEFAULT_LOCALE:
             for message in catalog:
-                if message.id and not message.string:
+                if message.id and isinstance(message.id, tuple):
+                    if not all(message.string):
+                        message.string = message.id  # singular and plural, as written
+                elif message.id and not message.string:
                     message.string = message.id
                 message.flags.discard("fuzzy")
         path.parent.mkdir(parents=True, exist_ok=True)
