@@ -167,8 +167,8 @@ def update_catalogs() -> None:
         catalog.version = "1"
         if locale == DEFAULT_LOCALE:
             for message in catalog:
-                if message.id and isinstance(message.id, tuple):
-                    if not all(message.string):
+                if isinstance(message.id, tuple):
+                    if not isinstance(message.string, tuple) or not all(message.string):
                         message.string = message.id  # singular and plural, as written
                 elif message.id and not message.string:
                     message.string = message.id
