@@ -38,6 +38,13 @@ class Settings(BaseSettings):
     )
     node_id: str = Field(default="piu-sihanoukville", description="Dataset name of this node.")
     node_name: str = Field(default="PIU Sihanoukville", description="Display name of this node.")
+    time_zone: str = Field(
+        default="UTC",
+        description=(
+            "IANA time zone in which pages show times, such as Asia/Phnom_Penh (times are "
+            "stored in UTC; each user may choose another zone on their account page)."
+        ),
+    )
     # sharing (issue #13): who this node is to its partners
     node_code: str = Field(
         default="KH-PIU-SHV",
@@ -254,6 +261,18 @@ class Settings(BaseSettings):
         if len(value) != 2 or not value.isalpha():
             raise ValueError("country must be an ISO 3166-1 alpha-2 code such as KH")
         return value.upper()
+
+    @field_validator("time_zone")
+    @classmethod
+    def _known_time_zone(cls, value: str) -> str:
+        from portintel.domain.languages import is_time_zone
+
+        if not is_time_zone(value):
+            raise ValueError(
+                f"time_zone {value!r} is not an IANA time zone; use a name such as "
+                "Asia/Phnom_Penh, Asia/Bangkok, Asia/Jakarta or UTC"
+            )
+        return value
 
     @model_validator(mode="after")
     def _upload_fits_an_attachment(self) -> Settings:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from portintel.domain.languages import LANGUAGES
 from portintel.web.catalogs import (
     TRANSLATIONS_DIR,
     compile_catalogs,
@@ -28,8 +29,9 @@ def test_catalogs_compile_to_mo_files(tmp_path: Path) -> None:
 
     shutil.copytree(TRANSLATIONS_DIR, tmp_path / "translations")
     written = compile_catalogs(tmp_path / "translations")
-    assert [path.name for path in written] == ["messages.mo"]
-    assert written[0].stat().st_size > 100
+    assert sorted(path.parent.parent.name for path in written) == sorted(LANGUAGES)
+    assert {path.name for path in written} == {"messages.mo"}
+    assert all(path.stat().st_size > 100 for path in written)
 
 
 def test_translations_load_without_a_compiled_file() -> None:

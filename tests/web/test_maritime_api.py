@@ -212,7 +212,7 @@ def test_vessel_page_shows_identity_history_with_provenance(
     assert 'data-lane="Name" data-value="SEA STAR" data-first="2026-03-01T06:01:00+00:00"' in (
         page.text
     )
-    assert "Koh Rong: 2026-03-01 14:00 UTC" in page.text  # the port call
+    assert "Koh Rong: Mar 1, 2026 14:00 UTC" in page.text  # the port call, in the node's zone
     # a report on the vessel's entity: its author sees the name it states, with its report
     vessel = analyst.api("GET", f"/api/v1/vessels/{FISHER}/track").json()
     assert vessel["properties"]["mmsi"] == FISHER

@@ -65,6 +65,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.settings = settings
     app.state.token_failures = admin.TokenFailureLimiter(settings.token_failures_per_minute)
     app.state.templates = build_environment()
+    # one environment per language a page was rendered in (English built now)
+    app.state.template_environments = {"en": app.state.templates}
     # the handling vocabularies, for pages that label codes (sharing's dry run)
     app.state.handling = load_handling()
     app.state.pickers = build_pickers(

@@ -15,7 +15,7 @@ Authorisation is not decided here: services receive the actor and decide.
 from __future__ import annotations
 
 import hmac
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 from fastapi import Depends, Request
@@ -41,6 +41,7 @@ class Principal:
     actor: Actor
     method: Literal["session", "token"]
     session: admin.SessionRecord | None = None
+    preferences: admin.Preferences = field(default_factory=admin.Preferences)
 
     @property
     def csrf_token(self) -> str:
@@ -84,7 +85,13 @@ def _principal_from_request(ws: Workspace, request: Request) -> Principal | None
     session = admin.find_session(ws, raw_id)
     if session is None:
         return None
-    return Principal(actor=_actor_of_session(ws, session), method="session", session=session)
+    actor = _actor_of_session(ws, session)
+    return Principal(
+        actor=actor,
+        method="session",
+        session=session,
+        preferences=admin.get_preferences(ws, actor.user_id),
+    )
 
 
 def tokens_match(expected: str, presented: str | None) -> bool:

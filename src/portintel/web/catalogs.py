@@ -97,6 +97,9 @@ def extract_messages() -> Catalog:
         catalog.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
     for message, location in indicator_messages():
         catalog.add(message, None, [location], auto_comments=["a reason for a risk score"])
+    for message, location in vocabulary_messages():
+        if message not in catalog:
+            catalog.add(message, None, [location], auto_comments=["a grading or handling label"])
     for label in every_label():
         if label not in catalog:
             catalog.add(label, None, [("followthemoney", 0)], auto_comments=["followthemoney"])
@@ -112,6 +115,30 @@ def indicator_messages() -> list[tuple[str, tuple[str, int]]]:
         indicators = parse_indicator_set(path.read_text(encoding="utf-8"), source=path.name)
         relative = f"../vocabularies/indicators/{path.name}"
         found.extend((i.description, (relative, i.line)) for i in indicators.indicators)
+    return found
+
+
+def vocabulary_messages() -> list[tuple[str, tuple[str, int]]]:
+    """The names, titles, labels and definitions of the grading schemes and handling codes:
+    pages show them through ``_()`` (a grade's definition in the reader's language)."""
+    from portintel.adapters.vocabularies import load_grading_schemes, load_handling
+
+    found: list[tuple[str, tuple[str, int]]] = []
+    grading_file = ("../vocabularies/grading.yaml", 0)
+    for scheme_id in load_grading_schemes().ids:
+        scheme = load_grading_schemes().get(scheme_id)
+        found.extend(
+            (text, grading_file)
+            for text in (scheme.name, scheme.reliability_title, scheme.credibility_title)
+        )
+        for grade in (*scheme.reliability, *scheme.credibility):
+            found.extend(((grade.label, grading_file), (grade.definition, grading_file)))
+    handling_file = ("../vocabularies/handling.yaml", 0)
+    handling = load_handling()
+    for vocabulary_id in handling.ids:
+        found.append((handling.vocabulary(vocabulary_id).name, handling_file))
+        for code in handling.codes(vocabulary_id):
+            found.extend(((code.label, handling_file), (code.definition, handling_file)))
     return found
 
 
@@ -140,7 +167,10 @@ def update_catalogs() -> None:
         catalog.version = "1"
         if locale == DEFAULT_LOCALE:
             for message in catalog:
-                if message.id and not message.string:
+                if isinstance(message.id, tuple):
+                    if not isinstance(message.string, tuple) or not all(message.string):
+                        message.string = message.id  # singular and plural, as written
+                elif message.id and not message.string:
                     message.string = message.id
                 message.flags.discard("fuzzy")
         path.parent.mkdir(parents=True, exist_ok=True)

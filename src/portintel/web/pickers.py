@@ -15,11 +15,16 @@ from portintel.domain.handling import HandlingVocabularies
 
 @dataclass(frozen=True, slots=True)
 class Choice:
+    """One code to choose; pages show ``code — _(text)`` and ``_(definition)``, so the
+    vocabulary's English label and definition are translated for the reader."""
+
     value: str
     label: str
     definition: str
     conditions: str = "none"  # handling only: required, optional or none
     restrictive: bool = False
+    code: str = ""
+    text: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +63,8 @@ def build_pickers(
                         definition=d.definition,
                         conditions=d.conditions.value,
                         restrictive=d.restrictive,
+                        code=d.code,
+                        text=d.label,
                     )
                     for d in definitions
                 ),
@@ -69,10 +76,12 @@ def build_pickers(
         reliability_title=scheme.reliability_title,
         credibility_title=scheme.credibility_title,
         reliability=tuple(
-            Choice(g.code, f"{g.code} — {g.label}", g.definition) for g in scheme.reliability
+            Choice(g.code, f"{g.code} — {g.label}", g.definition, code=g.code, text=g.label)
+            for g in scheme.reliability
         ),
         credibility=tuple(
-            Choice(g.code, f"{g.code} — {g.label}", g.definition) for g in scheme.credibility
+            Choice(g.code, f"{g.code} — {g.label}", g.definition, code=g.code, text=g.label)
+            for g in scheme.credibility
         ),
         handling=tuple(groups),
         default_handling=groups[0].choices[0].value if groups and groups[0].choices else "",

@@ -1,27 +1,133 @@
-"""Jinja2 templates with autoescaping and gettext, built once per application."""
+"""Jinja2 templates with autoescaping and gettext, one environment per language.
+
+Each page renders in the reader's language: the one chosen on the account page,
+else the best match of the browser's ``Accept-Language`` among the languages
+offered, else English. Times are stored in UTC and shown in the reader's time
+zone (their own choice, else the node's ``time_zone`` setting) with the zone
+written beside them; dates and numbers are formatted for the language by Babel.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from datetime import datetime
+from collections.abc import Callable, Mapping
+from contextvars import ContextVar
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date, format_time
+from babel.numbers import format_decimal
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from portintel.domain.actors import Actor
 from portintel.domain.entity_labels import property_label, schema_label
+from portintel.domain.languages import DEFAULT_LANGUAGE, LANGUAGES
 from portintel.web.catalogs import load_translations
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 
 
-def _format_time(value: datetime | None) -> str:
+def offered_languages() -> dict[str, str]:
+    """The languages a reader may choose: every listed one whose catalog ships."""
+    from portintel.web.catalogs import available_locales
+
+    shipped = set(available_locales())
+    return {code: name for code, name in LANGUAGES.items() if code in shipped}
+
+
+def negotiate_language(accept_language: str | None) -> str:
+    """The best offered language for an ``Accept-Language`` header (English if none fits)."""
+    if not accept_language:
+        return DEFAULT_LANGUAGE
+    wanted: list[tuple[float, str]] = []
+    for position, part in enumerate(accept_language.split(",")[:20]):
+        tag, _, params = part.strip().partition(";")
+        quality = 1.0
+        if params.strip().startswith("q="):
+            try:
+                quality = float(params.strip()[2:])
+            except ValueError:
+                quality = 0.0
+        if tag and quality > 0:
+            wanted.append((-quality, f"{position:03d}{tag.strip()}"))
+    preferred = [tag[3:].replace("_", "-") for _, tag in sorted(wanted)]
+    offered = offered_languages()
+    for tag in preferred:
+        primary = tag.split("-")[0].lower()
+        if primary == "in":  # the old code of Bahasa Indonesia
+            primary = "id"
+        if primary in offered:
+            return primary
+    return DEFAULT_LANGUAGE
+
+
+def zone_label(moment: datetime) -> str:
+    """The zone of a shown time as its offset from UTC: ``UTC``, ``UTC+7``, ``UTC+5:30``."""
+    offset = moment.utcoffset()
+    if offset is None or not offset:
+        return "UTC"
+    minutes = int(offset.total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "-"
+    hours, rest = divmod(abs(minutes), 60)
+    return f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else "")
+
+
+def format_moment(value: datetime | None, locale: str, time_zone: str) -> str:
+    """A stored (UTC) time in ``time_zone``, written for ``locale``, with the zone beside it."""
     if value is None:
         return ""
-    return value.strftime("%Y-%m-%d %H:%M UTC")
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    local = value.astimezone(ZoneInfo(time_zone))
+    babel_locale = _babel_locale(locale)
+    day = format_date(local, "medium", locale=babel_locale)
+    return f"{day} {format_time(local, 'HH:mm', locale=babel_locale)} {zone_label(local)}"
+
+
+def _babel_locale(locale: str) -> Locale:
+    try:
+        return Locale.parse(locale)
+    except (UnknownLocaleError, ValueError):
+        return Locale.parse(DEFAULT_LANGUAGE)
+
+
+def reader_time_zone(request: Request) -> str:
+    """The reader's own time zone, else the node's."""
+    principal = getattr(request.state, "principal", None)
+    if principal is not None and principal.preferences.time_zone:
+        return str(principal.preferences.time_zone)
+    return str(request.app.state.settings.time_zone)
+
+
+def reader_language(request: Request) -> str:
+    """The reader's chosen language, else the browser's best offered one, else English."""
+    principal = getattr(request.state, "principal", None)
+    if principal is not None and principal.preferences.locale in offered_languages():
+        return str(principal.preferences.locale)
+    return negotiate_language(request.headers.get("accept-language"))
+
+
+_READER_TIME_ZONE: ContextVar[str] = ContextVar("reader_time_zone", default="UTC")
+"""The zone of the page being rendered (set by :func:`render`; macros see it too)."""
+
+
+def _filters(locale: str) -> dict[str, Callable[[Any], str]]:
+    """The formatting filters of one language's environment."""
+
+    def time(value: datetime | None) -> str:
+        return format_moment(value, locale, _READER_TIME_ZONE.get())
+
+    def day(value: date | None) -> str:
+        return "" if value is None else format_date(value, "medium", locale=_babel_locale(locale))
+
+    def number(value: float | None) -> str:
+        return "" if value is None else format_decimal(value, locale=_babel_locale(locale))
+
+    return {"time": time, "day": day, "number": number}
 
 
 def _may_see_picture(actor: Actor | None) -> bool:
@@ -49,12 +155,21 @@ def build_environment(locale: str = "en") -> Environment:
         lstrip_blocks=True,
     )
     environment.install_gettext_translations(load_translations(locale), newstyle=True)  # type: ignore[attr-defined]
-    environment.filters["time"] = _format_time
+    environment.filters.update(_filters(locale))
+    environment.globals["language"] = locale
     environment.filters["schema_label"] = schema_label
     environment.filters["prop_label"] = property_label
     environment.globals["may_see_picture"] = _may_see_picture
     environment.globals["may_share"] = _may_share
     return environment
+
+
+def environment_for(request: Request, locale: str) -> Environment:
+    """The application's environment for ``locale``, built on first use."""
+    environments: dict[str, Environment] = request.app.state.template_environments
+    if locale not in environments:
+        environments[locale] = build_environment(locale)
+    return environments[locale]
 
 
 def render(
@@ -65,14 +180,28 @@ def render(
     status_code: int = 200,
 ) -> HTMLResponse:
     """Render ``template`` with the request's principal and CSRF token in the context."""
-    environment: Environment = request.app.state.templates
+    environment = environment_for(request, reader_language(request))
     principal = getattr(request.state, "principal", None)
+    time_zone = reader_time_zone(request)
     base = {
+        "locale": environment.globals["language"],
+        "time_zone": time_zone,
         "request": request,
         "principal": principal,
         "actor": principal.actor if principal is not None else None,
         "csrf_token": principal.csrf_token if principal is not None else "",
         "node_name": request.app.state.settings.node_name,
     }
-    html = environment.get_template(template).render({**base, **(context or {})})
+    html = render_in_zone(environment, template, time_zone, {**base, **(context or {})})
     return HTMLResponse(html, status_code=status_code)
+
+
+def render_in_zone(
+    environment: Environment, template: str, time_zone: str, context: Mapping[str, Any]
+) -> str:
+    """Render ``template`` with its times shown in ``time_zone``."""
+    token = _READER_TIME_ZONE.set(time_zone)
+    try:
+        return environment.get_template(template).render(context)
+    finally:
+        _READER_TIME_ZONE.reset(token)

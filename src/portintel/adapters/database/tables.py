@@ -71,6 +71,10 @@ users = Table(
     Column("locked_until", UTC, nullable=True),
     Column("created_at", UTC, nullable=False),
     Column("last_login_at", UTC, nullable=True),
+    # the interface language (a code of portintel.domain.languages.LANGUAGES) and IANA time
+    # zone the user chose on their account page; NULL: the browser's language, the node's zone
+    Column("locale", String(16), nullable=True),
+    Column("time_zone", String(64), nullable=True),
 )
 
 user_roles = Table(

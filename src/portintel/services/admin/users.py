@@ -20,6 +20,7 @@ from sqlalchemy import Connection, func, insert, select, update
 
 from portintel.adapters.database.tables import agencies, user_roles, users
 from portintel.domain.actors import SYSTEM, Actor, Role
+from portintel.domain.languages import LANGUAGES, is_time_zone
 from portintel.domain.secret import Secret
 from portintel.errors import (
     AuthenticationFailed,
@@ -357,3 +358,58 @@ __all__ = [
     "set_password",
     "unlock_user",
 ]
+
+
+@dataclass(frozen=True, slots=True)
+class Preferences:
+    """What a user chose on their account page; ``None``: not chosen (the defaults apply)."""
+
+    locale: str | None = None
+    time_zone: str | None = None
+
+
+def get_preferences(ws: Workspace, user_id: str) -> Preferences:
+    """The language and time zone a user chose (none for an unknown user)."""
+    with ws.engine.connect() as connection:
+        row = connection.execute(
+            select(users.c.locale, users.c.time_zone).where(users.c.id == user_id)
+        ).first()
+    if row is None:
+        return Preferences()
+    return Preferences(locale=row.locale, time_zone=row.time_zone)
+
+
+def set_preferences(
+    ws: Workspace, actor: Actor, *, locale: str | None, time_zone: str | None
+) -> Preferences:
+    """Store the actor's own language and time zone (empty or ``None``: back to the default)."""
+    locale = (locale or "").strip() or None
+    time_zone = (time_zone or "").strip() or None
+    if locale is not None and locale not in LANGUAGES:
+        raise InvalidInput(
+            f"no interface language {locale!r}",
+            hint=f"choose one of: {', '.join(LANGUAGES)}",
+        )
+    if time_zone is not None and not is_time_zone(time_zone):
+        raise InvalidInput(
+            f"{time_zone!r} is not a time zone",
+            hint="choose a zone from the list, such as Asia/Phnom_Penh",
+        )
+    if actor.user_id is None or actor.is_system:
+        raise InvalidInput("only a person signed in has preferences", hint="log in first")
+    with ws.engine.begin() as connection:
+        connection.execute(
+            update(users)
+            .where(users.c.id == actor.user_id)
+            .values(locale=locale, time_zone=time_zone)
+        )
+        audit.record(
+            connection,
+            actor,
+            "user.preferences",
+            object_type="user",
+            object_id=actor.user_id,
+            detail={"locale": locale, "time_zone": time_zone},
+            at=ws.clock(),
+        )
+    return Preferences(locale=locale, time_zone=time_zone)

@@ -6,18 +6,20 @@ form that created them, and never again.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from portintel.domain.languages import COMMON_TIME_ZONES
 from portintel.errors import AuthenticationFailed, Conflict, InvalidInput
 from portintel.services import admin
 from portintel.services.workspace import Workspace
 from portintel.web.authentication import Principal, page_principal, workspace_of
 from portintel.web.qr_codes import qr_svg
-from portintel.web.templating import render
+from portintel.web.templating import offered_languages, render
 
 router = APIRouter(prefix="/account")
 
@@ -38,6 +40,10 @@ def _page(
         "totp": None,
         "error": None,
         "done": None,
+        "languages": offered_languages(),
+        "time_zones": COMMON_TIME_ZONES,
+        "node_time_zone": request.app.state.settings.time_zone,
+        "preferences": principal.preferences,
         **shown,
     }
     return render(request, "admin/account.html", context, status_code=status)
@@ -79,6 +85,33 @@ async def change_password(
             lambda: _page(request, ws, principal, status=422, error=message)
         )
     return await run_in_threadpool(lambda: _page(request, ws, principal, done="password"))
+
+
+@router.post("/preferences")
+async def change_preferences(
+    request: Request,
+    locale: str = Form("", max_length=16),
+    time_zone: str = Form("", max_length=64),
+    principal: Principal = Depends(page_principal),
+    ws: Workspace = Depends(workspace_of),
+) -> Response:
+    """The language pages speak and the zone they show times in, for this user."""
+    if locale and locale not in offered_languages():
+        locale = "?" + locale  # refused below with the list of languages
+    try:
+        chosen = await run_in_threadpool(
+            lambda: admin.set_preferences(ws, principal.actor, locale=locale, time_zone=time_zone)
+        )
+    except InvalidInput as exc:
+        message = exc.message
+        return await run_in_threadpool(
+            lambda: _page(request, ws, principal, status=422, error=message)
+        )
+    # this very response is already in the new language and zone
+    request.state.principal = replace(principal, preferences=chosen)
+    return await run_in_threadpool(
+        lambda: _page(request, ws, request.state.principal, done="preferences")
+    )
 
 
 @router.post("/totp")

@@ -26,7 +26,13 @@ from portintel.services import maritime, targeting
 from portintel.services.workspace import Workspace
 from portintel.web.authentication import Principal, page_principal, workspace_of
 from portintel.web.routes.maritime.map import EVIDENCE_LABELS
-from portintel.web.templating import render
+from portintel.web.templating import (
+    environment_for,
+    reader_language,
+    reader_time_zone,
+    render,
+    render_in_zone,
+)
 
 router = APIRouter()
 
@@ -150,8 +156,15 @@ async def prearrival_pdf(
         "event_labels": maritime.EVENT_TYPE_LABELS,
         "printed_by": principal.actor.username,
     }
-    html = request.app.state.templates.get_template("targeting/prearrival_print.html").render(
-        {"node_name": request.app.state.settings.node_name, **context}
+    html = render_in_zone(
+        environment_for(request, reader_language(request)),
+        "targeting/prearrival_print.html",
+        reader_time_zone(request),
+        {
+            "node_name": request.app.state.settings.node_name,
+            "locale": reader_language(request),
+            **context,
+        },
     )
     title = f"Pre-arrival list: {listed.port.name}"
     data = await run_in_threadpool(targeting.prearrival_pdf, html, title)
