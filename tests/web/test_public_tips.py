@@ -8,7 +8,10 @@ way from it to any other route.
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
 from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
 
 import pytest
 from fastapi import FastAPI
@@ -336,3 +339,51 @@ def test_only_people_who_work_with_intelligence_triage_tips(
     assert olga.client.get("/admin/leaflet").status_code == 403
     assert olga.client.get("/admin/leaflet.pdf").status_code == 403
     assert root.client.get("/admin/leaflet").status_code == 200
+
+
+POPPLER = shutil.which("pdftotext") and shutil.which("pdftoppm") and shutil.which("pdffonts")
+FACE_OF = {
+    "en": "Noto-Sans",
+    "km": "Noto-Sans-Khmer",
+    "th": "Noto-Sans-Thai",
+    "id": "Noto-Sans",
+    "my": "Noto-Sans-Myanmar",
+}
+
+
+@pytest.mark.skipif(not POPPLER, reason="poppler-utils is not installed")
+def test_the_leaflet_prints_in_every_language_with_the_address_and_its_face(
+    public: TestClient, member: Callable[..., Person], tmp_path: Path
+) -> None:
+    pytest.importorskip("weasyprint")
+    root = member("root", "administrator")
+    address = "https://tips.piu-shv.example/tip"
+    form = root.client.get("/admin/leaflet")
+    assert form.status_code == 200 and "ខ្មែរ" in form.text
+    for lang, face in FACE_OF.items():
+        response = root.client.get("/admin/leaflet.pdf", params={"lang": lang, "address": address})
+        assert response.status_code == 200, response.text
+        assert response.headers["content-type"] == "application/pdf"
+        path = tmp_path / f"leaflet-{lang}.pdf"
+        path.write_bytes(response.content)
+        text = subprocess.run(
+            ["pdftotext", str(path), "-"], check=True, capture_output=True, text=True
+        ).stdout
+        assert address in text, lang
+        fonts = subprocess.run(
+            ["pdffonts", str(path)], check=True, capture_output=True, text=True
+        ).stdout
+        # the script's own vendored face is embedded (its name, then a weight or nothing)
+        assert re.search(rf"\+{face}(-Regular|-Bold)?\s", fonts), (lang, fonts)
+        subprocess.run(
+            ["pdftoppm", "-r", "40", "-png", str(path), str(tmp_path / f"p-{lang}")], check=True
+        )
+        [image] = tmp_path.glob(f"p-{lang}*.png")
+        assert image.stat().st_size > 2_000  # a drawn page (text and QR), not a blank one
+    assert "Have you seen migrant smuggling?" in (
+        subprocess.run(
+            ["pdftotext", str(tmp_path / "leaflet-en.pdf"), "-"], capture_output=True, text=True
+        ).stdout
+    )
+    bad = root.client.get("/admin/leaflet.pdf", params={"lang": "en", "address": "javascript:x"})
+    assert bad.status_code == 422

@@ -240,7 +240,7 @@ async def leaflet_pdf(
             language=lang,
             node_name=request.app.state.settings.node_name,
             address=chosen,
-            qr=qr_svg(target, scale=5),
+            qr=qr_svg(target, scale=7),
         )
     )
     title = f"Tip leaflet ({LANGUAGE_NAMES[lang]})"
