@@ -64,7 +64,11 @@ def test_numbers_are_read_in_every_scripts_digits(typed: str, value: int | None)
 
 def test_the_window_slides() -> None:
     window = timedelta(minutes=60)
-    attempts = [NOW - timedelta(minutes=50), NOW - timedelta(minutes=10), NOW - timedelta(minutes=5)]
+    attempts = [
+        NOW - timedelta(minutes=50),
+        NOW - timedelta(minutes=10),
+        NOW - timedelta(minutes=5),
+    ]
     assert retry_after(attempts, NOW, limit=4, window=window) is None
     # full: the oldest of the last three frees a place ten minutes from now
     assert retry_after(attempts, NOW, limit=3, window=window) == 600

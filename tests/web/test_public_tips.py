@@ -129,7 +129,12 @@ def test_without_a_script_the_sum_is_the_challenge_in_any_digits(
     first, second = map(int, SUM.search(page.text).groups())  # type: ignore[union-attr]
     wrong = public.post(
         "/tip",
-        data={"text": "a boat", "lang": "km", "challenge": token, "answer": str(first + second + 1)},
+        data={
+            "text": "a boat",
+            "lang": "km",
+            "challenge": token,
+            "answer": str(first + second + 1),
+        },
     )
     assert wrong.status_code == 422
     assert "a boat" in wrong.text  # the form keeps what was typed
@@ -151,7 +156,7 @@ def test_a_challenge_sends_one_tip_and_must_be_the_nodes(
     replay = public.post("/tip", data=data)
     assert replay.status_code == 409
     assert "The form has been renewed" in replay.text
-    nonce, issued, bits_text, signature = token.split(".")
+    nonce, issued, _bits, signature = token.split(".")
     forged = f"{nonce}.{issued}.0.{signature}"  # easier work, same signature
     refused = public.post("/tip", data={**data, "challenge": forged, "counter": "0"})
     assert refused.status_code == 422
@@ -203,9 +208,8 @@ def test_a_hundred_tips_a_minute_from_one_address_are_throttled_while_the_worksp
 
 
 def test_the_body_is_limited_before_it_is_read(public: TestClient) -> None:
-    big = public.post(
-        "/tip", content=b"text=" + b"a" * (70 * 1024), headers={"content-type": "application/x-www-form-urlencoded"}
-    )
+    form = {"content-type": "application/x-www-form-urlencoded"}
+    big = public.post("/tip", content=b"text=" + b"a" * (70 * 1024), headers=form)
     assert big.status_code == 413
     assert "64 KiB" in big.text
 
@@ -214,9 +218,7 @@ def test_the_body_is_limited_before_it_is_read(public: TestClient) -> None:
         for _ in range(80):
             yield b"b" * 1024
 
-    streamed = public.post(
-        "/tip", content=chunks(), headers={"content-type": "application/x-www-form-urlencoded"}
-    )
+    streamed = public.post("/tip", content=chunks(), headers=form)
     assert streamed.status_code == 413
 
 
@@ -291,8 +293,12 @@ def test_triage_shows_the_tip_as_text_and_turns_it_into_a_graded_draft(
     assert prefilled is not None and "Boat at Koh Rong" in prefilled[1]
     made = olga.form(
         f"/tips/{tip_id}/report",
-        {"title": "Boat at Koh Rong", "text": "Boat at Koh Rong tonight", "handling": "P",
-         "credibility": ""},
+        {
+            "title": "Boat at Koh Rong",
+            "text": "Boat at Koh Rong tonight",
+            "handling": "P",
+            "credibility": "",
+        },
     )
     assert made.status_code == 303, made.text
     report_id = made.headers["location"].rsplit("/", 1)[1]
@@ -307,9 +313,13 @@ def test_triage_shows_the_tip_as_text_and_turns_it_into_a_graded_draft(
     done = olga.client.get("/tips", params={"status": "reported"})
     assert tip_id in done.text
     with tip_app.state.workspace.engine.begin() as connection:
-        actions = connection.execute(
-            select(tables.audit_log.c.action).where(tables.audit_log.c.object_id == tip_id)
-        ).scalars().all()
+        actions = (
+            connection.execute(
+                select(tables.audit_log.c.action).where(tables.audit_log.c.object_id == tip_id)
+            )
+            .scalars()
+            .all()
+        )
     assert {"tip.received", "tip.read", "tip.reported"} <= set(actions)
 
 

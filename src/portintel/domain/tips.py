@@ -138,9 +138,7 @@ def read_number(text: str) -> int | None:
     return int("".join(digits))
 
 
-def check_challenge(
-    key: bytes, token: str, now: datetime, *, counter: str, answer: str
-) -> str:
+def check_challenge(key: bytes, token: str, now: datetime, *, counter: str, answer: str) -> str:
     """The nonce of a challenge this node signed, not expired, answered by work or by sum.
 
     Raises :class:`ChallengeFailed` naming the problem.
@@ -191,9 +189,7 @@ def clean_tip(text: str, contact: str, language: str) -> tuple[str, str | None, 
     if not body:
         raise InvalidInput("the tip is empty", field="text", hint="write what you saw")
     if len(body) > TEXT_MAX_CHARS:
-        raise InvalidInput(
-            f"the tip is longer than {TEXT_MAX_CHARS} characters", field="text"
-        )
+        raise InvalidInput(f"the tip is longer than {TEXT_MAX_CHARS} characters", field="text")
     if len(given) > CONTACT_MAX_CHARS:
         raise InvalidInput(
             f"the contact is longer than {CONTACT_MAX_CHARS} characters", field="contact"

@@ -220,9 +220,7 @@ def list_tips(
     _require_triage(actor)
     table = tables.tips
     order = (
-        table.c.received_at.asc()
-        if status is rules.TipStatus.NEW
-        else table.c.triaged_at.desc()
+        table.c.received_at.asc() if status is rules.TipStatus.NEW else table.c.triaged_at.desc()
     )
     with ws.engine.begin() as connection:
         rows = connection.execute(
@@ -253,7 +251,9 @@ def get_tip(ws: Workspace, actor: Actor, tip_id: str) -> TipView:
     _require_triage(actor)
     with ws.engine.begin() as connection:
         row = _row(connection, tip_id)
-        audit.record(connection, actor, "tip.read", object_type="tip", object_id=tip_id, at=ws.clock())
+        audit.record(
+            connection, actor, "tip.read", object_type="tip", object_id=tip_id, at=ws.clock()
+        )
     return _view(row)
 
 
@@ -410,7 +410,11 @@ def leaflet_pdf(ws: Workspace, actor: Actor, html: str, title: str) -> bytes:
     pdf = render_pdf(html, title=title)
     with ws.engine.begin() as connection:
         audit.record(
-            connection, actor, "tip.leaflet", object_type="leaflet", detail={"title": title},
+            connection,
+            actor,
+            "tip.leaflet",
+            object_type="leaflet",
+            detail={"title": title},
             at=ws.clock(),
         )
     return pdf

@@ -106,7 +106,19 @@ async def send_tip(
     address = request.client.host if request.client else "unknown"
 
     def work() -> Response:
-        kept = {"text": text, "contact": contact}
+        def again(problem: str, status: int, wait: int = 0) -> Response:
+            """The form as typed, a fresh challenge, and what went wrong."""
+            return _form(
+                request,
+                ws,
+                language,
+                text=text,
+                contact=contact,
+                problem=problem,
+                wait_seconds=wait,
+                status=status,
+            )
+
         try:
             tips.receive_tip(
                 ws,
@@ -119,17 +131,13 @@ async def send_tip(
                 answer=answer,
             )
         except RateLimited as exc:
-            wait = exc.retry_after_seconds
-            return _form(
-                request, ws, language, **kept, problem="rate_limited", wait_seconds=wait, status=429
-            )
+            return again("rate_limited", 429, exc.retry_after_seconds)
         except ChallengeFailed as exc:
-            return _form(request, ws, language, **kept, problem=exc.problem.value, status=422)
+            return again(exc.problem.value, 422)
         except Conflict:
-            return _form(request, ws, language, **kept, problem="used", status=409)
+            return again("used", 409)
         except InvalidInput as exc:
-            problem = "empty" if exc.field == "text" and not text.strip() else "too_long"
-            return _form(request, ws, language, **kept, problem=problem, status=422)
+            return again("empty" if exc.field == "text" and not text.strip() else "too_long", 422)
         return _render(request, language, "tip_sent.html", {})
 
     return await run_in_threadpool(work)

@@ -196,9 +196,10 @@ def tip_page_address(request: Request) -> str | None:
 
 def _checked_address(given: str) -> str:
     address = given.strip()
-    if not (address.startswith(("https://", "http://")) and " " not in address) or len(
-        address
-    ) > 300:
+    if (
+        not (address.startswith(("https://", "http://")) and " " not in address)
+        or len(address) > 300
+    ):
         raise InvalidInput(
             "the tip page's address must be a web address",
             field="address",
