@@ -307,6 +307,8 @@ def test_triage_shows_the_tip_as_text_and_turns_it_into_a_graded_draft(
     assert report["source_reference"] == "Public tip page"
     assert report["source_kind"] == "public_tip"
     assert (report["grading"]["reliability"], report["grading"]["credibility"]) == ("F", "6")
+    shown = olga.client.get(f"/reports/{report_id}").text
+    assert "Public tip page (Public tip)" in shown and "public_tip" not in shown  # a label
     again = olga.form(f"/tips/{tip_id}/discard", {"reason": "too late"})
     assert again.status_code == 409  # triaged once
     assert "1 new tip" not in olga.client.get("/tips").text
@@ -390,10 +392,9 @@ def test_the_leaflet_prints_in_every_language_with_the_address_and_its_face(
         )
         [image] = tmp_path.glob(f"p-{lang}*.png")
         assert image.stat().st_size > 2_000  # a drawn page (text and QR), not a blank one
-    assert "Have you seen migrant smuggling?" in (
-        subprocess.run(
-            ["pdftotext", str(tmp_path / "leaflet-en.pdf"), "-"], capture_output=True, text=True
-        ).stdout
-    )
+    english = subprocess.run(
+        ["pdftotext", str(tmp_path / "leaflet-en.pdf"), "-"], capture_output=True, text=True
+    ).stdout
+    assert "Have you seen migrant smuggling?" in " ".join(english.split())
     bad = root.client.get("/admin/leaflet.pdf", params={"lang": "en", "address": "javascript:x"})
     assert bad.status_code == 422
