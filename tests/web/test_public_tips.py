@@ -351,6 +351,8 @@ def test_only_people_who_work_with_intelligence_triage_tips(
     assert olga.client.get("/admin/leaflet").status_code == 403
     assert olga.client.get("/admin/leaflet.pdf").status_code == 403
     assert root.client.get("/admin/leaflet").status_code == 200
+    assert 'href="/admin/leaflet"' in root.client.get("/").text  # in the administrator's menu
+    assert 'href="/admin/leaflet"' not in olga.client.get("/").text
 
 
 POPPLER = shutil.which("pdftotext") and shutil.which("pdftoppm") and shutil.which("pdffonts")
