@@ -109,6 +109,35 @@ class Settings(BaseSettings):
             "beyond, it gets 429 until the minute ends."
         ),
     )
+    # public tips (issue #15): the anonymous tip page and its leaflet
+    tips_per_window: int = Field(
+        default=5,
+        ge=1,
+        description=(
+            "Tips one address may send to the public tip page within tip_window_minutes "
+            "(a sliding window kept in the database); beyond, it gets 429 with Retry-After."
+        ),
+    )
+    tip_window_minutes: int = Field(
+        default=60, ge=1, description="Length of the sliding window of tips_per_window, minutes."
+    )
+    tip_challenge_bits: int = Field(
+        default=16,
+        ge=0,
+        le=24,
+        description=(
+            "Proof of work the tip page's script does before a tip is sent: leading zero bits "
+            "of a SHA-256 (16 is about a second on a phone); without a script a sum is asked."
+        ),
+    )
+    tip_page_url: str | None = Field(
+        default=None,
+        pattern=r"^https?://[^\s/?#]+(/[^\s?#]*)?$",
+        description=(
+            "Address of the public tip page printed on the leaflet and in its QR code, "
+            "such as https://tips.piu.example/tip (unset: public_url followed by /tip)."
+        ),
+    )
     max_body_mb: int = Field(
         default=2,
         ge=1,

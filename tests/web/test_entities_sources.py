@@ -107,6 +107,7 @@ def test_source_handlers_register_informants_and_see_identities(
     page = handler.client.get("/sources")
     assert "KINGFISHER" in page.text
     assert "Real Name" in page.text
+    assert "<td>Registered informant</td>" in page.text  # the kind by its label
     officer = person("olga", "officer")
     refused = officer.api("GET", "/api/v1/sources")
     assert refused.status_code == 403

@@ -106,9 +106,11 @@ def _document_api(app: FastAPI) -> None:
 
 def _include_routers(app: FastAPI) -> None:
     from portintel.web.api import routers as api_routers
+    from portintel.web.public import router as public_router
     from portintel.web.routes import routers as page_routers
 
     for router in api_routers():
         app.include_router(router, prefix=API_PREFIX)
     for router in page_routers():
         app.include_router(router, include_in_schema=False)
+    app.include_router(public_router, include_in_schema=False)  # the tip page: no session

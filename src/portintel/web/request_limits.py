@@ -47,8 +47,11 @@ BODYLESS_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 UPLOAD_ROUTES = re.compile(r"/reports|(/api/v1)?/reports/[^/]+/attachments")
 """Routes that accept a file (POST): the report form's page and attachments, page and API."""
 
-PUBLIC_ROUTES = frozenset({"/login"})
+PUBLIC_ROUTES = frozenset({"/login", "/tip"})
 """Routes that take a body from someone not signed in; every other one needs credentials."""
+
+PUBLIC_TIP_LIMIT = 64 * 1024
+"""The body of the public tip form: 5,000 characters of any script, form-encoded, fit in it."""
 
 
 class RequestLimitsMiddleware:
@@ -61,6 +64,8 @@ class RequestLimitsMiddleware:
         self.timeout = settings.body_timeout_seconds
 
     def limit_for(self, method: str, path: str) -> int:
+        if path == "/tip":  # a stranger's tip: its text and contact, never a file
+            return min(self.max_body, PUBLIC_TIP_LIMIT)
         if method == "POST" and UPLOAD_ROUTES.fullmatch(path):
             return self.max_upload
         return self.max_body
@@ -156,6 +161,8 @@ _SMALLER = "send less at once; the operator sets the limits (max_body_mb, max_up
 
 
 def _too_large(limit: int) -> str:
+    if limit < MIB:
+        return f"the request body is larger than the limit of {limit // 1024} KiB"
     return f"the request body is larger than the limit of {limit // MIB} MiB"
 
 

@@ -21,7 +21,8 @@ from babel.dates import format_date, format_time
 from babel.numbers import format_decimal
 from fastapi import Request
 from fastapi.responses import HTMLResponse
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context, select_autoescape
+from jinja2.runtime import Context
 
 from portintel.domain.actors import Actor
 from portintel.domain.entity_labels import property_label, schema_label
@@ -130,6 +131,31 @@ def _filters(locale: str) -> dict[str, Callable[[Any], str]]:
     return {"time": time, "day": day, "number": number}
 
 
+def N_(message: str) -> str:
+    """gettext's marker: the message is extracted from here and translated where shown."""
+    return message
+
+
+SOURCE_KIND_LABELS = {
+    "informant": N_("Registered informant"),
+    "officer": N_("Officer's own observation"),
+    "ais_receiver": N_("AIS receiver"),
+    "partner_node": N_("Partner node"),
+    "open_source": N_("Open source"),
+    "public_tip": N_("Public tip"),
+}
+"""What pages call each kind of source (``services.intake.sources.SourceKind``)."""
+
+
+@pass_context
+def _source_kind(context: Context, kind: str) -> str:
+    """A source kind's label in the page's language (the code itself if unknown)."""
+    label = SOURCE_KIND_LABELS.get(kind)
+    if label is None:
+        return kind
+    return str(context.resolve("gettext")(context, label))
+
+
 def _may_see_picture(actor: Actor | None) -> bool:
     """Whether the nav offers the map (the maritime service decides; imported on first use)."""
     from portintel.services.maritime import may_see_picture
@@ -159,6 +185,7 @@ def build_environment(locale: str = "en") -> Environment:
     environment.globals["language"] = locale
     environment.filters["schema_label"] = schema_label
     environment.filters["prop_label"] = property_label
+    environment.filters["source_kind"] = _source_kind
     environment.globals["may_see_picture"] = _may_see_picture
     environment.globals["may_share"] = _may_share
     return environment

@@ -1062,6 +1062,39 @@ saved_chart_readers = Table(
 )
 """The colleagues a saved chart is shared with by name."""
 
+tips = Table(
+    "tips",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("text", Text, nullable=False),
+    # the public page's language the tipster wrote in (en, km, th, id, my)
+    Column("language", String(8), nullable=False),
+    # only what the tipster chose to give; most give nothing
+    Column("contact", Text, nullable=True),
+    Column("received_at", UTC, nullable=False, index=True),
+    # a keyed hash of the sender's address, never the address itself
+    Column("address_hash", String(64), nullable=False),
+    # the signed challenge the submission answered: one tip per challenge
+    Column("challenge_nonce", String(64), nullable=False, unique=True),
+    # new, reported (turned into a report) or discarded
+    Column("status", String(16), nullable=False, index=True),
+    Column("triaged_by", String(64), ForeignKey("users.id"), nullable=True),
+    Column("triaged_at", UTC, nullable=True),
+    Column("report_id", String(64), ForeignKey("reports.id"), nullable=True),
+    Column("discard_reason", Text, nullable=True),
+)
+"""Public tips (issue #15): the intake queue of the anonymous tip page, apart from reports."""
+
+tip_attempts = Table(
+    "tip_attempts",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("address_hash", String(64), nullable=False),
+    Column("attempted_at", UTC, nullable=False),
+    Index("ix_tip_attempts_address_hash_attempted_at", "address_hash", "attempted_at"),
+)
+"""Each tip sent to the public page, by hashed address: the sliding window of its rate limit."""
+
 __all__ = [
     "agencies",
     "alert_changes",
@@ -1111,6 +1144,8 @@ __all__ = [
     "sync_checkpoints",
     "taxii_objects",
     "taxii_tokens",
+    "tip_attempts",
+    "tips",
     "user_roles",
     "users",
     "watch_entries",

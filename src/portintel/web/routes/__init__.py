@@ -12,7 +12,7 @@ def routers() -> list[APIRouter]:
     from portintel.web.routes.analysis import charts, products, statistics, timelines
     from portintel.web.routes.audit import entries as audit
     from portintel.web.routes.collation import entities, review
-    from portintel.web.routes.intake import reports, sources, suggestions
+    from portintel.web.routes.intake import reports, sources, suggestions, tips
     from portintel.web.routes.maritime import map as maritime_map
     from portintel.web.routes.sharing import disseminations, inbox, partners, permissions
     from portintel.web.routes.targeting import prearrival
@@ -26,6 +26,7 @@ def routers() -> list[APIRouter]:
         entities.router,
         review.router,
         sources.router,
+        tips.router,
         users.router,
         jobs.router,
         audit.router,
