@@ -272,7 +272,9 @@ def measure_browser(seconds: float, progress: Callable[[str], None]) -> dict[str
     return {"runs": runs}
 
 
-def measure_renderer(seconds: float, renderer: str, progress: Callable[[str], None]) -> dict[str, Any]:
+def measure_renderer(
+    seconds: float, renderer: str, progress: Callable[[str], None]
+) -> dict[str, Any]:
     """Frame times of the chart page with BROWSER_NODES nodes drawn by `renderer`."""
     from _map_browser import CHROMIUM, FLAGS, PASSWORD, _serve, descendants_cpu_s
     from playwright.sync_api import sync_playwright
@@ -379,26 +381,31 @@ communities only when the analyst asks for them (or with rustworkx) is the
 next step. Before the change the same run gave p95 512 ms (chart) and 584 ms
 (path) on SQLite, 754 ms and 511 ms on PostgreSQL.
 
-In the browser, Cytoscape's canvas renderer with software rendering
-(`--disable-gpu`, as on the unit's thin clients) does not keep a
-5,000-node, 7,500-link chart interactive: the first draw and each frame
-take seconds (the "before" row, measured before the mouse run existed; with
-the canvas renderer the page did not even answer the mouse run's first
-input within 30 s). Big charts (over 1,000 nodes) now open in rings and are
-drawn with Cytoscape's WebGL renderer (SwiftShader without a graphics card):
-one batched draw of all nodes and links, labels only for the root, the chosen
-node, path and brokers (each label is a texture; 5,000 of them cost over a
-second a frame), straight solid links. Cytoscape's own WebGL timing puts
-the WebGL work of a frame at 25 to 40 ms; the remaining time of a frame
-that draws all 7,500 links is the software rasteriser drawing the links
-(without links a frame took about 100 ms). With the mouse, links are left
-out while the chart moves, so most frames take one refresh (16.7 ms) and
-the frame that draws the links again when a gesture ends takes about a
-second. That is usable (it pans and zooms under the hand) but not yet
-smooth between gestures. The figures were taken on a shared 2-core machine
-under a load average of about 10. Next steps: sigma.js for the big-chart
-mode, or fewer links drawn when zoomed out; until then the API caps a chart
-at 2,000 nodes.
+In the browser, with software rendering (`--disable-gpu`, as on the unit's
+thin clients), Cytoscape's own drawing does not keep a 5,000-node,
+7,500-link chart interactive: its canvas renderer took seconds a frame, and
+its WebGL renderer (the "before" rows) draws the links through the software
+rasteriser in about a second a frame and needs over 10 s for the first draw.
+Big charts (over 1,000 nodes) are now drawn by `analysis_chart_big.js`
+(the "after" rows): Cytoscape stays the model and handles choosing,
+dragging, pinning, box selection, layouts and events, but its drawing is
+replaced. Nodes and links are written as pixels into one image (no
+anti-aliasing, no canvas call per element) and put on the canvas at once;
+labels are drawn for the root, the chosen node, the path and brokers, and
+for every visible node once no more than 250 are in view. Links are drawn
+within 6 ms a frame, those nearest the root first: while the chart moves
+the rest may be left out, and they are all drawn over the next few frames
+once it stands still. The page says so beside the chart ("A big chart:
+while it moves, some links may be left out; all of them are drawn again
+once it stands still"), and `data-links` on the summary tells "partial" or
+"complete". The first draw was cut by making the chart without a renderer
+or style (each cost seconds when every element was added), placing the
+nodes in rings filled band by band (Cytoscape's concentric layout put each
+step on one ring tens of thousands of units across), fitting the view from
+the positions alone, and filling the two path lists of 5,000 entities only
+when the analyst first reaches for them. The figures were taken on a
+shared 2-core machine while other engineers ran their test suites (load
+column): on an idle machine every figure is lower, for both renderers.
 """
 
 
@@ -452,7 +459,9 @@ def markdown(result: dict[str, Any]) -> str:
             "| --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
         ]
         for run in runs:
-            name = "pixels (after)" if run["renderer"] == "pixels" else f"{run['renderer']} (before)"
+            name = (
+                "pixels (after)" if run["renderer"] == "pixels" else f"{run['renderer']} (before)"
+            )
             lines.append(
                 f"| {name} | {run.get('load_average', '–')} | {run['draw_ms']} ms | every frame | "
                 f"{run['frames']} | {run['frame_median_ms']} ms | {run['frame_p95_ms']} ms | "

@@ -136,7 +136,7 @@ PICTURE = """() => {
   return { painted, digest, width: canvas.width, height: canvas.height };
 }"""
 
-VIEW = "() => [window.portintelChart.pan().x, window.portintelChart.pan().y, window.portintelChart.zoom()]"
+VIEW = "() => { const cy = window.portintelChart; return [cy.pan().x, cy.pan().y, cy.zoom()]; }"
 
 # where a node is on the page, for the mouse
 WHERE = """(id) => {
