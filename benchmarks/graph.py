@@ -476,6 +476,9 @@ def markdown(result: dict[str, Any]) -> str:
     elif browser.get("runs"):
         lines += ["", f"Browser: {browser['runs'][0].get('skipped')}"]
     machine_info = result["machine"]
+    if result.get("browser_machine"):
+        at = result["browser_machine"]
+        lines += ["", f"Browser figures: {at['date']}, commit {at['commit']} (`--browser-only`)."]
     lines += ["", FINDINGS.strip()]
     lines += [
         "",
