@@ -2,6 +2,7 @@
 // vendored Cytoscape.js. Everything drawn comes from the API, which answers only what the reader
 // may see; this script adds no data of its own. Texts come from <template id="chart-words">.
 import cytoscape from "/static/vendor/cytoscape/cytoscape.esm.min.mjs";
+import { drawBig, fitBig, ringPositions } from "/static/analysis_chart_big.js";
 
 const form = document.getElementById("chart-options");
 const box = document.getElementById("chart");
@@ -121,9 +122,21 @@ function style() {
 }
 
 function bigStyle() {
-  // thousands of nodes, drawn with WebGL: a label is a texture each, so only the root's and the
-  // chosen node's are drawn (the others are in the details panel and the path lists); links are
-  // plain straight lines, which the WebGL renderer draws in one batch
+  // thousands of nodes: the drawing is analysis_chart_big.js's, so the style only gives Cytoscape
+  // what it needs to find what the analyst points at (node sizes; links are Cytoscape's default
+  // straight "haystack" lines) and the labels a big chart shows (the root's, the chosen node's,
+  // the path's and the brokers'): each rule costs time for every one of thousands of elements
+  return [
+    { selector: "node", style: { width: 26, height: 26 } },
+    { selector: "node[hop = 0]", style: { width: 36, height: 36 } },
+    { selector: "node[hop = 0], node:selected, node.path, node.broker", style: { label: "data(label)" } },
+    { selector: "node[group]", style: { label: "data(group)" } },
+  ];
+}
+
+function webglStyle() {
+  // the drawing of big charts before analysis_chart_big.js (Cytoscape's WebGL renderer), kept
+  // only so the frame-time benchmark can set both side by side (window.portintelChartRenderer)
   return [
     ...style(),
     { selector: "node", style: { label: "", "text-wrap": "none" } },
@@ -137,6 +150,14 @@ function bigStyle() {
 function runLayout() {
   if (!cy) return;
   const name = document.getElementById("chart-layout").value;
+  if (name === "concentric" && window.portintelChartDrawing) {
+    // a big chart: rings filled band by band, placed at once
+    const nodes = cy.nodes("[kind]");
+    const rings = ringPositions(nodes.map((node) => [node.id(), node.data("hop")]));
+    nodes.positions((node) => rings.get(node.id()));
+    fitBig(cy, nodes);
+    return;
+  }
   const options = { name, animate: false, fit: true, padding: 30 };
   if (name === "concentric") {
     options.concentric = (node) => 10 - (node.data("hop") ?? 9);
@@ -144,7 +165,9 @@ function runLayout() {
   }
   if (name === "breadthfirst") options.roots = `#${CSS.escape(chart.root)}`;
   if (name === "cose") Object.assign(options, { randomize: false, nodeRepulsion: () => 9000, idealEdgeLength: () => 90 });
-  cy.layout(options).run();
+  const big = Boolean(window.portintelChartDrawing);
+  cy.layout({ ...options, fit: !big }).run();
+  if (big) fitBig(cy, cy.nodes());
 }
 
 function describeNode(node) {
@@ -209,17 +232,34 @@ function describeEdge(edge) {
   }
 }
 
-function fillPathChoices() {
-  for (const id of ["path-source", "path-target"]) {
-    const select = document.getElementById(id);
-    const keep = select.value;
-    select.replaceChildren();
-    cy.nodes("[kind = 'entity']").sort((a, b) => a.data("label").localeCompare(b.data("label"))).forEach((node) => {
-      select.append(text("option", node.data("label"), { value: node.id() }));
-    });
-    if (keep) select.value = keep;
+let choicesWaiting = false;
+
+function fillPathChoices(now = false) {
+  const source = document.getElementById("path-source");
+  const target = document.getElementById("path-target");
+  if (window.portintelChartDrawing && !now) {
+    // thousands of entities: two lists of thousands of choices would hold the first picture of
+    // the chart for seconds, so they are filled when the analyst first reaches for them
+    choicesWaiting = true;
+    const rootLabel = cy.getElementById(chart.root).data("label") || chart.root;
+    source.replaceChildren(new Option(rootLabel, chart.root));
+    target.replaceChildren(new Option(rootLabel, chart.root));
+    return;
   }
-  document.getElementById("path-source").value = chart.root;
+  choicesWaiting = false;
+  const keep = [source.value, target.value];
+  const order = new Intl.Collator();
+  const entities = cy.nodes("[kind = 'entity']").map((node) => [node.data("label") || "", node.id()]);
+  entities.sort((a, b) => order.compare(a[0], b[0]));
+  source.replaceChildren(...entities.map(([label, id]) => new Option(label, id)));
+  target.replaceChildren(...source.cloneNode(true).children);
+  if (keep[0]) source.value = keep[0];
+  if (keep[1]) target.value = keep[1];
+  if (!now || !keep[0]) source.value = chart.root;
+}
+
+function fillWaitingChoices() {
+  if (choicesWaiting && cy) fillPathChoices(true);
 }
 
 function showBrokers() {
@@ -262,24 +302,44 @@ function draw(data, saved = null) {
   groupCount = 0;
   const { elements } = elementsOf(data);
   if (cy) cy.destroy();
-  // a big chart stays interactive: it is drawn with WebGL (software rendering where there is no
-  // graphics card), without links while it is dragged or zoomed; a force-directed layout of
+  // a big chart stays interactive: analysis_chart_big.js draws it as pixels, links within a
+  // time budget per frame (all of them once it stands still); a force-directed layout of
   // thousands of nodes would hold the page for minutes, so big charts open in rings by steps
   const big = data.nodes.length > BIG_CHART;
   if (big && document.getElementById("chart-layout").value === "cose") document.getElementById("chart-layout").value = "concentric";
-  cy = cytoscape({
-    container: box, elements, style: big ? bigStyle() : style(), wheelSensitivity: 0.3, minZoom: 0.02, maxZoom: 4,
-    hideEdgesOnViewport: big, hideLabelsOnViewport: big, pixelRatio: big ? 1 : "auto",
-    renderer: big ? { name: "canvas", webgl: true } : { name: "canvas" },
-  });
-  box.dataset.renderer = big ? "webgl" : "canvas";
+  const options = { wheelSensitivity: 0.3, minZoom: 0.02, maxZoom: 4, renderer: { name: "canvas" } };
+  const webgl = big && window.portintelChartRenderer === "webgl";
+  if (webgl) {
+    cy = cytoscape({
+      ...options, container: box, elements, style: webglStyle(), hideEdgesOnViewport: true, hideLabelsOnViewport: true,
+      pixelRatio: 1, renderer: { name: "canvas", webgl: true },
+    });
+  } else if (big) {
+    // thousands of elements: made without a renderer or a style (each costs seconds when every
+    // element is added), placed in rings, then shown; drawn by analysis_chart_big.js
+    if (document.getElementById("chart-layout").value === "concentric") {
+      const rings = ringPositions(data.nodes.map((node) => [node.id, node.hop]));
+      for (const element of elements) if (element.group === "nodes") element.position = rings.get(element.data.id);
+    }
+    cy = cytoscape({
+      ...options, headless: true, styleEnabled: false, renderer: { name: "null" }, elements, style: bigStyle(), pixelRatio: 1,
+      layout: { name: "preset", fit: false },
+    });
+    cy.mount(box);
+  } else {
+    cy = cytoscape({ ...options, container: box, elements, style: style() });
+  }
+  window.portintelChartDrawing = big && !webgl ? drawBig(cy, summary) : null; // its counters, for the tests
+  box.dataset.renderer = webgl ? "webgl" : big ? "pixels" : "canvas";
   box.dataset.state = data.nodes.length > 1 ? "ready" : "empty";
   summary.textContent = `${data.nodes.length} ${words.nodes}, ${data.edges.length} ${words.links}` +
     (data.truncated ? `. ${box.dataset.truncated}` : "");
   if (data.nodes.length <= 1) summary.textContent = `${summary.textContent}. ${box.dataset.empty}`;
+  if (big) summary.textContent = `${summary.textContent}. ${box.dataset.big}`;
   cy.on("tap", "node[kind]", (event) => describeNode(event.target));
   cy.on("tap", "edge", (event) => describeEdge(event.target));
-  runLayout();
+  if (big && !webgl && document.getElementById("chart-layout").value === "concentric") fitBig(cy, cy.nodes());
+  else runLayout();
   if (saved) applySavedLayout(saved);
   fillPathChoices();
   showBrokers();
@@ -307,7 +367,8 @@ function applySavedLayout(layout) {
       if (node.nonempty()) hidden.push(node.remove());
     }
   });
-  if (Object.keys(layout.positions).length) cy.fit(undefined, 30);
+  if (Object.keys(layout.positions).length && window.portintelChartDrawing) fitBig(cy, cy.nodes());
+  else if (Object.keys(layout.positions).length) cy.fit(undefined, 30);
 }
 
 function currentLayout() {
@@ -463,9 +524,13 @@ document.getElementById("chart-layout").addEventListener("change", runLayout);
 document.getElementById("chart-brokers").addEventListener("change", showBrokers);
 document.getElementById("chart-communities").addEventListener("change", applyCommunities);
 document.getElementById("chart-group").addEventListener("change", applyCommunities);
-document.getElementById("chart-fit").addEventListener("click", () => cy && cy.fit(undefined, 30));
+document.getElementById("chart-fit").addEventListener("click", () => {
+  if (cy && window.portintelChartDrawing) fitBig(cy, cy.nodes());
+  else if (cy) cy.fit(undefined, 30);
+});
 document.getElementById("chart-show-hidden").addEventListener("click", () => { for (const gone of hidden) gone.restore(); hidden = []; });
 document.getElementById("chart-path").addEventListener("submit", findPaths);
+for (const reach of ["pointerdown", "focusin", "keydown"]) document.getElementById("chart-path").addEventListener(reach, fillWaitingChoices);
 document.getElementById("chart-group-selected").addEventListener("click", groupSelected);
 document.getElementById("chart-ungroup-selected").addEventListener("click", ungroupSelected);
 saveForm.addEventListener("submit", saveChart);
