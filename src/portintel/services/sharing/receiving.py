@@ -46,9 +46,9 @@ from pathlib import PurePath
 from typing import Any
 
 from followthemoney import model
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import Connection, and_, delete, insert, select, update
 
-from portintel.adapters.database import tables
+from portintel.adapters.database import entity_summaries, tables
 from portintel.adapters.vocabularies import (
     load_grading_schemes,
     load_handling,
@@ -695,9 +695,12 @@ class _Receiver:
 
     def _withdraw_statements(self, condition: Any) -> None:
         statements = tables.statements.c
-        self.connection.execute(
-            delete(tables.statements).where(condition, statements.dataset == self.partner.name)
-        )
+        withdrawn = and_(condition, statements.dataset == self.partner.name)
+        pairs = self.connection.execute(
+            select(statements.canonical_id, statements.origin).where(withdrawn).distinct()
+        ).all()
+        self.connection.execute(delete(tables.statements).where(withdrawn))
+        entity_summaries.refresh(self.connection, ((row[0], row[1]) for row in pairs))
 
     def retry_waiting(self) -> None:
         """Objects of earlier deliveries that waited (for a marking, for a report): in,
