@@ -546,6 +546,11 @@ entity_summary_captions = Table(
     Column("first_seen", UTC, nullable=False),
     Column("statement_id", String(64), nullable=False),
     Column("value", Text, nullable=False),
+    # an entity's first values of a property, in order: a list's caption stops at the first
+    # the reader may read
+    Index(
+        "ix_entity_summary_captions_first", "entity_id", "prop", "first_seen", "statement_id"
+    ),
 )
 
 entity_bounds = Table(

@@ -64,6 +64,11 @@ def upgrade() -> None:
     from portintel.adapters.database.entity_summaries import fill
 
     fill(op.get_bind())
+    op.create_index(
+        "ix_entity_summary_captions_first",
+        "entity_summary_captions",
+        ["entity_id", "prop", "first_seen", "statement_id"],
+    )
     op.create_index("ix_entity_summaries_origin", "entity_summaries", ["origin", "restrictive"])
     op.create_index(
         "ix_entity_summaries_unreported", "entity_summaries", ["reported", "entity_id"]
