@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import Connection, delete, insert, select
+from sqlalchemy import Connection, delete, insert, select, update
 
 from portintel.adapters.database import entity_summaries, tables
 from portintel.adapters.database.entity_summaries import CAPTION_PROPS
@@ -95,6 +95,7 @@ _OPERATIONS = st.lists(
         st.tuples(st.just("write"), _records()),
         st.tuples(st.just("widen"), st.integers(-72, 72)),
         st.tuples(st.just("withdraw"), st.sampled_from(ENTITIES)),
+        st.tuples(st.just("report"), st.sampled_from(("submitted", "evaluated", "archived"))),
     ),
     min_size=1,
     max_size=8,
@@ -103,7 +104,13 @@ _OPERATIONS = st.lists(
 
 def recomputed(connection: Connection) -> dict[str, set[tuple[Any, ...]]]:
     """The three tables as the statements left say they must be, computed in Python."""
-    report_ids = set(connection.execute(select(tables.reports.c.id)).scalars())
+    r = tables.reports.c
+    reports = {
+        row[0]: (row[1], row[2], row[3], bool(row[4]))
+        for row in connection.execute(
+            select(r.id, r.status, r.agency_id, r.author_id, r.restrictive)
+        )
+    }
     sums: dict[tuple[Any, ...], list[Any]] = {}
     firsts: dict[tuple[Any, ...], tuple[Any, ...]] = {}
     for row in connection.execute(select(tables.statements)):
@@ -128,7 +135,7 @@ def recomputed(connection: Connection) -> dict[str, set[tuple[Any, ...]]]:
             found[3] = name if found[3] is None else min(found[3], name)
     return {
         "summaries": {
-            (*key, n, last_seen, name, key[2] in report_ids)
+            (*key, n, last_seen, name, key[2] in reports, *reports.get(key[2], (None,) * 4))
             for key, (n, last_seen, name) in sums.items()
         },
         "captions": {(*key, *first) for key, first in firsts.items()},
@@ -149,7 +156,14 @@ def stored(connection: Connection) -> dict[str, set[tuple[Any, ...]]]:
     )
     return {
         "summaries": {
-            (*row[:3], bool(row[3]), *row[4:7], bool(row[7]))
+            (
+                *row[:3],
+                bool(row[3]),
+                *row[4:7],
+                bool(row[7]),
+                *row[8:11],
+                None if row[11] is None else bool(row[11]),
+            )
             for row in connection.execute(
                 select(
                     e.entity_id,
@@ -160,6 +174,10 @@ def stored(connection: Connection) -> dict[str, set[tuple[Any, ...]]]:
                     e.last_seen,
                     e.sort_name,
                     e.reported,
+                    e.report_status,
+                    e.report_agency,
+                    e.report_author,
+                    e.report_restrictive,
                 )
             )
         },
@@ -230,7 +248,14 @@ def test_the_summaries_equal_a_recomputation_after_any_writes(
                 moved = T0 + timedelta(hours=argument)
                 spans = [(r, moved, moved) for r in written if r.id in present][:4]
                 widen_statement_spans(connection, spans)
-            else:
+            elif kind == "withdraw":
                 _withdraw(connection, argument)
+            else:  # the report moves on, as a transition moves it (apply_transition)
+                connection.execute(
+                    update(tables.reports)
+                    .where(tables.reports.c.id == "R-1")
+                    .values(status=argument, restrictive=argument == "archived")
+                )
+                entity_summaries.refresh_reports(connection, ["R-1"])
     with store.engine.connect() as connection:
         assert stored(connection) == recomputed(connection)

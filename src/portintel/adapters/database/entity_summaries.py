@@ -21,6 +21,7 @@ their entities.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from followthemoney import model
 from sqlalchemy import (
@@ -36,11 +37,19 @@ from sqlalchemy import (
     literal,
     select,
     tuple_,
+    update,
 )
 
 from portintel.adapters.database import tables
 
-__all__ = ["CAPTION_PROPS", "fill", "refresh", "refresh_entities"]
+__all__ = [
+    "CAPTION_PROPS",
+    "REPORT_COLUMNS",
+    "fill",
+    "refresh",
+    "refresh_entities",
+    "refresh_reports",
+]
 
 CAPTION_PROPS = tuple(
     sorted({prop for schema in model.schemata.values() for prop in schema.caption})
@@ -53,6 +62,33 @@ _E = tables.entity_summaries.c
 _C = tables.entity_summary_captions.c
 _B = tables.entity_bounds.c
 _R = tables.reports.c
+
+
+REPORT_COLUMNS = ("report_status", "report_agency", "report_author", "report_restrictive")
+"""The columns of a summary row that copy its origin's report (need-to-know reads them)."""
+_FROM_REPORT = ("status", "agency_id", "author_id", "restrictive")
+
+
+def _of_report(origin: Any) -> list[Any]:
+    """The report columns a summary row copies, looked up by its ``origin``."""
+    return [
+        select(_R[name]).where(_R.id == origin).scalar_subquery() for name in _FROM_REPORT
+    ]
+
+
+def refresh_reports(connection: Connection, report_ids: Iterable[str]) -> None:
+    """Copy the reports ``report_ids`` into the summary rows of their statements again (a
+    report's status, agency, author or handling changed), in the caller's transaction."""
+    wanted = sorted(set(report_ids))
+    summaries = tables.entity_summaries
+    for start in range(0, len(wanted), _CHUNK):
+        chunk = wanted[start : start + _CHUNK]
+        copied = dict(zip(REPORT_COLUMNS, _of_report(summaries.c.origin), strict=True))
+        connection.execute(
+            update(summaries)
+            .where(summaries.c.origin.in_(chunk))
+            .values(reported=exists(select(literal(1)).where(_R.id == summaries.c.origin)), **copied)
+        )
 
 
 def _sum_rows(connection: Connection, pairs: list[tuple[str, str]]) -> None:
@@ -94,6 +130,7 @@ def _insert_sums(connection: Connection, of_statements: ColumnElement[bool] | No
         func.max(_S.last_seen),
         func.min(case((named, func.lower(_S.value)), else_=None)),
         exists(select(literal(1)).where(_R.id == _S.origin)),
+        *_of_report(_S.origin),
     ).where(*where)
     sums = sums.group_by(_S.canonical_id, _S.schema, _S.origin, _S.restrictive)
     connection.execute(
@@ -107,6 +144,7 @@ def _insert_sums(connection: Connection, of_statements: ColumnElement[bool] | No
                 "last_seen",
                 "sort_name",
                 "reported",
+                *REPORT_COLUMNS,
             ],
             sums,
         )

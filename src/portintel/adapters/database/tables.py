@@ -528,6 +528,12 @@ entity_summaries = Table(
     # whether a report of that id existed when the row was summed (reports are never
     # deleted): the rows of no report are few, a narrow reader's list reads them by this
     Column("reported", Boolean, nullable=False),
+    # the origin's report as need-to-know reads it (null: no report), copied so that a
+    # reader's scope is decided on the row alone; kept when the report changes
+    Column("report_status", String(16), nullable=True),
+    Column("report_agency", String(64), nullable=True),
+    Column("report_author", String(64), nullable=True),
+    Column("report_restrictive", Boolean, nullable=True),
     Index("ix_entity_summaries_origin", "origin", "restrictive"),
     Index("ix_entity_summaries_unreported", "reported", "entity_id"),
 )

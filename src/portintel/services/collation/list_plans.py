@@ -50,8 +50,13 @@ from sqlalchemy import (
 
 from portintel.adapters.database import tables
 from portintel.adapters.database.entity_summaries import CAPTION_PROPS
-from portintel.adapters.database.scope import report_condition, statement_condition
+from portintel.adapters.database.scope import (
+    report_condition,
+    statement_condition,
+    summary_condition,
+)
 from portintel.domain.access import StatementPredicate
+from portintel.domain.entities import caption_properties
 
 _E = tables.entity_summaries.c
 _C = tables.entity_summary_captions.c
@@ -68,12 +73,17 @@ _FIRST_WALK = 64
 
 
 def _summaries_with_reports() -> Any:
-    return tables.entity_summaries.outerjoin(tables.reports, _R.id == _E.origin)
+    """The summary rows: each copies its origin's report, need-to-know needs no join."""
+    return tables.entity_summaries
 
 
 def _readable(shape: StatementPredicate) -> ColumnElement[bool]:
-    """The summary rows ``shape`` admits (over :func:`_summaries_with_reports`)."""
-    return statement_condition(shape, tables.entity_summaries)
+    """The summary rows ``shape`` admits."""
+    return summary_condition(shape, tables.entity_summaries)
+
+
+_REPORT_ID = case((_E.report_status.is_not(None), _E.origin), else_=None)
+"""A summary row's report id (its origin, when that is a report)."""
 
 
 # --- narrow readers: everything exact, in one query -------------------------------------------
@@ -120,7 +130,7 @@ def narrow_query(dialect: str, shape: StatementPredicate, by_schema: bool, sort:
             _E.statements,
             _E.last_seen,
             _E.sort_name,
-            _R.id.label("report_id"),
+            _REPORT_ID.label("report_id"),
         )
         .select_from(
             _summaries_with_reports().outerjoin(
@@ -240,7 +250,7 @@ def _exact_query(dialect: str, shape: StatementPredicate, by_schema: bool) -> Se
     columns: list[Any] = [
         _E.entity_id,
         func.sum(_E.statements),
-        func.count(_R.id.distinct()),
+        func.count(_REPORT_ID.distinct()),
         func.max(_E.last_seen),
     ]
     if by_schema:
@@ -269,14 +279,17 @@ def _merged_query(dialect: str, shape: StatementPredicate) -> Select[Any]:
             _E.schema,
             _E.statements,
             _E.last_seen,
-            _R.id.label("report_id"),
+            _REPORT_ID.label("report_id"),
         )
         .select_from(
             _summaries_with_reports().join(
                 tables.entity_resolution, _M.entity_id == _E.entity_id
             )
         )
-        .where(_readable(shape))
+        .where(
+            _E.entity_id.in_(bindparam("merged", expanding=True, required=True)),
+            _readable(shape),
+        )
         .cte("merged_readable")
     )
     r = readable.c
@@ -367,8 +380,16 @@ def wide_page(
     if schema is not None:
         params["schema"] = schema
     key = _sort_key(sort)
-    merged_rows = list(connection.execute(_merged_query(dialect, shape), values))
     merged_members = set(connection.execute(select(_M.entity_id)).scalars())
+    merged_rows = (
+        list(
+            connection.execute(
+                _merged_query(dialect, shape), {**values, "merged": sorted(merged_members)}
+            )
+        )
+        if merged_members
+        else []
+    )
     clusters: dict[str, Counted] = {}
     cluster_schemata: dict[str, set[str]] = {}
     for cluster, id_, statements, reports, last_seen, members, row_schema in merged_rows:
@@ -381,7 +402,7 @@ def wide_page(
     ]
     need = offset + limit + 1  # one more: whether a page follows
     seen: set[str] = set()
-    n = max(_FIRST_WALK, need * 2)
+    n = need + max(_FIRST_WALK // 4, need // 4)
     last: tuple[Any, str] | None = None
     while True:
         walk = _walk_query(dialect, sort, by_schema, last is not None)
@@ -463,72 +484,87 @@ def _capped_types(
 
 
 @lru_cache(maxsize=_BUILT)
-def _described_query(dialect: str, shape: StatementPredicate) -> Any:
-    """Rows ``(kind, entity_id, prop, value)`` of the members ``:ids``: each readable schema
-    (``schema``) and the first readable valid value of each caption property (``caption``).
-
-    Each is looked up by index and stops at the first readable row: a big entity has
-    thousands of summary rows, a page needs one per schema and caption property."""
+def _schemata_of_query(dialect: str, shape: StatementPredicate) -> Select[Any]:
+    """Rows ``(entity_id, schema)``: each schema of the members ``:ids`` of which the reader
+    may read a statement (looked up by index, stopping at the first readable row)."""
     del dialect
     ids = bindparam("ids", expanding=True, required=True)
-    none = literal(None, String)
-    # the schemata an entity has any statement of (its bounds), each kept if readable
     readable_schema = exists(
         select(literal(1))
         .select_from(_summaries_with_reports())
         .where(_E.entity_id == _B.entity_id, _E.schema == _B.schema, _readable(shape))
         .correlate(tables.entity_bounds)
     )
-    schemata = select(literal("schema", String), _B.entity_id, none, _B.schema).where(
-        _B.entity_id.in_(ids), readable_schema
+    return select(_B.entity_id, _B.schema).where(_B.entity_id.in_(ids), readable_schema)
+
+
+@lru_cache(maxsize=_BUILT)
+def _first_values_query(dialect: str, shape: StatementPredicate) -> Select[Any]:
+    """Rows ``(entity_id, value)``: the first valid value of ``:prop`` the reader may read
+    of each of ``:ids``, by first sighting (by index: the walk stops at the first readable)."""
+    del dialect
+    ids = bindparam("ids", expanding=True, required=True)
+    prop = bindparam("prop", type_=String, required=True)
+    first = (
+        select(_C.value)
+        .select_from(tables.entity_summary_captions.outerjoin(tables.reports, _R.id == _C.origin))
+        .where(
+            _C.entity_id == _B.entity_id,
+            _C.prop == prop,
+            statement_condition(shape, tables.entity_summary_captions),
+        )
+        .order_by(_C.first_seen, _C.statement_id)
+        .limit(1)
+        .correlate(tables.entity_bounds)
+        .scalar_subquery()
     )
-    branches: list[Any] = [schemata]
-    for prop in CAPTION_PROPS:
-        # the entity's first valid value of ``prop`` the reader may read, by first sighting
-        first = (
-            select(_C.value)
-            .select_from(
-                tables.entity_summary_captions.outerjoin(tables.reports, _R.id == _C.origin)
-            )
-            .where(
-                _C.entity_id == _B.entity_id,
-                _C.prop == prop,
-                statement_condition(shape, tables.entity_summary_captions),
-            )
-            .order_by(_C.first_seen, _C.statement_id)
-            .limit(1)
-            .correlate(tables.entity_bounds)
-            .scalar_subquery()
-        )
-        found = (
-            select(_B.entity_id.label("entity_id"), first.label("value"))
-            .where(_B.entity_id.in_(ids))
-            .group_by(_B.entity_id)
-            .subquery(f"first_{prop}")
-        )
-        branches.append(
-            select(literal("caption", String), found.c.entity_id, literal(prop, String), found.c.value)
-            .where(found.c.value.is_not(None))
-        )
-    return union_all(*branches)
+    found = (
+        select(_B.entity_id.label("entity_id"), first.label("value"))
+        .where(_B.entity_id.in_(ids))
+        .group_by(_B.entity_id)
+        .subquery("found")
+    )
+    return select(found.c.entity_id, found.c.value).where(found.c.value.is_not(None))
 
 
 def described(
     connection: Connection, shape: StatementPredicate, values: dict[str, Any], ids: list[str]
 ) -> tuple[dict[str, list[str]], dict[str, list[tuple[str, str]]]]:
-    """The readable schemata and first caption values of each of ``ids``, sorted."""
+    """The readable schemata of each of ``ids`` and the first readable valid values of the
+    caption properties its caption is taken from (:func:`~portintel.domain.entities.
+    entity_caption` takes the first of its type's caption properties that has one): each
+    entity's properties asked in that order, only as far as one answers."""
     schemata: dict[str, list[str]] = {}
     firsts: dict[str, list[tuple[str, str]]] = {}
-    if ids:
-        query = _described_query(connection.dialect.name, shape)
-        for kind, entity_id, prop, value in connection.execute(query, {**values, "ids": ids}):
-            if kind == "schema":
-                schemata.setdefault(entity_id, []).append(value)
-            else:
+    if not ids:
+        return schemata, firsts
+    dialect = connection.dialect.name
+    for entity_id, schema in connection.execute(
+        _schemata_of_query(dialect, shape), {**values, "ids": ids}
+    ):
+        schemata.setdefault(entity_id, []).append(schema)
+    for listed in schemata.values():
+        listed.sort()
+    waiting: dict[str, list[str]] = {}
+    for entity_id, names in schemata.items():
+        props = [prop for prop in caption_properties(names) if prop in CAPTION_PROPS]
+        if props:
+            waiting[entity_id] = props
+    query = _first_values_query(dialect, shape)
+    while waiting:
+        by_prop: dict[str, list[str]] = {}
+        for entity_id, props in waiting.items():
+            by_prop.setdefault(props[0], []).append(entity_id)
+        for prop, asked in sorted(by_prop.items()):
+            found = connection.execute(query, {**values, "ids": sorted(asked), "prop": prop})
+            for entity_id, value in found:
                 firsts.setdefault(entity_id, []).append((prop, value))
-    for found in (schemata, firsts):
-        for listed in found.values():
-            listed.sort()
+                waiting.pop(entity_id, None)
+            for entity_id in asked:
+                if entity_id in waiting:
+                    waiting[entity_id] = waiting[entity_id][1:]
+                    if not waiting[entity_id]:
+                        del waiting[entity_id]
     return schemata, firsts
 
 

@@ -585,6 +585,7 @@ class _Receiver:
                     .values(status=ReportStatus.ARCHIVED.value, updated_at=self.now)
                 )
                 self._withdraw_statements(tables.statements.c.origin == local)
+                entity_summaries.refresh_reports(self.connection, [local])
                 self.connection.execute(
                     insert(events).values(
                         report_id=local, action="withdrawn", from_status=exists.status,
@@ -621,6 +622,7 @@ class _Receiver:
                 update(tables.reports).where(reports.id == local).values(**columns)
             )
             action, from_status, to_status = "receive-update", exists.status, exists.status
+        entity_summaries.refresh_reports(self.connection, [local])  # the list reads it there
         self.connection.execute(
             insert(events).values(
                 report_id=local, action=action, from_status=from_status, to_status=to_status,

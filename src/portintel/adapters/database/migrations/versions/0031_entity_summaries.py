@@ -34,6 +34,10 @@ def upgrade() -> None:
         sa.Column("last_seen", sa.DateTime(timezone=True), nullable=False),
         sa.Column("sort_name", sa.Text(), nullable=True),
         sa.Column("reported", sa.Boolean(), nullable=False),
+        sa.Column("report_status", sa.String(16), nullable=True),
+        sa.Column("report_agency", sa.String(64), nullable=True),
+        sa.Column("report_author", sa.String(64), nullable=True),
+        sa.Column("report_restrictive", sa.Boolean(), nullable=True),
         sa.PrimaryKeyConstraint(
             "entity_id", "schema", "origin", "restrictive", name=op.f("pk_entity_summaries")
         ),
