@@ -71,9 +71,7 @@ _FROM_REPORT = ("status", "agency_id", "author_id", "restrictive")
 
 def _of_report(origin: Any) -> list[Any]:
     """The report columns a summary row copies, looked up by its ``origin``."""
-    return [
-        select(_R[name]).where(_R.id == origin).scalar_subquery() for name in _FROM_REPORT
-    ]
+    return [select(_R[name]).where(_R.id == origin).scalar_subquery() for name in _FROM_REPORT]
 
 
 def refresh_reports(connection: Connection, report_ids: Iterable[str]) -> None:
@@ -87,7 +85,9 @@ def refresh_reports(connection: Connection, report_ids: Iterable[str]) -> None:
         connection.execute(
             update(summaries)
             .where(summaries.c.origin.in_(chunk))
-            .values(reported=exists(select(literal(1)).where(_R.id == summaries.c.origin)), **copied)
+            .values(
+                reported=exists(select(literal(1)).where(_R.id == summaries.c.origin)), **copied
+            )
         )
 
 

@@ -178,9 +178,7 @@ def _statement_condition(
                 readable,
                 or_(restrictive == False, report_condition(predicate.handling, reports)),  # noqa: E712
             )
-        if own_reports and all(
-            clause.author_id is not None for clause in predicate.report.clauses
-        ):
+        if own_reports and all(clause.author_id is not None for clause in predicate.report.clauses):
             # a reader of their own reports only: let the store start from those few
             # reports (by author) rather than walk every statement
             mine = tables.reports.alias("own_reports")

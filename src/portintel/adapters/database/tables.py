@@ -554,9 +554,7 @@ entity_summary_captions = Table(
     Column("value", Text, nullable=False),
     # an entity's first values of a property, in order: a list's caption stops at the first
     # the reader may read
-    Index(
-        "ix_entity_summary_captions_first", "entity_id", "prop", "first_seen", "statement_id"
-    ),
+    Index("ix_entity_summary_captions_first", "entity_id", "prop", "first_seen", "statement_id"),
 )
 
 entity_bounds = Table(

@@ -31,6 +31,7 @@ from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import (
+    BindParameter,
     ColumnElement,
     Connection,
     Integer,
@@ -246,7 +247,7 @@ def _exact_query(dialect: str, shape: StatementPredicate, by_schema: bool) -> Se
     """The readable sums of the entities ``:ids`` (not merged ones), with whether one of
     their readable rows is of schema ``:schema`` if ``by_schema``."""
     del dialect
-    ids = bindparam("ids", expanding=True, required=True)
+    ids: BindParameter[list[str]] = bindparam("ids", expanding=True, required=True)
     columns: list[Any] = [
         _E.entity_id,
         func.sum(_E.statements),
@@ -282,9 +283,7 @@ def _merged_query(dialect: str, shape: StatementPredicate) -> Select[Any]:
             _REPORT_ID.label("report_id"),
         )
         .select_from(
-            _summaries_with_reports().join(
-                tables.entity_resolution, _M.entity_id == _E.entity_id
-            )
+            _summaries_with_reports().join(tables.entity_resolution, _M.entity_id == _E.entity_id)
         )
         .where(
             _E.entity_id.in_(bindparam("merged", expanding=True, required=True)),
@@ -423,9 +422,7 @@ def wide_page(
                 exact, {**params, "ids": ids}
             ):
                 if typed:
-                    found.append(
-                        Counted(entity_id, int(statements), int(reports), last_seen, 1)
-                    )
+                    found.append(Counted(entity_id, int(statements), int(reports), last_seen, 1))
         found.sort(key=key)
         if len(bounds) < n or last is None:
             break  # every bound walked
@@ -488,7 +485,7 @@ def _schemata_of_query(dialect: str, shape: StatementPredicate) -> Select[Any]:
     """Rows ``(entity_id, schema)``: each schema of the members ``:ids`` of which the reader
     may read a statement (looked up by index, stopping at the first readable row)."""
     del dialect
-    ids = bindparam("ids", expanding=True, required=True)
+    ids: BindParameter[list[str]] = bindparam("ids", expanding=True, required=True)
     readable_schema = exists(
         select(literal(1))
         .select_from(_summaries_with_reports())
@@ -503,7 +500,7 @@ def _first_values_query(dialect: str, shape: StatementPredicate) -> Select[Any]:
     """Rows ``(entity_id, value)``: the first valid value of ``:prop`` the reader may read
     of each of ``:ids``, by first sighting (by index: the walk stops at the first readable)."""
     del dialect
-    ids = bindparam("ids", expanding=True, required=True)
+    ids: BindParameter[list[str]] = bindparam("ids", expanding=True, required=True)
     prop = bindparam("prop", type_=String, required=True)
     first = (
         select(_C.value)

@@ -269,7 +269,8 @@ def widen_statement_spans(
     origins = {record.origin for record, _, _ in spans}
     entity_ids = {record.canonical_id or record.entity_id for record, _, _ in spans}
     entity_summaries.refresh(
-        connection, {(record.canonical_id or record.entity_id, record.origin) for record, _, _ in spans}
+        connection,
+        {(record.canonical_id or record.entity_id, record.origin) for record, _, _ in spans},
     )
     _announce(connection, origins, entity_ids, len(rows))
     return len(rows)

@@ -16,7 +16,6 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-
 revision = "0031"
 down_revision = "0030"
 branch_labels = None
@@ -74,9 +73,7 @@ def upgrade() -> None:
         ["entity_id", "prop", "first_seen", "statement_id"],
     )
     op.create_index("ix_entity_summaries_origin", "entity_summaries", ["origin", "restrictive"])
-    op.create_index(
-        "ix_entity_summaries_unreported", "entity_summaries", ["reported", "entity_id"]
-    )
+    op.create_index("ix_entity_summaries_unreported", "entity_summaries", ["reported", "entity_id"])
     for name, columns in (
         ("reports", ["reports"]),
         ("statements", ["statements"]),
