@@ -12,6 +12,13 @@ not read is counted, not even as a number. Filters: the type (FtM schema; an
 entity is of a type when one of its readable statements is) and a property it
 has a valid value of, e.g. ``phone`` for every entity with a phone number,
 bare phone entities and persons alike. Audited as ``entity.list``.
+
+Without a property filter the list reads the entity summaries instead of the
+statements (:mod:`portintel.services.collation.list_plans`): exactly for a
+reader of few reports; for a wide reader by a walk over the entities' bounds
+that stops after the page, with the total and the counts by type counted up to
+:data:`~portintel.services.collation.list_plans.MAX_COUNTED` ("more than
+1,000"). The name sort is always exact.
 """
 
 from __future__ import annotations
