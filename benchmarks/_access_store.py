@@ -48,7 +48,7 @@ from _access_data import (
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, insert, select, text
 
-from portintel.adapters.database import create_database_engine, tables
+from portintel.adapters.database import create_database_engine, entity_summaries, tables
 from portintel.adapters.database.engine import MIGRATIONS_DIR
 from portintel.adapters.database.fulltext import fill_report_words
 from portintel.adapters.database.search import fill_search_keys
@@ -222,6 +222,8 @@ def build_sqlite(
             fill_search_keys(connection)
         if shape.has("report_words"):  # what filing would have written (#12)
             fill_report_words(connection)
+        if shape.has("entity_summaries"):  # what write_statements would have kept (#8)
+            entity_summaries.fill(connection)
     with ws.engine.connect() as connection:
         connection.exec_driver_sql("ANALYZE")
         connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")

@@ -55,7 +55,7 @@ from typing import Any
 
 import _access_baseline as baseline
 from _access_data import OFFICER_READER, SUPERVISOR_READER
-from _access_reads import Workload, choose_workload, figures, measure, ratio_text
+from _access_reads import READ_NAMES, Workload, choose_workload, figures, measure, ratio_text
 from _access_store import BuiltStore, ensure_store, postgresql_copy, sqlite_copy
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
@@ -121,6 +121,7 @@ def run_backend(
     baseline_runs: int,
     postgres_url: str,
     progress: Callable[[str], None],
+    only: list[str] | None = None,
 ) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     started = time.perf_counter()
@@ -131,7 +132,9 @@ def run_backend(
             visible = baseline.count_reports(ws, actor)
             progress(f"{backend}, {reader.label}: reads {visible:,} of {store.reports:,} reports")
             work = workloads[reader.user_id]
-            measured = measure(ws, actor, work, runs, progress, baseline_runs=baseline_runs)
+            measured = measure(
+                ws, actor, work, runs, progress, baseline_runs=baseline_runs, only=only
+            )
             for name, timings in measured.items():
                 rows.append(
                     {
@@ -382,6 +385,14 @@ def main(argv: list[str]) -> int:
     )
     parser.add_argument("--save", action="store_true", help="save the results of a --quick run")
     parser.add_argument("--no-save", action="store_true", help="print only")
+    parser.add_argument(
+        "--only",
+        action="append",
+        choices=READ_NAMES,
+        metavar="READ",
+        help="measure only this read (repeatable), e.g. --only 'entity list page + total"
+        " (by reports)'; results are then printed, never saved",
+    )
     args = parser.parse_args(argv)
     if args.runs < 1 or (args.baseline_runs is not None and args.baseline_runs < 1):
         parser.error("--runs and --baseline-runs need at least one run")
@@ -424,6 +435,7 @@ def main(argv: list[str]) -> int:
                 args.runs if args.baseline_runs is None else args.baseline_runs,
                 args.postgres_url,
                 progress,
+                args.only,
             )
     result = {
         "machine": machine(postgres),
@@ -442,7 +454,7 @@ def main(argv: list[str]) -> int:
     }
     print()
     print(markdown(result))
-    if not args.no_save and (args.save or not args.quick):
+    if not args.no_save and not args.only and (args.save or not args.quick):
         RESULTS.mkdir(exist_ok=True)
         (RESULTS / "access_scale.json").write_text(json.dumps(result, indent=2) + "\n")
         (RESULTS / "access_scale.md").write_text(markdown(result))

@@ -45,7 +45,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.append(str(HERE))
 
 import behaviours as behaviours_bench  # noqa: E402
-from portintel.adapters.database import tables  # noqa: E402
+from portintel.adapters.database import entity_summaries, tables  # noqa: E402
 from portintel.adapters.eventstore import EventStore  # noqa: E402
 from portintel.domain.maritime.behaviour.common import EVENT_SCHEMA  # noqa: E402
 from portintel.domain.maritime.schema import POSITIONS  # noqa: E402
@@ -96,6 +96,7 @@ def registry(ws: Workspace, mmsis: list[int]) -> None:
     with ws.engine.begin() as connection:
         for start in range(0, len(rows), 5_000):
             connection.execute(insert(tables.statements), rows[start : start + 5_000])
+        entity_summaries.fill(connection)  # what write_statements would have kept (#8)
 
 
 def positions(vessels: int, seed: int) -> pl.DataFrame:

@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 from portintel.domain.actors import SYSTEM, Actor
 from portintel.domain.resolution import Verdict, in_force
 from portintel.errors import Conflict
-from portintel.services.collation import browse_entities, list_entities
+from portintel.services.collation import browse_entities, list_entities, list_plans
 from portintel.services.collation.judgements import judge, undo
 from portintel.services.collation.resolver import load_judgements
 from portintel.settings import Settings
@@ -110,6 +110,7 @@ def _undo_everything(world: World) -> None:
 def test_pages_are_exact_and_count_each_merged_entity_once(
     world: World, data: st.DataObject
 ) -> None:
+    narrow_reports, max_counted = list_plans.NARROW_REPORTS, list_plans.MAX_COUNTED
     ids = list(world.entity_ids)
     by_schema: dict[str, list[str]] = {}
     for row in world.statement_rows:
@@ -133,6 +134,12 @@ def test_pages_are_exact_and_count_each_merged_entity_once(
         prop = data.draw(st.sampled_from((None, None, "name", "phone")))
         size = data.draw(st.sampled_from((1, 3, 7)))
         sort = data.draw(st.sampled_from(("name", "reports", "statements", "latest")))
+        # a wide reader's plan (the walk over the bounds, counts capped) for any reader
+        wide = data.draw(st.booleans())
+        cap = data.draw(st.sampled_from((2, 5, 1_000))) if wide else list_plans.MAX_COUNTED
+        list_plans.NARROW_REPORTS = -1 if wide else narrow_reports
+        list_plans.MAX_COUNTED = cap
+        capped = wide and prop is None and sort != "name"
         expected = _expected(world, reader, clusters, schema, prop)
 
         # the list by id (the API's default): exact pages, each canonical entity once
@@ -153,7 +160,11 @@ def test_pages_are_exact_and_count_each_merged_entity_once(
             page = browse_entities(
                 world.ws, reader, schema=schema, prop=prop, sort=sort, limit=size, offset=offset
             )
-            assert page.total == len(expected)
+            if capped:
+                assert page.total == min(len(expected), cap)
+                assert page.total_exact == (len(expected) <= cap)
+            else:
+                assert (page.total, page.total_exact) == (len(expected), True)
             assert len(page.entities) == min(size, max(len(expected) - offset, 0))
             for item in page.entities:
                 oracle = expected[item.id]
@@ -173,13 +184,18 @@ def test_pages_are_exact_and_count_each_merged_entity_once(
         if sort in ("reports", "statements"):
             keys = [(-expected[i][sort], i) for i in walked]
             assert keys == sorted(keys)
-        counts = {t.schema: t.count for t in page.types}
+        counts = {t.schema: (t.count, t.exact) for t in page.types}
         every = _expected(world, reader, clusters, None, prop)
-        assert counts == {
+        by_type = {
             name: sum(1 for e in every.values() if name in e["schemata"])
             for name in {n for e in every.values() for n in e["schemata"]}
         }
+        if capped:
+            assert counts == {name: (min(n, cap), n <= cap) for name, n in by_type.items()}
+        else:
+            assert counts == {name: (n, True) for name, n in by_type.items()}
     finally:
+        list_plans.NARROW_REPORTS, list_plans.MAX_COUNTED = narrow_reports, max_counted
         _undo_everything(world)
 
 

@@ -198,3 +198,23 @@ def test_a_big_entity_is_shown_a_page_at_a_time(person: Callable[..., Person]) -
     assert rest.status_code == 200 and rest.text.count('<tr data-prop="name">') == 25
     every = analyst.client.get(f"/entities/{vessel_id}/statements?prop=name")
     assert every.status_code == 200 and every.text.count('<tr data-prop="name">') == 50
+
+
+def test_a_wide_readers_entity_list_says_more_than_it_counted(
+    evaluated: dict[str, object], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A reader listed by the walk over the bounds has the total and the counts by type
+    counted only so far: the page says "more than", never a number it did not count."""
+    from portintel.services.collation import list_plans
+
+    supervisor = evaluated["supervisor"]
+    assert isinstance(supervisor, Person)
+    exact = supervisor.client.get("/entities", params={"sort": "reports"}).text
+    assert 'data-exact="yes"' in exact
+    monkeypatch.setattr(list_plans, "NARROW_REPORTS", -1)  # the wide reader's plan
+    monkeypatch.setattr(list_plans, "MAX_COUNTED", 0)  # the report names one entity
+    page = supervisor.client.get("/entities", params={"sort": "reports"})
+    assert page.status_code == 200
+    assert 'data-exact="no"' in page.text
+    assert "More than 0 entities you may see" in page.text
+    assert "SEA FALCON" in page.text

@@ -51,6 +51,13 @@ def entity_caption(
     return (schema.name if schema else schema_names[0]), caption
 
 
+def caption_properties(schemata: Iterable[str]) -> tuple[str, ...]:
+    """The properties :func:`entity_caption` takes the caption of an entity of these types
+    from, in its order (none when the types have no common one)."""
+    schema = _common_schema(list(schemata))
+    return tuple(schema.caption) if schema is not None else ()
+
+
 def entity_type_names() -> list[str]:
     """The names of every entity type (FtM schema), sorted: what ``schema`` may name."""
     return sorted(model.schemata)

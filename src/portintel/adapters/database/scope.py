@@ -15,7 +15,8 @@ where a statement from no report has NULL report columns.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
+from types import SimpleNamespace
+from typing import Any, cast
 
 from sqlalchemy import (
     BindParameter,
@@ -128,7 +129,46 @@ def statement_condition(
 ) -> ColumnElement[bool]:
     """The WHERE clause of the statements ``predicate`` admits, over
     :func:`statements_with_reports` (the report columns are ``tables.reports``)."""
-    reports = tables.reports
+    return _statement_condition(predicate, statements, tables.reports, tables.reports.c.id)
+
+
+class _CopiedReport:
+    """The report columns an entity summary row copies, under the reports table's names
+    (``id`` is the row's origin, the report's id when it has one)."""
+
+    def __init__(self, summaries: FromClause) -> None:
+        columns = summaries.c
+        self.c = SimpleNamespace(
+            id=columns.origin,
+            status=columns.report_status,
+            agency_id=columns.report_agency,
+            author_id=columns.report_author,
+            restrictive=columns.report_restrictive,
+        )
+
+
+def summary_condition(
+    predicate: StatementPredicate, summaries: FromClause = tables.entity_summaries
+) -> ColumnElement[bool]:
+    """The WHERE clause of the entity summary rows ``predicate`` admits, decided on the row
+    alone: a row copies its origin's report (status, agency, author, handling; null when
+    there is none), so the rule is :func:`statement_condition`'s, without the join."""
+    copied = cast(FromClause, _CopiedReport(summaries))
+    return _statement_condition(
+        predicate, summaries, copied, summaries.c.report_status, own_reports=False
+    )
+
+
+def _statement_condition(
+    predicate: StatementPredicate,
+    statements: FromClause,
+    reports: FromClause,
+    present: ColumnElement[Any],
+    *,
+    own_reports: bool = True,
+) -> ColumnElement[bool]:
+    """:func:`statement_condition` over ``reports`` (the report's columns), ``present``
+    null when the statement has no report."""
     restrictive = statements.c.restrictive
     branches: list[ColumnElement[bool]] = []
     if not predicate.report.nothing:
@@ -138,19 +178,19 @@ def statement_condition(
                 readable,
                 or_(restrictive == False, report_condition(predicate.handling, reports)),  # noqa: E712
             )
-        if all(clause.author_id is not None for clause in predicate.report.clauses):
+        if own_reports and all(clause.author_id is not None for clause in predicate.report.clauses):
             # a reader of their own reports only: let the store start from those few
             # reports (by author) rather than walk every statement
-            mine = reports.alias("own_reports")
+            mine = tables.reports.alias("own_reports")
             own = select(mine.c.id).where(report_condition(predicate.report, mine))
             readable = and_(statements.c.origin.in_(own.scalar_subquery()), readable)
-        branches.append(and_(reports.c.id.is_not(None), readable))
+        branches.append(and_(present.is_not(None), readable))
     if predicate.without_report and predicate.without_report_restrictive:
-        branches.append(reports.c.id.is_(None))
+        branches.append(present.is_(None))
     elif predicate.without_report:
-        branches.append(and_(reports.c.id.is_(None), restrictive == False))  # noqa: E712
+        branches.append(and_(present.is_(None), restrictive == False))  # noqa: E712
     elif predicate.without_report_restrictive:
-        branches.append(and_(reports.c.id.is_(None), restrictive == True))  # noqa: E712
+        branches.append(and_(present.is_(None), restrictive == True))  # noqa: E712
     if not branches:
         return false()
     return or_(*branches) if len(branches) > 1 else branches[0]
@@ -213,4 +253,5 @@ __all__ = [
     "report_condition",
     "statement_condition",
     "statements_with_reports",
+    "summary_condition",
 ]

@@ -514,6 +514,75 @@ judgements = Table(
 """Every judgement ever made on a pair of entities, never deleted: the latest unretracted
 one of a pair is in force (:mod:`portintel.domain.resolution`)."""
 
+entity_summaries = Table(
+    "entity_summaries",
+    metadata,
+    # the statements of one entity (their canonical id) of one schema from one origin with
+    # one restrictiveness, summed up: need-to-know decides a statement from its origin's
+    # report and its own restrictiveness alone, so a reader's scope applies to these rows
+    # exactly as to the statements they sum (kept by ``entity_summaries.refresh``)
+    Column("entity_id", String(128), primary_key=True),
+    Column("schema", String(64), primary_key=True),
+    Column("origin", String(128), primary_key=True),
+    Column("restrictive", Boolean, primary_key=True),
+    Column("statements", Integer, nullable=False),
+    Column("last_seen", UTC, nullable=False),
+    # the smallest lower-cased valid name: the list's sort by name
+    Column("sort_name", Text, nullable=True),
+    # whether a report of that id existed when the row was summed (reports are never
+    # deleted): the rows of no report are few, a narrow reader's list reads them by this
+    Column("reported", Boolean, nullable=False),
+    # the origin's report as need-to-know reads it (null: no report), copied so that a
+    # reader's scope is decided on the row alone; kept when the report changes
+    Column("report_status", String(16), nullable=True),
+    Column("report_agency", String(64), nullable=True),
+    Column("report_author", String(64), nullable=True),
+    Column("report_restrictive", Boolean, nullable=True),
+    Index("ix_entity_summaries_origin", "origin", "restrictive"),
+    Index("ix_entity_summaries_unreported", "reported", "entity_id"),
+)
+"""Per-entity sums of the statements, one row per (entity, schema, origin,
+restrictiveness): what the entity list reads instead of the statements."""
+
+entity_summary_captions = Table(
+    "entity_summary_captions",
+    metadata,
+    # the first valid value (by first seen, then id) of each caption property of one
+    # entity from one origin with one restrictiveness: the list's captions
+    Column("entity_id", String(128), primary_key=True),
+    Column("origin", String(128), primary_key=True),
+    Column("restrictive", Boolean, primary_key=True),
+    Column("prop", String(64), primary_key=True),
+    Column("first_seen", UTC, nullable=False),
+    Column("statement_id", String(64), nullable=False),
+    Column("value", Text, nullable=False),
+    # an entity's first values of a property, in order: a list's caption stops at the first
+    # the reader may read
+    Index("ix_entity_summary_captions_first", "entity_id", "prop", "first_seen", "statement_id"),
+)
+
+entity_bounds = Table(
+    "entity_bounds",
+    metadata,
+    # one row per (entity, schema it has a statement of), with the entity's sums over
+    # every statement whoever may read them: no reader's count is above them, so a list
+    # sorted by one of them walks these in order and stops after a page
+    Column("entity_id", String(128), primary_key=True),
+    Column("schema", String(64), primary_key=True),
+    Column("statements", Integer, nullable=False),
+    Column("reports", Integer, nullable=False),
+    Column("last_seen", UTC, nullable=False),
+    Column("sort_name", Text, nullable=True),
+    Index("ix_entity_bounds_reports", "reports", "entity_id"),
+    Index("ix_entity_bounds_statements", "statements", "entity_id"),
+    Index("ix_entity_bounds_last_seen", "last_seen", "entity_id"),
+    Index("ix_entity_bounds_sort_name", "sort_name", "entity_id"),
+    Index("ix_entity_bounds_schema_reports", "schema", "reports", "entity_id"),
+    Index("ix_entity_bounds_schema_statements", "schema", "statements", "entity_id"),
+    Index("ix_entity_bounds_schema_last_seen", "schema", "last_seen", "entity_id"),
+    Index("ix_entity_bounds_schema_sort_name", "schema", "sort_name", "entity_id"),
+)
+
 entity_resolution = Table(
     "entity_resolution",
     metadata,

@@ -12,6 +12,13 @@ not read is counted, not even as a number. Filters: the type (FtM schema; an
 entity is of a type when one of its readable statements is) and a property it
 has a valid value of, e.g. ``phone`` for every entity with a phone number,
 bare phone entities and persons alike. Audited as ``entity.list``.
+
+Without a property filter the list reads the entity summaries instead of the
+statements (:mod:`portintel.services.collation.list_plans`): exactly for a
+reader of few reports; for a wide reader by a walk over the entities' bounds
+that stops after the page, with the total and the counts by type counted up to
+:data:`~portintel.services.collation.list_plans.MAX_COUNTED` ("more than
+1,000"). The name sort is always exact.
 """
 
 from __future__ import annotations
@@ -43,7 +50,8 @@ from portintel.domain.actors import Actor
 from portintel.domain.entities import entity_caption
 from portintel.errors import InvalidInput
 from portintel.services import audit
-from portintel.services.collation.entities import _BUILT, _bound, _check_schema, _summaries
+from portintel.services.collation import list_plans
+from portintel.services.collation.entities import _BUILT, _bound, _check_schema
 from portintel.services.workspace import Workspace
 
 _S = tables.statements.c
@@ -74,6 +82,8 @@ class EntityListItem:
 class TypeCount:
     schema: str
     count: int
+    exact: bool = True
+    """False when there are more than ``count`` (:data:`MAX_COUNTED`) of the type."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,10 +99,17 @@ class EntityListPage:
     limit: int
     entities: tuple[EntityListItem, ...]
     types: tuple[TypeCount, ...]
+    total_exact: bool = True
+    """False when there are more than ``total`` (:data:`MAX_COUNTED`) entities: a wide
+    reader's list is counted only so far."""
+    more: bool | None = None
+    """Whether entities follow this page (known when the total is not)."""
 
     @property
     def next_offset(self) -> int | None:
         following = self.offset + len(self.entities)
+        if self.more is not None:
+            return following if self.more else None
         return following if following < self.total else None
 
     @property
@@ -245,12 +262,28 @@ def browse_entities(
         params["schema"] = schema
     if prop:
         params["prop"] = prop
+    total_exact, more = True, None
     with ws.engine.begin() as connection:
-        query = _list_query(connection.dialect.name, shape, bool(schema), bool(prop), sort)
-        rows: list[Any] = list(connection.execute(query, params))
-        page_rows = sorted((row for row in rows if row[0] == "page"), key=lambda row: row[6])
+        dialect = connection.dialect.name
+        if prop is None and sort != "name" and not list_plans.is_narrow(connection, shape, values):
+            wide = list_plans.wide_page(
+                connection, shape, values, schema=schema, sort=sort, limit=limit, offset=offset
+            )
+            page_rows: list[Any] = [
+                ("page", c.id, c.statements, c.reports, c.last_seen, c.members, rank)
+                for rank, c in enumerate(wide.entities, start=1)
+            ]
+            rows: list[Any] = [("type", name, n, exact) for name, n, exact in wide.types]
+            total, total_exact, more = wide.total, wide.total_exact, wide.more
+        else:
+            if prop is None:  # exact, from the summaries
+                query = list_plans.narrow_query(dialect, shape, bool(schema), sort)
+            else:  # a property filter reads the statements
+                query = _list_query(dialect, shape, bool(schema), bool(prop), sort)
+            rows = [(*row, True) for row in connection.execute(query, params)]
+            page_rows = sorted((row for row in rows if row[0] == "page"), key=lambda row: row[6])
+            total = next(int(row[2]) for row in rows if row[0] == "total")
         items = _items(connection, actor, page_rows if limit else [])
-        total = next(int(row[2]) for row in rows if row[0] == "total")
         audit.record(
             connection,
             actor,
@@ -263,17 +296,23 @@ def browse_entities(
                 "offset": offset,
                 "shown": len(items),
                 "total": total,
+                "total_exact": total_exact,
             },
             at=ws.clock(),
         )
-    counted = [(str(row[1]), int(row[2])) for row in rows if row[0] == "type"]
-    types = tuple(TypeCount(value, n) for value, n in sorted(counted, key=lambda c: (-c[1], c[0])))
-    return EntityListPage(schema, prop, sort, total, offset, limit, tuple(items), types)
+    counted = [(str(row[1]), int(row[2]), bool(row[-1])) for row in rows if row[0] == "type"]
+    types = tuple(
+        TypeCount(value, n, exact)
+        for value, n, exact in sorted(counted, key=lambda c: (-c[1], c[0]))
+    )
+    return EntityListPage(
+        schema, prop, sort, total, offset, limit, tuple(items), types, total_exact, more
+    )
 
 
 def _items(connection: Connection, actor: Actor, rows: list[Any]) -> list[EntityListItem]:
-    """The page's groups with their type and caption (from the members the reader may
-    read; counted already)."""
+    """The page's groups with their type and caption, from the summary rows of the members
+    the reader may read (counted already)."""
     from portintel.services.collation.canonical import canonical_entities
 
     merged = [row[1] for row in rows if row[5] > 1]
@@ -282,18 +321,20 @@ def _items(connection: Connection, actor: Actor, rows: list[Any]) -> list[Entity
         row[1]: (clusters[row[1]].member_ids if row[1] in clusters else (row[1],)) for row in rows
     }
     wanted = sorted({member for group in members.values() for member in group})
-    summaries = {s.id: s for s in _summaries(connection, reader_scope(actor), wanted)}
+    shape, values = _bound(reader_scope(actor))
+    schemata, firsts = list_plans.described(connection, shape, values, wanted)
     items = []
     for _, entity_id, statements, reports, last_seen, *_rest in rows:
-        found = [summaries[m] for m in members[entity_id] if m in summaries]
+        found = [m for m in members[entity_id] if m in schemata]
         if not found:  # pragma: no cover - the group has readable statements
             continue
-        schema, _ = entity_caption(entity_id, [s.schema for s in found], ())
+        captions = [entity_caption(m, schemata[m], firsts.get(m, [])) for m in found]
+        schema, _ = entity_caption(entity_id, [member_schema for member_schema, _ in captions], ())
         items.append(
             EntityListItem(
                 id=entity_id,
                 schema=schema,
-                caption=found[0].caption,
+                caption=captions[0][1],
                 statement_count=int(statements),
                 report_count=int(reports),
                 last_seen=last_seen,

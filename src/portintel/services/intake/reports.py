@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, Select, func, insert, select, update
 
-from portintel.adapters.database import tables
+from portintel.adapters.database import entity_summaries, tables
 from portintel.adapters.database.scope import (
     readable_reports,
     statement_condition,
@@ -323,6 +323,7 @@ def apply_transition(
     )
     if result.rowcount != 1:
         raise Conflict(f"report {report_id} changed meanwhile", hint="reload it and try again")
+    entity_summaries.refresh_reports(connection, [report_id])  # the entity list reads it there
     connection.execute(
         insert(tables.report_events).values(
             report_id=report_id,

@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import Connection, func
 from sqlalchemy.dialects import postgresql, sqlite
 
-from portintel.adapters.database import tables
+from portintel.adapters.database import entity_summaries, tables
 from portintel.adapters.database.search import INDEXED_TYPES, write_search_keys
 from portintel.domain.statements import StatementRecord
 from portintel.errors import ConfigurationError
@@ -182,12 +182,14 @@ def write_statements(
         )
     origins: set[str] = set()
     entity_ids: set[str] = set()
+    pairs: set[tuple[str, str]] = set()  # (canonical id, origin): the summaries to sum again
     searchable: list[tuple[str, str, str]] = []  # names and identifiers get search keys
 
     def noted(records: Iterable[StatementRecord]) -> Iterator[StatementRecord]:
         for record in records:
             origins.add(record.origin)
             entity_ids.add(record.canonical_id or record.entity_id)
+            pairs.add((record.canonical_id or record.entity_id, record.origin))
             if record.prop_type in INDEXED_TYPES:
                 searchable.append((record.id, record.prop_type, record.value))
             yield record
@@ -203,6 +205,7 @@ def write_statements(
             connection.execute(upsert, rows)
             written += len(rows)
     write_search_keys(connection, searchable)
+    entity_summaries.refresh(connection, pairs)
     if written:
         _announce(connection, origins, entity_ids, written)
     return written
@@ -288,7 +291,13 @@ def widen_spans_by_id(
             f"statements cannot be written to a {connection.dialect.name} database",
             hint="use SQLite or PostgreSQL",
         )
-    _announce(connection, set(origins), set(entity_ids), len(spans))
+    widened_origins, widened_entities = set(origins), set(entity_ids)
+    # the (entity, origin) pairs these statements may belong to: summed again from the store
+    entity_summaries.refresh(
+        connection,
+        ((entity, origin) for entity in widened_entities for origin in widened_origins),
+    )
+    _announce(connection, widened_origins, widened_entities, len(spans))
     return len(spans)
 
 

@@ -46,9 +46,9 @@ from pathlib import PurePath
 from typing import Any
 
 from followthemoney import model
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import Connection, and_, delete, insert, select, update
 
-from portintel.adapters.database import tables
+from portintel.adapters.database import entity_summaries, tables
 from portintel.adapters.vocabularies import (
     load_grading_schemes,
     load_handling,
@@ -585,6 +585,7 @@ class _Receiver:
                     .values(status=ReportStatus.ARCHIVED.value, updated_at=self.now)
                 )
                 self._withdraw_statements(tables.statements.c.origin == local)
+                entity_summaries.refresh_reports(self.connection, [local])
                 self.connection.execute(
                     insert(events).values(
                         report_id=local, action="withdrawn", from_status=exists.status,
@@ -621,6 +622,7 @@ class _Receiver:
                 update(tables.reports).where(reports.id == local).values(**columns)
             )
             action, from_status, to_status = "receive-update", exists.status, exists.status
+        entity_summaries.refresh_reports(self.connection, [local])  # the list reads it there
         self.connection.execute(
             insert(events).values(
                 report_id=local, action=action, from_status=from_status, to_status=to_status,
@@ -695,9 +697,12 @@ class _Receiver:
 
     def _withdraw_statements(self, condition: Any) -> None:
         statements = tables.statements.c
-        self.connection.execute(
-            delete(tables.statements).where(condition, statements.dataset == self.partner.name)
-        )
+        withdrawn = and_(condition, statements.dataset == self.partner.name)
+        pairs = self.connection.execute(
+            select(statements.canonical_id, statements.origin).where(withdrawn).distinct()
+        ).all()
+        self.connection.execute(delete(tables.statements).where(withdrawn))
+        entity_summaries.refresh(self.connection, ((row[0], row[1]) for row in pairs))
 
     def retry_waiting(self) -> None:
         """Objects of earlier deliveries that waited (for a marking, for a report): in,
