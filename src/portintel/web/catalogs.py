@@ -13,6 +13,7 @@ in the English catalog.
 
 from __future__ import annotations
 
+import copy
 import io
 import sys
 from pathlib import Path
@@ -151,17 +152,22 @@ def update_catalogs() -> None:
     """Merge freshly extracted messages into every locale's ``.po``.
 
     In the English catalog a new message is translated by itself (msgstr =
-    msgid), so English stays complete; other locales get empty entries.
+    msgid), so English stays complete; other locales get empty entries, which
+    the completeness test names until someone translates them.
+
+    Each locale merges its own copy of the template: Babel's ``Catalog.update``
+    puts a new message into the catalog as the template's very ``Message``
+    object, so filling English in place would otherwise hand the English text
+    to every locale merged after it (an English copy that looks translated).
     """
     template = extract_messages()
     for locale in available_locales() or (DEFAULT_LOCALE,):
         path = _po_path(locale)
         if path.exists():
             catalog = read_catalog(locale)
-            catalog.update(template, no_fuzzy_matching=True)
         else:
             catalog = Catalog(locale=locale, project="portintel", domain=DOMAIN)
-            catalog.update(template, no_fuzzy_matching=True)
+        catalog.update(copy.deepcopy(template), no_fuzzy_matching=True)
         catalog.fuzzy = False
         catalog.project = "portintel"
         catalog.version = "1"
