@@ -57,6 +57,16 @@ def build_environment(locale: str = "en") -> Environment:
     return environment
 
 
+def _unread(request: Request, principal: Any) -> int:
+    """The bell's count: the unread notifications of the person logged in (0 for nobody)."""
+    from portintel.services import notices
+
+    workspace = getattr(request.app.state, "workspace", None)
+    if principal is None or workspace is None:
+        return 0
+    return notices.unread_count(workspace, principal.actor)
+
+
 def render(
     request: Request,
     template: str,
@@ -73,6 +83,7 @@ def render(
         "actor": principal.actor if principal is not None else None,
         "csrf_token": principal.csrf_token if principal is not None else "",
         "node_name": request.app.state.settings.node_name,
+        "unread_notifications": _unread(request, principal),
     }
     html = environment.get_template(template).render({**base, **(context or {})})
     return HTMLResponse(html, status_code=status_code)

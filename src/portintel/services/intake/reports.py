@@ -34,10 +34,10 @@ from portintel.domain.reports import (
     ReportAction,
     ReportDraft,
     ReportStatus,
-    Workflow,
     allowed_actions,
     check_transition,
 )
+from portintel.domain.workflow import Workflow
 from portintel.errors import Conflict, NotFound, PermissionDenied
 from portintel.services import audit, notices
 from portintel.services.events import announce, transaction

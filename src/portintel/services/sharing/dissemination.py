@@ -31,7 +31,8 @@ from portintel.adapters.database import tables
 from portintel.domain.access import may_work_with_intelligence
 from portintel.domain.actors import SYSTEM, Actor, Role
 from portintel.domain.report_fields import ReportStatus
-from portintel.domain.reports import ReportAction, Workflow
+from portintel.domain.reports import ReportAction
+from portintel.domain.workflow import Workflow
 from portintel.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from portintel.services import audit, intake
 from portintel.services.events import transaction
