@@ -7,6 +7,7 @@ import socket
 from collections.abc import Iterator
 from datetime import timedelta
 from email import message_from_bytes
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -314,3 +315,43 @@ def test_without_smtp_nothing_is_pending(workspace: Workspace, people: dict[str,
         statuses = connection.execute(select(tables.notifications.c.mail_status)).scalars().all()
     assert statuses == [None]
     assert notices.deliver_mail(workspace) == 0
+
+
+def test_a_node_workflow_file_is_checked_at_start_and_then_followed(
+    settings: Settings, tmp_path: Path
+) -> None:
+    import yaml
+
+    from portintel.domain.workflow import SHIPPED_FILE
+    from portintel.errors import ConfigurationError
+    from portintel.services.intake.reports import evaluate_report, get_report
+
+    shipped = yaml.safe_load(
+        (
+            Path(__file__).resolve().parents[2] / "src/portintel/vocabularies" / SHIPPED_FILE
+        ).read_text(encoding="utf-8")
+    )
+    broken = {**shipped, "steps": [s for s in shipped["steps"] if s["action"] != "evaluate"]}
+    path = tmp_path / "node-workflow.yaml"
+    path.write_text(yaml.safe_dump(broken), encoding="utf-8")
+    with pytest.raises(ConfigurationError, match=r"node-workflow\.yaml: states\[evaluated\]"):
+        open_workspace(Settings(**{**settings.model_dump(), "workflow_file": path}))
+
+    for step in shipped["steps"]:
+        if step["action"] == "evaluate":
+            step["actor"] = "analyst"
+    path.write_text(yaml.safe_dump(shipped), encoding="utf-8")
+    ws = open_workspace(Settings(**{**settings.model_dump(), "workflow_file": path}))
+    ws.clock = TickingClock()
+    try:
+        officer = make_user(ws, "officer", IMMIGRATION, Role.OFFICER)
+        analyst = make_user(ws, "analyst", IMMIGRATION, Role.ANALYST)
+        supervisor = make_user(ws, "supervisor", MARITIME, Role.SUPERVISOR)
+        report_id = create_report(ws, officer, _draft(), submit=True)
+        assert "evaluate" not in get_report(ws, supervisor, report_id).allowed_actions
+        with pytest.raises(PermissionDenied, match="only an analyst"):
+            evaluate_report(ws, supervisor, report_id)
+        evaluate_report(ws, analyst, report_id)
+        assert get_report(ws, officer, report_id).status.value == "evaluated"
+    finally:
+        ws.close()
