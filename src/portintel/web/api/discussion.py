@@ -176,7 +176,7 @@ async def assign_report(
     return await run_in_threadpool(work)
 
 
-@router.get("/notifications")
+@router.get("/notifications", responses=errors())
 async def my_notifications(
     unread: bool = False, actor: Actor = Depends(api_actor), ws: Workspace = Depends(workspace_of)
 ) -> list[NotificationOut]:
