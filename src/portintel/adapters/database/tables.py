@@ -1163,6 +1163,52 @@ tip_attempts = Table(
     Index("ix_tip_attempts_address_hash_attempted_at", "address_hash", "attempted_at"),
 )
 """Each tip sent to the public page, by hashed address: the sliding window of its rate limit."""
+comments = Table(
+    "comments",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    # report or entity: a comment is read by whoever may read what it is about
+    Column("subject_kind", String(16), nullable=False),
+    Column("subject_id", String(128), nullable=False),
+    Column("author_id", String(64), ForeignKey("users.id"), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("created_at", UTC, nullable=False),
+    Index("ix_comments_subject", "subject_kind", "subject_id", "created_at"),
+)
+"""Comments on reports and entities (issue #15), threaded by time under what they discuss."""
+
+report_assignments = Table(
+    "report_assignments",
+    metadata,
+    Column("report_id", String(64), ForeignKey("reports.id"), primary_key=True),
+    Column("assignee_id", String(64), ForeignKey("users.id"), nullable=False, index=True),
+    Column("assigned_by", String(64), ForeignKey("users.id"), nullable=False),
+    Column("assigned_at", UTC, nullable=False),
+    Column("deadline", UTC, nullable=True),
+    Column("note", Text, nullable=True),
+)
+"""Who evaluates a submitted report, by when (one assignee at a time; history in the audit)."""
+
+notifications = Table(
+    "notifications",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("user_id", String(64), ForeignKey("users.id"), nullable=False),
+    # returned, comment, assigned, deadline_near, overdue
+    Column("kind", String(32), nullable=False),
+    Column("report_id", String(64), nullable=True),
+    Column("entity_id", String(128), nullable=True),
+    Column("actor_id", String(64), nullable=True),
+    Column("text", Text, nullable=False),
+    Column("created_at", UTC, nullable=False),
+    Column("read_at", UTC, nullable=True),
+    # a notice raised once (a deadline near, then past): kind, report and deadline
+    Column("once_key", String(200), nullable=True, unique=True),
+    # pending, sent, failed, skipped; null when no e-mail is due
+    Column("mail_status", String(16), nullable=True),
+    Index("ix_notifications_user", "user_id", "read_at", "id"),
+)
+"""Each user's notifications in the app (and by e-mail when configured)."""
 
 __all__ = [
     "agencies",
@@ -1177,6 +1223,7 @@ __all__ = [
     "audit_checkpoints",
     "audit_denials",
     "audit_log",
+    "comments",
     "dissemination_reports",
     "disseminations",
     "entity_resolution",
@@ -1186,6 +1233,7 @@ __all__ = [
     "judgements",
     "metadata",
     "node_keys",
+    "notifications",
     "outgoing_packages",
     "package_feedback",
     "package_items",
@@ -1201,6 +1249,7 @@ __all__ = [
     "quarantine",
     "receipts",
     "received_objects",
+    "report_assignments",
     "report_events",
     "report_releasable_to",
     "report_suggestions",

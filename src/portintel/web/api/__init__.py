@@ -6,6 +6,7 @@ from fastapi import APIRouter
 
 
 def routers() -> list[APIRouter]:
+    from portintel.web.api import discussion
     from portintel.web.api.admin import jobs, me, tokens, users
     from portintel.web.api.analysis import (
         chart_exports,
@@ -25,6 +26,7 @@ def routers() -> list[APIRouter]:
     return [
         me.router,
         reports.router,
+        discussion.router,
         suggestions.router,
         entities.router,
         judgements.router,

@@ -12,6 +12,7 @@ def routers() -> list[APIRouter]:
     from portintel.web.routes.analysis import charts, products, statistics, timelines
     from portintel.web.routes.audit import entries as audit
     from portintel.web.routes.collation import entities, review
+    from portintel.web.routes.discussion import pages as discussion
     from portintel.web.routes.intake import reports, sources, suggestions, tips
     from portintel.web.routes.maritime import map as maritime_map
     from portintel.web.routes.sharing import disseminations, inbox, partners, permissions
@@ -22,6 +23,7 @@ def routers() -> list[APIRouter]:
         login.router,
         home.router,
         suggestions.router,
+        discussion.router,
         reports.router,
         entities.router,
         review.router,

@@ -12,7 +12,7 @@ from starlette.concurrency import run_in_threadpool
 from portintel.domain.report_fields import REPORT_FIELDS
 from portintel.domain.reports import ReportAction, ReportStatus, may_edit
 from portintel.errors import Conflict, InvalidInput, PermissionDenied, PortintelError
-from portintel.services import admin, intake, sharing
+from portintel.services import admin, discussion, intake, sharing
 from portintel.services.intake import reports, sources
 from portintel.services.workspace import Workspace
 from portintel.web.api.intake.reports import read_upload
@@ -54,6 +54,7 @@ async def report_list(
     credibility: str = Query("", max_length=8),
     since: str = Query("", max_length=10),
     until: str = Query("", max_length=10),
+    assigned: str = Query("", max_length=8),
     page: int = Query(1, ge=1, le=100_000),
     principal: Principal = Depends(page_principal),
     ws: Workspace = Depends(workspace_of),
@@ -71,13 +72,16 @@ async def report_list(
         credibility=credibility or None,
         since=parse_day(since, "since"),
         until=parse_day(until, "until"),
+        assigned_to=principal.actor.user_id if assigned == "me" else None,
         limit=PAGE_SIZE,
         offset=(page - 1) * PAGE_SIZE,
     )
 
     def work() -> dict[str, Any]:
+        listed = reports.list_reports(ws, principal.actor, filters)
         return {
-            "reports": reports.list_reports(ws, principal.actor, filters),
+            "reports": listed,
+            "assignees": discussion.assignees_of(ws, principal.actor, [r.id for r in listed]),
             "total": reports.count_reports(ws, principal.actor, filters),
             "agencies": admin.list_agencies(ws),
         }
@@ -92,6 +96,7 @@ async def report_list(
         "credibility": credibility,
         "since": since,
         "until": until,
+        "assigned": "me" if assigned == "me" else "",
     }
     query = urlencode({key: value for key, value in form.items() if value})
     context.update(
@@ -171,10 +176,10 @@ async def report_view(
     principal: Principal = Depends(page_principal),
     ws: Workspace = Depends(workspace_of),
 ) -> Response:
-    return await _report_page(request, ws, principal, report_id)
+    return await report_page(request, ws, principal, report_id)
 
 
-async def _report_page(
+async def report_page(
     request: Request,
     ws: Workspace,
     principal: Principal,
@@ -183,9 +188,12 @@ async def _report_page(
     error: PortintelError | None = None,
     step_failed: str = "",
     step_note: str = "",
+    comment_draft: str = "",
+    assign_form: dict[str, str] | None = None,
     status: int = 200,
 ) -> Response:
-    """The report with its next steps; after a refused step, its error and what was typed."""
+    """The report with its next steps, comments and assignment; after a refused step,
+    comment or assignment, its error and what was typed."""
     view = await run_in_threadpool(reports.get_report, ws, principal.actor, report_id)
     context = {
         "report": view,
@@ -203,8 +211,27 @@ async def _report_page(
         ),
         "recipients": await run_in_threadpool(_recipients, ws, principal, report_id),
         "shareable": view.status in (ReportStatus.EVALUATED, ReportStatus.DISSEMINATED),
+        **await run_in_threadpool(
+            discussion_context, ws, principal, report_id, view.status is ReportStatus.SUBMITTED
+        ),
+        "comment_draft": comment_draft,
+        "assign_form": assign_form or {},
     }
     return render(request, "intake/report_view.html", context, status_code=status)
+
+
+def discussion_context(
+    ws: Workspace, principal: Principal, report_id: str, submitted: bool
+) -> dict[str, Any]:
+    """The report's comment thread, its assignment and (to a supervisor) who may take it."""
+    return {
+        "comments": discussion.list_comments(ws, principal.actor, "report", report_id),
+        "assignment": discussion.assignment_of(ws, principal.actor, report_id),
+        "assignees": (
+            discussion.possible_assignees(ws, principal.actor, report_id) if submitted else []
+        ),
+        "now": ws.clock(),
+    }
 
 
 def _recipients(ws: Workspace, principal: Principal, report_id: str) -> list[Any]:
@@ -284,7 +311,7 @@ async def report_step(
         )
     except (InvalidInput, Conflict) as refused:
         # the page again, with the reason and the note as typed
-        return await _report_page(
+        return await report_page(
             request,
             ws,
             principal,
