@@ -254,7 +254,9 @@ def check_draft(draft: TaskDraft, now: datetime) -> None:
     """InvalidInput naming the field for a draft that cannot be issued."""
     title = draft.title.strip()
     if not title:
-        raise InvalidInput("a task needs a title", field="title", hint="say in a line what is asked")
+        raise InvalidInput(
+            "a task needs a title", field="title", hint="say in a line what is asked"
+        )
     if len(title) > TITLE_MAX:
         raise InvalidInput(
             f"the title is longer than {TITLE_MAX} characters",

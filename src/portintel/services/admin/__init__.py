@@ -17,6 +17,7 @@ from portintel.services.admin.sessions import (
     sign_out,
     start_session,
 )
+from portintel.services.admin.sign_ins import SignInFailures, sign_in_failures
 from portintel.services.admin.token_failures import TokenFailureLimiter
 from portintel.services.admin.users import (
     MIN_PASSWORD_LENGTH,
@@ -59,6 +60,7 @@ __all__ = [
     "IssuedToken",
     "Secret",
     "SessionRecord",
+    "SignInFailures",
     "SignedIn",
     "TokenFailureLimiter",
     "TokenView",
@@ -92,6 +94,7 @@ __all__ = [
     "revoke_user_sessions",
     "set_password",
     "sign_in",
+    "sign_in_failures",
     "sign_out",
     "start_session",
     "unlock_user",

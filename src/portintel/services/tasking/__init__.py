@@ -16,6 +16,7 @@ from portintel.domain.tasking import (
 )
 from portintel.services.tasking.tasks import (
     SORTS,
+    Assignee,
     TaskAnswer,
     TaskEvent,
     TaskFilters,
@@ -23,6 +24,7 @@ from portintel.services.tasking.tasks import (
     TaskView,
     answer_task,
     answerable,
+    assignable_people,
     cancel_task,
     close_task,
     count_tasks,
@@ -38,6 +40,7 @@ __all__ = [
     "PRIORITY_LABELS",
     "SORTS",
     "STATUS_LABELS",
+    "Assignee",
     "Priority",
     "TaskAnswer",
     "TaskDraft",
@@ -50,6 +53,7 @@ __all__ = [
     "TaskView",
     "answer_task",
     "answerable",
+    "assignable_people",
     "cancel_task",
     "close_task",
     "count_tasks",

@@ -28,8 +28,8 @@ from datetime import datetime
 from typing import Any, Literal
 
 from sqlalchemy import (
-    Connection,
     ColumnElement,
+    Connection,
     Select,
     and_,
     case,
@@ -285,7 +285,9 @@ def _order(filters: TaskFilters) -> list[Any]:
     return [first, _T.deadline.is_(None), _T.deadline, _T.id]
 
 
-def list_tasks(ws: Workspace, actor: Actor, filters: TaskFilters | None = None) -> list[TaskSummary]:
+def list_tasks(
+    ws: Workspace, actor: Actor, filters: TaskFilters | None = None
+) -> list[TaskSummary]:
     """The tasks the reader may know of that match ``filters``. Audited."""
     filters = filters or TaskFilters()
     now = ws.clock()
@@ -324,9 +326,7 @@ def count_tasks(ws: Workspace, actor: Actor, filters: TaskFilters | None = None)
 def _task_row(connection: Connection, actor: Actor, task_id: str) -> Any:
     row = connection.execute(_listed(actor).where(_T.id == task_id)).first()
     if row is None:
-        raise NotFound(
-            f"task {task_id} not found", hint="check the link, or ask the task's issuer"
-        )
+        raise NotFound(f"task {task_id} not found", hint="check the link, or ask the task's issuer")
     return row
 
 
@@ -513,7 +513,9 @@ def _event(
             report_id=report_id,
         )
     )
-    announce(connection, "task_changed", task_id=task_id, change=step, actor_id=actor.user_id, at=now)
+    announce(
+        connection, "task_changed", task_id=task_id, change=step, actor_id=actor.user_id, at=now
+    )
 
 
 def _move(
@@ -563,7 +565,9 @@ def answer_task(ws: Workspace, actor: Actor, task_id: str, report_id: str) -> Ta
         return TaskStatus.ANSWERED
 
 
-def link_answer(connection: Connection, actor: Actor, row: Any, report_id: str, now: datetime) -> None:
+def link_answer(
+    connection: Connection, actor: Actor, row: Any, report_id: str, now: datetime
+) -> None:
     report = connection.execute(
         select(_R.id, _R.status).where(
             _R.id == report_id, report_condition(reader_scope(actor).reports)
@@ -635,3 +639,31 @@ def tasks_answered_by(ws: Workspace, actor: Actor, report_id: str) -> Sequence[t
             .order_by(_T.id)
         ).all()
     return [(row.id, row.title) for row in rows]
+
+
+@dataclass(frozen=True, slots=True)
+class Assignee:
+    username: str
+    display_name: str
+    agency_name: str
+
+
+def assignable_people(ws: Workspace, actor: Actor) -> list[Assignee]:
+    """Active colleagues who work with intelligence, for the issuer's picker."""
+    if not may_issue_tasks(actor):
+        raise PermissionDenied("only supervisors issue tasks and requests for information")
+    roles = tables.user_roles.c
+    working = exists().where(
+        roles.user_id == _U.id,
+        roles.role.in_(
+            [r.value for r in (Role.OFFICER, Role.ANALYST, Role.SUPERVISOR, Role.SOURCE_HANDLER)]
+        ),
+    )
+    with ws.engine.connect() as connection:
+        rows = connection.execute(
+            select(_U.username, _U.display_name, tables.agencies.c.name)
+            .select_from(tables.users.join(tables.agencies, tables.agencies.c.id == _U.agency_id))
+            .where(_U.active.is_(True), working)
+            .order_by(func.lower(_U.display_name), _U.username)
+        ).all()
+    return [Assignee(row.username, row.display_name, row.name) for row in rows]
