@@ -273,13 +273,23 @@ def check_draft(draft: TaskDraft, now: datetime) -> None:
             field="question",
             hint="attach the background to a report and link it",
         )
-    for name, value in (("title", draft.title), ("question", draft.question)):
+    for name, value in (
+        ("title", draft.title),
+        ("question", draft.question),
+        ("answer_handling_conditions", draft.answer_handling_conditions),
+        ("assignee", draft.assignee_username),
+        ("assignee", draft.assignee_agency_id),
+    ):
         refuse_nul(value, name)
     if bool(draft.assignee_username) == bool(draft.assignee_agency_id):
         raise InvalidInput(
             "assign the task to one person or to one agency",
             field="assignee",
             hint="choose a colleague, or an agency whose members may all answer",
+        )
+    if draft.deadline is not None and draft.deadline.tzinfo is None:
+        raise InvalidInput(
+            "the deadline needs a time zone", field="deadline", hint="give it in UTC, e.g. ...Z"
         )
     if draft.deadline is not None and draft.deadline <= now:
         raise InvalidInput(

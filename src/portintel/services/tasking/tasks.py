@@ -50,6 +50,7 @@ from portintel.adapters.vocabularies import load_handling
 from portintel.domain.access import reader_scope
 from portintel.domain.actors import Actor, Role
 from portintel.domain.reports import ReportStatus
+from portintel.domain.storable_text import refuse_nul
 from portintel.domain.tasking import (
     KIND_LABELS,
     NOTE_MAX,
@@ -609,6 +610,7 @@ def answerable(ws: Workspace, actor: Actor, task_id: str) -> Any:
 def _step(ws: Workspace, actor: Actor, task_id: str, step: TaskStep, note: str) -> TaskStatus:
     if len(note) > NOTE_MAX:
         raise InvalidInput(f"the note is longer than {NOTE_MAX} characters", field="note")
+    refuse_nul(note, "note")
     with transaction(ws) as connection:
         row = _task_row(connection, actor, task_id)
         return _move(connection, actor, row, step, ws.clock(), note.strip() or None)
