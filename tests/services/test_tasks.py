@@ -12,6 +12,7 @@ from portintel.domain.actors import Actor, Role
 from portintel.domain.reports import ReportDraft
 from portintel.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from portintel.services import tasking
+from portintel.services.events import hookimpl
 from portintel.services.intake import reports
 from portintel.services.workspace import Workspace
 from tests.services.staff import IMMIGRATION, MARITIME, make_user
@@ -192,3 +193,31 @@ def test_overdue_tasks_are_open_after_their_deadline(
     assert [t.id for t in tasking.list_tasks(workspace, sam, descending)] == [later, late]
     tasking.cancel_task(workspace, sam, late, "Overtaken by events.")
     assert tasking.count_tasks(workspace, sam, tasking.TaskFilters(overdue=True)) == 0
+
+
+def test_each_step_is_announced_once_committed(
+    workspace: Workspace, people: dict[str, Actor]
+) -> None:
+    heard: list[tuple[str, str, str]] = []
+
+    class Listener:
+        @hookimpl
+        def task_changed(self, workspace: Workspace, task_id: str, change: str) -> None:
+            with workspace.engine.connect() as connection:
+                status = connection.execute(
+                    select(tables.tasks.c.status).where(tables.tasks.c.id == task_id)
+                ).scalar_one()
+            heard.append((task_id, change, status))
+
+    workspace.hooks.register(Listener())
+    sam, olga = people["sam"], people["olga"]
+    task_id = tasking.issue_task(workspace, sam, _draft())
+    tasking.answer_task(workspace, olga, task_id, _report(workspace, olga, "Answer"))
+    tasking.close_task(workspace, sam, task_id, "Done.")
+    with pytest.raises(Conflict):
+        tasking.close_task(workspace, sam, task_id, "Again.")
+    assert heard == [
+        (task_id, "issue", "open"),
+        (task_id, "answer", "answered"),
+        (task_id, "close", "closed"),
+    ]

@@ -32,7 +32,6 @@ from portintel.services.tasking.tasks import (
     issue_task,
     list_tasks,
     reopen_task,
-    tasks_answered_by,
 )
 
 __all__ = [
@@ -61,5 +60,4 @@ __all__ = [
     "issue_task",
     "list_tasks",
     "reopen_task",
-    "tasks_answered_by",
 ]

@@ -22,7 +22,6 @@ to the agency the partner's agreement names.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
@@ -629,18 +628,6 @@ def reopen_task(ws: Workspace, actor: Actor, task_id: str, note: str) -> TaskSta
 def cancel_task(ws: Workspace, actor: Actor, task_id: str, note: str) -> TaskStatus:
     """The issuer (or a supervisor) withdraws the question, saying why."""
     return _step(ws, actor, task_id, TaskStep.CANCEL, note)
-
-
-def tasks_answered_by(ws: Workspace, actor: Actor, report_id: str) -> Sequence[tuple[str, str]]:
-    """(id, title) of the tasks this report answers that the reader may know of."""
-    with ws.engine.connect() as connection:
-        rows = connection.execute(
-            select(_T.id, _T.title)
-            .select_from(tables.tasks.join(tables.task_answers, _A.task_id == _T.id))
-            .where(_A.report_id == report_id, visible(actor))
-            .order_by(_T.id)
-        ).all()
-    return [(row.id, row.title) for row in rows]
 
 
 @dataclass(frozen=True, slots=True)
