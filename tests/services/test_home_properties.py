@@ -17,6 +17,7 @@ from sqlalchemy import select
 from portintel.adapters.database import tables
 from portintel.domain.actors import Actor, Role
 from portintel.domain.reports import ReportDraft, ReportStatus
+from portintel.domain.tasking import TaskAccess, may_read_task
 from portintel.errors import NotFound
 from portintel.services import home, tasking
 from portintel.services.home.panels import SHOWN
@@ -137,6 +138,14 @@ def test_home_counts_equal_what_the_reader_can_open(
     for reader in people.values():
         readable = [r for r in every_report if _opens(reports.get_report, ws, reader, r.id)]
         tasks_seen = [t for t in every_task if _opens(tasking.get_task, ws, reader, t.id)]
+        # what opens is what the rule allows (the pure oracle of who may know of a task)
+        assert {t.id for t in tasks_seen} == {
+            t.id
+            for t in every_task
+            if may_read_task(
+                reader, TaskAccess(t.issuer_id, t.assignee_user_id, t.assignee_agency_id)
+            )
+        }
         expected = {
             "awaiting": sum(r.status == ReportStatus.SUBMITTED.value for r in readable),
             "drafts": sum(r.status == "draft" and r.author_id == reader.user_id for r in readable),
