@@ -42,7 +42,7 @@ from portintel.services.workspace import Workspace
 
 SHOWN = 5
 """Items listed in a panel; its count says how many there are in all."""
-REVIEW_CAP = 50
+REVIEW_CAP = 20
 """The review queue is decided pair by pair in the reader's scope: counted up to here."""
 NEW_INTELLIGENCE = timedelta(days=7)
 FAILED_SIGN_INS = timedelta(days=1)
