@@ -1209,6 +1209,56 @@ notifications = Table(
     Index("ix_notifications_user", "user_id", "read_at", "id"),
 )
 """Each user's notifications in the app (and by e-mail when configured)."""
+tasks = Table(
+    "tasks",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("kind", String(16), nullable=False),
+    Column("title", String(200), nullable=False),
+    Column("question", Text, nullable=False),
+    Column("priority", String(16), nullable=False),
+    Column("deadline", UTC, nullable=True),
+    # the handling the answer must carry (``vocabulary:code``) and its conditions
+    Column("answer_handling", String(64), nullable=False),
+    Column("answer_handling_conditions", Text, nullable=True),
+    Column("status", String(16), nullable=False),
+    Column("issuer_id", String(64), ForeignKey("users.id"), nullable=False, index=True),
+    # one of the two: a person, or an agency whose members may all answer
+    Column("assignee_user_id", String(64), ForeignKey("users.id"), nullable=True, index=True),
+    Column("assignee_agency_id", String(64), ForeignKey("agencies.id"), nullable=True, index=True),
+    Column("created_at", UTC, nullable=False),
+    Column("updated_at", UTC, nullable=False),
+    Column("closed_at", UTC, nullable=True),
+    Index("ix_tasks_status_deadline", "status", "deadline"),
+)
+"""Tasks and requests for information (issue #15): the question, who answers it, by when."""
+
+task_answers = Table(
+    "task_answers",
+    metadata,
+    Column("task_id", String(64), ForeignKey("tasks.id"), primary_key=True),
+    Column("report_id", String(64), ForeignKey("reports.id"), primary_key=True),
+    Column("linked_by", String(64), ForeignKey("users.id"), nullable=False),
+    Column("linked_at", UTC, nullable=False),
+    Index("ix_task_answers_report_id", "report_id"),
+)
+"""The reports that answer a task; each keeps its own need-to-know."""
+
+task_events = Table(
+    "task_events",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("task_id", String(64), ForeignKey("tasks.id"), nullable=False, index=True),
+    Column("step", String(16), nullable=False),
+    Column("from_status", String(16), nullable=True),
+    Column("to_status", String(16), nullable=False),
+    Column("actor_id", String(64), ForeignKey("users.id"), nullable=True),
+    Column("at", UTC, nullable=False),
+    Column("note", Text, nullable=True),
+    # the answering report of an ``answer`` step (shown only to who may read it)
+    Column("report_id", String(64), ForeignKey("reports.id"), nullable=True),
+)
+"""A task's history: issued, answered, closed, reopened, cancelled, with who, when and why."""
 
 __all__ = [
     "agencies",
@@ -1260,6 +1310,9 @@ __all__ = [
     "sources",
     "statements",
     "sync_checkpoints",
+    "task_answers",
+    "task_events",
+    "tasks",
     "taxii_objects",
     "taxii_tokens",
     "tip_attempts",

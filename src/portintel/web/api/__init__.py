@@ -22,6 +22,7 @@ def routers() -> list[APIRouter]:
     from portintel.web.api.maritime import behaviour_events, edits, picture
     from portintel.web.api.sharing import disseminations, inbox, partners, permissions
     from portintel.web.api.targeting import alerts, prearrival, risk, watchlists
+    from portintel.web.api.tasking import tasks
 
     return [
         me.router,
@@ -52,4 +53,5 @@ def routers() -> list[APIRouter]:
         maps.router,
         saved_charts.router,
         chart_exports.router,
+        tasks.router,
     ]

@@ -17,6 +17,7 @@ def routers() -> list[APIRouter]:
     from portintel.web.routes.maritime import map as maritime_map
     from portintel.web.routes.sharing import disseminations, inbox, partners, permissions
     from portintel.web.routes.targeting import prearrival
+    from portintel.web.routes.tasking import pages as tasks
 
     return [
         health.router,
@@ -44,4 +45,5 @@ def routers() -> list[APIRouter]:
         statistics.router,
         products.router,
         timelines.router,
+        tasks.router,
     ]

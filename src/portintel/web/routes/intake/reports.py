@@ -12,7 +12,7 @@ from starlette.concurrency import run_in_threadpool
 from portintel.domain.report_fields import REPORT_FIELDS
 from portintel.domain.reports import ReportAction, ReportStatus, may_edit
 from portintel.errors import Conflict, InvalidInput, PermissionDenied, PortintelError
-from portintel.services import admin, discussion, intake, sharing
+from portintel.services import admin, discussion, intake, sharing, tasking
 from portintel.services.intake import reports, sources
 from portintel.services.workspace import Workspace
 from portintel.web.api.intake.reports import read_upload
@@ -118,8 +118,10 @@ def _form_page(
     *,
     error: InvalidInput | None = None,
     status: int = 200,
+    answers_task: Any = None,
 ) -> Response:
     context = {
+        "answers_task": answers_task,
         "form": form,
         "error": error,
         "pickers": request.app.state.pickers,
@@ -134,11 +136,19 @@ def _form_page(
 @router.get("/reports/new")
 async def new_report(
     request: Request,
+    task: str = Query("", max_length=64),
     principal: Principal = Depends(page_principal),
     ws: Workspace = Depends(workspace_of),
 ) -> Response:
     form = ReportForm(handling=request.app.state.pickers.default_handling)
-    return await run_in_threadpool(_form_page, request, ws, principal, form)
+    answering = None
+    if task:  # "answer with a new report": prefilled, linked back to the task when filed
+        answering = await run_in_threadpool(tasking.answerable, ws, principal.actor, task)
+        form.title, form.handling = f"{answering.title}", answering.answer_handling
+        form.handling_conditions = answering.answer_handling_conditions or ""
+    return await run_in_threadpool(
+        lambda: _form_page(request, ws, principal, form, answers_task=answering)
+    )
 
 
 @router.post("/reports")
@@ -151,21 +161,34 @@ async def create_report(
 ) -> Response:
     # every input as typed, so a refused form comes back filled in; the limits are
     # the declared ones, checked with the draft
-    form = ReportForm.read(await request.form())
+    data = await request.form()
+    form = ReportForm.read(data)
     scheme_id = request.app.state.pickers.scheme_id
+    task_id = data.get("answers_task")
+    answering = (
+        await run_in_threadpool(tasking.answerable, ws, principal.actor, task_id)
+        if isinstance(task_id, str) and task_id
+        else None
+    )
     try:
         draft = form.draft(scheme_id=scheme_id)
         content = await read_upload(ws, file) if file is not None and file.filename else None
+        submit = action == "submit" or answering is not None  # an answer is handed in
         report_id = await run_in_threadpool(
-            lambda: reports.create_report(ws, principal.actor, draft, submit=action == "submit")
+            lambda: reports.create_report(ws, principal.actor, draft, submit=submit)
         )
     except InvalidInput as exc:
         refused: InvalidInput = exc
         return await run_in_threadpool(
-            lambda: _form_page(request, ws, principal, form, error=refused, status=422)
+            lambda: _form_page(
+                request, ws, principal, form, error=refused, status=422, answers_task=answering
+            )
         )
     if content is not None and file is not None:
         await _attach(ws, principal, report_id, file, content)
+    if answering is not None:
+        await run_in_threadpool(tasking.answer_task, ws, principal.actor, answering.id, report_id)
+        return RedirectResponse(f"/tasks/{answering.id}", status_code=303)
     return RedirectResponse(f"/reports/{report_id}", status_code=303)
 
 
