@@ -143,6 +143,11 @@ def open_feed(*, udp: str | None = None, tcp: str | None = None) -> LiveSource:
     return TcpSource(*parse_address(tcp))
 
 
+def receive_buffer_note(source: LiveSource) -> str | None:
+    """A UDP feed's receive buffer, and what to do when the kernel capped it; else None."""
+    return source.buffer_note() if isinstance(source, UdpSource) else None
+
+
 def listen(
     ws: Workspace,
     source: LiveSource,
