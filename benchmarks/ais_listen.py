@@ -47,9 +47,9 @@ from ais_ingest import (
     _udp_socket,
     ensure_land_cache,
     fresh_data_dir,
-    ingest,
     nmea_file,
     stored_rows,
+    timed,
 )
 
 SENDER_C = r"""
@@ -212,7 +212,7 @@ def _alive(listener: subprocess.Popen[bytes], deadline: float) -> None:
 
 
 def listen_at(
-    lines_file: Path, rate: int, sender: list[str], processes: int
+    lines_file: Path, rate: int, sender: list[str], processes: int, file_raws: set[str]
 ) -> dict[str, Any]:
     """Start a listener, send every line at ``rate`` per second, stop it; what it stored."""
     with fresh_data_dir() as data_dir:
@@ -239,9 +239,10 @@ def listen_at(
         load = os.getloadavg()[0]
         # several sender processes, each every k-th datagram at rate / k: on a loaded
         # machine one process waits for a core too often to keep a high rate
+        share = str(rate / processes)
         senders = [
             subprocess.Popen(
-                [*sender, str(port), str(rate / processes), str(lines_file), str(k), str(processes)],
+                [*sender, str(port), share, str(lines_file), str(k), str(processes)],
                 stdout=subprocess.PIPE,
                 text=True,
             )
@@ -264,6 +265,7 @@ def listen_at(
         listener.returncode = os.waitstatus_to_exitcode(status)
         cpu = usage.ru_utime + usage.ru_stime - cpu_ready
         rows = stored_rows(data_dir)
+        missing = len(file_raws - stored_raws(data_dir))
     match = re.search(r"stopped; ([\d,]+) positions stored", output)
     if match is None:
         raise SystemExit(f"the listener did not report:\n{output[-3000:]}")
@@ -276,6 +278,7 @@ def listen_at(
         "positions_stored": int(match.group(1).replace(",", "")),
         "kernel_drops": dropped,
         "rows": rows,
+        "lines_missing": missing,
         "load_average_1m": round(load, 2),
         "listener_cpu_s": round(cpu, 3),
         "cpu_us_per_message": round(cpu / max(sent, 1) * 1e6, 1),
@@ -284,26 +287,45 @@ def listen_at(
     }
 
 
+def stored_raws(data_dir: Path) -> set[str]:
+    """Every distinct raw text the track store holds, in any dataset (quarantine included)."""
+    import polars as pl
+
+    raws: set[str] = set()
+    for dataset in ("positions", "statics", "other", "quarantine"):
+        for file in sorted((data_dir / "tracks" / dataset).glob("day=*/*.parquet")):
+            raws.update(pl.read_parquet(file, columns=["raw"])["raw"].drop_nulls().to_list())
+    return raws
+
+
+def expected(path: Path) -> tuple[dict[str, Any], set[str]]:
+    """What a file ingest of ``path`` stores: rows per dataset, and its raw texts."""
+    with fresh_data_dir() as data_dir:
+        timed([*PORTINTEL, "ais", "ingest", str(path)], data_dir)
+        return stored_rows(data_dir), stored_raws(data_dir)
+
+
 def live(
     datagrams: int, rates: list[int], sender: list[str], processes: int
 ) -> list[dict[str, Any]]:
     """Every rate with the same datagrams; rows expected from one file ingest of them."""
     path = listen_file(datagrams)
-    file_rows = ingest(path, rows=True)["rows"]
+    file_rows, file_raws = expected(path)
     total = sum(file_rows[k] for k in ("positions", "statics", "other", "quarantine"))
     runs = []
     for rate in rates:
-        run = listen_at(path, rate, sender, processes)
+        run = listen_at(path, rate, sender, processes, file_raws)
         run["positions_expected"] = file_rows["positions"]
         run["file_rows"] = file_rows
         heard = sum(run["rows"][k] for k in ("positions", "statics", "other", "quarantine"))
         run["rows_lost"] = total - (heard - 1)  # the probe datagram is one quarantined row
-        run["lost"] = max(run["rows_lost"], run["kernel_drops"])
+        run["lost"] = max(run["rows_lost"], run["lines_missing"], run["kernel_drops"])
         runs.append(run)
         print(
             f"listen {rate:>7,} msg/s asked, {run['rate_sent']:>7,} sent:"
             f" {run['positions_stored']:,} of {file_rows['positions']:,} positions stored,"
-            f" {run['rows_lost']:,} rows missing, {run['kernel_drops']:,} kernel drops,"
+            f" {run['rows_lost']:,} rows missing, {run['lines_missing']:,} lines missing,"
+            f" {run['kernel_drops']:,} kernel drops,"
             f" {run['cpu_us_per_message']} µs CPU a message (load {run['load_average_1m']})",
             flush=True,
         )
@@ -315,13 +337,14 @@ def render(result: dict[str, Any]) -> str:
     runs = result["runs"]
     rows = [
         "| asked msg/s | sent msg/s | datagrams | positions expected | positions stored"
-        " | rows missing | kernel drops | listener CPU µs/msg | load |",
-        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        " | rows missing | lines missing | kernel drops | listener CPU µs/msg | load |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for r in runs:
         rows.append(
             f"| {r['rate_asked']:,} | {r['rate_sent']:,} | {r['sentences_sent']:,}"
             f" | {r['positions_expected']:,} | {r['positions_stored']:,} | {r['rows_lost']:,}"
+            f" | {r['lines_missing']:,}"
             f" | {r['kernel_drops']:,} | {r['cpu_us_per_message']} | {r['load_average_1m']} |"
         )
     lossless = [r["rate_sent"] for r in runs if r["lost"] <= 0]
@@ -338,7 +361,9 @@ def render(result: dict[str, Any]) -> str:
         " end).",
         "",
         "Positions expected and rows: a file ingest of the same lines; rows missing = its rows"
-        " (stored or quarantined) minus the listener's (less the probe); kernel drops = the"
+        " (stored or quarantined) minus the listener's (less the probe; negative: the listener"
+        " stored more rows); lines missing = distinct raw texts in the file ingest's store (any"
+        " dataset) that are nowhere in the listener's; kernel drops = the"
         " socket's drop counter in /proc/net/udp; listener CPU = user + system time of the"
         " listener process from ready to exit (its final flush included) over the datagrams;"
         " load = 1-minute load average at the start of sending, on"

@@ -100,7 +100,7 @@ _MODULE_OF = {
             "latest_positions",
             "may_see_picture",
             "port_layer",
-    "receive_buffer_note",
+            "receive_buffer_note",
             "require_picture",
             "vessel_track",
         ),
