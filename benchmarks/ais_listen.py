@@ -70,7 +70,7 @@ static double now(void) {
 }
 
 int main(int argc, char **argv) {
-    if (argc != 6) { fprintf(stderr, "usage: sender PORT RATE FILE SHARE OF\n"); return 2; }
+    if (argc != 7) { fprintf(stderr, "usage: sender PORT RATE FILE SHARE OF START\n"); return 2; }
     int port = atoi(argv[1]);
     double rate = atof(argv[2]);
     long share = atol(argv[4]), of = atol(argv[5]);  /* lines share, share + of, ... */
@@ -103,7 +103,12 @@ int main(int argc, char **argv) {
     if (connect(out, (struct sockaddr *)&to, sizeof to) < 0) { perror("connect"); return 1; }
     struct mmsghdr headers[BURST];
     long sent = 0;
-    double started = now();
+    double started = atof(argv[6]);  /* every sender's schedule from one CLOCK_MONOTONIC instant */
+    while (now() < started) {
+        double wait = started - now();
+        struct timespec t = {(time_t)wait, (long)((wait - (time_t)wait) * 1e9)};
+        nanosleep(&t, NULL);
+    }
     while (sent < n) {
         long due = (long)((now() - started) * rate) + 1;
         if (due > n) due = n;
@@ -140,7 +145,8 @@ lines = lines[share::of]
 out = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 out.connect(("127.0.0.1", port))
 send, clock = out.send, time.monotonic
-started = clock()
+started = float(sys.argv[6])
+time.sleep(max(0.0, started - clock()))
 sent = 0
 while sent < len(lines):
     due = min(len(lines), int((clock() - started) * rate) + 1)
@@ -240,9 +246,10 @@ def listen_at(
         # several sender processes, each every k-th datagram at rate / k: on a loaded
         # machine one process waits for a core too often to keep a high rate
         share = str(rate / processes)
+        start = str(time.monotonic() + 1.0)  # one schedule for all: none starts late
         senders = [
             subprocess.Popen(
-                [*sender, str(port), share, str(lines_file), str(k), str(processes)],
+                [*sender, str(port), share, str(lines_file), str(k), str(processes), start],
                 stdout=subprocess.PIPE,
                 text=True,
             )
@@ -357,8 +364,8 @@ def render(result: dict[str, Any]) -> str:
         f" {runs[0]['sentences_sent']:,} single-sentence lines of the NMEA mix at every rate,"
         f" one datagram each, sent by {runs[0]['sender_processes']} {result['sender']} sender"
         " processes (each every k-th datagram at the rate's k-th part) on a fixed schedule,"
-        " what is due sent in a burst; sent msg/s = all datagrams over first start to last"
-        " end).",
+        " from one common start instant, what is due sent in a burst; sent msg/s = all"
+        " datagrams over the time from that instant to the last sender's end).",
         "",
         "Positions expected and rows: a file ingest of the same lines; rows missing = its rows"
         " (stored or quarantined) minus the listener's (less the probe; negative: the listener"

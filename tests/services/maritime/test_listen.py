@@ -8,11 +8,13 @@ Waiting loops poll the store with a generous deadline; nothing asserts time.
 from __future__ import annotations
 
 import socket
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from pathlib import Path
 
 import polars as pl
 import pytest
@@ -30,7 +32,12 @@ from portintel.adapters.ais.live import (
 from portintel.adapters.ais.nmea_reader import LINE_TOO_LONG, UNDECODABLE_BYTES
 from portintel.adapters.trackstore import TrackStore
 from portintel.domain.maritime.schema import POSITIONS, QUARANTINE
-from portintel.services.maritime.listen import ListenSummary, listen, receive_buffer_note
+from portintel.services.maritime.listen import (
+    SWITCH_INTERVAL_SECONDS,
+    ListenSummary,
+    listen,
+    receive_buffer_note,
+)
 from portintel.services.workspace import Workspace
 from tests.adapters.ais.nmea_samples import SEA, position, static
 
@@ -309,7 +316,7 @@ def test_a_udp_burst_larger_than_a_flush_is_stored_whole_and_bad_lines_quarantin
 
 def _rmem_max() -> int:
     try:
-        return int(open("/proc/sys/net/core/rmem_max").read())
+        return int(Path("/proc/sys/net/core/rmem_max").read_text())
     except OSError:
         pytest.skip("no /proc/sys/net/core/rmem_max (not Linux)")
 
@@ -340,3 +347,21 @@ def test_a_receive_buffer_the_kernel_grants_is_reported_without_advice() -> None
     finally:
         source.close()
     assert receive_buffer_note(TcpSource("127.0.0.1", 9)) is None
+
+
+def test_the_listener_hands_the_gil_over_often_while_it_runs_and_restores_it(
+    workspace: Workspace,
+) -> None:
+    # the UDP receiver thread waits for the GIL after each receive call: a short switch
+    # interval while listening, the process's own one after
+    before = sys.getswitchinterval()
+    seen: list[float] = []
+
+    class Watching(ScriptedSource):
+        def poll(self, timeout: float) -> list[ReceivedLine]:
+            seen.append(sys.getswitchinterval())
+            return super().poll(timeout)
+
+    listen(workspace, Watching([position(574000001, *SEA)], interrupt=True), flush_seconds=3600)
+    assert seen and all(value <= SWITCH_INTERVAL_SECONDS for value in seen)
+    assert sys.getswitchinterval() == before
