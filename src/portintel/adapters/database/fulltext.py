@@ -116,7 +116,12 @@ def ts_query(terms: Iterable[Term]) -> str:
 
 
 def words_match(
-    dialect: str, terms: tuple[Term, ...], report_id: str, *, in_date_order: bool = False
+    dialect: str,
+    terms: tuple[Term, ...],
+    report_id: str,
+    *,
+    in_date_order: bool = False,
+    from_readable: bool = False,
 ) -> ColumnElement[bool]:
     """The reports (``tables.reports`` in the query) whose words match every one of
     ``terms`` (none when there is no term), or whose id is ``report_id``.
@@ -125,13 +130,15 @@ def words_match(
     and stops at its LIMIT, testing each against the matches (on PostgreSQL each
     report's own words, looked up by its id), rather than fetching every match and
     sorting: what a word most reports hold wants (see :func:`walks_in_date_order`); on
-    SQLite give the query :func:`date_order_hint` as well. Otherwise the store starts
-    from the matches.
+    SQLite give the query :func:`date_order_hint` as well. ``from_readable`` (SQLite):
+    the query starts from the reports the reader may read, by the indexes of their
+    scope, and tests each against the matches: what a reader of few reports wants (see
+    :func:`fewer_readable`). Otherwise the store starts from the matches.
     """
     reports = tables.reports.c
     if dialect == "sqlite":
         # a unary + keeps the planner from starting at the matches' rowids
-        name = "+reports.rowid" if in_date_order else "reports.rowid"
+        name = "+reports.rowid" if in_date_order or from_readable else "reports.rowid"
         rowid: ColumnClause[Any] = literal_column(name)
         alias = tables.reports.alias("by_id")
         by_id: Select[tuple[Any]] = (
@@ -206,6 +213,25 @@ def walks_in_date_order(connection: Connection, terms: tuple[Term, ...]) -> bool
         ).select_from(newest.join(tables.report_words, _W.report_id == newest.c.id))
     ).one()
     return int(matched) > DATE_ORDER_SHARE * int(sampled)
+
+
+def fewer_readable(connection: Connection, readable: Select[Any], terms: tuple[Term, ...]) -> bool:
+    """SQLite: whether the reports of ``readable`` (the reports a reader may read) are
+    fewer than those matching ``terms``, so that testing each readable one against the
+    matches beats testing each match against the reader's scope. Both counted in their
+    indexes, the readable ones no further than the matches. Only the plan follows: the
+    results are the same."""
+    if not terms or connection.dialect.name != "sqlite":
+        return False
+    matches = int(
+        connection.execute(
+            select(func.count())
+            .select_from(table(WORDS_FTS))
+            .where(literal_column(WORDS_FTS).op("MATCH")(fts_query(terms)))
+        ).scalar_one()
+    )
+    bounded = readable.with_only_columns(literal(1)).limit(matches).subquery()
+    return int(connection.execute(select(func.count()).select_from(bounded)).scalar_one()) < matches
 
 
 def rebuild_sqlite_index(connection: Connection) -> None:

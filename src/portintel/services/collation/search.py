@@ -24,6 +24,7 @@ from sqlalchemy import ColumnElement, Connection, Select, func, select, union_al
 from portintel.adapters.database import tables
 from portintel.adapters.database.fulltext import (
     date_order_hint,
+    fewer_readable,
     walks_in_date_order,
     words_match,
 )
@@ -319,13 +320,20 @@ def search_reports(
     newest = (_R.reported_at.desc(), _R.id)
     terms = query_terms(text)
     with ws.engine.begin() as connection:
-        # on SQLite, a reader of some agencies' reports only finds them faster from the
-        # matches; PostgreSQL's planner starts from their agency if that is faster
-        in_date_order = (dialect == "postgresql" or _reads_every_agency(scope)) and (
+        # on SQLite, a reader of some agencies' reports starts from those reports when
+        # they are fewer than the matches, from the matches otherwise; PostgreSQL's
+        # planner starts from their agency if that is faster
+        every_agency = _reads_every_agency(scope)
+        in_date_order = (dialect == "postgresql" or every_agency) and (
             walks_in_date_order(connection, terms)
         )
+        from_readable = (dialect == "sqlite" and not every_agency) and (
+            fewer_readable(connection, readable_reports(scope.reports, _R.id), terms)
+        )
         matching = readable_reports(scope.reports, _R.id).where(
-            words_match(dialect, terms, text, in_date_order=in_date_order),
+            words_match(
+                dialect, terms, text, in_date_order=in_date_order, from_readable=from_readable
+            ),
             *(columns[name] == value for name, value in chosen.items()),
         )
         # the newest matches, one more than are counted: a bounded sort, counted here
