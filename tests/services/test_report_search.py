@@ -134,9 +134,9 @@ def _file_in(workspace: Workspace, author: object, titles: list[str]) -> list[st
 def test_a_reader_of_few_reports_starts_from_them_and_finds_the_same(
     workspace: Workspace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A reader of one agency's reports, fewer than the matches, is served from those
-    reports (SQLite): the same page, total and facets as from the matches, and nothing of
-    another agency."""
+    """A reader of one agency's reports, fewer than the matches (SQLite) or of a common
+    word (PostgreSQL), is served from those reports: the same page, total and facets as
+    from the matches, and nothing of another agency."""
     officer, ids = _file(workspace)  # immigration: two reports with "crew"
     maritime = make_user(workspace, "sailor", MARITIME, Role.OFFICER)
     theirs = _file_in(workspace, maritime, ["Patrol one", "Patrol two", "Patrol three"])
@@ -150,13 +150,18 @@ def test_a_reader_of_few_reports_starts_from_them_and_finds_the_same(
         assert not fewer_readable(connection, readable, ())
     pages = {}
     for forced in (True, False):
-        monkeypatch.setattr(searching, "fewer_readable", lambda *_args, f=forced: f)
+        monkeypatch.setattr(searching, "fewer_readable", lambda *_args, f=forced: f)  # SQLite
+        share = 0.1 if forced else 0.0  # PostgreSQL: common (not in date order), or rare
+        monkeypatch.setattr(searching, "sampled_share", lambda *_args, s=share: s)
         for query in ("crew", "boat", "hung", ids[2]):
             page = searching.search_reports(workspace, officer, query, limit=2)  # type: ignore[arg-type]
             pages[forced, query] = (page.total, [hit.id for hit in page.reports], page.facets)
             assert not {hit.id for hit in page.reports} & set(theirs)
     for query in ("crew", "boat", "hung", ids[2]):
         assert pages[True, query] == pages[False, query]
+    monkeypatch.setattr(searching, "MAX_COUNTED", 1)  # beyond the counted, from readable
+    page = searching.search_reports(workspace, officer, "crew", limit=1, offset=1)  # type: ignore[arg-type]
+    assert [hit.id for hit in page.reports] == [ids[1]] and not page.total_exact
     assert pages[True, "crew"][:2] == (3, [ids[2], ids[1]])  # newest first
     assert pages[True, "boat"][0] == 0  # the maritime reports' word: none readable
     seen = searching.search_reports(workspace, maritime, "boat")  # type: ignore[arg-type]

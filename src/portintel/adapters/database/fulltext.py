@@ -203,6 +203,14 @@ def walks_in_date_order(connection: Connection, terms: tuple[Term, ...]) -> bool
         )
         reports = connection.execute(last).scalar_one()  # rowids count the rows: none deleted
         return int(matches) > DATE_ORDER_SHARE * int(reports or 0)
+    return sampled_share(connection, terms) > DATE_ORDER_SHARE
+
+
+def sampled_share(connection: Connection, terms: tuple[Term, ...]) -> float:
+    """PostgreSQL: the share of the :data:`DATE_ORDER_SAMPLE` newest reports whose words
+    match ``terms`` (0 when there is no term): an estimate of how common the words are."""
+    if not terms:
+        return 0.0
     # the share among the newest reports, which the walk reads first: a sample of fixed
     # size, looked up by id (counting the matches would read the words of every one)
     newest = select(_R.id).order_by(_R.reported_at.desc()).limit(DATE_ORDER_SAMPLE).subquery()
@@ -212,7 +220,13 @@ def walks_in_date_order(connection: Connection, terms: tuple[Term, ...]) -> bool
             func.count(), func.count().filter(vector.op("@@")(cast(ts_query(terms), TSQUERY)))
         ).select_from(newest.join(tables.report_words, _W.report_id == newest.c.id))
     ).one()
-    return int(matched) > DATE_ORDER_SHARE * int(sampled)
+    return int(matched) / int(sampled) if sampled else 0.0
+
+
+def matching_ids(terms: tuple[Term, ...]) -> Select[tuple[Any]]:
+    """PostgreSQL: ``SELECT report_id`` of the reports whose words match every one of
+    ``terms`` (at least one), found in the index."""
+    return select(_W.report_id).where(_ts_match(terms))
 
 
 def fewer_readable(connection: Connection, readable: Select[Any], terms: tuple[Term, ...]) -> bool:
