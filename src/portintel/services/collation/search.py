@@ -23,7 +23,7 @@ from sqlalchemy import ColumnElement, Connection, Select, func, or_, select, uni
 
 from portintel.adapters.database import tables
 from portintel.adapters.database.fulltext import (
-    DATE_ORDER_SHARE,
+    SAMPLED_DATE_ORDER_SHARE,
     date_order_hint,
     fewer_readable,
     matching_ids,
@@ -350,7 +350,7 @@ def search_reports(
         every_agency = _reads_every_agency(scope)
         if dialect == "postgresql":
             share = sampled_share(connection, terms)
-            in_date_order = share > DATE_ORDER_SHARE
+            in_date_order = share > SAMPLED_DATE_ORDER_SHARE
             from_readable = not every_agency and not in_date_order and share > 0
         else:
             in_date_order = every_agency and walks_in_date_order(connection, terms)
