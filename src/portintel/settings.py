@@ -63,6 +63,14 @@ class Settings(BaseSettings):
     handling_vocabulary: str = Field(
         default="uk-3x5x2", description="Handling vocabulary: uk-3x5x2, europol or tlp."
     )
+    workflow_file: Path | None = Field(
+        default=None,
+        description=(
+            "YAML file replacing the shipped workflow of reports (states, steps, who takes "
+            "each, which need a note; see docs/manual-of-operations.md); checked at start. "
+            "Unset: the shipped workflow."
+        ),
+    )
     agencies: tuple[str, ...] = Field(
         default=(
             "Immigration",

@@ -133,6 +133,7 @@ def test_every_hook_the_docs_promise_is_declared() -> None:
         "positions_accepted",
         "behaviour_events_detected",
         "alert_raised",
+        "task_changed",
     }
 
 

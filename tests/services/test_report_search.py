@@ -9,14 +9,17 @@ import pytest
 from sqlalchemy import func, select
 
 from portintel.adapters.database import tables
-from portintel.adapters.database.fulltext import fill_report_words
+from portintel.adapters.database.fulltext import fewer_readable, fill_report_words
+from portintel.adapters.database.scope import readable_reports
+from portintel.domain.access import reader_scope
 from portintel.domain.actors import Role
+from portintel.domain.fulltext import query_terms
 from portintel.domain.reports import ReportDraft
 from portintel.errors import InvalidInput
 from portintel.services.collation import search as searching
 from portintel.services.intake.reports import create_report
 from portintel.services.workspace import Workspace
-from tests.services.staff import IMMIGRATION, make_user
+from tests.services.staff import IMMIGRATION, MARITIME, make_user
 
 TEXTS = (
     ("Boarding of KM Sri Rezeki", "Nguyễn Văn Hùng, skipper; crew of six."),
@@ -107,3 +110,59 @@ def test_the_backfill_indexes_reports_filed_before_the_index(workspace: Workspac
         count = connection.execute(select(func.count()).select_from(tables.report_words))
         assert count.scalar_one() == len(ids)
     assert _ids(workspace, officer, "hung") == [ids[1], ids[0]]
+
+
+def _file_in(workspace: Workspace, author: object, titles: list[str]) -> list[str]:
+    return [
+        create_report(
+            workspace,
+            author,  # type: ignore[arg-type]
+            ReportDraft(
+                title=title,
+                text="crew of six on a wooden boat",
+                reliability="C",
+                credibility="3",
+                handling="tlp:GREEN",
+                occurred_at=datetime(2026, 3, 1, tzinfo=UTC),
+            ),
+            submit=True,
+        )
+        for title in titles
+    ]
+
+
+def test_a_reader_of_few_reports_starts_from_them_and_finds_the_same(
+    workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A reader of one agency's reports, fewer than the matches (SQLite) or of a common
+    word (PostgreSQL), is served from those reports: the same page, total and facets as
+    from the matches, and nothing of another agency."""
+    officer, ids = _file(workspace)  # immigration: two reports with "crew"
+    maritime = make_user(workspace, "sailor", MARITIME, Role.OFFICER)
+    theirs = _file_in(workspace, maritime, ["Patrol one", "Patrol two", "Patrol three"])
+    sqlite = workspace.engine.dialect.name == "sqlite"
+    with workspace.engine.connect() as connection:
+        scope = reader_scope(officer)  # type: ignore[arg-type]
+        readable = readable_reports(scope.reports, tables.reports.c.id)
+        # four readable, six matches: the reader's reports first (SQLite only)
+        assert fewer_readable(connection, readable, query_terms("crew")) is sqlite
+        assert not fewer_readable(connection, readable, query_terms("hung"))  # one match
+        assert not fewer_readable(connection, readable, ())
+    pages = {}
+    for forced in (True, False):
+        monkeypatch.setattr(searching, "fewer_readable", lambda *_args, f=forced: f)  # SQLite
+        share = 0.1 if forced else 0.0  # PostgreSQL: common (not in date order), or rare
+        monkeypatch.setattr(searching, "sampled_share", lambda *_args, s=share: s)
+        for query in ("crew", "boat", "hung", ids[2]):
+            page = searching.search_reports(workspace, officer, query, limit=2)  # type: ignore[arg-type]
+            pages[forced, query] = (page.total, [hit.id for hit in page.reports], page.facets)
+            assert not {hit.id for hit in page.reports} & set(theirs)
+    for query in ("crew", "boat", "hung", ids[2]):
+        assert pages[True, query] == pages[False, query]
+    monkeypatch.setattr(searching, "MAX_COUNTED", 1)  # beyond the counted, from readable
+    page = searching.search_reports(workspace, officer, "crew", limit=1, offset=1)  # type: ignore[arg-type]
+    assert [hit.id for hit in page.reports] == [ids[1]] and not page.total_exact
+    assert pages[True, "crew"][:2] == (3, [ids[2], ids[1]])  # newest first
+    assert pages[True, "boat"][0] == 0  # the maritime reports' word: none readable
+    seen = searching.search_reports(workspace, maritime, "boat")  # type: ignore[arg-type]
+    assert sorted(hit.id for hit in seen.reports) == sorted(theirs)

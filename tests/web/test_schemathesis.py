@@ -81,6 +81,13 @@ checks.positive_data_acceptance.expected-statuses = [
 ]
 
 [[operations]]
+include-method = "POST"
+include-path-regex = "^/api/v1/tasks(/[^/]+/(answers|close|reopen|cancel))?$"
+checks.positive_data_acceptance.expected-statuses = [
+    "2xx", "3xx", 401, 403, 404, 409, 422, 429, "5xx"
+]
+
+[[operations]]
 include-path-regex = "^/api/v1/packages/[^/]+/feedback$"
 checks.positive_data_acceptance.expected-statuses = [
     "2xx", "3xx", 401, 403, 404, 409, 422, 429, "5xx"
@@ -104,7 +111,9 @@ must be in the node's country list and its name and source must not be blank onc
 folded (the gazetteer of ports, issue #10); a window's ``since`` must not be after its
 ``until``, and an event type must be one the node detects (the map, a link chart's dates);
 a timeline names its entities one way only (entity, chart or report), at least one, and a
-map's period and window are not given together inconsistently (issue #16).
+map's period and window are not given together inconsistently (issue #16); a task names
+one assignee (a person or an agency) the node has, a deadline in the future and a known
+handling code, and answers with a submitted report the caller may read (issue #15).
 Each is still refused
 with 422 naming the field (tests/web/test_reports.py, tests/web/test_admin_pages.py).
 """

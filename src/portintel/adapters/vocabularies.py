@@ -11,12 +11,14 @@ from __future__ import annotations
 import functools
 from collections.abc import Mapping
 from importlib import resources
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import yaml
 
 from portintel.domain.grading import GradingSchemes
 from portintel.domain.handling import HandlingVocabularies
+from portintel.domain.workflow import Workflow, parse_workflow, shipped_workflow
 from portintel.errors import ConfigurationError
 
 if TYPE_CHECKING:
@@ -46,6 +48,20 @@ def read_vocabulary(name: str, *, package: str = PACKAGE) -> Mapping[str, object
     if not isinstance(data, Mapping):
         raise ConfigurationError(f"{name}: expected a mapping at the top of the document")
     return data
+
+
+def load_workflow(path: Path | None) -> Workflow:
+    """The node's workflow: the file ``path`` when given (checked now), else the shipped one."""
+    if path is None:
+        return shipped_workflow()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigurationError(
+            f"cannot read the workflow file {path}: {exc}",
+            hint="fix the setting workflow_file, or unset it for the shipped workflow",
+        ) from exc
+    return parse_workflow(text, source=str(path))
 
 
 @functools.cache

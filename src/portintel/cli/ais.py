@@ -256,10 +256,17 @@ def listen_command(
     """Decode a live feed continuously; Ctrl-C (or SIGTERM) flushes and stops."""
     from rich.live import Live
 
-    from portintel.services.maritime import ListenSummary, listen, open_feed
+    from portintel.services.maritime import (
+        ListenSummary,
+        listen,
+        open_feed,
+        receive_buffer_note,
+    )
 
     feed = open_feed(udp=udp, tcp=tcp)
     ws = context_of(ctx).workspace()
+    if (note := receive_buffer_note(feed)) is not None:
+        console.print(note, highlight=False)
     stop = threading.Event()
     # a service manager stops with SIGTERM: flush and exit as cleanly as on Ctrl-C
     previous = signal.signal(signal.SIGTERM, lambda *_: stop.set())

@@ -1,9 +1,10 @@
 """Reports: what a new report says, and the lifecycle it goes through.
 
 A report moves draft -> submitted -> evaluated -> disseminated -> archived.
-Who may take each step is one table, :data:`TRANSITIONS`, read by
+Who may take each step is data: the workflow (:mod:`portintel.domain.workflow`,
+shipped as ``vocabularies/workflow.yaml``, replaceable per node), read by
 :func:`check_transition`; services call it and record who and when in
-``report_events``. The rules, and why:
+``report_events``. The shipped rules, and why:
 
 ========== ============================== ============== =============================
 action     from                           to             who
@@ -20,7 +21,7 @@ return     submitted                      draft          a supervisor, with the 
 A supervisor who does not approve a submitted report either returns it to its
 author with the reason (the author corrects it and submits it again) or
 archives it with a note: both need words, because the author and the record
-must know why (:data:`NOTE_REQUIRED`).
+must know why (the steps whose ``note`` is required, :data:`NOTE_REQUIRED`).
 
 Editing (text, facts, attachments) is allowed to the author while the report
 is a draft or submitted, and to a supervisor while it is submitted: once
@@ -31,91 +32,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
 
 from portintel.domain.actors import Actor, Role
 from portintel.domain.report_fields import ReportStatus as ReportStatus
 from portintel.domain.report_fields import check_filing, filing_fields
 from portintel.domain.storable_text import refuse_nul
+from portintel.domain.workflow import ReportAction as ReportAction
+from portintel.domain.workflow import Step, Workflow, shipped_workflow
 from portintel.errors import Conflict, InvalidInput, PermissionDenied
 
+TRANSITIONS: dict[ReportAction, Step] = {step.action: step for step in shipped_workflow().steps}
+"""The shipped workflow's steps by action (a node's own workflow may differ)."""
 
-class ReportAction(StrEnum):
-    SUBMIT = "submit"
-    EVALUATE = "evaluate"
-    DISSEMINATE = "disseminate"
-    ARCHIVE = "archive"
-    WITHDRAW = "withdraw"
-    RETURN = "return"
-
-
-class Who(StrEnum):
-    """Who may take a step: the report's author, or any supervisor."""
-
-    AUTHOR = "author"
-    SUPERVISOR = "supervisor"
-
-
-@dataclass(frozen=True, slots=True)
-class Transition:
-    action: ReportAction
-    sources: frozenset[ReportStatus]
-    target: ReportStatus
-    who: Who
-
-
-TRANSITIONS: dict[ReportAction, Transition] = {
-    t.action: t
-    for t in (
-        Transition(
-            ReportAction.SUBMIT,
-            frozenset({ReportStatus.DRAFT}),
-            ReportStatus.SUBMITTED,
-            Who.AUTHOR,
-        ),
-        Transition(
-            ReportAction.EVALUATE,
-            frozenset({ReportStatus.SUBMITTED}),
-            ReportStatus.EVALUATED,
-            Who.SUPERVISOR,
-        ),
-        Transition(
-            ReportAction.DISSEMINATE,
-            frozenset({ReportStatus.EVALUATED}),
-            ReportStatus.DISSEMINATED,
-            Who.SUPERVISOR,
-        ),
-        Transition(
-            ReportAction.ARCHIVE,
-            frozenset({ReportStatus.SUBMITTED, ReportStatus.EVALUATED, ReportStatus.DISSEMINATED}),
-            ReportStatus.ARCHIVED,
-            Who.SUPERVISOR,
-        ),
-        Transition(
-            ReportAction.WITHDRAW,
-            frozenset({ReportStatus.DRAFT}),
-            ReportStatus.ARCHIVED,
-            Who.AUTHOR,
-        ),
-        Transition(
-            ReportAction.RETURN,
-            frozenset({ReportStatus.SUBMITTED}),
-            ReportStatus.DRAFT,
-            Who.SUPERVISOR,
-        ),
-    )
-}
-
-NOTE_REQUIRED: frozenset[ReportAction] = frozenset({ReportAction.RETURN, ReportAction.ARCHIVE})
-"""Steps a supervisor takes only with words: why a report goes back, why it is archived."""
-
-
-def _qualifies(actor: Actor, who: Who, author_id: str) -> bool:
-    if actor.is_system:
-        return True
-    if who is Who.AUTHOR:
-        return actor.user_id == author_id
-    return actor.has(Role.SUPERVISOR)
+NOTE_REQUIRED: frozenset[ReportAction] = shipped_workflow().note_required
+"""Steps of the shipped workflow taken only with words: why a report goes back, why archived."""
 
 
 def check_transition(
@@ -124,34 +54,43 @@ def check_transition(
     status: ReportStatus,
     author_id: str,
     note: str | None = None,
+    *,
+    workflow: Workflow | None = None,
 ) -> ReportStatus:
     """The status after ``action``; raises if the actor, the status or a missing note forbids it.
 
-    PermissionDenied when the actor is not the one the table names;
-    Conflict when the report is in a status the step does not start from;
-    InvalidInput when a step of :data:`NOTE_REQUIRED` comes without a note
+    ``workflow`` is the node's (the shipped one when not given).
+    PermissionDenied when the actor is not the one the workflow names;
+    Conflict when the report is in a status the step does not start from, or
+    the node's workflow has no such step;
+    InvalidInput when a step whose note is required comes without a note
     (the system, migrating or importing, is exempt).
     """
-    transition = TRANSITIONS[action]
-    if not _qualifies(actor, transition.who, author_id):
-        raise PermissionDenied(
-            f"only {'the author' if transition.who is Who.AUTHOR else 'a supervisor'} "
-            f"may {action.value} this report",
+    flow = workflow or shipped_workflow()
+    step = flow.step(action)
+    if step is None:
+        raise Conflict(
+            f"this node's workflow has no step {action.value!r}",
+            hint="ask an administrator to add it to the workflow file",
         )
-    if status not in transition.sources:
-        allowed = ", ".join(sorted(s.value for s in transition.sources))
+    if not step.qualifies(actor, author_id):
+        raise PermissionDenied(f"only {step.actor_label} may {action.value} this report")
+    if status not in step.sources:
+        allowed = ", ".join(sorted(s.value for s in step.sources))
         raise Conflict(
             f"cannot {action.value} a report that is {status.value}",
             hint=f"{action.value} applies to reports that are {allowed}",
         )
-    if action in NOTE_REQUIRED and not actor.is_system and not (note or "").strip():
-        doing = "returning" if action is ReportAction.RETURN else "archiving"
+    if step.note_required and not actor.is_system and not (note or "").strip():
+        doing = {ReportAction.RETURN: "returning", ReportAction.ARCHIVE: "archiving"}.get(
+            action, f"the step {action.value!r} of"
+        )
         raise InvalidInput(
             f"{doing} a report needs a note",
             field="note",
             hint="say why, in a few words: the author and the record keep it",
         )
-    return transition.target
+    return step.target
 
 
 def may_edit(actor: Actor, status: ReportStatus, author_id: str) -> bool:
@@ -163,12 +102,15 @@ def may_edit(actor: Actor, status: ReportStatus, author_id: str) -> bool:
     return actor.has(Role.SUPERVISOR) and status is ReportStatus.SUBMITTED
 
 
-def allowed_actions(actor: Actor, status: ReportStatus, author_id: str) -> tuple[ReportAction, ...]:
+def allowed_actions(
+    actor: Actor, status: ReportStatus, author_id: str, *, workflow: Workflow | None = None
+) -> tuple[ReportAction, ...]:
     """The steps the actor could take now (for buttons and API hints)."""
+    flow = workflow or shipped_workflow()
     return tuple(
-        t.action
-        for t in TRANSITIONS.values()
-        if status in t.sources and _qualifies(actor, t.who, author_id)
+        step.action
+        for step in flow.steps
+        if status in step.sources and step.qualifies(actor, author_id)
     )
 
 

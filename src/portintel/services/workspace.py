@@ -23,6 +23,8 @@ from portintel.adapters.files.node_key import node_key_path
 from portintel.adapters.files.permissions import private_directory, private_file, tighten_files
 from portintel.adapters.lazy_tracks import LazyTrackStore
 from portintel.adapters.passwords import Argon2PasswordHasher
+from portintel.adapters.vocabularies import load_workflow
+from portintel.domain.workflow import Workflow, shipped_workflow
 from portintel.errors import ConfigurationError
 from portintel.services.events import HookRegistry
 from portintel.settings import SETTINGS_FILE, Settings
@@ -51,6 +53,8 @@ class Workspace:
     tracks: ports.TrackReader
     clock: Callable[[], datetime] = field(default=utc_now)
     hooks: HookRegistry = field(default_factory=HookRegistry)
+    workflow: Workflow = field(default_factory=shipped_workflow)
+    """The node's workflow of reports (``workflow_file``, else the shipped one)."""
 
     closers: list[Callable[[], None]] = field(default_factory=list, repr=False)
     """Run by :meth:`close`: resources a capability opened lazily (the job queue)."""
@@ -112,4 +116,5 @@ def _plugged(settings: Settings, engine: Engine) -> Workspace:
         attachments=AttachmentStore(settings.attachments_dir, settings.attachment_max_bytes),
         tracks=LazyTrackStore(settings.tracks_dir),  # Polars only once a track is read
         hooks=HookRegistry(settings.plugins),
+        workflow=load_workflow(settings.workflow_file),
     )

@@ -199,6 +199,16 @@ def environment_for(request: Request, locale: str) -> Environment:
     return environments[locale]
 
 
+def _unread(request: Request, principal: Any) -> int:
+    """The bell's count: the unread notifications of the person logged in (0 for nobody)."""
+    from portintel.services import notices
+
+    workspace = getattr(request.app.state, "workspace", None)
+    if principal is None or workspace is None:
+        return 0
+    return notices.unread_count(workspace, principal.actor)
+
+
 def render(
     request: Request,
     template: str,
@@ -218,6 +228,7 @@ def render(
         "actor": principal.actor if principal is not None else None,
         "csrf_token": principal.csrf_token if principal is not None else "",
         "node_name": request.app.state.settings.node_name,
+        "unread_notifications": _unread(request, principal),
     }
     html = render_in_zone(environment, template, time_zone, {**base, **(context or {})})
     return HTMLResponse(html, status_code=status_code)

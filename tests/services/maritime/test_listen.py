@@ -8,15 +8,18 @@ Waiting loops poll the store with a generous deadline; nothing asserts time.
 from __future__ import annotations
 
 import socket
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from pathlib import Path
 
 import polars as pl
 import pytest
 
+from portintel.adapters.ais import live
 from portintel.adapters.ais.land import LandMask
 from portintel.adapters.ais.live import (
     INCOMPLETE_AT_DISCONNECT,
@@ -29,7 +32,12 @@ from portintel.adapters.ais.live import (
 from portintel.adapters.ais.nmea_reader import LINE_TOO_LONG, UNDECODABLE_BYTES
 from portintel.adapters.trackstore import TrackStore
 from portintel.domain.maritime.schema import POSITIONS, QUARANTINE
-from portintel.services.maritime.listen import ListenSummary, listen
+from portintel.services.maritime.listen import (
+    SWITCH_INTERVAL_SECONDS,
+    ListenSummary,
+    listen,
+    receive_buffer_note,
+)
 from portintel.services.workspace import Workspace
 from tests.adapters.ais.nmea_samples import SEA, position, static
 
@@ -255,3 +263,105 @@ def test_udp_datagrams_past_the_waiting_limit_are_counted_and_quarantined() -> N
     assert len(good) == 10
     assert [line.reason for line in refused] == [RECEIVE_QUEUE_FULL]
     assert refused[0].text.startswith("15 datagrams dropped")
+
+
+def _bad_checksum(line: str) -> str:
+    body, checksum = line.rsplit("*", 1)
+    return f"{body}*{int(checksum, 16) ^ 0xFF:02X}"
+
+
+def test_a_udp_burst_larger_than_a_flush_is_stored_whole_and_bad_lines_quarantined(
+    workspace: Workspace,
+) -> None:
+    # two bursts, the second sent once the first is stored: at least two flushes, and each
+    # burst far more than the 64 datagrams of one receive call
+    source = UdpSource("127.0.0.1", 0)
+    sender = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    target = ("127.0.0.1", source.port)
+    burst, bad_every = 4_000, 100
+    good: set[int] = set()
+    bad: list[str] = []
+
+    def send(first: int) -> None:
+        for i in range(first, first + burst):
+            line = position(574000000 + i, *SEA)
+            if i % bad_every == 0:
+                line = _bad_checksum(line)
+                bad.append(line)
+            else:
+                good.add(574000000 + i)
+            sender.sendto(line.encode() + b"\r\n", target)
+            if i % 500 == 499:
+                time.sleep(0.01)  # a capped kernel buffer (no privilege) still keeps up
+        sender.sendto(b"\xff\xfe\x00 not nmea\n", target)
+
+    with running(workspace, source, flush_seconds=0.2) as result:
+        send(0)
+        wait_for(lambda: stored(workspace).height == burst - burst // bad_every)
+        send(burst)
+        wait_for(lambda: stored(workspace).height == len(good))
+    sender.close()
+    positions = stored(workspace)
+    assert set(positions["mmsi"].to_list()) == good and positions.height == len(good)
+    refused = quarantined(workspace)
+    reasons = dict(zip(refused["raw"], refused["reason"], strict=True))
+    assert all(reasons.get(line) for line in bad)  # each with its reason
+    assert all("checksum" in reasons[line] for line in bad)
+    assert list(refused["reason"]).count(UNDECODABLE_BYTES) == 2
+    assert refused.height == len(bad) + 2
+    summary = result["summary"]
+    assert summary.flushes >= 2 and summary.lines == 2 * burst + 2
+    assert summary.positions == len(good) and summary.quarantined_total == len(bad) + 2
+
+
+def _rmem_max() -> int:
+    try:
+        return int(Path("/proc/sys/net/core/rmem_max").read_text())
+    except OSError:
+        pytest.skip("no /proc/sys/net/core/rmem_max (not Linux)")
+
+
+def test_a_receive_buffer_capped_by_the_kernel_is_reported(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # unprivileged: SO_RCVBUFFORCE refused, SO_RCVBUF is capped at net.core.rmem_max
+    monkeypatch.setattr(live, "SO_RCVBUFFORCE", -1)
+    limit = _rmem_max()
+    source = UdpSource("127.0.0.1", 0, buffer_bytes=4 * limit)
+    try:
+        assert source.buffer_capped and source.buffer_granted < 4 * limit
+        note = receive_buffer_note(source)
+        assert note is not None
+        assert f"receive buffer {source.buffer_granted:,} bytes" in note
+        assert f"net.core.rmem_max is {limit}" in note
+        assert f"sysctl -w net.core.rmem_max={4 * limit}" in note
+    finally:
+        source.close()
+
+
+def test_a_receive_buffer_the_kernel_grants_is_reported_without_advice() -> None:
+    source = UdpSource("127.0.0.1", 0, buffer_bytes=65_536)
+    try:
+        assert not source.buffer_capped and source.buffer_granted >= 65_536
+        assert receive_buffer_note(source) == f"receive buffer {source.buffer_granted:,} bytes"
+    finally:
+        source.close()
+    assert receive_buffer_note(TcpSource("127.0.0.1", 9)) is None
+
+
+def test_the_listener_hands_the_gil_over_often_while_it_runs_and_restores_it(
+    workspace: Workspace,
+) -> None:
+    # the UDP receiver thread waits for the GIL after each receive call: a short switch
+    # interval while listening, the process's own one after
+    before = sys.getswitchinterval()
+    seen: list[float] = []
+
+    class Watching(ScriptedSource):
+        def poll(self, timeout: float) -> list[ReceivedLine]:
+            seen.append(sys.getswitchinterval())
+            return super().poll(timeout)
+
+    listen(workspace, Watching([position(574000001, *SEA)], interrupt=True), flush_seconds=3600)
+    assert seen and all(value <= SWITCH_INTERVAL_SECONDS for value in seen)
+    assert sys.getswitchinterval() == before

@@ -18,6 +18,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Protocol
 
 from portintel.adapters.ais.nmea_reader import (
@@ -139,6 +140,13 @@ class LineSplitter:
         return self.feed(b"\n", at) if self._buffer else []
 
 
+def _rmem_max() -> int | None:
+    try:
+        return int(Path("/proc/sys/net/core/rmem_max").read_text())
+    except (OSError, ValueError):
+        return None
+
+
 class LiveSource(Protocol):
     """A feed the listener polls; ``poll`` never raises for network trouble."""
 
@@ -179,16 +187,20 @@ class UdpSource:
         *,
         clock: Callable[[], datetime] = utc_now,
         max_waiting: int = MAX_WAITING_DATAGRAMS,
+        buffer_bytes: int = SOCKET_BUFFER_BYTES,
     ) -> None:
         self.clock = clock
         self.max_waiting = max_waiting
         self._socket = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.buffer_asked = buffer_bytes
         try:  # room for bursts: past the system's limit when privileged, else what it grants
-            self._socket.setsockopt(socket.SOL_SOCKET, SO_RCVBUFFORCE, SOCKET_BUFFER_BYTES)
+            self._socket.setsockopt(socket.SOL_SOCKET, SO_RCVBUFFORCE, buffer_bytes)
         except OSError:
             with contextlib.suppress(OSError):
-                self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, SOCKET_BUFFER_BYTES)
+                self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, buffer_bytes)
+        # Linux reports twice what it granted (the other half is its bookkeeping)
+        self.buffer_granted = self._socket.getsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF)
         try:
             self._socket.bind((host, port))
         except OSError as exc:
@@ -211,6 +223,25 @@ class UdpSource:
             target=self._receive, name=f"udp-receiver-{self.port}", daemon=True
         )
         self._receiver.start()
+
+    @property
+    def buffer_capped(self) -> bool:
+        """Whether the kernel granted less receive buffer than asked (``net.core.rmem_max``)."""
+        return self.buffer_granted < self.buffer_asked
+
+    def buffer_note(self) -> str:
+        """The receive buffer in words, with what to do when the kernel capped it."""
+        text = f"receive buffer {self.buffer_granted:,} bytes"
+        if not self.buffer_capped:
+            return text
+        limit = _rmem_max()
+        return (
+            f"{text}, capped by the kernel below the {self.buffer_asked:,} asked"
+            f" (net.core.rmem_max is {limit if limit is not None else 'unknown'}):"
+            " bursts longer than the buffer may be dropped while the listener waits for a"
+            f" core; raise it with `sysctl -w net.core.rmem_max={self.buffer_asked}`"
+            " or run the listener with CAP_NET_ADMIN"
+        )
 
     def _receive(self) -> None:
         fd = self._socket.fileno()

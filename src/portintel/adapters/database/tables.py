@@ -1163,6 +1163,102 @@ tip_attempts = Table(
     Index("ix_tip_attempts_address_hash_attempted_at", "address_hash", "attempted_at"),
 )
 """Each tip sent to the public page, by hashed address: the sliding window of its rate limit."""
+comments = Table(
+    "comments",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    # report or entity: a comment is read by whoever may read what it is about
+    Column("subject_kind", String(16), nullable=False),
+    Column("subject_id", String(128), nullable=False),
+    Column("author_id", String(64), ForeignKey("users.id"), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("created_at", UTC, nullable=False),
+    Index("ix_comments_subject", "subject_kind", "subject_id", "created_at"),
+)
+"""Comments on reports and entities (issue #15), threaded by time under what they discuss."""
+
+report_assignments = Table(
+    "report_assignments",
+    metadata,
+    Column("report_id", String(64), ForeignKey("reports.id"), primary_key=True),
+    Column("assignee_id", String(64), ForeignKey("users.id"), nullable=False, index=True),
+    Column("assigned_by", String(64), ForeignKey("users.id"), nullable=False),
+    Column("assigned_at", UTC, nullable=False),
+    Column("deadline", UTC, nullable=True),
+    Column("note", Text, nullable=True),
+)
+"""Who evaluates a submitted report, by when (one assignee at a time; history in the audit)."""
+
+notifications = Table(
+    "notifications",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("user_id", String(64), ForeignKey("users.id"), nullable=False),
+    # returned, comment, assigned, deadline_near, overdue
+    Column("kind", String(32), nullable=False),
+    Column("report_id", String(64), nullable=True),
+    Column("entity_id", String(128), nullable=True),
+    Column("actor_id", String(64), nullable=True),
+    Column("text", Text, nullable=False),
+    Column("created_at", UTC, nullable=False),
+    Column("read_at", UTC, nullable=True),
+    # a notice raised once (a deadline near, then past): kind, report and deadline
+    Column("once_key", String(200), nullable=True, unique=True),
+    # pending, sent, failed, skipped; null when no e-mail is due
+    Column("mail_status", String(16), nullable=True),
+    Index("ix_notifications_user", "user_id", "read_at", "id"),
+)
+"""Each user's notifications in the app (and by e-mail when configured)."""
+tasks = Table(
+    "tasks",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("kind", String(16), nullable=False),
+    Column("title", String(200), nullable=False),
+    Column("question", Text, nullable=False),
+    Column("priority", String(16), nullable=False),
+    Column("deadline", UTC, nullable=True),
+    # the handling the answer must carry (``vocabulary:code``) and its conditions
+    Column("answer_handling", String(64), nullable=False),
+    Column("answer_handling_conditions", Text, nullable=True),
+    Column("status", String(16), nullable=False),
+    Column("issuer_id", String(64), ForeignKey("users.id"), nullable=False, index=True),
+    # one of the two: a person, or an agency whose members may all answer
+    Column("assignee_user_id", String(64), ForeignKey("users.id"), nullable=True, index=True),
+    Column("assignee_agency_id", String(64), ForeignKey("agencies.id"), nullable=True, index=True),
+    Column("created_at", UTC, nullable=False),
+    Column("updated_at", UTC, nullable=False),
+    Column("closed_at", UTC, nullable=True),
+    Index("ix_tasks_status_deadline", "status", "deadline"),
+)
+"""Tasks and requests for information (issue #15): the question, who answers it, by when."""
+
+task_answers = Table(
+    "task_answers",
+    metadata,
+    Column("task_id", String(64), ForeignKey("tasks.id"), primary_key=True),
+    Column("report_id", String(64), ForeignKey("reports.id"), primary_key=True),
+    Column("linked_by", String(64), ForeignKey("users.id"), nullable=False),
+    Column("linked_at", UTC, nullable=False),
+    Index("ix_task_answers_report_id", "report_id"),
+)
+"""The reports that answer a task; each keeps its own need-to-know."""
+
+task_events = Table(
+    "task_events",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("task_id", String(64), ForeignKey("tasks.id"), nullable=False, index=True),
+    Column("step", String(16), nullable=False),
+    Column("from_status", String(16), nullable=True),
+    Column("to_status", String(16), nullable=False),
+    Column("actor_id", String(64), ForeignKey("users.id"), nullable=True),
+    Column("at", UTC, nullable=False),
+    Column("note", Text, nullable=True),
+    # the answering report of an ``answer`` step (shown only to who may read it)
+    Column("report_id", String(64), ForeignKey("reports.id"), nullable=True),
+)
+"""A task's history: issued, answered, closed, reopened, cancelled, with who, when and why."""
 
 __all__ = [
     "agencies",
@@ -1177,6 +1273,7 @@ __all__ = [
     "audit_checkpoints",
     "audit_denials",
     "audit_log",
+    "comments",
     "dissemination_reports",
     "disseminations",
     "entity_resolution",
@@ -1186,6 +1283,7 @@ __all__ = [
     "judgements",
     "metadata",
     "node_keys",
+    "notifications",
     "outgoing_packages",
     "package_feedback",
     "package_items",
@@ -1201,6 +1299,7 @@ __all__ = [
     "quarantine",
     "receipts",
     "received_objects",
+    "report_assignments",
     "report_events",
     "report_releasable_to",
     "report_suggestions",
@@ -1211,6 +1310,9 @@ __all__ = [
     "sources",
     "statements",
     "sync_checkpoints",
+    "task_answers",
+    "task_events",
+    "tasks",
     "taxii_objects",
     "taxii_tokens",
     "tip_attempts",

@@ -17,6 +17,7 @@ from portintel.services.admin.sessions import (
     sign_out,
     start_session,
 )
+from portintel.services.admin.sign_ins import SignInFailures, sign_in_failures
 from portintel.services.admin.token_failures import TokenFailureLimiter
 from portintel.services.admin.users import (
     MIN_PASSWORD_LENGTH,
@@ -63,6 +64,7 @@ __all__ = [
     "Preferences",
     "Secret",
     "SessionRecord",
+    "SignInFailures",
     "SignedIn",
     "TokenFailureLimiter",
     "TokenView",
@@ -98,6 +100,7 @@ __all__ = [
     "set_password",
     "set_preferences",
     "sign_in",
+    "sign_in_failures",
     "sign_out",
     "start_session",
     "unlock_user",

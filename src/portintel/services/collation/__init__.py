@@ -51,7 +51,7 @@ if TYPE_CHECKING:
         evaluate_name_pairs,
         load_profiles,
     )
-    from portintel.services.collation.xref_queue import refresh_candidates
+    from portintel.services.collation.xref_queue import refresh_candidates, review_queue
 
 _MODULE_OF = {
     "readable_ids": "canonical",
@@ -91,6 +91,7 @@ _MODULE_OF = {
         ("XrefRun", "cross_reference_entities", "evaluate_name_pairs", "load_profiles"), "xref"
     ),
     "refresh_candidates": "xref_queue",
+    "review_queue": "xref_queue",
 }
 
 
@@ -133,6 +134,7 @@ __all__ = [
     "load_profiles",
     "readable_ids",
     "refresh_candidates",
+    "review_queue",
     "search_entities",
     "stored_mapping",
 ]

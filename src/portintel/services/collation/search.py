@@ -19,11 +19,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Select, func, select, union_all
+from sqlalchemy import ColumnElement, Connection, Select, func, or_, select, union_all
 
 from portintel.adapters.database import tables
 from portintel.adapters.database.fulltext import (
+    SAMPLED_DATE_ORDER_SHARE,
     date_order_hint,
+    fewer_readable,
+    matching_ids,
+    sampled_share,
     walks_in_date_order,
     words_match,
 )
@@ -35,7 +39,7 @@ from portintel.adapters.database.scope import (
 from portintel.adapters.database.search import keys_match, value_contains
 from portintel.domain.access import ReaderScope, reader_scope
 from portintel.domain.actors import Actor
-from portintel.domain.fulltext import query_terms
+from portintel.domain.fulltext import Term, query_terms
 from portintel.errors import InvalidInput
 from portintel.services import audit
 from portintel.services.collation.entities import EntitySummary, _check_schema, _summaries
@@ -250,14 +254,14 @@ def _month(dialect: str, column: Any) -> Any:
     return func.substr(column, 1, 7)  # SQLite stores UTC times as text: 'YYYY-MM-DD ...'
 
 
-def _facet_columns(dialect: str) -> dict[str, Any]:
+def _facet_columns(dialect: str, reports: Any = _R) -> dict[str, Any]:
     return {
-        "type": func.coalesce(_R.category, ""),
-        "status": _R.status,
-        "agency": _R.agency_id,
-        "grading": _R.reliability + _R.credibility,
-        "handling": _R.handling,
-        "month": _month(dialect, _R.reported_at),
+        "type": func.coalesce(reports.category, ""),
+        "status": reports.status,
+        "agency": reports.agency_id,
+        "grading": reports.reliability + reports.credibility,
+        "handling": reports.handling,
+        "month": _month(dialect, reports.reported_at),
     }
 
 
@@ -285,6 +289,26 @@ def _checked_filters(filters: Mapping[str, str | None] | None) -> dict[str, str]
         if len(value) > MAX_QUERY:
             raise InvalidInput(f"{name} must be at most {MAX_QUERY} characters", field=name)
     return chosen
+
+
+def _from_readable(
+    dialect: str, scope: ReaderScope, terms: tuple[Term, ...], text: str, chosen: dict[str, str]
+) -> Select[Any]:
+    """PostgreSQL: the newest readable matches (one more than are counted), from the
+    reports the reader may read, each tested against the matches (hashed): the readable
+    reports are read on their own first (``OFFSET 0`` keeps the planner from walking
+    every report in date order instead)."""
+    readable = readable_reports(scope.reports).offset(0).subquery("readable")
+    columns = _facet_columns(dialect, readable.c)
+    return (
+        select(readable.c.id, *(column.label(name) for name, column in columns.items()))
+        .where(
+            or_(readable.c.id.in_(matching_ids(terms)), readable.c.id == text),
+            *(columns[name] == value for name, value in chosen.items()),
+        )
+        .order_by(readable.c.reported_at.desc(), readable.c.id)
+        .limit(MAX_COUNTED + 1)
+    )
 
 
 def search_reports(
@@ -319,13 +343,24 @@ def search_reports(
     newest = (_R.reported_at.desc(), _R.id)
     terms = query_terms(text)
     with ws.engine.begin() as connection:
-        # on SQLite, a reader of some agencies' reports only finds them faster from the
-        # matches; PostgreSQL's planner starts from their agency if that is faster
-        in_date_order = (dialect == "postgresql" or _reads_every_agency(scope)) and (
-            walks_in_date_order(connection, terms)
-        )
+        # a reader of some agencies' reports starts from those reports, each tested
+        # against the matches, when they are fewer (SQLite: counted) or the word is
+        # common but not so common as to walk in date order (PostgreSQL: sampled); from
+        # the matches otherwise
+        every_agency = _reads_every_agency(scope)
+        if dialect == "postgresql":
+            share = sampled_share(connection, terms)
+            in_date_order = share > SAMPLED_DATE_ORDER_SHARE
+            from_readable = not every_agency and not in_date_order and share > 0
+        else:
+            in_date_order = every_agency and walks_in_date_order(connection, terms)
+            from_readable = not every_agency and fewer_readable(
+                connection, readable_reports(scope.reports, _R.id), terms
+            )
         matching = readable_reports(scope.reports, _R.id).where(
-            words_match(dialect, terms, text, in_date_order=in_date_order),
+            words_match(
+                dialect, terms, text, in_date_order=in_date_order, from_readable=from_readable
+            ),
             *(columns[name] == value for name, value in chosen.items()),
         )
         # the newest matches, one more than are counted: a bounded sort, counted here
@@ -338,6 +373,8 @@ def search_reports(
         )
         if in_date_order:
             counted = date_order_hint(counted)
+        if from_readable and dialect == "postgresql":
+            counted = _from_readable(dialect, scope, terms, text, chosen)
         newest_rows = list(connection.execute(counted))
         exact = len(newest_rows) <= MAX_COUNTED
         del newest_rows[MAX_COUNTED:]

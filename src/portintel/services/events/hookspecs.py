@@ -149,6 +149,20 @@ def alert_raised(workspace: Workspace, alert_id: str, entity_id: str, reason: st
     """
 
 
+@hookspec
+def task_changed(
+    workspace: Workspace, task_id: str, change: str, actor_id: str, at: datetime
+) -> None:
+    """A task or request for information was issued, answered, closed, reopened or cancelled.
+
+    Fires after the commit of each step of :mod:`portintel.services.tasking`:
+    ``change`` is ``issue``, ``answer``, ``close``, ``reopen`` or ``cancel``;
+    ``actor_id`` who took it, ``at`` when. In-app notifications of the
+    assignee and the issuer subscribe here; a subscriber reads the task
+    through the tasking service under the recipient's scope.
+    """
+
+
 HOOK_NAMES = (
     "report_submitted",
     "report_evaluated",
@@ -157,5 +171,6 @@ HOOK_NAMES = (
     "positions_accepted",
     "behaviour_events_detected",
     "alert_raised",
+    "task_changed",
 )
 """The hooks services fire (``register_jobs`` is asked, not fired)."""

@@ -97,7 +97,13 @@ def _file(ws: Workspace, actor: Actor, draft: ReportDraft, report_id: str) -> bo
             return False
         file_report(connection, ws.settings, actor, draft, report_id=report_id, now=now)
         apply_transition(
-            connection, actor, report_id, ReportAction.SUBMIT, now=now, note="imported"
+            connection,
+            actor,
+            report_id,
+            ReportAction.SUBMIT,
+            now=now,
+            note="imported",
+            workflow=ws.workflow,
         )
     return True
 

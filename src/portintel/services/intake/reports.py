@@ -37,8 +37,9 @@ from portintel.domain.reports import (
     allowed_actions,
     check_transition,
 )
+from portintel.domain.workflow import Workflow
 from portintel.errors import Conflict, NotFound, PermissionDenied
-from portintel.services import audit
+from portintel.services import audit, notices
 from portintel.services.events import announce, transaction
 from portintel.services.intake.attachments import add_attachment, read_attachment
 from portintel.services.intake.filing import (
@@ -98,6 +99,8 @@ class ReportFilters:
     credibility: str | None = None
     since: datetime | None = None
     until: datetime | None = None
+    assigned_to: str | None = None
+    """A user id: only the reports assigned to them for evaluation."""
     limit: int = 100
     offset: int = 0
 
@@ -117,7 +120,15 @@ def create_report(ws: Workspace, actor: Actor, draft: ReportDraft, *, submit: bo
     with transaction(ws) as connection:
         file_report(connection, ws.settings, actor, draft, report_id=report_id, now=now)
         if submit:
-            apply_transition(connection, actor, report_id, ReportAction.SUBMIT, now=now, note=None)
+            apply_transition(
+                connection,
+                actor,
+                report_id,
+                ReportAction.SUBMIT,
+                now=now,
+                note=None,
+                workflow=ws.workflow,
+            )
     return report_id
 
 
@@ -201,7 +212,9 @@ def get_report(ws: Workspace, actor: Actor, report_id: str) -> ReportView:
         attachments=tuple(attachment_of(file) for file in files),
         entity_ids=tuple(entity_ids),
         entities=_report_entities(entity_rows),
-        allowed_actions=allowed_actions(actor, ReportStatus(row.status), row.author_id),
+        allowed_actions=allowed_actions(
+            actor, ReportStatus(row.status), row.author_id, workflow=ws.workflow
+        ),
     )
 
 
@@ -240,6 +253,13 @@ def _filtered(query: Select[Any], filters: ReportFilters) -> Select[Any]:
         query = query.where(columns.reported_at >= filters.since)
     if filters.until:
         query = query.where(columns.reported_at < filters.until)
+    if filters.assigned_to:
+        assignments = tables.report_assignments.c
+        query = query.where(
+            columns.id.in_(
+                select(assignments.report_id).where(assignments.assignee_id == filters.assigned_to)
+            )
+        )
     if filters.text:
         # wildcards in the text are matched literally: "50%" is not "50 or more"
         pattern = f"%{escaped(filters.text.lower())}%"
@@ -310,12 +330,14 @@ def apply_transition(
     note: str | None,
     changes: dict[str, Any] | None = None,
     detail: dict[str, Any] | None = None,
+    workflow: Workflow | None = None,
 ) -> ReportStatus:
+    """Take the step ``action`` (as the node's ``workflow`` allows it), recorded and audited."""
     row = _readable_row(connection, reader_scope(actor), report_id)
     status = ReportStatus(row.status)
     if action is ReportAction.ARCHIVE and status is ReportStatus.DRAFT:
         action = ReportAction.WITHDRAW
-    target = check_transition(actor, action, status, row.author_id, note)
+    target = check_transition(actor, action, status, row.author_id, note, workflow=workflow)
     result = connection.execute(
         update(tables.reports)
         .where(tables.reports.c.id == report_id, tables.reports.c.status == status.value)
@@ -377,7 +399,9 @@ def _step(
     ws: Workspace, actor: Actor, report_id: str, action: ReportAction, note: str | None
 ) -> ReportStatus:
     with transaction(ws) as connection:
-        return apply_transition(connection, actor, report_id, action, now=ws.clock(), note=note)
+        return apply_transition(
+            connection, actor, report_id, action, now=ws.clock(), note=note, workflow=ws.workflow
+        )
 
 
 def submit_report(
@@ -409,7 +433,36 @@ def return_report(
     The report becomes a draft again: its author corrects it and submits it
     anew. The reason is kept in the report's history and shown to the author.
     """
-    return _step(ws, actor, report_id, ReportAction.RETURN, note)
+    now = ws.clock()
+    with transaction(ws) as connection:
+        status = apply_transition(
+            connection,
+            actor,
+            report_id,
+            ReportAction.RETURN,
+            now=now,
+            note=note,
+            workflow=ws.workflow,
+        )
+        row = connection.execute(
+            select(tables.reports.c.author_id, tables.reports.c.title).where(
+                tables.reports.c.id == report_id
+            )
+        ).one()
+        if row.author_id != actor.user_id:
+            notices.notify(
+                connection,
+                ws,
+                user_id=row.author_id,
+                kind="returned",
+                text=f"Your report “{row.title}” was returned by "
+                f"{notices.name_of(connection, actor.user_id)}: {note or ''}",
+                now=now,
+                report_id=report_id,
+                actor_id=actor.user_id,
+            )
+    notices.deliver_mail(ws)
+    return status
 
 
 def evaluate_report(
@@ -475,4 +528,5 @@ def evaluate_report(
             note=note,
             changes=changes,
             detail=detail,
+            workflow=ws.workflow,
         )

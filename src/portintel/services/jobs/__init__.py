@@ -19,7 +19,7 @@ from portintel.services.jobs.definitions import (
     JobState,
     JobView,
 )
-from portintel.services.jobs.listing import list_jobs
+from portintel.services.jobs.listing import count_jobs, list_jobs
 from portintel.services.workspace import Workspace
 from portintel.settings import Settings
 
@@ -34,6 +34,7 @@ __all__ = [
     "JobState",
     "JobView",
     "Worker",
+    "count_jobs",
     "enqueue",
     "list_jobs",
     "queue_label",

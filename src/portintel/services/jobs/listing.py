@@ -27,3 +27,9 @@ def list_jobs(
     views = records.recent(ws, limit=max(1, min(limit, MAX_LISTED)), states=states, name=name)
     titles = {definition.name: definition.title for definition in ws.hooks.collect("register_jobs")}
     return [dataclasses.replace(view, title=titles.get(view.name, "")) for view in views]
+
+
+def count_jobs(ws: Workspace, actor: Actor) -> dict[JobState, int]:
+    """How many jobs are in each state; administrators only (the job queue's health)."""
+    require_administrator(actor, "see the job queue")
+    return records.count_by_state(ws)

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Row, and_, insert, select, update
+from sqlalchemy import Row, and_, func, insert, select, update
 
 from portintel.adapters.database import tables
 from portintel.services.jobs.definitions import JobState, JobView
@@ -171,6 +171,12 @@ def recent(
         query = query.where(jobs.c.name == name)
     with ws.engine.connect() as connection:
         return [view_of(row) for row in connection.execute(query)]
+
+
+def count_by_state(ws: Workspace) -> dict[JobState, int]:
+    query = select(jobs.c.state, func.count()).group_by(jobs.c.state)
+    with ws.engine.connect() as connection:
+        return {JobState(state): int(n) for state, n in connection.execute(query).all()}
 
 
 def get(ws: Workspace, job_id: str) -> JobView | None:

@@ -15,7 +15,12 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from portintel.services.maritime.ingest import IngestProgress, IngestSummary, ingest_paths
-from portintel.services.maritime.listen import ListenSummary, listen, open_feed
+from portintel.services.maritime.listen import (
+    ListenSummary,
+    listen,
+    open_feed,
+    receive_buffer_note,
+)
 from portintel.services.maritime.quarantine import (
     QuarantinedRow,
     QuarantineSummary,
@@ -95,6 +100,7 @@ _MODULE_OF = {
             "latest_positions",
             "may_see_picture",
             "port_layer",
+            "receive_buffer_note",
             "require_picture",
             "vessel_track",
         ),
@@ -187,6 +193,7 @@ __all__ = [
     "open_feed",
     "port_history",
     "port_layer",
+    "receive_buffer_note",
     "require_picture",
     "require_port_editor",
     "summarise_quarantine",

@@ -32,6 +32,7 @@ from portintel.domain.access import may_work_with_intelligence
 from portintel.domain.actors import SYSTEM, Actor, Role
 from portintel.domain.report_fields import ReportStatus
 from portintel.domain.reports import ReportAction
+from portintel.domain.workflow import Workflow
 from portintel.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from portintel.services import audit, intake
 from portintel.services.events import transaction
@@ -295,7 +296,9 @@ def approve_dissemination(
                 bundle_text=sealed.text,
                 at=at,
             )
-        _mark_disseminated(connection, actor, sorted(reports_sent), at, partner_name, note)
+        _mark_disseminated(
+            connection, actor, sorted(reports_sent), at, partner_name, note, ws.workflow
+        )
         audit.record(
             connection,
             actor,
@@ -324,6 +327,7 @@ def _mark_disseminated(
     at: datetime,
     partner_name: str,
     note: str | None,
+    workflow: Workflow,
 ) -> None:
     """Evaluated reports become disseminated; the transition names the recipient."""
     statuses = dict(
@@ -343,6 +347,7 @@ def _mark_disseminated(
                 now=at,
                 note=note,
                 detail={"recipient": partner_name},
+                workflow=workflow,
             )
 
 

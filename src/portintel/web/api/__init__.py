@@ -6,6 +6,7 @@ from fastapi import APIRouter
 
 
 def routers() -> list[APIRouter]:
+    from portintel.web.api import discussion
     from portintel.web.api.admin import jobs, me, tokens, users
     from portintel.web.api.analysis import (
         chart_exports,
@@ -21,10 +22,12 @@ def routers() -> list[APIRouter]:
     from portintel.web.api.maritime import behaviour_events, edits, picture
     from portintel.web.api.sharing import disseminations, inbox, partners, permissions
     from portintel.web.api.targeting import alerts, prearrival, risk, watchlists
+    from portintel.web.api.tasking import tasks
 
     return [
         me.router,
         reports.router,
+        discussion.router,
         suggestions.router,
         entities.router,
         judgements.router,
@@ -50,4 +53,5 @@ def routers() -> list[APIRouter]:
         maps.router,
         saved_charts.router,
         chart_exports.router,
+        tasks.router,
     ]

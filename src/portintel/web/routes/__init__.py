@@ -12,16 +12,19 @@ def routers() -> list[APIRouter]:
     from portintel.web.routes.analysis import charts, products, statistics, timelines
     from portintel.web.routes.audit import entries as audit
     from portintel.web.routes.collation import entities, review
+    from portintel.web.routes.discussion import pages as discussion
     from portintel.web.routes.intake import reports, sources, suggestions, tips
     from portintel.web.routes.maritime import map as maritime_map
     from portintel.web.routes.sharing import disseminations, inbox, partners, permissions
     from portintel.web.routes.targeting import prearrival
+    from portintel.web.routes.tasking import pages as tasks
 
     return [
         health.router,
         login.router,
         home.router,
         suggestions.router,
+        discussion.router,
         reports.router,
         entities.router,
         review.router,
@@ -42,4 +45,5 @@ def routers() -> list[APIRouter]:
         statistics.router,
         products.router,
         timelines.router,
+        tasks.router,
     ]

@@ -9,6 +9,7 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from portintel.domain.entity_labels import property_label
+from portintel.services import discussion
 from portintel.services.admin import list_agencies
 from portintel.services.collation import entities, profile
 from portintel.services.collation import entity_list as entity_list_service
@@ -67,11 +68,16 @@ async def entity_view(
 ) -> Response:
     """The profile of the canonical entity: values with their support, ties, reports."""
     found = await run_in_threadpool(profile.entity_profile, ws, principal.actor, entity_id)
+    comments = await run_in_threadpool(
+        discussion.list_comments, ws, principal.actor, "entity", found.id
+    )
     return render(
         request,
         "collation/entity_view.html",
         {
             "entity": found,
+            "comments": comments,
+            "comment_draft": "",
             "meaning": profile.grading_meaning,
             "bars": _bars(found.timeline),
         },

@@ -12,7 +12,7 @@ from starlette.concurrency import run_in_threadpool
 from portintel.domain.report_fields import REPORT_FIELDS
 from portintel.domain.reports import ReportAction, ReportStatus, may_edit
 from portintel.errors import Conflict, InvalidInput, PermissionDenied, PortintelError
-from portintel.services import admin, intake, sharing
+from portintel.services import admin, discussion, intake, sharing, tasking
 from portintel.services.intake import reports, sources
 from portintel.services.workspace import Workspace
 from portintel.web.api.intake.reports import read_upload
@@ -54,6 +54,7 @@ async def report_list(
     credibility: str = Query("", max_length=8),
     since: str = Query("", max_length=10),
     until: str = Query("", max_length=10),
+    assigned: str = Query("", max_length=8),
     page: int = Query(1, ge=1, le=100_000),
     principal: Principal = Depends(page_principal),
     ws: Workspace = Depends(workspace_of),
@@ -71,13 +72,16 @@ async def report_list(
         credibility=credibility or None,
         since=parse_day(since, "since"),
         until=parse_day(until, "until"),
+        assigned_to=principal.actor.user_id if assigned == "me" else None,
         limit=PAGE_SIZE,
         offset=(page - 1) * PAGE_SIZE,
     )
 
     def work() -> dict[str, Any]:
+        listed = reports.list_reports(ws, principal.actor, filters)
         return {
-            "reports": reports.list_reports(ws, principal.actor, filters),
+            "reports": listed,
+            "assignees": discussion.assignees_of(ws, principal.actor, [r.id for r in listed]),
             "total": reports.count_reports(ws, principal.actor, filters),
             "agencies": admin.list_agencies(ws),
         }
@@ -92,6 +96,7 @@ async def report_list(
         "credibility": credibility,
         "since": since,
         "until": until,
+        "assigned": "me" if assigned == "me" else "",
     }
     query = urlencode({key: value for key, value in form.items() if value})
     context.update(
@@ -113,8 +118,10 @@ def _form_page(
     *,
     error: InvalidInput | None = None,
     status: int = 200,
+    answers_task: Any = None,
 ) -> Response:
     context = {
+        "answers_task": answers_task,
         "form": form,
         "error": error,
         "pickers": request.app.state.pickers,
@@ -129,11 +136,19 @@ def _form_page(
 @router.get("/reports/new")
 async def new_report(
     request: Request,
+    task: str = Query("", max_length=64),
     principal: Principal = Depends(page_principal),
     ws: Workspace = Depends(workspace_of),
 ) -> Response:
     form = ReportForm(handling=request.app.state.pickers.default_handling)
-    return await run_in_threadpool(_form_page, request, ws, principal, form)
+    answering = None
+    if task:  # "answer with a new report": prefilled, linked back to the task when filed
+        answering = await run_in_threadpool(tasking.answerable, ws, principal.actor, task)
+        form.title, form.handling = f"{answering.title}", answering.answer_handling
+        form.handling_conditions = answering.answer_handling_conditions or ""
+    return await run_in_threadpool(
+        lambda: _form_page(request, ws, principal, form, answers_task=answering)
+    )
 
 
 @router.post("/reports")
@@ -146,21 +161,34 @@ async def create_report(
 ) -> Response:
     # every input as typed, so a refused form comes back filled in; the limits are
     # the declared ones, checked with the draft
-    form = ReportForm.read(await request.form())
+    data = await request.form()
+    form = ReportForm.read(data)
     scheme_id = request.app.state.pickers.scheme_id
+    task_id = data.get("answers_task")
+    answering = (
+        await run_in_threadpool(tasking.answerable, ws, principal.actor, task_id)
+        if isinstance(task_id, str) and task_id
+        else None
+    )
     try:
         draft = form.draft(scheme_id=scheme_id)
         content = await read_upload(ws, file) if file is not None and file.filename else None
+        submit = action == "submit" or answering is not None  # an answer is handed in
         report_id = await run_in_threadpool(
-            lambda: reports.create_report(ws, principal.actor, draft, submit=action == "submit")
+            lambda: reports.create_report(ws, principal.actor, draft, submit=submit)
         )
     except InvalidInput as exc:
         refused: InvalidInput = exc
         return await run_in_threadpool(
-            lambda: _form_page(request, ws, principal, form, error=refused, status=422)
+            lambda: _form_page(
+                request, ws, principal, form, error=refused, status=422, answers_task=answering
+            )
         )
     if content is not None and file is not None:
         await _attach(ws, principal, report_id, file, content)
+    if answering is not None:
+        await run_in_threadpool(tasking.answer_task, ws, principal.actor, answering.id, report_id)
+        return RedirectResponse(f"/tasks/{answering.id}", status_code=303)
     return RedirectResponse(f"/reports/{report_id}", status_code=303)
 
 
@@ -171,10 +199,10 @@ async def report_view(
     principal: Principal = Depends(page_principal),
     ws: Workspace = Depends(workspace_of),
 ) -> Response:
-    return await _report_page(request, ws, principal, report_id)
+    return await report_page(request, ws, principal, report_id)
 
 
-async def _report_page(
+async def report_page(
     request: Request,
     ws: Workspace,
     principal: Principal,
@@ -183,9 +211,12 @@ async def _report_page(
     error: PortintelError | None = None,
     step_failed: str = "",
     step_note: str = "",
+    comment_draft: str = "",
+    assign_form: dict[str, str] | None = None,
     status: int = 200,
 ) -> Response:
-    """The report with its next steps; after a refused step, its error and what was typed."""
+    """The report with its next steps, comments and assignment; after a refused step,
+    comment or assignment, its error and what was typed."""
     view = await run_in_threadpool(reports.get_report, ws, principal.actor, report_id)
     context = {
         "report": view,
@@ -203,8 +234,27 @@ async def _report_page(
         ),
         "recipients": await run_in_threadpool(_recipients, ws, principal, report_id),
         "shareable": view.status in (ReportStatus.EVALUATED, ReportStatus.DISSEMINATED),
+        **await run_in_threadpool(
+            discussion_context, ws, principal, report_id, view.status is ReportStatus.SUBMITTED
+        ),
+        "comment_draft": comment_draft,
+        "assign_form": assign_form or {},
     }
     return render(request, "intake/report_view.html", context, status_code=status)
+
+
+def discussion_context(
+    ws: Workspace, principal: Principal, report_id: str, submitted: bool
+) -> dict[str, Any]:
+    """The report's comment thread, its assignment and (to a supervisor) who may take it."""
+    return {
+        "comments": discussion.list_comments(ws, principal.actor, "report", report_id),
+        "assignment": discussion.assignment_of(ws, principal.actor, report_id),
+        "assignees": (
+            discussion.possible_assignees(ws, principal.actor, report_id) if submitted else []
+        ),
+        "now": ws.clock(),
+    }
 
 
 def _recipients(ws: Workspace, principal: Principal, report_id: str) -> list[Any]:
@@ -284,7 +334,7 @@ async def report_step(
         )
     except (InvalidInput, Conflict) as refused:
         # the page again, with the reason and the note as typed
-        return await _report_page(
+        return await report_page(
             request,
             ws,
             principal,

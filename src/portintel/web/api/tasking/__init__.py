@@ -1,0 +1,1 @@
+"""The tasking capability's API: tasks and requests for information."""

@@ -1,0 +1,1 @@
+"""Pages of the discussion around reports and entities: comments, assignment, notifications."""

@@ -1,0 +1,1 @@
+"""Pages of the tasking capability: tasks and requests for information."""
