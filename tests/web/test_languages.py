@@ -303,3 +303,20 @@ def test_pages_of_every_role_show_no_english_where_a_translation_exists(
             assert f'<html lang="{locale}">' in page.text, path
             leftovers = _english_fallbacks(page.text, translated)
             assert leftovers == [], f"{role.value} {path}: {leftovers}"
+
+
+def test_labels_defined_below_the_web_face_are_extracted() -> None:
+    """A task's kind and status, a home panel's title and a job's state are defined in
+    ``domain`` and ``services`` (marked ``N_``): the catalogs carry them, so pages can
+    translate them."""
+    extracted = extract_messages()
+    for label in ("Request for information", "Cancelled", "My drafts", "Waiting to retry"):
+        assert label in extracted, label
+
+
+def test_the_home_page_panels_speak_the_chosen_language(person: Callable[..., Person]) -> None:
+    olga = person("olga", "officer")
+    olga.form("/account/preferences", {"locale": "km"})
+    home = olga.client.get("/")
+    assert "សេចក្តីព្រាងរបស់ខ្ញុំ" in home.text  # "My drafts"
+    assert "My drafts" not in home.text and "No drafts." not in home.text

@@ -27,6 +27,7 @@ from babel.support import NullTranslations, Translations
 from portintel.errors import ConfigurationError
 
 WEB_DIR = Path(__file__).parent
+PACKAGE_DIR = WEB_DIR.parent
 INDICATORS_DIR = WEB_DIR.parent / "vocabularies" / "indicators"
 """The shipped indicator sets: their descriptions are what officers read as reasons."""
 TRANSLATIONS_DIR = WEB_DIR / "translations"
@@ -36,6 +37,9 @@ METHOD_MAP = [
     ("templates/**.html", "jinja2.ext:babel_extract"),
     ("**.py", "python"),
 ]
+LABEL_METHOD_MAP = [("domain/**.py", "python"), ("services/**.py", "python")]
+"""Labels defined below the web face, marked with ``domain.languages.N_`` (a task's status,
+a home page panel's title): pages translate them where they show them."""
 OPTIONS_MAP = {"templates/**.html": {"extensions": "jinja2.ext.i18n", "trimmed": "true"}}
 
 
@@ -96,6 +100,11 @@ def extract_messages() -> Catalog:
         str(WEB_DIR), METHOD_MAP, OPTIONS_MAP
     ):
         catalog.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
+    for filename, lineno, message, comments, _context in extract_from_dir(
+        str(PACKAGE_DIR), LABEL_METHOD_MAP, keywords={"N_": None}
+    ):
+        if message not in catalog:
+            catalog.add(message, None, [(f"../{filename}", lineno)], auto_comments=comments)
     for message, location in indicator_messages():
         catalog.add(message, None, [location], auto_comments=["a reason for a risk score"])
     for message, location in vocabulary_messages():
