@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from html.parser import HTMLParser
 
 import pytest
+from babel.messages.catalog import Message
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
@@ -27,26 +28,92 @@ PLACEHOLDER = re.compile(r"%\([A-Za-z_]+\)[sdr]|%[sd]|\{[A-Za-z_]*\}|</?[A-Za-z]
 NOT_REVIEWED = "not reviewed by a native speaker"
 
 
+SAME_IN_EVERY_LANGUAGE = frozenset({"GeoJSON", "GraphML", "PermID", "Europol 4x4", "UK 3x5x2"})
+"""Names written the same in every language (file formats, an identifier scheme, the names of
+grading schemes), beside codes (see ``_is_code``)."""
+SAME_IN_LANGUAGE: dict[str, frozenset[str]] = {
+    "id": frozenset(
+        {
+            "Admiralty / NATO",
+            "Alias",
+            "Audio",
+            "Audit",
+            "Bank",
+            "Checksum",
+            "Folder",
+            "Metadata",
+            "Model",
+            "Operator",
+            "Program",
+            "Status",
+            "Traffic Light Protocol 2.0",
+            "Video",
+        }
+    ),
+}
+"""Words that really are the same in that language (Indonesian borrows them as written)."""
+
+
 def _ids(message_id: str | tuple[str, ...]) -> str:
     return message_id if isinstance(message_id, str) else message_id[-1]
+
+
+def _is_code(text: str) -> bool:
+    """An acronym, code, number or placeholder: no lowercase letter once placeholders and tags
+    are taken out ("PDF", "MMSI", "TLP:CLEAR", "SWIFT/BIC", "%(num)d")."""
+    return not re.search(r"[a-z]", PLACEHOLDER.sub("", text))
+
+
+def _may_stay_english(locale: str, text: str) -> bool:
+    return (
+        _is_code(text)
+        or text in SAME_IN_EVERY_LANGUAGE
+        or text in SAME_IN_LANGUAGE.get(locale, frozenset())
+    )
+
+
+def _untranslated(locale: str, found: Message | None) -> bool:
+    """Missing, empty, fuzzy, or (outside English) a copy of the English it should translate."""
+    if found is None or "fuzzy" in found.flags:
+        return True
+    strings = (found.string,) if isinstance(found.string, str) else tuple(found.string)
+    if not strings or not all(strings):
+        return True
+    if locale == DEFAULT_LANGUAGE:
+        return False
+    sources = (found.id,) if isinstance(found.id, str) else tuple(found.id)
+    return any(string in sources and not _may_stay_english(locale, string) for string in strings)
 
 
 @pytest.mark.parametrize("locale", sorted(LANGUAGES))
 def test_every_shipped_language_has_a_complete_catalog(locale: str) -> None:
     """Each language offered translates every message the templates, code and vocabularies
-    have (run ``python -m portintel.web.catalogs`` after changing strings, then translate)."""
+    have (run ``python -m portintel.web.catalogs`` after changing strings, then translate).
+    A translation identical to its English source counts as untranslated, except for codes
+    and the few words listed as the same in that language."""
     assert locale in available_locales()
     catalog = read_catalog(locale)
-    missing = []
-    for message in extract_messages():
-        if not message.id:
-            continue
-        found = catalog.get(message.id)
-        strings = () if found is None else found.string
-        strings = (strings,) if isinstance(strings, str) else strings
-        if found is None or not all(strings) or "fuzzy" in found.flags:
-            missing.append(_ids(message.id))
+    missing = [
+        _ids(message.id)
+        for message in extract_messages()
+        if message.id and _untranslated(locale, catalog.get(message.id))
+    ]
     assert missing == [], f"{locale}: {len(missing)} untranslated, e.g. {missing[:5]}"
+
+
+def test_an_english_copy_counts_as_untranslated() -> None:
+    copied = Message("Public tip", "Public tip")
+    assert _untranslated("km", copied)
+    assert not _untranslated("en", copied)
+    assert not _untranslated("km", Message("Public tip", "ព័ត៌មានសម្ងាត់ពីសាធារណជន"))
+    assert _untranslated("th", Message(("%(num)d tip", "%(num)d tips"), ("%(num)d tips",)))
+    assert _untranslated("id", Message("Tips", ""))
+    assert _untranslated("id", Message("Tips", "Petunjuk", flags=["fuzzy"]))
+    assert not _untranslated("th", Message("MMSI", "MMSI"))
+    assert not _untranslated("th", Message("TLP:CLEAR", "TLP:CLEAR"))
+    assert not _untranslated("th", Message("GeoJSON", "GeoJSON"))
+    assert not _untranslated("id", Message("Status", "Status"))
+    assert _untranslated("km", Message("Status", "Status"))  # only where the word is the same
 
 
 def test_only_complete_languages_are_offered() -> None:
@@ -236,3 +303,20 @@ def test_pages_of_every_role_show_no_english_where_a_translation_exists(
             assert f'<html lang="{locale}">' in page.text, path
             leftovers = _english_fallbacks(page.text, translated)
             assert leftovers == [], f"{role.value} {path}: {leftovers}"
+
+
+def test_labels_defined_below_the_web_face_are_extracted() -> None:
+    """A task's kind and status, a home panel's title and a job's state are defined in
+    ``domain`` and ``services`` (marked ``N_``): the catalogs carry them, so pages can
+    translate them."""
+    extracted = extract_messages()
+    for label in ("Request for information", "Cancelled", "My drafts", "Waiting to retry"):
+        assert label in extracted, label
+
+
+def test_the_home_page_panels_speak_the_chosen_language(person: Callable[..., Person]) -> None:
+    olga = person("olga", "officer")
+    olga.form("/account/preferences", {"locale": "km"})
+    home = olga.client.get("/")
+    assert "សេចក្តីព្រាងរបស់ខ្ញុំ" in home.text  # "My drafts"
+    assert "My drafts" not in home.text and "No drafts." not in home.text

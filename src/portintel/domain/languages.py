@@ -61,3 +61,10 @@ def is_time_zone(name: str) -> bool:
     except (ZoneInfoNotFoundError, ValueError):
         return False
     return True
+
+
+def N_(message: str) -> str:
+    """gettext's marker for a label defined outside the web face: ``python -m
+    portintel.web.catalogs`` extracts it from ``domain`` and ``services`` (the pages translate
+    it where they show it, ``_(label)``); it returns the English unchanged."""
+    return message

@@ -37,6 +37,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from portintel.domain.actors import Actor, Role
+from portintel.domain.languages import N_
 from portintel.domain.storable_text import refuse_nul
 from portintel.errors import Conflict, InvalidInput, PermissionDenied
 
@@ -46,7 +47,7 @@ class TaskKind(StrEnum):
     RFI = "rfi"
 
 
-KIND_LABELS = {TaskKind.TASK: "Task", TaskKind.RFI: "Request for information"}
+KIND_LABELS = {TaskKind.TASK: N_("Task"), TaskKind.RFI: N_("Request for information")}
 
 
 class TaskStatus(StrEnum):
@@ -57,10 +58,10 @@ class TaskStatus(StrEnum):
 
 
 STATUS_LABELS = {
-    TaskStatus.OPEN: "Open",
-    TaskStatus.ANSWERED: "Answered",
-    TaskStatus.CLOSED: "Closed",
-    TaskStatus.CANCELLED: "Cancelled",
+    TaskStatus.OPEN: N_("Open"),
+    TaskStatus.ANSWERED: N_("Answered"),
+    TaskStatus.CLOSED: N_("Closed"),
+    TaskStatus.CANCELLED: N_("Cancelled"),
 }
 
 
@@ -74,10 +75,10 @@ class Priority(StrEnum):
 
 
 PRIORITY_LABELS = {
-    Priority.IMMEDIATE: "Immediate",
-    Priority.HIGH: "High",
-    Priority.ROUTINE: "Routine",
-    Priority.LOW: "Low",
+    Priority.IMMEDIATE: N_("Immediate"),
+    Priority.HIGH: N_("High"),
+    Priority.ROUTINE: N_("Routine"),
+    Priority.LOW: N_("Low"),
 }
 PRIORITY_RANK = {priority: rank for rank, priority in enumerate(Priority)}
 """Sorting by priority puts the most urgent first (0 = immediate)."""

@@ -13,6 +13,7 @@ in the English catalog.
 
 from __future__ import annotations
 
+import copy
 import io
 import sys
 from pathlib import Path
@@ -26,6 +27,7 @@ from babel.support import NullTranslations, Translations
 from portintel.errors import ConfigurationError
 
 WEB_DIR = Path(__file__).parent
+PACKAGE_DIR = WEB_DIR.parent
 INDICATORS_DIR = WEB_DIR.parent / "vocabularies" / "indicators"
 """The shipped indicator sets: their descriptions are what officers read as reasons."""
 TRANSLATIONS_DIR = WEB_DIR / "translations"
@@ -35,6 +37,9 @@ METHOD_MAP = [
     ("templates/**.html", "jinja2.ext:babel_extract"),
     ("**.py", "python"),
 ]
+LABEL_METHOD_MAP = [("domain/**.py", "python"), ("services/**.py", "python")]
+"""Labels defined below the web face, marked with ``domain.languages.N_`` (a task's status,
+a home page panel's title): pages translate them where they show them."""
 OPTIONS_MAP = {"templates/**.html": {"extensions": "jinja2.ext.i18n", "trimmed": "true"}}
 
 
@@ -95,6 +100,11 @@ def extract_messages() -> Catalog:
         str(WEB_DIR), METHOD_MAP, OPTIONS_MAP
     ):
         catalog.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
+    for filename, lineno, message, comments, _context in extract_from_dir(
+        str(PACKAGE_DIR), LABEL_METHOD_MAP, keywords={"N_": None}
+    ):
+        if message not in catalog:
+            catalog.add(message, None, [(f"../{filename}", lineno)], auto_comments=comments)
     for message, location in indicator_messages():
         catalog.add(message, None, [location], auto_comments=["a reason for a risk score"])
     for message, location in vocabulary_messages():
@@ -151,17 +161,22 @@ def update_catalogs() -> None:
     """Merge freshly extracted messages into every locale's ``.po``.
 
     In the English catalog a new message is translated by itself (msgstr =
-    msgid), so English stays complete; other locales get empty entries.
+    msgid), so English stays complete; other locales get empty entries, which
+    the completeness test names until someone translates them.
+
+    Each locale merges its own copy of the template: Babel's ``Catalog.update``
+    puts a new message into the catalog as the template's very ``Message``
+    object, so filling English in place would otherwise hand the English text
+    to every locale merged after it (an English copy that looks translated).
     """
     template = extract_messages()
     for locale in available_locales() or (DEFAULT_LOCALE,):
         path = _po_path(locale)
         if path.exists():
             catalog = read_catalog(locale)
-            catalog.update(template, no_fuzzy_matching=True)
         else:
             catalog = Catalog(locale=locale, project="portintel", domain=DOMAIN)
-            catalog.update(template, no_fuzzy_matching=True)
+        catalog.update(copy.deepcopy(template), no_fuzzy_matching=True)
         catalog.fuzzy = False
         catalog.project = "portintel"
         catalog.version = "1"

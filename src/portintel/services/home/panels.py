@@ -35,6 +35,7 @@ from portintel.adapters.database import tables
 from portintel.adapters.database.scope import readable_reports
 from portintel.domain.access import may_work_with_intelligence, reader_scope
 from portintel.domain.actors import Actor, Role
+from portintel.domain.languages import N_
 from portintel.domain.reports import ReportStatus
 from portintel.services import admin, collation, jobs, sharing, targeting, tasking
 from portintel.services.intake import ReportFilters, count_reports, list_reports
@@ -68,7 +69,7 @@ class Panel:
     count: int
     items: tuple[Item, ...] = ()
     more_href: str | None = None
-    more_label: str = "All"
+    more_label: str = N_("All")
     empty: str = "Nothing here."
     capped: bool = False
     """``count`` stopped at a cap: there are at least that many."""
@@ -102,7 +103,7 @@ def awaiting_evaluation(ws: Workspace, actor: Actor) -> Panel:
         rows = connection.execute(query).all()
     return Panel(
         key="awaiting",
-        title="Awaiting evaluation",
+        title=N_("Awaiting evaluation"),
         count=count_reports(ws, actor, filters),
         items=tuple(
             Item(
@@ -114,8 +115,8 @@ def awaiting_evaluation(ws: Workspace, actor: Actor) -> Panel:
             for row in rows
         ),
         more_href="/reports?status=submitted",
-        more_label="All awaiting evaluation",
-        empty="Nothing is waiting.",
+        more_label=N_("All awaiting evaluation"),
+        empty=N_("Nothing is waiting."),
     )
 
 
@@ -136,12 +137,12 @@ def overdue_tasks(ws: Workspace, actor: Actor) -> Panel:
     filters = tasking.TaskFilters(overdue=True, sort="deadline", limit=SHOWN)
     return Panel(
         key="overdue",
-        title="Overdue tasks",
+        title=N_("Overdue tasks"),
         count=tasking.count_tasks(ws, actor, filters),
         items=_task_items(tasking.list_tasks(ws, actor, filters)),
         more_href="/tasks?overdue=true",
-        more_label="All overdue tasks",
-        empty="No task is overdue.",
+        more_label=N_("All overdue tasks"),
+        empty=N_("No task is overdue."),
     )
 
 
@@ -150,7 +151,7 @@ def pending_disseminations(ws: Workspace, actor: Actor) -> Panel:
     now = ws.clock()
     return Panel(
         key="disseminations",
-        title="Pending disseminations",
+        title=N_("Pending disseminations"),
         count=len(pending),
         items=tuple(
             Item(
@@ -163,8 +164,8 @@ def pending_disseminations(ws: Workspace, actor: Actor) -> Panel:
             for item in pending[:SHOWN]
         ),
         more_href="/sharing/disseminations",
-        more_label="All disseminations",
-        empty="No dissemination waits for approval.",
+        more_label=N_("All disseminations"),
+        empty=N_("No dissemination waits for approval."),
     )
 
 
@@ -174,12 +175,12 @@ def my_tasks(ws: Workspace, actor: Actor) -> Panel:
     )
     return Panel(
         key="tasks",
-        title="My tasks",
+        title=N_("My tasks"),
         count=tasking.count_tasks(ws, actor, filters),
         items=_task_items(tasking.list_tasks(ws, actor, filters)),
         more_href="/tasks?whose=assigned&status=open",
-        more_label="All my tasks",
-        empty="No task waits for your answer.",
+        more_label=N_("All my tasks"),
+        empty=N_("No task waits for your answer."),
     )
 
 
@@ -214,7 +215,7 @@ def returned_reports(ws: Workspace, actor: Actor) -> Panel:
         total = int(count.scalar_one())
     return Panel(
         key="returned",
-        title="Returned reports",
+        title=N_("Returned reports"),
         count=total,
         items=tuple(
             Item(
@@ -225,7 +226,7 @@ def returned_reports(ws: Workspace, actor: Actor) -> Panel:
             )
             for row in rows
         ),
-        empty="No report was sent back to you.",
+        empty=N_("No report was sent back to you."),
     )
 
 
@@ -233,15 +234,15 @@ def my_drafts(ws: Workspace, actor: Actor) -> Panel:
     filters = ReportFilters(status=(ReportStatus.DRAFT,), author_id=actor.user_id, limit=SHOWN)
     return Panel(
         key="drafts",
-        title="My drafts",
+        title=N_("My drafts"),
         count=count_reports(ws, actor, filters),
         items=tuple(
             Item(label=r.title, href=f"/reports/{r.id}", at=r.reported_at)
             for r in list_reports(ws, actor, filters)
         ),
         more_href="/reports?status=draft",
-        more_label="All my drafts",
-        empty="No drafts.",
+        more_label=N_("All my drafts"),
+        empty=N_("No drafts."),
     )
 
 
@@ -264,12 +265,12 @@ def new_intelligence(ws: Workspace, actor: Actor) -> Panel:
         ).scalar_one()
     return Panel(
         key="intelligence",
-        title="New intelligence",
+        title=N_("New intelligence"),
         count=int(total),
         items=tuple(Item(label=r.title, href=f"/reports/{r.id}", at=r.updated_at) for r in rows),
         more_href="/reports?status=evaluated",
-        more_label="All evaluated reports",
-        empty="Nothing evaluated in the last week.",
+        more_label=N_("All evaluated reports"),
+        empty=N_("Nothing evaluated in the last week."),
     )
 
 
@@ -277,12 +278,12 @@ def review_queue(ws: Workspace, actor: Actor) -> Panel:
     pairs = collation.review_queue(ws, actor, limit=REVIEW_CAP)
     return Panel(
         key="review",
-        title="Review queue",
+        title=N_("Review queue"),
         count=len(pairs),
         capped=len(pairs) >= REVIEW_CAP,
         more_href="/review",
-        more_label="Review",
-        empty="No pair waits for a judgement.",
+        more_label=N_("Review"),
+        empty=N_("No pair waits for a judgement."),
     )
 
 
@@ -290,16 +291,18 @@ def open_alerts(ws: Workspace, actor: Actor) -> Panel:
     alerts = targeting.list_alerts(ws, actor, status="open", limit=SHOWN)
     return Panel(
         key="alerts",
-        title="Open alerts",
+        title=N_("Open alerts"),
         count=targeting.count_alerts(ws, actor, status="open"),
         items=tuple(
             Item(label=a.title, href=f"/alerts/{a.id}", detail=a.kind_label, at=a.raised_at)
             for a in alerts
         ),
         more_href="/alerts",
-        more_label="All alerts",
-        empty="No open alerts. Watchlist hits, risky vessels and what watched vessels do "
-        "will be listed here.",
+        more_label=N_("All alerts"),
+        empty=N_(
+            "No open alerts. Watchlist hits, risky vessels and what watched vessels do "
+            "will be listed here."
+        ),
     )
 
 
@@ -310,19 +313,19 @@ def users_panel(ws: Workspace, actor: Actor) -> Panel:
     locked = [u for u in active if u.locked_until is not None and u.locked_until > now]
     return Panel(
         key="users",
-        title="Users",
+        title=N_("Users"),
         count=len(users),
         figures=(
-            ("Active", len(active)),
-            ("Disabled", len(users) - len(active)),
-            ("Locked out now", len(locked)),
+            (N_("Active"), len(active)),
+            (N_("Disabled"), len(users) - len(active)),
+            (N_("Locked out now"), len(locked)),
         ),
         items=tuple(
             Item(label=u.display_name, href="/admin/users", detail=u.username, warning=True)
             for u in locked[:SHOWN]
         ),
         more_href="/admin/users",
-        more_label="Users",
+        more_label=N_("Users"),
     )
 
 
@@ -331,11 +334,11 @@ def failed_sign_ins(ws: Workspace, actor: Actor) -> Panel:
     summary = admin.sign_in_failures(ws, actor, since=since)
     return Panel(
         key="sign-ins",
-        title="Failed sign-ins (last 24 hours)",
+        title=N_("Failed sign-ins (last 24 hours)"),
         count=summary.failures,
-        figures=(("Failed sign-ins", summary.failures), ("Lockouts", summary.lockouts)),
+        figures=((N_("Failed sign-ins"), summary.failures), (N_("Lockouts"), summary.lockouts)),
         more_href="/audit?action=login.*",
-        more_label="In the audit log",
+        more_label=N_("In the audit log"),
     )
 
 
@@ -343,7 +346,7 @@ def job_queue(ws: Workspace, actor: Actor) -> Panel:
     counts = jobs.count_jobs(ws, actor)
     return Panel(
         key="jobs",
-        title="Job queue",
+        title=N_("Job queue"),
         count=counts.get(jobs.JobState.FAILED, 0),
         figures=tuple(
             (jobs.STATE_LABELS[state], counts.get(state, 0))
@@ -355,7 +358,7 @@ def job_queue(ws: Workspace, actor: Actor) -> Panel:
             )
         ),
         more_href="/admin/jobs",
-        more_label="Jobs",
+        more_label=N_("Jobs"),
     )
 
 

@@ -8,6 +8,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
+from portintel.domain.languages import N_
+
 if TYPE_CHECKING:
     from portintel.services.workspace import Workspace
 
@@ -49,11 +51,11 @@ class JobState(StrEnum):
 
 
 STATE_LABELS = {
-    JobState.QUEUED: "Waiting",
-    JobState.RUNNING: "Running",
-    JobState.RETRYING: "Waiting to retry",
-    JobState.DONE: "Done",
-    JobState.FAILED: "Failed",
+    JobState.QUEUED: N_("Waiting"),
+    JobState.RUNNING: N_("Running"),
+    JobState.RETRYING: N_("Waiting to retry"),
+    JobState.DONE: N_("Done"),
+    JobState.FAILED: N_("Failed"),
 }
 
 

@@ -19,6 +19,7 @@ from portintel.adapters.database.scope import (
 )
 from portintel.domain.access import reader_scope
 from portintel.domain.actors import Actor
+from portintel.domain.languages import N_
 from portintel.domain.reports import ReportStatus
 from portintel.errors import NotFound, PortintelError
 from portintel.services import audit
@@ -30,11 +31,11 @@ DEADLINE_NEAR = timedelta(hours=24)
 """How long before an assignment's deadline its assignee is told it is near."""
 
 KIND_LABELS = {
-    "returned": "Report returned",
-    "comment": "New comment",
-    "assigned": "Assigned to you",
-    "deadline_near": "Deadline near",
-    "overdue": "Deadline passed",
+    "returned": N_("Report returned"),
+    "comment": N_("New comment"),
+    "assigned": N_("Assigned to you"),
+    "deadline_near": N_("Deadline near"),
+    "overdue": N_("Deadline passed"),
 }
 """How each kind of notice is named on the page (human labels, never the code)."""
 

@@ -48,6 +48,7 @@ from portintel.adapters.database.search import escaped
 from portintel.adapters.vocabularies import load_handling
 from portintel.domain.access import reader_scope
 from portintel.domain.actors import Actor, Role
+from portintel.domain.languages import N_
 from portintel.domain.reports import ReportStatus
 from portintel.domain.storable_text import refuse_nul
 from portintel.domain.tasking import (
@@ -168,11 +169,11 @@ class TaskView:
 
 
 STEP_LABELS = {
-    "issue": "Issued",
-    TaskStep.ANSWER.value: "Answered with a report",
-    TaskStep.CLOSE.value: "Closed",
-    TaskStep.REOPEN.value: "Reopened",
-    TaskStep.CANCEL.value: "Cancelled",
+    "issue": N_("Issued"),
+    TaskStep.ANSWER.value: N_("Answered with a report"),
+    TaskStep.CLOSE.value: N_("Closed"),
+    TaskStep.REOPEN.value: N_("Reopened"),
+    TaskStep.CANCEL.value: N_("Cancelled"),
 }
 
 

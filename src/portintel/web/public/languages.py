@@ -18,6 +18,7 @@ is untranslated in any of the languages.
 
 from __future__ import annotations
 
+import copy
 import io
 import sys
 from functools import cache
@@ -86,12 +87,17 @@ def extract_messages() -> Catalog:
 
 
 def update_catalogs() -> None:
-    """Merge the extracted messages into every language's catalog (English translates itself)."""
+    """Merge the extracted messages into every language's catalog (English translates itself;
+    in the other languages a new message comes out empty and marked unreviewed).
+
+    Each language merges its own copy of the template: Babel's ``Catalog.update`` adds a new
+    message as the template's own ``Message`` object, so filling English in place would
+    otherwise give the English text to every language merged after it."""
     template = extract_messages()
     for locale in LANGUAGE_CODES:
         path = _po_path(locale)
         catalog = read_catalog(locale) if path.exists() else Catalog(locale=locale, domain=DOMAIN)
-        catalog.update(template, no_fuzzy_matching=True)
+        catalog.update(copy.deepcopy(template), no_fuzzy_matching=True)
         catalog.fuzzy = False
         catalog.project = "portintel-public"
         catalog.version = "1"

@@ -14,6 +14,7 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from portintel.domain.languages import N_
 from portintel.errors import InvalidInput, NotFound, PortintelError
 from portintel.services import admin, tasking
 from portintel.services.workspace import Workspace
@@ -29,15 +30,19 @@ STEPS = {
     "reopen": tasking.reopen_task,
     "cancel": tasking.cancel_task,
 }
-STEP_BUTTONS = {"close": "Close", "reopen": "Reopen", "cancel": "Cancel the task"}
+STEP_BUTTONS = {"close": N_("Close"), "reopen": N_("Reopen"), "cancel": N_("Cancel the task")}
 SORT_LABELS = {
-    "deadline": "Deadline",
-    "priority": "Priority",
-    "created": "Issued",
-    "status": "Status",
-    "title": "Title",
+    "deadline": N_("Deadline"),
+    "priority": N_("Priority"),
+    "created": N_("Issued"),
+    "status": N_("Status"),
+    "title": N_("Title"),
 }
-WHOSE_LABELS = {"all": "All I may see", "assigned": "Assigned to me", "issued": "Issued by me"}
+WHOSE_LABELS = {
+    "all": N_("All I may see"),
+    "assigned": N_("Assigned to me"),
+    "issued": N_("Issued by me"),
+}
 
 
 def _choice(value: str, allowed: Any, field: str) -> Any:
