@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from sqlalchemy import Connection, delete, insert, select, update
 
 from portintel.adapters.database import entity_summaries, tables
-from portintel.adapters.database.entity_summaries import CAPTION_PROPS
+from portintel.adapters.database.entity_summaries import caption_props
 from portintel.domain.actors import Actor, Role
 from portintel.domain.statements import StatementRecord
 from portintel.services.events import transaction
@@ -121,7 +121,7 @@ def recomputed(connection: Connection) -> dict[str, set[tuple[Any, ...]]]:
         if row.prop == "name" and row.invalid_reason is None:
             name = row.value.lower()
             found[2] = name if found[2] is None else min(found[2], name)
-        if row.invalid_reason is None and row.prop in CAPTION_PROPS:
+        if row.invalid_reason is None and row.prop in caption_props():
             caption_key = (row.canonical_id, row.origin, bool(row.restrictive), row.prop)
             candidate = (row.first_seen, row.id, row.value)
             firsts[caption_key] = min(firsts.get(caption_key, candidate), candidate)

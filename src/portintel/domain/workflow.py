@@ -21,7 +21,6 @@ import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from importlib import resources
 
 import yaml
 
@@ -29,6 +28,7 @@ from portintel.domain.actors import Actor, Role
 from portintel.domain.report_fields import ReportStatus
 from portintel.domain.vocabulary_data import VocabularyReader
 from portintel.errors import ConfigurationError
+from portintel.vocabularies import shipped_text
 
 SHIPPED_PACKAGE = "portintel.vocabularies"
 SHIPPED_FILE = "workflow.yaml"
@@ -326,7 +326,7 @@ def _reachable(
 def shipped_workflow() -> Workflow:
     """The workflow portintel ships (package data), parsed once per process."""
     try:
-        text = resources.files(SHIPPED_PACKAGE).joinpath(SHIPPED_FILE).read_text(encoding="utf-8")
+        text = shipped_text(SHIPPED_FILE)
     except OSError as exc:
         raise ConfigurationError(
             f"cannot read {SHIPPED_FILE} from {SHIPPED_PACKAGE}: {exc}",

@@ -20,10 +20,10 @@ their entities.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from typing import Any
 
-from followthemoney import model
 from sqlalchemy import (
     ColumnElement,
     Connection,
@@ -43,18 +43,23 @@ from sqlalchemy import (
 from portintel.adapters.database import tables
 
 __all__ = [
-    "CAPTION_PROPS",
     "REPORT_COLUMNS",
+    "caption_props",
     "fill",
     "refresh",
     "refresh_entities",
     "refresh_reports",
 ]
 
-CAPTION_PROPS = tuple(
-    sorted({prop for schema in model.schemata.values() for prop in schema.caption})
-)
-"""Every property some schema takes its caption from."""
+
+@functools.cache
+def caption_props() -> tuple[str, ...]:
+    """Every property some schema takes its caption from (followthemoney is read on first
+    use: the AIS ingest path writes statements without loading it)."""
+    from followthemoney import model
+
+    return tuple(sorted({prop for schema in model.schemata.values() for prop in schema.caption}))
+
 
 _CHUNK = 400
 _S = tables.statements.c
@@ -165,7 +170,7 @@ def _insert_sums(connection: Connection, of_statements: ColumnElement[bool] | No
             )
             .label("rank"),
         )
-        .where(*where, _S.invalid_reason.is_(None), _S.prop.in_(CAPTION_PROPS))
+        .where(*where, _S.invalid_reason.is_(None), _S.prop.in_(caption_props()))
         .subquery("ranked")
     )
     k = ranked.c

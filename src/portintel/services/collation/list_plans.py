@@ -50,7 +50,7 @@ from sqlalchemy import (
 )
 
 from portintel.adapters.database import tables
-from portintel.adapters.database.entity_summaries import CAPTION_PROPS
+from portintel.adapters.database.entity_summaries import caption_props
 from portintel.adapters.database.scope import (
     report_condition,
     statement_condition,
@@ -544,7 +544,7 @@ def described(
         listed.sort()
     waiting: dict[str, list[str]] = {}
     for entity_id, names in schemata.items():
-        props = [prop for prop in caption_properties(names) if prop in CAPTION_PROPS]
+        props = [prop for prop in caption_properties(names) if prop in caption_props()]
         if props:
             waiting[entity_id] = props
     query = _first_values_query(dialect, shape)

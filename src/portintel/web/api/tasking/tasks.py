@@ -89,7 +89,7 @@ class AnswerOut(BaseModel):
     linked_at: datetime
 
 
-class EventOut(BaseModel):
+class TaskEventOut(BaseModel):
     step: str
     label: str
     actor_name: str
@@ -104,7 +104,7 @@ class TaskOut(TaskSummaryOut):
     answer_handling_label: str
     answer_handling_conditions: str | None
     answer_reports: list[AnswerOut]
-    events: list[EventOut]
+    events: list[TaskEventOut]
     allowed_steps: list[str]
     may_answer: bool
 
@@ -126,7 +126,7 @@ class TaskOut(TaskSummaryOut):
                 for a in view.answer_reports
             ],
             events=[
-                EventOut(
+                TaskEventOut(
                     step=e.step,
                     label=e.label,
                     actor_name=e.actor_name,
