@@ -179,27 +179,7 @@ def _list_query(
         chosen.append(g.has_prop == 1)
     typed = select(r.cluster).where(r.schema == bindparam("schema", type_=String, required=True))
     filtered = [*chosen, g.cluster.in_(typed)] if by_schema else chosen
-    order = {
-        "name": (g.sort_name.is_(None), g.sort_name, g.id),
-        "latest": (g.last_seen.desc(), g.id),
-        "reports": (g.reports.desc(), g.id),
-        "statements": (g.statements.desc(), g.id),
-    }[sort]
-    page = (
-        select(
-            g.id,
-            g.statements,
-            g.reports,
-            g.last_seen,
-            g.members,
-            func.row_number().over(order_by=order).label("rank"),
-        )
-        .where(*filtered)
-        .order_by(*order)
-        .limit(bindparam("limit", type_=Integer, required=True))
-        .offset(bindparam("offset", type_=Integer, required=True))
-        .subquery("page")
-    )
+    page = list_plans.ranked_page(g, filtered, sort)
     ranked = select(
         literal("page", String),
         page.c.id,

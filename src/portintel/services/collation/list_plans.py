@@ -168,27 +168,7 @@ def narrow_query(dialect: str, shape: StatementPredicate, by_schema: bool, sort:
             r.schema == bindparam("schema", type_=String, required=True)
         )
         filtered.append(g.cluster.in_(typed))
-    order = {
-        "name": (g.sort_name.is_(None), g.sort_name, g.id),
-        "latest": (g.last_seen.desc(), g.id),
-        "reports": (g.reports.desc(), g.id),
-        "statements": (g.statements.desc(), g.id),
-    }[sort]
-    page = (
-        select(
-            g.id,
-            g.statements,
-            g.reports,
-            g.last_seen,
-            g.members,
-            func.row_number().over(order_by=order).label("rank"),
-        )
-        .where(*filtered)
-        .order_by(*order)
-        .limit(bindparam("limit", type_=Integer, required=True))
-        .offset(bindparam("offset", type_=Integer, required=True))
-        .subquery("page")
-    )
+    page = ranked_page(g, filtered, sort)
     p = page.c
     zero = literal(0, Integer)
     never = literal(None, _E.last_seen.type)
@@ -575,3 +555,30 @@ __all__ = [
     "narrow_query",
     "wide_page",
 ]
+
+
+def ranked_page(g: Any, filtered: list[Any], sort: str) -> Any:
+    """One page (``:limit``, ``:offset``) of the grouped entities ``g`` that pass
+    ``filtered``, in the list's ``sort`` order, each with its rank: the exact list's page,
+    whichever plan counted it."""
+    order = {
+        "name": (g.sort_name.is_(None), g.sort_name, g.id),
+        "latest": (g.last_seen.desc(), g.id),
+        "reports": (g.reports.desc(), g.id),
+        "statements": (g.statements.desc(), g.id),
+    }[sort]
+    return (
+        select(
+            g.id,
+            g.statements,
+            g.reports,
+            g.last_seen,
+            g.members,
+            func.row_number().over(order_by=order).label("rank"),
+        )
+        .where(*filtered)
+        .order_by(*order)
+        .limit(bindparam("limit", type_=Integer, required=True))
+        .offset(bindparam("offset", type_=Integer, required=True))
+        .subquery("page")
+    )
